@@ -1,0 +1,150 @@
+/**
+ * Every failure Pairbar reports is a PairbarError: a code a program can branch on, a sentence saying what
+ * went wrong, and a `fix` saying what the person can do about it. The CLI prints both; the popover shows
+ * both with a Retry.
+ */
+
+export type ErrorCode =
+  | 'TMUX_MISSING'
+  | 'TMATE_MISSING'
+  | 'NO_TMUX_SERVER'
+  | 'NO_SESSIONS'
+  | 'SESSION_NOT_FOUND'
+  | 'SERVER_UNREACHABLE'
+  | 'SERVER_NOT_READY'
+  | 'FINGERPRINT_MISMATCH'
+  | 'SSH_KEYS_MISSING'
+  | 'TMATE_FAILED'
+  | 'SHARE_NOT_FOUND'
+  | 'INVALID_PREFERENCE'
+  | 'INVALID_ARGUMENT'
+  | 'CLIPBOARD_MISSING'
+  | 'COMMAND_FAILED';
+
+export interface ErrorInfo {
+  code: ErrorCode;
+  message: string;
+  fix: string;
+}
+
+export class PairbarError extends Error implements ErrorInfo {
+  readonly code: ErrorCode;
+  readonly fix: string;
+
+  constructor(code: ErrorCode, message: string, fix: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'PairbarError';
+    this.code = code;
+    this.fix = fix;
+  }
+
+  toJSON(): ErrorInfo {
+    return { code: this.code, message: this.message, fix: this.fix };
+  }
+}
+
+export function isPairbarError(error: unknown): error is PairbarError {
+  return error instanceof PairbarError;
+}
+
+/** The command that installs a Debian/Homebrew/... package on this platform, for messages. */
+export function installCommand(pkg: 'tmux' | 'tmate', platform: NodeJS.Platform = process.platform): string {
+  switch (platform) {
+    case 'darwin':
+      return `brew install ${pkg}`;
+    case 'linux':
+      return `sudo apt install ${pkg}   (Fedora: sudo dnf install ${pkg}; Arch: sudo pacman -S ${pkg})`;
+    case 'freebsd':
+      return `sudo pkg install ${pkg}`;
+    default:
+      return `install ${pkg} with your package manager`;
+  }
+}
+
+export const errors = {
+  tmuxMissing: (platform?: NodeJS.Platform) =>
+    new PairbarError(
+      'TMUX_MISSING',
+      'tmux is not installed, or Pairbar cannot find it.',
+      `Install it: ${installCommand('tmux', platform)}. If it is installed somewhere unusual, set its path: pairbar config set tmux.path /path/to/tmux`,
+    ),
+  tmateMissing: (platform?: NodeJS.Platform) =>
+    new PairbarError(
+      'TMATE_MISSING',
+      'tmate is not installed, or Pairbar cannot find it.',
+      `Install it: ${installCommand('tmate', platform)}. If it is installed somewhere unusual, set its path: pairbar config set tmate.path /path/to/tmate`,
+    ),
+  noTmuxServer: () =>
+    new PairbarError(
+      'NO_TMUX_SERVER',
+      'No tmux server is running, so there is no session to share.',
+      'Start one with `tmux new -s work`, or share a new blank terminal instead.',
+    ),
+  noSessions: () =>
+    new PairbarError(
+      'NO_SESSIONS',
+      'tmux is running but has no sessions.',
+      'Create one with `tmux new -s work`, or share a new blank terminal instead.',
+    ),
+  sessionNotFound: (name: string) =>
+    new PairbarError(
+      'SESSION_NOT_FOUND',
+      `There is no tmux session named ${JSON.stringify(name)} (it may have been closed or renamed).`,
+      'List the sessions with `pairbar sessions` and pick one of those names exactly.',
+    ),
+  serverUnreachable: (host: string, port: number, seconds: number, detail?: string) =>
+    new PairbarError(
+      'SERVER_UNREACHABLE',
+      `Could not reach the tmate server ${host}:${port} within ${seconds} s${detail ? ` (${detail})` : ''}.`,
+      'Check your network connection, and check the server settings: pairbar config get server.host / server.port.',
+    ),
+  serverNotReady: (host: string, port: number, seconds: number) =>
+    new PairbarError(
+      'SERVER_NOT_READY',
+      `The tmate server ${host}:${port} accepted the connection but gave no share links within ${seconds} s.`,
+      'The server may be overloaded or misconfigured: try again, or raise share.readyTimeoutSeconds.',
+    ),
+  fingerprintMismatch: (host: string, port: number) =>
+    new PairbarError(
+      'FINGERPRINT_MISMATCH',
+      `The tmate server ${host}:${port} presented a host key that does not match the configured fingerprint.`,
+      'If you run this server, set its fingerprints with `pairbar config set server.ed25519Fingerprint SHA256:…` (from `ssh-keygen -l -E sha256 -f KEY.pub`). Otherwise someone may be intercepting the connection: do not share.',
+    ),
+  sshKeysMissing: () =>
+    new PairbarError(
+      'SSH_KEYS_MISSING',
+      'The tmate server refused to let this computer connect: no usable SSH key was found.',
+      'Create a key with `ssh-keygen -t ed25519`, then share again.',
+    ),
+  tmateFailed: (detail: string) =>
+    new PairbarError(
+      'TMATE_FAILED',
+      `tmate stopped unexpectedly: ${detail}`,
+      'Try again. If it keeps failing, run `tmate -V` to check the installation and report the message above.',
+    ),
+  shareNotFound: (session: string) =>
+    new PairbarError(
+      'SHARE_NOT_FOUND',
+      `${JSON.stringify(session)} is not being shared.`,
+      'See what is shared with `pairbar status`.',
+    ),
+  invalidPreference: (key: string, reason: string) =>
+    new PairbarError('INVALID_PREFERENCE', `Cannot set ${key}: ${reason}.`, 'See the valid keys and values with `pairbar config get`.'),
+  invalidArgument: (what: string, reason: string) =>
+    new PairbarError('INVALID_ARGUMENT', `Invalid ${what}: ${reason}.`, 'Check the value and try again.'),
+  clipboardMissing: () =>
+    new PairbarError(
+      'CLIPBOARD_MISSING',
+      'No clipboard tool was found (pbcopy, wl-copy, xclip or xsel).',
+      'Install one (for example `sudo apt install xclip`), or copy the link from the output above.',
+    ),
+  commandFailed: (command: string, detail: string) =>
+    new PairbarError('COMMAND_FAILED', `${command} failed: ${detail}`, 'Try again; if it keeps failing, report this message.'),
+};
+
+/** Anything thrown, as the ErrorInfo the CLI and the popover show. */
+export function toErrorInfo(error: unknown): ErrorInfo {
+  if (isPairbarError(error)) return error.toJSON();
+  const message = error instanceof Error ? error.message : String(error);
+  return { code: 'COMMAND_FAILED', message, fix: 'Try again; if it keeps failing, report this message.' };
+}

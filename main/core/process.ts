@@ -1,0 +1,106 @@
+/**
+ * The one place Pairbar starts child processes. Arguments are always arrays (never a shell string), stderr
+ * is folded into the error, a time limit kills the child, and every spawn is counted so the benchmarks can
+ * state how many processes an operation costs.
+ */
+import { spawn } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
+import { execa, type Options as ExecaOptions, type ResultPromise } from 'execa';
+
+let spawnCount = 0;
+
+/** How many child processes this module has started since the process began. */
+export function spawnedSoFar(): number {
+  return spawnCount;
+}
+
+export interface RunOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Kill the child after this many milliseconds. */
+  timeoutMs?: number;
+  cwd?: string;
+  input?: string;
+  signal?: AbortSignal;
+}
+
+export interface RunResult {
+  stdout: string;
+  stderr: string;
+  exitCode: number;
+}
+
+export class CommandError extends Error {
+  constructor(
+    readonly file: string,
+    readonly args: readonly string[],
+    readonly exitCode: number | undefined,
+    readonly stderr: string,
+    readonly timedOut: boolean,
+    readonly notFound: boolean,
+  ) {
+    const what = `${file} ${args.join(' ')}`;
+    const why = notFound
+      ? 'not found'
+      : timedOut
+        ? 'timed out'
+        : stderr.trim() || `exit code ${exitCode ?? 'unknown'}`;
+    super(`${what}: ${why}`);
+    this.name = 'CommandError';
+  }
+}
+
+function execaOptions(options: RunOptions): ExecaOptions {
+  return {
+    env: options.env,
+    extendEnv: options.env === undefined,
+    timeout: options.timeoutMs,
+    cwd: options.cwd,
+    input: options.input,
+    cancelSignal: options.signal,
+    stripFinalNewline: false,
+    reject: false,
+    windowsHide: true,
+    stdin: options.input === undefined ? 'ignore' : 'pipe',
+  };
+}
+
+/** Runs a command to completion; rejects with a CommandError unless it exits 0. */
+export async function run(file: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+  spawnCount++;
+  const result = await execa(file, args, execaOptions(options));
+  const stdout = String(result.stdout ?? '');
+  const stderr = String(result.stderr ?? '');
+  const exitCode = result.exitCode ?? -1;
+  if (result.failed) {
+    const notFound = (result as { code?: string }).code === 'ENOENT';
+    throw new CommandError(file, args, result.exitCode, stderr, Boolean(result.timedOut), notFound);
+  }
+  return { stdout, stderr, exitCode };
+}
+
+/** Starts a command and hands back the running child (for the caller to await, read or kill). */
+export function start(file: string, args: readonly string[], options: RunOptions = {}): ResultPromise {
+  spawnCount++;
+  return execa(file, args, { ...execaOptions(options), reject: false });
+}
+
+/**
+ * Starts a long-lived daemon in its own session (so it outlives us and ignores our terminal's signals),
+ * with stdin closed and stdout+stderr appended to `logFile`. Returns its pid.
+ */
+export function spawnDetached(file: string, args: readonly string[], options: { env: NodeJS.ProcessEnv; logFile: string; cwd?: string }): Promise<number> {
+  spawnCount++;
+  return new Promise((resolve, reject) => {
+    const fd = openSync(options.logFile, 'a', 0o600);
+    try {
+      const child = spawn(file, args, { env: options.env, cwd: options.cwd, detached: true, stdio: ['ignore', fd, fd] });
+      child.once('error', reject);
+      child.once('spawn', () => {
+        child.unref();
+        resolve(child.pid ?? -1);
+      });
+    } finally {
+      closeSync(fd);
+    }
+  });
+}
