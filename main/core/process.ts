@@ -21,6 +21,8 @@ export interface RunOptions {
   cwd?: string;
   input?: string;
   signal?: AbortSignal;
+  /** Don't capture stdout/stderr: for tools that leave a child holding them (xclip). */
+  detachOutput?: boolean;
 }
 
 export interface RunResult {
@@ -61,7 +63,8 @@ function execaOptions(options: RunOptions): ExecaOptions {
     reject: false,
     windowsHide: true,
     stdin: options.input === undefined ? 'ignore' : 'pipe',
-  };
+    ...(options.detachOutput ? { stdout: 'ignore', stderr: 'ignore' } : {}),
+  } as ExecaOptions;
 }
 
 /** Runs a command to completion; rejects with a CommandError unless it exits 0. */

@@ -1,0 +1,389 @@
+/**
+ * Finds the tmux and tmate programs and reports their versions.
+ *
+ * Pairbar is often started from a GUI (Finder, the Dock, a Linux desktop launcher), where PATH is the bare
+ * `/usr/bin:/bin:/usr/sbin:/sbin` and Homebrew/MacPorts/Nix programs are invisible. So the search is, in order:
+ *
+ *   1. the path set in the preferences (tmux.path / tmate.path) — if set, it must be right: no silent fallback;
+ *   2. the PATH of the environment we were given;
+ *   3. the PATH the user's login shell sets up (computed only when 1–2 found nothing, at most once per process);
+ *   4. a list of well-known install directories.
+ *
+ * Successful results are cached per (name, preferred path), so sharing does not re-spawn `tmux -V` each time.
+ * `augmentedPath()` turns what was found into a PATH for later spawns (so tmate's shell finds tmux too).
+ *
+ * This module must not import electron: the CLI uses it too.
+ */
+import { randomBytes } from 'node:crypto';
+import { closeSync, constants as fsConstants, openSync, promises as fsp } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { errors, installCommand, PairbarError } from './errors.ts';
+import { run, start } from './process.ts';
+
+export type BinaryName = 'tmux' | 'tmate';
+
+export interface BinaryInfo {
+  name: BinaryName;
+  /** Absolute path as found (a symlink such as /opt/homebrew/bin/tmux is kept, not resolved). */
+  path: string;
+  /** The version part of `<path> -V`, e.g. `3.3a` or `2.4.0`. */
+  version: string;
+  source: 'preference' | 'PATH' | 'login-shell' | 'known-dir';
+}
+
+export interface FindOptions {
+  /** From preferences (tmux.path / tmate.path); '' or undefined = none. A leading `~/` is expanded. */
+  preferredPath?: string;
+  /** Default process.env. */
+  env?: NodeJS.ProcessEnv;
+  /** Default process.platform; used for the install command in error messages. */
+  platform?: NodeJS.Platform;
+  /** Time limit for the login shell. Default 3000. */
+  loginShellTimeoutMs?: number;
+  /** Default: {@link defaultKnownDirs}. */
+  knownDirs?: string[];
+  /**
+   * Whether the login shell may also be run interactively (`-l -i`, which reads ~/.zshrc / ~/.bashrc) when the
+   * non-interactive login shell's PATH lacks the binary. Default: only when this process has no controlling
+   * terminal (an interactive shell would otherwise take over the terminal's foreground, stopping us).
+   */
+  interactiveLoginShell?: boolean;
+}
+
+/** Homebrew (Apple silicon, Intel), MacPorts, the system directories, Snap, Linuxbrew and Nix. */
+export const DEFAULT_KNOWN_DIRS: readonly string[] = [
+  '/opt/homebrew/bin',
+  '/usr/local/bin',
+  '/opt/local/bin',
+  '/usr/bin',
+  '/bin',
+  '/usr/sbin',
+  '/snap/bin',
+  '/home/linuxbrew/.linuxbrew/bin',
+  '/run/current-system/sw/bin',
+  '/nix/var/nix/profiles/default/bin',
+];
+
+/** {@link DEFAULT_KNOWN_DIRS} plus the per-user Nix profile (needs HOME). */
+export function defaultKnownDirs(env: NodeJS.ProcessEnv = process.env): string[] {
+  const dirs = [...DEFAULT_KNOWN_DIRS];
+  const home = homeDir(env);
+  if (home) dirs.push(path.join(home, '.nix-profile', 'bin'));
+  return dirs;
+}
+
+const DEFAULT_LOGIN_SHELL_TIMEOUT_MS = 3000;
+const VERSION_TIMEOUT_MS = 5000;
+/** After killing a timed-out shell, how long to wait for its output pipes to close before abandoning them. */
+const KILL_GRACE_MS = 250;
+
+// ---------------------------------------------------------------------------------------------- caches
+
+/** In-flight and settled lookups, per (name, preferred path). Failed lookups are removed. */
+const lookups = new Map<string, Promise<BinaryInfo>>();
+/** Successful lookups, for augmentedPath() (which must be synchronous). */
+const found = new Map<string, BinaryInfo>();
+let loginShellPathOnce: Promise<string | undefined> | undefined;
+let interactiveShellPathOnce: Promise<string | undefined> | undefined;
+
+/** Forgets every cached binary and the cached login-shell PATHs. */
+export function clearBinaryCache(): void {
+  lookups.clear();
+  found.clear();
+  loginShellPathOnce = undefined;
+  interactiveShellPathOnce = undefined;
+}
+
+// ---------------------------------------------------------------------------------------------- lookup
+
+/** Finds one binary; throws the PairbarError (TMUX_MISSING / TMATE_MISSING) when it cannot. */
+export async function findBinary(name: BinaryName, options: FindOptions = {}): Promise<BinaryInfo> {
+  const preferred = options.preferredPath?.trim() ?? '';
+  const key = `${name}\0${preferred}`;
+  const cached = lookups.get(key);
+  if (cached) {
+    const info = await cached;
+    // A cheap check (no spawn) that the program was not uninstalled or moved since.
+    if (await isExecutableFile(info.path)) return { ...info };
+    if (lookups.get(key) === cached) {
+      lookups.delete(key);
+      found.delete(key);
+    }
+  }
+  const lookup = locate(name, preferred, options);
+  lookups.set(key, lookup);
+  try {
+    const info = await lookup;
+    if (lookups.get(key) === lookup) found.set(key, info);
+    return { ...info };
+  } catch (error) {
+    if (lookups.get(key) === lookup) lookups.delete(key);
+    throw error;
+  }
+}
+
+/** Finds both; if both fail, the tmux error is the one thrown. */
+export async function findBinaries(
+  options: { tmuxPath?: string; tmatePath?: string } & Omit<FindOptions, 'preferredPath'> = {},
+): Promise<{ tmux: BinaryInfo; tmate: BinaryInfo }> {
+  const { tmuxPath, tmatePath, ...rest } = options;
+  const [tmux, tmate] = await Promise.allSettled([
+    findBinary('tmux', { ...rest, preferredPath: tmuxPath }),
+    findBinary('tmate', { ...rest, preferredPath: tmatePath }),
+  ]);
+  if (tmux.status === 'rejected') throw tmux.reason;
+  if (tmate.status === 'rejected') throw tmate.reason;
+  return { tmux: tmux.value, tmate: tmate.value };
+}
+
+/**
+ * `env`'s PATH with the directories of every binary found so far put in front of it (those not already in
+ * it), so that processes Pairbar starts — and the shells tmate starts — find the same tmux and tmate.
+ */
+export function augmentedPath(env: NodeJS.ProcessEnv = process.env): string {
+  const current = splitPath(env.PATH);
+  const extra: string[] = [];
+  for (const info of found.values()) {
+    const dir = path.dirname(info.path);
+    if (!current.includes(dir) && !extra.includes(dir)) extra.push(dir);
+  }
+  return [...extra, ...current].join(path.delimiter);
+}
+
+async function locate(name: BinaryName, preferred: string, options: FindOptions): Promise<BinaryInfo> {
+  const env = options.env ?? process.env;
+  const platform = options.platform ?? process.platform;
+  if (preferred) return fromPreference(name, preferred, env, platform);
+
+  const tried = new Set<string>();
+  const broken: string[] = [];
+  const searched: string[] = [];
+  const tryDirs = async (dirs: readonly string[], source: BinaryInfo['source']): Promise<BinaryInfo | undefined> => {
+    for (const dir of dirs) {
+      if (!path.isAbsolute(dir)) continue; // '' and relative PATH entries mean "the current directory": never.
+      const candidate = path.join(dir, name);
+      if (tried.has(candidate)) continue;
+      tried.add(candidate);
+      if (!(await isExecutableFile(candidate))) continue;
+      const probe = await probeVersion(candidate, env);
+      if ('version' in probe) return { name, path: candidate, version: probe.version, source };
+      broken.push(`${candidate} (\`-V\` ${probe.error})`);
+    }
+    return undefined;
+  };
+
+  const envPath = splitPath(env.PATH);
+  searched.push(`PATH=${envPath.join(path.delimiter)}`);
+  const onPath = await tryDirs(envPath, 'PATH');
+  if (onPath) return onPath;
+
+  const timeoutMs = options.loginShellTimeoutMs ?? DEFAULT_LOGIN_SHELL_TIMEOUT_MS;
+  loginShellPathOnce ??= loginShellPath({ env, timeoutMs });
+  const loginPath = await loginShellPathOnce;
+  searched.push(loginPath === undefined ? 'login shell (no PATH: failed or timed out)' : `login shell PATH=${loginPath}`);
+  if (loginPath !== undefined) {
+    const viaLogin = await tryDirs(splitPath(loginPath), 'login-shell');
+    if (viaLogin) return viaLogin;
+    // PATH set in ~/.zshrc or ~/.bashrc is only seen by an interactive shell. Only worth it (and only safe)
+    // when the login shell itself worked and we have no terminal for the interactive shell to take over.
+    if (options.interactiveLoginShell ?? !hasControllingTerminal()) {
+      interactiveShellPathOnce ??= loginShellPath({ env, timeoutMs, interactive: true });
+      const interactivePath = await interactiveShellPathOnce;
+      if (interactivePath !== undefined) {
+        searched.push(`interactive login shell PATH=${interactivePath}`);
+        const viaInteractive = await tryDirs(splitPath(interactivePath), 'login-shell');
+        if (viaInteractive) return viaInteractive;
+      }
+    }
+  }
+
+  const knownDirs = options.knownDirs ?? defaultKnownDirs(env);
+  searched.push(`known directories ${knownDirs.join(', ')}`);
+  const inKnownDir = await tryDirs(knownDirs, 'known-dir');
+  if (inKnownDir) return inKnownDir;
+
+  const base = missing(name, platform);
+  const message = broken.length > 0 ? `${base.message} Found ${broken.join('; ')}, but it does not run.` : base.message;
+  throw new PairbarError(base.code, message, base.fix, { cause: new Error(`Searched: ${searched.join('; ')}`) });
+}
+
+async function fromPreference(name: BinaryName, raw: string, env: NodeJS.ProcessEnv, platform: NodeJS.Platform): Promise<BinaryInfo> {
+  const file = expandHome(raw, env);
+  const bad = (reason: string, cause?: unknown) => preferenceError(name, raw, reason, platform, cause);
+  if (!path.isAbsolute(file)) throw bad('is not an absolute path');
+  let stats;
+  try {
+    stats = await fsp.stat(file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw bad(code === 'ENOENT' || code === 'ENOTDIR' ? 'does not exist' : `cannot be read (${code ?? String(error)})`, error);
+  }
+  if (!stats.isFile()) throw bad(stats.isDirectory() ? `is a directory, not the ${name} program` : 'is not a regular file');
+  try {
+    await fsp.access(file, fsConstants.X_OK);
+  } catch (error) {
+    throw bad('is not executable', error);
+  }
+  const probe = await probeVersion(file, env);
+  if ('error' in probe) throw bad(`does not run as ${name} (\`-V\` ${probe.error})`);
+  return { name, path: file, version: probe.version, source: 'preference' };
+}
+
+function missing(name: BinaryName, platform: NodeJS.Platform): PairbarError {
+  return name === 'tmux' ? errors.tmuxMissing(platform) : errors.tmateMissing(platform);
+}
+
+function preferenceError(name: BinaryName, raw: string, reason: string, platform: NodeJS.Platform, cause?: unknown): PairbarError {
+  const base = missing(name, platform);
+  return new PairbarError(
+    base.code,
+    `The configured ${name} path ${JSON.stringify(raw)} ${reason}.`,
+    `Correct it with \`pairbar config set ${name}.path /path/to/${name}\` (in a terminal, \`command -v ${name}\` prints the path), ` +
+      `or clear that setting so Pairbar looks for ${name} itself. If ${name} is not installed: ${installCommand(name, platform)}`,
+    cause === undefined ? undefined : { cause },
+  );
+}
+
+/** Runs `<file> -V` and takes the version from `tmux 3.3a` / `tmate 2.4.0` (tmux prints its argv[0] name). */
+async function probeVersion(file: string, env: NodeJS.ProcessEnv): Promise<{ version: string } | { error: string }> {
+  let output: string;
+  try {
+    const result = await run(file, ['-V'], { env, timeoutMs: VERSION_TIMEOUT_MS });
+    output = result.stdout.trim() || result.stderr.trim();
+  } catch (error) {
+    return { error: `failed: ${error instanceof Error ? error.message : String(error)}` };
+  }
+  const version = parseVersion(output);
+  return version === undefined ? { error: `printed ${JSON.stringify(output.slice(0, 200))}, not a version` } : { version };
+}
+
+/** `tmux 3.3a` → `3.3a`; `tmux next-3.4` → `next-3.4`. Undefined unless it looks like a version. */
+export function parseVersion(output: string): string | undefined {
+  const line = output.split('\n').find((l) => l.trim() !== '')?.trim();
+  if (!line) return undefined;
+  const words = line.split(/\s+/);
+  const version = words.length > 1 ? words.slice(1).join(' ') : words[0];
+  return version && /\d/.test(version) ? version : undefined;
+}
+
+// ---------------------------------------------------------------------------------------------- login shell
+
+/**
+ * The PATH the user's login shell ($SHELL, else the account's shell, else /bin/sh) sets up: runs it with
+ * `-l -c` (`-l -i -c` when `interactive`), printing PATH between markers made up at random for this call, so
+ * banners and rc-file noise on either side are ignored (and so is the exit status, once the markers printed).
+ * Undefined if the shell fails, prints no markers, or outlives `timeoutMs` (default 3000) — it is then killed.
+ *
+ * Not cached: findBinary() caches its own use of it.
+ */
+export async function loginShellPath(
+  options: { env?: NodeJS.ProcessEnv; timeoutMs?: number; interactive?: boolean } = {},
+): Promise<string | undefined> {
+  const env = options.env ?? process.env;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_LOGIN_SHELL_TIMEOUT_MS;
+  const shell = userShell(env);
+  const nonce = randomBytes(8).toString('hex');
+  // The markers are assembled by printf, so their full text appears only in the output — never in the
+  // command itself, which a shell with `set -x`/`verbose` in its rc files might echo.
+  const begin = `PAIRBAR-${nonce}-BEGIN=`;
+  const end = `=PAIRBAR-${nonce}-END`;
+  // Single-quoted format and `"$PATH"` work in sh, bash, zsh, fish (which joins its PATH list with ':') and csh.
+  const command = `printf '\\n%s%s%s%s%s\\n' 'PAIRBAR-' '${nonce}-BEGIN=' "$PATH" '=PAIRBAR-' '${nonce}-END'`;
+  const args = options.interactive ? ['-l', '-i', '-c', command] : ['-l', '-c', command];
+
+  let child: ReturnType<typeof start>;
+  try {
+    child = start(shell, args, { env });
+  } catch {
+    return undefined;
+  }
+  // Our own timer, not run()'s timeoutMs: that sends SIGTERM, which interactive shells ignore (execa's
+  // SIGKILL follows only 5 s later), and run() drops the output of a shell that exits non-zero.
+  let release: NodeJS.Timeout | undefined;
+  const timer = setTimeout(() => {
+    child.kill('SIGKILL');
+    // Something the shell started may still hold its stdout open; stop waiting for it.
+    release = setTimeout(() => {
+      child.stdout?.destroy();
+      child.stderr?.destroy();
+    }, KILL_GRACE_MS);
+  }, timeoutMs);
+  let stdout: string;
+  try {
+    const result = await child;
+    stdout = typeof result.stdout === 'string' ? result.stdout : String(result.stdout ?? '');
+  } catch {
+    return undefined;
+  } finally {
+    clearTimeout(timer);
+    if (release) clearTimeout(release);
+  }
+  return parseMarked(stdout, begin, end);
+}
+
+function parseMarked(output: string, begin: string, end: string): string | undefined {
+  const from = output.indexOf(begin);
+  if (from < 0) return undefined;
+  const to = output.indexOf(end, from + begin.length);
+  if (to < 0) return undefined;
+  const value = output.slice(from + begin.length, to);
+  return value.trim() === '' ? undefined : value;
+}
+
+function userShell(env: NodeJS.ProcessEnv): string {
+  if (env.SHELL && path.isAbsolute(env.SHELL)) return env.SHELL;
+  try {
+    const shell = os.userInfo().shell;
+    if (shell && path.isAbsolute(shell)) return shell;
+  } catch {
+    // No passwd entry: fall through.
+  }
+  return '/bin/sh';
+}
+
+/** True when this process has a controlling terminal (opening /dev/tty succeeds). */
+function hasControllingTerminal(): boolean {
+  if (process.platform === 'win32') return false;
+  try {
+    closeSync(openSync('/dev/tty', fsConstants.O_RDONLY | fsConstants.O_NOCTTY | fsConstants.O_NONBLOCK));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------- helpers
+
+/** A regular file (after following symlinks) with an execute bit we may use. */
+async function isExecutableFile(file: string): Promise<boolean> {
+  try {
+    await fsp.access(file, fsConstants.X_OK);
+    return (await fsp.stat(file)).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function splitPath(value: string | undefined): string[] {
+  const dirs: string[] = [];
+  for (const dir of (value ?? '').split(path.delimiter)) {
+    if (dir !== '' && !dirs.includes(dir)) dirs.push(dir);
+  }
+  return dirs;
+}
+
+function homeDir(env: NodeJS.ProcessEnv): string | undefined {
+  if (env.HOME && path.isAbsolute(env.HOME)) return env.HOME;
+  try {
+    return os.homedir() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function expandHome(file: string, env: NodeJS.ProcessEnv): string {
+  if (file !== '~' && !file.startsWith('~/')) return file;
+  const home = homeDir(env);
+  return home ? path.join(home, file.slice(1)) : file;
+}

@@ -1,0 +1,183 @@
+/**
+ * The user's tmux servers and their sessions.
+ *
+ * A session is always addressed by its id (`$N`), never by its name: tmux's `-t` syntax treats a bare name
+ * as a prefix or fnmatch pattern, and even the exact form `=NAME` cannot reach a name that starts with `$`.
+ * Names are matched exactly here, in TypeScript, and only the id goes back to tmux.
+ */
+import { mkdir, readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { CommandError, run } from './process.ts';
+import { errors } from './errors.ts';
+
+export interface TmuxSession {
+  /** The socket of the tmux server that holds the session. */
+  socket: string;
+  /** tmux's id for the session, `$N`: stable while the server runs, unambiguous as a target. */
+  id: string;
+  name: string;
+  windows: number;
+  /** Number of tmux clients attached to it. */
+  attached: number;
+  /** Creation time, milliseconds since the epoch. */
+  created: number;
+}
+
+export interface TmuxServer {
+  socket: string;
+  /** The name after `-L`: `default` for the server a plain `tmux` talks to. */
+  label: string;
+  isDefault: boolean;
+  sessions: TmuxSession[];
+}
+
+export interface TmuxEnv {
+  /** Path of the tmux binary. */
+  tmux: string;
+  /** Environment for tmux calls; TMUX_TMPDIR decides where servers are looked for. */
+  env: NodeJS.ProcessEnv;
+}
+
+const FIELD = '\x1f';
+const SESSION_FORMAT = ['#{session_id}', '#{session_windows}', '#{session_attached}', '#{session_created}', '#{session_name}'].join(FIELD);
+const SESSION_ID = /^\$\d+$/;
+
+export function isSessionId(value: string): boolean {
+  return SESSION_ID.test(value);
+}
+
+/** The directory holding this user's tmux sockets: `${TMUX_TMPDIR:-/tmp}/tmux-UID`. */
+export function socketDir(env: NodeJS.ProcessEnv, uid = process.getuid?.() ?? 0): string {
+  const base = env.TMUX_TMPDIR && env.TMUX_TMPDIR !== '' ? env.TMUX_TMPDIR : '/tmp';
+  return join(base, `tmux-${uid}`);
+}
+
+/** The default server's socket: the one a plain `tmux` command talks to. */
+export function defaultSocket(env: NodeJS.ProcessEnv): string {
+  return join(socketDir(env), 'default');
+}
+
+/** Sockets of every tmux server of this user, the default one first. Dead sockets are included (tmux leaves them behind). */
+export async function listSockets(env: NodeJS.ProcessEnv): Promise<string[]> {
+  const dir = socketDir(env);
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return [];
+  }
+  const sockets: string[] = [];
+  await Promise.all(
+    names.map(async (name) => {
+      try {
+        if ((await stat(join(dir, name))).isSocket()) sockets.push(name);
+      } catch {
+        // Vanished between readdir and stat: a server that just exited.
+      }
+    }),
+  );
+  sockets.sort((a, b) => (a === 'default' ? -1 : b === 'default' ? 1 : a.localeCompare(b)));
+  return sockets.map((name) => join(dir, name));
+}
+
+export function parseSessions(socket: string, stdout: string): TmuxSession[] {
+  const sessions: TmuxSession[] = [];
+  for (const line of stdout.split('\n')) {
+    if (line === '') continue;
+    const parts = line.split(FIELD);
+    if (parts.length < 5) continue;
+    const [id = '', windows = '', attached = '', created = ''] = parts;
+    // The name is last and joined back, in case it ever holds the separator.
+    const name = parts.slice(4).join(FIELD);
+    if (!isSessionId(id)) continue;
+    sessions.push({ socket, id, name, windows: Number(windows), attached: Number(attached), created: Number(created) * 1000 });
+  }
+  return sessions;
+}
+
+function isNoServer(error: unknown): boolean {
+  return error instanceof CommandError && /no server running|error connecting|No such file or directory|Connection refused/i.test(error.stderr);
+}
+
+/** The sessions of one server, in one tmux call; an empty list when no server answers on that socket. */
+export async function listSessions(tmux: TmuxEnv, socket: string): Promise<TmuxSession[]> {
+  try {
+    const { stdout } = await run(tmux.tmux, ['-S', socket, 'list-sessions', '-F', SESSION_FORMAT], { env: tmux.env, timeoutMs: 10_000 });
+    return parseSessions(socket, stdout);
+  } catch (error) {
+    if (isNoServer(error)) return [];
+    if (error instanceof CommandError && error.notFound) throw errors.tmuxMissing();
+    throw error;
+  }
+}
+
+function labelOf(socket: string): string {
+  return socket.slice(socket.lastIndexOf('/') + 1);
+}
+
+/** Every live server with its sessions (one tmux call per server, run in parallel), the default server first. */
+export async function listServers(tmux: TmuxEnv): Promise<TmuxServer[]> {
+  const sockets = await listSockets(tmux.env);
+  const servers = await Promise.all(
+    sockets.map(async (socket): Promise<TmuxServer | undefined> => {
+      const sessions = await listSessions(tmux, socket);
+      // A server with no sessions exits, so an empty answer means a stale socket.
+      if (sessions.length === 0) return undefined;
+      const label = labelOf(socket);
+      return { socket, label, isDefault: label === 'default', sessions };
+    }),
+  );
+  return servers.filter((server): server is TmuxServer => server !== undefined);
+}
+
+export interface SessionRef {
+  name: string;
+  /** Restrict the lookup to this server socket; otherwise servers are searched default first. */
+  socket?: string;
+}
+
+/**
+ * The session the user picked, by exact name. Throws SESSION_NOT_FOUND (or NO_TMUX_SERVER) — never
+ * falls back to a prefix or pattern match.
+ */
+export async function resolveSession(tmux: TmuxEnv, ref: SessionRef): Promise<TmuxSession> {
+  const sockets = ref.socket ? [ref.socket] : await listSockets(tmux.env);
+  let anyServer = false;
+  for (const socket of sockets) {
+    const sessions = await listSessions(tmux, socket);
+    if (sessions.length > 0) anyServer = true;
+    const match = sessions.find((session) => session.name === ref.name);
+    if (match) return match;
+  }
+  if (!anyServer) throw errors.noTmuxServer();
+  throw errors.sessionNotFound(ref.name);
+}
+
+/** Whether the session with this id still exists on that server. */
+export async function sessionExists(tmux: TmuxEnv, socket: string, id: string): Promise<boolean> {
+  const sessions = await listSessions(tmux, socket);
+  return sessions.some((session) => session.id === id);
+}
+
+/**
+ * Creates a detached session on the default server (starting it if needed) for "share a new terminal".
+ * The name is the first free one of `pair`, `pair-2`, … so the user can attach to it too.
+ */
+export async function createBlankSession(tmux: TmuxEnv, baseName = 'pair'): Promise<TmuxSession> {
+  const socket = defaultSocket(tmux.env);
+  // tmux makes this directory for `-L` but not for `-S`; it must be private, as tmux's own is.
+  await mkdir(socketDir(tmux.env), { recursive: true, mode: 0o700 });
+  const taken = new Set((await listSessions(tmux, socket)).map((session) => session.name));
+  let name = baseName;
+  for (let n = 2; taken.has(name); n++) name = `${baseName}-${n}`;
+  // `##` keeps tmux from expanding formats in the name; the base name is ours, but stay safe.
+  const { stdout } = await run(
+    tmux.tmux,
+    ['-S', socket, 'new-session', '-d', '-s', name.replaceAll('#', '##'), '-P', '-F', SESSION_FORMAT],
+    { env: tmux.env, timeoutMs: 10_000 },
+  );
+  // tmux prints nothing for -P when this very command started the server; look the session up instead.
+  const session = parseSessions(socket, stdout)[0] ?? (await listSessions(tmux, socket)).find((candidate) => candidate.name === name);
+  if (!session) throw errors.commandFailed('tmux new-session', `the new session ${JSON.stringify(name)} did not appear`);
+  return session;
+}

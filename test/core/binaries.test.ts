@@ -1,0 +1,382 @@
+/**
+ * binaries.ts against the real tmux (/usr/bin/tmux, 3.3a) and tmate (/usr/bin/tmate, 2.4.0): no mocks. Fake
+ * login shells are small /bin/sh scripts put in SHELL. Every test clears the cache first, so order is irrelevant.
+ */
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { chmod, copyFile, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {
+  augmentedPath,
+  clearBinaryCache,
+  DEFAULT_KNOWN_DIRS,
+  findBinaries,
+  findBinary,
+  loginShellPath,
+  type BinaryName,
+} from '../../main/core/binaries.ts';
+import { installCommand, isPairbarError, PairbarError } from '../../main/core/errors.ts';
+import { spawnedSoFar } from '../../main/core/process.ts';
+
+const TMUX = '/usr/bin/tmux';
+const TMATE = '/usr/bin/tmate';
+const TMUX_VERSION = '3.3a';
+const TMATE_VERSION = '2.4.0';
+
+const root = await mkdtemp(path.join(os.tmpdir(), 'pairbar-binaries-'));
+after(async () => {
+  clearBinaryCache();
+  await rm(root, { recursive: true, force: true });
+});
+
+let counter = 0;
+async function tempDir(label: string): Promise<string> {
+  const dir = path.join(root, `${label}-${++counter}`);
+  await mkdir(dir, { recursive: true });
+  return dir;
+}
+
+async function script(dir: string, name: string, body: string): Promise<string> {
+  const file = path.join(dir, name);
+  await writeFile(file, `#!/bin/sh\n${body}\n`);
+  await chmod(file, 0o755);
+  return file;
+}
+
+/**
+ * A stand-in login shell: logs its arguments to `log`, prints noise, sets PATH to `loginPath` (or, with
+ * `-i`, to `interactivePath`), then runs the command Pairbar gives it (its last argument) and prints more noise.
+ */
+async function fakeShell(dir: string, opts: { loginPath: string; interactivePath?: string; log: string }): Promise<string> {
+  return script(
+    dir,
+    'fake-shell',
+    [
+      // Log the flags before -c (the command itself has newlines in it).
+      'flags=; for arg; do [ "$arg" = -c ] && break; flags="$flags $arg"; done',
+      `echo "\${flags# } -c" >> '${opts.log}'`,
+      `PATH='${opts.loginPath}'`,
+      `for arg; do [ "$arg" = -i ] && PATH='${opts.interactivePath ?? opts.loginPath}'; done`,
+      'export PATH',
+      'echo "Last login: Mon Jan  1 00:00:00 on ttys000"',
+      'echo "PATH=/this/is/noise"',
+      'echo "rc noise" >&2',
+      'for last; do :; done',
+      'eval "$last"',
+      'echo "goodbye"',
+    ].join('\n'),
+  );
+}
+
+async function logLines(log: string): Promise<string[]> {
+  if (!existsSync(log)) return [];
+  return (await readFile(log, 'utf8')).split('\n').filter((line) => line !== '');
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
+}
+
+async function rejectsWith(promise: Promise<unknown>, check: (error: PairbarError) => void): Promise<void> {
+  await assert.rejects(promise, (error: unknown) => {
+    assert.ok(isPairbarError(error), `expected a PairbarError, got ${String(error)}`);
+    check(error);
+    return true;
+  });
+}
+
+test('finds tmux and tmate on PATH, with their versions', async () => {
+  clearBinaryCache();
+  const env = { ...process.env, PATH: '/nonexistent:/usr/bin:/bin' };
+  const tmux = await findBinary('tmux', { env, knownDirs: [] });
+  assert.deepEqual(tmux, { name: 'tmux', path: TMUX, version: TMUX_VERSION, source: 'PATH' });
+  const both = await findBinaries({ env, knownDirs: [] });
+  assert.deepEqual(both.tmux, tmux);
+  assert.deepEqual(both.tmate, { name: 'tmate', path: TMATE, version: TMATE_VERSION, source: 'PATH' });
+});
+
+test('relative and empty PATH entries are never searched', async () => {
+  clearBinaryCache();
+  const dir = await tempDir('relative');
+  await symlink(TMUX, path.join(dir, 'tmux'));
+  await mkdir(path.join(dir, 'sub'));
+  await symlink(TMUX, path.join(dir, 'sub', 'tmux'));
+  const log = path.join(dir, 'shell.log');
+  const shell = await fakeShell(dir, { loginPath: '/nonexistent', log });
+  const cwd = process.cwd();
+  process.chdir(dir);
+  try {
+    // `.`, `` and `sub` would all find a tmux (./tmux, ./sub/tmux) if they were honoured.
+    const env = { PATH: '.::sub', SHELL: shell, HOME: dir };
+    await rejectsWith(findBinary('tmux', { env, knownDirs: [] }), (error) => assert.equal(error.code, 'TMUX_MISSING'));
+  } finally {
+    process.chdir(cwd);
+  }
+});
+
+test('a tmux that does not run is skipped for the next one, and named when it is the only one', async () => {
+  clearBinaryCache();
+  const dir = await tempDir('broken');
+  const broken = await script(dir, 'tmux', 'echo "error while loading shared libraries" >&2; exit 127');
+  const log = path.join(dir, 'shell.log');
+  const shell = await fakeShell(dir, { loginPath: '/nonexistent', log });
+  const env = { PATH: `${dir}:/usr/bin`, SHELL: shell, HOME: dir };
+  assert.deepEqual(await findBinary('tmux', { env, knownDirs: [] }), { name: 'tmux', path: TMUX, version: TMUX_VERSION, source: 'PATH' });
+
+  clearBinaryCache();
+  await rejectsWith(findBinary('tmux', { env: { ...env, PATH: dir }, knownDirs: [] }), (error) => {
+    assert.equal(error.code, 'TMUX_MISSING');
+    assert.ok(error.message.includes(broken), error.message);
+  });
+});
+
+test('a bare PATH still finds them: in the known directories when the login shell does not help', async () => {
+  clearBinaryCache();
+  const dir = await tempDir('known');
+  const log = path.join(dir, 'shell.log');
+  const shell = await fakeShell(dir, { loginPath: '/nonexistent-login', log });
+  const env = { PATH: '/nonexistent', SHELL: shell, HOME: dir };
+
+  const { tmux, tmate } = await findBinaries({ env, knownDirs: ['/nonexistent-known', '/usr/bin'] });
+  assert.deepEqual(tmux, { name: 'tmux', path: TMUX, version: TMUX_VERSION, source: 'known-dir' });
+  assert.deepEqual(tmate, { name: 'tmate', path: TMATE, version: TMATE_VERSION, source: 'known-dir' });
+  // The login shell was consulted first — once (plain `-l`), shared by both lookups.
+  const plain = (await logLines(log)).filter((line) => !line.split(' ').includes('-i'));
+  assert.equal(plain.length, 1);
+  assert.equal(plain[0], '-l -c');
+
+  clearBinaryCache();
+  const defaults = await findBinary('tmux', { env });
+  assert.equal(defaults.source, 'known-dir');
+  assert.ok(DEFAULT_KNOWN_DIRS.includes(path.dirname(defaults.path)), defaults.path);
+  assert.equal(defaults.version, TMUX_VERSION);
+});
+
+test('a bare PATH still finds them: through the login shell, before the known directories', async () => {
+  clearBinaryCache();
+  const dir = await tempDir('login');
+  const log = path.join(dir, 'shell.log');
+  const shell = await fakeShell(dir, { loginPath: '/nonexistent-login:/usr/bin:/bin', log });
+  const env = { PATH: '/nonexistent', SHELL: shell, HOME: dir };
+
+  const { tmux, tmate } = await findBinaries({ env, knownDirs: [] });
+  assert.deepEqual(tmux, { name: 'tmux', path: TMUX, version: TMUX_VERSION, source: 'login-shell' });
+  assert.deepEqual(tmate, { name: 'tmate', path: TMATE, version: TMATE_VERSION, source: 'login-shell' });
+  assert.equal((await logLines(log)).length, 1, 'the login shell runs at most once');
+
+  // Cached: asking again starts no process at all.
+  const before = spawnedSoFar();
+  assert.deepEqual(await findBinary('tmux', { env, knownDirs: [] }), tmux);
+  assert.equal(spawnedSoFar(), before);
+  assert.equal((await logLines(log)).length, 1);
+});
+
+test('a bare PATH with the real login shell and default directories: says which source found them', { skip: !existsSync('/bin/sh') }, async (t) => {
+  clearBinaryCache();
+  const env: NodeJS.ProcessEnv = { ...process.env, PATH: '/nonexistent' };
+  const { tmux, tmate } = await findBinaries({ env });
+  t.diagnostic(`tmux: ${tmux.path} via ${tmux.source}; tmate: ${tmate.path} via ${tmate.source}; SHELL=${env.SHELL ?? '(unset)'}`);
+  for (const info of [tmux, tmate]) assert.ok(info.source === 'login-shell' || info.source === 'known-dir', info.source);
+  assert.equal(tmux.version, TMUX_VERSION);
+  assert.equal(tmate.version, TMATE_VERSION);
+});
+
+test('the real bash as a login shell finds them, and its rc noise is ignored', { skip: !existsSync('/bin/bash') }, async () => {
+  clearBinaryCache();
+  const home = await tempDir('bash-home');
+  const custom = await tempDir('custom-bin');
+  await writeFile(
+    path.join(home, '.bash_profile'),
+    [`echo "Welcome to $(uname -s 2>/dev/null)!"`, `export PATH='${custom}':"$PATH"`, 'echo "PATH=/not/this/one"', 'echo "noise on stderr" >&2'].join('\n') + '\n',
+  );
+  const env = { PATH: '/nonexistent', SHELL: '/bin/bash', HOME: home };
+  const loginPath = await loginShellPath({ env, timeoutMs: 8000 });
+  assert.ok(loginPath !== undefined);
+  assert.ok(loginPath.startsWith(`${custom}:`), loginPath);
+
+  const tmux = await findBinary('tmux', { env, knownDirs: [], loginShellTimeoutMs: 8000 });
+  assert.equal(tmux.source, 'login-shell');
+  assert.equal(tmux.version, TMUX_VERSION);
+});
+
+test('loginShellPath ignores whatever the shell prints before and after, and its exit status', async () => {
+  const dir = await tempDir('noise');
+  const shell = await script(
+    dir,
+    'noisy-shell',
+    [
+      'echo "Last login: Mon Jan  1 00:00:00"',
+      'printf "PAIRBAR- half a marker, PATH=/wrong\\n"',
+      'echo "stderr noise" >&2',
+      "PATH='/opt/one:/opt/two dir:/usr/bin'",
+      'export PATH',
+      'for last; do :; done',
+      'eval "$last"',
+      'echo "=PAIRBAR- trailing noise"',
+      'exit 3',
+    ].join('\n'),
+  );
+  assert.equal(await loginShellPath({ env: { SHELL: shell, PATH: '/usr/bin:/bin' } }), '/opt/one:/opt/two dir:/usr/bin');
+
+  // A shell that never prints the markers gives undefined.
+  const mute = await script(dir, 'mute-shell', 'echo "PATH=/usr/bin"');
+  assert.equal(await loginShellPath({ env: { SHELL: mute, PATH: '/usr/bin:/bin' } }), undefined);
+  // So does one that cannot be started.
+  assert.equal(await loginShellPath({ env: { SHELL: path.join(dir, 'no-such-shell'), PATH: '/usr/bin:/bin' } }), undefined);
+});
+
+test('loginShellPath respects its time limit and kills the shell', { timeout: 10_000 }, async () => {
+  const dir = await tempDir('slow');
+  const pidFile = path.join(dir, 'pid');
+  // `exec`: the shell itself is what hangs, like an rc file waiting forever.
+  const shell = await script(dir, 'slow-shell', `echo $$ > '${pidFile}'\nexec sleep 30`);
+  const result = await loginShellPath({ env: { SHELL: shell, PATH: '/usr/bin:/bin' }, timeoutMs: 500 });
+  assert.equal(result, undefined);
+  const pid = Number((await readFile(pidFile, 'utf8')).trim());
+  assert.ok(pid > 0);
+  assert.equal(isAlive(pid), false, `the login shell (pid ${pid}) is still running`);
+});
+
+test('loginShellPath returns at its time limit even when a process the shell started keeps its output open', { timeout: 10_000 }, async () => {
+  const dir = await tempDir('grandchild');
+  const pidFile = path.join(dir, 'pids');
+  const shell = await script(dir, 'forking-shell', `sleep 30 &\necho "$$ $!" > '${pidFile}'\nwait`);
+  let grandchild = 0;
+  try {
+    const result = await loginShellPath({ env: { SHELL: shell, PATH: '/usr/bin:/bin' }, timeoutMs: 500 });
+    assert.equal(result, undefined);
+    const [shellPid, sleepPid] = (await readFile(pidFile, 'utf8')).trim().split(' ').map(Number);
+    grandchild = sleepPid ?? 0;
+    assert.equal(isAlive(shellPid!), false, 'the login shell is still running');
+  } finally {
+    // Known limit: without a process group, run()/start() can kill only the shell, not what it started.
+    if (grandchild > 0 && isAlive(grandchild)) process.kill(grandchild, 'SIGKILL');
+  }
+});
+
+test('the preference wins over PATH', async () => {
+  clearBinaryCache();
+  const dir = await tempDir('pref');
+  const tmuxLink = path.join(dir, 'tmux');
+  await symlink(TMUX, tmuxLink);
+  const tmateCopy = path.join(dir, 'tmate');
+  await copyFile(TMATE, tmateCopy);
+  await chmod(tmateCopy, 0o755);
+  const env = { ...process.env, PATH: '/usr/bin:/bin' };
+
+  assert.deepEqual(await findBinary('tmux', { env, preferredPath: tmuxLink }), {
+    name: 'tmux',
+    path: tmuxLink,
+    version: TMUX_VERSION,
+    source: 'preference',
+  });
+  const both = await findBinaries({ env, tmatePath: tmateCopy });
+  assert.deepEqual(both.tmate, { name: 'tmate', path: tmateCopy, version: TMATE_VERSION, source: 'preference' });
+  assert.deepEqual(both.tmux, { name: 'tmux', path: TMUX, version: TMUX_VERSION, source: 'PATH' });
+
+  // A preference of '' (or blanks) means none.
+  assert.equal((await findBinary('tmux', { env, preferredPath: '  ' })).source, 'PATH');
+});
+
+test('a preference that is wrong is an error naming the path, with no fallback to PATH', async () => {
+  clearBinaryCache();
+  const dir = await tempDir('bad-pref');
+  const env = { ...process.env, PATH: '/usr/bin:/bin' }; // tmux and tmate ARE on this PATH
+  const notExecutable = path.join(dir, 'tmux-not-executable');
+  await writeFile(notExecutable, '#!/bin/sh\necho tmux 9.9\n');
+  await chmod(notExecutable, 0o644);
+  const notTmux = await script(dir, 'not-tmux', 'exit 1');
+
+  const cases: Array<{ name: BinaryName; file: string; code: string; reason: RegExp }> = [
+    { name: 'tmux', file: path.join(dir, 'missing', 'tmux'), code: 'TMUX_MISSING', reason: /does not exist/ },
+    { name: 'tmate', file: path.join(dir, 'tmate'), code: 'TMATE_MISSING', reason: /does not exist/ },
+    { name: 'tmux', file: notExecutable, code: 'TMUX_MISSING', reason: /not executable/ },
+    { name: 'tmux', file: dir, code: 'TMUX_MISSING', reason: /directory/ },
+    { name: 'tmate', file: notTmux, code: 'TMATE_MISSING', reason: /does not run as tmate/ },
+    { name: 'tmux', file: 'bin/tmux', code: 'TMUX_MISSING', reason: /not an absolute path/ },
+  ];
+  for (const { name, file, code, reason } of cases) {
+    await rejectsWith(findBinary(name, { env, preferredPath: file }), (error) => {
+      assert.equal(error.code, code);
+      assert.ok(error.message.includes(file), `${error.message} should name ${file}`);
+      assert.match(error.message, reason);
+      assert.match(error.fix, new RegExp(`${name}\\.path`));
+    });
+  }
+  await rejectsWith(findBinaries({ env, tmatePath: path.join(dir, 'nope') }), (error) => assert.equal(error.code, 'TMATE_MISSING'));
+});
+
+test('a binary that is nowhere is TMUX_MISSING / TMATE_MISSING, with the install command in the fix', async () => {
+  clearBinaryCache();
+  const dir = await tempDir('nowhere');
+  const log = path.join(dir, 'shell.log');
+  // The login shell (plain and interactive) works but its PATH has neither program.
+  const shell = await fakeShell(dir, { loginPath: '/nonexistent-login', interactivePath: '/nonexistent-rc', log });
+  const env = { PATH: '/nonexistent', SHELL: shell, HOME: dir };
+
+  await rejectsWith(findBinary('tmux', { env, knownDirs: [], platform: 'linux' }), (error) => {
+    assert.equal(error.code, 'TMUX_MISSING');
+    assert.ok(error.fix.includes(installCommand('tmux', 'linux')), error.fix);
+  });
+  await rejectsWith(findBinary('tmate', { env, knownDirs: [], platform: 'darwin' }), (error) => {
+    assert.equal(error.code, 'TMATE_MISSING');
+    assert.ok(error.fix.includes('brew install tmate'), error.fix);
+  });
+  await rejectsWith(findBinaries({ env, knownDirs: [] }), (error) => assert.equal(error.code, 'TMUX_MISSING'));
+  const calls = await logLines(log);
+  assert.ok(calls.length >= 1, 'the login shell was consulted');
+  assert.equal(calls.filter((line) => !line.split(' ').includes('-i')).length, 1, 'the plain login shell ran once');
+  assert.ok(calls.filter((line) => line.split(' ').includes('-i')).length <= 1, 'the interactive one at most once');
+});
+
+test('a PATH only the interactive shell sets is found when the interactive login shell is allowed', async () => {
+  clearBinaryCache();
+  const dir = await tempDir('interactive');
+  const log = path.join(dir, 'shell.log');
+  const shell = await fakeShell(dir, { loginPath: '/nonexistent-login', interactivePath: '/usr/bin:/bin', log });
+  const env = { PATH: '/nonexistent', SHELL: shell, HOME: dir };
+
+  const tmux = await findBinary('tmux', { env, knownDirs: [], interactiveLoginShell: true });
+  assert.deepEqual(tmux, { name: 'tmux', path: TMUX, version: TMUX_VERSION, source: 'login-shell' });
+  const calls = await logLines(log);
+  assert.deepEqual(calls, ['-l -c', '-l -i -c']);
+
+  clearBinaryCache();
+  await writeFile(log, '');
+  await rejectsWith(findBinary('tmux', { env, knownDirs: [], interactiveLoginShell: false }), (error) => assert.equal(error.code, 'TMUX_MISSING'));
+  assert.equal((await logLines(log)).length, 1, 'no interactive shell when not allowed');
+});
+
+test('augmentedPath adds the directories of the binaries found', async () => {
+  clearBinaryCache();
+  const dir = await tempDir('augment');
+  await symlink(TMUX, path.join(dir, 'tmux'));
+  const env = { PATH: '/usr/bin:/bin' };
+  assert.equal(augmentedPath(env), '/usr/bin:/bin');
+
+  await findBinary('tmux', { env, preferredPath: path.join(dir, 'tmux') });
+  await findBinary('tmate', { env });
+  assert.equal(augmentedPath(env), `${dir}:/usr/bin:/bin`);
+  assert.equal(augmentedPath({ PATH: '/usr/sbin:/sbin' }), `${dir}:/usr/bin:/usr/sbin:/sbin`);
+
+  clearBinaryCache();
+  assert.equal(augmentedPath(env), '/usr/bin:/bin');
+});
+
+test('a cached result is dropped when the program disappears', async () => {
+  clearBinaryCache();
+  const dir = await tempDir('vanish');
+  const link = path.join(dir, 'tmux');
+  await symlink(TMUX, link);
+  const env = { PATH: `${dir}:/usr/bin:/bin` };
+  assert.equal((await findBinary('tmux', { env })).path, link);
+  await rm(link);
+  assert.equal((await findBinary('tmux', { env })).path, TMUX);
+});

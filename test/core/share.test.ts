@@ -1,0 +1,350 @@
+/**
+ * Sharing for real: real tmux on a private socket, real tmate 2.4.0, and the test tmate server on 127.0.0.1.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, test } from 'node:test';
+import { execFileSync } from 'node:child_process';
+import { spawnedSoFar } from '../../main/core/process.ts';
+import type { PairEvent, Share } from '../../main/core/shares.ts';
+import { isPairbarError } from '../../main/core/errors.ts';
+import { Sandbox, startServer, TMATE, waitFor } from '../support/sandbox.ts';
+import type { TestTmateServer } from '../support/tmate-server.ts';
+
+let sandbox: Sandbox;
+let server: TestTmateServer;
+
+beforeEach(async () => {
+  sandbox = await Sandbox.create();
+  server = await startServer();
+  await sandbox.useServer(server);
+});
+
+afterEach(async () => {
+  await sandbox.dispose();
+  await server.close();
+});
+
+function shareDirs(): string[] {
+  const dir = sandbox.env.PAIRBAR_RUNTIME_DIR!;
+  return existsSync(dir) ? readdirSync(dir) : [];
+}
+
+function tmateSocketOf(share: Share): string {
+  return join(sandbox.env.PAIRBAR_RUNTIME_DIR!, share.id, 'tmate.sock');
+}
+
+test('shares an existing session: the links are the server\'s, the pair sees the session, stop leaves the user attached', async () => {
+  const id = sandbox.newSession('work', 'default', 'sh');
+  sandbox.tmux(['send-keys', '-t', `${id}:`, 'echo USER-SESSION-MARKER', 'Enter']);
+  sandbox.attachUserClient(id);
+  await sandbox.waitForClients(id, 1);
+  const userClients = sandbox.clientsOf(id);
+
+  const { shares } = sandbox.runtime();
+  const before = spawnedSoFar();
+  const share = await shares.share({ session: 'work' });
+  const spawned = spawnedSoFar() - before;
+  const host = await server.nextConnection();
+
+  assert.equal(share.state, 'sharing');
+  assert.equal(share.session, 'work');
+  assert.deepEqual(share.links, {
+    ssh: host.links.ssh,
+    sshReadOnly: host.links.sshReadOnly,
+    web: host.links.web,
+    webReadOnly: host.links.webReadOnly,
+  });
+  assert.match(share.links.ssh!, new RegExp(`^ssh -p${server.port} [A-Za-z0-9]{25}@127\\.0\\.0\\.1$`));
+  assert.match(share.links.sshReadOnly!, /ro-/);
+  assert.equal(share.clients, 0);
+  assert.ok(spawned <= 6, `spawned ${spawned} processes for one share`);
+
+  // What the pair sees is the user's tmux session (its content), not tmate's tip screen.
+  await host.waitForOutput('USER-SESSION-MARKER');
+  assert.doesNotMatch(host.output(), /Tip: if you wish|Press <q> or <ctrl-c>/);
+  // tmate's own pane is not in a mode (the tip is a mode that swallows keys): input reaches the session.
+  const tmateSocket = tmateSocketOf(share);
+  assert.equal(execFileSync(TMATE, ['-S', tmateSocket, 'display-message', '-p', '#{pane_in_mode}'], { env: sandbox.env, encoding: 'utf8' }).trim(), '0');
+  execFileSync(TMATE, ['-S', tmateSocket, 'send-keys', 'echo TYPED-BY-PAIR', 'Enter'], { env: sandbox.env });
+  await waitFor('the pair\'s keys in the user\'s session', () => sandbox.capture(`${id}:`).includes('TYPED-BY-PAIR'));
+  // tmate shows no status bar of its own.
+  assert.equal(execFileSync(TMATE, ['-S', tmateSocket, 'show-options', '-gv', 'status'], { env: sandbox.env, encoding: 'utf8' }).trim(), 'off');
+  assert.equal(sandbox.clientsOf(id).length, 2, 'the user and tmate\'s client');
+
+  await shares.stop('work');
+  await host.closed;
+  assert.deepEqual(sandbox.clientsOf(id), userClients, 'the user\'s own client is still attached');
+  assert.ok(sandbox.capture(`${id}:`).includes('USER-SESSION-MARKER'), 'the session lives on');
+  assert.deepEqual(sandbox.tmatePids(), [], 'no tmate process left');
+  assert.deepEqual(shareDirs(), [], 'no share directory left');
+  assert.deepEqual(shares.list(), []);
+});
+
+test('the runtime directory is private to the user', async () => {
+  sandbox.newSession('work');
+  const { shares } = sandbox.runtime();
+  const share = await shares.share({ session: 'work' });
+  const { statSync } = await import('node:fs');
+  assert.equal(statSync(sandbox.env.PAIRBAR_RUNTIME_DIR!).mode & 0o777, 0o700);
+  assert.equal(statSync(join(sandbox.env.PAIRBAR_RUNTIME_DIR!, share.id)).mode & 0o777, 0o700);
+  await shares.stop('work');
+});
+
+test('session names with shell and tmux syntax: the right session is shared and nothing is executed', async () => {
+  const canary = join(sandbox.root, 'pwned');
+  const names = [`$(touch ${canary})`, `x; touch ${canary}`, "it's \"q\"", '#{session_name}', '-lead', 'ünï ✓', 'work', 'work-2', '$1'];
+  const ids = new Map(names.map((name) => [name, sandbox.newSession(name, 'default', 'sh')]));
+  for (const [name, id] of ids) sandbox.tmux(['send-keys', '-t', `${id}:`, `echo MARK-${id.slice(1)}-END`, 'Enter']);
+  const { shares } = sandbox.runtime();
+  for (const [name, id] of ids) {
+    const share = await shares.share({ session: name });
+    const host = await server.nextConnection();
+    assert.equal(share.session, name);
+    assert.equal(share.sessionId, id, `${JSON.stringify(name)} shares its own session`);
+    await host.waitForOutput(`MARK-${id.slice(1)}-END`);
+    for (const other of ids.values()) {
+      if (other !== id) assert.ok(!host.output().includes(`MARK-${other.slice(1)}-END`), `${JSON.stringify(name)} does not show ${other}`);
+    }
+    await shares.stop(name);
+  }
+  assert.equal(existsSync(canary), false, 'no name was executed by a shell');
+  assert.deepEqual(sandbox.tmatePids(), []);
+});
+
+test('sharing a session that is already shared returns the existing share; two sessions at once', async () => {
+  sandbox.newSession('one');
+  sandbox.newSession('two');
+  const { shares } = sandbox.runtime();
+  const [first, again] = await Promise.all([shares.share({ session: 'one' }), shares.share({ session: 'one' })]);
+  assert.equal(first.id, again.id);
+  const second = await shares.share({ session: 'two' });
+  assert.notEqual(second.id, first.id);
+  assert.notEqual(second.links.ssh, first.links.ssh);
+  assert.equal((await shares.share({ session: 'one' })).id, first.id);
+  assert.deepEqual(
+    shares.list().map((share) => [share.session, share.state]),
+    [
+      ['one', 'sharing'],
+      ['two', 'sharing'],
+    ],
+  );
+  assert.equal(server.connections().length, 2);
+  assert.equal(sandbox.tmatePids().length, 2);
+  await shares.stop('one');
+  assert.deepEqual(shares.list().map((share) => share.session), ['two']);
+  assert.equal(sandbox.tmatePids().length, 1);
+});
+
+test('a new blank terminal is shared as a new tmux session the user can attach to', async () => {
+  const { shares } = sandbox.runtime();
+  const share = await shares.share({});
+  assert.equal(share.blank, true);
+  assert.equal(share.session, 'pair');
+  assert.equal(share.state, 'sharing');
+  assert.ok(sandbox.tmux(['list-sessions', '-F', '#{session_name}']).split('\n').includes('pair'));
+  await shares.stop('pair');
+  assert.ok(sandbox.tmux(['list-sessions', '-F', '#{session_name}']).split('\n').includes('pair'), 'the session stays for the user');
+});
+
+test('pairs joining and leaving update the count and raise events', async () => {
+  sandbox.newSession('work');
+  const { shares } = sandbox.runtime();
+  await shares.share({ session: 'work' });
+  const host = await server.nextConnection();
+  const events: PairEvent[] = [];
+  shares.on('pair', (_share, event) => events.push(event));
+
+  host.pairJoin('203.0.113.7');
+  await waitFor('join event', () => events.length === 1);
+  assert.equal(shares.find('work')?.clients, 1);
+  host.pairJoin('203.0.113.8');
+  await waitFor('second join', () => events.length === 2);
+  host.pairLeave('203.0.113.7');
+  await waitFor('leave event', () => events.length === 3);
+  assert.deepEqual(
+    events.map((event) => [event.kind, event.ip, event.clients]),
+    [
+      ['joined', '203.0.113.7', 1],
+      ['joined', '203.0.113.8', 2],
+      ['left', '203.0.113.7', 1],
+    ],
+  );
+  assert.equal(shares.find('work')?.clients, 1);
+  assert.equal(shares.find('work')?.lastPairEvent?.kind, 'left');
+});
+
+test('a dropped connection reconnects by itself and keeps the links', async () => {
+  sandbox.newSession('work');
+  const { shares } = sandbox.runtime();
+  const share = await shares.share({ session: 'work' });
+  const host = await server.nextConnection();
+  const states: string[] = [];
+  shares.on('change', (list) => states.push(list[0]?.state ?? 'none'));
+  host.drop();
+  await waitFor('reconnecting', () => shares.find('work')?.state === 'reconnecting');
+  const again = await server.nextConnection(15_000);
+  assert.equal(again.reconnected, true);
+  await waitFor('sharing again', () => shares.find('work')?.state === 'sharing', 15_000);
+  assert.deepEqual(shares.find('work')?.links, share.links);
+  assert.ok(states.includes('reconnecting') && states.at(-1) === 'sharing', states.join(' → '));
+});
+
+test('a self-hosted server gives ssh links only, and no client count', async () => {
+  await server.close();
+  server = await startServer({ mode: 'self-hosted' });
+  await sandbox.useServer(server);
+  sandbox.newSession('work');
+  const { shares } = sandbox.runtime();
+  const share = await shares.share({ session: 'work' });
+  const host = await server.nextConnection();
+  assert.equal(share.links.ssh, host.links.ssh);
+  assert.equal(share.links.sshReadOnly, host.links.sshReadOnly);
+  assert.equal(share.links.web, null);
+  assert.equal(share.links.webReadOnly, null);
+  assert.equal(share.clients, null);
+});
+
+test('after a reconnect to a server that cannot resume, the share shows the new links', async () => {
+  await server.close();
+  server = await startServer({ mode: 'self-hosted' });
+  await sandbox.useServer(server);
+  sandbox.newSession('work');
+  const { shares } = sandbox.runtime();
+  const share = await shares.share({ session: 'work' });
+  (await server.nextConnection()).drop();
+  const again = await server.nextConnection(15_000);
+  await waitFor('the new links', () => shares.find('work')?.links.ssh === again.links.ssh, 15_000);
+  assert.notEqual(again.links.ssh, share.links.ssh);
+  assert.equal(shares.find('work')?.links.sshReadOnly, again.links.sshReadOnly);
+  assert.equal(shares.find('work')?.state, 'sharing');
+});
+
+async function expectFailure(code: string, timeoutSeconds: number) {
+  sandbox.newSession('work');
+  const { shares } = sandbox.runtime();
+  const started = Date.now();
+  let caught: unknown;
+  try {
+    await shares.share({ session: 'work' });
+  } catch (error) {
+    caught = error;
+  }
+  const seconds = (Date.now() - started) / 1000;
+  assert.ok(isPairbarError(caught), `expected a PairbarError, got ${String(caught)}`);
+  assert.equal(caught.code, code, caught.message);
+  // The time limit is what bounds the wait; allow for tmate's own shutdown.
+  assert.ok(seconds < timeoutSeconds + 5, `gave up after ${seconds} s`);
+  assert.deepEqual(sandbox.tmatePids(), [], 'no tmate process left');
+  assert.deepEqual(shareDirs(), [], 'no share directory left');
+  const [failed] = shares.list();
+  assert.equal(failed?.state, 'failed');
+  assert.equal(failed?.error?.code, code);
+  assert.ok(sandbox.clientsOf(sandbox.tmux(['display-message', '-p', '-t', 'work', '#{session_id}']).trim()).length === 0);
+  return caught;
+}
+
+test('an unreachable server fails within the time limit, naming host:port, and leaves no process', async () => {
+  await sandbox.setPrefs({ 'share.readyTimeoutSeconds': 3 });
+  await server.setRefusing(true);
+  const error = await expectFailure('SERVER_UNREACHABLE', 3);
+  assert.match(error.message, new RegExp(`127\\.0\\.0\\.1:${server.port}`));
+  assert.match(error.message, /within 3 s/);
+});
+
+test('a wrong server fingerprint fails with its own error, without waiting for the time limit', async () => {
+  await sandbox.setPrefs({ 'server.ed25519Fingerprint': 'SHA256:' + 'A'.repeat(43), 'share.readyTimeoutSeconds': 30 });
+  const error = await expectFailure('FINGERPRINT_MISMATCH', 10);
+  assert.match(error.fix, /fingerprint/);
+});
+
+test('a server that never says READY fails at the time limit', async () => {
+  await server.close();
+  server = await startServer({ sayReady: false });
+  await sandbox.useServer(server, 3);
+  await expectFailure('SERVER_NOT_READY', 3);
+});
+
+test('a server refusing this computer\'s keys fails with the ssh-keygen fix', async () => {
+  await server.close();
+  server = await startServer({ refuseAuth: true });
+  await sandbox.useServer(server, 15);
+  const error = await expectFailure('SSH_KEYS_MISSING', 10);
+  assert.match(error.fix, /ssh-keygen/);
+});
+
+test('a session that does not exist is an error, and nothing is started', async () => {
+  sandbox.newSession('work');
+  const { shares } = sandbox.runtime();
+  await assert.rejects(shares.share({ session: 'wor' }), (error) => isPairbarError(error) && error.code === 'SESSION_NOT_FOUND');
+  assert.deepEqual(sandbox.tmatePids(), []);
+});
+
+test('when the shared session is closed, the share ends by itself', async () => {
+  const id = sandbox.newSession('work');
+  const { shares } = sandbox.runtime();
+  await shares.share({ session: 'work' });
+  const host = await server.nextConnection();
+  const ended = new Promise<Share>((resolve) => shares.once('ended', (share) => resolve(share)));
+  sandbox.tmux(['kill-session', '-t', id]);
+  assert.equal((await ended).session, 'work');
+  await host.closed;
+  await waitFor('tmate gone', () => sandbox.tmatePids().length === 0);
+  assert.deepEqual(shares.list(), []);
+  assert.deepEqual(shareDirs(), []);
+});
+
+test('shares outlive the process that started them and are adopted, listed and stoppable', async () => {
+  const id = sandbox.newSession('work');
+  sandbox.attachUserClient(id);
+  await sandbox.waitForClients(id, 1);
+  // Another process shares, then is killed outright.
+  const script = `
+    import { createRuntime } from ${JSON.stringify(join(import.meta.dirname, '../../main/runtime.ts'))};
+    const share = await createRuntime(process.env).shares.share({ session: 'work' });
+    process.stdout.write(JSON.stringify(share));
+    setInterval(() => {}, 1000);
+  `;
+  const { spawn } = await import('node:child_process');
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { env: sandbox.env, stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (chunk) => (out += chunk));
+  const original = await waitFor('the other process to share', () => (out ? (JSON.parse(out) as Share) : undefined), 20_000);
+  child.kill('SIGKILL');
+  const host = await server.nextConnection();
+  host.pairJoin('198.51.100.1');
+
+  const { shares } = sandbox.runtime();
+  const adopted = await waitFor('adoption with the join', async () => {
+    const [share] = await shares.adopt();
+    return share?.clients === 1 ? share : undefined;
+  });
+  assert.equal(adopted.id, original.id);
+  assert.deepEqual(adopted.links, original.links);
+  assert.equal(adopted.state, 'sharing');
+  // Adopted shares keep raising events.
+  const left = new Promise<PairEvent>((resolve) => shares.once('pair', (_share, event) => resolve(event)));
+  host.pairLeave('198.51.100.1');
+  assert.equal((await left).kind, 'left');
+
+  await shares.stop('work');
+  await host.closed;
+  assert.deepEqual(sandbox.tmatePids(), []);
+  assert.equal(sandbox.clientsOf(id).length, 1, 'the user stays attached');
+});
+
+test('a share whose tmate died is cleaned up on adoption, never listed as live', async () => {
+  sandbox.newSession('work');
+  const first = sandbox.runtime();
+  const share = await first.shares.share({ session: 'work' });
+  first.shares.close();
+  process.kill(share.pid, 'SIGKILL');
+  await waitFor('tmate gone', () => sandbox.tmatePids().length === 0);
+  const { shares } = sandbox.runtime();
+  assert.deepEqual(await shares.adopt(), []);
+  assert.deepEqual(shareDirs(), []);
+  const meta = join(sandbox.env.PAIRBAR_RUNTIME_DIR!, share.id, 'share.json');
+  assert.equal(existsSync(meta), false);
+  void readFileSync;
+});

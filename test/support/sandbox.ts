@@ -1,0 +1,174 @@
+/**
+ * A private world for one test: its own tmux socket directory (TMUX_TMPDIR), runtime directory, preferences
+ * directory and HOME, so the tests never see or touch the developer's own tmux servers or shares. Real tmux
+ * and real tmate run inside it.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { TestTmateServer, type TestTmateServerOptions } from './tmate-server.ts';
+import { createRuntime, type Runtime } from '../../main/runtime.ts';
+import { openPrefsStore, writePref } from '../../main/prefs.ts';
+
+export const TMUX = '/usr/bin/tmux';
+export const TMATE = '/usr/bin/tmate';
+
+export class Sandbox {
+  readonly env: NodeJS.ProcessEnv;
+  private runtimes: Runtime[] = [];
+
+  private constructor(readonly root: string) {
+    this.env = {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      HOME: join(root, 'home'),
+      LANG: 'C.UTF-8',
+      TERM: 'xterm-256color',
+      TMUX_TMPDIR: join(root, 'tmux'),
+      PAIRBAR_RUNTIME_DIR: join(root, 'run'),
+      PAIRBAR_CONFIG_DIR: join(root, 'config'),
+    };
+  }
+
+  static async create(): Promise<Sandbox> {
+    // Short base path: unix socket paths are limited to ~104 bytes.
+    const root = await mkdtemp(join(tmpdir(), 'pb-'));
+    const sandbox = new Sandbox(root);
+    execFileSync('mkdir', ['-p', join(root, 'home'), join(root, 'tmux'), join(root, 'config')]);
+    return sandbox;
+  }
+
+  /** Runs tmux against the user's default server of this sandbox. */
+  tmux(args: string[], label = 'default'): string {
+    return execFileSync(TMUX, ['-L', label, ...args], { env: this.env, encoding: 'utf8' });
+  }
+
+  /** Creates a detached session; `##` keeps tmux from expanding formats in the name. Returns its id. */
+  newSession(name: string, label = 'default', command?: string): string {
+    const args = ['new-session', '-d', '-x', '100', '-y', '30', '-s', name.replaceAll('#', '##'), '-P', '-F', '#{session_id}'];
+    if (command) args.push(command);
+    return this.tmux(args, label).trim();
+  }
+
+  /** The socket path of a tmux server of this sandbox. */
+  socket(label = 'default'): string {
+    return join(this.env.TMUX_TMPDIR!, `tmux-${process.getuid?.() ?? 0}`, label);
+  }
+
+  /**
+   * The user's own terminal: a tmux client attached to `sessionId`, running inside a second tmux server
+   * (as if in a terminal window). Returns a function listing the clients still attached to that session.
+   */
+  attachUserClient(sessionId: string): void {
+    const inner = `exec ${TMUX} -S '${this.socket()}' attach-session -t '${sessionId}'`;
+    execFileSync(TMUX, ['-L', 'user-terminal', 'new-session', '-d', '-x', '120', '-y', '40', 'env', '-u', 'TMUX', 'sh', '-c', inner], { env: this.env });
+  }
+
+  /** tmux clients attached to a session on the default server, by tty. */
+  clientsOf(sessionId: string, label = 'default'): string[] {
+    try {
+      return this.tmux(['list-clients', '-t', sessionId, '-F', '#{client_tty}'], label).split('\n').filter(Boolean);
+    } catch {
+      return [];
+    }
+  }
+
+  async waitForClients(sessionId: string, count: number, timeoutMs = 5000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.clientsOf(sessionId).length < count) {
+      if (Date.now() > deadline) throw new Error(`session ${sessionId} has ${this.clientsOf(sessionId).length} clients, expected ${count}`);
+      await sleep(50);
+    }
+  }
+
+  capture(target: string, label = 'default'): string {
+    return this.tmux(['capture-pane', '-p', '-t', target], label);
+  }
+
+  async setPrefs(values: Record<string, unknown>): Promise<void> {
+    const store = openPrefsStore(this.env);
+    for (const [key, value] of Object.entries(values)) writePref(store, key as never, value);
+  }
+
+  /** Points Pairbar's preferences at a test tmate server. */
+  async useServer(server: TestTmateServer, readyTimeoutSeconds = 10): Promise<void> {
+    const fingerprintKey = { ed25519: 'server.ed25519Fingerprint', rsa: 'server.rsaFingerprint', ecdsa: 'server.ecdsaFingerprint' }[server.keyType];
+    await this.setPrefs({ 'server.host': server.host, 'server.port': server.port, [fingerprintKey]: server.fingerprint, 'share.readyTimeoutSeconds': readyTimeoutSeconds });
+  }
+
+  runtime(): Runtime {
+    const runtime = createRuntime(this.env);
+    this.runtimes.push(runtime);
+    return runtime;
+  }
+
+  /** Runs the built `pairbar` command in this sandbox. */
+  cli(args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [join(import.meta.dirname, '../../bin/pairbar.js'), ...args], { env: { ...this.env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk) => (stdout += chunk));
+      child.stderr.on('data', (chunk) => (stderr += chunk));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, stdout, stderr }));
+    });
+  }
+
+  /** pids of tmate processes whose command line mentions this sandbox. */
+  tmatePids(): number[] {
+    try {
+      return execFileSync('pgrep', ['-f', `tmate.*${this.root}`], { encoding: 'utf8' })
+        .split('\n')
+        .filter(Boolean)
+        .map(Number);
+    } catch {
+      return [];
+    }
+  }
+
+  async writeFile(relative: string, text: string): Promise<string> {
+    const path = join(this.root, relative);
+    await writeFile(path, text);
+    return path;
+  }
+
+  /** Ends every share, tmux server and tmate process of this sandbox, and removes it. */
+  async dispose(): Promise<void> {
+    for (const runtime of this.runtimes) {
+      await runtime.shares.adopt().catch(() => undefined);
+      await runtime.shares.stopAll().catch(() => undefined);
+      runtime.shares.close();
+    }
+    for (const pid of this.tmatePids()) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // gone
+      }
+    }
+    for (const label of ['default', 'user-terminal', 'second']) {
+      try {
+        execFileSync(TMUX, ['-L', label, 'kill-server'], { env: this.env, stdio: 'ignore' });
+      } catch {
+        // not running
+      }
+    }
+    await rm(this.root, { recursive: true, force: true });
+  }
+}
+
+export async function startServer(options?: TestTmateServerOptions): Promise<TestTmateServer> {
+  return TestTmateServer.start(options);
+}
+
+export async function waitFor<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}

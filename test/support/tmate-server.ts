@@ -1,0 +1,564 @@
+/**
+ * A test tmate server on 127.0.0.1 that the real `tmate` client (2.4.0) connects to.
+ *
+ * It speaks the protocol described in /work/shared/tmate-protocol.md: SSH (user `tmate`, auth `none`,
+ * one `session` channel, subsystem `tmate`) carrying a plain stream of msgpack values in each direction.
+ * After the client's HEADER it answers the way tmate.io does (all four links, client count,
+ * reconnection data, READY) or the way a bare self-hosted tmate-ssh-server does (ssh links only).
+ *
+ * Usage:
+ *   const server = await TestTmateServer.start();
+ *   // write server.tmateConfig() into a config file, run `tmate -f FILE ...`
+ *   const host = await server.nextConnection();
+ *   host.pairJoin(); await host.waitForOutput('hello');
+ *   await server.close();
+ */
+import { generateKeyPairSync, createHash, randomBytes, randomInt } from 'node:crypto';
+import net from 'node:net';
+import { Decoder, encode } from '@msgpack/msgpack';
+import ssh2 from 'ssh2';
+import type { Connection, ServerChannel } from 'ssh2';
+
+export type ServerMode = 'tmate.io' | 'self-hosted';
+export type HostKeyType = 'ed25519' | 'rsa' | 'ecdsa';
+
+export interface TestTmateServerOptions {
+  /**
+   * 'tmate.io' (default): NOTIFY "Note: clear your terminal before sharing readonly access",
+   *   "web session read only: URL", "ssh session read only: CMD", "web session: URL", "ssh session: CMD"
+   *   (+ "Reconnected" after a reconnect), then SET_ENV tmate_web_ro, tmate_ssh_ro, tmate_web, tmate_ssh,
+   *   tmate_num_clients=0, tmate_reconnection_data, then READY. pairJoin/pairLeave send count + notices.
+   *   A reconnect (RECONNECT with data we handed out) keeps the tokens and links.
+   * 'self-hosted': what tmate-ssh-server without its websocket back end sends: NOTIFYs + SET_ENV
+   *   tmate_ssh_ro, tmate_ssh, READY. No web links, no count, no join/leave notices, no reconnection
+   *   data (so a reconnected client gets NEW links, as with a real bare server).
+   */
+  mode?: ServerMode;
+  /** Default true. false: accept the ssh connection and the tmate channel, then send nothing at all
+   *  (no links, no READY): a server that stalls. The HostConnection still gets tokens/links, never sent. */
+  sayReady?: boolean;
+  /** Refuse every auth method; the client then shows "SSH keys not found. Run 'ssh-keygen' to create keys."
+   *  (when it has no keys of its own). */
+  refuseAuth?: boolean;
+  /** Host key type; default 'ed25519'. A fresh key is generated for every server. */
+  keyType?: HostKeyType;
+}
+
+/** Message types (see tmate-protocol.h). */
+const OUT = { HEADER: 0, PTY_DATA: 2, FIN: 8, RECONNECT: 10 } as const; // client -> server
+const IN = { NOTIFY: 0, RESIZE: 2, SET_ENV: 4, READY: 5 } as const; // server -> client
+
+const TOKEN_ALPHABET = 'abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+const TOKEN_LENGTH = 25;
+/** How long to wait, after HEADER, for the message that tells a fresh start from a reconnect. */
+const HEADER_FOLLOWUP_MS = 300;
+
+/** One connected tmate host (one share). */
+export interface HostConnection {
+  readonly tokens: { readonly rw: string; readonly ro: string };
+  readonly links: { readonly ssh: string; readonly sshReadOnly: string; readonly web?: string; readonly webReadOnly?: string };
+  /** Pairs currently "joined" (changed by pairJoin/pairLeave; 0 on every new connection). */
+  readonly clients: number;
+  /** True when the client sent RECONNECT with reconnection data this server handed out earlier. */
+  readonly reconnected: boolean;
+  /** Version string of the client's HEADER, e.g. "2.4.0". */
+  readonly clientVersion: string;
+  /** True once the connection has ended. */
+  readonly isClosed: boolean;
+  /** All PTY_DATA bytes received so far, decoded as UTF-8 (what a pair would see, escape codes included). */
+  output(): string;
+  /** Resolves once output() matches; rejects after timeoutMs (default 10 s) or when the connection ends. */
+  waitForOutput(pattern: string | RegExp, timeoutMs?: number): Promise<void>;
+  /** A pair joins. tmate.io mode: SET_ENV tmate_num_clients N, NOTIFY "A mate has joined (IP) -- N client(s)
+   *  currently connected", RESIZE 80x24. Self-hosted mode: only the RESIZE. */
+  pairJoin(ip?: string): void;
+  /** A pair leaves: like pairJoin with "has left"; RESIZE -1,-1 when no pair is left. Throws at 0 clients. */
+  pairLeave(ip?: string): void;
+  /** Send NOTIFY text (shown by the host as a status message). */
+  notify(text: string): void;
+  /** Close the connection abruptly (TCP destroyed, no SSH disconnect). The real client reconnects in ~2 s. */
+  drop(): void;
+  /** Resolves when the host's connection ends. */
+  readonly closed: Promise<void>;
+}
+
+interface SessionRecord {
+  tokens: { rw: string; ro: string };
+  reconnectionData: string;
+}
+
+function makeToken(): string {
+  let s = '';
+  for (let i = 0; i < TOKEN_LENGTH; i++) s += TOKEN_ALPHABET[randomInt(TOKEN_ALPHABET.length)];
+  return s;
+}
+
+function sshString(b: Buffer | string): Buffer {
+  const body = typeof b === 'string' ? Buffer.from(b) : b;
+  const len = Buffer.alloc(4);
+  len.writeUInt32BE(body.length);
+  return Buffer.concat([len, body]);
+}
+
+/** An unencrypted OpenSSH-format ("openssh-key-v1") ed25519 private key, which ssh2 parses. */
+function ed25519OpenSsh(): string {
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  const pub = Buffer.from(publicKey.export({ format: 'jwk' }).x ?? '', 'base64url');
+  const seed = Buffer.from(privateKey.export({ format: 'jwk' }).d ?? '', 'base64url');
+  if (pub.length !== 32 || seed.length !== 32) throw new Error('unexpected ed25519 key size');
+  const pubBlob = Buffer.concat([sshString('ssh-ed25519'), sshString(pub)]);
+  const check = randomBytes(4);
+  let priv = Buffer.concat([
+    check, check, sshString('ssh-ed25519'), sshString(pub), sshString(Buffer.concat([seed, pub])), sshString(''),
+  ]);
+  const pad: number[] = [];
+  for (let i = 1; (priv.length + pad.length) % 8 !== 0; i++) pad.push(i);
+  priv = Buffer.concat([priv, Buffer.from(pad)]);
+  const count = Buffer.alloc(4);
+  count.writeUInt32BE(1);
+  const data = Buffer.concat([
+    Buffer.from('openssh-key-v1\0'), sshString('none'), sshString('none'), sshString(''), count,
+    sshString(pubBlob), sshString(priv),
+  ]);
+  const b64 = data.toString('base64').replace(/(.{70})/g, '$1\n').replace(/\n$/, '');
+  return `-----BEGIN OPENSSH PRIVATE KEY-----\n${b64}\n-----END OPENSSH PRIVATE KEY-----`;
+}
+
+function generateHostKey(type: HostKeyType): string {
+  switch (type) {
+    case 'ed25519':
+      return ed25519OpenSsh();
+    case 'rsa':
+      return generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
+    case 'ecdsa':
+      return generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey.export({ type: 'sec1', format: 'pem' }).toString();
+  }
+}
+
+function parseHostKey(pem: string): ssh2.ParsedKey {
+  const parsed = ssh2.utils.parseKey(pem);
+  if (parsed instanceof Error) throw parsed;
+  const key = Array.isArray(parsed) ? parsed[0] : parsed;
+  if (!key) throw new Error('no key parsed');
+  return key;
+}
+
+function asText(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (v instanceof Uint8Array) return Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('utf8');
+  return String(v);
+}
+
+interface OutputWaiter {
+  pattern: string | RegExp;
+  resolve: () => void;
+  reject: (e: Error) => void;
+  timer: NodeJS.Timeout;
+}
+
+class Host implements HostConnection {
+  tokens: { rw: string; ro: string } = { rw: '', ro: '' };
+  links: { ssh: string; sshReadOnly: string; web?: string; webReadOnly?: string } = { ssh: '', sshReadOnly: '' };
+  clients = 0;
+  reconnected = false;
+  clientVersion = '';
+  isClosed = false;
+  readonly closed: Promise<void>;
+  private resolveClosed!: () => void;
+  private chunks: Buffer[] = [];
+  private outputCache: string | null = '';
+  private waiters = new Set<OutputWaiter>();
+
+  constructor(
+    private readonly mode: ServerMode,
+    private readonly channel: ServerChannel,
+    private readonly socket: net.Socket,
+  ) {
+    this.closed = new Promise((resolve) => { this.resolveClosed = resolve; });
+  }
+
+  send(msg: unknown[]): void {
+    if (this.isClosed || this.channel.destroyed) return;
+    this.channel.write(Buffer.from(encode(msg)));
+  }
+
+  setEnv(name: string, value: string): void { this.send([IN.SET_ENV, name, value]); }
+  notify(text: string): void { this.send([IN.NOTIFY, text]); }
+  ready(): void { this.send([IN.READY]); }
+
+  addOutput(bytes: Buffer): void {
+    this.chunks.push(bytes);
+    this.outputCache = null;
+    this.checkWaiters();
+  }
+
+  output(): string {
+    if (this.outputCache === null) this.outputCache = Buffer.concat(this.chunks).toString('utf8');
+    return this.outputCache;
+  }
+
+  private matches(pattern: string | RegExp): boolean {
+    const out = this.output();
+    return typeof pattern === 'string' ? out.includes(pattern) : pattern.test(out);
+  }
+
+  private checkWaiters(): void {
+    for (const w of [...this.waiters]) {
+      if (this.matches(w.pattern)) {
+        this.waiters.delete(w);
+        clearTimeout(w.timer);
+        w.resolve();
+      }
+    }
+  }
+
+  waitForOutput(pattern: string | RegExp, timeoutMs = 10_000): Promise<void> {
+    if (this.matches(pattern)) return Promise.resolve();
+    if (this.isClosed) return Promise.reject(new Error(`connection closed before output matched ${String(pattern)}`));
+    return new Promise((resolve, reject) => {
+      const w: OutputWaiter = {
+        pattern, resolve, reject,
+        timer: setTimeout(() => {
+          this.waiters.delete(w);
+          reject(new Error(`output did not match ${String(pattern)} within ${timeoutMs} ms; last output: ${JSON.stringify(this.output().slice(-400))}`));
+        }, timeoutMs),
+      };
+      this.waiters.add(w);
+    });
+  }
+
+  private presence(verb: 'joined' | 'left', ip: string): void {
+    if (this.mode === 'tmate.io') {
+      const n = this.clients;
+      this.setEnv('tmate_num_clients', String(n));
+      this.notify(`A mate has ${verb} (${ip}) -- ${n} client${n > 1 ? 's' : ''} currently connected`);
+    }
+    if (this.clients > 0) this.send([IN.RESIZE, 80, 24]);
+    else this.send([IN.RESIZE, -1, -1]);
+  }
+
+  pairJoin(ip = '198.51.100.7'): void {
+    this.clients++;
+    this.presence('joined', ip);
+  }
+
+  pairLeave(ip = '198.51.100.7'): void {
+    if (this.clients === 0) throw new Error('pairLeave: no pair is joined');
+    this.clients--;
+    this.presence('left', ip);
+  }
+
+  drop(): void {
+    this.socket.destroy();
+  }
+
+  markClosed(): void {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    for (const w of this.waiters) {
+      clearTimeout(w.timer);
+      w.reject(new Error(`connection closed before output matched ${String(w.pattern)}; last output: ${JSON.stringify(this.output().slice(-400))}`));
+    }
+    this.waiters.clear();
+    this.resolveClosed();
+  }
+}
+
+interface ConnectionWaiter {
+  resolve: (h: HostConnection) => void;
+  reject: (e: Error) => void;
+  timer: NodeJS.Timeout;
+}
+
+export class TestTmateServer {
+  readonly host = '127.0.0.1' as const;
+  readonly port: number;
+  /** 'SHA256:' + unpadded base64 of sha256(host key blob), as `ssh-keygen -l -E sha256` prints it. */
+  readonly fingerprint: string;
+  /** The host public key as one OpenSSH line ("ssh-ed25519 AAAA..."), e.g. for known_hosts or ssh-keygen. */
+  readonly publicKey: string;
+  readonly keyType: HostKeyType;
+  readonly mode: ServerMode;
+
+  private readonly opts: Required<TestTmateServerOptions>;
+  private readonly ssh: ssh2.Server;
+  private listener: net.Server | null = null;
+  private readonly sockets = new Set<net.Socket>();
+  /** ssh2 announces a connection with the peer's port; this finds its socket. */
+  private readonly socketsByPort = new Map<number, net.Socket>();
+  private readonly live = new Set<Host>();
+  private readonly unclaimed: Host[] = [];
+  private readonly connWaiters = new Set<ConnectionWaiter>();
+  private readonly sessions = new Map<string, SessionRecord>();
+  private closing = false;
+
+  private constructor(opts: Required<TestTmateServerOptions>, hostKey: string) {
+    this.opts = opts;
+    this.mode = opts.mode;
+    this.keyType = opts.keyType;
+    const parsed = parseHostKey(hostKey);
+    const blob = parsed.getPublicSSH();
+    this.fingerprint = 'SHA256:' + createHash('sha256').update(blob).digest('base64').replace(/=+$/, '');
+    this.publicKey = `${parsed.type} ${blob.toString('base64')}`;
+    this.port = 0;
+    this.ssh = new ssh2.Server({ hostKeys: [hostKey] }, (client, info) => this.onConnection(client, info));
+    this.ssh.on('error', () => { /* per-connection errors are handled on each client */ });
+  }
+
+  /** Generate a fresh host key and listen on an ephemeral port of 127.0.0.1. */
+  static async start(options: TestTmateServerOptions = {}): Promise<TestTmateServer> {
+    const opts: Required<TestTmateServerOptions> = {
+      mode: options.mode ?? 'tmate.io',
+      sayReady: options.sayReady ?? true,
+      refuseAuth: options.refuseAuth ?? false,
+      keyType: options.keyType ?? 'ed25519',
+    };
+    const server = new TestTmateServer(opts, generateHostKey(opts.keyType));
+    const port = await server.listen(0);
+    (server as { port: number }).port = port;
+    return server;
+  }
+
+  /** The tmate option naming this server's fingerprint: tmate-server-{ed25519,rsa,ecdsa}-fingerprint. */
+  get fingerprintOption(): string {
+    return `tmate-server-${this.keyType}-fingerprint`;
+  }
+
+  /** Lines for a tmate config file pointing tmate at this server (ends with a newline). */
+  tmateConfig(): string {
+    return [
+      `set -g tmate-server-host ${this.host}`,
+      `set -g tmate-server-port ${this.port}`,
+      `set -g ${this.fingerprintOption} "${this.fingerprint}"`,
+      '',
+    ].join('\n');
+  }
+
+  /** Hosts currently connected (handshake done, connection not closed). */
+  connections(): HostConnection[] {
+    return [...this.live];
+  }
+
+  /**
+   * The next host that completes its handshake (HEADER, plus RECONNECT if any) and has not been handed out
+   * by an earlier call. Hosts that connected before this call are queued, so there is no race. Hosts whose
+   * connection already ended while queued are skipped.
+   */
+  nextConnection(timeoutMs = 15_000): Promise<HostConnection> {
+    while (this.unclaimed.length > 0) {
+      const h = this.unclaimed.shift()!;
+      if (!h.isClosed) return Promise.resolve(h);
+    }
+    if (this.closing) return Promise.reject(new Error('server closed'));
+    return new Promise((resolve, reject) => {
+      const w: ConnectionWaiter = {
+        resolve, reject,
+        timer: setTimeout(() => {
+          this.connWaiters.delete(w);
+          reject(new Error(`no tmate host connected within ${timeoutMs} ms`));
+        }, timeoutMs),
+      };
+      this.connWaiters.add(w);
+    });
+  }
+
+  /**
+   * true: stop listening, so new connections are refused (existing ones stay; drop() them if needed).
+   * false: listen again on the same port.
+   */
+  async setRefusing(refuse: boolean): Promise<void> {
+    if (this.closing) throw new Error('server closed');
+    if (refuse) {
+      const l = this.listener;
+      this.listener = null;
+      if (l) await new Promise<void>((resolve) => { l.close(); setImmediate(resolve); });
+    } else if (!this.listener) {
+      await this.listen(this.port);
+    }
+  }
+
+  /** Stop listening, close every connection, and resolve when all of it is done. */
+  async close(): Promise<void> {
+    this.closing = true;
+    for (const w of this.connWaiters) {
+      clearTimeout(w.timer);
+      w.reject(new Error('server closed'));
+    }
+    this.connWaiters.clear();
+    const l = this.listener;
+    this.listener = null;
+    const waits: Promise<void>[] = [];
+    if (l) waits.push(new Promise((resolve) => l.close(() => resolve())));
+    for (const s of this.sockets) {
+      waits.push(new Promise((resolve) => {
+        if (s.destroyed && s.closed) resolve();
+        else { s.once('close', () => resolve()); s.destroy(); }
+      }));
+    }
+    await Promise.all(waits);
+    for (const h of this.live) h.markClosed();
+    this.live.clear();
+    this.unclaimed.length = 0;
+  }
+
+  private listen(port: number): Promise<number> {
+    const l = net.createServer((socket) => this.onSocket(socket));
+    return new Promise((resolve, reject) => {
+      l.once('error', reject);
+      l.listen({ host: this.host, port, exclusive: true }, () => {
+        l.off('error', reject);
+        l.on('error', () => { /* ignore after listening */ });
+        this.listener = l;
+        const addr = l.address();
+        if (addr === null || typeof addr === 'string') reject(new Error('no address'));
+        else resolve(addr.port);
+      });
+    });
+  }
+
+  private onSocket(socket: net.Socket): void {
+    if (this.closing) { socket.destroy(); return; }
+    this.sockets.add(socket);
+    const port = socket.remotePort;
+    if (port !== undefined) this.socketsByPort.set(port, socket);
+    socket.on('error', () => { /* ECONNRESET etc. */ });
+    socket.once('close', () => {
+      this.sockets.delete(socket);
+      if (port !== undefined && this.socketsByPort.get(port) === socket) this.socketsByPort.delete(port);
+    });
+    this.ssh.injectSocket(socket);
+  }
+
+  private onConnection(client: Connection, info: ssh2.ClientInfo): void {
+    // ssh2 raises "Invalid Zlib instance" (among others) on compressed connections that close.
+    client.on('error', () => { /* ignored: the connection ends anyway */ });
+    const socket = this.socketsByPort.get(info.port);
+    if (!socket || this.closing) { client.end(); socket?.destroy(); return; }
+
+    client.on('authentication', (ctx) => {
+      if (!this.opts.refuseAuth && ctx.username === 'tmate' && ctx.method === 'none') ctx.accept();
+      else ctx.reject(['publickey']);
+    });
+
+    let host: Host | null = null;
+    client.on('session', (acceptSession) => {
+      const session = acceptSession();
+      session.on('pty', (_a, reject) => reject?.());
+      session.on('shell', (_a, reject) => reject?.());
+      session.on('exec', (_a, reject) => reject?.());
+      session.on('subsystem', (accept, reject, sub) => {
+        if (sub.name !== 'tmate' || host) { reject?.(); return; }
+        const channel = accept();
+        channel.on('error', () => { /* ignored */ });
+        host = new Host(this.opts.mode, channel, socket);
+        void this.serve(host, channel);
+      });
+    });
+
+    const onEnd = (): void => {
+      if (!host) return;
+      host.markClosed();
+      this.live.delete(host);
+    };
+    client.once('close', onEnd);
+    socket.once('close', onEnd);
+  }
+
+  /** Read the client's message stream: handshake first, then record PTY_DATA, drain the rest. */
+  private async serve(host: Host, channel: ServerChannel): Promise<void> {
+    const decoder = new Decoder({ rawStrings: true });
+    let phase: 'header' | 'followup' | 'running' = 'header';
+    let followupTimer: NodeJS.Timeout | null = null;
+
+    const finish = (reconnectionData: string | null): void => {
+      if (followupTimer) clearTimeout(followupTimer);
+      followupTimer = null;
+      phase = 'running';
+      if (host.isClosed || this.closing) return;
+      this.handshake(host, reconnectionData);
+    };
+
+    const handle = (msg: unknown): void => {
+      if (!Array.isArray(msg) || typeof msg[0] !== 'number') return;
+      const type = msg[0];
+      if (phase === 'header') {
+        if (type !== OUT.HEADER) return;
+        host.clientVersion = asText(msg[2]);
+        phase = 'followup';
+        followupTimer = setTimeout(() => finish(null), HEADER_FOLLOWUP_MS);
+        return;
+      }
+      if (phase === 'followup') {
+        // A reconnecting client sends RECONNECT right after HEADER; a fresh one sends anything else.
+        if (type === OUT.RECONNECT) { finish(asText(msg[1])); return; }
+        finish(null);
+      }
+      if (type === OUT.PTY_DATA && msg[2] instanceof Uint8Array) {
+        host.addOutput(Buffer.from(msg[2]));
+      }
+    };
+
+    try {
+      for await (const msg of decoder.decodeStream(channel)) handle(msg);
+    } catch {
+      // garbage or a broken channel: the connection is going away
+    } finally {
+      if (followupTimer) clearTimeout(followupTimer);
+    }
+  }
+
+  private handshake(host: Host, reconnectionData: string | null): void {
+    let record = reconnectionData !== null && this.opts.mode === 'tmate.io' ? this.sessions.get(reconnectionData) : undefined;
+    host.reconnected = record !== undefined;
+    if (!record) {
+      record = {
+        tokens: { rw: makeToken(), ro: 'ro-' + makeToken() },
+        reconnectionData: 'pairbar-test-' + randomBytes(12).toString('hex'),
+      };
+      this.sessions.set(record.reconnectionData, record);
+    }
+    const sshLink = (token: string): string => `ssh ${this.port === 22 ? '' : `-p${this.port} `}${token}@${this.host}`;
+    host.tokens = { ...record.tokens };
+    host.links = { ssh: sshLink(record.tokens.rw), sshReadOnly: sshLink(record.tokens.ro) };
+    if (this.opts.mode === 'tmate.io') {
+      host.links.web = `https://tmate.io/t/${record.tokens.rw}`;
+      host.links.webReadOnly = `https://tmate.io/t/${record.tokens.ro}`;
+    }
+
+    if (this.opts.sayReady) {
+      if (this.opts.mode === 'tmate.io') {
+        // Order as in tmate-websocket's session.ex (finalize_session_init).
+        host.notify('Note: clear your terminal before sharing readonly access');
+        host.notify(`web session read only: ${host.links.webReadOnly ?? ''}`);
+        host.notify(`ssh session read only: ${host.links.sshReadOnly}`);
+        host.notify(`web session: ${host.links.web ?? ''}`);
+        host.notify(`ssh session: ${host.links.ssh}`);
+        if (host.reconnected) host.notify('Reconnected');
+        host.setEnv('tmate_web_ro', host.links.webReadOnly ?? '');
+        host.setEnv('tmate_ssh_ro', host.links.sshReadOnly);
+        host.setEnv('tmate_web', host.links.web ?? '');
+        host.setEnv('tmate_ssh', host.links.ssh);
+        host.setEnv('tmate_num_clients', '0');
+        host.setEnv('tmate_reconnection_data', record.reconnectionData);
+        host.ready();
+      } else {
+        host.notify('Note: clear your terminal before sharing readonly access');
+        host.notify(`ssh session read only: ${host.links.sshReadOnly}`);
+        host.setEnv('tmate_ssh_ro', host.links.sshReadOnly);
+        host.notify(`ssh session: ${host.links.ssh}`);
+        host.setEnv('tmate_ssh', host.links.ssh);
+        host.ready();
+      }
+    }
+
+    this.live.add(host);
+    const w = this.connWaiters.values().next();
+    if (!w.done) {
+      this.connWaiters.delete(w.value);
+      clearTimeout(w.value.timer);
+      w.value.resolve(host);
+    } else {
+      this.unclaimed.push(host);
+    }
+  }
+}
