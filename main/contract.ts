@@ -1,0 +1,91 @@
+/**
+ * The typed IPC contract between the popover (renderer) and the main process. Types only: the renderer
+ * imports this file type-only, and the channel names are a plain const object that the preload and ipc.ts
+ * both use, so a channel can't be misspelt on one side.
+ */
+import type { ErrorInfo } from './core/errors.ts';
+import type { PairEvent, ShareState } from './core/shares.ts';
+import type { ShareLinks } from './core/tmate.ts';
+import type { Prefs, PrefKey } from './prefs.ts';
+
+export const CHANNELS = {
+  getState: 'pairbar:get-state',
+  refresh: 'pairbar:refresh',
+  share: 'pairbar:share',
+  stop: 'pairbar:stop',
+  copy: 'pairbar:copy',
+  setPref: 'pairbar:set-pref',
+  hide: 'pairbar:hide',
+  /** main → renderer push of the whole snapshot */
+  state: 'pairbar:state',
+} as const;
+
+export type LinkKind = keyof ShareLinks;
+export const LINK_KINDS: readonly LinkKind[] = ['ssh', 'sshReadOnly', 'web', 'webReadOnly'];
+
+export interface SessionView {
+  name: string;
+  /** Socket of the tmux server holding it; identifies the session together with the name. */
+  socket: string;
+  /** `default`, or the -L label of another server. */
+  server: string;
+  windows: number;
+  attached: number;
+  created: number;
+}
+
+export interface ShareView {
+  session: string;
+  socket: string;
+  blank: boolean;
+  state: ShareState;
+  links: ShareLinks;
+  clients: number | null;
+  lastPairEvent: PairEvent | null;
+  error: ErrorInfo | null;
+  server: string;
+  startedAt: number;
+}
+
+/** Why the session list is empty or incomplete, each with what to do about it. */
+export type Problem = ErrorInfo & { /** A command the user can copy, e.g. the install command. */ command?: string };
+
+export interface Snapshot {
+  sessions: SessionView[];
+  shares: ShareView[];
+  problems: Problem[];
+  prefs: Prefs;
+  /** Increases with every snapshot, so a late push never overwrites a newer one. */
+  version: number;
+}
+
+/** What `share` takes: a session by name (and server), or a new blank terminal. */
+export type ShareTargetArg = { session: string; socket: string } | { blank: true };
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: ErrorInfo };
+
+/** The API the preload exposes as `window.pairbar`. Every call resolves; failures come back as Result errors. */
+export interface PairbarApi {
+  getState(): Promise<Snapshot>;
+  refresh(): Promise<Snapshot>;
+  share(target: ShareTargetArg): Promise<Result<ShareView>>;
+  stop(session: string): Promise<Result<null>>;
+  copy(linkKind: LinkKind, session: string): Promise<Result<null>>;
+  setPref<K extends PrefKey>(key: K, value: Prefs[K]): Promise<Result<Prefs>>;
+  hide(): Promise<void>;
+  /** Receives every state push; returns the unsubscribe. */
+  onState(callback: (snapshot: Snapshot) => void): () => void;
+}
+
+/** Channel → [argument tuple, result] for the invoke channels; ipc.ts and the preload are typed from it. */
+export interface InvokeMap {
+  [CHANNELS.getState]: [[], Snapshot];
+  [CHANNELS.refresh]: [[], Snapshot];
+  [CHANNELS.share]: [[ShareTargetArg], Result<ShareView>];
+  [CHANNELS.stop]: [[string], Result<null>];
+  [CHANNELS.copy]: [[LinkKind, string], Result<null>];
+  [CHANNELS.setPref]: [[PrefKey, unknown], Result<Prefs>];
+  [CHANNELS.hide]: [[], void];
+}
+
+export type InvokeChannel = keyof InvokeMap;

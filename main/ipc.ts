@@ -1,0 +1,144 @@
+/**
+ * Registers every contract channel. Each handler first checks that the call comes from the popover, then
+ * validates every argument (type, length, known session, known key) before the core sees it. Electron's
+ * objects come in as parameters: the app passes the real ones, the ui tests the stand-in.
+ */
+import { CHANNELS, LINK_KINDS, type InvokeChannel, type InvokeMap, type LinkKind, type Result, type ShareTargetArg } from './contract.ts';
+import { errors, type ErrorInfo } from './core/errors.ts';
+import { isPrefKey, parsePref } from './prefs.ts';
+import type { AppState } from './state.ts';
+
+/** What ipc.ts needs of an IPC event: who sent it. */
+export interface IpcEventLike {
+  sender: unknown;
+  senderFrame?: { url: string } | null;
+}
+
+/** The part of Electron's ipcMain used here. */
+export interface IpcMainLike {
+  handle(channel: string, listener: (event: IpcEventLike, ...args: unknown[]) => unknown): void;
+  removeHandler(channel: string): void;
+}
+
+export interface IpcDeps {
+  ipcMain: IpcMainLike;
+  state: AppState;
+  /** True only for the popover's own page. */
+  isTrustedSender(event: IpcEventLike): boolean;
+  writeClipboard(text: string): void;
+  hidePopover(): void;
+}
+
+const MAX_NAME = 256;
+const MAX_PATH = 4096;
+
+function invalid(what: string, reason: string): { ok: false; error: ErrorInfo } {
+  return { ok: false, error: errors.invalidArgument(what, reason).toJSON() };
+}
+
+function isText(value: unknown, max: number): value is string {
+  return typeof value === 'string' && value.length > 0 && value.length <= max && !value.includes('\0');
+}
+
+export function validateShareTarget(value: unknown): ShareTargetArg | string {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'expected an object';
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record).sort().join(',');
+  if (keys === 'blank') return record.blank === true ? { blank: true } : 'blank must be true';
+  if (keys !== 'session,socket') return 'expected { session, socket } or { blank: true }';
+  if (!isText(record.session, MAX_NAME)) return `session must be text of 1 to ${MAX_NAME} characters`;
+  if (!isText(record.socket, MAX_PATH) || !record.socket.startsWith('/')) return 'socket must be an absolute path';
+  return { session: record.session, socket: record.socket };
+}
+
+export function isLinkKind(value: unknown): value is LinkKind {
+  return typeof value === 'string' && (LINK_KINDS as readonly string[]).includes(value);
+}
+
+/** Registers every handler (replacing any earlier registration, so a reload can't double them). */
+export function registerIpc(deps: IpcDeps): () => void {
+  const { ipcMain, state } = deps;
+  const registered: string[] = [];
+
+  function handle<C extends InvokeChannel>(channel: C, listener: (...args: unknown[]) => Promise<InvokeMap[C][1]> | InvokeMap[C][1], refused: () => InvokeMap[C][1]): void {
+    ipcMain.removeHandler(channel);
+    ipcMain.handle(channel, (event, ...args) => {
+      if (!deps.isTrustedSender(event)) return refused();
+      return listener(...args);
+    });
+    registered.push(channel);
+  }
+
+  const refusedResult = (): Result<never> => ({ ok: false, error: { code: 'INVALID_ARGUMENT', message: 'Refused: the request did not come from the Pairbar popover.', fix: 'Use the popover.' } });
+  const refusedSnapshot = () => {
+    throw new Error('Refused: the request did not come from the Pairbar popover.');
+  };
+
+  handle(CHANNELS.getState, () => state.snapshot(), refusedSnapshot);
+  handle(CHANNELS.refresh, () => state.refresh(), refusedSnapshot);
+
+  handle(
+    CHANNELS.share,
+    async (target) => {
+      const checked = validateShareTarget(target);
+      if (typeof checked === 'string') return invalid('share target', checked);
+      if (!('blank' in checked)) {
+        const known = state.snapshot().sessions.some((session) => session.name === checked.session && session.socket === checked.socket);
+        if (!known) return invalid('session', `${JSON.stringify(checked.session)} is not one of the listed tmux sessions; refresh and pick again`);
+      }
+      return state.share(checked);
+    },
+    refusedResult,
+  );
+
+  handle(
+    CHANNELS.stop,
+    async (session) => {
+      if (!isText(session, MAX_NAME)) return invalid('session', `expected text of 1 to ${MAX_NAME} characters`);
+      if (!state.snapshot().shares.some((share) => share.session === session)) return invalid('session', `${JSON.stringify(session)} is not shared`);
+      return state.stop(session);
+    },
+    refusedResult,
+  );
+
+  handle(
+    CHANNELS.copy,
+    async (kind, session) => {
+      if (!isLinkKind(kind)) return invalid('link kind', `expected one of ${LINK_KINDS.join(', ')}`);
+      if (!isText(session, MAX_NAME)) return invalid('session', `expected text of 1 to ${MAX_NAME} characters`);
+      const share = state.snapshot().shares.find((candidate) => candidate.session === session);
+      if (!share) return invalid('session', `${JSON.stringify(session)} is not shared`);
+      const link = share.links[kind];
+      if (!link) return invalid('link', `this server gives no ${kind} link`);
+      deps.writeClipboard(link);
+      return { ok: true, value: null };
+    },
+    refusedResult,
+  );
+
+  handle(
+    CHANNELS.setPref,
+    async (key, value) => {
+      if (typeof key !== 'string' || !isPrefKey(key)) return invalid('preference', 'unknown key');
+      try {
+        parsePref(key, value);
+      } catch (error) {
+        return { ok: false, error: (error as { toJSON(): ErrorInfo }).toJSON() };
+      }
+      return state.setPref(key, value);
+    },
+    refusedResult,
+  );
+
+  handle(
+    CHANNELS.hide,
+    () => {
+      deps.hidePopover();
+    },
+    () => undefined,
+  );
+
+  return () => {
+    for (const channel of registered) ipcMain.removeHandler(channel);
+  };
+}

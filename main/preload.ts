@@ -1,0 +1,26 @@
+/**
+ * The popover's preload (bundled to CommonJS: a sandboxed preload cannot be an ES module). It exposes one
+ * typed object, `window.pairbar`, and nothing else: no ipcRenderer, no Node.
+ */
+import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import { CHANNELS, type PairbarApi, type Snapshot } from './contract.ts';
+
+const api: PairbarApi = {
+  getState: () => ipcRenderer.invoke(CHANNELS.getState),
+  refresh: () => ipcRenderer.invoke(CHANNELS.refresh),
+  share: (target) => ipcRenderer.invoke(CHANNELS.share, target),
+  stop: (session) => ipcRenderer.invoke(CHANNELS.stop, session),
+  copy: (linkKind, session) => ipcRenderer.invoke(CHANNELS.copy, linkKind, session),
+  setPref: (key, value) => ipcRenderer.invoke(CHANNELS.setPref, key, value),
+  hide: () => ipcRenderer.invoke(CHANNELS.hide),
+  onState(callback) {
+    // The event object carries the sender; the page gets only the snapshot.
+    const listener = (_event: IpcRendererEvent, snapshot: Snapshot) => callback(snapshot);
+    ipcRenderer.on(CHANNELS.state, listener);
+    return () => {
+      ipcRenderer.removeListener(CHANNELS.state, listener);
+    };
+  },
+};
+
+contextBridge.exposeInMainWorld('pairbar', api);

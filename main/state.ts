@@ -1,0 +1,133 @@
+/**
+ * The one snapshot `{ sessions, shares, problems, prefs }` the popover and the tray both read. It is
+ * rebuilt when asked (the popover opens, an action completes) and whenever a share changes; nothing polls,
+ * so an idle app with the popover hidden spawns no process and runs no timer.
+ */
+import { EventEmitter } from 'node:events';
+import { errors, installCommand, isPairbarError, toErrorInfo, type ErrorInfo } from './core/errors.ts';
+import type { Share } from './core/shares.ts';
+import { listServers } from './core/tmux.ts';
+import { readPrefs, writePref, DEFAULT_PREFS, type PrefKey, type Prefs } from './prefs.ts';
+import type { Runtime } from './runtime.ts';
+import type { Problem, Result, SessionView, ShareTargetArg, ShareView, Snapshot } from './contract.ts';
+
+export function shareView(share: Share): ShareView {
+  return {
+    session: share.session,
+    socket: share.tmuxSocket,
+    blank: share.blank,
+    state: share.state,
+    links: share.links,
+    clients: share.clients,
+    lastPairEvent: share.lastPairEvent,
+    error: share.error,
+    server: share.server,
+    startedAt: share.startedAt,
+  };
+}
+
+/** A problem, with the install command as something to copy where one applies. */
+function problemFrom(error: ErrorInfo): Problem {
+  const pkg = error.code === 'TMUX_MISSING' ? 'tmux' : error.code === 'TMATE_MISSING' ? 'tmate' : undefined;
+  // installCommand lists alternatives after three spaces; the first is the one to copy.
+  return pkg ? { ...error, command: installCommand(pkg).split('   ')[0] } : error;
+}
+
+export class AppState extends EventEmitter<{ snapshot: [Snapshot] }> {
+  private current: Snapshot;
+  private version = 0;
+  private refreshing: Promise<Snapshot> | undefined;
+
+  constructor(readonly runtime: Runtime) {
+    super();
+    this.current = { sessions: [], shares: [], problems: [], prefs: { ...DEFAULT_PREFS }, version: 0 };
+    runtime.shares.on('change', () => this.publish({ shares: runtime.shares.list().map(shareView) }));
+  }
+
+  snapshot(): Snapshot {
+    return this.current;
+  }
+
+  private publish(patch: Partial<Omit<Snapshot, 'version'>>): Snapshot {
+    this.current = { ...this.current, ...patch, version: ++this.version };
+    this.emit('snapshot', this.current);
+    return this.current;
+  }
+
+  /** Lists the sessions again (one tmux call per server) and adopts shares other processes started. */
+  refresh(): Promise<Snapshot> {
+    this.refreshing ??= this.load().finally(() => {
+      this.refreshing = undefined;
+    });
+    return this.refreshing;
+  }
+
+  private async load(): Promise<Snapshot> {
+    const problems: Problem[] = [];
+    const loaded = this.runtime.prefs();
+    for (const problem of loaded.problems) {
+      problems.push({ code: 'INVALID_PREFERENCE', message: problem.message, fix: 'Correct the value in Preferences, or with `pairbar config set`.' });
+    }
+    let sessions: SessionView[] = [];
+    try {
+      const tmux = await this.runtime.tmux();
+      const servers = await listServers(tmux);
+      sessions = servers.flatMap((server) =>
+        server.sessions.map((session) => ({
+          name: session.name,
+          socket: session.socket,
+          server: server.label,
+          windows: session.windows,
+          attached: session.attached,
+          created: session.created,
+        })),
+      );
+      if (servers.length === 0) problems.push(problemFrom(errors.noTmuxServer().toJSON()));
+    } catch (error) {
+      problems.push(problemFrom(toErrorInfo(error)));
+    }
+    try {
+      await this.runtime.binaries();
+      await this.runtime.shares.adopt();
+    } catch (error) {
+      const info = toErrorInfo(error);
+      if (!problems.some((problem) => problem.code === info.code)) problems.push(problemFrom(info));
+    }
+    return this.publish({ sessions, problems, prefs: loaded.prefs, shares: this.runtime.shares.list().map(shareView) });
+  }
+
+  async share(target: ShareTargetArg): Promise<Result<ShareView>> {
+    try {
+      const share = await this.runtime.shares.share('blank' in target ? {} : { session: target.session, socket: target.socket });
+      void this.refresh();
+      return { ok: true, value: shareView(share) };
+    } catch (error) {
+      void this.refresh();
+      return { ok: false, error: toErrorInfo(error) };
+    }
+  }
+
+  async stop(session: string): Promise<Result<null>> {
+    try {
+      await this.runtime.shares.stop(session);
+      void this.refresh();
+      return { ok: true, value: null };
+    } catch (error) {
+      return { ok: false, error: toErrorInfo(error) };
+    }
+  }
+
+  setPref(key: PrefKey, value: unknown): Result<Prefs> {
+    const store = this.runtime.store;
+    if (!store) return { ok: false, error: { code: 'INVALID_PREFERENCE', message: 'The preferences file cannot be opened.', fix: 'Fix or remove the file, then restart Pairbar.' } };
+    try {
+      writePref(store, key, value);
+      const prefs = readPrefs(store).prefs;
+      this.publish({ prefs });
+      return { ok: true, value: prefs };
+    } catch (error) {
+      if (isPairbarError(error)) return { ok: false, error: error.toJSON() };
+      return { ok: false, error: toErrorInfo(error) };
+    }
+  }
+}
