@@ -1,0 +1,229 @@
+/** The `pairbar` command as a user runs it: the built bin, real tmux, real tmate, the test server. */
+import assert from 'node:assert/strict';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { afterEach, beforeEach, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Sandbox, startServer } from '../support/sandbox.ts';
+import type { TestTmateServer } from '../support/tmate-server.ts';
+
+let sandbox: Sandbox;
+let server: TestTmateServer;
+
+beforeEach(async () => {
+  sandbox = await Sandbox.create();
+  server = await startServer();
+  await sandbox.useServer(server);
+});
+
+afterEach(async () => {
+  await sandbox.dispose();
+  await server.close();
+});
+
+test('sessions lists the user\'s sessions; --json gives their fields', async () => {
+  sandbox.newSession('work');
+  sandbox.newSession('side project');
+  sandbox.newSession('other', 'second');
+  const human = await sandbox.cli(['sessions']);
+  assert.equal(human.code, 0, human.stderr);
+  assert.match(human.stdout, /^work {2}\(1 window, detached\)$/m);
+  assert.match(human.stdout, /^side project {2}\(1 window, detached\)$/m);
+  assert.match(human.stdout, /^other .*\[server second\]$/m);
+  const json = await sandbox.cli(['sessions', '--json']);
+  const rows = JSON.parse(json.stdout) as Array<Record<string, unknown>>;
+  assert.deepEqual(
+    rows.map((row) => [row.name, row.server, row.windows, row.attached, row.shared]),
+    [
+      ['side project', 'default', 1, 0, false],
+      ['work', 'default', 1, 0, false],
+      ['other', 'second', 1, 0, false],
+    ].sort((a, b) => (a[1] === b[1] ? 0 : a[1] === 'default' ? -1 : 1)),
+  );
+});
+
+test('no tmux server: sessions fails with the fix, exit 1', async () => {
+  const result = await sandbox.cli(['sessions']);
+  assert.equal(result.code, 1);
+  assert.match(result.stderr, /No tmux server is running/);
+  assert.match(result.stderr, /tmux new -s work/);
+});
+
+test('share --json, url, status and stop: the whole round trip', async () => {
+  const id = sandbox.newSession('work');
+  sandbox.attachUserClient(id);
+  await sandbox.waitForClients(id, 1);
+  const shared = await sandbox.cli(['share', 'work', '--json']);
+  assert.equal(shared.code, 0, shared.stderr);
+  const host = await server.nextConnection();
+  const json = JSON.parse(shared.stdout);
+  assert.deepEqual(json, {
+    session: 'work',
+    state: 'sharing',
+    links: { ssh: host.links.ssh, sshReadOnly: host.links.sshReadOnly, web: host.links.web, webReadOnly: host.links.webReadOnly },
+    clients: 0,
+    server: `127.0.0.1:${server.port}`,
+  });
+  // The share outlives the command that started it.
+  assert.equal(sandbox.tmatePids().length, 1);
+
+  assert.equal((await sandbox.cli(['url'])).stdout.trim(), host.links.ssh);
+  assert.equal((await sandbox.cli(['url', 'work', '--read-only'])).stdout.trim(), host.links.sshReadOnly);
+  assert.equal((await sandbox.cli(['url', 'work', '--web'])).stdout.trim(), host.links.web);
+  assert.equal((await sandbox.cli(['url', '--web', '--read-only'])).stdout.trim(), host.links.webReadOnly);
+
+  host.pairJoin('203.0.113.9');
+  await sleep(300);
+  const status = JSON.parse((await sandbox.cli(['status', '--json'])).stdout);
+  assert.equal(status.length, 1);
+  assert.equal(status[0].clients, 1);
+  assert.equal(status[0].state, 'sharing');
+  assert.match((await sandbox.cli(['status'])).stdout, /"work": sharing via 127\.0\.0\.1:\d+, 1 pair connected/);
+  assert.equal(JSON.parse((await sandbox.cli(['sessions', '--json'])).stdout)[0].shared, true);
+
+  const again = await sandbox.cli(['share', 'work', '--json']);
+  assert.equal(JSON.parse(again.stdout).links.ssh, host.links.ssh, 'sharing again returns the same share');
+  assert.equal(sandbox.tmatePids().length, 1);
+
+  const stopped = await sandbox.cli(['stop', 'work']);
+  assert.equal(stopped.code, 0, stopped.stderr);
+  assert.match(stopped.stdout, /Your session and terminal are untouched/);
+  await host.closed;
+  assert.deepEqual(sandbox.tmatePids(), []);
+  assert.equal(sandbox.clientsOf(id).length, 1, 'the user\'s client is still attached');
+  assert.equal((await sandbox.cli(['status'])).stdout, 'Nothing is shared.\n');
+});
+
+test('share with no SESSION shares a new blank terminal; stop --all ends every share', async () => {
+  sandbox.newSession('work');
+  const blank = await sandbox.cli(['share']);
+  assert.equal(blank.code, 0, blank.stderr);
+  assert.match(blank.stdout, /^"pair": sharing/m);
+  assert.match(blank.stdout, /End it with: pairbar stop pair/);
+  assert.equal((await sandbox.cli(['share', 'work'])).code, 0);
+  assert.equal(sandbox.tmatePids().length, 2);
+  const url = await sandbox.cli(['url']);
+  assert.equal(url.code, 2, 'url needs a SESSION when several are shared');
+  assert.match(url.stderr, /Several sessions are shared/);
+  const all = await sandbox.cli(['stop', '--all']);
+  assert.equal(all.stdout, 'Stopped 2 shares.\n');
+  assert.deepEqual(sandbox.tmatePids(), []);
+});
+
+test('a name that looks like an option is shared after --', async () => {
+  sandbox.newSession('-lead');
+  const result = await sandbox.cli(['share', '--json', '--', '-lead']);
+  assert.equal(result.code, 0, result.stderr);
+  assert.equal(JSON.parse(result.stdout).session, '-lead');
+  const plain = await sandbox.cli(['share', '-lead']);
+  assert.equal(plain.code, 2, 'without -- it is an unknown option');
+  assert.equal((await sandbox.cli(['stop', '--', '-lead'])).code, 0);
+});
+
+test('failures exit 1 with the error and its fix on stderr; usage errors exit 2', async () => {
+  sandbox.newSession('work');
+  const missing = await sandbox.cli(['share', 'wor']);
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr, /There is no tmux session named "wor"/);
+  assert.match(missing.stderr, /pairbar sessions/);
+  assert.equal(missing.stdout, '');
+
+  const notShared = await sandbox.cli(['stop', 'work']);
+  assert.equal(notShared.code, 1);
+  assert.match(notShared.stderr, /"work" is not being shared/);
+
+  for (const args of [['frobnicate'], ['share', 'a', 'b'], ['--nope'], ['stop'], ['config', 'set', 'server.port'], ['config', 'get', 'no.such.key'], []]) {
+    const result = await sandbox.cli(args);
+    assert.equal(result.code, 2, `${args.join(' ')} → ${result.code} ${result.stderr}`);
+    assert.match(result.stderr, /Usage: pairbar/);
+  }
+  const help = await sandbox.cli(['--help']);
+  assert.equal(help.code, 0);
+  assert.match(help.stdout, /share \[SESSION\]/);
+});
+
+test('an unreachable server: exit 1 within the time limit, naming host:port, nothing left running', async () => {
+  sandbox.newSession('work');
+  await server.setRefusing(true);
+  assert.equal((await sandbox.cli(['config', 'set', 'share.readyTimeoutSeconds', '2'])).code, 0);
+  const result = await sandbox.cli(['share', 'work']);
+  assert.equal(result.code, 1);
+  assert.match(result.stderr, new RegExp(`Could not reach the tmate server 127\\.0\\.0\\.1:${server.port} within 2 s`));
+  assert.deepEqual(sandbox.tmatePids(), []);
+  assert.equal((await sandbox.cli(['status'])).stdout, 'Nothing is shared.\n');
+});
+
+test('a self-hosted server: --web says there are no web links', async () => {
+  await server.close();
+  server = await startServer({ mode: 'self-hosted' });
+  await sandbox.useServer(server);
+  sandbox.newSession('work');
+  const shared = JSON.parse((await sandbox.cli(['share', 'work', '--json'])).stdout);
+  assert.equal(shared.links.web, null);
+  assert.equal(shared.clients, null);
+  const web = await sandbox.cli(['url', '--web']);
+  assert.equal(web.code, 1);
+  assert.match(web.stderr, /gives no web links/);
+});
+
+test('config get/set: validated, shared file, defaults restored with an empty value', async () => {
+  const set = await sandbox.cli(['config', 'set', 'server.host', 'tmate.example.org']);
+  assert.equal(set.code, 0, set.stderr);
+  assert.equal((await sandbox.cli(['config', 'get', 'server.host'])).stdout, 'tmate.example.org\n');
+  for (const [key, value, reason] of [
+    ['server.port', '70000', /whole number from 1 to 65535/],
+    ['server.host', 'evil host; rm -rf', /host name/],
+    ['server.ed25519Fingerprint', 'SHA256:short', /43 base64/],
+    ['share.readyTimeoutSeconds', 'soon', /whole number/],
+    ['tmate.path', 'relative/tmate', /absolute path/],
+  ] as const) {
+    const result = await sandbox.cli(['config', 'set', key, value]);
+    assert.equal(result.code, 1, `${key}=${value}`);
+    assert.match(result.stderr, reason);
+  }
+  assert.equal((await sandbox.cli(['config', 'get', 'server.port'])).stdout, `${server.port}\n`, 'a refused value leaves the stored one');
+  await sandbox.cli(['config', 'set', 'server.host', '']);
+  assert.equal((await sandbox.cli(['config', 'get', 'server.host'])).stdout, '\n');
+  const all = JSON.parse((await sandbox.cli(['config', 'get', '--json'])).stdout);
+  assert.equal(all['share.readyTimeoutSeconds'], 10);
+  assert.equal(all['notifications.pairJoined'], true);
+});
+
+function startXvfb(display: string): ChildProcess | undefined {
+  if (!existsSync('/usr/bin/Xvfb') || !existsSync('/usr/bin/xclip')) return undefined;
+  return spawn('/usr/bin/Xvfb', [display, '-nolisten', 'tcp'], { stdio: 'ignore' });
+}
+
+const hasClipboardTools = existsSync('/usr/bin/Xvfb') && existsSync('/usr/bin/xclip');
+test(
+  'share --copy and url --copy put the link on the clipboard',
+  { skip: hasClipboardTools ? false : 'Xvfb and xclip are needed for a real X clipboard (apt install xvfb xclip)' },
+  async () => {
+    const display = `:${90 + (process.pid % 9)}`;
+    const xvfb = startXvfb(display)!;
+    try {
+      await sleep(500);
+      sandbox.newSession('work');
+      const env = { DISPLAY: display };
+      const shared = await sandbox.cli(['share', 'work', '--copy'], env);
+      assert.equal(shared.code, 0, shared.stderr);
+      assert.match(shared.stdout, /The ssh link is on the clipboard/);
+      const host = await server.nextConnection();
+      const read = () => execFileSync('xclip', ['-selection', 'clipboard', '-out'], { env: { ...sandbox.env, ...env }, encoding: 'utf8' });
+      assert.equal(read(), host.links.ssh);
+      assert.equal((await sandbox.cli(['url', '--read-only', '--copy'], env)).code, 0);
+      assert.equal(read(), host.links.sshReadOnly);
+    } finally {
+      // xclip keeps serving the selection until its X server goes away.
+      xvfb.kill();
+    }
+  },
+);
+
+test('--copy with no clipboard tool says how to get one', async () => {
+  sandbox.newSession('work');
+  const result = await sandbox.cli(['share', 'work', '--copy'], { DISPLAY: '', WAYLAND_DISPLAY: '' });
+  assert.equal(result.code, 1);
+  assert.match(result.stderr, /No clipboard tool was found/);
+  assert.match(result.stderr, /apt install xclip/);
+});
