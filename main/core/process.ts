@@ -87,20 +87,31 @@ export function start(file: string, args: readonly string[], options: RunOptions
   return execa(file, args, { ...execaOptions(options), reject: false });
 }
 
+/** A daemon started by spawnDetached. */
+export interface Detached {
+  pid: number;
+  /** Settles when the daemon exits while this process is still running (with its exit code, or null if signalled). */
+  exited: Promise<number | null>;
+}
+
 /**
  * Starts a long-lived daemon in its own session (so it outlives us and ignores our terminal's signals),
- * with stdin closed and stdout+stderr appended to `logFile`. Returns its pid.
+ * with stdin closed and stdout+stderr appended to `logFile`.
  */
-export function spawnDetached(file: string, args: readonly string[], options: { env: NodeJS.ProcessEnv; logFile: string; cwd?: string }): Promise<number> {
+export function spawnDetached(file: string, args: readonly string[], options: { env: NodeJS.ProcessEnv; logFile: string; cwd?: string }): Promise<Detached> {
   spawnCount++;
   return new Promise((resolve, reject) => {
     const fd = openSync(options.logFile, 'a', 0o600);
     try {
       const child = spawn(file, args, { env: options.env, cwd: options.cwd, detached: true, stdio: ['ignore', fd, fd] });
-      child.once('error', reject);
+      const exited = new Promise<number | null>((settle) => child.once('exit', (code) => settle(code)));
+      child.once('error', (error) => {
+        reject((error as NodeJS.ErrnoException).code === 'ENOENT' ? new CommandError(file, args, undefined, '', false, true) : error);
+      });
       child.once('spawn', () => {
+        // Not waiting for it: the daemon must not keep this process alive.
         child.unref();
-        resolve(child.pid ?? -1);
+        resolve({ pid: child.pid ?? -1, exited });
       });
     } finally {
       closeSync(fd);

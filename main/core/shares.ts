@@ -341,7 +341,10 @@ export class Shares extends EventEmitter<{
       if (event.kind === 'fingerprint-mismatch' || event.kind === 'keys-missing') timeout.abort(new Error(event.kind));
     });
     try {
-      share.pid = await startTmate(tmate, files, server, { tmux: tmux.tmux, socket: session.socket, sessionId: session.id });
+      const daemon = await startTmate(tmate, files, server, { tmux: tmux.tmux, socket: session.socket, sessionId: session.id });
+      share.pid = daemon.pid;
+      // tmate quitting before it is ready (a config it rejects, a crash) must not wait out the time limit.
+      void daemon.exited.then(() => timeout.abort(new Error('tmate exited')));
       await writeMeta(files, live);
       follower.start();
       await waitForSocket(files, timeout.signal);

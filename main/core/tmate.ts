@@ -9,7 +9,7 @@ import { open, readFile, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { EventEmitter } from 'node:events';
-import { CommandError, run, spawnDetached } from './process.ts';
+import { CommandError, run, spawnDetached, type Detached } from './process.ts';
 
 export interface ServerSettings {
   /** Empty: tmate's built-in default (ssh.tmate.io) */
@@ -55,8 +55,9 @@ export function shareFiles(dir: string): ShareFiles {
  * The shell command tmate runs in its only pane. It is a constant: what varies (tmux's path, socket and
  * the session id) reaches it through the environment, so nothing the user named is ever parsed by a shell.
  * TMUX is unset because tmate sets it to its own socket, and tmux refuses to attach while it is set.
+ * `-u`: the pane is tmate's, whatever the locale of the app that started it, so tell tmux it may send UTF-8.
  */
-const ATTACH_COMMAND = 'unset TMUX TMUX_PANE; exec "$PAIRBAR_TMUX" -S "$PAIRBAR_TMUX_SOCKET" attach-session -t "$PAIRBAR_TMUX_SESSION"';
+const ATTACH_COMMAND = 'unset TMUX TMUX_PANE; exec "$PAIRBAR_TMUX" -u -S "$PAIRBAR_TMUX_SOCKET" attach-session -t "$PAIRBAR_TMUX_SESSION"';
 
 /** tmux config strings: validated values only reach here, but quote them anyway. */
 function quote(value: string): string {
@@ -234,8 +235,8 @@ export interface AttachTarget {
   sessionId: string;
 }
 
-/** Writes the config and starts `tmate -F` detached; returns its pid. */
-export async function startTmate(tmate: TmateEnv, files: ShareFiles, server: ServerSettings, target: AttachTarget): Promise<number> {
+/** Writes the config and starts `tmate -F` detached. */
+export async function startTmate(tmate: TmateEnv, files: ShareFiles, server: ServerSettings, target: AttachTarget): Promise<Detached> {
   await writeFile(files.config, tmateConfig(server), { mode: 0o600 });
   await writeFile(files.log, '', { mode: 0o600, flag: 'a' });
   const env: NodeJS.ProcessEnv = {
@@ -263,6 +264,7 @@ export function socketAnswers(socket: string): Promise<boolean> {
 
 /** Waits for tmate's socket to appear in its directory, woken by fs.watch rather than polling. */
 export async function waitForSocket(files: ShareFiles, signal: AbortSignal): Promise<void> {
+  signal.throwIfAborted();
   const watcher = watch(files.dir, { persistent: false, signal });
   const done = new Promise<void>((resolve, reject) => {
     const check = async () => {
@@ -282,6 +284,7 @@ export async function waitForSocket(files: ShareFiles, signal: AbortSignal): Pro
 
 /** `tmate wait tmate-ready`: blocks until the server says READY; killed when `signal` aborts. */
 export async function waitReady(tmate: TmateEnv, socket: string, signal: AbortSignal): Promise<void> {
+  signal.throwIfAborted();
   await run(tmate.tmate, ['-S', socket, 'wait', 'tmate-ready'], { env: tmate.env, signal });
 }
 

@@ -274,6 +274,16 @@ test('a server refusing this computer\'s keys fails with the ssh-keygen fix', as
   assert.match(error.fix, /ssh-keygen/);
 });
 
+test('tmate quitting before it is ready fails at once, with what it printed', async () => {
+  // A stand-in for a tmate that crashes on start (the real one cannot be made to): it answers -V like
+  // tmate 2.4.0, then prints a message and exits.
+  const fake = await sandbox.writeFile('fake-tmate', '#!/bin/sh\n[ "$1" = -V ] && { echo "tmate 2.4.0"; exit 0; }\necho "server exited unexpectedly"\nexit 1\n');
+  execFileSync('chmod', ['+x', fake]);
+  await sandbox.setPrefs({ 'tmate.path': fake, 'share.readyTimeoutSeconds': 30 });
+  const error = await expectFailure('TMATE_FAILED', 5);
+  assert.match(error.message, /server exited unexpectedly/);
+});
+
 test('a session that does not exist is an error, and nothing is started', async () => {
   sandbox.newSession('work');
   const { shares } = sandbox.runtime();
