@@ -4,7 +4,7 @@
  * both use, so a channel can't be misspelt on one side.
  */
 import type { ErrorInfo } from './core/errors.ts';
-import type { PairEvent, ShareState } from './core/shares.ts';
+import type { Share } from './core/shares.ts';
 import type { ShareLinks } from './core/tmate.ts';
 import type { Prefs, PrefKey } from './prefs.ts';
 
@@ -34,18 +34,11 @@ export interface SessionView {
   created: number;
 }
 
-export interface ShareView {
-  session: string;
+/** A share as the popover sees it: the core's Share without the process-level details. */
+export type ShareView = Omit<Share, 'id' | 'sessionId' | 'tmuxSocket' | 'pid'> & {
+  /** Socket of the tmux server holding the shared session. */
   socket: string;
-  blank: boolean;
-  state: ShareState;
-  links: ShareLinks;
-  clients: number | null;
-  lastPairEvent: PairEvent | null;
-  error: ErrorInfo | null;
-  server: string;
-  startedAt: number;
-}
+};
 
 /** Why the session list is empty or incomplete, each with what to do about it. */
 export type Problem = ErrorInfo & { /** A command the user can copy, e.g. the install command. */ command?: string };
