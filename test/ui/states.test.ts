@@ -1,0 +1,197 @@
+/**
+ * The popover's other states, each against the real core: a self-hosted server, a share starting, a share
+ * failing (and Retry, and Dismiss), no tmux server, tmate missing, a bad preferences file.
+ */
+import assert from 'node:assert/strict';
+import { writeFileSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, test } from 'node:test';
+import { installCommand } from '../../main/core/errors.ts';
+import { openPopover } from '../support/ui-harness.ts';
+import { textOf, waitForText, waitGone, World } from './helpers.ts';
+
+let world: World | undefined;
+
+afterEach(async () => {
+  await world?.dispose();
+  world = undefined;
+});
+
+test('a self-hosted server: the ssh links only, no web links and no client count', async () => {
+  world = await World.create({ mode: 'self-hosted' });
+  const { sandbox, server } = world;
+  sandbox.newSession('work');
+  const popover = (world.popover = await openPopover({ sandbox }));
+  await popover.page.getByRole('button', { name: 'Share work' }).click();
+  const host = await server.nextConnection();
+  const card = popover.shareCard('work');
+  await waitForText(card.locator('.pill'), 'Live');
+  assert.deepEqual(await card.locator('.link-label').allTextContents(), ['SSH', 'SSH read-only']);
+  assert.deepEqual(await card.locator('.link-value').allTextContents(), [host.links.ssh, host.links.sshReadOnly]);
+  assert.equal(await popover.page.getByRole('button', { name: /^Copy Web/ }).count(), 0);
+  assert.equal(await card.locator('.presence').count(), 0, 'no count where the server gives none');
+  await popover.screenshot('self-hosted');
+});
+
+test('a dropped connection shows Reconnecting… as progress, then Live again with the same links', async () => {
+  world = await World.create();
+  const { sandbox, server } = world;
+  sandbox.newSession('work');
+  const popover = (world.popover = await openPopover({ sandbox }));
+  await popover.page.getByRole('button', { name: 'Share work' }).click();
+  const host = await server.nextConnection();
+  const card = popover.shareCard('work');
+  await waitForText(card.locator('.pill'), 'Live');
+  host.drop();
+  await waitForText(card.locator('.pill'), 'Reconnecting…');
+  assert.equal(await card.getAttribute('aria-busy'), 'true');
+  assert.equal(await textOf(card.locator('.progress')), `Connection lost. Reconnecting to 127.0.0.1:${server.port}…`);
+  await waitForText(popover.page.locator('#announce'), 'Connection lost for work; reconnecting.');
+  await popover.screenshot('reconnecting');
+  const again = await server.nextConnection(15_000);
+  assert.equal(again.reconnected, true);
+  await waitForText(card.locator('.pill'), 'Live', 15_000);
+  assert.equal(await card.getAttribute('aria-busy'), 'false');
+  assert.equal(await card.locator('.link-value').first().textContent(), host.links.ssh);
+});
+
+test('starting shows progress; a server that never gets ready fails; Dismiss removes the failed share', async () => {
+  world = await World.create({ sayReady: false, readyTimeoutSeconds: 4 });
+  const { sandbox, server } = world;
+  sandbox.newSession('work');
+  const popover = (world.popover = await openPopover({ sandbox }));
+  const { page } = popover;
+  await page.getByRole('button', { name: 'Share work' }).click();
+  const card = popover.shareCard('work');
+  await waitForText(card.locator('.pill'), 'Starting…');
+  assert.equal(await card.getAttribute('aria-busy'), 'true');
+  assert.equal(await textOf(card.locator('.progress')), `Connecting to 127.0.0.1:${server.port}…`);
+  assert.equal(await card.getByRole('button').count(), 0, 'nothing to press while it starts');
+  await popover.screenshot('starting');
+
+  await waitForText(card.locator('.pill'), 'Failed', 15_000);
+  assert.match(await textOf(card.locator('.note-message')), new RegExp(`127\\.0\\.0\\.1:${server.port} accepted the connection but gave no share links within 4 s`));
+  await page.getByRole('button', { name: 'Dismiss work' }).click();
+  await popover.sessionRow('work').waitFor();
+  await waitGone(card);
+  assert.deepEqual(popover.state.snapshot().shares, []);
+});
+
+test('a refused connection fails with host:port and the fix; Retry works once the server is back', async () => {
+  world = await World.create({ readyTimeoutSeconds: 2 });
+  const { sandbox, server } = world;
+  sandbox.newSession('work');
+  await server.setRefusing(true);
+  const popover = (world.popover = await openPopover({ sandbox }));
+  const { page } = popover;
+  await page.getByRole('button', { name: 'Share work' }).click();
+  const card = popover.shareCard('work');
+  await waitForText(card.locator('.pill'), 'Failed', 15_000);
+  assert.equal(await card.getAttribute('aria-busy'), 'false');
+  const message = await textOf(card.locator('.note-message'));
+  assert.match(message, new RegExp(`^Could not reach the tmate server 127\\.0\\.0\\.1:${server.port} within 2 s`));
+  assert.match(await textOf(card.locator('.note-fix')), /^Check your network connection, and check the server settings/);
+  assert.equal(await card.getByRole('alert').count(), 1);
+  await waitForText(page.locator('#announce'), /^Could not share work: Could not reach the tmate server/);
+  // The failure is shown once, on the card, not also under a row.
+  assert.equal(await page.locator('.note.error').count(), 1);
+  await popover.screenshot('failed');
+
+  await server.setRefusing(false);
+  await page.getByRole('button', { name: 'Retry sharing work' }).click();
+  const host = await server.nextConnection();
+  await waitForText(card.locator('.pill'), 'Live', 15_000);
+  assert.equal(await card.locator('.link-value').first().textContent(), host.links.ssh);
+  assert.equal(await page.locator('.note.error').count(), 0, 'the error is gone');
+  assert.deepEqual(popover.errors, []);
+});
+
+test('an action that fails is reported with its fix, even when its row is gone', async () => {
+  world = await World.create();
+  const { sandbox } = world;
+  sandbox.newSession('work');
+  sandbox.newSession('gone');
+  const popover = (world.popover = await openPopover({ sandbox }));
+  const { page } = popover;
+  await popover.sessionRow('gone').waitFor();
+  sandbox.tmux(['kill-session', '-t', 'gone']); // closed in a terminal while the popover shows it
+  await page.getByRole('button', { name: 'Share gone' }).click();
+  const note = page.locator('.note.error');
+  await waitForText(note.locator('.note-message'), 'There is no tmux session named "gone" (it may have been closed or renamed).');
+  assert.match(await textOf(note.locator('.note-fix')), /pairbar sessions/);
+  await waitForText(page.locator('#announce'), /^Could not share gone: There is no tmux session named "gone"/);
+  await waitGone(popover.sessionRow('gone'));
+  await page.getByRole('button', { name: 'Dismiss this error' }).click();
+  await waitGone(note);
+  await popover.sessionRow('work').waitFor();
+  assert.deepEqual(sandbox.tmatePids(), []);
+});
+
+test('no tmux server: says how to start one, and sharing a new terminal works', async () => {
+  world = await World.create();
+  const { sandbox, server } = world;
+  const popover = (world.popover = await openPopover({ sandbox }));
+  const { page } = popover;
+  const empty = page.locator('[data-problem="NO_TMUX_SERVER"]');
+  await empty.waitFor();
+  assert.equal(await textOf(empty.locator('.empty-title')), 'No tmux server is running, so there is no session to share.');
+  assert.deepEqual(await empty.locator('code').allTextContents(), ['tmux new -s work']);
+  const blank = page.getByRole('button', { name: 'Share a new terminal' });
+  assert.ok(await blank.isVisible());
+  assert.equal(await page.locator('.session-row').count(), 0);
+  await popover.screenshot('no-server');
+
+  await blank.click();
+  const host = await server.nextConnection();
+  const card = popover.shareCard('pair');
+  await waitForText(card.locator('.pill'), 'Live');
+  assert.equal(await textOf(card.locator('.row-meta')), 'New terminal');
+  assert.equal(await card.locator('.link-value').first().textContent(), host.links.ssh);
+  await page.getByRole('button', { name: 'End pair on pair' }).click();
+  await host.closed;
+  await popover.sessionRow('pair').waitFor();
+  assert.ok(sandbox.tmux(['list-sessions', '-F', '#{session_name}']).split('\n').includes('pair'), 'the new terminal stays for the user');
+});
+
+test('tmate missing: the install command is shown, selectable, and Check again recovers once it is fixed', async () => {
+  world = await World.create();
+  const { sandbox } = world;
+  sandbox.newSession('work');
+  await sandbox.setPrefs({ 'tmate.path': join(sandbox.root, 'no', 'tmate') });
+  const popover = (world.popover = await openPopover({ sandbox }));
+  const { page } = popover;
+  const empty = page.locator('[data-problem="TMATE_MISSING"]');
+  await empty.waitFor();
+  assert.equal(await textOf(empty.locator('.empty-title')), `The configured tmate path "${join(sandbox.root, 'no', 'tmate')}" does not exist.`);
+  assert.match(await textOf(empty.locator('.empty-text')), /pairbar config set tmate\.path/);
+  const command = installCommand('tmate').split('   ')[0]!;
+  assert.equal(await textOf(empty.locator('.command-text')), command);
+  assert.equal(await page.getByRole('button', { name: 'Share a new terminal' }).count(), 0, 'nothing can be shared without tmate');
+  await page.getByRole('button', { name: `Select the command ${command}` }).click();
+  assert.equal(await page.evaluate(() => getSelection()?.toString()), command);
+  assert.deepEqual(popover.clipboardWrites, [], 'the page never writes the clipboard itself');
+  await page.evaluate(() => getSelection()?.removeAllRanges());
+  await popover.screenshot('tmate-missing');
+
+  await sandbox.setPrefs({ 'tmate.path': '' });
+  await page.getByRole('button', { name: 'Check again' }).click();
+  await popover.sessionRow('work').waitFor();
+  await waitGone(empty);
+});
+
+test('a bad value in the preferences file is reported, and the sessions still work', async () => {
+  world = await World.create();
+  const { sandbox } = world;
+  sandbox.newSession('work');
+  const file = join(sandbox.env.PAIRBAR_CONFIG_DIR!, 'preferences.json');
+  writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), 'notifications.pairJoined': 'maybe' }));
+  const popover = (world.popover = await openPopover({ sandbox }));
+  const { page } = popover;
+  const banner = page.locator('[data-problem="INVALID_PREFERENCE"]');
+  await banner.waitFor();
+  assert.match(await textOf(banner.locator('.note-message')), /notifications\.pairJoined in .*preferences\.json is invalid \(expected true or false\)/);
+  await popover.sessionRow('work').waitFor();
+  await popover.screenshot('invalid-preferences');
+  await page.getByRole('button', { name: 'Open Preferences' }).click();
+  await page.locator('#prefs').waitFor();
+});
