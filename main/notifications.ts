@@ -1,0 +1,81 @@
+/**
+ * What Pairbar tells the user outside the popover: the desktop notifications (pair joined, pair left, a share
+ * that failed or dropped), each gated by its preference, and the question asked before quitting ends pairs.
+ * PURE functions (no Electron): index.ts shows what they return.
+ */
+import type { ErrorInfo } from './core/errors.ts';
+import type { PairEvent } from './core/shares.ts';
+import type { ShareView } from './contract.ts';
+import type { Prefs } from './prefs.ts';
+import { pairsLabel } from './tray.ts';
+
+export interface NotificationSpec {
+  title: string;
+  body: string;
+  /** Which preference allowed it. */
+  pref: 'notifications.pairJoined' | 'notifications.pairLeft' | 'notifications.shareProblems';
+}
+
+type NotifyPrefs = Pick<Prefs, 'notifications.pairJoined' | 'notifications.pairLeft' | 'notifications.shareProblems'>;
+
+/** A pair joined or left a share. */
+export function pairNotification(share: { session: string }, event: PairEvent, prefs: NotifyPrefs): NotificationSpec | null {
+  const now = `${pairsLabel(event.clients)}.`;
+  if (event.kind === 'joined') {
+    if (!prefs['notifications.pairJoined']) return null;
+    return { title: `A pair joined “${share.session}”`, body: `From ${event.ip} — ${now}`, pref: 'notifications.pairJoined' };
+  }
+  if (!prefs['notifications.pairLeft']) return null;
+  return { title: `A pair left “${share.session}”`, body: `${event.ip} disconnected — ${now}`, pref: 'notifications.pairLeft' };
+}
+
+/**
+ * A share ended without the user stopping it (its tmux session closed, or tmate exited): the pair's links
+ * stopped working.
+ */
+export function endedNotification(share: { session: string }, error: ErrorInfo | null, prefs: NotifyPrefs): NotificationSpec | null {
+  if (!prefs['notifications.shareProblems']) return null;
+  return {
+    title: `Sharing “${share.session}” ended`,
+    body: error ? `${error.message} ${error.fix}` : 'The session was closed or tmate exited; its links no longer work.',
+    pref: 'notifications.shareProblems',
+  };
+}
+
+const shareKey = (share: ShareView) => `${share.socket}\0${share.session}\0${share.startedAt}`;
+
+/** Shares that failed between two snapshots' share lists: one notification each. */
+export function failureNotifications(before: ShareView[], after: ShareView[], prefs: NotifyPrefs): NotificationSpec[] {
+  if (!prefs['notifications.shareProblems']) return [];
+  const failedBefore = new Set(before.filter((share) => share.state === 'failed').map(shareKey));
+  return after
+    .filter((share) => share.state === 'failed' && !failedBefore.has(shareKey(share)))
+    .map((share) => ({
+      title: `Sharing “${share.session}” failed`,
+      body: share.error ? `${share.error.message} ${share.error.fix}` : 'tmate did not start.',
+      pref: 'notifications.shareProblems' as const,
+    }));
+}
+
+export interface QuitQuestion {
+  message: string;
+  detail: string;
+  buttons: [string, string];
+}
+
+/** Pairs connected over all shares now (a share that is reconnecting has nobody connected). */
+export function connectedPairs(shares: readonly Pick<ShareView, 'state' | 'clients'>[]): number {
+  return shares.filter((share) => share.state === 'sharing').reduce((sum, share) => sum + (share.clients ?? 0), 0);
+}
+
+/** The question to ask before quitting, or null when nobody is connected and quitting can just happen. */
+export function quitQuestion(shares: readonly Pick<ShareView, 'state' | 'clients' | 'session'>[]): QuitQuestion | null {
+  const pairs = connectedPairs(shares);
+  if (pairs === 0) return null;
+  const sessions = shares.filter((share) => share.state === 'sharing' && (share.clients ?? 0) > 0).map((share) => `“${share.session}”`);
+  return {
+    message: `End ${pairs} pair${pairs === 1 ? '' : 's'} and quit?`,
+    detail: `Quitting stops sharing ${sessions.join(', ')}: connected pairs are disconnected and the links stop working. Your own tmux sessions keep running.`,
+    buttons: ['End and Quit', 'Cancel'],
+  };
+}

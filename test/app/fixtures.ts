@@ -1,0 +1,39 @@
+/** Snapshots as the app sees them, for the tests of the tray, the popover and the notifications. */
+import type { SessionView, ShareView, Snapshot } from '../../main/contract.ts';
+import { DEFAULT_PREFS } from '../../main/prefs.ts';
+
+export const SOCKET = '/tmp/tmux-1000/default';
+export const SECOND_SOCKET = '/tmp/tmux-1000/second';
+
+export function session(name: string, extra: Partial<SessionView> = {}): SessionView {
+  return { name, socket: SOCKET, server: 'default', windows: 2, attached: 1, created: 1_700_000_000, ...extra };
+}
+
+export const TMATE_IO_LINKS = {
+  ssh: 'ssh Ab3dEf6hJk9mNp2qRs5tUv8wX@127.0.0.1 -p 2222',
+  sshReadOnly: 'ssh ro-Zy3xWv6uTs9rQp2nMk5jHg8fE@127.0.0.1 -p 2222',
+  web: 'https://tmate.example/t/Ab3dEf6hJk9mNp2qRs5tUv8wX',
+  webReadOnly: 'https://tmate.example/t/ro-Zy3xWv6uTs9rQp2nMk5jHg8fE',
+};
+
+export const SELF_HOSTED_LINKS = { ssh: TMATE_IO_LINKS.ssh, sshReadOnly: TMATE_IO_LINKS.sshReadOnly, web: null, webReadOnly: null };
+
+export function share(name: string, extra: Partial<ShareView> = {}): ShareView {
+  return {
+    session: name,
+    socket: SOCKET,
+    blank: false,
+    state: 'sharing',
+    links: { ...TMATE_IO_LINKS },
+    clients: 0,
+    lastPairEvent: null,
+    error: null,
+    server: '127.0.0.1:2222',
+    startedAt: 1_700_000_100_000,
+    ...extra,
+  };
+}
+
+export function snapshot(extra: Partial<Snapshot> = {}): Snapshot {
+  return { sessions: [], shares: [], problems: [], prefs: { ...DEFAULT_PREFS }, version: 1, ...extra };
+}

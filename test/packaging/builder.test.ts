@@ -1,0 +1,168 @@
+/**
+ * Packaging: electron-builder.yml as electron-builder itself loads and validates it, then a real `--dir`
+ * build for Linux against a folder standing in for Electron's distribution (Electron's binary can't be
+ * downloaded here, and electron-builder copies an unpacked distribution as it is), and the app.asar it
+ * produced opened with @electron/asar: the built app is in it, the sources and tests are not.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { chmod, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { extractFile, listPackage } from '@electron/asar';
+import { getConfig, validateConfiguration } from 'app-builder-lib/out/util/config/config.js';
+import { DebugLogger } from 'builder-util';
+import { build, Platform } from 'electron-builder';
+import type { Configuration } from 'electron-builder';
+
+const ROOT = join(import.meta.dirname, '../..');
+const ELECTRON_VERSION = (JSON.parse(readFileSync(join(ROOT, 'node_modules/electron/package.json'), 'utf8')) as { version: string }).version;
+
+function pngSize(file: string): { width: number; height: number } {
+  const bytes = readFileSync(file);
+  assert.equal(bytes.subarray(1, 4).toString('latin1'), 'PNG', `${file} is a PNG`);
+  return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
+}
+
+const asArray = <T>(value: T | T[] | null | undefined): T[] => (value == null ? [] : Array.isArray(value) ? value : [value]);
+const targetNames = (value: unknown) => asArray(value as (string | { target: string })[]).map((target) => (typeof target === 'string' ? target : target.target));
+
+describe('electron-builder.yml', () => {
+  let config: Configuration;
+
+  before(async () => {
+    config = (await getConfig(ROOT, null, null)) as Configuration;
+  });
+
+  test('passes electron-builder\'s own schema validation', async () => {
+    await validateConfiguration(config, new DebugLogger(false));
+  });
+
+  test('identity, output folder, asar', () => {
+    assert.equal(config.appId, 'dev.pairbar.app');
+    assert.equal(config.productName, 'Pairbar');
+    assert.equal(config.asar, true);
+    assert.equal(config.directories?.output, 'release');
+    assert.equal(config.npmRebuild, false);
+  });
+
+  test('files: the built app, the icons and package.json; no node_modules (dist is bundled), no sources', () => {
+    // electron-builder normalises `files` into FileSet objects ({ filter: [...] }).
+    const files = asArray(config.files as (string | { filter?: string | string[] })[]).flatMap((entry) => (typeof entry === 'string' ? [entry] : asArray(entry.filter)));
+    for (const pattern of ['dist/**', 'assets/**', 'package.json', '!node_modules/**']) assert.ok(files.includes(pattern), `files has ${pattern}: ${files.join(', ')}`);
+    assert.ok(!files.some((pattern) => /^(main|test|renderer|bench|scripts)\b/.test(pattern)), 'no source folder is included');
+  });
+
+  test('macOS: LSUIElement (no Dock icon), developer-tools category, dmg + zip', () => {
+    assert.equal(config.mac?.extendInfo && (config.mac.extendInfo as Record<string, unknown>).LSUIElement, true);
+    assert.equal(config.mac?.category, 'public.app-category.developer-tools');
+    assert.deepEqual(targetNames(config.mac?.target).sort(), ['dmg', 'zip']);
+  });
+
+  test('Linux: AppImage + deb, Development category, a maintainer for the deb', () => {
+    assert.deepEqual(targetNames(config.linux?.target).sort(), ['AppImage', 'deb']);
+    assert.equal(config.linux?.category, 'Development');
+    assert.match(String(config.linux?.maintainer), /<.+@.+>/);
+  });
+
+  test('the app icon it names is a 512 px PNG', () => {
+    for (const icon of [config.mac?.icon, config.linux?.icon, config.win?.icon]) {
+      assert.equal(icon, 'assets/icon.png');
+    }
+    assert.deepEqual(pngSize(join(ROOT, 'assets/icon.png')), { width: 512, height: 512 });
+  });
+
+  test('tray icons: macOS Template images 16/32 px, black + alpha only', () => {
+    for (const file of readdirSync(join(ROOT, 'assets')).filter((name) => name.includes('Template'))) {
+      const size = pngSize(join(ROOT, 'assets', file));
+      const expected = file.includes('@2x') ? 32 : 16;
+      assert.deepEqual(size, { width: expected, height: expected }, file);
+      // Colour type 6 (RGBA) or 4 (grey + alpha): an alpha channel is what a Template image is made of.
+      const colourType = readFileSync(join(ROOT, 'assets', file))[25];
+      assert.ok(colourType === 6 || colourType === 4, `${file} has alpha`);
+    }
+  });
+});
+
+describe('electron-builder --dir (Linux) against a stand-in Electron distribution', () => {
+  let work: string;
+  let appOutDir: string;
+  let entries: string[] = [];
+  const skip = process.platform === 'linux' ? false : `the --dir check builds for Linux and runs on Linux only (this is ${process.platform})`;
+
+  before(async () => {
+    if (skip) return;
+    // The app as `npm test` builds it (dist/ comes from scripts/build.mjs); build it if this file runs alone.
+    if (!['dist/main.js', 'dist/preload.cjs', 'dist/renderer/index.html'].every((file) => existsSync(join(ROOT, file)))) {
+      execFileSync(process.execPath, [join(ROOT, 'scripts/build.mjs')], { cwd: ROOT, stdio: 'inherit' });
+    }
+    work = await mkdtemp(join(tmpdir(), 'pairbar-pack-'));
+    // An unpacked Electron distribution is copied as it is, its `electron` renamed to the executable
+    // name; this one holds only a stand-in for that executable (plus Electron's LICENSE, which
+    // electron-builder moves if present). Nothing is downloaded: electronDist and electronVersion are
+    // given, and npmRebuild is off in the config.
+    const dist = join(work, 'electron-dist');
+    await mkdir(dist);
+    await writeFile(join(dist, 'electron'), '#!/bin/sh\necho "Stand-in for the Electron binary, for packaging tests only." >&2\nexit 1\n');
+    await chmod(join(dist, 'electron'), 0o755);
+    await writeFile(join(dist, 'LICENSE'), 'Stand-in for Electron\'s LICENSE.\n');
+    await writeFile(join(dist, 'version'), `${ELECTRON_VERSION}\n`);
+    await build({
+      projectDir: ROOT,
+      targets: Platform.LINUX.createTarget('dir'),
+      config: {
+        electronDist: dist,
+        electronVersion: ELECTRON_VERSION,
+        directories: { output: join(work, 'release') },
+        publish: null,
+      },
+      publish: 'never',
+    });
+    const outputs = await readdir(join(work, 'release'));
+    const unpacked = outputs.find((name) => name.startsWith('linux') && name.endsWith('unpacked'));
+    assert.ok(unpacked, `an unpacked app folder in ${outputs.join(', ')}`);
+    appOutDir = join(work, 'release', unpacked);
+    entries = listPackage(join(appOutDir, 'resources', 'app.asar'), { isPack: false });
+  });
+
+  after(async () => {
+    if (work) await rm(work, { recursive: true, force: true });
+  });
+
+  test('the executable is named pairbar and the app is resources/app.asar', { skip }, () => {
+    assert.ok(existsSync(join(appOutDir, 'pairbar')));
+    assert.ok(existsSync(join(appOutDir, 'resources', 'app.asar')));
+  });
+
+  test('app.asar holds the built main, preload, renderer, the icons and package.json', { skip }, () => {
+    for (const entry of [
+      '/dist/main.js',
+      '/dist/preload.cjs',
+      '/dist/renderer/index.html',
+      '/package.json',
+      '/assets/icon.png',
+      '/assets/tray-idleTemplate.png',
+      '/assets/tray-idleTemplate@2x.png',
+      '/assets/tray-paired.png',
+      '/assets/tray-failed@2x.png',
+    ]) {
+      assert.ok(entries.includes(entry), `${entry} in app.asar (it holds: ${entries.join(' ')})`);
+    }
+    const pkg = JSON.parse(extractFile(join(appOutDir, 'resources', 'app.asar'), 'package.json').toString('utf8')) as { main: string; type: string };
+    assert.equal(pkg.main, 'dist/main.js');
+    assert.equal(pkg.type, 'module');
+  });
+
+  test('app.asar holds no sources, tests, node_modules or build config', { skip }, () => {
+    const unwanted = entries.filter(
+      (entry) =>
+        /^\/(main|test|renderer|bench|docs|scripts|node_modules|\.ci)(\/|$)/.test(entry) ||
+        entry.endsWith('.ts') ||
+        entry.endsWith('.map') ||
+        /electron-builder\.ya?ml$|tsconfig\.json$|package-lock\.json$/.test(entry),
+    );
+    assert.deepEqual(unwanted, []);
+  });
+});
