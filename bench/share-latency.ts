@@ -3,13 +3,13 @@
  * same local test server, in the same process, interleaved.
  *
  * A third, untargeted arm replays Pairbar's start-up phase by phase with the same core functions that
- * Shares.start() calls (resolveSession, startTmate, waitForSocket, waitReady, readLinks), so the report can
+ * Shares.start() calls (resolveSession, startTmate, waitForSocket, waitReadyThenReadLinks), so the report can
  * say where Pairbar's time goes next to the raw sequence's own steps.
  */
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { run } from '../main/core/process.ts';
-import { readLinks, shareFiles, startTmate, stopTmate, waitForSocket, waitReady, type TmateEnv } from '../main/core/tmate.ts';
+import { shareFiles, startTmate, stopTmate, waitForSocket, waitReadyThenReadLinks, type TmateEnv } from '../main/core/tmate.ts';
 import { resolveSession } from '../main/core/tmux.ts';
 import { serverSettings, type Runtime } from '../main/runtime.ts';
 import { median, ms, now, quantile, ratio, spread } from './lib/stats.ts';
@@ -33,8 +33,8 @@ interface PhaseSample {
   adopt: number;
   spawn: number;
   waitForSocket: number;
-  waitReady: number;
-  display: number;
+  /** `wait tmate-ready ; display-message -p`, one tmate process */
+  readyAndLinks: number;
   total: number;
 }
 
@@ -103,14 +103,12 @@ export const shareLatency: BenchEntry = {
         const t3 = now();
         await waitForSocket(files, signal);
         const t4 = now();
-        await waitReady(tmateEnv, files.socket, signal);
+        const { links } = await waitReadyThenReadLinks(tmateEnv, files.socket, signal);
         const t5 = now();
-        const { links } = await readLinks(tmateEnv, files.socket);
-        const t6 = now();
         if (!links.ssh) throw new Error('the phase-by-phase replay got no ssh link');
         await stopTmate(tmateEnv, files.socket, pid);
         await rm(files.dir, { recursive: true, force: true });
-        return { resolveSession: t1 - t0, adopt: t2 - t1, spawn: t3 - t2, waitForSocket: t4 - t3, waitReady: t5 - t4, display: t6 - t5, total: t6 - t0 };
+        return { resolveSession: t1 - t0, adopt: t2 - t1, spawn: t3 - t2, waitForSocket: t4 - t3, readyAndLinks: t5 - t4, total: t5 - t0 };
       };
 
       const raw: RawSample[] = [];
@@ -149,7 +147,7 @@ export const shareLatency: BenchEntry = {
       const pairedRatios = pairbar.map((value, i) => value / rawTotals[i]!);
       const m = (pick: (sample: PhaseSample) => number) => median(phases.map(pick));
       const rawStep = (pick: (sample: RawSample) => number) => median(raw.map(pick));
-      const phaseSum = m((p) => p.resolveSession) + m((p) => p.adopt) + m((p) => p.spawn) + m((p) => p.waitForSocket) + m((p) => p.waitReady) + m((p) => p.display);
+      const phaseSum = m((p) => p.resolveSession) + m((p) => p.adopt) + m((p) => p.spawn) + m((p) => p.waitForSocket) + m((p) => p.readyAndLinks);
       const row = (what: string, pairbarValue: string, rawValue: string) => `| ${what} | ${pairbarValue} | ${rawValue} |`;
 
       return {
@@ -169,8 +167,7 @@ export const shareLatency: BenchEntry = {
           row('startTmate (config, log, spawn `tmate -F`)', ms(m((p) => p.spawn)), '—'),
           row('waitForSocket (fs.watch + connect)', ms(m((p) => p.waitForSocket)), '—'),
           row('tmate up (spawn + socket) / `new-session -d`', ms(m((p) => p.spawn + p.waitForSocket)), ms(rawStep((r) => r.newSession))),
-          row('`wait tmate-ready`', ms(m((p) => p.waitReady)), ms(rawStep((r) => r.waitReady))),
-          row('`display` (links)', ms(m((p) => p.display)), ms(rawStep((r) => r.display))),
+          row('`wait tmate-ready` then `display` (links): one chained call for Pairbar, two for raw', ms(m((p) => p.readyAndLinks)), ms(rawStep((r) => r.waitReady + r.display))),
           row('sum of phase medians', ms(phaseSum), ms(rawStep((r) => r.newSession) + rawStep((r) => r.waitReady) + rawStep((r) => r.display))),
           row('replay total, median', ms(m((p) => p.total)), ms(rawMedian)),
           row('share() total, median (share() − replay: bookkeeping, ± noise)', `${ms(pairbarMedian)} (${ms(pairbarMedian - m((p) => p.total))})`, '—'),

@@ -108,7 +108,7 @@ export const shareSpawns: BenchEntry = {
       });
       details.push(
         `The shell recipe polled ${polls.count} times in ${(polls.ms / 1000).toFixed(2)} s. Pairbar spawned ${settled} to start ` +
-          `(the tmux lookup, \`tmate -F\`, the one blocking \`wait tmate-ready\`), then ${windowSpawns} in a ${(windowMs / 1000).toFixed(2)} s ` +
+          `(the tmux lookup, \`tmate -F\`, the one blocking \`wait tmate-ready ; display\` that also reads the links), then ${windowSpawns} in a ${(windowMs / 1000).toFixed(2)} s ` +
           `window of waiting, and ${total} for the whole attempt including clean-up after its ${POLL_SECONDS + 4} s limit, which ended ` +
           `with: ${outcome.split('\n')[0]}`,
       );

@@ -21,14 +21,13 @@ import {
   isOurTmate,
   LogFollower,
   parseLogLine,
-  readLinks,
   serverAddress,
   shareFiles,
   socketAnswers,
   startTmate,
   stopTmate,
   waitForSocket,
-  waitReady,
+  waitReadyThenReadLinks,
   type LogEvent,
   type ServerSettings,
   type ShareFiles,
@@ -261,7 +260,7 @@ export class Shares extends EventEmitter<{
     for (const [id, live] of this.live) {
       if (!(await socketAnswers(live.files.socket))) {
         live.follower?.close();
-    live.dirWatcher?.close();
+        live.dirWatcher?.close();
         this.live.delete(id);
         changed = true;
       }
@@ -348,9 +347,8 @@ export class Shares extends EventEmitter<{
       await writeMeta(files, live);
       follower.start();
       await waitForSocket(files, timeout.signal);
-      await waitReady(tmate, files.socket, timeout.signal);
+      const { links, clients } = await waitReadyThenReadLinks(tmate, files.socket, timeout.signal);
       if (timeout.signal.aborted) throw timeout.signal.reason;
-      const { links, clients } = await readLinks(tmate, files.socket);
       await follower.pump();
       live.readyLogOffset = follower.position;
       share.links = links;
