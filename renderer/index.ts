@@ -561,6 +561,18 @@ document.addEventListener('keydown', (event) => {
   items[(index + (down ? 1 : -1) + items.length) % items.length]?.focus();
 });
 
+/**
+ * The tray's "Preferences…" opens the popover with `#preferences` in its fragment. The fragment is cleared
+ * once obeyed, so choosing it again after closing Preferences changes the hash again and is heard again.
+ */
+function obeyFragment(): void {
+  if (location.hash !== '#preferences') return;
+  history.replaceState(null, '', location.pathname + location.search);
+  togglePrefs(true);
+}
+window.addEventListener('hashchange', obeyFragment);
+obeyFragment();
+
 refreshButton.addEventListener('click', () => {
   refreshButton.classList.add('spinning');
   void load().finally(() => refreshButton.classList.remove('spinning'));

@@ -104,3 +104,26 @@ test('preferences: notification switches and the server, with validation errors 
   await popover.sessionRow('work').waitFor();
   assert.deepEqual(popover.errors, []);
 });
+
+test('the tray\'s "Preferences…" (the #preferences fragment) opens Preferences, every time it is chosen', async () => {
+  const { sandbox } = world;
+  sandbox.newSession('work');
+  const popover = (world.popover = await openPopover({ sandbox }));
+  const { page } = popover;
+  await popover.sessionRow('work').waitFor();
+  const toggle = page.locator('#prefs-toggle');
+  const chooseInTray = () => page.evaluate(() => {
+    location.hash = 'preferences';
+  });
+
+  await chooseInTray();
+  await waitFor('Preferences open', () => page.locator('#prefs').isVisible());
+  assert.equal(await toggle.getAttribute('aria-expanded'), 'true');
+  assert.equal(await page.evaluate(() => location.hash), '', 'the fragment is cleared once obeyed');
+
+  await toggle.click();
+  await popover.sessionRow('work').waitFor();
+  await chooseInTray();
+  await waitFor('Preferences open again', () => page.locator('#prefs').isVisible());
+  assert.deepEqual(popover.errors, []);
+});
