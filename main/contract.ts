@@ -14,6 +14,7 @@ export const CHANNELS = {
   share: 'pairbar:share',
   stop: 'pairbar:stop',
   copy: 'pairbar:copy',
+  copyCommand: 'pairbar:copy-command',
   setPref: 'pairbar:set-pref',
   hide: 'pairbar:hide',
   /** main → renderer push of the whole snapshot */
@@ -22,6 +23,10 @@ export const CHANNELS = {
 
 export type LinkKind = keyof ShareLinks;
 export const LINK_KINDS: readonly LinkKind[] = ['ssh', 'sshReadOnly', 'web', 'webReadOnly'];
+
+/** Problems that come with a command to copy (the install command). */
+export type CommandProblem = 'TMUX_MISSING' | 'TMATE_MISSING';
+export const COMMAND_PROBLEMS: readonly CommandProblem[] = ['TMUX_MISSING', 'TMATE_MISSING'];
 
 export interface SessionView {
   name: string;
@@ -64,6 +69,8 @@ export interface PairbarApi {
   share(target: ShareTargetArg): Promise<Result<ShareView>>;
   stop(session: string): Promise<Result<null>>;
   copy(linkKind: LinkKind, session: string): Promise<Result<null>>;
+  /** Copies the command shown with a problem (the install command); the text comes from the main process's own snapshot. */
+  copyCommand(problem: CommandProblem): Promise<Result<null>>;
   setPref<K extends PrefKey>(key: K, value: Prefs[K]): Promise<Result<Prefs>>;
   hide(): Promise<void>;
   /** Receives every state push; returns the unsubscribe. */
@@ -77,6 +84,7 @@ export interface InvokeMap {
   [CHANNELS.share]: [[ShareTargetArg], Result<ShareView>];
   [CHANNELS.stop]: [[string], Result<null>];
   [CHANNELS.copy]: [[LinkKind, string], Result<null>];
+  [CHANNELS.copyCommand]: [[CommandProblem], Result<null>];
   [CHANNELS.setPref]: [[PrefKey, unknown], Result<Prefs>];
   [CHANNELS.hide]: [[], void];
 }

@@ -3,7 +3,7 @@
  * validates every argument (type, length, known session, known key) before the core sees it. Electron's
  * objects come in as parameters: the app passes the real ones, the ui tests the stand-in.
  */
-import { CHANNELS, LINK_KINDS, type InvokeChannel, type InvokeMap, type LinkKind, type Result, type ShareTargetArg } from './contract.ts';
+import { CHANNELS, COMMAND_PROBLEMS, LINK_KINDS, type InvokeChannel, type InvokeMap, type LinkKind, type Result, type ShareTargetArg } from './contract.ts';
 import { errors, type ErrorInfo } from './core/errors.ts';
 import { isPrefKey, parsePref } from './prefs.ts';
 import type { AppState } from './state.ts';
@@ -111,6 +111,19 @@ export function registerIpc(deps: IpcDeps): () => void {
       const link = share.links[kind];
       if (!link) return invalid('link', `this server gives no ${kind} link`);
       deps.writeClipboard(link);
+      return { ok: true, value: null };
+    },
+    refusedResult,
+  );
+
+  handle(
+    CHANNELS.copyCommand,
+    async (code) => {
+      if (typeof code !== 'string' || !(COMMAND_PROBLEMS as readonly string[]).includes(code)) return invalid('problem', `expected one of ${COMMAND_PROBLEMS.join(', ')}`);
+      // Only a command the main process itself put in the snapshot can reach the clipboard.
+      const command = state.snapshot().problems.find((problem) => problem.code === code)?.command;
+      if (!command) return invalid('problem', `${code} is not a current problem; check again`);
+      deps.writeClipboard(command);
       return { ok: true, value: null };
     },
     refusedResult,

@@ -11,6 +11,7 @@ const api: PairbarApi = {
   share: (target) => ipcRenderer.invoke(CHANNELS.share, target),
   stop: (session) => ipcRenderer.invoke(CHANNELS.stop, session),
   copy: (linkKind, session) => ipcRenderer.invoke(CHANNELS.copy, linkKind, session),
+  copyCommand: (problem) => ipcRenderer.invoke(CHANNELS.copyCommand, problem),
   setPref: (key, value) => ipcRenderer.invoke(CHANNELS.setPref, key, value),
   hide: () => ipcRenderer.invoke(CHANNELS.hide),
   onState(callback) {

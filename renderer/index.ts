@@ -4,7 +4,7 @@
  * here is what the snapshot cannot know: which action is in flight, which action failed, what was just
  * copied, and whether Preferences is open.
  */
-import type { LinkKind, PairbarApi, Problem, Result, SessionView, ShareTargetArg, ShareView, Snapshot } from '../main/contract.ts';
+import type { CommandProblem, LinkKind, PairbarApi, Problem, Result, SessionView, ShareTargetArg, ShareView, Snapshot } from '../main/contract.ts';
 import type { ErrorInfo } from '../main/core/errors.ts';
 import type { PrefKey, Prefs } from '../main/prefs.ts';
 import { h, icon, withCode, type Child } from './dom.ts';
@@ -139,25 +139,26 @@ function stop(item: ShareView): void {
   void act(key, item.state === 'failed' ? `dismiss ${item.session}` : `end the pair on ${item.session}`, () => api.stop(item.session), () => stop(item));
 }
 
+/** Shows "Copied" on the button for a moment, and says so to screen readers. */
+function confirmCopied(key: string, what: string): void {
+  clearTimeout(copied.get(key));
+  copied.set(
+    key,
+    window.setTimeout(() => {
+      copied.delete(key);
+      render();
+    }, COPIED_MS),
+  );
+  announce(`${what} copied.`);
+}
+
 function copy(item: ShareView, kind: LinkKind, label: string): void {
   const key = `copy:${kind}:${shareKey(item)}`;
-  void act(
-    key,
-    `copy the ${label} link`,
-    () => api.copy(kind, item.session),
-    () => copy(item, kind, label),
-    () => {
-      clearTimeout(copied.get(key));
-      copied.set(
-        key,
-        window.setTimeout(() => {
-          copied.delete(key);
-          render();
-        }, COPIED_MS),
-      );
-      announce(`${label} link copied.`);
-    },
-  );
+  void act(key, `copy the ${label} link`, () => api.copy(kind, item.session), () => copy(item, kind, label), () => confirmCopied(key, `${label} link`));
+}
+
+function copyCommand(code: CommandProblem, key: string): void {
+  void act(key, 'copy the command', () => api.copyCommand(code), () => copyCommand(code, key), () => confirmCopied(key, 'Command'));
 }
 
 // ------------------------------------------------------------------------------------------ render
@@ -401,7 +402,7 @@ function emptyState(glyph: Parameters<typeof icon>[0], title: string, text: stri
 
 function problemState(problem: Problem, big: boolean): HTMLElement {
   const extra: Child[] = [];
-  if (problem.command) extra.push(commandBox(problem.command));
+  if (problem.command) extra.push(commandBox({ ...problem, command: problem.command }), failureNote(`copy-command:${problem.code}`, 'copying the command'));
   extra.push(h('div', { class: 'actions center' }, button('Check again', { 'data-key': `check:${problem.code}`, onclick: () => void load() }, 'secondary small', 'refresh')));
   const glyph = problem.code === 'NO_TMUX_SERVER' || problem.code === 'NO_SESSIONS' ? 'terminal' : 'alert';
   const element = emptyState(glyph, problem.message, problem.fix, extra);
@@ -410,21 +411,20 @@ function problemState(problem: Problem, big: boolean): HTMLElement {
   return element;
 }
 
-/** The install command: selectable text, and a button that selects it (the page never touches the clipboard). */
-function commandBox(command: string): HTMLElement {
-  const code = h('code', { class: 'command-text', text: command });
+/** The install command: selectable text, and a Copy button (the main process copies it; the page can't). */
+function commandBox(problem: Problem & { command: string }): HTMLElement {
+  const code = problem.code as CommandProblem;
+  const key = `copy-command:${code}`;
+  const done = copied.has(key);
   return h(
     'div',
     { class: 'command' },
-    code,
-    button('Select', {
-      'aria-label': `Select the command ${command}`,
-      'data-key': 'select-command',
-      onclick: () => {
-        getSelection()?.selectAllChildren(code);
-        announce('Command selected; press Control+C or Command+C to copy it.');
-      },
-    }, 'secondary small'),
+    h('code', { class: 'command-text', text: problem.command }),
+    button(done ? 'Copied' : 'Copy', {
+      'aria-label': `Copy the command ${problem.command}`,
+      'data-key': key,
+      onclick: () => copyCommand(code, key),
+    }, `copy small${done ? ' done' : ''}`, done ? 'check' : 'copy'),
   );
 }
 

@@ -69,6 +69,8 @@ test('IPC arguments are validated: a made-up session, a non-object, bad kinds an
       stopUnshared: await api.stop!('work'),
       copyKind: await api.copy!('password', 'work'),
       copyUnshared: await api.copy!('ssh', 'work'),
+      copyCommandUnknown: await api.copyCommand!('rm -rf /'),
+      copyCommandNotAProblem: await api.copyCommand!('TMATE_MISSING'),
       prefKey: await api.setPref!('__proto__', 1),
       prefValue: await api.setPref!('server.port', 'many'),
     };
@@ -89,7 +91,7 @@ test('IPC arguments are validated: a made-up session, a non-object, bad kinds an
     node: typeof (window as unknown as { require?: unknown }).require + typeof (window as unknown as { process?: unknown }).process,
     ipc: 'ipcRenderer' in window,
   }));
-  assert.deepEqual(surface, { keys: ['copy', 'getState', 'hide', 'onState', 'refresh', 'setPref', 'share', 'stop'], frozen: true, node: 'undefinedundefined', ipc: false });
+  assert.deepEqual(surface, { keys: ['copy', 'copyCommand', 'getState', 'hide', 'onState', 'refresh', 'setPref', 'share', 'stop'], frozen: true, node: 'undefinedundefined', ipc: false });
 });
 
 test('calls from another origin, from a frame, or after navigating away are refused', async () => {

@@ -7,6 +7,7 @@ import { writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, test } from 'node:test';
 import { installCommand } from '../../main/core/errors.ts';
+import { waitFor } from '../support/sandbox.ts';
 import { openPopover } from '../support/ui-harness.ts';
 import { textOf, waitForText, waitGone, World } from './helpers.ts';
 
@@ -153,7 +154,7 @@ test('no tmux server: says how to start one, and sharing a new terminal works', 
   assert.ok(sandbox.tmux(['list-sessions', '-F', '#{session_name}']).split('\n').includes('pair'), 'the new terminal stays for the user');
 });
 
-test('tmate missing: the install command is shown, selectable, and Check again recovers once it is fixed', async () => {
+test('tmate missing: the install command is shown, Copy puts it on the clipboard, and Check again recovers once it is fixed', async () => {
   world = await World.create();
   const { sandbox } = world;
   sandbox.newSession('work');
@@ -167,10 +168,11 @@ test('tmate missing: the install command is shown, selectable, and Check again r
   const command = installCommand('tmate').split('   ')[0]!;
   assert.equal(await textOf(empty.locator('.command-text')), command);
   assert.equal(await page.getByRole('button', { name: 'Share a new terminal' }).count(), 0, 'nothing can be shared without tmate');
-  await page.getByRole('button', { name: `Select the command ${command}` }).click();
-  assert.equal(await page.evaluate(() => getSelection()?.toString()), command);
-  assert.deepEqual(popover.clipboardWrites, [], 'the page never writes the clipboard itself');
-  await page.evaluate(() => getSelection()?.removeAllRanges());
+  const copyButton = page.getByRole('button', { name: `Copy the command ${command}` });
+  await copyButton.click();
+  await waitFor('the copy', () => popover.clipboardWrites.length === 1);
+  assert.deepEqual(popover.clipboardWrites, [command], 'copied through the main process, exactly the command shown');
+  await waitForText(copyButton, 'Copied');
   await popover.screenshot('tmate-missing');
 
   await sandbox.setPrefs({ 'tmate.path': '' });
