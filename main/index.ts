@@ -76,7 +76,7 @@ function main(): void {
   // A menu-bar app: no Dock icon (the packaged app also sets LSUIElement, so it never shows one at all).
   if (platform === 'darwin') app.dock?.hide();
 
-  const runtime = createRuntime(process.env, openStore());
+  const runtime = createRuntime(process.env, openStore(), 'app');
   const state = new AppState(runtime);
   const prefs = () => runtime.prefs().prefs;
 
@@ -251,7 +251,8 @@ function main(): void {
     if (phase !== 'running') return;
     phase = 'asking';
     void (async () => {
-      const question = ask ? quitQuestion(runtime.shares.list()) : null;
+      // Only the app's own shares end with it: a pair started with `pairbar share` in a terminal goes on.
+      const question = ask ? quitQuestion(runtime.shares.list().filter((share) => share.origin === 'app')) : null;
       if (question) {
         if (platform === 'darwin') app.focus({ steal: true });
         const { response } = await dialog.showMessageBox({
@@ -272,7 +273,7 @@ function main(): void {
       popover.hide();
       // Stopping a share is a tmate kill and a directory removal; never let a stuck one keep the app alive.
       const limit = new Promise<void>((resolve) => setTimeout(resolve, 5000).unref());
-      await Promise.race([runtime.shares.stopAll().catch((error: unknown) => console.error('Pairbar: stopping the shares failed:', error)), limit]);
+      await Promise.race([runtime.shares.stopAll('app').catch((error: unknown) => console.error('Pairbar: stopping the shares failed:', error)), limit]);
       runtime.shares.close();
       phase = 'done';
       app.quit();

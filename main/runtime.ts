@@ -3,7 +3,7 @@
  * benchmarks share. No Electron here; the app passes its electron-store in as the PrefsStore.
  */
 import { findBinaries } from './core/binaries.ts';
-import { Shares } from './core/shares.ts';
+import { Shares, type ShareOrigin } from './core/shares.ts';
 import type { ServerSettings } from './core/tmate.ts';
 import type { TmuxEnv } from './core/tmux.ts';
 import { openPrefsStore, readPrefs, DEFAULT_PREFS, type LoadedPrefs, type Prefs, type PrefsStore } from './prefs.ts';
@@ -37,7 +37,7 @@ export function childEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return clean;
 }
 
-export function createRuntime(env: NodeJS.ProcessEnv = process.env, store?: PrefsStore): Runtime {
+export function createRuntime(env: NodeJS.ProcessEnv = process.env, store?: PrefsStore, origin: ShareOrigin = 'cli'): Runtime {
   let openError: string | undefined;
   if (!store) {
     try {
@@ -70,6 +70,7 @@ export function createRuntime(env: NodeJS.ProcessEnv = process.env, store?: Pref
   const clean = childEnv(env);
   const shares = new Shares({
     env: clean,
+    origin,
     binaries,
     settings: () => {
       const current = prefs().prefs;

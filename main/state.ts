@@ -16,6 +16,7 @@ export function shareView(share: Share): ShareView {
     session: share.session,
     socket: share.tmuxSocket,
     blank: share.blank,
+    origin: share.origin,
     state: share.state,
     links: share.links,
     clients: share.clients,

@@ -37,6 +37,9 @@ import {
 
 export type ShareState = 'starting' | 'sharing' | 'reconnecting' | 'stopped' | 'failed';
 
+/** Which kind of process started a share: quitting the app ends the app's shares and leaves the command's. */
+export type ShareOrigin = 'app' | 'cli';
+
 export interface PairEvent {
   kind: 'joined' | 'left';
   ip: string;
@@ -52,6 +55,7 @@ export interface Share {
   tmuxSocket: string;
   /** Pairbar created the session for "share a new terminal". */
   blank: boolean;
+  origin: ShareOrigin;
   state: ShareState;
   links: ShareLinks;
   /** Pairs connected, where the server reports it; null where it does not. */
@@ -72,6 +76,8 @@ interface ShareMeta {
   sessionId: string;
   tmuxSocket: string;
   blank: boolean;
+  /** Absent in files written before it existed: those came from the command. */
+  origin?: ShareOrigin;
   server: string;
   startedAt: number;
   pid: number;
@@ -95,6 +101,8 @@ export interface SharesOptions {
   /** Current preferences that a share uses; read at each share. */
   settings: () => { server: ServerSettings; readyTimeoutSeconds: number };
   runtimeDir?: string;
+  /** Recorded with each share this process starts (default 'cli'). */
+  origin?: ShareOrigin;
 }
 
 const NO_LINKS: ShareLinks = { ssh: null, sshReadOnly: null, web: null, webReadOnly: null };
@@ -313,6 +321,7 @@ export class Shares extends EventEmitter<{
       sessionId: session.id,
       tmuxSocket: session.socket,
       blank,
+      origin: this.options.origin ?? 'cli',
       state: 'starting',
       links: { ...NO_LINKS },
       clients: null,
@@ -448,8 +457,9 @@ export class Shares extends EventEmitter<{
     this.changed();
   }
 
-  async stopAll(): Promise<number> {
-    const all = [...this.live.values()];
+  /** Stops every share, or only those started by one kind of process; returns how many were stopped. */
+  async stopAll(origin?: ShareOrigin): Promise<number> {
+    const all = [...this.live.values()].filter((live) => origin === undefined || live.share.origin === origin);
     await Promise.all(all.map((live) => this.stopLive(live)));
     if (this.failures.size > 0) {
       this.failures.clear();
@@ -474,6 +484,7 @@ function shareFromMeta(meta: ShareMeta): Share {
     sessionId: meta.sessionId,
     tmuxSocket: meta.tmuxSocket,
     blank: meta.blank,
+    origin: meta.origin ?? 'cli',
     state: 'sharing',
     links: meta.links ?? { ...NO_LINKS },
     clients: meta.clients,
@@ -520,6 +531,7 @@ async function writeMeta(files: ShareFiles, live: Live): Promise<void> {
     sessionId: share.sessionId,
     tmuxSocket: share.tmuxSocket,
     blank: share.blank,
+    origin: share.origin,
     server: share.server,
     startedAt: share.startedAt,
     pid: share.pid,

@@ -23,6 +23,7 @@ export function share(name: string, extra: Partial<ShareView> = {}): ShareView {
     session: name,
     socket: SOCKET,
     blank: false,
+    origin: 'app',
     state: 'sharing',
     links: { ...TMATE_IO_LINKS },
     clients: 0,

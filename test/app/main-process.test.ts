@@ -233,6 +233,33 @@ describe('the app in Node with a stand-in for Electron', { skip }, () => {
     assert.deepEqual(sandbox.tmatePids(), []);
   });
 
+  test('quitting ends the pairs the app started and leaves the one started with `pairbar share` in a terminal', async () => {
+    sandbox.newSession('work', 'default', 'sh');
+    sandbox.newSession('terminal', 'default', 'sh');
+    const fromTerminal = await sandbox.cli(['share', 'terminal', '--json']);
+    assert.equal(fromTerminal.code, 0, fromTerminal.stderr);
+    const terminalHost = await server.nextConnection();
+    const target = await launch();
+    await started(target);
+    await waitFor('the terminal\'s share adopted', () => target.evaluate((_electron, t) => t.snapshot().shares.some((share: any) => share.session === 'terminal' && share.origin === 'cli')));
+    await clickTray(target, 'work (1 window)');
+    const appHost = await server.nextConnection();
+    await waitFor('the app\'s share', () => target.evaluate((_electron, t) => t.snapshot().shares.some((share: any) => share.session === 'work' && share.state === 'sharing' && share.origin === 'app')));
+    terminalHost.pairJoin('203.0.113.7');
+    await waitFor('the pair on the terminal\'s share', () => target.evaluate((_electron, t) => t.snapshot().shares.some((share: any) => share.session === 'terminal' && share.clients === 1)));
+
+    await clickTray(target, 'Quit Pairbar');
+    await waitFor('the quit', () => target.evaluate(() => (globalThis as any).fakeElectron.quitted === true));
+    assert.equal(await target.evaluate(() => (globalThis as any).fakeElectron.dialogs.length), 0, 'no pair is connected to the app\'s own share, so no question');
+    await waitFor('the app\'s pair disconnected', () => appHost.isClosed);
+    assert.equal(terminalHost.isClosed, false, 'the share started in the terminal goes on');
+    assert.equal(sandbox.tmatePids().length, 1);
+    const status = await sandbox.cli(['status', '--json']);
+    assert.deepEqual((JSON.parse(status.stdout) as { session: string }[]).map((share) => share.session), ['terminal']);
+    assert.equal((await sandbox.cli(['stop', 'terminal'])).code, 0);
+    assert.deepEqual(sandbox.tmatePids(), []);
+  });
+
   test('the popover: created once with Node kept out, placed, trusted only for its own page, hidden on blur and Escape, never navigates', async () => {
     const target = await launch();
     await started(target);
