@@ -18,15 +18,20 @@ afterEach(async () => {
   world = undefined;
 });
 
-test('a self-hosted server: the ssh links only, no web links and no client count', async () => {
-  world = await World.create({ mode: 'self-hosted' });
-  const { sandbox, server } = world;
-  sandbox.newSession('work');
-  const popover = (world.popover = await openPopover({ sandbox }));
+/** A world whose session `work` has been shared from the popover and is Live. */
+async function shareWorkLive(options?: Parameters<typeof World.create>[0]) {
+  world = await World.create(options);
+  world.sandbox.newSession('work');
+  const popover = (world.popover = await openPopover({ sandbox: world.sandbox }));
   await popover.page.getByRole('button', { name: 'Share work' }).click();
-  const host = await server.nextConnection();
+  const host = await world.server.nextConnection();
   const card = popover.shareCard('work');
   await waitForText(card.locator('.pill'), 'Live');
+  return { popover, host, card };
+}
+
+test('a self-hosted server: the ssh links only, no web links and no client count', async () => {
+  const { popover, host, card } = await shareWorkLive({ mode: 'self-hosted' });
   assert.deepEqual(await card.locator('.link-label').allTextContents(), ['SSH', 'SSH read-only']);
   assert.deepEqual(await card.locator('.link-value').allTextContents(), [host.links.ssh, host.links.sshReadOnly]);
   assert.equal(await popover.page.getByRole('button', { name: /^Copy Web/ }).count(), 0);
@@ -35,14 +40,8 @@ test('a self-hosted server: the ssh links only, no web links and no client count
 });
 
 test('a dropped connection shows Reconnecting… as progress, then Live again with the same links', async () => {
-  world = await World.create();
-  const { sandbox, server } = world;
-  sandbox.newSession('work');
-  const popover = (world.popover = await openPopover({ sandbox }));
-  await popover.page.getByRole('button', { name: 'Share work' }).click();
-  const host = await server.nextConnection();
-  const card = popover.shareCard('work');
-  await waitForText(card.locator('.pill'), 'Live');
+  const { popover, host, card } = await shareWorkLive();
+  const { server } = world!;
   host.drop();
   await waitForText(card.locator('.pill'), 'Reconnecting…');
   assert.equal(await card.getAttribute('aria-busy'), 'true');
