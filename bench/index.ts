@@ -1,6 +1,7 @@
 /**
- * `npm run bench`: runs every bench in bench/entries.ts against real tmux and real tmate (with the local test
- * tmate server), prints one table, and rewrites the results section of docs/benchmarks.md.
+ * `npm run bench`: builds dist/ (scripts/build.mjs), then runs every bench in bench/entries.ts against real
+ * tmux and real tmate (with the local test tmate server), prints one table, and rewrites the results section
+ * of docs/benchmarks.md. Run directly, this file does not build: the benches that use dist/ refuse a stale one.
  *
  * The process exits 0 whether targets pass or fail (this is a report, not a test); 1 only if a bench crashed,
  * in which case docs/benchmarks.md is left as it was.

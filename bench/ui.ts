@@ -10,7 +10,7 @@
  * it (or Chromium, or playwright-core) is not there; an entry that cannot measure reports SKIP with the reason
  * (a missing Chromium, a missing or stale dist/renderer build), never a made-up number.
  *
- * Targets: none set yet. The UI engineer adds `target` and `pass` to the figures below when agreed.
+ * Targets (from the issue): the warm open, median ≤ 100 ms; the renderer's JS + CSS, minified, ≤ 60 KB.
  * ────────────────────────────────────────────────────────────────────────────────────────────────────────
  */
 import { existsSync } from 'node:fs';
@@ -66,7 +66,7 @@ function skip(name: string, reason: string): BenchResult {
 }
 
 /** A stale or missing build is a reason to skip (the bench does not rebuild dist/ under other processes' feet). */
-function buildProblem(error: unknown): string | undefined {
+export function buildProblem(error: unknown): string | undefined {
   const message = error instanceof Error ? error.message : String(error);
   return /scripts\/build\.mjs/.test(message) ? message : undefined;
 }
@@ -74,6 +74,9 @@ function buildProblem(error: unknown): string | undefined {
 const POPOVER_RUNS = 20;
 const POPOVER_WARMUP = 3;
 const POPOVER_SESSIONS = 3;
+const WARM_OPEN_TARGET_MS = 100;
+/** KB as 1000 bytes: the stricter reading of "60 KB". */
+const BUNDLE_TARGET_BYTES = 60 * 1000;
 
 export const popoverWarm: BenchEntry = {
   id: 'ui-popover-warm',
@@ -100,7 +103,7 @@ export const popoverWarm: BenchEntry = {
     }
     const byPath = result as Partial<Record<'reshow' | 'reload', unknown>>;
     if (isTimings(byPath.reshow)) {
-      const figures: Figure[] = [{ name, value: describe(byPath.reshow) }];
+      const figures: Figure[] = [{ name, value: describe(byPath.reshow), target: `≤ ${WARM_OPEN_TARGET_MS} ms`, pass: byPath.reshow.median <= WARM_OPEN_TARGET_MS }];
       const details = [`Shown again (\`reshow\`), samples in order (ms): ${byPath.reshow.samples.map((value) => value.toFixed(0)).join(' ')}.`];
       if (isTimings(byPath.reload)) {
         figures.push({ name: 'popover page load → sessions visible (median; mostly the harness)', value: describe(byPath.reload) });
@@ -108,6 +111,7 @@ export const popoverWarm: BenchEntry = {
       }
       return { figures, details };
     }
+    // The older shape is a page load, not the warm open the target is about: shown without it.
     if (isTimings(result)) {
       return {
         figures: [{ name: 'popover page load → sessions visible (median)', value: describe(result) }],
@@ -121,9 +125,12 @@ export const popoverWarm: BenchEntry = {
 export const rendererBundle: BenchEntry = {
   id: 'ui-bundle-size',
   title: 'Renderer bundle size',
-  method: 'The files of the built renderer (dist/renderer, as rendererFiles() of the UI harness serves them to the popover), in bytes, raw and gzip -9.',
+  method:
+    'The files of the built renderer (dist/renderer, as rendererFiles() of the UI harness serves them to the popover), in bytes, raw and gzip -9. ' +
+    `The target is on the JS and CSS files as built (minified by scripts/build.mjs), raw, not gzipped: ≤ ${BUNDLE_TARGET_BYTES} bytes; index.html is not counted in it.`,
   async run(): Promise<BenchResult> {
-    const name = 'renderer bundle, all files';
+    // A skip is reported under the targeted figure's name, so the table shows which target went unmeasured.
+    const name = 'renderer JS + CSS, minified (HTML not included)';
     const loaded = await loadUiHarness();
     if ('missing' in loaded && !existsSync(UI_HARNESS)) return skip(name, loaded.missing);
     // The size needs no browser: only the harness module.
@@ -140,8 +147,19 @@ export const rendererBundle: BenchEntry = {
     const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
     const rows = [...files].sort(([a], [b]) => a.localeCompare(b)).map(([path, body]) => ({ path, raw: body.length, gzip: gzipSync(body, { level: 9 }).length }));
     const total = rows.reduce((sum, row) => ({ raw: sum.raw + row.raw, gzip: sum.gzip + row.gzip }), { raw: 0, gzip: 0 });
+    const code = rows.filter((row) => /\.(m?js|css)$/.test(row.path));
+    const codeBytes = code.reduce((sum, row) => sum + row.raw, 0);
+    const html = rows.filter((row) => row.path.endsWith('.html')).reduce((sum, row) => sum + row.raw, 0);
     return {
-      figures: [{ name, value: `${kb(total.raw)} (${kb(total.gzip)} gzipped, ${rows.length} files)` }],
+      figures: [
+        {
+          name,
+          value: `${codeBytes} bytes, ${kb(codeBytes)} (${code.map((row) => row.path).join(' + ')}; HTML ${html} bytes besides)`,
+          target: `≤ ${BUNDLE_TARGET_BYTES / 1000} KB (${BUNDLE_TARGET_BYTES} bytes)`,
+          pass: codeBytes <= BUNDLE_TARGET_BYTES,
+        },
+        { name: 'renderer bundle, all files', value: `${kb(total.raw)} (${kb(total.gzip)} gzipped, ${rows.length} files)` },
+      ],
       details: ['| file | bytes | gzip -9 |', '|---|---:|---:|', ...rows.map((row) => `| ${row.path} | ${row.raw} | ${row.gzip} |`), `| total | ${total.raw} | ${total.gzip} |`],
     };
   },
