@@ -39,7 +39,8 @@ function electronBinary(): { path?: string; reason: string } {
 const binary = electronBinary();
 const headless = process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY;
 const skip = !binary.path ? binary.reason : headless ? 'no display for Electron (DISPLAY/WAYLAND_DISPLAY unset): run the tests under xvfb-run' : false;
-if (skip) console.log(`e2e skipped: ${skip}`);
+// On stderr: the test runner reads a test file's stdout as its own results channel.
+if (skip) console.error(`e2e skipped: ${skip}`);
 
 let sandbox: Sandbox;
 let server: TestTmateServer;

@@ -13,9 +13,14 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { extractFile, listPackage } from '@electron/asar';
 import { getConfig, validateConfiguration } from 'app-builder-lib/out/util/config/config.js';
-import { DebugLogger } from 'builder-util';
+import { DebugLogger, log } from 'builder-util';
 import { build, Platform } from 'electron-builder';
 import type { Configuration } from 'electron-builder';
+
+// electron-builder logs to stdout, which node's test runner parses as the channel its results come back on:
+// a log line split at the wrong byte broke a clean-clone run ("Unable to deserialize cloned data"). Its
+// log is sent to stderr, which the runner passes through as text. (`stream` is readonly in the typings only.)
+(log as unknown as { stream: NodeJS.WritableStream }).stream = process.stderr;
 
 const ROOT = join(import.meta.dirname, '../..');
 const ELECTRON_VERSION = (JSON.parse(readFileSync(join(ROOT, 'node_modules/electron/package.json'), 'utf8')) as { version: string }).version;

@@ -58,7 +58,7 @@ export async function launchFakeApp(env: NodeJS.ProcessEnv): Promise<FakeApp> {
     try {
       reply = JSON.parse(line) as Reply;
     } catch {
-      process.stdout.write(`[app] ${line}\n`);
+      process.stderr.write(`[app] ${line}\n`);
       return;
     }
     if (reply.id === 0) return loaded();
