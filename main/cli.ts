@@ -84,9 +84,10 @@ function pickLink(share: Share, readOnly: boolean, web: boolean): string {
 function chooseShare(shares: Share[], session: string | undefined): Share {
   const live = shares.filter((share) => share.state !== 'failed');
   if (session !== undefined) {
-    const share = live.find((candidate) => candidate.session === session);
-    if (!share) throw errors.shareNotFound(session);
-    return share;
+    const named = live.filter((candidate) => candidate.session === session);
+    if (named.length > 1) throw errors.ambiguousShare(session, named.map((share) => share.tmuxSocket));
+    if (!named[0]) throw errors.shareNotFound(session);
+    return named[0];
   }
   if (live.length === 1 && live[0]) return live[0];
   if (live.length === 0) throw errors.invalidArgument('command', 'nothing is shared; share a session first with `pairbar share SESSION`');

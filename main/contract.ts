@@ -67,8 +67,9 @@ export interface PairbarApi {
   getState(): Promise<Snapshot>;
   refresh(): Promise<Snapshot>;
   share(target: ShareTargetArg): Promise<Result<ShareView>>;
-  stop(session: string): Promise<Result<null>>;
-  copy(linkKind: LinkKind, session: string): Promise<Result<null>>;
+  /** `socket` (a ShareView's) picks the share when two tmux servers have a session of that name. */
+  stop(session: string, socket?: string): Promise<Result<null>>;
+  copy(linkKind: LinkKind, session: string, socket?: string): Promise<Result<null>>;
   /** Copies the command shown with a problem (the install command); the text comes from the main process's own snapshot. */
   copyCommand(problem: CommandProblem): Promise<Result<null>>;
   setPref<K extends PrefKey>(key: K, value: Prefs[K]): Promise<Result<Prefs>>;
@@ -82,8 +83,8 @@ export interface InvokeMap {
   [CHANNELS.getState]: [[], Snapshot];
   [CHANNELS.refresh]: [[], Snapshot];
   [CHANNELS.share]: [[ShareTargetArg], Result<ShareView>];
-  [CHANNELS.stop]: [[string], Result<null>];
-  [CHANNELS.copy]: [[LinkKind, string], Result<null>];
+  [CHANNELS.stop]: [[string, string?], Result<null>];
+  [CHANNELS.copy]: [[LinkKind, string, string?], Result<null>];
   [CHANNELS.copyCommand]: [[CommandProblem], Result<null>];
   [CHANNELS.setPref]: [[PrefKey, unknown], Result<Prefs>];
   [CHANNELS.hide]: [[], void];

@@ -51,6 +51,12 @@ export function validateShareTarget(value: unknown): ShareTargetArg | string {
   return { session: record.session, socket: record.socket };
 }
 
+/** An optional socket argument: absent, or an absolute path. */
+function optionalSocket(value: unknown): string | undefined | false {
+  if (value === undefined) return undefined;
+  return isText(value, MAX_PATH) && value.startsWith('/') ? value : false;
+}
+
 export function isLinkKind(value: unknown): value is LinkKind {
   return typeof value === 'string' && (LINK_KINDS as readonly string[]).includes(value);
 }
@@ -93,20 +99,28 @@ export function registerIpc(deps: IpcDeps): () => void {
 
   handle(
     CHANNELS.stop,
-    async (session) => {
+    async (session, socketArg) => {
       if (!isText(session, MAX_NAME)) return invalid('session', `expected text of 1 to ${MAX_NAME} characters`);
-      if (!state.snapshot().shares.some((share) => share.session === session)) return invalid('session', `${JSON.stringify(session)} is not shared`);
-      return state.stop(session);
+      const socket = optionalSocket(socketArg);
+      if (socket === false) return invalid('socket', 'expected an absolute path');
+      if (!state.snapshot().shares.some((share) => share.session === session && (socket === undefined || share.socket === socket))) {
+        return invalid('session', `${JSON.stringify(session)} is not shared`);
+      }
+      return state.stop(session, socket);
     },
     refusedResult,
   );
 
   handle(
     CHANNELS.copy,
-    async (kind, session) => {
+    async (kind, session, socketArg) => {
       if (!isLinkKind(kind)) return invalid('link kind', `expected one of ${LINK_KINDS.join(', ')}`);
       if (!isText(session, MAX_NAME)) return invalid('session', `expected text of 1 to ${MAX_NAME} characters`);
-      const share = state.snapshot().shares.find((candidate) => candidate.session === session);
+      const socket = optionalSocket(socketArg);
+      if (socket === false) return invalid('socket', 'expected an absolute path');
+      const matching = state.snapshot().shares.filter((candidate) => candidate.session === session && (socket === undefined || candidate.socket === socket));
+      if (matching.length > 1) return { ok: false, error: errors.ambiguousShare(session, matching.map((candidate) => candidate.socket)).toJSON() };
+      const share = matching[0];
       if (!share) return invalid('session', `${JSON.stringify(session)} is not shared`);
       const link = share.links[kind];
       if (!link) return invalid('link', `this server gives no ${kind} link`);

@@ -108,9 +108,9 @@ export class AppState extends EventEmitter<{ snapshot: [Snapshot] }> {
     }
   }
 
-  async stop(session: string): Promise<Result<null>> {
+  async stop(session: string, socket?: string): Promise<Result<null>> {
     try {
-      await this.runtime.shares.stop(session);
+      await this.runtime.shares.stop(session, socket);
       void this.refresh();
       return { ok: true, value: null };
     } catch (error) {

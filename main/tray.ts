@@ -89,8 +89,8 @@ export function trayIconFile(state: TrayStateName, platform: NodeJS.Platform): s
 export type TrayAction =
   | { kind: 'share'; session: string; socket: string }
   | { kind: 'share-blank' }
-  | { kind: 'copy'; session: string; link: LinkKind }
-  | { kind: 'stop'; session: string }
+  | { kind: 'copy'; session: string; socket: string; link: LinkKind }
+  | { kind: 'stop'; session: string; socket: string }
   | { kind: 'refresh' }
   | { kind: 'open' }
   | { kind: 'preferences' }
@@ -135,39 +135,41 @@ function sessionLabel(session: SessionView, platform: NodeJS.Platform): string {
   return `${literal(clip(session.name, 40), platform)} (${windows}${literal(server, platform)})`;
 }
 
-function shareItems(share: ShareView, platform: NodeJS.Platform): TrayMenuItem[] {
-  const name = `“${literal(clip(share.session, 40), platform)}”`;
+/** `server`: the -L label of the share's tmux server, named so two sessions called "work" can be told apart. */
+function shareItems(share: ShareView, server: string | undefined, platform: NodeJS.Platform): TrayMenuItem[] {
+  const where = server && server !== 'default' ? ` on ${literal(clip(server, 20), platform)}` : '';
+  const name = `“${literal(clip(share.session, 40), platform)}”${where}`;
   const copies = (): TrayMenuItem[] =>
     LINK_ORDER.filter((kind) => share.links[kind]).map((kind) => ({
       label: LINK_LABELS[kind],
-      action: { kind: 'copy', session: share.session, link: kind },
+      action: { kind: 'copy', session: share.session, socket: share.socket, link: kind },
     }));
   switch (share.state) {
     case 'starting':
       return [
         { label: `Starting to share ${name}…`, enabled: false },
-        { label: `Cancel Sharing ${name}`, action: { kind: 'stop', session: share.session } },
+        { label: `Cancel Sharing ${name}`, action: { kind: 'stop', session: share.session, socket: share.socket } },
       ];
     case 'sharing': {
       const pairs = share.clients === null ? '' : ` — ${pairsLabel(share.clients)}`;
       return [
         { label: `Sharing ${name}${pairs}`, enabled: false },
         ...copies(),
-        { label: share.clients ? `End Pairing: Stop Sharing ${name}` : `Stop Sharing ${name}`, action: { kind: 'stop', session: share.session } },
+        { label: share.clients ? `End Pairing: Stop Sharing ${name}` : `Stop Sharing ${name}`, action: { kind: 'stop', session: share.session, socket: share.socket } },
       ];
     }
     case 'reconnecting':
       return [
         { label: `Reconnecting ${name}…`, enabled: false },
         ...copies(),
-        { label: `Stop Sharing ${name}`, action: { kind: 'stop', session: share.session } },
+        { label: `Stop Sharing ${name}`, action: { kind: 'stop', session: share.session, socket: share.socket } },
       ];
     case 'failed':
       return [
         { label: `Sharing ${name} failed`, enabled: false },
         ...(share.error ? [{ label: literal(clip(share.error.message), platform), enabled: false, toolTip: share.error.fix }] : []),
         { label: `Try Again`, action: { kind: 'share', session: share.session, socket: share.socket } },
-        { label: `Dismiss`, action: { kind: 'stop', session: share.session } },
+        { label: `Dismiss`, action: { kind: 'stop', session: share.session, socket: share.socket } },
       ];
     case 'stopped':
       return [];
@@ -205,7 +207,8 @@ export function buildTrayMenu(snapshot: Snapshot, platform: NodeJS.Platform): Tr
   menu.push({ label: literal(clip(state.tooltip.replace(/^Pairbar — /, ''), 80), platform).replace(/^./, (c) => c.toUpperCase()), enabled: false });
 
   const shares = snapshot.shares.filter((share) => share.state !== 'stopped');
-  for (const share of shares) menu.push(SEPARATOR, ...shareItems(share, platform));
+  const serverOf = (socket: string) => snapshot.sessions.find((session) => session.socket === socket)?.server;
+  for (const share of shares) menu.push(SEPARATOR, ...shareItems(share, serverOf(share.socket), platform));
 
   menu.push(SEPARATOR, { label: 'Share a Session', type: 'submenu', submenu: shareSubmenu(snapshot, platform) });
 

@@ -128,6 +128,12 @@ export const errors = {
       `${JSON.stringify(session)} is not being shared.`,
       'See what is shared with `pairbar status`.',
     ),
+  ambiguousShare: (session: string, sockets: string[]) =>
+    new PairbarError(
+      'INVALID_ARGUMENT',
+      `${sockets.length} shared sessions are named ${JSON.stringify(session)}, on different tmux servers (${sockets.join(', ')}).`,
+      'End the one you mean from the Pairbar popover or tray menu, which tell them apart, or end every share with `pairbar stop --all`.',
+    ),
   invalidPreference: (key: string, reason: string) =>
     new PairbarError('INVALID_PREFERENCE', `Cannot set ${key}: ${reason}.`, 'See the valid keys and values with `pairbar config get`.'),
   invalidArgument: (what: string, reason: string) =>

@@ -219,9 +219,9 @@ export class Shares extends EventEmitter<{
       .sort((a, b) => a.startedAt - b.startedAt);
   }
 
-  /** The live share of the session with this name, if any. */
-  find(session: string): Share | undefined {
-    const live = [...this.live.values()].find((entry) => entry.share.session === session);
+  /** The live share of the session with this name (on this tmux server, where given), if any. */
+  find(session: string, socket?: string): Share | undefined {
+    const live = [...this.live.values()].find((entry) => entry.share.session === session && (socket === undefined || entry.share.tmuxSocket === socket));
     return live ? structuredClone(live.share) : undefined;
   }
 
@@ -430,11 +430,14 @@ export class Shares extends EventEmitter<{
 
   /**
    * Ends the share of this session: only the tmate side. The user's own tmux clients stay attached and the
-   * session lives on.
+   * session lives on. `socket` tells apart sessions of the same name on different tmux servers; without it,
+   * a name that is shared on two servers is refused rather than guessed.
    */
-  async stop(session: string): Promise<void> {
+  async stop(session: string, socket?: string): Promise<void> {
     const failed = this.failures.get(session);
-    const entry = [...this.live.values()].find((live) => live.share.session === session);
+    const entries = [...this.live.values()].filter((live) => live.share.session === session && (socket === undefined || live.share.tmuxSocket === socket));
+    if (entries.length > 1) throw errors.ambiguousShare(session, entries.map((live) => live.share.tmuxSocket));
+    const entry = entries[0];
     if (!entry) {
       if (failed) {
         this.failures.delete(session);

@@ -110,6 +110,23 @@ test('share with no SESSION shares a new blank terminal; stop --all ends every s
   assert.deepEqual(sandbox.tmatePids(), []);
 });
 
+test('url and stop refuse a name shared on two tmux servers rather than guess, and say what to do', async () => {
+  sandbox.newSession('work');
+  sandbox.newSession('work', 'other');
+  const { shares } = sandbox.runtime();
+  await shares.share({ session: 'work', socket: sandbox.socket() });
+  await shares.share({ session: 'work', socket: sandbox.socket('other') });
+  for (const args of [['url', 'work'], ['stop', 'work']]) {
+    const result = await sandbox.cli(args);
+    assert.equal(result.code, 1, args.join(' '));
+    assert.match(result.stderr, /2 shared sessions are named "work", on different tmux servers/);
+    assert.match(result.stderr, /pairbar stop --all/);
+  }
+  assert.equal(sandbox.tmatePids().length, 2, 'nothing was stopped on a guess');
+  assert.equal((await sandbox.cli(['stop', '--all'])).stdout, 'Stopped 2 shares.\n');
+  assert.deepEqual(sandbox.tmatePids(), []);
+});
+
 test('a name that looks like an option is shared after --', async () => {
   sandbox.newSession('-lead');
   const result = await sandbox.cli(['share', '--json', '--', '-lead']);

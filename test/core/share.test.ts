@@ -137,6 +137,31 @@ test('sharing a session that is already shared returns the existing share; two s
   assert.equal(sandbox.tmatePids().length, 1);
 });
 
+test('two tmux servers each with a session "work", both shared: stop by name alone is refused, stop with the server ends only that one', async () => {
+  sandbox.newSession('work');
+  sandbox.newSession('work', 'other');
+  const { shares } = sandbox.runtime();
+  const onDefault = await shares.share({ session: 'work', socket: sandbox.socket() });
+  const onOther = await shares.share({ session: 'work', socket: sandbox.socket('other') });
+  assert.notEqual(onDefault.id, onOther.id);
+  assert.deepEqual([onDefault.tmuxSocket, onOther.tmuxSocket], [sandbox.socket(), sandbox.socket('other')]);
+
+  await assert.rejects(shares.stop('work'), (error: unknown) => {
+    assert.ok(isPairbarError(error));
+    assert.equal(error.code, 'INVALID_ARGUMENT');
+    assert.match(error.message, /^2 shared sessions are named "work", on different tmux servers/);
+    return true;
+  });
+  assert.equal(sandbox.tmatePids().length, 2, 'nothing was stopped on a guess');
+
+  await shares.stop('work', sandbox.socket('other'));
+  assert.deepEqual(shares.list().map((share) => share.tmuxSocket), [sandbox.socket()]);
+  assert.equal(shares.find('work')?.id, onDefault.id);
+  assert.equal(sandbox.tmatePids().length, 1);
+  await shares.stop('work');
+  assert.deepEqual(sandbox.tmatePids(), []);
+});
+
 test('a new blank terminal is shared as a new tmux session the user can attach to', async () => {
   const { shares } = sandbox.runtime();
   const share = await shares.share({});

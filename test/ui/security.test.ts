@@ -67,6 +67,8 @@ test('IPC arguments are validated: a made-up session, a non-object, bad kinds an
       notBlank: await api.share!({ blank: 'yes' }),
       stopNumber: await api.stop!(7),
       stopUnshared: await api.stop!('work'),
+      stopRelativeSocket: await api.stop!('work', 'tmux.sock'),
+      copyRelativeSocket: await api.copy!('ssh', 'work', 'tmux.sock'),
       copyKind: await api.copy!('password', 'work'),
       copyUnshared: await api.copy!('ssh', 'work'),
       copyCommandUnknown: await api.copyCommand!('rm -rf /'),
