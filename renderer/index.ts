@@ -136,7 +136,7 @@ function shareSession(session: { session: string; socket: string }): void {
 function stop(item: ShareView): void {
   const key = `stop:${shareKey(item)}`;
   failures.delete(shareKey(item));
-  void act(key, item.state === 'failed' ? `dismiss ${item.session}` : `end the pair on ${item.session}`, () => api.stop(item.session), () => stop(item));
+  void act(key, item.state === 'failed' ? `dismiss ${item.session}` : `end the pair on ${item.session}`, () => api.stop(item.session, item.socket), () => stop(item));
 }
 
 /** Shows "Copied" on the button for a moment, and says so to screen readers. */
@@ -154,7 +154,7 @@ function confirmCopied(key: string, what: string): void {
 
 function copy(item: ShareView, kind: LinkKind, label: string): void {
   const key = `copy:${kind}:${shareKey(item)}`;
-  void act(key, `copy the ${label} link`, () => api.copy(kind, item.session), () => copy(item, kind, label), () => confirmCopied(key, `${label} link`));
+  void act(key, `copy the ${label} link`, () => api.copy(kind, item.session, item.socket), () => copy(item, kind, label), () => confirmCopied(key, `${label} link`));
 }
 
 function copyCommand(code: CommandProblem, key: string): void {
