@@ -6,7 +6,8 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TestTmateServer, type TestTmateServerOptions } from './tmate-server.ts';
 import { createRuntime, type Runtime } from '../../main/runtime.ts';
@@ -148,9 +149,13 @@ export class Sandbox {
         // gone
       }
     }
-    for (const label of ['default', 'user-terminal', 'second']) {
+    // Every tmux server a test started in this sandbox, whatever its label: a server left behind would
+    // outlive the test run.
+    const socketDir = dirname(this.socket());
+    const labels = existsSync(socketDir) ? readdirSync(socketDir) : [];
+    for (const label of labels) {
       try {
-        execFileSync(TMUX, ['-L', label, 'kill-server'], { env: this.env, stdio: 'ignore' });
+        execFileSync(TMUX, ['-S', join(socketDir, label), 'kill-server'], { env: this.env, stdio: 'ignore' });
       } catch {
         // not running
       }
