@@ -4,7 +4,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { afterEach, beforeEach, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Sandbox, startServer } from '../support/sandbox.ts';
+import { Sandbox, startServer, switchServer } from '../support/sandbox.ts';
 import type { TestTmateServer } from '../support/tmate-server.ts';
 
 let sandbox: Sandbox;
@@ -171,9 +171,7 @@ test('an unreachable server: exit 1 within the time limit, naming host:port, not
 });
 
 test('a self-hosted server: --web says there are no web links', async () => {
-  await server.close();
-  server = await startServer({ mode: 'self-hosted' });
-  await sandbox.useServer(server);
+  server = await switchServer(sandbox, server, { mode: 'self-hosted' });
   sandbox.newSession('work');
   const shared = JSON.parse((await sandbox.cli(['share', 'work', '--json'])).stdout);
   assert.equal(shared.links.web, null);

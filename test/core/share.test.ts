@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { spawnedSoFar } from '../../main/core/process.ts';
 import type { PairEvent, Share } from '../../main/core/shares.ts';
 import { isPairbarError } from '../../main/core/errors.ts';
-import { Sandbox, startServer, TMATE, waitFor } from '../support/sandbox.ts';
+import { Sandbox, startServer, switchServer, TMATE, waitFor } from '../support/sandbox.ts';
 import type { TestTmateServer } from '../support/tmate-server.ts';
 
 let sandbox: Sandbox;
@@ -217,9 +217,7 @@ test('a dropped connection reconnects by itself and keeps the links', async () =
 });
 
 test('a self-hosted server gives ssh links only, and no client count', async () => {
-  await server.close();
-  server = await startServer({ mode: 'self-hosted' });
-  await sandbox.useServer(server);
+  server = await switchServer(sandbox, server, { mode: 'self-hosted' });
   sandbox.newSession('work');
   const { shares } = sandbox.runtime();
   const share = await shares.share({ session: 'work' });
@@ -232,9 +230,7 @@ test('a self-hosted server gives ssh links only, and no client count', async () 
 });
 
 test('after a reconnect to a server that cannot resume, the share shows the new links', async () => {
-  await server.close();
-  server = await startServer({ mode: 'self-hosted' });
-  await sandbox.useServer(server);
+  server = await switchServer(sandbox, server, { mode: 'self-hosted' });
   sandbox.newSession('work');
   const { shares } = sandbox.runtime();
   const share = await shares.share({ session: 'work' });
@@ -285,16 +281,12 @@ test('a wrong server fingerprint fails with its own error, without waiting for t
 });
 
 test('a server that never says READY fails at the time limit', async () => {
-  await server.close();
-  server = await startServer({ sayReady: false });
-  await sandbox.useServer(server, 3);
+  server = await switchServer(sandbox, server, { sayReady: false }, 3);
   await expectFailure('SERVER_NOT_READY', 3);
 });
 
 test('a server refusing this computer\'s keys fails with the ssh-keygen fix', async () => {
-  await server.close();
-  server = await startServer({ refuseAuth: true });
-  await sandbox.useServer(server, 15);
+  server = await switchServer(sandbox, server, { refuseAuth: true }, 15);
   const error = await expectFailure('SSH_KEYS_MISSING', 10);
   assert.match(error.fix, /ssh-keygen/);
 });

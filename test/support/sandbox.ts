@@ -168,6 +168,14 @@ export async function startServer(options?: TestTmateServerOptions): Promise<Tes
   return TestTmateServer.start(options);
 }
 
+/** Swaps a test's tmate server for one that behaves differently, and points the sandbox's preferences at it. */
+export async function switchServer(sandbox: Sandbox, current: TestTmateServer, options: TestTmateServerOptions, readyTimeoutSeconds?: number): Promise<TestTmateServer> {
+  await current.close();
+  const next = await startServer(options);
+  await sandbox.useServer(next, readyTimeoutSeconds);
+  return next;
+}
+
 export async function waitFor<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
