@@ -3,6 +3,7 @@
  * benchmarks share. No Electron here; the app passes its electron-store in as the PrefsStore.
  */
 import { findBinaries } from './core/binaries.ts';
+import { withoutTmux } from './core/process.ts';
 import { Shares, type ShareOrigin } from './core/shares.ts';
 import type { ServerSettings } from './core/tmate.ts';
 import type { TmuxEnv } from './core/tmux.ts';
@@ -29,13 +30,6 @@ export function serverSettings(prefs: Prefs): ServerSettings {
   };
 }
 
-/** The environment for tmux and tmate: ours, less the variables that would make them think they are nested. */
-export function childEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const clean = { ...env };
-  delete clean.TMUX;
-  delete clean.TMUX_PANE;
-  return clean;
-}
 
 export function createRuntime(env: NodeJS.ProcessEnv = process.env, store?: PrefsStore, origin: ShareOrigin = 'cli'): Runtime {
   let openError: string | undefined;
@@ -67,7 +61,7 @@ export function createRuntime(env: NodeJS.ProcessEnv = process.env, store?: Pref
     return cached.value;
   };
 
-  const clean = childEnv(env);
+  const clean = withoutTmux(env);
   const shares = new Shares({
     env: clean,
     origin,

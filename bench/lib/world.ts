@@ -6,6 +6,7 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { promisify } from 'node:util';
+import { withoutTmux } from '../../main/core/process.ts';
 import { Sandbox, TMATE, TMUX } from '../../test/support/sandbox.ts';
 import { TestTmateServer, type TestTmateServerOptions } from '../../test/support/tmate-server.ts';
 import type { BenchContext } from './types.ts';
@@ -70,10 +71,7 @@ export async function withWorld<T>(context: BenchContext, options: WorldOptions,
 
 /** The sandbox's environment for tmux/tmate calls, with TMUX removed as tmate requires. */
 export function cleanEnv(sandbox: Sandbox): NodeJS.ProcessEnv {
-  const env = { ...sandbox.env };
-  delete env.TMUX;
-  delete env.TMUX_PANE;
-  return env;
+  return withoutTmux(sandbox.env);
 }
 
 /** A plain child_process call, no Pairbar code in between: the baseline's way of running a command. */

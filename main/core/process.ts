@@ -10,6 +10,17 @@ import { execa, type Options as ExecaOptions, type ResultPromise } from 'execa';
 let spawnCount = 0;
 
 /** How many child processes this module has started since the process began. */
+/**
+ * The environment for tmux and tmate: ours, less the variables that would make them think they are nested
+ * (tmux refuses to attach while TMUX is set; tmate sets it to its own socket).
+ */
+export function withoutTmux(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const clean = { ...env };
+  delete clean.TMUX;
+  delete clean.TMUX_PANE;
+  return clean;
+}
+
 export function spawnedSoFar(): number {
   return spawnCount;
 }

@@ -16,6 +16,7 @@ import { chmod, lstat, mkdir, readdir, readFile, rename, rm, writeFile } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { errors, isPairbarError, type ErrorInfo, type PairbarError } from './errors.ts';
+import { withoutTmux } from './process.ts';
 import { createBlankSession, resolveSession, type TmuxEnv, type TmuxSession } from './tmux.ts';
 import {
   isOurTmate,
@@ -205,10 +206,13 @@ export class Shares extends EventEmitter<{
   private readonly failures = new Map<string, Share>();
   private readonly inFlight = new Map<string, Promise<Share>>();
   private readonly options: SharesOptions;
+  /** What tmux and tmate run with, cleaned once. */
+  private readonly childEnv: NodeJS.ProcessEnv;
 
   constructor(options: SharesOptions) {
     super();
     this.options = options;
+    this.childEnv = withoutTmux(options.env);
     this.runtimeDir = options.runtimeDir ?? defaultRuntimeDir(options.env);
   }
 
@@ -231,9 +235,7 @@ export class Shares extends EventEmitter<{
 
   private async env(): Promise<{ tmux: TmuxEnv; tmate: TmateEnv }> {
     const binaries = await this.options.binaries();
-    const env = { ...this.options.env };
-    delete env.TMUX;
-    delete env.TMUX_PANE;
+    const env = this.childEnv;
     return { tmux: { tmux: binaries.tmux, env }, tmate: { tmate: binaries.tmate, env } };
   }
 
@@ -307,11 +309,11 @@ export class Shares extends EventEmitter<{
     return [...this.live.values()].find((live) => targetKey(live.share.tmuxSocket, live.share.sessionId) === key);
   }
 
+  /** Starts a new share; only share() calls it, after adopt() has made sure the runtime dir is private. */
   private async start(session: TmuxSession, blank: boolean): Promise<Share> {
     const { tmux, tmate } = await this.env();
     const { server, readyTimeoutSeconds } = this.options.settings();
     const address = serverAddress(server);
-    await ensurePrivateDir(this.runtimeDir);
     const id = newShareId();
     const files = shareFiles(join(this.runtimeDir, id));
     await mkdir(files.dir, { mode: 0o700 });

@@ -225,7 +225,7 @@ export async function readLogEvents(file: string): Promise<LogEvent[]> {
 
 export interface TmateEnv {
   tmate: string;
-  /** The environment tmate and its pane run with (TMUX already removed). */
+  /** The environment tmate and its pane run with: already without TMUX (withoutTmux), as tmate requires. */
   env: NodeJS.ProcessEnv;
 }
 
@@ -245,8 +245,6 @@ export async function startTmate(tmate: TmateEnv, files: ShareFiles, server: Ser
     PAIRBAR_TMUX_SOCKET: target.socket,
     PAIRBAR_TMUX_SESSION: target.sessionId,
   };
-  delete env.TMUX;
-  delete env.TMUX_PANE;
   return spawnDetached(tmate.tmate, ['-F', '-S', files.socket, '-f', files.config], { env, logFile: files.log, cwd: files.dir });
 }
 
