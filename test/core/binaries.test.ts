@@ -84,12 +84,16 @@ function isAlive(pid: number): boolean {
   }
 }
 
-async function rejectsWith(promise: Promise<unknown>, check: (error: PairbarError) => void): Promise<void> {
-  await assert.rejects(promise, (error: unknown) => {
-    assert.ok(isPairbarError(error), `expected a PairbarError, got ${String(error)}`);
-    check(error);
-    return true;
-  });
+async function rejectsWith(promise: Promise<unknown>, check: (error: PairbarError) => void, what?: string): Promise<void> {
+  await assert.rejects(
+    promise,
+    (error: unknown) => {
+      assert.ok(isPairbarError(error), `expected a PairbarError, got ${String(error)}`);
+      check(error);
+      return true;
+    },
+    what,
+  );
 }
 
 test('finds tmux and tmate on PATH, with their versions', async () => {
@@ -379,4 +383,47 @@ test('a cached result is dropped when the program disappears', async () => {
   assert.equal((await findBinary('tmux', { env })).path, link);
   await rm(link);
   assert.equal((await findBinary('tmux', { env })).path, TMUX);
+});
+
+test('tmux.path / tmate.path: only a program whose -V prints tmux\'s or tmate\'s own version line is accepted', async () => {
+  clearBinaryCache();
+  const dir = await tempDir('impostor');
+  const env = { ...process.env, PATH: '/usr/bin:/bin' };
+  // Real programs that print a digit for -V, and stand-ins that print something close to a version line.
+  const impostors: Array<{ file: string; as: BinaryName[] }> = [
+    { file: '/usr/bin/perl', as: ['tmux', 'tmate'] },
+    { file: '/usr/bin/python3', as: ['tmux', 'tmate'] },
+    { file: await script(dir, 'tmux', 'echo "tmux is 3.3a"'), as: ['tmux'] },
+    { file: await script(dir, 'prints-version', 'echo "version 3.3a"'), as: ['tmux', 'tmate'] },
+    { file: await script(dir, 'other', 'echo "vim 3.3a"; echo "tmux 3.3a"'), as: ['tmux'] },
+    // tmux passed off as tmate, and tmate as tmux: their version numbers tell them apart.
+    { file: TMUX, as: ['tmate'] },
+    { file: TMATE, as: ['tmux'] },
+  ];
+  for (const { file, as } of impostors) {
+    for (const name of as) {
+      clearBinaryCache();
+      await rejectsWith(findBinary(name, { env, preferredPath: file }), (error) => {
+        assert.equal(error.code, name === 'tmux' ? 'TMUX_MISSING' : 'TMATE_MISSING', `${file} as ${name}`);
+        assert.ok(error.message.includes(file), error.message);
+        assert.match(error.message, new RegExp(`is not ${name}`), `${file} as ${name}: ${error.message}`);
+        assert.match(error.fix, new RegExp(`${name}\\.path`));
+      }, `${file} as ${name}`);
+    }
+  }
+  // tmux names itself after the file it was run as: a link with another name is still tmux.
+  const renamed = path.join(dir, 'tmux-3.3a');
+  await symlink(TMUX, renamed);
+  assert.deepEqual(await findBinary('tmux', { env, preferredPath: renamed }), { name: 'tmux', path: renamed, version: TMUX_VERSION, source: 'preference' });
+  const tmateLink = path.join(dir, 'my-tmate');
+  await symlink(TMATE, tmateLink);
+  assert.equal((await findBinary('tmate', { env, preferredPath: tmateLink })).version, TMATE_VERSION);
+});
+
+test('a program named tmux on PATH that is not tmux is passed over for the real one', async () => {
+  clearBinaryCache();
+  const dir = await tempDir('impostor-path');
+  await symlink('/usr/bin/perl', path.join(dir, 'tmux'));
+  const env = { ...process.env, PATH: `${dir}:/usr/bin:/bin` };
+  assert.deepEqual(await findBinary('tmux', { env, knownDirs: [] }), { name: 'tmux', path: TMUX, version: TMUX_VERSION, source: 'PATH' });
 });
