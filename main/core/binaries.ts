@@ -19,7 +19,7 @@ import { closeSync, constants as fsConstants, openSync, promises as fsp } from '
 import os from 'node:os';
 import path from 'node:path';
 import { errors, installCommand, PairbarError } from './errors.ts';
-import { run, start } from './process.ts';
+import { killGroup, run, start } from './process.ts';
 
 export type BinaryName = 'tmux' | 'tmate';
 
@@ -311,7 +311,8 @@ export async function loginShellPath(
 
   let child: ReturnType<typeof start>;
   try {
-    child = start(shell, args, { env });
+    // In a group of its own: what its rc files start in the background dies with it at the time limit.
+    child = start(shell, args, { env, group: true });
   } catch {
     return undefined;
   }
@@ -319,7 +320,7 @@ export async function loginShellPath(
   // SIGKILL follows only 5 s later), and run() drops the output of a shell that exits non-zero.
   let release: NodeJS.Timeout | undefined;
   const timer = setTimeout(() => {
-    child.kill('SIGKILL');
+    killGroup(child);
     // Something the shell started may still hold its stdout open; stop waiting for it.
     release = setTimeout(() => {
       child.stdout?.destroy();
