@@ -136,7 +136,7 @@ test('with a safe socket directory, or none yet, a blank share starts the server
   assert.equal(share.blank, true);
   assert.equal(statSync(socketDir()).mode & 0o777, 0o700);
   assert.equal(statSync(socketDir()).uid, process.getuid?.());
-  await shares.stop(share.session);
+  await shares.stop(share.id);
 });
 
 // ---------------------------------------------------------------------------------------- runtime dir
@@ -148,7 +148,7 @@ test('the runtime directory: made private when missing', async () => {
   const { shares } = sandbox.runtime();
   const share = await shares.share({ session: 'work' });
   assert.equal(statSync(runtimeDir).mode & 0o777, 0o700);
-  await shares.stop(share.session);
+  await shares.stop(share.id);
 });
 
 test('the runtime directory: one others can get into is refused, and nothing is written into it', async () => {
@@ -213,5 +213,5 @@ test('each share\'s directory, its files and tmate\'s socket are the user\'s alo
       assert.equal(info.mode & 0o077, 0, `${name} (mode ${mode}) gives nothing to group or others`);
     }
   }
-  await shares.stop(share.session);
+  await shares.stop(share.id);
 });
