@@ -42,7 +42,7 @@ Options:
 class UsageError extends Error {}
 
 /** The fields of a share the command's --json output gives (a stable, documented shape). */
-const JSON_FIELDS = ['id', 'session', 'socket', 'state', 'links', 'clients', 'server'] as const;
+const JSON_FIELDS = ['id', 'session', 'socket', 'state', 'links', 'clients', 'server', 'pairClient', 'pairClientSession'] as const;
 export type ShareJson = Pick<Share, (typeof JSON_FIELDS)[number]> & Partial<Pick<Share, 'error'>>;
 
 export function shareJson(share: Share): ShareJson {
@@ -58,7 +58,16 @@ function describeShare(share: Share): string {
     if (link) lines.push(`  ${cliLabel.padEnd(14)} ${link}`);
   }
   if (share.error) lines.push(`  error: ${share.error.message}`, `  fix:   ${share.error.fix}`);
+  const where = pairClientWarning(share);
+  if (where) lines.push(`  warning: ${where}`, `  End the pair with: pairbar stop ${shellWord(share.session)}`);
   return lines.join('\n');
+}
+
+/** What to tell the user when the pair's terminal is not on the shared session (see core/pair-client.ts). */
+function pairClientWarning(share: Share): string | undefined {
+  if (share.pairClient === 'elsewhere') return `the pair's terminal is on another session, ${JSON.stringify(share.pairClientSession)}, that was never shared.`;
+  if (share.pairClient === 'gone') return "the pair's terminal has left tmux: it may be running a command outside your session.";
+  return undefined;
 }
 
 function pickLink(share: Share, readOnly: boolean, web: boolean): string {
@@ -173,7 +182,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
       }
       case 'status': {
         expectArgs(0);
-        const shares = await runtime.shares.adopt();
+        await runtime.shares.adopt();
+        const shares = await runtime.shares.checkPairClients();
         if (values.json) io.stdout(JSON.stringify(shares.map(shareJson), null, 2) + '\n');
         else io.stdout(shares.length === 0 ? 'Nothing is shared.\n' : shares.map(describeShare).join('\n') + '\n');
         for (const problem of runtime.prefs().problems) io.stderr(`pairbar: warning: ${problem.message}\n`);

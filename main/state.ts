@@ -80,6 +80,8 @@ export class AppState extends EventEmitter<{ snapshot: [Snapshot] }> {
     try {
       await this.runtime.binaries();
       await this.runtime.shares.adopt();
+      // Where each pair's terminal is: checked when the popover opens or after an action, never on a timer.
+      await this.runtime.shares.checkPairClients();
     } catch (error) {
       const info = toErrorInfo(error);
       if (!problems.some((problem) => problem.code === info.code)) problems.push(problemFrom(info));

@@ -23,8 +23,9 @@ import { withoutTmux } from './process.ts';
 import { targetKey } from './share-rules.ts';
 import { serverAddress, type ServerSettings } from './tmate-config.ts';
 import { parseLogLine, type LogEvent } from './tmate-log.ts';
-import { isOurTmate, shareFiles, socketAnswers, startTmate, stopTmate, waitForSocket, waitReadyThenReadLinks, type ShareFiles, type TmateEnv } from './tmate.ts';
-import { createBlankSession, killSession, resolveSession, type TmuxEnv, type TmuxSession } from './tmux.ts';
+import { pairClientOf, type PairClient } from './pair-client.ts';
+import { isOurTmate, panePid, shareFiles, socketAnswers, startTmate, stopTmate, waitForSocket, waitReadyThenReadLinks, type ShareFiles, type TmateEnv } from './tmate.ts';
+import { createBlankSession, killSession, listClients, resolveSession, type TmuxEnv, type TmuxSession } from './tmux.ts';
 
 export type ShareState = 'starting' | 'sharing' | 'reconnecting' | 'stopped' | 'failed';
 
@@ -62,6 +63,10 @@ export interface Share {
   server: string;
   startedAt: number;
   pid: number;
+  /** Where the pair's tmux client is (see pair-client.ts); null until checked (checkPairClients). */
+  pairClient: PairClient | null;
+  /** The session the pair's client is on, by name; null when it is on none. */
+  pairClientSession: string | null;
 }
 
 /** What share.json holds: the share's lasting fields, plus where in the log its live events begin. */
@@ -175,6 +180,8 @@ interface Live {
   follower?: LogFollower;
   dirWatcher?: FSWatcher;
   readyLogOffset: number | null;
+  /** The pid of tmate's pane, the pair's tmux client; learnt on the first checkPairClients(). */
+  panePid?: number;
 }
 
 /** A share on its way up: what start()'s steps hand each other, and what the one teardown undoes. */
@@ -371,6 +378,8 @@ export class Shares extends EventEmitter<{
       server: `${address.host}:${address.port}`,
       startedAt: Date.now(),
       pid: 0,
+      pairClient: null,
+      pairClientSession: null,
     };
     this.failures.delete(targetKey(session.socket, session.id));
     const live: Live = { share, files, readyLogOffset: null };
@@ -521,6 +530,34 @@ export class Shares extends EventEmitter<{
     return all.length;
   }
 
+  /**
+   * Finds out where each live share's pair client is (see pair-client.ts): one `tmux list-clients` per tmux
+   * server, plus, the first time for a share, one tmate call for its pane's pid. Called when someone looks
+   * (`pairbar status`, the app's snapshot refresh), never on a timer, so an idle share costs nothing.
+   */
+  async checkPairClients(): Promise<Share[]> {
+    const lives = [...this.live.values()].filter((live) => live.share.state === 'sharing' || live.share.state === 'reconnecting');
+    if (lives.length === 0) return this.list();
+    const { tmux, tmate } = await this.env();
+    await Promise.all(
+      lives.map(async (live) => {
+        live.panePid ??= await panePid(tmate, live.files.socket).catch(() => undefined);
+      }),
+    );
+    let changed = false;
+    for (const socket of new Set(lives.map((live) => live.share.socket))) {
+      const clients = await listClients(tmux, socket).catch(() => []);
+      for (const live of lives.filter((candidate) => candidate.share.socket === socket)) {
+        const where = pairClientOf(clients, live.panePid, live.share.sessionId);
+        if (where.pairClient === live.share.pairClient && where.pairClientSession === live.share.pairClientSession) continue;
+        Object.assign(live.share, where);
+        changed = true;
+      }
+    }
+    if (changed) this.changed();
+    return this.list();
+  }
+
   /** Stops following logs. The shares go on: they belong to the runtime directory, not to this process. */
   close(): void {
     for (const live of this.live.values()) {
@@ -537,6 +574,8 @@ function shareFromRecord(record: ShareRecord): Share {
     links: record.links ?? { ...NO_LINKS },
     lastPairEvent: null,
     error: null,
+    pairClient: null,
+    pairClientSession: null,
   };
 }
 

@@ -8,6 +8,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { afterEach, beforeEach } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TestTmateServer, type TestTmateServerOptions } from './tmate-server.ts';
 import { createRuntime, type Runtime } from '../../main/runtime.ts';
@@ -162,6 +163,24 @@ export class Sandbox {
     }
     await rm(this.root, { recursive: true, force: true });
   }
+}
+
+/**
+ * A fresh sandbox pointed at a fresh test tmate server for each test of the file, both disposed after it.
+ * Read `world.sandbox` / `world.server` inside the tests.
+ */
+export function sandboxWithServerPerTest(): { sandbox: Sandbox; server: TestTmateServer } {
+  const world = {} as { sandbox: Sandbox; server: TestTmateServer };
+  beforeEach(async () => {
+    world.sandbox = await Sandbox.create();
+    world.server = await startServer();
+    await world.sandbox.useServer(world.server);
+  });
+  afterEach(async () => {
+    await world.sandbox.dispose();
+    await world.server.close();
+  });
+  return world;
 }
 
 export async function startServer(options?: TestTmateServerOptions): Promise<TestTmateServer> {
