@@ -12,7 +12,7 @@
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { existsSync, watch, type FSWatcher } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureDir, RUNTIME_DIR } from './dirs.ts';
@@ -113,6 +113,14 @@ export async function ensurePrivateDir(dir: string): Promise<void> {
 }
 
 const SHARE_ID = /^[0-9a-f]{8}$/;
+
+/** A start not ready after this long was abandoned (its process died): far beyond any ready time limit. */
+const ABANDONED_START_MS = 10 * 60_000;
+
+/** Removes a share's directory; a failure (something still writing in it) is left for the next adoption. */
+async function removeDir(dir: string): Promise<void> {
+  await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+}
 
 export function isShareId(value: unknown): value is string {
   return typeof value === 'string' && SHARE_ID.test(value);
@@ -268,30 +276,45 @@ export class Shares extends EventEmitter<{
    */
   async adopt(): Promise<Share[]> {
     await ensurePrivateDir(this.runtimeDir);
-    const known = new Set(this.live.keys());
     let changed = false;
     for (const id of await readdir(this.runtimeDir)) {
-      if (known.has(id) || !SHARE_ID.test(id)) continue;
+      // Asked of each entry, after every await too: a share this process starts meanwhile is its own, not
+      // one to adopt or clean up.
+      if (this.live.has(id) || !SHARE_ID.test(id)) continue;
       const files = shareFiles(join(this.runtimeDir, id));
       const record = await readRecord(files);
-      const alive = record !== undefined && record.pid > 0 && (await isOurTmate(record.pid, files.socket)) && (await socketAnswers(files.socket));
-      if (!record || !alive) {
-        // A share still starting in another process has no pid yet and must be left alone.
-        if (record && record.pid === 0 && Date.now() - record.startedAt < 10 * 60_000) continue;
-        await rm(files.dir, { recursive: true, force: true });
+      if (this.live.has(id)) continue;
+      if (!record || record.readyLogOffset === null) {
+        // Being started, here or by another process: its directory exists before its record, its tmate
+        // before its socket. Left alone unless the start was abandoned long ago.
+        const since = record?.startedAt ?? (await lstat(files.dir).then((info) => info.mtimeMs, () => 0));
+        if (Date.now() - since < ABANDONED_START_MS) continue;
+        if (record && record.pid > 0 && (await isOurTmate(record.pid, files.socket))) {
+          const { tmate } = await this.env();
+          await stopTmate(tmate, files.socket, record.pid).catch(() => undefined);
+        }
+        await removeDir(files.dir);
         continue;
       }
-      if (record.readyLogOffset === null) continue; // Another process is still starting it.
+      const alive = record.pid > 0 && (await isOurTmate(record.pid, files.socket)) && (await socketAnswers(files.socket));
+      if (this.live.has(id)) continue;
+      if (!alive) {
+        await removeDir(files.dir);
+        continue;
+      }
       const share = shareFromRecord(record);
       const live: Live = { share, files, readyLogOffset: record.readyLogOffset };
       const offset = await replayLog(share, files, record.readyLogOffset);
+      if (this.live.has(id)) continue;
       this.live.set(id, live);
       this.follow(live, offset);
       changed = true;
     }
-    // Shares that ended while nobody watched (another process stopped them).
+    // Shares that ended while nobody watched (another process stopped them). One still starting has no
+    // socket yet: that is not an end.
     for (const [id, live] of this.live) {
-      if (!(await socketAnswers(live.files.socket))) {
+      if (live.share.state === 'starting') continue;
+      if (!(await socketAnswers(live.files.socket)) && this.live.get(id) === live) {
         live.follower?.close();
         live.dirWatcher?.close();
         this.live.delete(id);
