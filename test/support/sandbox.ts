@@ -46,9 +46,14 @@ export class Sandbox {
     return execFileSync(TMUX, ['-L', label, ...args], { env: this.env, encoding: 'utf8' });
   }
 
-  /** Creates a detached session; `##` keeps tmux from expanding formats in the name. Returns its id. */
+  /**
+   * Creates a detached session and returns its id. The name as a user types it for tmux to keep it
+   * literal: `##` for `#` (or tmux expands formats in it), and a trailing `;` as `\;` (or tmux takes the
+   * argument for the end of a command).
+   */
   newSession(name: string, label = 'default', command?: string): string {
-    const args = ['new-session', '-d', '-x', '100', '-y', '30', '-s', name.replaceAll('#', '##'), '-P', '-F', '#{session_id}'];
+    const literal = name.replaceAll('#', '##').replace(/;$/, '\\;');
+    const args = ['new-session', '-d', '-x', '100', '-y', '30', '-s', literal, '-P', '-F', '#{session_id}'];
     if (command) args.push(command);
     return this.tmux(args, label).trim();
   }
