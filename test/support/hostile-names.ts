@@ -155,6 +155,24 @@ export function hostileNames(canary: string): HostileName[] {
   add('prefix family, long', ...['', 'a', 'b', 'ab'].map((tail) => long(200, 'p') + tail));
   for (const base of ['pair', 'main', 'dev']) add('prefix family', base, `${base}-2`, `${base}-3`, `${base}-22`, `${base} `, ` ${base}`);
 
+  // For the popover: markup that would run or draw if a name were ever put in as HTML.
+  add(
+    'markup',
+    '<img src=x onerror="window.__pwned=1">',
+    '<script>window.__pwned=1</script>',
+    '<svg onload="window.__pwned=1"></svg>',
+    '"><img src=x onerror=window.__pwned=1>',
+    "'><iframe srcdoc='<b>x</b>'>",
+    '<b>bold</b>',
+    '<a href="javascript:window.__pwned=1">link</a>',
+    '<style>*{display:none}</style>',
+    '&lt;not a tag&gt;',
+    '&amp;',
+    '<!-- comment -->',
+    ']]>',
+    'javascript:window.__pwned=1',
+  );
+
   // Every ASCII punctuation character after a plain word, and a family differing in its last character.
   add('punctuation', ...[...'!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~'].map((char) => `s${char}`));
   add('one-character family', ...[...'abcdefghij'].map((char) => `work-${char}`));
