@@ -81,9 +81,14 @@ const fingerprint = (type: string) =>
     FINGERPRINT.test(value) ? undefined : 'expected SHA256: followed by 43 base64 characters, as `ssh-keygen -l -E sha256 -f KEY.pub` prints it',
   );
 
+/** The longest path the system takes (PATH_MAX on Linux; macOS's is shorter): anything longer is not a path. */
+const MAX_PATH = 4096;
+
 const absolutePath = (what: string) =>
   stringPref(`path of the ${what} binary (empty: look it up)`, (value) =>
-    value.startsWith('/') && !/[\n\0]/.test(value) ? undefined : 'expected an absolute path such as /usr/local/bin/' + what,
+    value.startsWith('/') && value.length <= MAX_PATH && !/[\n\0]/.test(value)
+      ? undefined
+      : `expected an absolute path of at most ${MAX_PATH} characters, such as /usr/local/bin/${what}`,
   );
 
 export const PREF_SPECS: { [K in PrefKey]: PrefSpec<K> } = {

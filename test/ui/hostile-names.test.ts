@@ -8,27 +8,20 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, test } from 'node:test';
+import { test } from 'node:test';
 import { hostileNames } from '../support/hostile-names.ts';
 import { recordReliability } from '../support/reliability.ts';
 import { TMUX, waitFor } from '../support/sandbox.ts';
 import { openPopover } from '../support/ui-harness.ts';
-import { waitForText, World } from './helpers.ts';
+import { waitForText, worldPerTest } from './helpers.ts';
 
-let world: World;
-
-beforeEach(async () => {
-  world = await World.create();
-});
-
-afterEach(async () => {
-  await world.dispose();
-});
+const holder = worldPerTest();
 
 /** Each element's tag and classes, in document order: what a row is made of, whatever its text. */
 const SHAPE = `(root) => Array.from(root.querySelectorAll('*')).map((element) => element.tagName + '.' + element.getAttribute('class'))`;
 
 test('300+ hostile names: every row and card shows the name as text, with no element added, and nothing runs', { timeout: 5 * 60_000 }, async () => {
+  const { world } = holder;
   const { sandbox } = world;
   const canary = join(sandbox.root, 'canary');
   const stored = new Set<string>();
