@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, test } from 'node:test';
-import { TestTmateServer, type HostConnection } from './tmate-server.ts';
+import { TestTmateServer, type HostConnection, type TestTmateServerOptions } from './tmate-server.ts';
 import { joinAsPair, PairKeys, type PairKey } from './pair-ssh.ts';
 
 const exec = promisify(execFile);
@@ -57,75 +57,79 @@ async function tmateHost(server: TestTmateServer, extraConfig: string): Promise<
   }
 }
 
+type TmateHost = Awaited<ReturnType<typeof tmateHost>>;
+
+/** A server and a bare tmate host on it for the length of `run`, both ended afterwards. */
+async function withTmateHost(options: TestTmateServerOptions, extraConfig: string, run: (server: TestTmateServer, tmate: TmateHost) => Promise<void>): Promise<void> {
+  const server = await TestTmateServer.start(options);
+  try {
+    const tmate = await tmateHost(server, extraConfig);
+    try {
+      await run(server, tmate);
+    } finally {
+      await tmate.end();
+    }
+  } finally {
+    await server.close();
+  }
+}
+
+/** Joins and waits to see a line typed on the host after ssh showed its first output. */
+function joinAndSee(server: TestTmateServer, tmate: TmateHost, link: string, key: PairKey, onConnect?: () => void) {
+  const marker = `pair-sees-${Date.now()}`;
+  return joinAsPair(server, link, key, marker, {
+    afterConnect: async () => {
+      onConnect?.();
+      await tmate.type(`echo ${marker}`);
+    },
+  });
+}
+
 test('tmate sends each line of tmate-authorized-keys; a listed key gets in, an unlisted one is refused', { timeout: 60_000 }, async () => {
-  const server = await TestTmateServer.start({ mode: 'self-hosted' });
   const file = join(keys.dir, 'allowed');
   writeFileSync(file, `${alice.publicKey}\n`);
-  const tmate = await tmateHost(server, `set -g tmate-authorized-keys "${file}"\n`);
-  try {
+  await withTmateHost({ mode: 'self-hosted' }, `set -g tmate-authorized-keys "${file}"\n`, async (server, tmate) => {
     const { host } = tmate;
     // The keys come in the same burst as the messages that complete the handshake; give them a moment.
     const deadline = Date.now() + 5_000;
     while (host.authorizedKeys.length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
     assert.deepEqual(host.authorizedKeys, [alice.publicKey], 'the server learnt the keys from the host');
 
-    const refused = await joinAsPair(server, host.links.ssh, mallory, 'never shown');
-    assert.equal(refused.joined, false);
-    assert.match(refused.stderr, /Permission denied \(publickey\)/);
-    assert.equal(refused.code, 255);
-    const refusedReadOnly = await joinAsPair(server, host.links.sshReadOnly, mallory, 'never shown');
-    assert.match(refusedReadOnly.stderr, /Permission denied \(publickey\)/);
+    for (const link of [host.links.ssh, host.links.sshReadOnly]) {
+      const refused = await joinAsPair(server, link, mallory, 'never shown');
+      assert.equal(refused.joined, false);
+      assert.match(refused.stderr, /Permission denied \(publickey\)/);
+      assert.equal(refused.code, 255);
+    }
 
-    const marker = `pair-sees-${Date.now()}`;
-    const joined = await joinAsPair(server, host.links.ssh, alice, marker, { afterConnect: () => tmate.type(`echo ${marker}`) });
+    const joined = await joinAndSee(server, tmate, host.links.ssh, alice);
     assert.equal(joined.joined, true, `stderr: ${joined.stderr}`);
     assert.doesNotMatch(joined.stderr, /Permission denied/);
-  } finally {
-    await tmate.end();
-    await server.close();
-  }
+  });
 });
 
 test('without tmate-authorized-keys any key gets in; a token nobody holds is told so', { timeout: 60_000 }, async () => {
-  const server = await TestTmateServer.start();
-  const tmate = await tmateHost(server, '');
-  try {
-    const { host } = tmate;
-    assert.deepEqual(host.authorizedKeys, []);
-    const marker = `open-share-${Date.now()}`;
-    const joined = await joinAsPair(server, host.links.sshReadOnly, mallory, marker, { afterConnect: () => tmate.type(`echo ${marker}`) });
+  await withTmateHost({}, '', async (server, tmate) => {
+    assert.deepEqual(tmate.host.authorizedKeys, []);
+    const joined = await joinAndSee(server, tmate, tmate.host.links.sshReadOnly, mallory);
     assert.equal(joined.joined, true, `stderr: ${joined.stderr}`);
 
     const unknown = await joinAsPair(server, `ssh -p${server.port} ${'x'.repeat(25)}@${server.host}`, alice, 'never shown');
     assert.equal(unknown.joined, false);
     assert.match(unknown.output, /Invalid session token/);
     assert.notEqual(unknown.code, 0);
-  } finally {
-    await tmate.end();
-    await server.close();
-  }
+  });
 });
 
 test('a real pair joining counts as a join on a tmate.io-style server', { timeout: 60_000 }, async () => {
-  const server = await TestTmateServer.start();
-  const tmate = await tmateHost(server, '');
-  try {
+  await withTmateHost({}, '', async (server, tmate) => {
     const { host } = tmate;
     let during = -1;
-    const marker = `count-${Date.now()}`;
-    await joinAsPair(server, host.links.ssh, alice, marker, {
-      afterConnect: async () => {
-        during = host.sshPairs;
-        await tmate.type(`echo ${marker}`);
-      },
-    });
+    await joinAndSee(server, tmate, host.links.ssh, alice, () => { during = host.sshPairs; });
     assert.equal(during, 1);
     const deadline = Date.now() + 5_000;
     while (host.sshPairs !== 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
     assert.equal(host.sshPairs, 0, 'the pair left when ssh ended');
     assert.equal(host.clients, 0);
-  } finally {
-    await tmate.end();
-    await server.close();
-  }
+  });
 });
