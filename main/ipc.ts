@@ -3,8 +3,10 @@
  * validates every argument (type, length, known session, known key) before the core sees it. Electron's
  * objects come in as parameters: the app passes the real ones, the ui tests the stand-in.
  */
-import { CHANNELS, COMMAND_PROBLEMS, LINK_KINDS, type InvokeChannel, type InvokeMap, type LinkKind, type Result, type ShareTargetArg } from './contract.ts';
+import { CHANNELS, COMMAND_PROBLEMS, type InvokeChannel, type InvokeMap, type Result, type ShareTargetArg, type ShareView } from './contract.ts';
 import { errors, type ErrorInfo } from './core/errors.ts';
+import { isLinkKind, LINK_KINDS } from './core/links.ts';
+import { isShareId } from './core/shares.ts';
 import { isPrefKey, parsePref } from './prefs.ts';
 import type { AppState } from './state.ts';
 
@@ -51,20 +53,17 @@ export function validateShareTarget(value: unknown): ShareTargetArg | string {
   return { session: record.session, socket: record.socket };
 }
 
-/** An optional socket argument: absent, or an absolute path. */
-function optionalSocket(value: unknown): string | undefined | false {
-  if (value === undefined) return undefined;
-  return isText(value, MAX_PATH) && value.startsWith('/') ? value : false;
-}
-
-export function isLinkKind(value: unknown): value is LinkKind {
-  return typeof value === 'string' && (LINK_KINDS as readonly string[]).includes(value);
-}
 
 /** Registers every handler (replacing any earlier registration, so a reload can't double them). */
 export function registerIpc(deps: IpcDeps): () => void {
   const { ipcMain, state } = deps;
   const registered: string[] = [];
+
+  /** The share in the current snapshot with this id, or why there is none. */
+  const knownShare = (shareId: unknown): ShareView | string => {
+    if (!isShareId(shareId)) return 'expected a share id (8 hexadecimal digits)';
+    return state.snapshot().shares.find((share) => share.id === shareId) ?? `no share has the id ${shareId}; refresh and pick again`;
+  };
 
   function handle<C extends InvokeChannel>(channel: C, listener: (...args: unknown[]) => Promise<InvokeMap[C][1]> | InvokeMap[C][1], refused: () => InvokeMap[C][1]): void {
     ipcMain.removeHandler(channel);
@@ -99,29 +98,20 @@ export function registerIpc(deps: IpcDeps): () => void {
 
   handle(
     CHANNELS.stop,
-    async (session, socketArg) => {
-      if (!isText(session, MAX_NAME)) return invalid('session', `expected text of 1 to ${MAX_NAME} characters`);
-      const socket = optionalSocket(socketArg);
-      if (socket === false) return invalid('socket', 'expected an absolute path');
-      if (!state.snapshot().shares.some((share) => share.session === session && (socket === undefined || share.socket === socket))) {
-        return invalid('session', `${JSON.stringify(session)} is not shared`);
-      }
-      return state.stop(session, socket);
+    async (shareId) => {
+      const share = knownShare(shareId);
+      if (typeof share === 'string') return invalid('share', share);
+      return state.stop(share.id);
     },
     refusedResult,
   );
 
   handle(
     CHANNELS.copy,
-    async (kind, session, socketArg) => {
+    async (kind, shareId) => {
       if (!isLinkKind(kind)) return invalid('link kind', `expected one of ${LINK_KINDS.join(', ')}`);
-      if (!isText(session, MAX_NAME)) return invalid('session', `expected text of 1 to ${MAX_NAME} characters`);
-      const socket = optionalSocket(socketArg);
-      if (socket === false) return invalid('socket', 'expected an absolute path');
-      const matching = state.snapshot().shares.filter((candidate) => candidate.session === session && (socket === undefined || candidate.socket === socket));
-      if (matching.length > 1) return { ok: false, error: errors.ambiguousShare(session, matching.map((candidate) => candidate.socket)).toJSON() };
-      const share = matching[0];
-      if (!share) return invalid('session', `${JSON.stringify(session)} is not shared`);
+      const share = knownShare(shareId);
+      if (typeof share === 'string') return invalid('share', share);
       const link = share.links[kind];
       if (!link) return invalid('link', `this server gives no ${kind} link`);
       deps.writeClipboard(link);

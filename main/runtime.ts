@@ -5,7 +5,7 @@
 import { findBinaries } from './core/binaries.ts';
 import { withoutTmux } from './core/process.ts';
 import { Shares, type ShareOrigin } from './core/shares.ts';
-import type { ServerSettings } from './core/tmate.ts';
+import type { ServerSettings } from './core/tmate-config.ts';
 import type { TmuxEnv } from './core/tmux.ts';
 import { openPrefsStore, readPrefs, DEFAULT_PREFS, type LoadedPrefs, type Prefs, type PrefsStore } from './prefs.ts';
 

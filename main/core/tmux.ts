@@ -159,6 +159,11 @@ export async function sessionExists(tmux: TmuxEnv, socket: string, id: string): 
   return sessions.some((session) => session.id === id);
 }
 
+/** Kills one session by its id (tmux ids are exact targets); the only caller kills a session it created itself. */
+export async function killSession(tmux: TmuxEnv, socket: string, id: string): Promise<void> {
+  await run(tmux.tmux, ['-S', socket, 'kill-session', '-t', id], { env: tmux.env, timeoutMs: 10_000 });
+}
+
 /**
  * Creates a detached session on the default server (starting it if needed) for "share a new terminal".
  * The name is the first free one of `pair`, `pair-2`, … so the user can attach to it too.

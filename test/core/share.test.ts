@@ -73,7 +73,7 @@ test('shares an existing session: the links are the server\'s, the pair sees the
   assert.equal(execFileSync(TMATE, ['-S', tmateSocket, 'show-options', '-gv', 'status'], { env: sandbox.env, encoding: 'utf8' }).trim(), 'off');
   assert.equal(sandbox.clientsOf(id).length, 2, 'the user and tmate\'s client');
 
-  await shares.stop('work');
+  await shares.stop(shares.resolve('work').id);
   await host.closed;
   assert.deepEqual(sandbox.clientsOf(id), userClients, 'the user\'s own client is still attached');
   assert.ok(sandbox.capture(`${id}:`).includes('USER-SESSION-MARKER'), 'the session lives on');
@@ -89,7 +89,7 @@ test('the runtime directory is private to the user', async () => {
   const { statSync } = await import('node:fs');
   assert.equal(statSync(sandbox.env.PAIRBAR_RUNTIME_DIR!).mode & 0o777, 0o700);
   assert.equal(statSync(join(sandbox.env.PAIRBAR_RUNTIME_DIR!, share.id)).mode & 0o777, 0o700);
-  await shares.stop('work');
+  await shares.stop(shares.resolve('work').id);
 });
 
 test('session names with shell and tmux syntax: the right session is shared and nothing is executed', async () => {
@@ -107,7 +107,7 @@ test('session names with shell and tmux syntax: the right session is shared and 
     for (const other of ids.values()) {
       if (other !== id) assert.ok(!host.output().includes(`MARK-${other.slice(1)}-END`), `${JSON.stringify(name)} does not show ${other}`);
     }
-    await shares.stop(name);
+    await shares.stop(shares.resolve(name).id);
   }
   assert.equal(existsSync(canary), false, 'no name was executed by a shell');
   assert.deepEqual(sandbox.tmatePids(), []);
@@ -132,21 +132,21 @@ test('sharing a session that is already shared returns the existing share; two s
   );
   assert.equal(server.connections().length, 2);
   assert.equal(sandbox.tmatePids().length, 2);
-  await shares.stop('one');
+  await shares.stop(shares.resolve('one').id);
   assert.deepEqual(shares.list().map((share) => share.session), ['two']);
   assert.equal(sandbox.tmatePids().length, 1);
 });
 
-test('two tmux servers each with a session "work", both shared: stop by name alone is refused, stop with the server ends only that one', async () => {
+test('two tmux servers each with a session "work", both shared: by name alone the share is refused, with the server it is found; stop by id ends only that one', async () => {
   sandbox.newSession('work');
   sandbox.newSession('work', 'other');
   const { shares } = sandbox.runtime();
   const onDefault = await shares.share({ session: 'work', socket: sandbox.socket() });
   const onOther = await shares.share({ session: 'work', socket: sandbox.socket('other') });
   assert.notEqual(onDefault.id, onOther.id);
-  assert.deepEqual([onDefault.tmuxSocket, onOther.tmuxSocket], [sandbox.socket(), sandbox.socket('other')]);
+  assert.deepEqual([onDefault.socket, onOther.socket], [sandbox.socket(), sandbox.socket('other')]);
 
-  await assert.rejects(shares.stop('work'), (error: unknown) => {
+  assert.throws(() => shares.resolve('work'), (error: unknown) => {
     assert.ok(isPairbarError(error));
     assert.equal(error.code, 'INVALID_ARGUMENT');
     assert.match(error.message, /^2 shared sessions are named "work", on different tmux servers/);
@@ -154,11 +154,12 @@ test('two tmux servers each with a session "work", both shared: stop by name alo
   });
   assert.equal(sandbox.tmatePids().length, 2, 'nothing was stopped on a guess');
 
-  await shares.stop('work', sandbox.socket('other'));
-  assert.deepEqual(shares.list().map((share) => share.tmuxSocket), [sandbox.socket()]);
+  assert.equal(shares.resolve('work', sandbox.socket('other')).id, onOther.id);
+  await shares.stop(onOther.id);
+  assert.deepEqual(shares.list().map((share) => share.socket), [sandbox.socket()]);
   assert.equal(shares.find('work')?.id, onDefault.id);
   assert.equal(sandbox.tmatePids().length, 1);
-  await shares.stop('work');
+  await shares.stop(shares.resolve('work').id);
   assert.deepEqual(sandbox.tmatePids(), []);
 });
 
@@ -169,7 +170,7 @@ test('a new blank terminal is shared as a new tmux session the user can attach t
   assert.equal(share.session, 'pair');
   assert.equal(share.state, 'sharing');
   assert.ok(sandbox.tmux(['list-sessions', '-F', '#{session_name}']).split('\n').includes('pair'));
-  await shares.stop('pair');
+  await shares.stop(shares.resolve('pair').id);
   assert.ok(sandbox.tmux(['list-sessions', '-F', '#{session_name}']).split('\n').includes('pair'), 'the session stays for the user');
 });
 
@@ -355,7 +356,7 @@ test('shares outlive the process that started them and are adopted, listed and s
   host.pairLeave('198.51.100.1');
   assert.equal((await left).kind, 'left');
 
-  await shares.stop('work');
+  await shares.stop(shares.resolve('work').id);
   await host.closed;
   assert.deepEqual(sandbox.tmatePids(), []);
   assert.equal(sandbox.clientsOf(id).length, 1, 'the user stays attached');
