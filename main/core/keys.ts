@@ -7,8 +7,8 @@
  * cannot be read in full, or holds anything but public keys, refuses the whole share rather than being
  * skipped.
  */
-import { chmod, open, readFile, rm } from 'node:fs/promises';
-import { isAbsolute, join } from 'node:path';
+import { chmod, open, readFile } from 'node:fs/promises';
+import { isAbsolute } from 'node:path';
 import { errors, PairbarError } from './errors.ts';
 
 export type Forge = 'github' | 'gitlab' | 'codeberg';
@@ -318,11 +318,8 @@ export async function collectKeys(sources: readonly KeySource[], options: FetchK
   return { keys, allowed };
 }
 
-export const AUTHORIZED_KEYS_FILE = 'authorized_keys';
-
-/** Writes the keys as the share's own file, readable by the user only; returns its path. */
-export async function writeAuthorizedKeys(dir: string, keys: readonly string[]): Promise<string> {
-  const path = join(dir, AUTHORIZED_KEYS_FILE);
+/** Writes the keys file of a share (in its own directory), readable by the user only. */
+export async function writeAuthorizedKeys(path: string, keys: readonly string[]): Promise<void> {
   // 'w' with mode 0600 only applies the mode on creation; a leftover file gets chmod too.
   const handle = await open(path, 'w', 0o600);
   try {
@@ -331,9 +328,9 @@ export async function writeAuthorizedKeys(dir: string, keys: readonly string[]):
     await handle.close();
   }
   await chmod(path, 0o600);
-  return path;
 }
 
-export async function removeAuthorizedKeys(dir: string): Promise<void> {
-  await rm(join(dir, AUTHORIZED_KEYS_FILE), { force: true });
+/** The keys a share was started with, read back from its file (for new links, which keep them). */
+export async function readAuthorizedKeys(path: string): Promise<string[]> {
+  return parseKeyList(await readFile(path, 'utf8'), `keys file ${path}`);
 }

@@ -18,6 +18,7 @@ import {
   parseKeySource,
   parseKeySourceList,
   parsePublicKey,
+  readAuthorizedKeys,
   readKeysFile,
   writeAuthorizedKeys,
   type FetchKeysOptions,
@@ -271,10 +272,11 @@ test('the keys file of a share: 0600, one key per line, a leftover world-readabl
   const leftover = join(shareDir, 'authorized_keys');
   await writeFile(leftover, 'old\n');
   await chmod(leftover, 0o644);
-  const path = await writeAuthorizedKeys(shareDir, [keyOnly(pub.ed25519), keyOnly(pub.rsa)]);
-  assert.equal(path, leftover);
+  const path = leftover;
+  await writeAuthorizedKeys(path, [keyOnly(pub.ed25519), keyOnly(pub.rsa)]);
   assert.equal((await stat(path)).mode & 0o777, 0o600);
   assert.equal(await readFile(path, 'utf8'), `${keyOnly(pub.ed25519)}\n${keyOnly(pub.rsa)}\n`);
+  assert.deepEqual(await readAuthorizedKeys(path), [keyOnly(pub.ed25519), keyOnly(pub.rsa)]);
 });
 
 test('parsePublicKey on the key types ssh-keygen makes', () => {
