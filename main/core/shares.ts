@@ -411,8 +411,14 @@ export class Shares extends EventEmitter<{
     // The keys as fetched when the share started: new links must not depend on the forge answering again.
     const keys = share.allowed ? await readAuthorizedKeys(live.files.keys) : null;
     const plan: StartPlan = { keys, allowed: share.allowed, endsAt: share.endsAt };
-    await this.stopLive(live);
-    return this.start(session, share.blank, plan);
+    const key = targetKey(session.socket, session.id);
+    // Registered as in flight so that sharing the session meanwhile waits for this start, not a second one.
+    const restarted = (async () => {
+      await this.stopLive(live);
+      return this.start(session, share.blank, plan);
+    })().finally(() => this.inFlight.delete(key));
+    this.inFlight.set(key, restarted);
+    return restarted;
   }
 
   private liveFor(key: string): Live | undefined {
