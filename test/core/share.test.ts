@@ -275,6 +275,17 @@ test('an unreachable server fails within the time limit, naming host:port, and l
   assert.match(error.message, /within 3 s/);
 });
 
+test('a new blank terminal whose share fails leaves no tmux session behind; the user\'s own sessions stay', async () => {
+  sandbox.newSession('work');
+  await sandbox.setPrefs({ 'share.readyTimeoutSeconds': 2 });
+  await server.setRefusing(true);
+  const { shares } = sandbox.runtime();
+  await assert.rejects(shares.share({}), (error: unknown) => isPairbarError(error) && error.code === 'SERVER_UNREACHABLE');
+  assert.deepEqual(sandbox.tmux(['list-sessions', '-F', '#{session_name}']).trim().split('\n'), ['work'], 'the pair session made for it is gone');
+  assert.deepEqual(shares.list(), [], 'nothing is left to retry: the blank session no longer exists');
+  assert.deepEqual(sandbox.tmatePids(), []);
+});
+
 test('a wrong server fingerprint fails with its own error, without waiting for the time limit', async () => {
   await sandbox.setPrefs({ 'server.ed25519Fingerprint': 'SHA256:' + 'A'.repeat(43), 'share.readyTimeoutSeconds': 30 });
   const error = await expectFailure('FINGERPRINT_MISMATCH', 10);
