@@ -626,6 +626,19 @@ export class Shares extends EventEmitter<{
     return all.length;
   }
 
+  /** Resolves once the share with this id is no longer live here (ended, stopped, or never known). */
+  untilEnded(id: string): Promise<void> {
+    return new Promise((resolve) => {
+      const check = (): void => {
+        if (this.live.has(id)) return;
+        this.off('change', check);
+        resolve();
+      };
+      this.on('change', check);
+      check();
+    });
+  }
+
   /** Stops following logs. The shares go on: they belong to the runtime directory, not to this process. */
   close(): void {
     this.endTimers.clear();
