@@ -151,20 +151,20 @@ export const PREF_SPECS: { [K in PrefKey]: PrefSpec<K> } = {
   'access.gitlabUrl': forgeBasePref('gitlab', 'GitLab'),
   'access.codebergUrl': forgeBasePref('codeberg', 'Codeberg'),
   'access.default': {
-    default: '' as never,
+    default: '',
     description: 'who may join a share unless told otherwise: comma-separated github:NAME, gitlab:NAME, codeberg:NAME, file:/path (empty: anyone with the link)',
     parse: (value) => {
       if (typeof value !== 'string') return { error: 'expected text' };
       try {
         // Stored in a canonical form, so what `config get` shows is exactly what will be used.
-        return parseKeySourceList(value).map(formatKeySource).join(', ') as never;
+        return parseKeySourceList(value).map(formatKeySource).join(', ');
       } catch (error) {
         return { error: isPairbarError(error) ? error.message.replace(/\.$/, '') : String(error) };
       }
     },
   },
   'share.copyLink': {
-    default: 'ssh' as never,
+    default: 'ssh',
     description: 'the link Copy gives: ssh (can type), sshReadOnly (can only watch), web, webReadOnly',
     parse: (value) =>
       typeof value === 'string' && (COPY_LINKS as readonly string[]).includes(value.trim())

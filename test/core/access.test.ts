@@ -186,7 +186,8 @@ test('auto-end: the warning comes at once when less than a minute is left, the s
   const record = JSON.parse(readFileSync(join(shareDir(share), 'share.json'), 'utf8')) as { endsAt: number };
   assert.equal(record.endsAt, share.endsAt, 'recorded for whoever adopts it');
 
-  await waitFor('the share to end by itself', () => shares.list().length === 0, 15_000);
+  // Ended means gone from the list and its directory removed (the list empties first, the files follow).
+  await waitFor('the share to end by itself', () => shares.list().length === 0 && shareDirs().length === 0, 15_000);
   assert.ok(Date.now() >= share.endsAt, 'not before its time');
   await host.closed;
   assert.equal(warnings.length, 1);

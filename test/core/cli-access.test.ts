@@ -7,7 +7,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { accessCast, keyOnly } from '../support/forge.ts';
+import { accessCast } from '../support/forge.ts';
 import { joinAsPair } from '../support/pair-ssh.ts';
 import { waitFor } from '../support/sandbox.ts';
 

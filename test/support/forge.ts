@@ -3,7 +3,7 @@
  * plus the users whose answers go wrong: `html` (a sign-in page), `empty`, `moved` (a redirect), `huge`
  * (more than the size cap); anyone else is 404.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, afterEach, before, beforeEach } from 'node:test';
 import { PairKeys, type PairKey } from './pair-ssh.ts';
@@ -16,9 +16,11 @@ export class TestForge {
 
   /** `users`: NAME → the public key lines its NAME.keys lists. */
   static async start(users: Record<string, string[]>): Promise<TestForge> {
-    let forge: TestForge | undefined;
-    const server = createServer((req, res) => {
-      forge?.requests.push(req.url ?? '');
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const forge = new TestForge(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+      forge.requests.push(req.url ?? '');
       const plain = (status: number, body: string, type = 'text/plain; charset=utf-8') => {
         res.writeHead(status, { 'content-type': type });
         res.end(body);
@@ -32,7 +34,7 @@ export class TestForge {
         case 'empty':
           return plain(200, '');
         case 'moved':
-          res.writeHead(301, { location: `${forge?.base ?? ''}/${Object.keys(users)[0] ?? 'someone'}.keys` });
+          res.writeHead(301, { location: `${forge.base}/${Object.keys(users)[0] ?? 'someone'}.keys` });
           return void res.end();
         case 'huge':
           return plain(200, 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGg7b0vLZx3x1m2u4PpN1ZtqQkUq0gYp8Kf9bUoFh3aT\n'.repeat(3000));
@@ -40,8 +42,6 @@ export class TestForge {
           return plain(404, 'Not Found');
       }
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    forge = new TestForge(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
     return forge;
   }
 

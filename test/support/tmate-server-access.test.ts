@@ -53,7 +53,7 @@ async function tmateHost(server: TestTmateServer, extraConfig: string): Promise<
   } catch (error) {
     const text = await readFile(join(dir, 'log'), 'utf8').catch(() => '');
     await end();
-    throw new Error(`${String(error)}; tmate log:\n${text}`);
+    throw new Error(`${String(error)}; tmate log:\n${text}`, { cause: error });
   }
 }
 
