@@ -20,7 +20,11 @@ export type ErrorCode =
   | 'INVALID_ARGUMENT'
   | 'CLIPBOARD_MISSING'
   | 'UNSAFE_DIRECTORY'
-  | 'COMMAND_FAILED';
+  | 'COMMAND_FAILED'
+  | 'KEYS_NOT_FOUND'
+  | 'KEYS_FETCH_FAILED'
+  | 'KEYS_INVALID'
+  | 'KEYS_EMPTY';
 
 export interface ErrorInfo {
   code: ErrorCode;
@@ -160,6 +164,36 @@ export const errors = {
         : `Someone else may have made it to catch your sessions. Remove it (it is not yours to trust), or set ${env} to a directory of your own.`;
     return new PairbarError('UNSAFE_DIRECTORY', `The ${what} ${dir} ${detail}, so Pairbar will not use it.`, fix);
   },
+  invalidKeySource: (text: string, reason: string) =>
+    new PairbarError(
+      'INVALID_ARGUMENT',
+      `Cannot use ${JSON.stringify(text)} as a source of allowed keys: ${reason}.`,
+      'Name a forge user as github:NAME, gitlab:NAME or codeberg:NAME, or a keys file by its path (file:/path/to/keys).',
+    ),
+  keysNotFound: (source: string, url: string) =>
+    new PairbarError(
+      'KEYS_NOT_FOUND',
+      `Could not get the keys of ${source}: ${url} says there is no such user (404).`,
+      'Check the spelling of the user name (and that it is an account on that forge), then share again.',
+    ),
+  keysFetchFailed: (source: string, cause: string) =>
+    new PairbarError(
+      'KEYS_FETCH_FAILED',
+      `Could not get the keys of ${source}: ${cause}.`,
+      'Check your network connection and the forge address (pairbar config get access.githubUrl / access.gitlabUrl / access.codebergUrl), then share again. No share was started.',
+    ),
+  keysInvalid: (source: string, detail: string) =>
+    new PairbarError(
+      'KEYS_INVALID',
+      `The keys of ${source} are not SSH public keys: ${detail}.`,
+      'Each line must be one public key such as "ssh-ed25519 AAAA… comment" (the contents of a .pub file); fix the source or leave it out. No share was started.',
+    ),
+  keysEmpty: (source: string) =>
+    new PairbarError(
+      'KEYS_EMPTY',
+      `${source} has no SSH public keys, so nobody could join with them.`,
+      'Ask them to add a key to their account (or put one in the file), or leave this source out. No share was started.',
+    ),
   commandFailed: (command: string, detail: string) =>
     new PairbarError('COMMAND_FAILED', `${command} failed: ${detail}`, 'Try again; if it keeps failing, report this message.'),
 };
