@@ -1,10 +1,9 @@
 /**
- * What every view is given, and the pieces several views draw: buttons, a session's title, error notes.
+ * What every view is given, and the pieces several views draw: buttons, a session's title, a spinner.
  * A view is a function of the state to elements; it never keeps state of its own between renders.
  */
-import type { ErrorInfo } from '../../main/core/errors.ts';
 import type { Actions } from '../actions.ts';
-import { h, icon, withCode, type IconName } from '../dom.ts';
+import { h, icon, type IconName } from '../dom.ts';
 import type { PopoverState } from '../store.ts';
 
 export interface ViewContext {
@@ -27,25 +26,6 @@ export function button(label: string, attrs: ButtonAttrs, kind = 'secondary', gl
 export function copyButton(ctx: ViewContext, key: string, ariaLabel: string, onclick: () => void): HTMLButtonElement {
   const done = ctx.state.copied.has(key);
   return button(done ? 'Copied' : 'Copy', { 'aria-label': ariaLabel, 'data-key': key, onclick }, `copy small${done ? ' done' : ''}`, done ? 'check' : 'copy');
-}
-
-/** What went wrong and what to do about it, with the buttons that act on it. */
-export function errorNote(error: ErrorInfo, actions: HTMLElement[], attrs: Record<string, string> = {}): HTMLElement {
-  return h(
-    'div',
-    { class: 'note error', role: 'alert', ...attrs },
-    h('p', { class: 'note-message' }, error.message),
-    h('p', { class: 'note-fix' }, ...withCode(error.fix)),
-    h('div', { class: 'actions' }, ...actions),
-  );
-}
-
-/** The failure of the action filed under `key`, with Retry, if it failed; `subject` completes "Retry …". */
-export function failureNote(ctx: ViewContext, key: string, subject: string): HTMLElement | null {
-  const failure = ctx.state.failures.get(key);
-  if (!failure) return null;
-  ctx.place(key);
-  return errorNote(failure.error, [button('Retry', { 'aria-label': `Retry ${subject}`, 'data-key': `retry:${key}`, onclick: failure.retry }, 'primary small')]);
 }
 
 /** The session's name, and its tmux server's label where it is not the default server. */

@@ -1,9 +1,9 @@
-/** Why there is nothing (or not everything) to share, and what to do: empty states, banners, the install command. */
+/** Why there is nothing to share, and what to do: the empty states, with the install command to copy. */
 import type { CommandProblem, Problem } from '../../main/contract.ts';
-import type { ErrorInfo } from '../../main/core/errors.ts';
 import { copyCommandKey } from '../action-keys.ts';
 import { h, icon, withCode, type Child, type IconName } from '../dom.ts';
-import { button, copyButton, errorNote, failureNote, spinner, type ViewContext } from './controls.ts';
+import { button, copyButton, spinner, type ViewContext } from './controls.ts';
+import { failureNote } from './notes.ts';
 
 function emptyState(glyph: IconName, heading: string, text: string, extra: Child[]): HTMLElement {
   return h('section', { class: 'empty' }, h('span', { class: 'empty-icon' }, icon(glyph)), h('h2', { class: 'empty-title', text: heading }), h('p', { class: 'empty-text' }, ...withCode(text)), ...extra);
@@ -35,22 +35,4 @@ export function problemState(ctx: ViewContext, problem: Problem, big: boolean): 
 /** The install command: selectable text, and a Copy button (the main process copies it; the page can't). */
 function commandBox(ctx: ViewContext, code: CommandProblem, command: string): HTMLElement {
   return h('div', { class: 'command' }, h('code', { class: 'command-text', text: command }), copyButton(ctx, copyCommandKey(code), `Copy the command ${command}`, () => ctx.actions.copyCommand(code)));
-}
-
-/** A problem that leaves the sessions usable, above them. */
-export function banner(ctx: ViewContext, problem: Problem): HTMLElement {
-  return h(
-    'div',
-    { class: 'note warning', role: 'status', 'data-problem': problem.code },
-    h('p', { class: 'note-message' }, problem.message),
-    h('p', { class: 'note-fix' }, ...withCode(problem.fix)),
-    problem.code === 'INVALID_PREFERENCE'
-      ? h('div', { class: 'actions' }, button('Open Preferences', { 'data-key': `open-prefs:${problem.message}`, onclick: () => ctx.actions.show('preferences') }, 'secondary small'))
-      : null,
-  );
-}
-
-/** A failure whose row is gone (the session closed meanwhile), shown on top rather than lost. */
-export function orphanNote(ctx: ViewContext, key: string, error: ErrorInfo): HTMLElement {
-  return errorNote(error, [button('OK', { 'aria-label': 'Dismiss this error', 'data-key': `orphan:${key}`, onclick: () => ctx.actions.dismiss(key) }, 'secondary small')], { class: 'note error top', 'data-group': `orphan:${key}` });
 }

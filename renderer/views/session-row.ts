@@ -3,7 +3,8 @@ import type { SessionView } from '../../main/contract.ts';
 import { sessionKey } from '../action-keys.ts';
 import { h, icon } from '../dom.ts';
 import { sessionMeta } from '../format.ts';
-import { button, failureNote, title, type ViewContext } from './controls.ts';
+import { button, title, type ViewContext } from './controls.ts';
+import { failureNote } from './notes.ts';
 
 export function sessionRow(ctx: ViewContext, session: SessionView): HTMLElement {
   const key = sessionKey(session);

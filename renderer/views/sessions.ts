@@ -4,8 +4,9 @@ import { h, type Child } from '../dom.ts';
 import { layout } from '../layout.ts';
 import type { PopoverState } from '../store.ts';
 import type { Actions } from '../actions.ts';
-import { button, failureNote, type ViewContext } from './controls.ts';
-import { banner, loadFailed, loading, orphanNote, problemState } from './problems.ts';
+import { button, type ViewContext } from './controls.ts';
+import { banner, failureNote, orphanNote } from './notes.ts';
+import { loadFailed, loading, problemState } from './problems.ts';
 import { sessionRow } from './session-row.ts';
 import { shareCard } from './share-card.ts';
 

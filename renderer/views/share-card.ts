@@ -5,7 +5,8 @@ import { pairsConnected } from '../../main/core/share-rules.ts';
 import { copyKey, shareKey, stopKey } from '../action-keys.ts';
 import { h, icon, type Child } from '../dom.ts';
 import { clientsText, pairEventText, sessionMeta, STATE_LABELS } from '../format.ts';
-import { button, copyButton, errorNote, failureNote, spinner, title, type ViewContext } from './controls.ts';
+import { button, copyButton, spinner, title, type ViewContext } from './controls.ts';
+import { errorNote, failureNote } from './notes.ts';
 
 export function shareCard(ctx: ViewContext, item: ShareView, session: SessionView | undefined): HTMLElement {
   const { pending } = ctx.state;
