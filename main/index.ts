@@ -7,13 +7,14 @@
  * start-up), and after each action; share changes arrive as events from the core. With the popover hidden
  * and nothing shared the app runs no timer and spawns no process.
  */
-import { app, BrowserWindow, clipboard, dialog, ipcMain, Menu, nativeImage, Notification, screen, Tray } from 'electron';
+import { app, BrowserWindow, clipboard, dialog, ipcMain, Menu, nativeImage, Notification, screen, session, Tray } from 'electron';
 import type { IpcMainInvokeEvent, MenuItemConstructorOptions, NativeImage, WebContents } from 'electron';
 import Store from 'electron-store';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { CHANNELS, type Snapshot } from './contract.ts';
 import type { ErrorInfo } from './core/errors.ts';
+import { devToolsAllowed, harden } from './hardening.ts';
 import { registerIpc, type IpcEventLike } from './ipc.ts';
 import { endedNotification, failureNotifications, pairNotification, quitQuestion, type NotificationSpec } from './notifications.ts';
 import { createPopover, isPopoverUrl } from './popover.ts';
@@ -30,18 +31,7 @@ const PAGE = join(DIST, 'renderer', 'index.html');
 const PAGE_URL = pathToFileURL(PAGE).href;
 const ASSETS = join(DIST, '..', 'assets');
 
-// Security: every web contents, present and future, refuses navigation, new windows and <webview>. The
-// popover's page also carries a strict Content-Security-Policy <meta>; that meta is what enforces CSP:
-// the page is a file:// URL, and Electron documents that a CSP header set through
-// session.webRequest.onHeadersReceived is not a way to reach file:// pages (electron/electron#14768).
-app.on('web-contents-created', (_event, contents) => {
-  contents.on('will-navigate', (event) => event.preventDefault());
-  contents.on('will-redirect', (event) => event.preventDefault());
-  contents.on('will-attach-webview', (event) => event.preventDefault());
-  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
-});
-// Every renderer sandboxed, whatever a window's options say.
-app.enableSandbox();
+harden({ app, Menu, defaultSession: () => session.defaultSession, platform: process.platform });
 
 if (!app.requestSingleInstanceLock()) {
   // Another Pairbar runs: it shows its popover (second-instance below) and this one leaves.
@@ -102,6 +92,7 @@ function main(): void {
     preload: PRELOAD,
     page: PAGE,
     platform,
+    devTools: devToolsAllowed(app),
     trayBounds: () => tray.getBounds(),
     onShow: () => void state.refresh(),
   });

@@ -74,7 +74,7 @@ export function isPopoverUrl(url: string | undefined | null, pageUrl: string): b
 }
 
 /** The window's options: nothing of Node in the page, the contract's preload only. */
-export function popoverWindowOptions(preload: string, platform: NodeJS.Platform): BrowserWindowConstructorOptions {
+export function popoverWindowOptions(preload: string, platform: NodeJS.Platform, devTools = false): BrowserWindowConstructorOptions {
   return {
     width: POPOVER_SIZE.width,
     height: POPOVER_SIZE.height,
@@ -98,6 +98,7 @@ export function popoverWindowOptions(preload: string, platform: NodeJS.Platform)
       nodeIntegrationInWorker: false,
       webviewTag: false,
       spellcheck: false,
+      devTools,
     },
   };
 }
@@ -110,6 +111,8 @@ export interface PopoverDeps {
   /** dist/renderer/index.html */
   page: string;
   platform: NodeJS.Platform;
+  /** Whether the window may open DevTools (hardening.ts devToolsAllowed: not in the packaged app). */
+  devTools: boolean;
   /** The tray icon's bounds now (all zero on Linux). */
   trayBounds(): Rectangle;
   /** Called each time the popover is shown (the app refreshes the snapshot then). */
@@ -141,7 +144,7 @@ export function createPopover(deps: PopoverDeps): Popover {
 
   function create(): BrowserWindowType {
     if (win && !win.isDestroyed()) return win;
-    const created = new deps.BrowserWindow(popoverWindowOptions(deps.preload, deps.platform));
+    const created = new deps.BrowserWindow(popoverWindowOptions(deps.preload, deps.platform, deps.devTools));
     win = created;
     // macOS: open over full-screen apps and on every Space, as a menu-bar popover does. Pairbar is already a
     // UI-element app (LSUIElement / dock hidden), so skip the process-type switch that flashes a Dock icon.
