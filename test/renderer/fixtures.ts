@@ -27,6 +27,8 @@ export function share(of: SessionView | string, fields: Partial<ShareView> = {})
     error: null,
     server: '127.0.0.1:2200',
     startedAt: 1_700_000_000_000,
+    allowed: null,
+    endsAt: null,
     ...fields,
   };
 }
