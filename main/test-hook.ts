@@ -1,7 +1,8 @@
 /**
  * The tests' way in (main process only; the page never sees it): `globalThis.pairbarTest` drives the tray's
  * actions and reads what the tray, the popover and the notifications show. index.ts imports this file only
- * when PAIRBAR_E2E=1 (the app and e2e harnesses set it). Types only are imported: the parts come in.
+ * when PAIRBAR_E2E=1 (the app and e2e harnesses set it); it is built as its own file and left out of the
+ * packaged app, so a shipped Pairbar has no such hook at all. Types only are imported: the parts come in.
  */
 import type { Notifier } from './notifier.ts';
 import type { NotificationSpec } from './notifications.ts';
