@@ -38,7 +38,7 @@ export function createActions(deps: ActionDeps): RunAction {
       }
       case 'copy': {
         const link = state.snapshot().shares.find((share) => share.id === action.shareId)?.links[action.link];
-        if (link) deps.clipboard.writeText(link);
+        if (link) await deps.clipboard.writeText(link);
         return;
       }
       case 'stop': {
