@@ -4,12 +4,13 @@
  * through AppState). Nothing polls: the snapshot is refreshed at start-up, when the popover is shown and
  * after each action, and share changes arrive as events, so an idle app runs no timer and spawns nothing.
  */
-import { app, BrowserWindow, clipboard, dialog, ipcMain, Menu, nativeImage, Notification, screen, Tray } from 'electron';
+import { app, BrowserWindow, clipboard, dialog, ipcMain, Menu, nativeImage, Notification, screen, session, Tray } from 'electron';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createActions } from './actions.ts';
 import { openAppStore } from './app-store.ts';
 import { CHANNELS } from './contract.ts';
+import { devToolsAllowed, harden } from './hardening.ts';
 import { registerIpc } from './ipc.ts';
 import { createNotifier } from './notifier.ts';
 import { createPopover } from './popover.ts';
@@ -17,14 +18,13 @@ import { installQuit } from './quit.ts';
 import { createRuntime } from './runtime.ts';
 import { AppState } from './state.ts';
 import { createTrayController } from './tray-controller.ts';
-import { lockDownRenderers } from './web-security.ts';
 
 const platform = process.platform;
 /** dist/, where this bundle (dist/main.js), the preload, the renderer and the test hook are. */
 const DIST = dirname(fileURLToPath(import.meta.url));
 
-// Security first, before anything is made; further hardening calls go here too.
-lockDownRenderers(app);
+// Security first, before anything is made.
+harden({ app, Menu, defaultSession: () => session.defaultSession, platform });
 
 // The tests' hook, only when they ask (PAIRBAR_E2E=1); read before start-up so it sees the first snapshot.
 const testHook =
@@ -60,7 +60,7 @@ function main(): void {
     state.snapshot(),
   );
   const files = { preload: join(DIST, 'preload.cjs'), page: join(DIST, 'renderer', 'index.html') };
-  const popover = createPopover({ BrowserWindow, screen, platform, ...files, trayBounds: () => tray.bounds(), onShow: () => void state.refresh() });
+  const popover = createPopover({ BrowserWindow, screen, platform, ...files, devTools: devToolsAllowed(app), trayBounds: () => tray.bounds(), onShow: () => void state.refresh() });
   registerIpc({ ipcMain, state, isTrustedSender: (event) => popover.isSender(event), writeClipboard: (text) => clipboard.writeText(text), hidePopover: () => popover.hide() });
   const notifier = createNotifier({ Notification, shares: runtime.shares, prefs: () => runtime.prefs().prefs, initial: state.snapshot(), onClick: () => popover.show() });
   testHook?.installTestHook({ state, tray, popover, notifier, run });

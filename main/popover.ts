@@ -76,7 +76,7 @@ export function isPopoverUrl(url: string | undefined | null, pageUrl: string): b
 }
 
 /** The window's options: nothing of Node in the page, the contract's preload only. */
-export function popoverWindowOptions(preload: string, platform: NodeJS.Platform): BrowserWindowConstructorOptions {
+export function popoverWindowOptions(preload: string, platform: NodeJS.Platform, devTools = false): BrowserWindowConstructorOptions {
   return {
     width: POPOVER_SIZE.width,
     height: POPOVER_SIZE.height,
@@ -100,6 +100,7 @@ export function popoverWindowOptions(preload: string, platform: NodeJS.Platform)
       nodeIntegrationInWorker: false,
       webviewTag: false,
       spellcheck: false,
+      devTools,
     },
   };
 }
@@ -112,6 +113,8 @@ export interface PopoverDeps {
   /** dist/renderer/index.html */
   page: string;
   platform: NodeJS.Platform;
+  /** Whether the window may open DevTools (hardening.ts devToolsAllowed: not in the packaged app). */
+  devTools: boolean;
   /** The tray icon's bounds now (all zero on Linux). */
   trayBounds(): Rectangle;
   /** Called each time the popover is shown (the app refreshes the snapshot then). */
@@ -146,7 +149,7 @@ export function createPopover(deps: PopoverDeps): Popover {
 
   function create(): BrowserWindowType {
     if (win && !win.isDestroyed()) return win;
-    const created = new deps.BrowserWindow(popoverWindowOptions(deps.preload, deps.platform));
+    const created = new deps.BrowserWindow(popoverWindowOptions(deps.preload, deps.platform, deps.devTools));
     win = created;
     // macOS: open over full-screen apps and on every Space, as a menu-bar popover does. Pairbar is already a
     // UI-element app (LSUIElement / dock hidden), so skip the process-type switch that flashes a Dock icon.
@@ -160,7 +163,7 @@ export function createPopover(deps: PopoverDeps): Popover {
     created.webContents.on('before-input-event', (_event, input) => {
       if (input.type === 'keyDown' && input.key === 'Escape') created.hide();
     });
-    // The page never navigates and never opens windows (web-security.ts also guards every webContents).
+    // The page never navigates and never opens windows (hardening.ts also guards every webContents).
     created.webContents.on('will-navigate', (event) => event.preventDefault());
     created.webContents.on('will-redirect', (event) => event.preventDefault());
     created.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
