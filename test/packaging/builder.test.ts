@@ -200,6 +200,12 @@ describe('electron-builder --dir (Linux) against a stand-in Electron distributio
     assert.equal(pkg.type, 'module');
   });
 
+  test('app.asar leaves out the tests\' hook that dist/ has (a shipped app has no globalThis.pairbarTest)', { skip }, () => {
+    assert.ok(existsSync(join(ROOT, 'dist/test-hook.js')), 'the build wrote dist/test-hook.js');
+    assert.ok(entries.includes('/dist/main.js'));
+    assert.deepEqual(entries.filter((entry) => entry.includes('test-hook')), []);
+  });
+
   test('app.asar holds no sources, tests, node_modules or build config', { skip }, () => {
     const unwanted = entries.filter(
       (entry) =>
