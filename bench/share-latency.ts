@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { run } from '../main/core/process.ts';
 import { shareFiles, startTmate, stopTmate, waitForSocket, waitReadyThenReadLinks, type TmateEnv } from '../main/core/tmate.ts';
 import { resolveSession } from '../main/core/tmux.ts';
-import { serverSettings, type Runtime } from '../main/runtime.ts';
+import { resolveServer } from '../main/prefs.ts';
+import type { Runtime } from '../main/runtime.ts';
 import { median, ms, now, quantile, ratio, spread } from './lib/stats.ts';
 import type { BenchEntry, BenchResult } from './lib/types.ts';
 import { cleanEnv, exec, TMATE, withWorld } from './lib/world.ts';
@@ -93,7 +94,7 @@ export const shareLatency: BenchEntry = {
         await runtime.shares.adopt();
         await mkdir(files.dir, { recursive: true, mode: 0o700 });
         const t2 = now();
-        const started: unknown = await startTmate(tmateEnv, files, serverSettings(runtime.prefs().prefs), {
+        const started: unknown = await startTmate(tmateEnv, files, resolveServer(runtime.prefs()), {
           tmux: tmux.tmux,
           socket: session.socket,
           sessionId: session.id,

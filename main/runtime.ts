@@ -5,9 +5,8 @@
 import { findBinaries } from './core/binaries.ts';
 import { withoutTmux } from './core/process.ts';
 import { Shares, type ShareOrigin } from './core/shares.ts';
-import type { ServerSettings } from './core/tmate.ts';
 import type { TmuxEnv } from './core/tmux.ts';
-import { openPrefsStore, readPrefs, DEFAULT_PREFS, type LoadedPrefs, type Prefs, type PrefsStore } from './prefs.ts';
+import { migratePrefs, openPrefsStore, readPrefs, resolveServer, DEFAULT_PREFS, type LoadedPrefs, type PrefsStore } from './prefs.ts';
 
 export interface Runtime {
   env: NodeJS.ProcessEnv;
@@ -20,16 +19,6 @@ export interface Runtime {
   tmux(): Promise<TmuxEnv>;
 }
 
-export function serverSettings(prefs: Prefs): ServerSettings {
-  return {
-    host: prefs['server.host'],
-    port: prefs['server.port'],
-    rsaFingerprint: prefs['server.rsaFingerprint'],
-    ed25519Fingerprint: prefs['server.ed25519Fingerprint'],
-    ecdsaFingerprint: prefs['server.ecdsaFingerprint'],
-  };
-}
-
 
 export function createRuntime(env: NodeJS.ProcessEnv = process.env, store?: PrefsStore, origin: ShareOrigin = 'cli'): Runtime {
   let openError: string | undefined;
@@ -38,6 +27,13 @@ export function createRuntime(env: NodeJS.ProcessEnv = process.env, store?: Pref
       store = openPrefsStore(env);
     } catch (error) {
       openError = error instanceof Error ? error.message : String(error);
+    }
+  }
+  if (store) {
+    try {
+      migratePrefs(store);
+    } catch {
+      // Not writable now: readPrefs reads through the migrations anyway, and the next start tries again.
     }
   }
   const prefs = (): LoadedPrefs =>
@@ -66,9 +62,9 @@ export function createRuntime(env: NodeJS.ProcessEnv = process.env, store?: Pref
     env: clean,
     origin,
     binaries,
-    settings: () => {
-      const current = prefs().prefs;
-      return { server: serverSettings(current), readyTimeoutSeconds: current['share.readyTimeoutSeconds'] };
+    settings: (serverName) => {
+      const loaded = prefs();
+      return { server: resolveServer(loaded, serverName), readyTimeoutSeconds: loaded.prefs['share.readyTimeoutSeconds'] };
     },
   });
   return {

@@ -23,6 +23,7 @@ export function shareView(share: Share): ShareView {
     lastPairEvent: share.lastPairEvent,
     error: share.error,
     server: share.server,
+    serverName: share.serverName,
     startedAt: share.startedAt,
   };
 }

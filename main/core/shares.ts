@@ -22,7 +22,6 @@ import {
   isOurTmate,
   LogFollower,
   parseLogLine,
-  serverAddress,
   shareFiles,
   socketAnswers,
   startTmate,
@@ -30,11 +29,11 @@ import {
   waitForSocket,
   waitReadyThenReadLinks,
   type LogEvent,
-  type ServerSettings,
   type ShareFiles,
   type ShareLinks,
   type TmateEnv,
 } from './tmate.ts';
+import { serverLabel, type ServerProfile } from './servers.ts';
 
 export type ShareState = 'starting' | 'sharing' | 'reconnecting' | 'stopped' | 'failed';
 
@@ -65,6 +64,8 @@ export interface Share {
   error: ErrorInfo | null;
   /** host:port of the tmate server. */
   server: string;
+  /** The name of the server profile it went to. */
+  serverName: string;
   startedAt: number;
   pid: number;
 }
@@ -80,6 +81,8 @@ interface ShareMeta {
   /** Absent in files written before it existed: those came from the command. */
   origin?: ShareOrigin;
   server: string;
+  /** Absent in files written before profiles existed. */
+  serverName?: string;
   startedAt: number;
   pid: number;
   links: ShareLinks | null;
@@ -93,17 +96,27 @@ export interface ShareTarget {
   session?: string;
   /** Only look on this tmux server. */
   socket?: string;
+  /** The server profile to use instead of the active one. */
+  server?: string;
 }
 
 export interface SharesOptions {
   env: NodeJS.ProcessEnv;
   /** Resolved tmux and tmate binaries (looked up lazily, once). */
   binaries: () => Promise<{ tmux: string; tmate: string }>;
-  /** Current preferences that a share uses; read at each share. */
-  settings: () => { server: ServerSettings; readyTimeoutSeconds: number };
+  /**
+   * What a share uses, read at each share: the named server (else the chosen one), resolved and
+   * validated by the caller. Throws when there is none to use; the core never picks one itself.
+   */
+  settings: (serverName?: string) => ShareSettings;
   runtimeDir?: string;
   /** Recorded with each share this process starts (default 'cli'). */
   origin?: ShareOrigin;
+}
+
+export interface ShareSettings {
+  server: ServerProfile;
+  readyTimeoutSeconds: number;
 }
 
 const NO_LINKS: ShareLinks = { ssh: null, sshReadOnly: null, web: null, webReadOnly: null };
@@ -281,6 +294,8 @@ export class Shares extends EventEmitter<{
 
   /** Shares a tmux session (or a new blank one). Sharing a session that is already shared returns that share. */
   async share(target: ShareTarget): Promise<Share> {
+    // First, so a share with no usable server refuses before anything is created (a blank session).
+    const settings = this.options.settings(target.server);
     const { tmux } = await this.env();
     let session: TmuxSession;
     let blank = false;
@@ -299,7 +314,7 @@ export class Shares extends EventEmitter<{
       // Another process (the CLI, another app instance) may have shared it already.
       await this.adopt();
       const adopted = this.liveFor(key);
-      return adopted ? structuredClone(adopted.share) : this.start(session, blank);
+      return adopted ? structuredClone(adopted.share) : this.start(session, blank, settings);
     })().finally(() => this.inFlight.delete(key));
     this.inFlight.set(key, started);
     return started;
@@ -310,10 +325,9 @@ export class Shares extends EventEmitter<{
   }
 
   /** Starts a new share; only share() calls it, after adopt() has made sure the runtime dir is private. */
-  private async start(session: TmuxSession, blank: boolean): Promise<Share> {
+  private async start(session: TmuxSession, blank: boolean, settings: ShareSettings): Promise<Share> {
     const { tmux, tmate } = await this.env();
-    const { server, readyTimeoutSeconds } = this.options.settings();
-    const address = serverAddress(server);
+    const { server, readyTimeoutSeconds } = settings;
     const id = newShareId();
     const files = shareFiles(join(this.runtimeDir, id));
     await mkdir(files.dir, { mode: 0o700 });
@@ -329,7 +343,8 @@ export class Shares extends EventEmitter<{
       clients: null,
       lastPairEvent: null,
       error: null,
-      server: `${address.host}:${address.port}`,
+      server: serverLabel(server),
+      serverName: server.name,
       startedAt: Date.now(),
       pid: 0,
     };
@@ -373,7 +388,7 @@ export class Shares extends EventEmitter<{
       await stopTmate(tmate, files.socket, share.pid).catch(() => undefined);
       await rm(files.dir, { recursive: true, force: true });
       this.live.delete(id);
-      const cause = isPairbarError(error) ? error : startFailure(startupEvents, address, readyTimeoutSeconds);
+      const cause = isPairbarError(error) ? error : startFailure(startupEvents, server, readyTimeoutSeconds);
       share.state = 'failed';
       share.error = cause.toJSON();
       this.failures.set(share.session, share);
@@ -496,6 +511,7 @@ function shareFromMeta(meta: ShareMeta): Share {
     lastPairEvent: null,
     error: null,
     server: meta.server,
+    serverName: meta.serverName ?? meta.server,
     startedAt: meta.startedAt,
     pid: meta.pid,
   };
@@ -538,6 +554,7 @@ async function writeMeta(files: ShareFiles, live: Live): Promise<void> {
     blank: share.blank,
     origin: share.origin,
     server: share.server,
+    serverName: share.serverName,
     startedAt: share.startedAt,
     pid: share.pid,
     links: share.state === 'starting' ? null : share.links,

@@ -30,6 +30,7 @@ export function share(name: string, extra: Partial<ShareView> = {}): ShareView {
     lastPairEvent: null,
     error: null,
     server: '127.0.0.1:2222',
+    serverName: 'ours',
     startedAt: 1_700_000_100_000,
     ...extra,
   };

@@ -36,6 +36,7 @@ function tmateSocketOf(share: Share): string {
 }
 
 test('shares an existing session: the links are the server\'s, the pair sees the session, stop leaves the user attached', async () => {
+  server = await switchServer(sandbox, server, { mode: 'tmate.io' });
   const id = sandbox.newSession('work', 'default', 'sh');
   sandbox.tmux(['send-keys', '-t', `${id}:`, 'echo USER-SESSION-MARKER', 'Enter']);
   sandbox.attachUserClient(id);
@@ -174,6 +175,7 @@ test('a new blank terminal is shared as a new tmux session the user can attach t
 });
 
 test('pairs joining and leaving update the count and raise events', async () => {
+  server = await switchServer(sandbox, server, { mode: 'tmate.io' });
   sandbox.newSession('work');
   const { shares } = sandbox.runtime();
   await shares.share({ session: 'work' });
@@ -201,6 +203,7 @@ test('pairs joining and leaving update the count and raise events', async () => 
 });
 
 test('a dropped connection reconnects by itself and keeps the links', async () => {
+  server = await switchServer(sandbox, server, { mode: 'tmate.io' });
   sandbox.newSession('work');
   const { shares } = sandbox.runtime();
   const share = await shares.share({ session: 'work' });
@@ -216,8 +219,7 @@ test('a dropped connection reconnects by itself and keeps the links', async () =
   assert.ok(states.includes('reconnecting') && states.at(-1) === 'sharing', states.join(' → '));
 });
 
-test('a self-hosted server gives ssh links only, and no client count', async () => {
-  server = await switchServer(sandbox, server, { mode: 'self-hosted' });
+test('a self-hosted server (the default) gives ssh links only, and no client count', async () => {
   sandbox.newSession('work');
   const { shares } = sandbox.runtime();
   const share = await shares.share({ session: 'work' });
@@ -230,7 +232,6 @@ test('a self-hosted server gives ssh links only, and no client count', async () 
 });
 
 test('after a reconnect to a server that cannot resume, the share shows the new links', async () => {
-  server = await switchServer(sandbox, server, { mode: 'self-hosted' });
   sandbox.newSession('work');
   const { shares } = sandbox.runtime();
   const share = await shares.share({ session: 'work' });
@@ -275,7 +276,7 @@ test('an unreachable server fails within the time limit, naming host:port, and l
 });
 
 test('a wrong server fingerprint fails with its own error, without waiting for the time limit', async () => {
-  await sandbox.setPrefs({ 'server.ed25519Fingerprint': 'SHA256:' + 'A'.repeat(43), 'share.readyTimeoutSeconds': 30 });
+  await sandbox.useServer(server, 30, 'test', 'SHA256:' + 'A'.repeat(43));
   const error = await expectFailure('FINGERPRINT_MISMATCH', 10);
   assert.match(error.fix, /fingerprint/);
 });
@@ -323,6 +324,7 @@ test('when the shared session is closed, the share ends by itself', async () => 
 });
 
 test('shares outlive the process that started them and are adopted, listed and stoppable', async () => {
+  server = await switchServer(sandbox, server, { mode: 'tmate.io' });
   const id = sandbox.newSession('work');
   sandbox.attachUserClient(id);
   await sandbox.waitForClients(id, 1);

@@ -3,8 +3,10 @@
  *
  * It speaks the protocol described in /work/shared/tmate-protocol.md: SSH (user `tmate`, auth `none`,
  * one `session` channel, subsystem `tmate`) carrying a plain stream of msgpack values in each direction.
- * After the client's HEADER it answers the way tmate.io does (all four links, client count,
- * reconnection data, READY) or the way a bare self-hosted tmate-ssh-server does (ssh links only).
+ * After the client's HEADER it answers the way a bare self-hosted tmate-ssh-server does (ssh links only;
+ * the default, since it is what users run now) or the way tmate.io did (all four links, client count,
+ * reconnection data, READY). A pair may log in with a token over ssh: a token the server no longer holds
+ * is told "Invalid or expired session token", as the upstream server says.
  *
  * Usage:
  *   const server = await TestTmateServer.start();
@@ -24,16 +26,22 @@ export type HostKeyType = 'ed25519' | 'rsa' | 'ecdsa';
 
 export interface TestTmateServerOptions {
   /**
-   * 'tmate.io' (default): NOTIFY "Note: clear your terminal before sharing readonly access",
+   * 'self-hosted' (default): what tmate-ssh-server without its websocket back end sends: NOTIFYs + SET_ENV
+   *   tmate_ssh_ro, tmate_ssh, READY. No web links, no count, no join/leave notices, no reconnection
+   *   data (so a reconnected client gets NEW links, as with a real bare server).
+   * 'tmate.io': NOTIFY "Note: clear your terminal before sharing readonly access",
    *   "web session read only: URL", "ssh session read only: CMD", "web session: URL", "ssh session: CMD"
    *   (+ "Reconnected" after a reconnect), then SET_ENV tmate_web_ro, tmate_ssh_ro, tmate_web, tmate_ssh,
    *   tmate_num_clients=0, tmate_reconnection_data, then READY. pairJoin/pairLeave send count + notices.
-   *   A reconnect (RECONNECT with data we handed out) keeps the tokens and links.
-   * 'self-hosted': what tmate-ssh-server without its websocket back end sends: NOTIFYs + SET_ENV
-   *   tmate_ssh_ro, tmate_ssh, READY. No web links, no count, no join/leave notices, no reconnection
-   *   data (so a reconnected client gets NEW links, as with a real bare server).
+   *   A reconnect (RECONNECT with data we handed out) keeps the tokens and links, unless newTokensOnReconnect.
    */
   mode?: ServerMode;
+  /**
+   * Hand out NEW tokens after every reconnect, as a bare tmate-ssh-server does when a session's process
+   * died; the old tokens then answer "Invalid or expired session token". Default: true in 'self-hosted'
+   * mode (it has no reconnection data to resume with), false in 'tmate.io' mode.
+   */
+  newTokensOnReconnect?: boolean;
   /** Default true. false: accept the ssh connection and the tmate channel, then send nothing at all
    *  (no links, no READY): a server that stalls. The HostConnection still gets tokens/links, never sent. */
   sayReady?: boolean;
@@ -307,8 +315,10 @@ export class TestTmateServer {
 
   /** Generate a fresh host key and listen on an ephemeral port of 127.0.0.1. */
   static async start(options: TestTmateServerOptions = {}): Promise<TestTmateServer> {
+    const mode = options.mode ?? 'self-hosted';
     const opts: Required<TestTmateServerOptions> = {
-      mode: options.mode ?? 'tmate.io',
+      mode,
+      newTokensOnReconnect: options.newTokensOnReconnect ?? mode === 'self-hosted',
       sayReady: options.sayReady ?? true,
       refuseAuth: options.refuseAuth ?? false,
       keyType: options.keyType ?? 'ed25519',
@@ -435,14 +445,23 @@ export class TestTmateServer {
     const socket = this.socketsByPort.get(info.port);
     if (!socket || this.closing) { client.end(); socket?.destroy(); return; }
 
+    let pairToken: string | null = null;
     client.on('authentication', (ctx) => {
-      if (!this.opts.refuseAuth && ctx.username === 'tmate' && ctx.method === 'none') ctx.accept();
+      if (ctx.username !== 'tmate' && ctx.method === 'none') {
+        // A pair logging in with a share link's token.
+        pairToken = ctx.username;
+        ctx.accept();
+      } else if (!this.opts.refuseAuth && ctx.username === 'tmate' && ctx.method === 'none') ctx.accept();
       else ctx.reject(['publickey']);
     });
 
     let host: Host | null = null;
     client.on('session', (acceptSession) => {
       const session = acceptSession();
+      if (pairToken !== null) {
+        this.servePair(session, pairToken);
+        return;
+      }
       session.on('pty', (_a, reject) => reject?.());
       session.on('shell', (_a, reject) => reject?.());
       session.on('exec', (_a, reject) => reject?.());
@@ -462,6 +481,32 @@ export class TestTmateServer {
     };
     client.once('close', onEnd);
     socket.once('close', onEnd);
+  }
+
+  /** Whether a live host holds this token now (a token from before a reconnect with new tokens does not). */
+  tokenIsLive(token: string): boolean {
+    return [...this.live].some((host) => !host.isClosed && (host.tokens.rw === token || host.tokens.ro === token));
+  }
+
+  /**
+   * A pair's ssh login. Pairs are not relayed to the host here; what a test can check is whether the
+   * token still opens a session, in the words the upstream server uses for one that does not.
+   */
+  private servePair(session: ssh2.Session, token: string): void {
+    session.on('pty', (accept) => accept?.());
+    session.on('exec', (_a, reject) => reject?.());
+    session.on('shell', (accept) => {
+      const channel = accept();
+      channel.on('error', () => { /* ignored */ });
+      if (this.tokenIsLive(token)) {
+        channel.write(`Test tmate server: ${token} is a live session (pairs are not relayed here)\r\n`);
+        channel.exit(0);
+      } else {
+        channel.write('Invalid or expired session token\r\n');
+        channel.exit(1);
+      }
+      channel.end();
+    });
   }
 
   /** Read the client's message stream: handshake first, then record PTY_DATA, drain the rest. */
@@ -508,8 +553,11 @@ export class TestTmateServer {
   }
 
   private handshake(host: Host, reconnectionData: string | null): void {
-    let record = reconnectionData !== null && this.opts.mode === 'tmate.io' ? this.sessions.get(reconnectionData) : undefined;
-    host.reconnected = record !== undefined;
+    const resumed = reconnectionData !== null && this.opts.mode === 'tmate.io' ? this.sessions.get(reconnectionData) : undefined;
+    host.reconnected = resumed !== undefined;
+    // A session whose process died is gone with its tokens: the reconnecting host starts a new one.
+    if (resumed && this.opts.newTokensOnReconnect) this.sessions.delete(reconnectionData!);
+    let record = this.opts.newTokensOnReconnect ? undefined : resumed;
     if (!record) {
       record = {
         tokens: { rw: makeToken(), ro: 'ro-' + makeToken() },
