@@ -4,7 +4,11 @@
  */
 import { findBinaries } from './core/binaries.ts';
 import { withoutTmux } from './core/process.ts';
-import { Shares, type ShareOrigin } from './core/shares.ts';
+import { scanHostKeys, type HostKey } from './core/hostkeys.ts';
+import { testServer, type ServerTestResult } from './core/server-test.ts';
+import { errors } from './core/errors.ts';
+import { validateProfile, type ServerProfile, type ServerSettings } from './core/servers.ts';
+import { ensurePrivateDir, Shares, type ShareOrigin } from './core/shares.ts';
 import type { TmuxEnv } from './core/tmux.ts';
 import { migratePrefs, openPrefsStore, readPrefs, resolveServer, DEFAULT_PREFS, type LoadedPrefs, type PrefsStore } from './prefs.ts';
 
@@ -17,6 +21,13 @@ export interface Runtime {
   store: PrefsStore | undefined;
   binaries(): Promise<{ tmux: string; tmate: string }>;
   tmux(): Promise<TmuxEnv>;
+  /**
+   * One throwaway tmate session against a server: a profile (saved or not), a saved one's name, or the
+   * active one. Throws only when no server can be resolved; the server's own failure is the result.
+   */
+  testServer(server?: ServerProfile | string): Promise<ServerTestResult>;
+  /** The host keys a server presents, for the user to confirm before they are saved. */
+  scanHostKeys(server: Pick<ServerSettings, 'host' | 'port'>): Promise<HostKey[]>;
 }
 
 
@@ -74,5 +85,20 @@ export function createRuntime(env: NodeJS.ProcessEnv = process.env, store?: Pref
     store,
     binaries,
     tmux: async () => ({ tmux: (await binaries()).tmux, env: clean }),
+    testServer: async (server) => {
+      const loaded = prefs();
+      let profile: ServerProfile;
+      if (typeof server === 'object') {
+        const checked = validateProfile(server);
+        if ('error' in checked) throw errors.invalidArgument('server', checked.error);
+        profile = checked;
+      } else {
+        profile = resolveServer(loaded, server);
+      }
+      await ensurePrivateDir(shares.runtimeDir);
+      const tmate = { tmate: (await binaries()).tmate, env: clean };
+      return testServer({ tmate, server: profile, timeoutSeconds: loaded.prefs['share.readyTimeoutSeconds'], dir: shares.runtimeDir });
+    },
+    scanHostKeys: (server) => scanHostKeys(server, { env: clean }),
   };
 }

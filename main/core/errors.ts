@@ -24,6 +24,7 @@ export type ErrorCode =
   | 'INVALID_PREFERENCE'
   | 'INVALID_ARGUMENT'
   | 'CLIPBOARD_MISSING'
+  | 'KEYSCAN_MISSING'
   | 'COMMAND_FAILED';
 
 export interface ErrorInfo {
@@ -183,6 +184,14 @@ export const errors = {
       'CLIPBOARD_MISSING',
       'No clipboard tool was found (pbcopy, wl-copy, xclip or xsel).',
       'Install one (for example `sudo apt install xclip`), or copy the link from the output above.',
+    ),
+  keyscanMissing: (platform?: NodeJS.Platform) =>
+    new PairbarError(
+      'KEYSCAN_MISSING',
+      "ssh-keyscan was not found, so Pairbar cannot read the server's host keys.",
+      platform === 'darwin' || (platform === undefined && process.platform === 'darwin')
+        ? 'It comes with macOS: check that /usr/bin is on your PATH.'
+        : 'Install OpenSSH\'s client tools: sudo apt install openssh-client (Fedora: sudo dnf install openssh-clients).',
     ),
   commandFailed: (command: string, detail: string) =>
     new PairbarError('COMMAND_FAILED', `${command} failed: ${detail}`, 'Try again; if it keeps failing, report this message.'),
