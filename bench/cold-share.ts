@@ -13,6 +13,6 @@ const runtime = createRuntime(process.env);
 const before = spawnedSoFar();
 const share = await runtime.shares.share({ session });
 const spawned = spawnedSoFar() - before;
-await runtime.shares.stop(session);
+await runtime.shares.stop(share.id);
 runtime.shares.close();
 process.stdout.write(`${JSON.stringify({ spawned, ssh: share.links.ssh })}\n`);

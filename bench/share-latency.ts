@@ -2,17 +2,13 @@
  * Bench 1 — time from `share()` to links, against the raw tmate sequence a shell script would run, on the
  * same local test server, in the same process, interleaved.
  *
- * A third, untargeted arm replays Pairbar's start-up phase by phase with the same core functions that
- * Shares.start() calls (resolveSession, startTmate, waitForSocket, waitReadyThenReadLinks), so the report can
- * say where Pairbar's time goes next to the raw sequence's own steps.
+ * Pairbar's arm also times each step of Shares.start() as it completes (the core's 'step' events), so the
+ * report can say where Pairbar's time goes next to the raw sequence's own steps, from the very calls that
+ * were timed.
  */
-import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { run } from '../main/core/process.ts';
-import { shareFiles, startTmate, stopTmate, waitForSocket, waitReadyThenReadLinks, type TmateEnv } from '../main/core/tmate.ts';
-import { resolveSession } from '../main/core/tmux.ts';
-import { resolveServer } from '../main/prefs.ts';
-import type { Runtime } from '../main/runtime.ts';
+import type { StartStep } from '../main/core/shares.ts';
 import { median, ms, now, quantile, ratio, spread } from './lib/stats.ts';
 import type { BenchEntry, BenchResult } from './lib/types.ts';
 import { cleanEnv, exec, TMATE, withWorld } from './lib/world.ts';
@@ -21,6 +17,7 @@ const WARMUPS = 2;
 const RUNS = 15;
 const TARGET_RATIO = 1.25;
 const SESSION = 'bench';
+const STEPS: readonly StartStep[] = ['resolve', 'adopt', 'prepare', 'launch', 'ready'];
 
 interface RawSample {
   total: number;
@@ -29,15 +26,8 @@ interface RawSample {
   display: number;
 }
 
-interface PhaseSample {
-  resolveSession: number;
-  adopt: number;
-  spawn: number;
-  waitForSocket: number;
-  /** `wait tmate-ready ; display-message -p`, one tmate process */
-  readyAndLinks: number;
-  total: number;
-}
+/** Milliseconds each step of Shares.start() took, from the end of the one before (or from share()). */
+type PhaseSample = Record<StartStep, number> & { total: number };
 
 export const shareLatency: BenchEntry = {
   id: 'share-latency',
@@ -56,8 +46,7 @@ export const shareLatency: BenchEntry = {
       const runtime = sandbox.runtime();
       const env = cleanEnv(sandbox);
       const config = await sandbox.writeFile('raw-tmate.conf', server.tmateConfig());
-      const binaries = await runtime.binaries();
-      const tmateEnv: TmateEnv = { tmate: binaries.tmate, env: (await runtime.tmux()).env };
+      await runtime.binaries();
       let counter = 0;
 
       const rawOnce = async (): Promise<RawSample> => {
@@ -74,56 +63,38 @@ export const shareLatency: BenchEntry = {
         return { total: t3 - t0, newSession: t1 - t0, waitReady: t2 - t1, display: t3 - t2 };
       };
 
-      const pairbarOnce = async (): Promise<number> => {
+      const pairbarOnce = async (): Promise<PhaseSample> => {
+        const marks: Partial<Record<StartStep, number>> = {};
+        const onStep = (step: StartStep) => {
+          marks[step] = now();
+        };
+        runtime.shares.on('step', onStep);
         const t0 = now();
-        const share = await runtime.shares.share({ session: SESSION });
-        const elapsed = now() - t0;
+        const share = await runtime.shares.share({ session: SESSION }).finally(() => runtime.shares.off('step', onStep));
+        const total = now() - t0;
         if (share.state !== 'sharing' || !share.links.ssh) throw new Error(`share() resolved without links: ${JSON.stringify(share)}`);
-        await runtime.shares.stop(SESSION);
-        return elapsed;
-      };
-
-      const phasesOnce = async (): Promise<PhaseSample> => {
-        const tmux = await runtime.tmux();
-        const files = shareFiles(join(sandbox.root, 'phases', String(counter++)));
-        const signal = AbortSignal.timeout(15_000);
-        const t0 = now();
-        const session = await resolveSession(tmux, { name: SESSION });
-        const t1 = now();
-        // What share() does before it starts tmate: look for a share left by another process, make the directory.
-        await runtime.shares.adopt();
-        await mkdir(files.dir, { recursive: true, mode: 0o700 });
-        const t2 = now();
-        const started: unknown = await startTmate(tmateEnv, files, resolveServer(runtime.prefs()), {
-          tmux: tmux.tmux,
-          socket: session.socket,
-          sessionId: session.id,
-        });
-        // startTmate has returned a pid, and later a { pid, exited } handle: take either.
-        const pid = typeof started === 'number' ? started : (started as { pid: number }).pid;
-        const t3 = now();
-        await waitForSocket(files, signal);
-        const t4 = now();
-        const { links } = await waitReadyThenReadLinks(tmateEnv, files.socket, signal);
-        const t5 = now();
-        if (!links.ssh) throw new Error('the phase-by-phase replay got no ssh link');
-        await stopTmate(tmateEnv, files.socket, pid);
-        await rm(files.dir, { recursive: true, force: true });
-        return { resolveSession: t1 - t0, adopt: t2 - t1, spawn: t3 - t2, waitForSocket: t4 - t3, readyAndLinks: t5 - t4, total: t5 - t0 };
+        await runtime.shares.stop(share.id);
+        const sample = { total } as PhaseSample;
+        let previous = t0;
+        for (const step of STEPS) {
+          const at = marks[step];
+          if (at === undefined) throw new Error(`share() did not report its ${step} step`);
+          sample[step] = at - previous;
+          previous = at;
+        }
+        return sample;
       };
 
       const raw: RawSample[] = [];
-      const pairbar: number[] = [];
       const phases: PhaseSample[] = [];
       const arms = [
         async (keep: boolean) => { const s = await rawOnce(); if (keep) raw.push(s); },
-        async (keep: boolean) => { const s = await pairbarOnce(); if (keep) pairbar.push(s); },
-        async (keep: boolean) => { const s = await phasesOnce(); if (keep) phases.push(s); },
+        async (keep: boolean) => { const s = await pairbarOnce(); if (keep) phases.push(s); },
       ];
       for (let round = 0; round < WARMUPS + RUNS; round++) {
         const keep = round >= WARMUPS;
         for (let i = 0; i < arms.length; i++) await arms[(round + i) % arms.length]!(keep);
-        if (keep) context.log(`share-latency: round ${round - WARMUPS + 1}/${RUNS}: raw ${raw.at(-1)!.total.toFixed(0)} ms, share() ${pairbar.at(-1)!.toFixed(0)} ms`);
+        if (keep) context.log(`share-latency: round ${round - WARMUPS + 1}/${RUNS}: raw ${raw.at(-1)!.total.toFixed(0)} ms, share() ${phases.at(-1)!.total.toFixed(0)} ms`);
       }
 
       // Per-call cost of the core's process runner (execa) next to a bare execFile, for the breakdown.
@@ -142,13 +113,14 @@ export const shareLatency: BenchEntry = {
       }
 
       const rawTotals = raw.map((sample) => sample.total);
+      const pairbar = phases.map((sample) => sample.total);
       const rawMedian = median(rawTotals);
       const pairbarMedian = median(pairbar);
       const medianRatio = pairbarMedian / rawMedian;
       const pairedRatios = pairbar.map((value, i) => value / rawTotals[i]!);
       const m = (pick: (sample: PhaseSample) => number) => median(phases.map(pick));
       const rawStep = (pick: (sample: RawSample) => number) => median(raw.map(pick));
-      const phaseSum = m((p) => p.resolveSession) + m((p) => p.adopt) + m((p) => p.spawn) + m((p) => p.waitForSocket) + m((p) => p.readyAndLinks);
+      const phaseSum = STEPS.reduce((sum, step) => sum + m((p) => p[step]), 0);
       const row = (what: string, pairbarValue: string, rawValue: string) => `| ${what} | ${pairbarValue} | ${rawValue} |`;
 
       return {
@@ -159,23 +131,19 @@ export const shareLatency: BenchEntry = {
           { name: 'share() / raw, median of per-round ratios', value: `${ratio(median(pairedRatios))} (IQR ${quantile(pairedRatios, 0.25).toFixed(2)}–${quantile(pairedRatios, 0.75).toFixed(2)})` },
         ],
         details: [
-          `Where the time goes (medians of ${RUNS} rounds; Pairbar's phases replayed with the core's own functions, interleaved with the two timed arms):`,
+          `Where the time goes (medians of ${RUNS} rounds, each step of share() timed as it completed in the timed arm):`,
           '',
-          '| phase | Pairbar | raw sequence |',
+          '| step of share() | Pairbar | raw sequence |',
           '|---|---:|---:|',
-          row('resolveSession (`tmux list-sessions`)', ms(m((p) => p.resolveSession)), '—'),
-          row('adopt() + share directory', ms(m((p) => p.adopt)), '—'),
-          row('startTmate (config, log, spawn `tmate -F`)', ms(m((p) => p.spawn)), '—'),
-          row('waitForSocket (fs.watch + connect)', ms(m((p) => p.waitForSocket)), '—'),
-          row('tmate up (spawn + socket) / `new-session -d`', ms(m((p) => p.spawn + p.waitForSocket)), ms(rawStep((r) => r.newSession))),
-          row('`wait tmate-ready` then `display` (links): one chained call for Pairbar, two for raw', ms(m((p) => p.readyAndLinks)), ms(rawStep((r) => r.waitReady + r.display))),
-          row('sum of phase medians', ms(phaseSum), ms(rawStep((r) => r.newSession) + rawStep((r) => r.waitReady) + rawStep((r) => r.display))),
-          row('replay total, median', ms(m((p) => p.total)), ms(rawMedian)),
-          row('share() total, median (share() − replay: bookkeeping, ± noise)', `${ms(pairbarMedian)} (${ms(pairbarMedian - m((p) => p.total))})`, '—'),
+          row('resolve (`tmux list-sessions`)', ms(m((p) => p.resolve)), '—'),
+          row('adopt (shares left by other processes)', ms(m((p) => p.adopt)), '—'),
+          row('prepare (share directory and record)', ms(m((p) => p.prepare)), '—'),
+          row('launch (config, log, spawn `tmate -F`, socket up) / `new-session -d`', ms(m((p) => p.launch)), ms(rawStep((r) => r.newSession))),
+          row('ready (`wait tmate-ready ; display-message`, one call) / two calls', ms(m((p) => p.ready)), ms(rawStep((r) => r.waitReady + r.display))),
+          row('sum of step medians', ms(phaseSum), ms(rawStep((r) => r.newSession) + rawStep((r) => r.waitReady) + rawStep((r) => r.display))),
           row('one `tmate -V` via process.run (execa) / via execFile', ms(median(viaRun)), ms(median(viaExecFile))),
           '',
-          `Samples in round order (ms): raw ${rawTotals.map((v) => v.toFixed(0)).join(' ')}; share() ${pairbar.map((v) => v.toFixed(0)).join(' ')}; ` +
-            `replay ${phases.map((p) => p.total.toFixed(0)).join(' ')}.`,
+          `Samples in round order (ms): raw ${rawTotals.map((v) => v.toFixed(0)).join(' ')}; share() ${pairbar.map((v) => v.toFixed(0)).join(' ')}.`,
         ],
       };
     });

@@ -52,7 +52,7 @@ export const shareSpawns: BenchEntry = {
         const share = await runtime.shares.share({ session: SESSION });
         warm.push(spawnedSoFar() - before);
         if (!share.links.ssh) throw new Error('share() resolved without links');
-        await runtime.shares.stop(SESSION);
+        await runtime.shares.stop(share.id);
       }
       for (const [name, counts] of [['processes per share() → links, cold process (max)', cold], ['processes per share() → links, warm runtime (max)', warm]] as const) {
         const worst = Math.max(...counts);

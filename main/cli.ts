@@ -5,9 +5,10 @@
 import { parseArgs } from 'node:util';
 import { copyToClipboard } from './core/clipboard.ts';
 import { errors, isPairbarError, toErrorInfo } from './core/errors.ts';
+import { LINKS, linkInfo, linkKindFor } from './core/links.ts';
+import { targetKey } from './core/share-rules.ts';
 import type { Share } from './core/shares.ts';
-import type { ShareLinks } from './core/tmate.ts';
-import { listServers } from './core/tmux.ts';
+import { defaultSocket, listServers } from './core/tmux.ts';
 import { isPrefKey, legacyServerKey, PREF_KEYS, PREF_SPECS, writePref } from './prefs.ts';
 import { createRuntime, type Runtime } from './runtime.ts';
 
@@ -24,71 +25,58 @@ Share a tmux session you already have with a pair, through tmate.
 Commands:
   sessions [--json]                          list your tmux sessions
   share [SESSION] [--json] [--copy]          share SESSION (exact name); without one, a new blank terminal
-  url [SESSION] [--read-only] [--web] [--copy]
+  url [SESSION] [--socket PATH] [--read-only] [--web] [--copy]
                                              print a share link (default: the read-write ssh link)
   status [--json]                            list what is shared
-  stop SESSION | --all                       end a share; your own terminal and session stay as they are
+  stop SESSION [--socket PATH] | --all       end a share; your own terminal and session stay as they are
   config get [KEY]                           show preferences
   config set KEY VALUE                       change a preference (an empty VALUE restores the default)
 
 Options:
-  --socket PATH   with share/url: look for SESSION only on the tmux server at PATH
+  --socket PATH   with share/url/stop: SESSION on the tmux server at PATH only (tells apart
+                  sessions of one name on two tmux servers)
   -h, --help      this help
   -v, --version   the version
 `;
 
 class UsageError extends Error {}
 
-/** What a share looks like in --json output (a stable, documented shape). */
-export function shareJson(share: Share) {
-  return {
-    session: share.session,
-    state: share.state,
-    links: share.links,
-    clients: share.clients,
-    server: share.server,
-    ...(share.error ? { error: share.error } : {}),
-  };
-}
+/** The fields of a share the command's --json output gives (a stable, documented shape). */
+const JSON_FIELDS = ['id', 'session', 'socket', 'state', 'links', 'clients', 'server'] as const;
+export type ShareJson = Pick<Share, (typeof JSON_FIELDS)[number]> & Partial<Pick<Share, 'error'>>;
 
-const LINK_LABELS: Array<[keyof ShareLinks, string]> = [
-  ['ssh', 'ssh'],
-  ['sshReadOnly', 'ssh read-only'],
-  ['web', 'web'],
-  ['webReadOnly', 'web read-only'],
-];
+export function shareJson(share: Share): ShareJson {
+  const json = Object.fromEntries(JSON_FIELDS.map((field) => [field, share[field]])) as ShareJson;
+  if (share.error) json.error = share.error;
+  return json;
+}
 
 function describeShare(share: Share): string {
   const lines = [`${JSON.stringify(share.session)}: ${share.state} via ${share.server}${share.clients === null ? '' : `, ${share.clients} pair${share.clients === 1 ? '' : 's'} connected`}`];
-  for (const [key, label] of LINK_LABELS) {
-    const link = share.links[key];
-    if (link) lines.push(`  ${label.padEnd(14)} ${link}`);
+  for (const { kind, cliLabel } of LINKS) {
+    const link = share.links[kind];
+    if (link) lines.push(`  ${cliLabel.padEnd(14)} ${link}`);
   }
   if (share.error) lines.push(`  error: ${share.error.message}`, `  fix:   ${share.error.fix}`);
   return lines.join('\n');
 }
 
 function pickLink(share: Share, readOnly: boolean, web: boolean): string {
-  const key: keyof ShareLinks = web ? (readOnly ? 'webReadOnly' : 'web') : readOnly ? 'sshReadOnly' : 'ssh';
+  const key = linkKindFor(readOnly, web);
   const link = share.links[key];
   if (!link) {
     throw errors.invalidArgument(
       'link',
-      web ? `the server ${share.server} gives no web links (a self-hosted tmate server without its web back end); use the ssh link` : `the server gave no ${key} link`,
+      web ? `the server ${share.server} gives no web links (a self-hosted tmate server without its web back end); use the ssh link` : `the server gave no ${linkInfo(key).cliLabel} link`,
     );
   }
   return link;
 }
 
-/** The share SESSION names; with no SESSION, the only share there is. */
-function chooseShare(shares: Share[], session: string | undefined): Share {
-  const live = shares.filter((share) => share.state !== 'failed');
-  if (session !== undefined) {
-    const named = live.filter((candidate) => candidate.session === session);
-    if (named.length > 1) throw errors.ambiguousShare(session, named.map((share) => share.tmuxSocket));
-    if (!named[0]) throw errors.shareNotFound(session);
-    return named[0];
-  }
+/** The share SESSION names (on the server at `socket`, where given); with no SESSION, the only share there is. */
+function chooseShare(runtime: Runtime, shares: Share[], session: string | undefined, socket: string | undefined): Share {
+  if (session !== undefined) return runtime.shares.resolve(session, socket);
+  const live = shares.filter((share) => share.state !== 'failed' && (socket === undefined || share.socket === socket));
   if (live.length === 1 && live[0]) return live[0];
   if (live.length === 0) throw errors.invalidArgument('command', 'nothing is shared; share a session first with `pairbar share SESSION`');
   throw new UsageError(`Several sessions are shared; name one: ${live.map((share) => JSON.stringify(share.session)).join(', ')}`);
@@ -97,7 +85,7 @@ function chooseShare(shares: Share[], session: string | undefined): Share {
 async function sessionsCommand(runtime: Runtime, io: Io, json: boolean): Promise<void> {
   const tmux = await runtime.tmux();
   const servers = await listServers(tmux);
-  const shared = new Set((await runtime.shares.adopt()).map((share) => `${share.tmuxSocket}\0${share.sessionId}`));
+  const shared = new Set((await runtime.shares.adopt()).map((share) => targetKey(share.socket, share.sessionId)));
   const rows = servers.flatMap((server) =>
     server.sessions.map((session) => ({
       name: session.name,
@@ -106,7 +94,7 @@ async function sessionsCommand(runtime: Runtime, io: Io, json: boolean): Promise
       windows: session.windows,
       attached: session.attached,
       created: new Date(session.created).toISOString(),
-      shared: shared.has(`${session.socket}\0${session.id}`),
+      shared: shared.has(targetKey(session.socket, session.id)),
     })),
   );
   if (json) {
@@ -171,13 +159,13 @@ export async function main(argv: string[], io: Io): Promise<number> {
         else {
           io.stdout(describeShare(share) + '\n');
           if (values.copy) io.stdout('The ssh link is on the clipboard.\n');
-          io.stdout(`End it with: pairbar stop ${shellWord(share.session)}\n`);
+          io.stdout(`End it with: pairbar stop ${shellWord(share.session)}${share.socket === defaultSocket(io.env) ? '' : ` --socket ${shellWord(share.socket)}`}\n`);
         }
         return 0;
       }
       case 'url': {
         expectArgs(1);
-        const share = chooseShare(await runtime.shares.adopt(), rest[0]);
+        const share = chooseShare(runtime, await runtime.shares.adopt(), rest[0], values.socket);
         const link = pickLink(share, Boolean(values['read-only']), Boolean(values.web));
         if (values.copy) await copyToClipboard(link, io.env);
         io.stdout(link + '\n');
@@ -195,14 +183,14 @@ export async function main(argv: string[], io: Io): Promise<number> {
         expectArgs(1);
         await runtime.shares.adopt();
         if (values.all) {
-          if (rest.length > 0) throw new UsageError('give a SESSION or --all, not both');
+          if (rest.length > 0 || values.socket !== undefined) throw new UsageError('give a SESSION (and --socket) or --all, not both');
           const count = await runtime.shares.stopAll();
           io.stdout(count === 0 ? 'Nothing was shared.\n' : `Stopped ${count} share${count === 1 ? '' : 's'}.\n`);
           return 0;
         }
         const session = rest[0];
         if (session === undefined) throw new UsageError('stop needs a SESSION, or --all');
-        await runtime.shares.stop(session);
+        await runtime.shares.stop(runtime.shares.resolve(session, values.socket).id);
         io.stdout(`Stopped sharing ${JSON.stringify(session)}. Your session and terminal are untouched.\n`);
         return 0;
       }

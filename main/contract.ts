@@ -5,7 +5,7 @@
  */
 import type { ErrorInfo } from './core/errors.ts';
 import type { Share } from './core/shares.ts';
-import type { ShareLinks } from './core/tmate.ts';
+import type { LinkKind } from './core/links.ts';
 import type { Prefs, PrefKey } from './prefs.ts';
 
 export const CHANNELS = {
@@ -21,14 +21,15 @@ export const CHANNELS = {
   state: 'pairbar:state',
 } as const;
 
-export type LinkKind = keyof ShareLinks;
-export const LINK_KINDS: readonly LinkKind[] = ['ssh', 'sshReadOnly', 'web', 'webReadOnly'];
+export type { LinkKind } from './core/links.ts';
 
 /** Problems that come with a command to copy (the install command). */
 export type CommandProblem = 'TMUX_MISSING' | 'TMATE_MISSING';
 export const COMMAND_PROBLEMS: readonly CommandProblem[] = ['TMUX_MISSING', 'TMATE_MISSING'];
 
 export interface SessionView {
+  /** tmux's session id (`$3`): with the socket, what a share of it records as sessionId. */
+  id: string;
   name: string;
   /** Socket of the tmux server holding it; identifies the session together with the name. */
   socket: string;
@@ -39,11 +40,8 @@ export interface SessionView {
   created: number;
 }
 
-/** A share as the popover sees it: the core's Share without the process-level details. */
-export type ShareView = Omit<Share, 'id' | 'sessionId' | 'tmuxSocket' | 'pid'> & {
-  /** Socket of the tmux server holding the shared session. */
-  socket: string;
-};
+/** A share as the popover sees it: the core's Share without its process id. */
+export type ShareView = Omit<Share, 'pid'>;
 
 /** Why the session list is empty or incomplete, each with what to do about it. */
 export type Problem = ErrorInfo & { /** A command the user can copy, e.g. the install command. */ command?: string };
@@ -67,9 +65,9 @@ export interface PairbarApi {
   getState(): Promise<Snapshot>;
   refresh(): Promise<Snapshot>;
   share(target: ShareTargetArg): Promise<Result<ShareView>>;
-  /** `socket` (a ShareView's) picks the share when two tmux servers have a session of that name. */
-  stop(session: string, socket?: string): Promise<Result<null>>;
-  copy(linkKind: LinkKind, session: string, socket?: string): Promise<Result<null>>;
+  /** Ends (or, for a failed one, dismisses) the share with this id. */
+  stop(shareId: string): Promise<Result<null>>;
+  copy(linkKind: LinkKind, shareId: string): Promise<Result<null>>;
   /** Copies the command shown with a problem (the install command); the text comes from the main process's own snapshot. */
   copyCommand(problem: CommandProblem): Promise<Result<null>>;
   setPref<K extends PrefKey>(key: K, value: Prefs[K]): Promise<Result<Prefs>>;
@@ -83,8 +81,8 @@ export interface InvokeMap {
   [CHANNELS.getState]: [[], Snapshot];
   [CHANNELS.refresh]: [[], Snapshot];
   [CHANNELS.share]: [[ShareTargetArg], Result<ShareView>];
-  [CHANNELS.stop]: [[string, string?], Result<null>];
-  [CHANNELS.copy]: [[LinkKind, string, string?], Result<null>];
+  [CHANNELS.stop]: [[string], Result<null>];
+  [CHANNELS.copy]: [[LinkKind, string], Result<null>];
   [CHANNELS.copyCommand]: [[CommandProblem], Result<null>];
   [CHANNELS.setPref]: [[PrefKey, unknown], Result<Prefs>];
   [CHANNELS.hide]: [[], void];

@@ -124,7 +124,9 @@ function main(): void {
     state,
     isTrustedSender,
     writeClipboard: (text) => clipboard.writeText(text),
-    hidePopover: () => popover.hide(),
+    hidePopover: () => {
+      popover.hide();
+    },
   });
 
   // ---------------------------------------------------------------- notifications
@@ -197,12 +199,12 @@ function main(): void {
         return;
       }
       case 'copy': {
-        const link = state.snapshot().shares.find((share) => share.session === action.session && share.socket === action.socket)?.links[action.link];
-        if (link) clipboard.writeText(link);
+        const link = state.snapshot().shares.find((share) => share.id === action.shareId)?.links[action.link];
+        if (link) await clipboard.writeText(link);
         return;
       }
       case 'stop': {
-        const result = await state.stop(action.session, action.socket);
+        const result = await state.stop(action.shareId);
         if (!result.ok) showError(result.error);
         return;
       }

@@ -3,8 +3,10 @@
  * validates every argument (type, length, known session, known key) before the core sees it. Electron's
  * objects come in as parameters: the app passes the real ones, the ui tests the stand-in.
  */
-import { CHANNELS, COMMAND_PROBLEMS, LINK_KINDS, type InvokeChannel, type InvokeMap, type LinkKind, type Result, type ShareTargetArg } from './contract.ts';
+import { CHANNELS, COMMAND_PROBLEMS, type InvokeChannel, type InvokeMap, type Result, type ShareTargetArg, type ShareView } from './contract.ts';
 import { errors, type ErrorInfo } from './core/errors.ts';
+import { isLinkKind, LINK_KINDS } from './core/links.ts';
+import { isShareId } from './core/shares.ts';
 import { isPrefKey, parsePref } from './prefs.ts';
 import type { AppState } from './state.ts';
 
@@ -25,7 +27,8 @@ export interface IpcDeps {
   state: AppState;
   /** True only for the popover's own page. */
   isTrustedSender(event: IpcEventLike): boolean;
-  writeClipboard(text: string): void;
+  /** Electron 45's clipboard.writeText resolves once the text is on the clipboard. */
+  writeClipboard(text: string): Promise<void> | void;
   hidePopover(): void;
 }
 
@@ -51,20 +54,17 @@ export function validateShareTarget(value: unknown): ShareTargetArg | string {
   return { session: record.session, socket: record.socket };
 }
 
-/** An optional socket argument: absent, or an absolute path. */
-function optionalSocket(value: unknown): string | undefined | false {
-  if (value === undefined) return undefined;
-  return isText(value, MAX_PATH) && value.startsWith('/') ? value : false;
-}
-
-export function isLinkKind(value: unknown): value is LinkKind {
-  return typeof value === 'string' && (LINK_KINDS as readonly string[]).includes(value);
-}
 
 /** Registers every handler (replacing any earlier registration, so a reload can't double them). */
 export function registerIpc(deps: IpcDeps): () => void {
   const { ipcMain, state } = deps;
   const registered: string[] = [];
+
+  /** The share in the current snapshot with this id, or why there is none. */
+  const knownShare = (shareId: unknown): ShareView | string => {
+    if (!isShareId(shareId)) return 'expected a share id (8 hexadecimal digits)';
+    return state.snapshot().shares.find((share) => share.id === shareId) ?? `no share has the id ${shareId}; refresh and pick again`;
+  };
 
   function handle<C extends InvokeChannel>(channel: C, listener: (...args: unknown[]) => Promise<InvokeMap[C][1]> | InvokeMap[C][1], refused: () => InvokeMap[C][1]): void {
     ipcMain.removeHandler(channel);
@@ -99,32 +99,23 @@ export function registerIpc(deps: IpcDeps): () => void {
 
   handle(
     CHANNELS.stop,
-    async (session, socketArg) => {
-      if (!isText(session, MAX_NAME)) return invalid('session', `expected text of 1 to ${MAX_NAME} characters`);
-      const socket = optionalSocket(socketArg);
-      if (socket === false) return invalid('socket', 'expected an absolute path');
-      if (!state.snapshot().shares.some((share) => share.session === session && (socket === undefined || share.socket === socket))) {
-        return invalid('session', `${JSON.stringify(session)} is not shared`);
-      }
-      return state.stop(session, socket);
+    async (shareId) => {
+      const share = knownShare(shareId);
+      if (typeof share === 'string') return invalid('share', share);
+      return state.stop(share.id);
     },
     refusedResult,
   );
 
   handle(
     CHANNELS.copy,
-    async (kind, session, socketArg) => {
+    async (kind, shareId) => {
       if (!isLinkKind(kind)) return invalid('link kind', `expected one of ${LINK_KINDS.join(', ')}`);
-      if (!isText(session, MAX_NAME)) return invalid('session', `expected text of 1 to ${MAX_NAME} characters`);
-      const socket = optionalSocket(socketArg);
-      if (socket === false) return invalid('socket', 'expected an absolute path');
-      const matching = state.snapshot().shares.filter((candidate) => candidate.session === session && (socket === undefined || candidate.socket === socket));
-      if (matching.length > 1) return { ok: false, error: errors.ambiguousShare(session, matching.map((candidate) => candidate.socket)).toJSON() };
-      const share = matching[0];
-      if (!share) return invalid('session', `${JSON.stringify(session)} is not shared`);
+      const share = knownShare(shareId);
+      if (typeof share === 'string') return invalid('share', share);
       const link = share.links[kind];
       if (!link) return invalid('link', `this server gives no ${kind} link`);
-      deps.writeClipboard(link);
+      await deps.writeClipboard(link);
       return { ok: true, value: null };
     },
     refusedResult,
@@ -137,7 +128,7 @@ export function registerIpc(deps: IpcDeps): () => void {
       // Only a command the main process itself put in the snapshot can reach the clipboard.
       const command = state.snapshot().problems.find((problem) => problem.code === code)?.command;
       if (!command) return invalid('problem', `${code} is not a current problem; check again`);
-      deps.writeClipboard(command);
+      await deps.writeClipboard(command);
       return { ok: true, value: null };
     },
     refusedResult,

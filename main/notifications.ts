@@ -3,6 +3,7 @@
  * that failed or dropped), each gated by its preference, and the question asked before quitting ends pairs.
  * PURE functions (no Electron): index.ts shows what they return.
  */
+import { pairsConnected, totalPairsConnected } from './core/share-rules.ts';
 import type { ErrorInfo } from './core/errors.ts';
 import type { PairEvent } from './core/shares.ts';
 import type { ShareView } from './contract.ts';
@@ -42,14 +43,12 @@ export function endedNotification(share: { session: string }, error: ErrorInfo |
   };
 }
 
-const shareKey = (share: ShareView) => `${share.socket}\0${share.session}\0${share.startedAt}`;
-
 /** Shares that failed between two snapshots' share lists: one notification each. */
 export function failureNotifications(before: ShareView[], after: ShareView[], prefs: NotifyPrefs): NotificationSpec[] {
   if (!prefs['notifications.shareProblems']) return [];
-  const failedBefore = new Set(before.filter((share) => share.state === 'failed').map(shareKey));
+  const failedBefore = new Set(before.filter((share) => share.state === 'failed').map((share) => share.id));
   return after
-    .filter((share) => share.state === 'failed' && !failedBefore.has(shareKey(share)))
+    .filter((share) => share.state === 'failed' && !failedBefore.has(share.id))
     .map((share) => ({
       title: `Sharing “${share.session}” failed`,
       body: share.error ? `${share.error.message} ${share.error.fix}` : 'tmate did not start.',
@@ -63,16 +62,11 @@ export interface QuitQuestion {
   buttons: [string, string];
 }
 
-/** Pairs connected over all shares now (a share that is reconnecting has nobody connected). */
-export function connectedPairs(shares: readonly Pick<ShareView, 'state' | 'clients'>[]): number {
-  return shares.filter((share) => share.state === 'sharing').reduce((sum, share) => sum + (share.clients ?? 0), 0);
-}
-
 /** The question to ask before quitting, or null when nobody is connected and quitting can just happen. */
 export function quitQuestion(shares: readonly Pick<ShareView, 'state' | 'clients' | 'session'>[]): QuitQuestion | null {
-  const pairs = connectedPairs(shares);
+  const pairs = totalPairsConnected(shares) ?? 0;
   if (pairs === 0) return null;
-  const sessions = shares.filter((share) => share.state === 'sharing' && (share.clients ?? 0) > 0).map((share) => `“${share.session}”`);
+  const sessions = shares.filter((share) => (pairsConnected(share) ?? 0) > 0).map((share) => `“${share.session}”`);
   return {
     message: `End ${pairs} pair${pairs === 1 ? '' : 's'} and quit?`,
     detail: `Quitting stops sharing ${sessions.join(', ')}: connected pairs are disconnected and the links stop working. Your own tmux sessions keep running.`,

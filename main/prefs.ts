@@ -120,7 +120,7 @@ export const DEFAULT_PREFS: Prefs = Object.fromEntries(PREF_KEYS.map((key) => [k
 export function parsePref<K extends PrefKey>(key: K, value: unknown): Prefs[K] {
   const parsed = PREF_SPECS[key].parse(value);
   if (typeof parsed === 'object' && parsed !== null && 'error' in parsed) throw errors.invalidPreference(key, parsed.error);
-  return parsed as Prefs[K];
+  return parsed;
 }
 
 export interface PrefsProblem {
@@ -201,8 +201,12 @@ const serverProfiles: Migration = {
   plan(stored, file) {
     const present = LEGACY_SERVER_KEYS.filter((key) => Object.hasOwn(stored, key));
     if (present.length === 0) return {};
-    const text = (key: string) => (typeof stored[key] === 'string' ? (stored[key] as string).trim() : stored[key]);
-    const host = typeof text('server.host') === 'string' ? (text('server.host') as string).replace(/^\[(.*)\]$/, '$1') : text('server.host');
+    const text = (key: string): unknown => {
+      const value = stored[key];
+      return typeof value === 'string' ? value.trim() : value;
+    };
+    const rawHost = text('server.host');
+    const host = typeof rawHost === 'string' ? rawHost.replace(/^\[(.*)\]$/, '$1') : rawHost;
     const rawPort = text('server.port') ?? 22;
     const port = typeof rawPort === 'string' && /^\d+$/.test(rawPort) ? Number(rawPort) : rawPort;
     const fingerprints = { rsaFingerprint: text('server.rsaFingerprint') ?? '', ed25519Fingerprint: text('server.ed25519Fingerprint') ?? '', ecdsaFingerprint: text('server.ecdsaFingerprint') ?? '' };

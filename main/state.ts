@@ -12,20 +12,8 @@ import type { Runtime } from './runtime.ts';
 import type { Problem, Result, SessionView, ShareTargetArg, ShareView, Snapshot } from './contract.ts';
 
 export function shareView(share: Share): ShareView {
-  return {
-    session: share.session,
-    socket: share.tmuxSocket,
-    blank: share.blank,
-    origin: share.origin,
-    state: share.state,
-    links: share.links,
-    clients: share.clients,
-    lastPairEvent: share.lastPairEvent,
-    error: share.error,
-    server: share.server,
-    serverName: share.serverName,
-    startedAt: share.startedAt,
-  };
+  const { pid: _pid, ...view } = share;
+  return view;
 }
 
 /** A problem, with the install command as something to copy where one applies. */
@@ -76,6 +64,7 @@ export class AppState extends EventEmitter<{ snapshot: [Snapshot] }> {
       const servers = await listServers(tmux);
       sessions = servers.flatMap((server) =>
         server.sessions.map((session) => ({
+          id: session.id,
           name: session.name,
           socket: session.socket,
           server: server.label,
@@ -109,9 +98,9 @@ export class AppState extends EventEmitter<{ snapshot: [Snapshot] }> {
     }
   }
 
-  async stop(session: string, socket?: string): Promise<Result<null>> {
+  async stop(shareId: string): Promise<Result<null>> {
     try {
-      await this.runtime.shares.stop(session, socket);
+      await this.runtime.shares.stop(shareId);
       void this.refresh();
       return { ok: true, value: null };
     } catch (error) {

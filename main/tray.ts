@@ -13,6 +13,8 @@
  *   also states what the tooltip says elsewhere, as most Linux panels show no tooltip.
  */
 import type { LinkKind, SessionView, ShareView, Snapshot } from './contract.ts';
+import { LINKS } from './core/links.ts';
+import { targetKey, totalPairsConnected } from './core/share-rules.ts';
 
 export type TrayStateName = 'idle' | 'starting' | 'sharing' | 'paired' | 'reconnecting' | 'failed';
 
@@ -49,8 +51,7 @@ export function trayState(snapshot: Snapshot): TrayState {
   const shares = snapshot.shares;
   const live = shares.filter(isLive);
   const sharing = shares.filter((share) => share.state === 'sharing');
-  const counted = sharing.filter((share) => share.clients !== null);
-  const pairs = counted.length > 0 ? counted.reduce((sum, share) => sum + (share.clients ?? 0), 0) : null;
+  const pairs = totalPairsConnected(live);
   const names = (list: ShareView[]) => list.map((share) => share.session);
 
   let name: TrayStateName;
@@ -89,8 +90,8 @@ export function trayIconFile(state: TrayStateName, platform: NodeJS.Platform): s
 export type TrayAction =
   | { kind: 'share'; session: string; socket: string }
   | { kind: 'share-blank' }
-  | { kind: 'copy'; session: string; socket: string; link: LinkKind }
-  | { kind: 'stop'; session: string; socket: string }
+  | { kind: 'copy'; shareId: string; link: LinkKind }
+  | { kind: 'stop'; shareId: string }
   | { kind: 'refresh' }
   | { kind: 'open' }
   | { kind: 'preferences' }
@@ -107,13 +108,6 @@ export interface TrayMenuItem {
   toolTip?: string;
 }
 
-export const LINK_LABELS: Record<LinkKind, string> = {
-  ssh: 'Copy SSH Command',
-  sshReadOnly: 'Copy Read-Only SSH Command',
-  web: 'Copy Web Link',
-  webReadOnly: 'Copy Read-Only Web Link',
-};
-const LINK_ORDER: LinkKind[] = ['ssh', 'sshReadOnly', 'web', 'webReadOnly'];
 
 const SEPARATOR: TrayMenuItem = { type: 'separator' };
 /** Menu labels are one line; a long tmux message or session name must not make a menu screen-wide. */
@@ -140,36 +134,36 @@ function shareItems(share: ShareView, server: string | undefined, platform: Node
   const where = server && server !== 'default' ? ` on ${literal(clip(server, 20), platform)}` : '';
   const name = `“${literal(clip(share.session, 40), platform)}”${where}`;
   const copies = (): TrayMenuItem[] =>
-    LINK_ORDER.filter((kind) => share.links[kind]).map((kind) => ({
-      label: LINK_LABELS[kind],
-      action: { kind: 'copy', session: share.session, socket: share.socket, link: kind },
+    LINKS.filter(({ kind }) => share.links[kind]).map(({ kind, menuLabel }) => ({
+      label: menuLabel,
+      action: { kind: 'copy', shareId: share.id, link: kind },
     }));
   switch (share.state) {
     case 'starting':
       return [
         { label: `Starting to share ${name}…`, enabled: false },
-        { label: `Cancel Sharing ${name}`, action: { kind: 'stop', session: share.session, socket: share.socket } },
+        { label: `Cancel Sharing ${name}`, action: { kind: 'stop', shareId: share.id } },
       ];
     case 'sharing': {
       const pairs = share.clients === null ? '' : ` — ${pairsLabel(share.clients)}`;
       return [
         { label: `Sharing ${name}${pairs}`, enabled: false },
         ...copies(),
-        { label: share.clients ? `End Pairing: Stop Sharing ${name}` : `Stop Sharing ${name}`, action: { kind: 'stop', session: share.session, socket: share.socket } },
+        { label: share.clients ? `End Pairing: Stop Sharing ${name}` : `Stop Sharing ${name}`, action: { kind: 'stop', shareId: share.id } },
       ];
     }
     case 'reconnecting':
       return [
         { label: `Reconnecting ${name}…`, enabled: false },
         ...copies(),
-        { label: `Stop Sharing ${name}`, action: { kind: 'stop', session: share.session, socket: share.socket } },
+        { label: `Stop Sharing ${name}`, action: { kind: 'stop', shareId: share.id } },
       ];
     case 'failed':
       return [
         { label: `Sharing ${name} failed`, enabled: false },
         ...(share.error ? [{ label: literal(clip(share.error.message), platform), enabled: false, toolTip: share.error.fix }] : []),
         { label: `Try Again`, action: { kind: 'share', session: share.session, socket: share.socket } },
-        { label: `Dismiss`, action: { kind: 'stop', session: share.session, socket: share.socket } },
+        { label: `Dismiss`, action: { kind: 'stop', shareId: share.id } },
       ];
     case 'stopped':
       return [];
@@ -177,9 +171,9 @@ function shareItems(share: ShareView, server: string | undefined, platform: Node
 }
 
 function shareSubmenu(snapshot: Snapshot, platform: NodeJS.Platform): TrayMenuItem[] {
-  const sharedKeys = new Set(snapshot.shares.filter((share) => share.state !== 'failed').map((share) => `${share.socket}\0${share.session}`));
+  const sharedKeys = new Set(snapshot.shares.filter((share) => share.state !== 'failed').map((share) => targetKey(share.socket, share.sessionId)));
   const items: TrayMenuItem[] = snapshot.sessions.map((session) => {
-    const shared = sharedKeys.has(`${session.socket}\0${session.name}`);
+    const shared = sharedKeys.has(targetKey(session.socket, session.id));
     return shared
       ? { label: sessionLabel(session, platform), type: 'checkbox', checked: true, enabled: false }
       : { label: sessionLabel(session, platform), action: { kind: 'share', session: session.name, socket: session.socket } };

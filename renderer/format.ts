@@ -1,13 +1,7 @@
 /** The words the popover shows, as pure functions of the snapshot (easy to read, easy to test). */
-import type { LinkKind, SessionView, ShareView } from '../main/contract.ts';
+import type { SessionView, ShareView } from '../main/contract.ts';
+import { pairsConnected } from '../main/core/share-rules.ts';
 import type { PairEvent } from '../main/core/shares.ts';
-
-export const LINK_LABELS: readonly (readonly [LinkKind, string])[] = [
-  ['ssh', 'SSH'],
-  ['sshReadOnly', 'SSH read-only'],
-  ['web', 'Web'],
-  ['webReadOnly', 'Web read-only'],
-];
 
 export function plural(count: number, one: string, many = `${one}s`): string {
   return `${count} ${count === 1 ? one : many}`;
@@ -20,9 +14,10 @@ export function sessionMeta(session: SessionView): string {
 
 /** How many pairs are in, where the server says; null where it does not (a self-hosted server). */
 export function clientsText(share: ShareView): string | null {
-  if (share.clients === null) return null;
-  if (share.clients === 0) return share.lastPairEvent ? 'No pair connected' : 'No one has joined yet';
-  return `${plural(share.clients, 'pair')} connected`;
+  const pairs = pairsConnected(share);
+  if (pairs === null) return null;
+  if (pairs === 0) return share.state === 'reconnecting' ? 'Pairs are cut off until the connection is back' : share.lastPairEvent ? 'No pair connected' : 'No one has joined yet';
+  return `${plural(pairs, 'pair')} connected`;
 }
 
 export function timeOf(at: number): string {

@@ -8,7 +8,9 @@ import type { CommandProblem, LinkKind, PairbarApi, Problem, Result, SessionView
 import type { ErrorInfo } from '../main/core/errors.ts';
 import type { PrefKey, Prefs } from '../main/prefs.ts';
 import { h, icon, withCode, type Child } from './dom.ts';
-import { clientsText, LINK_LABELS, pairEventText, sessionMeta, STATE_LABELS } from './format.ts';
+import { LINKS } from '../main/core/links.ts';
+import { pairsConnected, targetKey, totalPairsConnected } from '../main/core/share-rules.ts';
+import { clientsText, pairEventText, sessionMeta, STATE_LABELS } from './format.ts';
 
 declare global {
   interface Window {
@@ -40,8 +42,9 @@ const live = document.getElementById('announce') as HTMLElement;
 
 // ------------------------------------------------------------------------------------------ keys
 
-const sessionKey = (socket: string, name: string) => `${socket}\n${name}`;
-const shareKey = (target: { session: string; socket: string }) => `share:${sessionKey(target.socket, target.session)}`;
+/** A session and the share of it have the same key, so a Share's pending state and errors follow it onto the card. */
+const sessionKey = (session: SessionView) => `share:${targetKey(session.socket, session.id)}`;
+const shareKey = (item: ShareView) => `share:${targetKey(item.socket, item.sessionId)}`;
 
 // ------------------------------------------------------------------------------------- snapshot
 
@@ -86,10 +89,10 @@ function announce(text: string): void {
 }
 
 function announceChanges(before: Snapshot, after: Snapshot): void {
-  const old = new Map(before.shares.map((share) => [shareKey(share), share]));
+  const old = new Map(before.shares.map((share) => [share.id, share]));
   for (const share of after.shares) {
-    const was = old.get(shareKey(share));
-    old.delete(shareKey(share));
+    const was = old.get(share.id);
+    old.delete(share.id);
     if (share.state !== was?.state) {
       if (share.state === 'sharing' && was?.state !== 'reconnecting') announce(`Sharing ${share.session}: the links are ready.`);
       else if (share.state === 'sharing') announce(`Sharing ${share.session} again.`);
@@ -129,14 +132,14 @@ function share(target: ShareTargetArg, key: string): void {
   void act(key, 'blank' in target ? 'share a new terminal' : `share ${target.session}`, () => api.share(target), () => share(target, key));
 }
 
-function shareSession(session: { session: string; socket: string }): void {
-  share({ session: session.session, socket: session.socket }, shareKey(session));
+function shareSession(session: { session: string; socket: string }, key: string): void {
+  share({ session: session.session, socket: session.socket }, key);
 }
 
 function stop(item: ShareView): void {
   const key = `stop:${shareKey(item)}`;
   failures.delete(shareKey(item));
-  void act(key, item.state === 'failed' ? `dismiss ${item.session}` : `end the pair on ${item.session}`, () => api.stop(item.session, item.socket), () => stop(item));
+  void act(key, item.state === 'failed' ? `dismiss ${item.session}` : `end the pair on ${item.session}`, () => api.stop(item.id), () => stop(item));
 }
 
 /** Shows "Copied" on the button for a moment, and says so to screen readers. */
@@ -153,8 +156,8 @@ function confirmCopied(key: string, what: string): void {
 }
 
 function copy(item: ShareView, kind: LinkKind, label: string): void {
-  const key = `copy:${kind}:${shareKey(item)}`;
-  void act(key, `copy the ${label} link`, () => api.copy(kind, item.session, item.socket), () => copy(item, kind, label), () => confirmCopied(key, `${label} link`));
+  const key = `copy:${kind}:${item.id}`;
+  void act(key, `copy the ${label} link`, () => api.copy(kind, item.id), () => copy(item, kind, label), () => confirmCopied(key, `${label} link`));
 }
 
 function copyCommand(code: CommandProblem, key: string): void {
@@ -197,7 +200,7 @@ function renderStatus(): void {
   const shares = snapshot?.shares ?? [];
   const count = (state: ShareView['state']) => shares.filter((item) => item.state === state).length;
   const live = count('sharing') + count('reconnecting');
-  const pairs = shares.reduce((sum, item) => sum + (item.clients ?? 0), 0);
+  const pairs = totalPairsConnected(shares) ?? 0;
   let text = 'Not sharing';
   if (live) text = `Sharing ${live === 1 ? '1 session' : `${live} sessions`}${pairs ? ` · ${pairs} ${pairs === 1 ? 'pair' : 'pairs'}` : ''}`;
   else if (count('starting')) text = 'Starting a share…';
@@ -222,11 +225,11 @@ function content(): Child[] {
 
   for (const problem of problems) if (!BLOCKING.has(problem.code)) out.push(banner(problem));
 
-  const byTarget = new Map(sessions.map((session) => [sessionKey(session.socket, session.name), session]));
-  const shared = new Set(shares.map((item) => sessionKey(item.socket, item.session)));
+  const byTarget = new Map(sessions.map((session) => [sessionKey(session), session]));
+  const shared = new Set(shares.map(shareKey));
   // Shares first (what the person is doing now), then the sessions they could share.
-  const cards = shares.map((item) => shareCard(item, byTarget.get(sessionKey(item.socket, item.session))));
-  const rows = sessions.filter((session) => !shared.has(sessionKey(session.socket, session.name))).map(sessionRow);
+  const cards = shares.map((item) => shareCard(item, byTarget.get(shareKey(item))));
+  const rows = sessions.filter((session) => !shared.has(sessionKey(session))).map(sessionRow);
 
   if (cards.length > 0) out.push(h('h2', { class: 'section' }, 'Sharing'), h('ul', { class: 'list', 'aria-label': 'Shared sessions' }, ...cards));
   if (sessions.length === 0) {
@@ -294,7 +297,7 @@ function title(name: string, server: string): HTMLElement {
 
 function sessionRow(session: SessionView): HTMLElement {
   const target = { session: session.name, socket: session.socket };
-  const key = shareKey(target);
+  const key = sessionKey(session);
   const busy = pending.has(key);
   return h(
     'li',
@@ -304,7 +307,7 @@ function sessionRow(session: SessionView): HTMLElement {
       { class: 'row-main' },
       h('span', { class: 'row-icon' }, icon('terminal')),
       h('div', { class: 'row-text' }, title(session.name, session.server), h('div', { class: 'row-meta', text: sessionMeta(session) })),
-      button(busy ? 'Sharing…' : 'Share', { 'aria-label': `Share ${session.name}`, 'data-key': key, disabled: busy, onclick: () => shareSession(target) }, 'primary small'),
+      button(busy ? 'Sharing…' : 'Share', { 'aria-label': `Share ${session.name}`, 'data-key': key, disabled: busy, onclick: () => shareSession(target, key) }, 'primary small'),
     ),
     failureNote(key, `sharing ${session.name}`),
   );
@@ -331,7 +334,7 @@ function shareCard(item: ShareView, session: SessionView | undefined): HTMLEleme
         h(
           'div',
           { class: 'actions' },
-          button(pending.has(key) ? 'Retrying…' : 'Retry', { 'aria-label': `Retry sharing ${name}`, 'data-key': `retry:${key}`, disabled: pending.has(key), onclick: () => shareSession(item) }, 'primary small'),
+          button(pending.has(key) ? 'Retrying…' : 'Retry', { 'aria-label': `Retry sharing ${name}`, 'data-key': `retry:${key}`, disabled: pending.has(key), onclick: () => shareSession(item, key) }, 'primary small'),
           button('Dismiss', { 'aria-label': `Dismiss ${name}`, 'data-key': `dismiss:${key}`, onclick: () => stop(item) }, 'secondary small'),
         ),
       ),
@@ -340,11 +343,11 @@ function shareCard(item: ShareView, session: SessionView | undefined): HTMLEleme
     if (item.state === 'reconnecting') {
       body.push(h('p', { class: 'progress' }, h('span', { class: 'spinner', 'aria-hidden': 'true' }), `Connection lost. Reconnecting to ${item.server}…`));
     }
-    const links = LINK_LABELS.filter(([kind]) => item.links[kind]).map(([kind, label]) => linkRow(item, kind, label));
+    const links = LINKS.filter(({ kind }) => item.links[kind]).map(({ kind, label }) => linkRow(item, kind, label));
     body.push(h('ul', { class: 'links', 'aria-label': `Links for ${name}` }, ...links));
     const people = [clientsText(item), pairEventText(item.lastPairEvent)].filter((text): text is string => text !== null);
     if (people.length) {
-      body.push(h('div', { class: `presence${item.clients ? ' joined' : ''}` }, icon('users'), h('div', null, h('p', { class: 'count', text: people[0] }), people[1] ? h('p', { class: 'event', text: people[1] }) : null)));
+      body.push(h('div', { class: `presence${pairsConnected(item) ? ' joined' : ''}` }, icon('users'), h('div', null, h('p', { class: 'count', text: people[0] }), people[1] ? h('p', { class: 'event', text: people[1] }) : null)));
     }
     const stopping = pending.has(`stop:${key}`);
     body.push(
@@ -373,7 +376,7 @@ function shareCard(item: ShareView, session: SessionView | undefined): HTMLEleme
 }
 
 function linkRow(item: ShareView, kind: LinkKind, label: string): HTMLElement {
-  const key = `copy:${kind}:${shareKey(item)}`;
+  const key = `copy:${kind}:${item.id}`;
   const done = copied.has(key);
   const link = item.links[kind] ?? '';
   return h(

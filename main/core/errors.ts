@@ -173,7 +173,7 @@ export const errors = {
     new PairbarError(
       'INVALID_ARGUMENT',
       `${sockets.length} shared sessions are named ${JSON.stringify(session)}, on different tmux servers (${sockets.join(', ')}).`,
-      'End the one you mean from the Pairbar popover or tray menu, which tell them apart, or end every share with `pairbar stop --all`.',
+      'Name its tmux server too: add `--socket PATH` with one of the sockets above (the popover and the tray menu tell them apart as well).',
     ),
   invalidPreference: (key: string, reason: string) =>
     new PairbarError('INVALID_PREFERENCE', `Cannot set ${key}: ${reason}.`, 'See the valid keys and values with `pairbar config get`.'),

@@ -5,7 +5,7 @@
  */
 import { errors, type PairbarError } from './errors.ts';
 import type { ServerSettings } from './servers.ts';
-import type { LogEvent } from './tmate.ts';
+import type { LogEvent } from './tmate-log.ts';
 
 /**
  * The error a start-up event means at once, 'fingerprint' for a mismatch (whose message needs the key

@@ -11,7 +11,10 @@ import { fatalStartEvent } from './fail-fast.ts';
 import { fingerprintMismatch, probeServer } from './hostkeys.ts';
 import { spawnDetached } from './process.ts';
 import { serverLabel, type ServerProfile } from './servers.ts';
-import { LogFollower, parseLogLine, shareFiles, stopTmate, tmateConfig, waitForSocket, waitReadyThenReadLinks, type LogEvent, type TmateEnv } from './tmate.ts';
+import { LogFollower } from './log-follower.ts';
+import { tmateConfig } from './tmate-config.ts';
+import { parseLogLine, type LogEvent } from './tmate-log.ts';
+import { shareFiles, stopTmate, waitForSocket, waitReadyThenReadLinks, type TmateEnv } from './tmate.ts';
 import { startFailure } from './shares.ts';
 
 /** What the server hands a share. */

@@ -16,24 +16,16 @@ import { chmod, lstat, mkdir, readdir, readFile, rename, rm, writeFile } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { errors, isPairbarError, type ErrorInfo, type PairbarError } from './errors.ts';
+import { fatalStartEvent } from './fail-fast.ts';
+import { fingerprintMismatch } from './hostkeys.ts';
+import { NO_LINKS, type ShareLinks } from './links.ts';
+import { LogFollower } from './log-follower.ts';
 import { withoutTmux } from './process.ts';
-import { createBlankSession, resolveSession, type TmuxEnv, type TmuxSession } from './tmux.ts';
-import {
-  isOurTmate,
-  LogFollower,
-  parseLogLine,
-  shareFiles,
-  socketAnswers,
-  startTmate,
-  stopTmate,
-  waitForSocket,
-  waitReadyThenReadLinks,
-  type LogEvent,
-  type ShareFiles,
-  type ShareLinks,
-  type TmateEnv,
-} from './tmate.ts';
+import { targetKey } from './share-rules.ts';
 import { serverLabel, type ServerProfile } from './servers.ts';
+import { parseLogLine, type LogEvent } from './tmate-log.ts';
+import { isOurTmate, shareFiles, socketAnswers, startTmate, stopTmate, waitForSocket, waitReadyThenReadLinks, type ShareFiles, type TmateEnv } from './tmate.ts';
+import { createBlankSession, killSession, resolveSession, type TmuxEnv, type TmuxSession } from './tmux.ts';
 
 export type ShareState = 'starting' | 'sharing' | 'reconnecting' | 'stopped' | 'failed';
 
@@ -47,12 +39,17 @@ export interface PairEvent {
   at: number;
 }
 
+/**
+ * A share: the one shape everything else is derived from (share.json, the app's view, the command's JSON).
+ * `id` is its identity for every caller; `socket` + `sessionId` name what it shares.
+ */
 export interface Share {
   id: string;
   /** The tmux session's name when it was shared. */
   session: string;
   sessionId: string;
-  tmuxSocket: string;
+  /** Socket of the tmux server holding the shared session. */
+  socket: string;
   /** Pairbar created the session for "share a new terminal". */
   blank: boolean;
   origin: ShareOrigin;
@@ -66,39 +63,41 @@ export interface Share {
   server: string;
   /** The name of the server profile it went to. */
   serverName: string;
+  /**
+   * Whether the server reports who joins (it sent tmate_num_clients). A bare tmate-ssh-server does not:
+   * there, `clients` stays null and no join or leave is ever heard.
+   */
+  reportsPairs: boolean;
+  /**
+   * When the server last handed out links other than those shown before (epoch ms), else null. A bare
+   * tmate-ssh-server does that after a reconnect, and the old links no longer work.
+   */
+  linksChangedAt: number | null;
   startedAt: number;
   pid: number;
 }
 
-/** What share.json holds. */
-interface ShareMeta {
+/** What share.json holds: the share's lasting fields, plus where in the log its live events begin. */
+type ShareRecord = Pick<Share, (typeof RECORD_FIELDS)[number]> & {
   version: 1;
-  id: string;
-  session: string;
-  sessionId: string;
-  tmuxSocket: string;
-  blank: boolean;
-  /** Absent in files written before it existed: those came from the command. */
-  origin?: ShareOrigin;
-  server: string;
-  /** Absent in files written before profiles existed. */
-  serverName?: string;
-  startedAt: number;
-  pid: number;
+  /** null while starting. */
   links: ShareLinks | null;
-  clients: number | null;
   /** Log offset at which the share became ready: later lines are joins, leaves and reconnects. */
   readyLogOffset: number | null;
-}
+};
+const RECORD_FIELDS = ['id', 'session', 'sessionId', 'socket', 'blank', 'origin', 'server', 'serverName', 'reportsPairs', 'linksChangedAt', 'startedAt', 'pid', 'clients'] as const;
 
 export interface ShareTarget {
   /** The session's exact name; omitted for a new blank terminal. */
   session?: string;
   /** Only look on this tmux server. */
   socket?: string;
-  /** The server profile to use instead of the active one. */
+  /** The name of the server profile to use instead of the chosen one. */
   server?: string;
 }
+
+/** The steps of starting a share, in order; 'step' events name each as it completes. */
+export type StartStep = 'resolve' | 'adopt' | 'prepare' | 'launch' | 'ready';
 
 export interface SharesOptions {
   env: NodeJS.ProcessEnv;
@@ -106,7 +105,7 @@ export interface SharesOptions {
   binaries: () => Promise<{ tmux: string; tmate: string }>;
   /**
    * What a share uses, read at each share: the named server (else the chosen one), resolved and
-   * validated by the caller. Throws when there is none to use; the core never picks one itself.
+   * validated by the caller. Throws when there is none to use: the core never picks one itself.
    */
   settings: (serverName?: string) => ShareSettings;
   runtimeDir?: string;
@@ -118,8 +117,6 @@ export interface ShareSettings {
   server: ServerProfile;
   readyTimeoutSeconds: number;
 }
-
-const NO_LINKS: ShareLinks = { ssh: null, sshReadOnly: null, web: null, webReadOnly: null };
 
 /** PAIRBAR_RUNTIME_DIR, else $XDG_RUNTIME_DIR/pairbar, else a per-user directory in the temp dir. */
 export function defaultRuntimeDir(env: NodeJS.ProcessEnv): string {
@@ -140,12 +137,14 @@ export async function ensurePrivateDir(dir: string): Promise<void> {
   if ((info.mode & 0o077) !== 0) await chmod(dir, 0o700);
 }
 
-function newShareId(): string {
-  return randomBytes(4).toString('hex');
+const SHARE_ID = /^[0-9a-f]{8}$/;
+
+export function isShareId(value: unknown): value is string {
+  return typeof value === 'string' && SHARE_ID.test(value);
 }
 
-function targetKey(socket: string, sessionId: string): string {
-  return `${socket}\0${sessionId}`;
+function newShareId(): string {
+  return randomBytes(4).toString('hex');
 }
 
 /** Folds the log lines that followed readiness into the share's live state. */
@@ -167,12 +166,15 @@ export function applyEvent(share: Share, event: LogEvent, now = Date.now()): Pai
     case 'reconnected':
       if (share.state === 'reconnecting') share.state = 'sharing';
       return undefined;
-    case 'link':
+    case 'link': {
       // A server without reconnection support (self-hosted) hands out new links after a reconnect:
-      // the old ones are dead, so the share must show the new ones.
+      // the old ones are dead, so the share must show the new ones, and say since when.
+      const before = share.links[event.link];
+      if (before !== null && before !== event.value) share.linksChangedAt = now;
       share.links = { ...share.links, [event.link]: event.value };
       if (share.state === 'reconnecting') share.state = 'sharing';
       return undefined;
+    }
     case 'closed':
       share.state = 'stopped';
       return undefined;
@@ -208,14 +210,33 @@ interface Live {
   readyLogOffset: number | null;
 }
 
+/** A share on its way up: what start()'s steps hand each other, and what the one teardown undoes. */
+interface Starting {
+  live: Live;
+  session: TmuxSession;
+  server: ServerProfile;
+  readyTimeoutSeconds: number;
+  /** Aborts the start: the time limit, tmate quitting, or a failure that retrying cannot fix. */
+  abort: AbortController;
+  /** What tmate printed that retrying cannot fix, when it did (see fail-fast.ts). */
+  fatal?: PairbarError | 'fingerprint';
+  timer: NodeJS.Timeout;
+  /** What tmate printed while starting: the evidence for the failure message. */
+  events: LogEvent[];
+  follower: LogFollower;
+}
+
 export class Shares extends EventEmitter<{
   change: [Share[]];
   pair: [Share, PairEvent];
+  /** The server handed out new links (after a reconnect): the old ones no longer work. */
+  links: [Share];
   ended: [Share, ErrorInfo | null];
+  step: [StartStep, Share | undefined];
 }> {
   readonly runtimeDir: string;
   private readonly live = new Map<string, Live>();
-  /** Shares that failed to start, kept so the app can show the error with a Retry. */
+  /** Shares that failed to start, by what they shared (socket + session id), kept for Retry and Dismiss. */
   private readonly failures = new Map<string, Share>();
   private readonly inFlight = new Map<string, Promise<Share>>();
   private readonly options: SharesOptions;
@@ -236,10 +257,29 @@ export class Shares extends EventEmitter<{
       .sort((a, b) => a.startedAt - b.startedAt);
   }
 
+  /** The share (live or failed) with this id. */
+  get(id: string): Share | undefined {
+    return this.list().find((share) => share.id === id);
+  }
+
   /** The live share of the session with this name (on this tmux server, where given), if any. */
   find(session: string, socket?: string): Share | undefined {
-    const live = [...this.live.values()].find((entry) => entry.share.session === session && (socket === undefined || entry.share.tmuxSocket === socket));
+    const live = [...this.live.values()].find((entry) => entry.share.session === session && (socket === undefined || entry.share.socket === socket));
     return live ? structuredClone(live.share) : undefined;
+  }
+
+  /**
+   * The share of the session with this name (on this tmux server, where given). A name shared on two
+   * servers is refused rather than guessed.
+   */
+  resolve(session: string, socket?: string): Share {
+    const matching = this.list().filter((share) => share.session === session && (socket === undefined || share.socket === socket));
+    const live = matching.filter((share) => share.state !== 'failed');
+    const candidates = live.length > 0 ? live : matching;
+    if (candidates.length > 1) throw errors.ambiguousShare(session, candidates.map((share) => share.socket));
+    const found = candidates[0];
+    if (!found) throw errors.shareNotFound(session);
+    return found;
   }
 
   private changed(): void {
@@ -258,23 +298,23 @@ export class Shares extends EventEmitter<{
    */
   async adopt(): Promise<Share[]> {
     await ensurePrivateDir(this.runtimeDir);
-    const known = new Set([...this.live.values()].map((live) => live.share.id));
+    const known = new Set(this.live.keys());
     let changed = false;
     for (const id of await readdir(this.runtimeDir)) {
-      if (known.has(id) || !/^[0-9a-f]{8}$/.test(id)) continue;
+      if (known.has(id) || !SHARE_ID.test(id)) continue;
       const files = shareFiles(join(this.runtimeDir, id));
-      const meta = await readMeta(files);
-      const alive = meta !== undefined && meta.pid > 0 && (await isOurTmate(meta.pid, files.socket)) && (await socketAnswers(files.socket));
-      if (!meta || !alive) {
+      const record = await readRecord(files);
+      const alive = record !== undefined && record.pid > 0 && (await isOurTmate(record.pid, files.socket)) && (await socketAnswers(files.socket));
+      if (!record || !alive) {
         // A share still starting in another process has no pid yet and must be left alone.
-        if (meta && meta.pid === 0 && Date.now() - meta.startedAt < 10 * 60_000) continue;
+        if (record && record.pid === 0 && Date.now() - record.startedAt < 10 * 60_000) continue;
         await rm(files.dir, { recursive: true, force: true });
         continue;
       }
-      if (meta.readyLogOffset === null) continue; // Another process is still starting it.
-      const share = shareFromMeta(meta);
-      const live: Live = { share, files, readyLogOffset: meta.readyLogOffset };
-      const offset = await replayLog(share, files, meta.readyLogOffset);
+      if (record.readyLogOffset === null) continue; // Another process is still starting it.
+      const share = shareFromRecord(record);
+      const live: Live = { share, files, readyLogOffset: record.readyLogOffset };
+      const offset = await replayLog(share, files, record.readyLogOffset);
       this.live.set(id, live);
       this.follow(live, offset);
       changed = true;
@@ -294,7 +334,7 @@ export class Shares extends EventEmitter<{
 
   /** Shares a tmux session (or a new blank one). Sharing a session that is already shared returns that share. */
   async share(target: ShareTarget): Promise<Share> {
-    // First, so a share with no usable server refuses before anything is created (a blank session).
+    // First, so a share with no usable server refuses before anything is made (a blank session).
     const settings = this.options.settings(target.server);
     const { tmux } = await this.env();
     let session: TmuxSession;
@@ -305,6 +345,7 @@ export class Shares extends EventEmitter<{
     } else {
       session = await resolveSession(tmux, { name: target.session, socket: target.socket });
     }
+    this.emit('step', 'resolve', undefined);
     const key = targetKey(session.socket, session.id);
     const existing = this.liveFor(key);
     if (existing) return structuredClone(existing.share);
@@ -313,6 +354,7 @@ export class Shares extends EventEmitter<{
     const started = (async () => {
       // Another process (the CLI, another app instance) may have shared it already.
       await this.adopt();
+      this.emit('step', 'adopt', undefined);
       const adopted = this.liveFor(key);
       return adopted ? structuredClone(adopted.share) : this.start(session, blank, settings);
     })().finally(() => this.inFlight.delete(key));
@@ -321,12 +363,33 @@ export class Shares extends EventEmitter<{
   }
 
   private liveFor(key: string): Live | undefined {
-    return [...this.live.values()].find((live) => targetKey(live.share.tmuxSocket, live.share.sessionId) === key);
+    return [...this.live.values()].find((live) => targetKey(live.share.socket, live.share.sessionId) === key);
   }
 
-  /** Starts a new share; only share() calls it, after adopt() has made sure the runtime dir is private. */
+  /**
+   * Starts a new share: prepare, launch, wait for ready; any failure runs the one teardown. Only share()
+   * calls it, after adopt() has made sure the runtime dir is private.
+   */
   private async start(session: TmuxSession, blank: boolean, settings: ShareSettings): Promise<Share> {
     const { tmux, tmate } = await this.env();
+    const starting = await this.prepare(session, blank, settings);
+    try {
+      await this.launch(starting, tmux, tmate);
+      await this.waitForReady(starting, tmate);
+    } catch (error) {
+      throw await this.fail(starting, error, tmux, tmate);
+    } finally {
+      clearTimeout(starting.timer);
+      starting.follower.close();
+    }
+    const { live } = starting;
+    this.follow(live, live.readyLogOffset ?? 0);
+    this.changed();
+    return structuredClone(live.share);
+  }
+
+  /** Step 1: the share's directory and record, announced as starting; the time limit starts now. */
+  private async prepare(session: TmuxSession, blank: boolean, settings: ShareSettings): Promise<Starting> {
     const { server, readyTimeoutSeconds } = settings;
     const id = newShareId();
     const files = shareFiles(join(this.runtimeDir, id));
@@ -335,7 +398,7 @@ export class Shares extends EventEmitter<{
       id,
       session: session.name,
       sessionId: session.id,
-      tmuxSocket: session.socket,
+      socket: session.socket,
       blank,
       origin: this.options.origin ?? 'cli',
       state: 'starting',
@@ -345,62 +408,87 @@ export class Shares extends EventEmitter<{
       error: null,
       server: serverLabel(server),
       serverName: server.name,
+      reportsPairs: false,
+      linksChangedAt: null,
       startedAt: Date.now(),
       pid: 0,
     };
-    this.failures.delete(share.session);
+    this.failures.delete(targetKey(session.socket, session.id));
     const live: Live = { share, files, readyLogOffset: null };
     this.live.set(id, live);
-    await writeMeta(files, live);
+    await writeRecord(live);
     this.changed();
 
-    const timeout = new AbortController();
-    const timer = setTimeout(() => timeout.abort(new Error('ready timeout')), readyTimeoutSeconds * 1000);
-    const startupEvents: LogEvent[] = [];
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(new Error('ready timeout')), readyTimeoutSeconds * 1000);
+    const events: LogEvent[] = [];
     const follower = new LogFollower(files.log);
+    const starting: Starting = { live, session, server, readyTimeoutSeconds, abort, timer, events, follower };
     follower.on('line', (line) => {
       const event = parseLogLine(line);
       if (!event) return;
-      startupEvents.push(event);
-      // These never fix themselves by retrying: fail now rather than at the time limit.
-      if (event.kind === 'fingerprint-mismatch' || event.kind === 'keys-missing') timeout.abort(new Error(event.kind));
+      events.push(event);
+      // A name that does not resolve, a port that refuses, no key, a wrong key: waiting cannot help, so
+      // the share ends now with its own message rather than at the time limit.
+      starting.fatal ??= fatalStartEvent(event, server);
+      if (starting.fatal) abort.abort(new Error('failed for good'));
     });
-    try {
-      const daemon = await startTmate(tmate, files, server, { tmux: tmux.tmux, socket: session.socket, sessionId: session.id });
-      share.pid = daemon.pid;
-      // tmate quitting before it is ready (a config it rejects, a crash) must not wait out the time limit.
-      void daemon.exited.then(() => timeout.abort(new Error('tmate exited')));
-      await writeMeta(files, live);
-      follower.start();
-      await waitForSocket(files, timeout.signal);
-      const { links, clients } = await waitReadyThenReadLinks(tmate, files.socket, timeout.signal);
-      if (timeout.signal.aborted) throw timeout.signal.reason;
-      await follower.pump();
-      live.readyLogOffset = follower.position;
-      share.links = links;
-      share.clients = clients;
-      share.state = 'sharing';
-      await writeMeta(files, live);
-    } catch (error) {
-      clearTimeout(timer);
-      follower.close();
-      await follower.pump();
-      await stopTmate(tmate, files.socket, share.pid).catch(() => undefined);
-      await rm(files.dir, { recursive: true, force: true });
-      this.live.delete(id);
-      const cause = isPairbarError(error) ? error : startFailure(startupEvents, server, readyTimeoutSeconds);
-      share.state = 'failed';
-      share.error = cause.toJSON();
-      this.failures.set(share.session, share);
-      this.changed();
-      throw cause;
-    } finally {
-      clearTimeout(timer);
-      follower.close();
-    }
-    this.follow(live, live.readyLogOffset ?? 0);
+    this.emit('step', 'prepare', structuredClone(share));
+    return starting;
+  }
+
+  /** Step 2: tmate started in the background, its log followed, its socket answering. */
+  private async launch(starting: Starting, tmux: TmuxEnv, tmate: TmateEnv): Promise<void> {
+    const { live, session, server, abort, follower } = starting;
+    const daemon = await startTmate(tmate, live.files, server, { tmux: tmux.tmux, socket: session.socket, sessionId: session.id });
+    live.share.pid = daemon.pid;
+    // tmate quitting before it is ready (a config it rejects, a crash) must not wait out the time limit.
+    void daemon.exited.then(() => abort.abort(new Error('tmate exited')));
+    await writeRecord(live);
+    follower.start();
+    await waitForSocket(live.files, abort.signal);
+    this.emit('step', 'launch', structuredClone(live.share));
+  }
+
+  /** Step 3: the server said READY; the links are read and recorded. */
+  private async waitForReady(starting: Starting, tmate: TmateEnv): Promise<void> {
+    const { live, abort, follower } = starting;
+    const { links, clients } = await waitReadyThenReadLinks(tmate, live.files.socket, abort.signal);
+    if (abort.signal.aborted) throw abort.signal.reason;
+    await follower.pump();
+    live.readyLogOffset = follower.position;
+    live.share.links = links;
+    live.share.clients = clients;
+    live.share.reportsPairs = clients !== null;
+    live.share.state = 'sharing';
+    await writeRecord(live);
+    this.emit('step', 'ready', structuredClone(live.share));
+  }
+
+  /**
+   * The one teardown of a start that failed: tmate stopped, its directory gone, a blank session Pairbar
+   * created for it removed; the share kept as failed (for Retry) with the cause a person can act on.
+   */
+  private async fail(starting: Starting, error: unknown, tmux: TmuxEnv, tmate: TmateEnv): Promise<PairbarError> {
+    const { live, follower, session, server, readyTimeoutSeconds, events } = starting;
+    follower.close();
+    await follower.pump();
+    await stopTmate(tmate, live.files.socket, live.share.pid).catch(() => undefined);
+    await rm(live.files.dir, { recursive: true, force: true });
+    this.live.delete(live.share.id);
+    // The blank session was made for this share alone; nobody else knows its name yet.
+    if (live.share.blank) await killSession(tmux, session.socket, session.id).catch(() => undefined);
+    const { fatal } = starting;
+    const cause = isPairbarError(error)
+      ? error
+      : fatal === 'fingerprint'
+        ? await fingerprintMismatch(server, { env: this.childEnv })
+        : (fatal ?? startFailure(events, server, readyTimeoutSeconds));
+    live.share.state = 'failed';
+    live.share.error = cause.toJSON();
+    if (!live.share.blank) this.failures.set(targetKey(session.socket, session.id), live.share);
     this.changed();
-    return structuredClone(share);
+    return cause;
   }
 
   /** Keeps a ready share's state in step with what tmate prints. */
@@ -411,14 +499,16 @@ export class Shares extends EventEmitter<{
       const event = parseLogLine(line);
       if (!event) return;
       const before = JSON.stringify(live.share);
+      const changedAt = live.share.linksChangedAt;
       const pairEvent = applyEvent(live.share, event);
       if (pairEvent) this.emit('pair', structuredClone(live.share), pairEvent);
+      if (live.share.linksChangedAt !== changedAt) this.emit('links', structuredClone(live.share));
       if (live.share.state === 'stopped') {
         void this.ended(live, null);
         return;
       }
       if (before !== JSON.stringify(live.share)) {
-        void writeMeta(live.files, live).catch(() => undefined);
+        void writeRecord(live).catch(() => undefined);
         this.changed();
       }
     });
@@ -446,24 +536,19 @@ export class Shares extends EventEmitter<{
   }
 
   /**
-   * Ends the share of this session: only the tmate side. The user's own tmux clients stay attached and the
-   * session lives on. `socket` tells apart sessions of the same name on different tmux servers; without it,
-   * a name that is shared on two servers is refused rather than guessed.
+   * Ends the share with this id: only the tmate side. The user's own tmux clients stay attached and the
+   * session lives on. A failed share is dismissed.
    */
-  async stop(session: string, socket?: string): Promise<void> {
-    const failed = this.failures.get(session);
-    const entries = [...this.live.values()].filter((live) => live.share.session === session && (socket === undefined || live.share.tmuxSocket === socket));
-    if (entries.length > 1) throw errors.ambiguousShare(session, entries.map((live) => live.share.tmuxSocket));
-    const entry = entries[0];
-    if (!entry) {
-      if (failed) {
-        this.failures.delete(session);
-        this.changed();
-        return;
-      }
-      throw errors.shareNotFound(session);
+  async stop(id: string): Promise<void> {
+    const entry = this.live.get(id);
+    if (entry) return this.stopLive(entry);
+    for (const [key, failed] of this.failures) {
+      if (failed.id !== id) continue;
+      this.failures.delete(key);
+      this.changed();
+      return;
     }
-    await this.stopLive(entry);
+    throw errors.shareNotFound(id);
   }
 
   private async stopLive(live: Live): Promise<void> {
@@ -497,24 +582,22 @@ export class Shares extends EventEmitter<{
   }
 }
 
-function shareFromMeta(meta: ShareMeta): Share {
+function shareFromRecord(record: ShareRecord): Share {
   return {
-    id: meta.id,
-    session: meta.session,
-    sessionId: meta.sessionId,
-    tmuxSocket: meta.tmuxSocket,
-    blank: meta.blank,
-    origin: meta.origin ?? 'cli',
+    ...pick(record, RECORD_FIELDS),
+    // Records written before these fields existed.
+    serverName: record.serverName ?? record.server,
+    reportsPairs: record.reportsPairs ?? record.clients !== null,
+    linksChangedAt: record.linksChangedAt ?? null,
     state: 'sharing',
-    links: meta.links ?? { ...NO_LINKS },
-    clients: meta.clients,
+    links: record.links ?? { ...NO_LINKS },
     lastPairEvent: null,
     error: null,
-    server: meta.server,
-    serverName: meta.serverName ?? meta.server,
-    startedAt: meta.startedAt,
-    pid: meta.pid,
   };
+}
+
+function pick<T extends object, K extends keyof T>(from: T, keys: readonly K[]): Pick<T, K> {
+  return Object.fromEntries(keys.map((key) => [key, from[key]])) as Pick<T, K>;
 }
 
 /** Applies what tmate printed since the share became ready; returns the offset read up to. */
@@ -534,35 +617,26 @@ async function replayLog(share: Share, files: ShareFiles, readyOffset: number): 
   return readyOffset + Buffer.byteLength(text.slice(0, end));
 }
 
-async function readMeta(files: ShareFiles): Promise<ShareMeta | undefined> {
+async function readRecord(files: ShareFiles): Promise<ShareRecord | undefined> {
   try {
-    const meta = JSON.parse(await readFile(files.meta, 'utf8')) as ShareMeta;
-    return meta.version === 1 ? meta : undefined;
+    const record = JSON.parse(await readFile(files.meta, 'utf8')) as ShareRecord & { tmuxSocket?: string; origin?: ShareOrigin };
+    if (record.version !== 1) return undefined;
+    // Records written before these fields existed: the socket was `tmuxSocket`, and every share came from the command.
+    return { ...record, socket: record.socket ?? record.tmuxSocket, origin: record.origin ?? 'cli' };
   } catch {
     return undefined;
   }
 }
 
-async function writeMeta(files: ShareFiles, live: Live): Promise<void> {
-  const { share } = live;
-  const meta: ShareMeta = {
+async function writeRecord(live: Live): Promise<void> {
+  const { share, files } = live;
+  const record: ShareRecord = {
     version: 1,
-    id: share.id,
-    session: share.session,
-    sessionId: share.sessionId,
-    tmuxSocket: share.tmuxSocket,
-    blank: share.blank,
-    origin: share.origin,
-    server: share.server,
-    serverName: share.serverName,
-    startedAt: share.startedAt,
-    pid: share.pid,
+    ...pick(share, RECORD_FIELDS),
     links: share.state === 'starting' ? null : share.links,
-    clients: share.clients,
     readyLogOffset: live.readyLogOffset,
   };
   const temporary = `${files.meta}.tmp`;
-  await writeFile(temporary, JSON.stringify(meta, null, 2), { mode: 0o600 });
+  await writeFile(temporary, JSON.stringify(record, null, 2), { mode: 0o600 });
   await rename(temporary, files.meta);
 }
-

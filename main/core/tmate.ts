@@ -1,23 +1,18 @@
 /**
- * One share: one tmate server in foreground mode (`tmate -F`), detached from us, on its own socket in its own
- * directory, started with a config Pairbar writes. Foreground mode matters three ways: tmate shows no tip
- * screen, it prints every message as a plain line (which we append to a log and follow with fs.watch, so
- * joins, leaves, reconnects and failures arrive without polling), and it exits when the shared client ends.
+ * tmate's process for one share: its files, starting it in foreground mode (`tmate -F`) detached from us
+ * on its own socket, waiting for the links, and stopping it. Foreground mode matters three ways: tmate
+ * shows no tip screen, it prints every message as a plain line (appended to a log that log-follower.ts
+ * follows with fs.watch, so joins, leaves, reconnects and failures arrive without polling), and it exits
+ * when the shared client ends.
  */
-import { watch, type FSWatcher } from 'node:fs';
-import { open, readFile, writeFile } from 'node:fs/promises';
+import { watch } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import { EventEmitter } from 'node:events';
+import type { ShareLinks } from './links.ts';
 import { CommandError, run, spawnDetached, type Detached } from './process.ts';
 import type { ServerSettings } from './servers.ts';
-
-export interface ShareLinks {
-  ssh: string | null;
-  sshReadOnly: string | null;
-  web: string | null;
-  webReadOnly: string | null;
-}
+import { tmateConfig } from './tmate-config.ts';
 
 export interface ShareFiles {
   dir: string;
@@ -37,179 +32,6 @@ export function shareFiles(dir: string): ShareFiles {
   };
 }
 
-/**
- * The shell command tmate runs in its only pane. It is a constant: what varies (tmux's path, socket and
- * the session id) reaches it through the environment, so nothing the user named is ever parsed by a shell.
- * TMUX is unset because tmate sets it to its own socket, and tmux refuses to attach while it is set.
- * `-u`: the pane is tmate's, whatever the locale of the app that started it, so tell tmux it may send UTF-8.
- */
-const ATTACH_COMMAND = 'unset TMUX TMUX_PANE; exec "$PAIRBAR_TMUX" -u -S "$PAIRBAR_TMUX_SOCKET" attach-session -t "$PAIRBAR_TMUX_SESSION"';
-
-/** tmux config strings: validated values only reach here, but quote them anyway. */
-function quote(value: string): string {
-  return `"${value.replace(/[\\"$]/g, (c) => `\\${c}`)}"`;
-}
-
-/**
- * The config tmate starts with: out of the pair's way, pointed at the chosen server. The host is always
- * written, so tmate never falls back to its built-in one. A fingerprint left empty keeps tmate's built-in
- * (tmate.io's) value, which another server can never match: an unpinned key type fails closed.
- */
-export function tmateConfig(server: ServerSettings): string {
-  const lines = [
-    '# Written by Pairbar for one share; rewritten on every share.',
-    // The pair must see exactly the user's tmux session: no second status bar, and no tmate prefix key
-    // stealing the C-b the inner tmux is waiting for.
-    'set -g status off',
-    'set -g prefix None',
-    'set -g prefix2 None',
-    'unbind-key -a',
-    'set -g escape-time 0',
-    'set -g tmate-foreground-restart 0',
-    // Single quotes: tmux takes the text literally, so the shell sees the "$PAIRBAR_…" expansions.
-    `set -g default-command '${ATTACH_COMMAND}'`,
-  ];
-  lines.push(`set -g tmate-server-host ${quote(server.host)}`, `set -g tmate-server-port ${server.port}`);
-  if (server.rsaFingerprint) lines.push(`set -g tmate-server-rsa-fingerprint ${quote(server.rsaFingerprint)}`);
-  if (server.ed25519Fingerprint) lines.push(`set -g tmate-server-ed25519-fingerprint ${quote(server.ed25519Fingerprint)}`);
-  if (server.ecdsaFingerprint) lines.push(`set -g tmate-server-ecdsa-fingerprint ${quote(server.ecdsaFingerprint)}`);
-  return lines.join('\n') + '\n';
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// What tmate prints in foreground mode, as events.
-
-export type LogEvent =
-  | { kind: 'connecting'; host: string }
-  | { kind: 'connect-error'; reason: string }
-  | { kind: 'lookup-failure'; host: string }
-  | { kind: 'fingerprint-mismatch' }
-  | { kind: 'keys-missing' }
-  | { kind: 'reconnecting'; reason: string }
-  | { kind: 'reconnected' }
-  /** The server announced a link (on connect, and again after a reconnect, when it may have changed). */
-  | { kind: 'link'; link: keyof ShareLinks; value: string }
-  | { kind: 'joined'; ip: string; clients: number }
-  | { kind: 'left'; ip: string; clients: number }
-  | { kind: 'closed' }
-  | { kind: 'message'; text: string };
-
-const MATE = /^A mate has (joined|left) \(([^)]*)\) -- (\d+) clients? currently connected/;
-
-export function parseLogLine(raw: string): LogEvent | undefined {
-  const line = raw.replace(/\r$/, '').replace(/^\[tmate\] /, '').trim();
-  if (line === '') return undefined;
-  let match: RegExpMatchArray | null;
-  if ((match = line.match(MATE))) {
-    const kind = match[1] === 'joined' ? 'joined' : 'left';
-    return { kind, ip: match[2] ?? '', clients: Number(match[3]) };
-  }
-  if ((match = line.match(/^(ssh|web) session( read only)?: (\S.*)$/))) {
-    const readOnly = match[2] !== undefined;
-    const link: keyof ShareLinks = match[1] === 'ssh' ? (readOnly ? 'sshReadOnly' : 'ssh') : readOnly ? 'webReadOnly' : 'web';
-    return { kind: 'link', link, value: match[3] ?? '' };
-  }
-  if ((match = line.match(/^Connecting to (.*?)\.\.\.$/))) return { kind: 'connecting', host: match[1] ?? '' };
-  if ((match = line.match(/^Error connecting: (.*)$/))) return { kind: 'connect-error', reason: match[1] ?? '' };
-  if ((match = line.match(/^(.*) lookup failure/))) return { kind: 'lookup-failure', host: match[1] ?? '' };
-  if (/^Cannot authenticate server/.test(line)) return { kind: 'fingerprint-mismatch' };
-  if (/^SSH keys not found/.test(line)) return { kind: 'keys-missing' };
-  if ((match = line.match(/^Reconnecting\.\.\.\s*(?:\((.*)\))?/))) return { kind: 'reconnecting', reason: match[1] ?? '' };
-  if (/^Reconnected\b/.test(line)) return { kind: 'reconnected' };
-  if (/^Session closed\b/.test(line)) return { kind: 'closed' };
-  return { kind: 'message', text: line };
-}
-
-/**
- * Follows a log file that another process appends to: emits 'line' for each complete line, from `offset`
- * on. fs.watch (inotify, FSEvents) wakes it; nothing polls.
- */
-export class LogFollower extends EventEmitter<{ line: [string]; error: [unknown] }> {
-  private watcher: FSWatcher | undefined;
-  private offset: number;
-  private partial = '';
-  private reading: Promise<void> | undefined;
-  private again = false;
-
-  constructor(
-    readonly file: string,
-    offset = 0,
-  ) {
-    super();
-    this.offset = offset;
-  }
-
-  start(): this {
-    this.watcher = watch(this.file, { persistent: false }, () => void this.pump());
-    this.watcher.on('error', () => this.close());
-    void this.pump();
-    return this;
-  }
-
-  /** Reads whatever was appended since the last read; coalesces calls that arrive while reading. */
-  pump(): Promise<void> {
-    if (this.reading) {
-      this.again = true;
-      return this.reading;
-    }
-    this.reading = (async () => {
-      do {
-        this.again = false;
-        await this.readNew();
-      } while (this.again);
-    })().finally(() => {
-      this.reading = undefined;
-    });
-    return this.reading;
-  }
-
-  private async readNew(): Promise<void> {
-    let handle;
-    try {
-      handle = await open(this.file, 'r');
-    } catch {
-      return;
-    }
-    try {
-      for (;;) {
-        const buffer = Buffer.alloc(64 * 1024);
-        const { bytesRead } = await handle.read(buffer, 0, buffer.length, this.offset);
-        if (bytesRead === 0) break;
-        this.offset += bytesRead;
-        const text = this.partial + buffer.subarray(0, bytesRead).toString('utf8');
-        const lines = text.split('\n');
-        this.partial = lines.pop() ?? '';
-        for (const line of lines) this.emit('line', line);
-      }
-    } catch (error) {
-      this.emit('error', error);
-    } finally {
-      await handle.close();
-    }
-  }
-
-  get position(): number {
-    return this.offset - Buffer.byteLength(this.partial);
-  }
-
-  close(): void {
-    this.watcher?.close();
-    this.watcher = undefined;
-  }
-}
-
-export async function readLogEvents(file: string): Promise<LogEvent[]> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch {
-    return [];
-  }
-  return text.split('\n').map(parseLogLine).filter((event): event is LogEvent => event !== undefined);
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// Running tmate.
 
 export interface TmateEnv {
   tmate: string;

@@ -5,8 +5,22 @@ import { DEFAULT_PREFS } from '../../main/prefs.ts';
 export const SOCKET = '/tmp/tmux-1000/default';
 export const SECOND_SOCKET = '/tmp/tmux-1000/second';
 
+/** A stable tmux session id per name, as tmux would give each session one. */
+function sessionIdOf(name: string): string {
+  let hash = 0;
+  for (const char of name) hash = (hash * 31 + char.codePointAt(0)!) % 10_000;
+  return `$${hash}`;
+}
+
+/** A stable 8-hex-digit share id per session name and socket. */
+export function shareIdOf(name: string, socket = SOCKET): string {
+  let hash = 7;
+  for (const char of `${socket}\0${name}`) hash = (hash * 33 + char.codePointAt(0)!) >>> 0;
+  return hash.toString(16).padStart(8, '0').slice(-8);
+}
+
 export function session(name: string, extra: Partial<SessionView> = {}): SessionView {
-  return { name, socket: SOCKET, server: 'default', windows: 2, attached: 1, created: 1_700_000_000, ...extra };
+  return { id: sessionIdOf(name), name, socket: SOCKET, server: 'default', windows: 2, attached: 1, created: 1_700_000_000, ...extra };
 }
 
 export const TMATE_IO_LINKS = {
@@ -20,7 +34,9 @@ export const SELF_HOSTED_LINKS = { ssh: TMATE_IO_LINKS.ssh, sshReadOnly: TMATE_I
 
 export function share(name: string, extra: Partial<ShareView> = {}): ShareView {
   return {
+    id: shareIdOf(name, extra.socket),
     session: name,
+    sessionId: sessionIdOf(name),
     socket: SOCKET,
     blank: false,
     origin: 'app',
@@ -31,6 +47,8 @@ export function share(name: string, extra: Partial<ShareView> = {}): ShareView {
     error: null,
     server: '127.0.0.1:2222',
     serverName: 'ours',
+    reportsPairs: true,
+    linksChangedAt: null,
     startedAt: 1_700_000_100_000,
     ...extra,
   };

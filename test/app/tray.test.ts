@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { buildTrayMenu, menuActions, TRAY_STATES, trayIconFile, trayState, type TrayMenuItem } from '../../main/tray.ts';
-import { SECOND_SOCKET, SELF_HOSTED_LINKS, session, share, snapshot, SOCKET } from './fixtures.ts';
+import { SECOND_SOCKET, SELF_HOSTED_LINKS, session, share, shareIdOf, snapshot, SOCKET } from './fixtures.ts';
 
 const PLATFORMS = ['darwin', 'linux', 'win32'] as const;
 const ROOT = join(import.meta.dirname, '../..');
@@ -70,8 +70,9 @@ describe('trayState', () => {
     const state = trayState(snapshot({ shares: [share('work', { state: 'reconnecting', clients: 1 })] }));
     assert.equal(state.name, 'reconnecting');
     assert.equal(state.tooltip, 'Pairbar — reconnecting work');
-    // A reconnecting share has nobody connected through it right now.
-    assert.equal(state.pairs, null);
+    // A reconnecting share has nobody connected through it right now: the same 0 the popover shows.
+    assert.equal(state.pairs, 0);
+    assert.equal(state.title, '0');
   });
 
   test('failed', () => {
@@ -162,7 +163,7 @@ describe('buildTrayMenu', () => {
           platform,
         );
         assert.equal(get(menu, 'Starting to share “work”…').enabled, false);
-        assert.deepEqual(get(menu, 'Cancel Sharing “work”').action, { kind: 'stop', session: 'work', socket: SOCKET });
+        assert.deepEqual(get(menu, 'Cancel Sharing “work”').action, { kind: 'stop', shareId: shareIdOf('work') });
         assert.equal(find(menu, /^Copy /), undefined);
         // The session being shared is marked, not offered again.
         const item = get(shareSubmenu(menu), 'work (2 windows)');
@@ -177,14 +178,14 @@ describe('buildTrayMenu', () => {
         assert.deepEqual(
           menuActions(menu).filter((action) => action.kind === 'copy'),
           [
-            { kind: 'copy', session: 'work', socket: SOCKET, link: 'ssh' },
-            { kind: 'copy', session: 'work', socket: SOCKET, link: 'sshReadOnly' },
-            { kind: 'copy', session: 'work', socket: SOCKET, link: 'web' },
-            { kind: 'copy', session: 'work', socket: SOCKET, link: 'webReadOnly' },
+            { kind: 'copy', shareId: shareIdOf('work'), link: 'ssh' },
+            { kind: 'copy', shareId: shareIdOf('work'), link: 'sshReadOnly' },
+            { kind: 'copy', shareId: shareIdOf('work'), link: 'web' },
+            { kind: 'copy', shareId: shareIdOf('work'), link: 'webReadOnly' },
           ],
         );
         for (const label of ['Copy SSH Command', 'Copy Read-Only SSH Command', 'Copy Web Link', 'Copy Read-Only Web Link']) assert.ok(get(menu, label));
-        assert.deepEqual(get(menu, 'Stop Sharing “work”').action, { kind: 'stop', session: 'work', socket: SOCKET });
+        assert.deepEqual(get(menu, 'Stop Sharing “work”').action, { kind: 'stop', shareId: shareIdOf('work') });
       });
 
       test('self-hosted server: ssh links only, no web copy items', () => {
@@ -200,14 +201,14 @@ describe('buildTrayMenu', () => {
         const menu = buildTrayMenu(snapshot({ shares: [share('work', { clients: 1 })] }), platform);
         assert.ok(get(menu, 'Sharing work, 1 pair connected'));
         assert.ok(get(menu, 'Sharing “work” — 1 pair connected'));
-        assert.deepEqual(get(menu, 'End Pairing: Stop Sharing “work”').action, { kind: 'stop', session: 'work', socket: SOCKET });
+        assert.deepEqual(get(menu, 'End Pairing: Stop Sharing “work”').action, { kind: 'stop', shareId: shareIdOf('work') });
       });
 
       test('reconnecting: the links stay copyable (tmate.io keeps them) and the share can be stopped', () => {
         const menu = buildTrayMenu(snapshot({ shares: [share('work', { state: 'reconnecting' })] }), platform);
         assert.equal(get(menu, 'Reconnecting “work”…').enabled, false);
         assert.ok(get(menu, 'Copy SSH Command'));
-        assert.deepEqual(get(menu, 'Stop Sharing “work”').action, { kind: 'stop', session: 'work', socket: SOCKET });
+        assert.deepEqual(get(menu, 'Stop Sharing “work”').action, { kind: 'stop', shareId: shareIdOf('work') });
       });
 
       test('failed: the reason, Try Again (same session and socket) and Dismiss', () => {
@@ -218,7 +219,7 @@ describe('buildTrayMenu', () => {
         assert.equal(reason.enabled, false);
         assert.ok(reason.label!.length <= 64);
         assert.deepEqual(get(menu, 'Try Again').action, { kind: 'share', session: 'work', socket: SOCKET });
-        assert.deepEqual(get(menu, 'Dismiss').action, { kind: 'stop', session: 'work', socket: SOCKET });
+        assert.deepEqual(get(menu, 'Dismiss').action, { kind: 'stop', shareId: shareIdOf('work') });
         assert.equal(find(menu, /^Copy /), undefined);
         // A failed share does not hold the session: it can be shared again from the submenu.
         assert.deepEqual(get(shareSubmenu(menu), 'work (2 windows)').action, { kind: 'share', session: 'work', socket: SOCKET });
@@ -227,19 +228,19 @@ describe('buildTrayMenu', () => {
       test('two sessions named "work" on two tmux servers, both shared: each share names its server and carries its socket', () => {
         const other = session('work', { socket: SECOND_SOCKET, server: 'second' });
         const menu = buildTrayMenu(snapshot({ sessions: [session('work'), other], shares: [share('work'), share('work', { socket: SECOND_SOCKET })] }), platform);
-        assert.deepEqual(get(menu, 'Stop Sharing “work”').action, { kind: 'stop', session: 'work', socket: SOCKET });
-        assert.deepEqual(get(menu, 'Stop Sharing “work” on second').action, { kind: 'stop', session: 'work', socket: SECOND_SOCKET });
+        assert.deepEqual(get(menu, 'Stop Sharing “work”').action, { kind: 'stop', shareId: shareIdOf('work') });
+        assert.deepEqual(get(menu, 'Stop Sharing “work” on second').action, { kind: 'stop', shareId: shareIdOf('work', SECOND_SOCKET) });
         const copies = menuActions(menu).filter((action) => action.kind === 'copy' && action.link === 'ssh');
-        assert.deepEqual(copies.map((action) => action.kind === 'copy' && action.socket), [SOCKET, SECOND_SOCKET]);
+        assert.deepEqual(copies.map((action) => action.kind === 'copy' && action.shareId), [shareIdOf('work'), shareIdOf('work', SECOND_SOCKET)]);
       });
 
       test('two shares: each has its own links and its own stop item', () => {
         const menu = buildTrayMenu(snapshot({ sessions: [session('work'), session('api')], shares: [share('work', { clients: 1 }), share('api', { clients: null, links: { ...SELF_HOSTED_LINKS } })] }), platform);
         const copies = menuActions(menu).filter((action) => action.kind === 'copy');
-        assert.equal(copies.filter((action) => action.session === 'work').length, 4);
-        assert.equal(copies.filter((action) => action.session === 'api').length, 2);
-        assert.deepEqual(get(menu, 'End Pairing: Stop Sharing “work”').action, { kind: 'stop', session: 'work', socket: SOCKET });
-        assert.deepEqual(get(menu, 'Stop Sharing “api”').action, { kind: 'stop', session: 'api', socket: SOCKET });
+        assert.equal(copies.filter((action) => action.shareId === shareIdOf('work')).length, 4);
+        assert.equal(copies.filter((action) => action.shareId === shareIdOf('api')).length, 2);
+        assert.deepEqual(get(menu, 'End Pairing: Stop Sharing “work”').action, { kind: 'stop', shareId: shareIdOf('work') });
+        assert.deepEqual(get(menu, 'Stop Sharing “api”').action, { kind: 'stop', shareId: shareIdOf('api') });
         // Each share's items follow its own heading.
         const flat = labels(menu);
         assert.ok(flat.indexOf('Sharing “work” — 1 pair connected') < flat.indexOf('Sharing “api”'));
@@ -280,7 +281,7 @@ describe('buildTrayMenu', () => {
     assert.ok(get(buildTrayMenu(snap, 'win32'), 'Stop Sharing “r&&d”'));
     assert.ok(get(buildTrayMenu(snap, 'darwin'), 'Stop Sharing “r&d”'));
     // The action carries the real name.
-    assert.deepEqual(get(buildTrayMenu(snap, 'linux'), 'Stop Sharing “r&&d”').action, { kind: 'stop', session: 'r&d', socket: SOCKET });
+    assert.deepEqual(get(buildTrayMenu(snap, 'linux'), 'Stop Sharing “r&&d”').action, { kind: 'stop', shareId: shareIdOf('r&d') });
   });
 
   test('a very long session name is clipped in labels but exact in actions', () => {

@@ -58,8 +58,11 @@ test('share --json, url, status and stop: the whole round trip', async () => {
   assert.equal(shared.code, 0, shared.stderr);
   const host = await server.nextConnection();
   const json = JSON.parse(shared.stdout);
+  assert.match(json.id, /^[0-9a-f]{8}$/);
   assert.deepEqual(json, {
+    id: json.id,
     session: 'work',
+    socket: sandbox.socket(),
     state: 'sharing',
     links: { ssh: host.links.ssh, sshReadOnly: host.links.sshReadOnly, web: host.links.web, webReadOnly: host.links.webReadOnly },
     clients: 0,
@@ -111,7 +114,7 @@ test('share with no SESSION shares a new blank terminal; stop --all ends every s
   assert.deepEqual(sandbox.tmatePids(), []);
 });
 
-test('url and stop refuse a name shared on two tmux servers rather than guess, and say what to do', async () => {
+test('url and stop refuse a name shared on two tmux servers rather than guess, say what to do, and with --socket reach the right one', async () => {
   sandbox.newSession('work');
   sandbox.newSession('work', 'other');
   const { shares } = sandbox.runtime();
@@ -121,10 +124,20 @@ test('url and stop refuse a name shared on two tmux servers rather than guess, a
     const result = await sandbox.cli(args);
     assert.equal(result.code, 1, args.join(' '));
     assert.match(result.stderr, /2 shared sessions are named "work", on different tmux servers/);
-    assert.match(result.stderr, /pairbar stop --all/);
+    assert.match(result.stderr, /--socket PATH/);
   }
   assert.equal(sandbox.tmatePids().length, 2, 'nothing was stopped on a guess');
-  assert.equal((await sandbox.cli(['stop', '--all'])).stdout, 'Stopped 2 shares.\n');
+  // With --socket each command reaches exactly the share on that server.
+  const onOther = await sandbox.cli(['url', 'work', '--socket', sandbox.socket('other')]);
+  assert.equal(onOther.code, 0, onOther.stderr);
+  const other = shares.find('work', sandbox.socket('other'));
+  assert.equal(onOther.stdout, `${other?.links.ssh}\n`);
+  const stopped = await sandbox.cli(['stop', 'work', '--socket', sandbox.socket('other')]);
+  assert.equal(stopped.code, 0, stopped.stderr);
+  const left = JSON.parse((await sandbox.cli(['status', '--json'])).stdout) as { socket: string }[];
+  assert.deepEqual(left.map((share) => share.socket), [sandbox.socket()], 'only the share on the other server ended');
+  assert.equal(sandbox.tmatePids().length, 1);
+  assert.equal((await sandbox.cli(['stop', '--all'])).stdout, 'Stopped 1 share.\n');
   assert.deepEqual(sandbox.tmatePids(), []);
 });
 
@@ -160,13 +173,15 @@ test('failures exit 1 with the error and its fix on stderr; usage errors exit 2'
   assert.match(help.stdout, /share \[SESSION\]/);
 });
 
-test('an unreachable server: exit 1 within the time limit, naming host:port, nothing left running', async () => {
+test('a server that refuses: exit 1 at once (not at the time limit), naming host:port, nothing left running', async () => {
   sandbox.newSession('work');
   await server.setRefusing(true);
-  assert.equal((await sandbox.cli(['config', 'set', 'share.readyTimeoutSeconds', '2'])).code, 0);
+  assert.equal((await sandbox.cli(['config', 'set', 'share.readyTimeoutSeconds', '30'])).code, 0);
+  const started = Date.now();
   const result = await sandbox.cli(['share', 'work']);
   assert.equal(result.code, 1);
-  assert.match(result.stderr, new RegExp(`Could not reach the tmate server 127\\.0\\.0\\.1:${server.port} within 2 s`));
+  assert.ok(Date.now() - started < 10_000, 'it did not wait for the 30 s time limit');
+  assert.match(result.stderr, new RegExp(`The tmate server 127\\.0\\.0\\.1:${server.port} refused the connection`));
   assert.deepEqual(sandbox.tmatePids(), []);
   assert.equal((await sandbox.cli(['status'])).stdout, 'Nothing is shared.\n');
 });

@@ -60,7 +60,7 @@ test('a bad value edited into the file is reported, its default used, and the fi
   assert.equal(prefs['tmate.path'], '/opt/bin/tmate', 'the good value is kept');
   assert.equal(prefs['share.readyTimeoutSeconds'], 20);
   assert.equal(problems.length, 1);
-  assert.match(problems[0]!.message, /share\.readyTimeoutSeconds .* is invalid/);
+  assert.match(problems[0]?.message ?? "", /share\.readyTimeoutSeconds .* is invalid/);
   assert.equal(await readFile(file, 'utf8'), text, 'nothing rewritten');
 });
 
@@ -70,6 +70,6 @@ test('a file that is not JSON is never overwritten; the defaults are used meanwh
   const { prefs, problems } = loadPrefs(env);
   assert.deepEqual(prefs, DEFAULT_PREFS);
   assert.equal(problems[0]?.key, 'file');
-  assert.match(problems[0]!.message, /not valid JSON/);
+  assert.match(problems[0].message, /not valid JSON/);
   assert.equal(await readFile(file, 'utf8'), '{ "tmate.path": "/mine", oops');
 });

@@ -9,6 +9,8 @@ import { execFileSync } from 'node:child_process';
 import { spawnedSoFar } from '../../main/core/process.ts';
 import type { PairEvent, Share } from '../../main/core/shares.ts';
 import { isPairbarError } from '../../main/core/errors.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { addServer, openPrefsStore, useServer } from '../../main/prefs.ts';
 import { Sandbox, startServer, switchServer, TMATE, waitFor } from '../support/sandbox.ts';
 import type { TestTmateServer } from '../support/tmate-server.ts';
 
@@ -57,9 +59,11 @@ test('shares an existing session: the links are the server\'s, the pair sees the
     web: host.links.web,
     webReadOnly: host.links.webReadOnly,
   });
-  assert.match(share.links.ssh!, new RegExp(`^ssh -p${server.port} [A-Za-z0-9]{25}@127\\.0\\.0\\.1$`));
-  assert.match(share.links.sshReadOnly!, /ro-/);
+  assert.match(share.links.ssh, new RegExp(`^ssh -p${server.port} [A-Za-z0-9]{25}@127\\.0\\.0\\.1$`));
+  assert.match(share.links.sshReadOnly, /ro-/);
   assert.equal(share.clients, 0);
+  assert.equal(share.reportsPairs, true, 'this server reports who joins');
+  assert.equal(share.serverName, 'test');
   assert.ok(spawned <= 6, `spawned ${spawned} processes for one share`);
 
   // What the pair sees is the user's tmux session (its content), not tmate's tip screen.
@@ -74,7 +78,7 @@ test('shares an existing session: the links are the server\'s, the pair sees the
   assert.equal(execFileSync(TMATE, ['-S', tmateSocket, 'show-options', '-gv', 'status'], { env: sandbox.env, encoding: 'utf8' }).trim(), 'off');
   assert.equal(sandbox.clientsOf(id).length, 2, 'the user and tmate\'s client');
 
-  await shares.stop('work');
+  await shares.stop(shares.resolve('work').id);
   await host.closed;
   assert.deepEqual(sandbox.clientsOf(id), userClients, 'the user\'s own client is still attached');
   assert.ok(sandbox.capture(`${id}:`).includes('USER-SESSION-MARKER'), 'the session lives on');
@@ -90,14 +94,14 @@ test('the runtime directory is private to the user', async () => {
   const { statSync } = await import('node:fs');
   assert.equal(statSync(sandbox.env.PAIRBAR_RUNTIME_DIR!).mode & 0o777, 0o700);
   assert.equal(statSync(join(sandbox.env.PAIRBAR_RUNTIME_DIR!, share.id)).mode & 0o777, 0o700);
-  await shares.stop('work');
+  await shares.stop(shares.resolve('work').id);
 });
 
 test('session names with shell and tmux syntax: the right session is shared and nothing is executed', async () => {
   const canary = join(sandbox.root, 'pwned');
   const names = [`$(touch ${canary})`, `x; touch ${canary}`, "it's \"q\"", '#{session_name}', '-lead', 'ünï ✓', 'work', 'work-2', '$1'];
   const ids = new Map(names.map((name) => [name, sandbox.newSession(name, 'default', 'sh')]));
-  for (const [name, id] of ids) sandbox.tmux(['send-keys', '-t', `${id}:`, `echo MARK-${id.slice(1)}-END`, 'Enter']);
+  for (const id of ids.values()) sandbox.tmux(['send-keys', '-t', `${id}:`, `echo MARK-${id.slice(1)}-END`, 'Enter']);
   const { shares } = sandbox.runtime();
   for (const [name, id] of ids) {
     const share = await shares.share({ session: name });
@@ -108,7 +112,7 @@ test('session names with shell and tmux syntax: the right session is shared and 
     for (const other of ids.values()) {
       if (other !== id) assert.ok(!host.output().includes(`MARK-${other.slice(1)}-END`), `${JSON.stringify(name)} does not show ${other}`);
     }
-    await shares.stop(name);
+    await shares.stop(shares.resolve(name).id);
   }
   assert.equal(existsSync(canary), false, 'no name was executed by a shell');
   assert.deepEqual(sandbox.tmatePids(), []);
@@ -133,21 +137,21 @@ test('sharing a session that is already shared returns the existing share; two s
   );
   assert.equal(server.connections().length, 2);
   assert.equal(sandbox.tmatePids().length, 2);
-  await shares.stop('one');
+  await shares.stop(shares.resolve('one').id);
   assert.deepEqual(shares.list().map((share) => share.session), ['two']);
   assert.equal(sandbox.tmatePids().length, 1);
 });
 
-test('two tmux servers each with a session "work", both shared: stop by name alone is refused, stop with the server ends only that one', async () => {
+test('two tmux servers each with a session "work", both shared: by name alone the share is refused, with the server it is found; stop by id ends only that one', async () => {
   sandbox.newSession('work');
   sandbox.newSession('work', 'other');
   const { shares } = sandbox.runtime();
   const onDefault = await shares.share({ session: 'work', socket: sandbox.socket() });
   const onOther = await shares.share({ session: 'work', socket: sandbox.socket('other') });
   assert.notEqual(onDefault.id, onOther.id);
-  assert.deepEqual([onDefault.tmuxSocket, onOther.tmuxSocket], [sandbox.socket(), sandbox.socket('other')]);
+  assert.deepEqual([onDefault.socket, onOther.socket], [sandbox.socket(), sandbox.socket('other')]);
 
-  await assert.rejects(shares.stop('work'), (error: unknown) => {
+  assert.throws(() => shares.resolve('work'), (error: unknown) => {
     assert.ok(isPairbarError(error));
     assert.equal(error.code, 'INVALID_ARGUMENT');
     assert.match(error.message, /^2 shared sessions are named "work", on different tmux servers/);
@@ -155,11 +159,12 @@ test('two tmux servers each with a session "work", both shared: stop by name alo
   });
   assert.equal(sandbox.tmatePids().length, 2, 'nothing was stopped on a guess');
 
-  await shares.stop('work', sandbox.socket('other'));
-  assert.deepEqual(shares.list().map((share) => share.tmuxSocket), [sandbox.socket()]);
+  assert.equal(shares.resolve('work', sandbox.socket('other')).id, onOther.id);
+  await shares.stop(onOther.id);
+  assert.deepEqual(shares.list().map((share) => share.socket), [sandbox.socket()]);
   assert.equal(shares.find('work')?.id, onDefault.id);
   assert.equal(sandbox.tmatePids().length, 1);
-  await shares.stop('work');
+  await shares.stop(shares.resolve('work').id);
   assert.deepEqual(sandbox.tmatePids(), []);
 });
 
@@ -170,7 +175,7 @@ test('a new blank terminal is shared as a new tmux session the user can attach t
   assert.equal(share.session, 'pair');
   assert.equal(share.state, 'sharing');
   assert.ok(sandbox.tmux(['list-sessions', '-F', '#{session_name}']).split('\n').includes('pair'));
-  await shares.stop('pair');
+  await shares.stop(shares.resolve('pair').id);
   assert.ok(sandbox.tmux(['list-sessions', '-F', '#{session_name}']).split('\n').includes('pair'), 'the session stays for the user');
 });
 
@@ -210,12 +215,16 @@ test('a dropped connection reconnects by itself and keeps the links', async () =
   const host = await server.nextConnection();
   const states: string[] = [];
   shares.on('change', (list) => states.push(list[0]?.state ?? 'none'));
+  let linkChanges = 0;
+  shares.on('links', () => linkChanges++);
   host.drop();
   await waitFor('reconnecting', () => shares.find('work')?.state === 'reconnecting');
   const again = await server.nextConnection(15_000);
   assert.equal(again.reconnected, true);
   await waitFor('sharing again', () => shares.find('work')?.state === 'sharing', 15_000);
   assert.deepEqual(shares.find('work')?.links, share.links);
+  assert.equal(shares.find('work')?.linksChangedAt, null, 'the same links: nothing to tell');
+  assert.equal(linkChanges, 0);
   assert.ok(states.includes('reconnecting') && states.at(-1) === 'sharing', states.join(' → '));
 });
 
@@ -229,21 +238,40 @@ test('a self-hosted server (the default) gives ssh links only, and no client cou
   assert.equal(share.links.web, null);
   assert.equal(share.links.webReadOnly, null);
   assert.equal(share.clients, null);
+  assert.equal(share.reportsPairs, false, "the UI says: This server doesn't report who joins");
+  // What a bare server does send when a pair connects is a resize; it is not taken as a join.
+  host.pairJoin();
+  await sleep(500);
+  assert.equal(shares.find('work')?.clients, null);
+  assert.equal(shares.find('work')?.lastPairEvent, null);
 });
 
-test('after a reconnect to a server that cannot resume, the share shows the new links', async () => {
+test('after a reconnect to a server that cannot resume, the share shows the new links and says since when', async () => {
   sandbox.newSession('work');
   const { shares } = sandbox.runtime();
   const share = await shares.share({ session: 'work' });
-  (await server.nextConnection()).drop();
+  assert.equal(share.linksChangedAt, null);
+  const first = await server.nextConnection();
+  const told = new Promise<Share>((resolve) => shares.once('links', resolve));
+  const droppedAt = Date.now();
+  first.drop();
   const again = await server.nextConnection(15_000);
-  await waitFor('the new links', () => shares.find('work')?.links.ssh === again.links.ssh, 15_000);
+  await waitFor('the new links', () => shares.find('work')?.links.sshReadOnly === again.links.sshReadOnly && shares.find('work')?.links.ssh === again.links.ssh, 15_000);
   assert.notEqual(again.links.ssh, share.links.ssh);
-  assert.equal(shares.find('work')?.links.sshReadOnly, again.links.sshReadOnly);
   assert.equal(shares.find('work')?.state, 'sharing');
+  const changed = await told;
+  assert.equal(changed.id, share.id);
+  const at = shares.find('work')?.linksChangedAt ?? 0;
+  assert.ok(at >= droppedAt && at <= Date.now(), String(at));
+  // Another process adopting the share sees the same mark (it is in share.json).
+  const other = sandbox.runtime();
+  await waitFor('the mark written', async () => (await other.shares.adopt())[0]?.linksChangedAt === at);
+  // The old links no longer let a pair in; the new ones do.
+  assert.equal(server.tokenIsLive(first.tokens.rw), false);
+  assert.equal(server.tokenIsLive(again.tokens.rw), true);
 });
 
-async function expectFailure(code: string, timeoutSeconds: number) {
+async function expectFailure(code: string, timeoutSeconds: number, marginSeconds = 5) {
   sandbox.newSession('work');
   const { shares } = sandbox.runtime();
   const started = Date.now();
@@ -257,7 +285,7 @@ async function expectFailure(code: string, timeoutSeconds: number) {
   assert.ok(isPairbarError(caught), `expected a PairbarError, got ${String(caught)}`);
   assert.equal(caught.code, code, caught.message);
   // The time limit is what bounds the wait; allow for tmate's own shutdown.
-  assert.ok(seconds < timeoutSeconds + 5, `gave up after ${seconds} s`);
+  assert.ok(seconds < timeoutSeconds + marginSeconds, `gave up after ${seconds} s`);
   assert.deepEqual(sandbox.tmatePids(), [], 'no tmate process left');
   assert.deepEqual(shareDirs(), [], 'no share directory left');
   const [failed] = shares.list();
@@ -267,23 +295,35 @@ async function expectFailure(code: string, timeoutSeconds: number) {
   return caught;
 }
 
-test('an unreachable server fails within the time limit, naming host:port, and leaves no process', async () => {
-  await sandbox.setPrefs({ 'share.readyTimeoutSeconds': 3 });
+test('a port that refuses ends the share within 3 s with its own message, not at the 20 s time limit', async () => {
+  await sandbox.setPrefs({ 'share.readyTimeoutSeconds': 20 });
   await server.setRefusing(true);
-  const error = await expectFailure('SERVER_UNREACHABLE', 3);
-  assert.match(error.message, new RegExp(`127\\.0\\.0\\.1:${server.port}`));
-  assert.match(error.message, /within 3 s/);
+  const error = await expectFailure('SERVER_REFUSED', 3, 2);
+  assert.equal(error.message, `The tmate server 127.0.0.1:${server.port} refused the connection: nothing is listening on that port.`);
 });
 
-test('a wrong server fingerprint fails with its own error, without waiting for the time limit', async () => {
-  await sandbox.useServer(server, 30, 'test', 'SHA256:' + 'A'.repeat(43));
+test('a host name that does not resolve ends the share within 3 s with its own message', async () => {
+  const store = openPrefsStore(sandbox.env);
+  addServer(store, { name: 'gone', host: 'tmate.pairbar-test.invalid', port: 22, rsaFingerprint: '', ed25519Fingerprint: server.fingerprint, ecdsaFingerprint: '' });
+  useServer(store, 'gone');
+  await sandbox.setPrefs({ 'share.readyTimeoutSeconds': 20 });
+  const error = await expectFailure('SERVER_NAME_NOT_FOUND', 3, 2);
+  assert.match(error.message, /host name tmate\.pairbar-test\.invalid was not found/);
+});
+
+test('a wrong server fingerprint fails with its own error naming both fingerprints, without waiting for the time limit', async () => {
+  const wrong = 'SHA256:' + 'A'.repeat(43);
+  await sandbox.useServer(server, 30, 'test', wrong);
   const error = await expectFailure('FINGERPRINT_MISMATCH', 10);
-  assert.match(error.fix, /fingerprint/);
+  assert.ok(error.message.includes(`configured: ed25519 ${wrong}; presented: ed25519 ${server.fingerprint}`), error.message);
+  assert.match(error.fix, /fingerprints your server's operator gave you/);
 });
 
-test('a server that never says READY fails at the time limit', async () => {
+test('a server that accepts the connection but never says READY still waits the whole time limit', async () => {
   server = await switchServer(sandbox, server, { sayReady: false }, 3);
+  const started = Date.now();
   await expectFailure('SERVER_NOT_READY', 3);
+  assert.ok(Date.now() - started >= 3_000, 'it did not give up before share.readyTimeoutSeconds');
 });
 
 test('a server refusing this computer\'s keys fails with the ssh-keygen fix', async () => {
@@ -357,7 +397,7 @@ test('shares outlive the process that started them and are adopted, listed and s
   host.pairLeave('198.51.100.1');
   assert.equal((await left).kind, 'left');
 
-  await shares.stop('work');
+  await shares.stop(shares.resolve('work').id);
   await host.closed;
   assert.deepEqual(sandbox.tmatePids(), []);
   assert.equal(sandbox.clientsOf(id).length, 1, 'the user stays attached');
