@@ -4,6 +4,8 @@
  * `isPopoverUrl` are tested in plain Node, and this file never makes Node load the electron package.
  */
 import type { BrowserWindow as BrowserWindowType, BrowserWindowConstructorOptions, Rectangle, Screen } from 'electron';
+import { pathToFileURL } from 'node:url';
+import type { IpcEventLike } from './ipc.ts';
 
 export interface Rect {
   x: number;
@@ -126,8 +128,10 @@ export interface Popover {
   hide(): void;
   toggle(): void;
   isVisible(): boolean;
-  /** The window, once created. */
-  window(): BrowserWindowType | undefined;
+  /** Sends to the page, if the window exists (nothing is queued for a window not made yet). */
+  send(channel: string, payload: unknown): void;
+  /** True only for a message from the popover's top frame showing our own page. */
+  isSender(event: IpcEventLike): boolean;
 }
 
 /**
@@ -141,6 +145,7 @@ export function createPopover(deps: PopoverDeps): Popover {
   let win: BrowserWindowType | undefined;
   let loaded: Promise<void> | undefined;
   let hiddenByBlurAt = 0;
+  const pageUrl = pathToFileURL(deps.page).href;
 
   function create(): BrowserWindowType {
     if (win && !win.isDestroyed()) return win;
@@ -158,7 +163,7 @@ export function createPopover(deps: PopoverDeps): Popover {
     created.webContents.on('before-input-event', (_event, input) => {
       if (input.type === 'keyDown' && input.key === 'Escape') created.hide();
     });
-    // The page never navigates and never opens windows (index.ts also guards every webContents).
+    // The page never navigates and never opens windows (hardening.ts also guards every webContents).
     created.webContents.on('will-navigate', (event) => event.preventDefault());
     created.webContents.on('will-redirect', (event) => event.preventDefault());
     created.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
@@ -182,6 +187,8 @@ export function createPopover(deps: PopoverDeps): Popover {
     const { x, y } = popoverPosition(bounds, POPOVER_SIZE, display.workArea, deps.platform);
     target.setBounds({ x, y, width: POPOVER_SIZE.width, height: POPOVER_SIZE.height });
   }
+
+  const liveContents = () => (win && !win.isDestroyed() && !win.webContents.isDestroyed() ? win.webContents : undefined);
 
   function show(view?: string): void {
     const target = create();
@@ -215,6 +222,15 @@ export function createPopover(deps: PopoverDeps): Popover {
       show();
     },
     isVisible: () => Boolean(win && !win.isDestroyed() && win.isVisible()),
-    window: () => (win && !win.isDestroyed() ? win : undefined),
+    send(channel, payload) {
+      const contents = liveContents();
+      if (contents) contents.send(channel, payload);
+    },
+    isSender(event) {
+      const contents = liveContents();
+      if (!contents || event.sender !== contents) return false;
+      const frame = event.senderFrame;
+      return frame !== null && frame !== undefined && frame.parent === null && isPopoverUrl(frame.url, pageUrl);
+    },
   };
 }

@@ -78,7 +78,7 @@ function execaOptions(options: RunOptions): ExecaOptions {
     stdin: options.input === undefined ? 'ignore' : 'pipe',
     ...(options.detachOutput ? { stdout: 'ignore', stderr: 'ignore' } : {}),
     ...(options.group ? { detached: true } : {}),
-  } as ExecaOptions;
+  };
 }
 
 /**

@@ -16,16 +16,20 @@ import { lstat, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureDir, RUNTIME_DIR } from './dirs.ts';
+import { EndTimers } from './autoend.ts';
 import { errors, isPairbarError, type ErrorInfo, type PairbarError } from './errors.ts';
+import { collectKeys, readAuthorizedKeys, writeAuthorizedKeys, type AllowedSource, type ForgeBases, type KeySource } from './keys.ts';
+import { fatalStartEvent } from './fail-fast.ts';
+import { fingerprintMismatch } from './hostkeys.ts';
 import { NO_LINKS, type ShareLinks } from './links.ts';
 import { LogFollower } from './log-follower.ts';
 import { withoutTmux } from './process.ts';
 import { targetKey } from './share-rules.ts';
-import { serverAddress, type ServerSettings } from './tmate-config.ts';
+import { serverLabel, type ServerProfile } from './servers.ts';
 import { parseLogLine, type LogEvent } from './tmate-log.ts';
 import { pairClientOf, type PairClient } from './pair-client.ts';
 import { isOurTmate, panePid, shareFiles, socketAnswers, startTmate, stopTmate, waitForSocket, waitReadyThenReadLinks, type ShareFiles, type TmateEnv } from './tmate.ts';
-import { createBlankSession, killSession, listClients, resolveSession, type TmuxEnv, type TmuxSession } from './tmux.ts';
+import { createBlankSession, killSession, listClients, listSessions, resolveSession, type TmuxEnv, type TmuxSession } from './tmux.ts';
 
 export type ShareState = 'starting' | 'sharing' | 'reconnecting' | 'stopped' | 'failed';
 
@@ -61,8 +65,24 @@ export interface Share {
   error: ErrorInfo | null;
   /** host:port of the tmate server. */
   server: string;
+  /** The name of the server profile it went to. */
+  serverName: string;
+  /**
+   * Whether the server reports who joins (it sent tmate_num_clients). A bare tmate-ssh-server does not:
+   * there, `clients` stays null and no join or leave is ever heard.
+   */
+  reportsPairs: boolean;
+  /**
+   * When the server last handed out links other than those shown before (epoch ms), else null. A bare
+   * tmate-ssh-server does that after a reconnect, and the old links no longer work.
+   */
+  linksChangedAt: number | null;
   startedAt: number;
   pid: number;
+  /** Who may join: each source with how many keys it gave; null: anyone holding a link. */
+  allowed: AllowedSource[] | null;
+  /** When the share ends by itself (epoch ms); null: when someone ends it. */
+  endsAt: number | null;
   /** Where the pair's tmux client is (see pair-client.ts); null until checked (checkPairClients). */
   pairClient: PairClient | null;
   /** The session the pair's client is on, by name; null when it is on none. */
@@ -77,13 +97,41 @@ type ShareRecord = Pick<Share, (typeof RECORD_FIELDS)[number]> & {
   /** Log offset at which the share became ready: later lines are joins, leaves and reconnects. */
   readyLogOffset: number | null;
 };
-const RECORD_FIELDS = ['id', 'session', 'sessionId', 'socket', 'blank', 'origin', 'server', 'startedAt', 'pid', 'clients'] as const;
+const RECORD_FIELDS = ['id', 'session', 'sessionId', 'socket', 'blank', 'origin', 'server', 'serverName', 'reportsPairs', 'linksChangedAt', 'startedAt', 'pid', 'clients', 'allowed', 'endsAt'] as const;
 
 export interface ShareTarget {
   /** The session's exact name; omitted for a new blank terminal. */
   session?: string;
   /** Only look on this tmux server. */
   socket?: string;
+  /** The name of the server profile to use instead of the chosen one. */
+  server?: string;
+}
+
+/**
+ * What a share is started with. share(), rotate() and adoption all carry it along, so new links restart
+ * exactly the same share. A field left out takes the preference's default (SharesOptions.access); an
+ * explicit null overrides it ("anyone with a link", "never ends").
+ */
+export interface ShareOptions {
+  /** Only these sources' keys may join. */
+  allowed?: KeySource[] | null;
+  /** The share ends by itself this long after it is started. */
+  endAfterMs?: number | null;
+}
+
+/** Access settings from the preferences: where forge keys come from, and the defaults of ShareOptions. */
+export interface AccessSettings {
+  forges: ForgeBases;
+  allowed: KeySource[] | null;
+  endAfterMs: number | null;
+}
+
+/** ShareOptions resolved for one start: the keys already fetched, the end already fixed. */
+interface StartPlan {
+  keys: string[] | null;
+  allowed: AllowedSource[] | null;
+  endsAt: number | null;
 }
 
 /** The steps of starting a share, in order; 'step' events name each as it completes. */
@@ -93,11 +141,21 @@ export interface SharesOptions {
   env: NodeJS.ProcessEnv;
   /** Resolved tmux and tmate binaries (looked up lazily, once). */
   binaries: () => Promise<{ tmux: string; tmate: string }>;
-  /** Current preferences that a share uses; read at each share. */
-  settings: () => { server: ServerSettings; readyTimeoutSeconds: number };
+  /**
+   * What a share uses, read at each share: the named server (else the chosen one), resolved and
+   * validated by the caller. Throws when there is none to use: the core never picks one itself.
+   */
+  settings: (serverName?: string) => ShareSettings;
   runtimeDir?: string;
   /** Recorded with each share this process starts (default 'cli'). */
   origin?: ShareOrigin;
+  /** Forge addresses and the default options; without it, shares are open to any link and never end by themselves. */
+  access?: () => AccessSettings;
+}
+
+export interface ShareSettings {
+  server: ServerProfile;
+  readyTimeoutSeconds: number;
 }
 
 /** PAIRBAR_RUNTIME_DIR, else $XDG_RUNTIME_DIR/pairbar, else a per-user directory in the temp dir. */
@@ -149,12 +207,15 @@ export function applyEvent(share: Share, event: LogEvent, now = Date.now()): Pai
     case 'reconnected':
       if (share.state === 'reconnecting') share.state = 'sharing';
       return undefined;
-    case 'link':
+    case 'link': {
       // A server without reconnection support (self-hosted) hands out new links after a reconnect:
-      // the old ones are dead, so the share must show the new ones.
+      // the old ones are dead, so the share must show the new ones, and say since when.
+      const before = share.links[event.link];
+      if (before !== null && before !== event.value) share.linksChangedAt = now;
       share.links = { ...share.links, [event.link]: event.value };
       if (share.state === 'reconnecting') share.state = 'sharing';
       return undefined;
+    }
     case 'closed':
       share.state = 'stopped';
       return undefined;
@@ -196,10 +257,12 @@ interface Live {
 interface Starting {
   live: Live;
   session: TmuxSession;
-  server: ServerSettings;
+  server: ServerProfile;
   readyTimeoutSeconds: number;
   /** Aborts the start: the time limit, tmate quitting, or a failure that retrying cannot fix. */
   abort: AbortController;
+  /** What tmate printed that retrying cannot fix, when it did (see fail-fast.ts). */
+  fatal?: PairbarError | 'fingerprint';
   timer: NodeJS.Timeout;
   /** What tmate printed while starting: the evidence for the failure message. */
   events: LogEvent[];
@@ -209,8 +272,12 @@ interface Starting {
 export class Shares extends EventEmitter<{
   change: [Share[]];
   pair: [Share, PairEvent];
+  /** The server handed out new links (after a reconnect): the old ones no longer work. */
+  links: [Share];
   ended: [Share, ErrorInfo | null];
   step: [StartStep, Share | undefined];
+  /** A share that ends by itself will end in msLeft (a minute before, or at once when less is left). */
+  ending: [Share, number];
 }> {
   readonly runtimeDir: string;
   private readonly live = new Map<string, Live>();
@@ -220,6 +287,15 @@ export class Shares extends EventEmitter<{
   private readonly options: SharesOptions;
   /** What tmux and tmate run with, cleaned once. */
   private readonly childEnv: NodeJS.ProcessEnv;
+  /** The end of every share with an endsAt that this process follows. */
+  private readonly endTimers = new EndTimers({
+    warn: (id, msLeft) => {
+      const live = this.live.get(id);
+      if (live) this.emit('ending', structuredClone(live.share), msLeft);
+    },
+    // Ending on time is exactly End pair. Another process following the same share may have ended it first.
+    end: (id) => void this.stop(id).catch(() => undefined),
+  });
 
   constructor(options: SharesOptions) {
     super();
@@ -308,6 +384,7 @@ export class Shares extends EventEmitter<{
       if (this.live.has(id)) continue;
       this.live.set(id, live);
       this.follow(live, offset);
+      this.endTimers.schedule(id, share.endsAt);
       changed = true;
     }
     // Shares that ended while nobody watched (another process stopped them). One still starting has no
@@ -317,6 +394,7 @@ export class Shares extends EventEmitter<{
       if (!(await socketAnswers(live.files.socket)) && this.live.get(id) === live) {
         live.follower?.close();
         live.dirWatcher?.close();
+        this.endTimers.cancel(id);
         this.live.delete(id);
         changed = true;
       }
@@ -325,8 +403,14 @@ export class Shares extends EventEmitter<{
     return this.list();
   }
 
-  /** Shares a tmux session (or a new blank one). Sharing a session that is already shared returns that share. */
-  async share(target: ShareTarget): Promise<Share> {
+  /**
+   * Shares a tmux session (or a new blank one). Sharing a session that is already shared returns that share.
+   * The server is resolved first and allowed keys are fetched before anything starts: a share with no
+   * usable server, or a key source that fails, makes nothing (not even a blank session).
+   */
+  async share(target: ShareTarget, options: ShareOptions = {}): Promise<Share> {
+    const settings = this.options.settings(target.server);
+    const plan = await this.plan(options);
     const { tmux } = await this.env();
     let session: TmuxSession;
     let blank = false;
@@ -347,10 +431,53 @@ export class Shares extends EventEmitter<{
       await this.adopt();
       this.emit('step', 'adopt', undefined);
       const adopted = this.liveFor(key);
-      return adopted ? structuredClone(adopted.share) : this.start(session, blank);
+      return adopted ? structuredClone(adopted.share) : this.start(session, blank, plan, settings);
     })().finally(() => this.inFlight.delete(key));
     this.inFlight.set(key, started);
     return started;
+  }
+
+  /** The options with the preferences' defaults filled in, the keys fetched and checked. */
+  private async plan(options: ShareOptions): Promise<StartPlan> {
+    const access = this.options.access?.();
+    const sources = options.allowed !== undefined ? options.allowed : (access?.allowed ?? null);
+    const endAfterMs = options.endAfterMs !== undefined ? options.endAfterMs : (access?.endAfterMs ?? null);
+    if (endAfterMs !== null && !(Number.isFinite(endAfterMs) && endAfterMs > 0)) {
+      throw errors.invalidArgument('duration', 'a share has to last longer than 0 s');
+    }
+    const endsAt = endAfterMs === null ? null : Date.now() + endAfterMs;
+    if (sources === null || sources.length === 0) return { keys: null, allowed: null, endsAt };
+    if (!access) throw errors.invalidArgument('allowed keys', 'this process has no forge addresses to fetch keys from');
+    const { keys, allowed } = await collectKeys(sources, { bases: access.forges });
+    return { keys, allowed, endsAt };
+  }
+
+  /**
+   * New links: ends the tmate side of the share (everyone connected is dropped, the old links stop
+   * working) and starts a fresh one on the same tmux session with the same keys and the same end time.
+   * The user's own clients stay attached. The old share is ended first, so a failure to start the new one
+   * never leaves the old links working.
+   */
+  async rotate(id: string): Promise<Share> {
+    const live = this.live.get(id);
+    if (!live || live.share.state === 'starting') throw errors.shareNotFound(id);
+    const { share } = live;
+    const { tmux } = await this.env();
+    const session = (await listSessions(tmux, share.socket)).find((candidate) => candidate.id === share.sessionId);
+    if (!session) throw errors.sessionNotFound(share.session);
+    // The keys as fetched when the share started: new links must not depend on the forge answering again.
+    const keys = share.allowed ? await readAuthorizedKeys(live.files.keys) : null;
+    const plan: StartPlan = { keys, allowed: share.allowed, endsAt: share.endsAt };
+    // The same server profile, by name: if it was removed or broken since, rotating refuses rather than move.
+    const settings = this.options.settings(share.serverName);
+    const key = targetKey(session.socket, session.id);
+    // Registered as in flight so that sharing the session meanwhile waits for this start, not a second one.
+    const restarted = (async () => {
+      await this.stopLive(live);
+      return this.start(session, share.blank, plan, settings);
+    })().finally(() => this.inFlight.delete(key));
+    this.inFlight.set(key, restarted);
+    return restarted;
   }
 
   private liveFor(key: string): Live | undefined {
@@ -361,9 +488,9 @@ export class Shares extends EventEmitter<{
    * Starts a new share: prepare, launch, wait for ready; any failure runs the one teardown. Only share()
    * calls it, after adopt() has made sure the runtime dir is private.
    */
-  private async start(session: TmuxSession, blank: boolean): Promise<Share> {
+  private async start(session: TmuxSession, blank: boolean, plan: StartPlan, settings: ShareSettings): Promise<Share> {
     const { tmux, tmate } = await this.env();
-    const starting = await this.prepare(session, blank);
+    const starting = await this.prepare(session, blank, plan, settings);
     try {
       await this.launch(starting, tmux, tmate);
       await this.waitForReady(starting, tmate);
@@ -375,14 +502,14 @@ export class Shares extends EventEmitter<{
     }
     const { live } = starting;
     this.follow(live, live.readyLogOffset ?? 0);
+    this.endTimers.schedule(live.share.id, live.share.endsAt);
     this.changed();
     return structuredClone(live.share);
   }
 
   /** Step 1: the share's directory and record, announced as starting; the time limit starts now. */
-  private async prepare(session: TmuxSession, blank: boolean): Promise<Starting> {
-    const { server, readyTimeoutSeconds } = this.options.settings();
-    const address = serverAddress(server);
+  private async prepare(session: TmuxSession, blank: boolean, plan: StartPlan, settings: ShareSettings): Promise<Starting> {
+    const { server, readyTimeoutSeconds } = settings;
     const id = newShareId();
     const files = shareFiles(join(this.runtimeDir, id));
     await mkdir(files.dir, { mode: 0o700 });
@@ -398,15 +525,21 @@ export class Shares extends EventEmitter<{
       clients: null,
       lastPairEvent: null,
       error: null,
-      server: `${address.host}:${address.port}`,
+      server: serverLabel(server),
+      serverName: server.name,
+      reportsPairs: false,
+      linksChangedAt: null,
       startedAt: Date.now(),
       pid: 0,
+      allowed: plan.allowed,
+      endsAt: plan.endsAt,
       pairClient: null,
       pairClientSession: null,
     };
     this.failures.delete(targetKey(session.socket, session.id));
     const live: Live = { share, files, readyLogOffset: null };
     this.live.set(id, live);
+    if (plan.keys) await writeAuthorizedKeys(files.keys, plan.keys);
     await writeRecord(live);
     this.changed();
 
@@ -414,21 +547,25 @@ export class Shares extends EventEmitter<{
     const timer = setTimeout(() => abort.abort(new Error('ready timeout')), readyTimeoutSeconds * 1000);
     const events: LogEvent[] = [];
     const follower = new LogFollower(files.log);
+    const starting: Starting = { live, session, server, readyTimeoutSeconds, abort, timer, events, follower };
     follower.on('line', (line) => {
       const event = parseLogLine(line);
       if (!event) return;
       events.push(event);
-      // These never fix themselves by retrying: fail now rather than at the time limit.
-      if (event.kind === 'fingerprint-mismatch' || event.kind === 'keys-missing') abort.abort(new Error(event.kind));
+      // A name that does not resolve, a port that refuses, no key, a wrong key: waiting cannot help, so
+      // the share ends now with its own message rather than at the time limit.
+      starting.fatal ??= fatalStartEvent(event, server);
+      if (starting.fatal) abort.abort(new Error('failed for good'));
     });
     this.emit('step', 'prepare', structuredClone(share));
-    return { live, session, server, readyTimeoutSeconds, abort, timer, events, follower };
+    return starting;
   }
 
   /** Step 2: tmate started in the background, its log followed, its socket answering. */
   private async launch(starting: Starting, tmux: TmuxEnv, tmate: TmateEnv): Promise<void> {
     const { live, session, server, abort, follower } = starting;
-    const daemon = await startTmate(tmate, live.files, server, { tmux: tmux.tmux, socket: session.socket, sessionId: session.id });
+    const access = live.share.allowed ? { authorizedKeys: live.files.keys } : {};
+    const daemon = await startTmate(tmate, live.files, server, { tmux: tmux.tmux, socket: session.socket, sessionId: session.id }, access);
     live.share.pid = daemon.pid;
     // tmate quitting before it is ready (a config it rejects, a crash) must not wait out the time limit.
     void daemon.exited.then(() => abort.abort(new Error('tmate exited')));
@@ -447,6 +584,7 @@ export class Shares extends EventEmitter<{
     live.readyLogOffset = follower.position;
     live.share.links = links;
     live.share.clients = clients;
+    live.share.reportsPairs = clients !== null;
     live.share.state = 'sharing';
     await writeRecord(live);
     this.emit('step', 'ready', structuredClone(live.share));
@@ -465,7 +603,12 @@ export class Shares extends EventEmitter<{
     this.live.delete(live.share.id);
     // The blank session was made for this share alone; nobody else knows its name yet.
     if (live.share.blank) await killSession(tmux, session.socket, session.id).catch(() => undefined);
-    const cause = isPairbarError(error) ? error : startFailure(events, serverAddress(server), readyTimeoutSeconds);
+    const { fatal } = starting;
+    const cause = isPairbarError(error)
+      ? error
+      : fatal === 'fingerprint'
+        ? await fingerprintMismatch(server, { env: this.childEnv })
+        : (fatal ?? startFailure(events, server, readyTimeoutSeconds));
     live.share.state = 'failed';
     live.share.error = cause.toJSON();
     if (!live.share.blank) this.failures.set(targetKey(session.socket, session.id), live.share);
@@ -481,8 +624,10 @@ export class Shares extends EventEmitter<{
       const event = parseLogLine(line);
       if (!event) return;
       const before = JSON.stringify(live.share);
+      const changedAt = live.share.linksChangedAt;
       const pairEvent = applyEvent(live.share, event);
       if (pairEvent) this.emit('pair', structuredClone(live.share), pairEvent);
+      if (live.share.linksChangedAt !== changedAt) this.emit('links', structuredClone(live.share));
       if (live.share.state === 'stopped') {
         void this.ended(live, null);
         return;
@@ -507,6 +652,7 @@ export class Shares extends EventEmitter<{
     if (!this.live.has(live.share.id)) return;
     live.follower?.close();
     live.dirWatcher?.close();
+    this.endTimers.cancel(live.share.id);
     this.live.delete(live.share.id);
     const { tmate } = await this.env();
     await stopTmate(tmate, live.files.socket, live.share.pid).catch(() => undefined);
@@ -534,6 +680,7 @@ export class Shares extends EventEmitter<{
   private async stopLive(live: Live): Promise<void> {
     live.follower?.close();
     live.dirWatcher?.close();
+    this.endTimers.cancel(live.share.id);
     this.live.delete(live.share.id);
     const { tmate } = await this.env();
     await stopTmate(tmate, live.files.socket, live.share.pid);
@@ -581,8 +728,22 @@ export class Shares extends EventEmitter<{
     return this.list();
   }
 
+  /** Resolves once the share with this id is no longer live here (ended, stopped, or never known). */
+  untilEnded(id: string): Promise<void> {
+    return new Promise((resolve) => {
+      const check = (): void => {
+        if (this.live.has(id)) return;
+        this.off('change', check);
+        resolve();
+      };
+      this.on('change', check);
+      check();
+    });
+  }
+
   /** Stops following logs. The shares go on: they belong to the runtime directory, not to this process. */
   close(): void {
+    this.endTimers.clear();
     for (const live of this.live.values()) {
       live.follower?.close();
       live.dirWatcher?.close();
@@ -593,6 +754,10 @@ export class Shares extends EventEmitter<{
 function shareFromRecord(record: ShareRecord): Share {
   return {
     ...pick(record, RECORD_FIELDS),
+    // Records written before these fields existed.
+    serverName: record.serverName ?? record.server,
+    reportsPairs: record.reportsPairs ?? record.clients !== null,
+    linksChangedAt: record.linksChangedAt ?? null,
     state: 'sharing',
     links: record.links ?? { ...NO_LINKS },
     lastPairEvent: null,
@@ -625,10 +790,11 @@ async function replayLog(share: Share, files: ShareFiles, readyOffset: number): 
 
 async function readRecord(files: ShareFiles): Promise<ShareRecord | undefined> {
   try {
-    const record = JSON.parse(await readFile(files.meta, 'utf8')) as ShareRecord & { tmuxSocket?: string; origin?: ShareOrigin };
+    const record = JSON.parse(await readFile(files.meta, 'utf8')) as ShareRecord & { tmuxSocket?: string; origin?: ShareOrigin; allowed?: AllowedSource[] | null; endsAt?: number | null };
     if (record.version !== 1) return undefined;
-    // Records written before these fields existed: the socket was `tmuxSocket`, and every share came from the command.
-    return { ...record, socket: record.socket ?? record.tmuxSocket, origin: record.origin ?? 'cli' };
+    // Records written before these fields existed: the socket was `tmuxSocket`, every share came from the
+    // command, and none was restricted or timed.
+    return { ...record, socket: record.socket ?? record.tmuxSocket, origin: record.origin ?? 'cli', allowed: record.allowed ?? null, endsAt: record.endsAt ?? null };
   } catch {
     return undefined;
   }

@@ -162,12 +162,6 @@ export async function resolveSession(tmux: TmuxEnv, ref: SessionRef): Promise<Tm
   throw errors.sessionNotFound(ref.name);
 }
 
-/** Whether the session with this id still exists on that server. */
-export async function sessionExists(tmux: TmuxEnv, socket: string, id: string): Promise<boolean> {
-  const sessions = await listSessions(tmux, socket);
-  return sessions.some((session) => session.id === id);
-}
-
 /** Kills one session by its id (tmux ids are exact targets); the only caller kills a session it created itself. */
 /** Every client of the server on `socket` with the session it is on; an empty list when no server answers. */
 export async function listClients(tmux: TmuxEnv, socket: string): Promise<ClientInfo[]> {

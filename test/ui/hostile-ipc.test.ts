@@ -115,7 +115,7 @@ const SWEEP = `async function (known) {
 }`;
 
 async function sweep(target: Page | Frame, known: Record<string, string>): Promise<{ results: Outcome[]; polluted: boolean }> {
-  return target.evaluate(`(${SWEEP})(${JSON.stringify(known)})`) as Promise<{ results: Outcome[]; polluted: boolean }>;
+  return target.evaluate<{ results: Outcome[]; polluted: boolean }>(`(${SWEEP})(${JSON.stringify(known)})`);
 }
 
 test('every channel, called with hostile arguments from the page and from a foreign frame: each refused, nothing done, main alive', { timeout: 5 * 60_000 }, async () => {
