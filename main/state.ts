@@ -80,8 +80,9 @@ export class AppState extends EventEmitter<{ snapshot: [Snapshot] }> {
     try {
       await this.runtime.binaries();
       await this.runtime.shares.adopt();
-      // Where each pair's terminal is: checked when the popover opens or after an action, never on a timer.
-      await this.runtime.shares.checkPairClients();
+      // Where each pair's terminal is: checked when the popover opens or after an action, never on a timer;
+      // published below with the rest, not as a snapshot of its own.
+      await this.runtime.shares.checkPairClients({ quiet: true });
     } catch (error) {
       const info = toErrorInfo(error);
       if (!problems.some((problem) => problem.code === info.code)) problems.push(problemFrom(info));

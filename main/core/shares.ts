@@ -704,8 +704,9 @@ export class Shares extends EventEmitter<{
    * Finds out where each live share's pair client is (see pair-client.ts): one `tmux list-clients` per tmux
    * server, plus, the first time for a share, one tmate call for its pane's pid. Called when someone looks
    * (`pairbar status`, the app's snapshot refresh), never on a timer, so an idle share costs nothing.
+   * `quiet`: no 'change' event, for a caller that publishes the result itself.
    */
-  async checkPairClients(): Promise<Share[]> {
+  async checkPairClients(options: { quiet?: boolean } = {}): Promise<Share[]> {
     const lives = [...this.live.values()].filter((live) => live.share.state === 'sharing' || live.share.state === 'reconnecting');
     if (lives.length === 0) return this.list();
     const { tmux, tmate } = await this.env();
@@ -724,7 +725,7 @@ export class Shares extends EventEmitter<{
         changed = true;
       }
     }
-    if (changed) this.changed();
+    if (changed && !options.quiet) this.changed();
     return this.list();
   }
 
