@@ -159,7 +159,7 @@ test('new links: the old token is refused, the new one works with the same keys,
 });
 
 test('new links for an open share on a tmate.io-style server: new tokens, still open', async () => {
-  cast.server = await switchServer(cast.sandbox, cast.server, {});
+  cast.server = await switchServer(cast.sandbox, cast.server, { mode: 'tmate.io' });
   cast.sandbox.newSession('work', 'default', 'sh');
   const { shares } = cast.sandbox.runtime();
   const old = await shares.share({ session: 'work' });
