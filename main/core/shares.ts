@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EndTimers } from './autoend.ts';
 import { errors, isPairbarError, type ErrorInfo, type PairbarError } from './errors.ts';
-import { collectKeys, readAuthorizedKeys, writeAuthorizedKeys, type AllowedSource, type ForgeBases, type KeySource } from './keys.ts';
+import { collectKeys, formatKeySource, readAuthorizedKeys, writeAuthorizedKeys, type AllowedSource, type ForgeBases, type KeySource } from './keys.ts';
 import { NO_LINKS, type ShareLinks } from './links.ts';
 import { LogFollower } from './log-follower.ts';
 import { withoutTmux } from './process.ts';
@@ -366,15 +366,15 @@ export class Shares extends EventEmitter<{
     this.emit('step', 'resolve', undefined);
     const key = targetKey(session.socket, session.id);
     const existing = this.liveFor(key);
-    if (existing) return structuredClone(existing.share);
+    if (existing) return sameAccess(existing.share, options);
     const pending = this.inFlight.get(key);
-    if (pending) return pending;
+    if (pending) return sameAccess(await pending, options);
     const started = (async () => {
       // Another process (the CLI, another app instance) may have shared it already.
       await this.adopt();
       this.emit('step', 'adopt', undefined);
       const adopted = this.liveFor(key);
-      return adopted ? structuredClone(adopted.share) : this.start(session, blank, plan);
+      return adopted ? sameAccess(adopted.share, options) : this.start(session, blank, plan);
     })().finally(() => this.inFlight.delete(key));
     this.inFlight.set(key, started);
     return started;
@@ -647,6 +647,19 @@ export class Shares extends EventEmitter<{
       live.dirWatcher?.close();
     }
   }
+}
+
+/**
+ * Sharing a session that is already shared gives that share, unless the caller named who may join and the
+ * share lets in someone else: then it is refused, never handed back as if it were what was asked for.
+ */
+function sameAccess(share: Share, options: ShareOptions): Share {
+  if (options.allowed !== undefined) {
+    const asked = options.allowed?.length ? options.allowed.map(formatKeySource) : null;
+    const has = share.allowed?.map((entry) => entry.source) ?? null;
+    if (JSON.stringify(asked) !== JSON.stringify(has)) throw errors.sharedOtherwise(share.session, has);
+  }
+  return structuredClone(share);
 }
 
 function shareFromRecord(record: ShareRecord): Share {

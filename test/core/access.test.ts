@@ -96,6 +96,23 @@ test('the preference access.default restricts a share that names no keys; an exp
   assert.deepEqual(openHost.authorizedKeys, []);
 });
 
+test('asking for keys on a session already shared otherwise is refused, not answered with the open share', async () => {
+  cast.sandbox.newSession('work', 'default', 'sh');
+  cast.sandbox.newSession('locked', 'default', 'sh');
+  const { shares } = cast.sandbox.runtime();
+  const open = await shares.share({ session: 'work' }, { allowed: null });
+  await assert.rejects(shares.share({ session: 'work' }, { allowed: [{ kind: 'github', user: 'alice' }] }), (error: unknown) => {
+    assert.ok(isPairbarError(error));
+    assert.match(error.message, /"work" is already shared, and anyone with a link may join it/);
+    return true;
+  });
+  assert.equal((await shares.share({ session: 'work' })).id, open.id, 'naming no keys gives the share there is');
+  const locked = await shares.share({ session: 'locked' }, { allowed: [{ kind: 'github', user: 'alice' }] });
+  assert.equal((await shares.share({ session: 'locked' }, { allowed: [{ kind: 'github', user: 'alice' }] })).id, locked.id, 'the same keys: the same share');
+  await assert.rejects(shares.share({ session: 'locked' }, { allowed: null }), /only github:alice may join it/);
+  assert.equal(cast.sandbox.tmatePids().length, 2);
+});
+
 test('a key source that fails starts no share: no tmate, no directory, no connection, and the error names the user and the cause', async () => {
   cast.sandbox.newSession('work', 'default', 'sh');
   const { shares } = cast.sandbox.runtime();
