@@ -354,19 +354,32 @@ function shellWord(value: string): string {
 declare const PAIRBAR_VERSION: string | undefined;
 const VERSION = typeof PAIRBAR_VERSION === 'string' ? PAIRBAR_VERSION : 'dev';
 
+/**
+ * A standard stream that stops writing once its reader has gone (`pairbar sessions | head -1`, a pager that
+ * was quit): the write fails with EPIPE, which Node raises as an 'error' event that would crash the command
+ * with a stack trace. The command finishes its work (a share it started goes on) and exits as it would have.
+ */
+function quietOnClosedPipe(stream: NodeJS.WriteStream): (text: string) => void {
+  let gone = false;
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    gone = true;
+  });
+  return (text) => {
+    if (!gone) stream.write(text);
+  };
+}
+
 /** Runs the command with this process's arguments and streams, and sets the exit code. */
 export function run(): void {
-  main(process.argv.slice(2), {
-    stdout: (text) => process.stdout.write(text),
-    stderr: (text) => process.stderr.write(text),
-    env: process.env,
-    script: process.argv[1],
-  }).then(
+  const stdout = quietOnClosedPipe(process.stdout);
+  const stderr = quietOnClosedPipe(process.stderr);
+  main(process.argv.slice(2), { stdout, stderr, env: process.env, script: process.argv[1] }).then(
     (code) => {
       process.exitCode = code;
     },
     (error: unknown) => {
-      process.stderr.write(`pairbar: ${toErrorInfo(error).message}\n`);
+      stderr(`pairbar: ${toErrorInfo(error).message}\n`);
       process.exitCode = 1;
     },
   );

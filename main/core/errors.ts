@@ -19,6 +19,7 @@ export type ErrorCode =
   | 'INVALID_PREFERENCE'
   | 'INVALID_ARGUMENT'
   | 'CLIPBOARD_MISSING'
+  | 'UNSAFE_DIRECTORY'
   | 'COMMAND_FAILED'
   | 'KEYS_NOT_FOUND'
   | 'KEYS_FETCH_FAILED'
@@ -148,6 +149,21 @@ export const errors = {
       'No clipboard tool was found (pbcopy, wl-copy, xclip or xsel).',
       'Install one (for example `sudo apt install xclip`), or copy the link from the output above.',
     ),
+  /** A directory Pairbar would talk through or write into that someone else could use: tmux's rule, applied before use. */
+  unsafeDirectory: (what: string, dir: string, problem: 'not-a-directory' | 'other-owner' | 'open-to-others', mode: number, env = 'TMUX_TMPDIR') => {
+    const octal = (mode & 0o7777).toString(8).padStart(4, '0');
+    const detail =
+      problem === 'not-a-directory'
+        ? 'is not a directory (a symbolic link or a file is in its place)'
+        : problem === 'other-owner'
+          ? 'belongs to another user'
+          : `can be used by other users (mode ${octal})`;
+    const fix =
+      problem === 'open-to-others'
+        ? `Make it yours alone with \`chmod 700 ${dir}\`, then try again.`
+        : `Someone else may have made it to catch your sessions. Remove it (it is not yours to trust), or set ${env} to a directory of your own.`;
+    return new PairbarError('UNSAFE_DIRECTORY', `The ${what} ${dir} ${detail}, so Pairbar will not use it.`, fix);
+  },
   invalidKeySource: (text: string, reason: string) =>
     new PairbarError(
       'INVALID_ARGUMENT',

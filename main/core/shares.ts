@@ -12,9 +12,10 @@
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { existsSync, watch, type FSWatcher } from 'node:fs';
-import { chmod, lstat, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ensureDir, RUNTIME_DIR } from './dirs.ts';
 import { EndTimers } from './autoend.ts';
 import { errors, isPairbarError, type ErrorInfo, type PairbarError } from './errors.ts';
 import { collectKeys, formatKeySource, readAuthorizedKeys, writeAuthorizedKeys, type AllowedSource, type ForgeBases, type KeySource } from './keys.ts';
@@ -135,16 +136,9 @@ export function defaultRuntimeDir(env: NodeJS.ProcessEnv): string {
   return join(tmpdir(), `pairbar-${process.getuid?.() ?? 'user'}`);
 }
 
-/** Creates the runtime directory private to this user, and refuses one that someone else could read. */
+/** Creates the runtime directory private to this user, and refuses one that someone else could get into. */
 export async function ensurePrivateDir(dir: string): Promise<void> {
-  await mkdir(dir, { recursive: true, mode: 0o700 });
-  const info = await lstat(dir);
-  if (!info.isDirectory()) throw errors.invalidArgument('runtime directory', `${dir} is not a directory`);
-  const uid = process.getuid?.();
-  if (uid !== undefined && info.uid !== uid) {
-    throw errors.invalidArgument('runtime directory', `${dir} belongs to another user; set PAIRBAR_RUNTIME_DIR to a directory of yours`);
-  }
-  if ((info.mode & 0o077) !== 0) await chmod(dir, 0o700);
+  await ensureDir(dir, RUNTIME_DIR);
 }
 
 const SHARE_ID = /^[0-9a-f]{8}$/;
