@@ -98,6 +98,18 @@ export class AppState extends EventEmitter<{ snapshot: [Snapshot] }> {
     }
   }
 
+  /** New links for a share: everyone connected dropped, the old links dead, the user's clients attached. */
+  async rotate(shareId: string): Promise<Result<ShareView>> {
+    try {
+      const share = await this.runtime.shares.rotate(shareId);
+      void this.refresh();
+      return { ok: true, value: shareView(share) };
+    } catch (error) {
+      void this.refresh();
+      return { ok: false, error: toErrorInfo(error) };
+    }
+  }
+
   async stop(shareId: string): Promise<Result<null>> {
     try {
       await this.runtime.shares.stop(shareId);

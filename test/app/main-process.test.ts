@@ -406,4 +406,26 @@ describe('the app in Node with a stand-in for Electron', { skip }, () => {
     await waitFor('tmate gone', () => sandbox.tmatePids().length === 0);
     assert.deepEqual(sandbox.clientsOf(id), userClients, 'the user is still attached');
   });
+
+  test('New Links from the tray: the pair is dropped, the old links die, new ones are in the menu, the user stays attached', async () => {
+    const id = sandbox.newSession('work', 'default', 'sh');
+    sandbox.attachUserClient(id);
+    await sandbox.waitForClients(id, 1);
+    const userClients = sandbox.clientsOf(id);
+    const target = await launch();
+    await started(target);
+    await clickTray(target, 'work (1 window)');
+    const oldHost = await server.nextConnection();
+    await waitFor('sharing', async () => (await trayView(target)).image.endsWith('tray-sharing.png'));
+
+    await clickTray(target, 'New Links for “work” (Drops Everyone)');
+    await oldHost.closed;
+    const newHost = await server.nextConnection();
+    assert.notEqual(newHost.tokens.rw, oldHost.tokens.rw);
+    await waitFor('the new links in the snapshot', () => target.evaluate((_electron, t, ssh: string) => t.snapshot().shares[0]?.links.ssh === ssh, newHost.links.ssh));
+    await clickTray(target, 'Copy SSH Command');
+    assert.deepEqual(await target.evaluate(() => (globalThis as any).fakeElectron.clipboard), [newHost.links.ssh]);
+    assert.equal(sandbox.tmatePids().length, 1, 'no tmate left from the old links');
+    assert.deepEqual(sandbox.clientsOf(id).filter((tty) => userClients.includes(tty)), userClients);
+  });
 });
