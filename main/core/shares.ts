@@ -111,6 +111,11 @@ interface StartPlan {
   keys: string[] | null;
   allowed: AllowedSource[] | null;
   endsAt: number | null;
+  /**
+   * The blank session was created for this start, so a failed start removes it. Not so for new links:
+   * by then the user may be working in it.
+   */
+  sessionIsNew?: boolean;
 }
 
 /** The steps of starting a share, in order; 'step' events name each as it completes. */
@@ -223,6 +228,7 @@ interface Starting {
   /** What tmate printed while starting: the evidence for the failure message. */
   events: LogEvent[];
   follower: LogFollower;
+  sessionIsNew: boolean;
 }
 
 export class Shares extends EventEmitter<{
@@ -368,7 +374,7 @@ export class Shares extends EventEmitter<{
       await this.adopt();
       this.emit('step', 'adopt', undefined);
       const adopted = this.liveFor(key);
-      return adopted ? sameAccess(adopted.share, options) : this.start(session, blank, plan);
+      return adopted ? sameAccess(adopted.share, options) : this.start(session, blank, { ...plan, sessionIsNew: blank });
     })().finally(() => this.inFlight.delete(key));
     this.inFlight.set(key, started);
     return started;
@@ -486,7 +492,7 @@ export class Shares extends EventEmitter<{
       if (event.kind === 'fingerprint-mismatch' || event.kind === 'keys-missing') abort.abort(new Error(event.kind));
     });
     this.emit('step', 'prepare', structuredClone(share));
-    return { live, session, server, readyTimeoutSeconds, abort, timer, events, follower };
+    return { live, session, server, readyTimeoutSeconds, abort, timer, events, follower, sessionIsNew: plan.sessionIsNew === true };
   }
 
   /** Step 2: tmate started in the background, its log followed, its socket answering. */
@@ -522,18 +528,18 @@ export class Shares extends EventEmitter<{
    * created for it removed; the share kept as failed (for Retry) with the cause a person can act on.
    */
   private async fail(starting: Starting, error: unknown, tmux: TmuxEnv, tmate: TmateEnv): Promise<PairbarError> {
-    const { live, follower, session, server, readyTimeoutSeconds, events } = starting;
+    const { live, follower, session, server, readyTimeoutSeconds, events, sessionIsNew } = starting;
     follower.close();
     await follower.pump();
     await stopTmate(tmate, live.files.socket, live.share.pid).catch(() => undefined);
     await rm(live.files.dir, { recursive: true, force: true });
     this.live.delete(live.share.id);
     // The blank session was made for this share alone; nobody else knows its name yet.
-    if (live.share.blank) await killSession(tmux, session.socket, session.id).catch(() => undefined);
+    if (sessionIsNew) await killSession(tmux, session.socket, session.id).catch(() => undefined);
     const cause = isPairbarError(error) ? error : startFailure(events, serverAddress(server), readyTimeoutSeconds);
     live.share.state = 'failed';
     live.share.error = cause.toJSON();
-    if (!live.share.blank) this.failures.set(targetKey(session.socket, session.id), live.share);
+    if (!sessionIsNew) this.failures.set(targetKey(session.socket, session.id), live.share);
     this.changed();
     return cause;
   }

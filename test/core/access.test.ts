@@ -175,6 +175,24 @@ test('new links: the old token is refused, the new one works with the same keys,
   await assert.rejects(shares.rotate(old.id), (error: unknown) => isPairbarError(error) && error.code === 'SHARE_NOT_FOUND');
 });
 
+test('new links that cannot start: the old links are dead anyway, the new terminal and its user stay, the failure is shown', async () => {
+  await cast.sandbox.useServer(cast.server, 3);
+  const { shares } = cast.sandbox.runtime();
+  const blank = await shares.share({});
+  assert.equal(blank.blank, true);
+  cast.sandbox.attachUserClient(blank.sessionId);
+  await cast.sandbox.waitForClients(blank.sessionId, 2);
+  const oldHost = await cast.server.nextConnection();
+  await cast.server.setRefusing(true);
+  await assert.rejects(shares.rotate(blank.id), (error: unknown) => isPairbarError(error) && error.code === 'SERVER_UNREACHABLE');
+  await oldHost.closed;
+  assert.deepEqual(cast.sandbox.tmatePids(), []);
+  assert.equal(cast.sandbox.clientsOf(blank.sessionId).length, 1, 'the blank session lives on with the user in it');
+  const [failed] = shares.list();
+  assert.equal(failed?.state, 'failed');
+  assert.equal(failed?.session, blank.session);
+});
+
 test('new links for an open share on a tmate.io-style server: new tokens, still open', async () => {
   cast.server = await switchServer(cast.sandbox, cast.server, {});
   cast.sandbox.newSession('work', 'default', 'sh');
