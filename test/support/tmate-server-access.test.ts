@@ -122,7 +122,7 @@ test('without tmate-authorized-keys any key gets in; a token nobody holds is tol
 });
 
 test('a real pair joining counts as a join on a tmate.io-style server', { timeout: 60_000 }, async () => {
-  await withTmateHost({}, '', async (server, tmate) => {
+  await withTmateHost({ mode: 'tmate.io' }, '', async (server, tmate) => {
     const { host } = tmate;
     let during = -1;
     await joinAndSee(server, tmate, host.links.ssh, alice, () => { during = host.sshPairs; });
