@@ -209,6 +209,23 @@ test('new links for an open share on a tmate.io-style server: new tokens, still 
   assert.equal(cast.sandbox.tmatePids().length, 1);
 });
 
+test('on a tmate.io-style server a restricted share gets no web links (a browser cannot show a key); an open one does', async () => {
+  cast.server = await switchServer(cast.sandbox, cast.server, { mode: 'tmate.io' });
+  cast.sandbox.newSession('work', 'default', 'sh');
+  cast.sandbox.newSession('open', 'default', 'sh');
+  const { shares } = cast.sandbox.runtime();
+  const restricted = await shares.share({ session: 'work' }, { allowed: [{ kind: 'github', user: 'alice' }] });
+  const host = await cast.server.nextConnection();
+  // Known at the handshake: the keys come before the client's READY.
+  assert.deepEqual(host.authorizedKeys, [keyOnly(cast.alice.publicKey)]);
+  assert.equal(restricted.links.web, null);
+  assert.equal(restricted.links.webReadOnly, null);
+  assert.equal(restricted.links.ssh, host.links.ssh);
+  assert.equal(restricted.clients, 0, 'the server still counts pairs');
+  const open = await shares.share({ session: 'open' }, { allowed: null });
+  assert.match(open.links.web ?? '', /^https:\/\/tmate\.io\/t\//);
+});
+
 test('auto-end: the warning comes at once when less than a minute is left, the share ends on time, the session and the user are untouched', async () => {
   const { id, userClients } = await userSession('STILL-HERE');
   const { shares } = cast.sandbox.runtime();
