@@ -5,7 +5,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { errors, installCommand, isPairbarError, toErrorInfo, type ErrorInfo } from './core/errors.ts';
-import type { Share } from './core/shares.ts';
+import type { Share, ShareOptions } from './core/shares.ts';
 import { listServers } from './core/tmux.ts';
 import { readPrefs, writePref, DEFAULT_PREFS, type PrefKey, type Prefs } from './prefs.ts';
 import type { Runtime } from './runtime.ts';
@@ -87,9 +87,10 @@ export class AppState extends EventEmitter<{ snapshot: [Snapshot] }> {
     return this.publish({ sessions, problems, prefs: loaded.prefs, shares: this.runtime.shares.list().map(shareView) });
   }
 
-  async share(target: ShareTargetArg): Promise<Result<ShareView>> {
+  /** `options` as validateShareOptions gives them (left out: the preferences' defaults). */
+  async share(target: ShareTargetArg, options: ShareOptions = {}): Promise<Result<ShareView>> {
     try {
-      const share = await this.runtime.shares.share('blank' in target ? {} : { session: target.session, socket: target.socket });
+      const share = await this.runtime.shares.share('blank' in target ? {} : { session: target.session, socket: target.socket }, options);
       void this.refresh();
       return { ok: true, value: shareView(share) };
     } catch (error) {

@@ -7,6 +7,8 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { isPairbarError } from '../../main/core/errors.ts';
+import { validateShareOptions } from '../../main/core/share-options.ts';
+import { AppState } from '../../main/state.ts';
 import type { Share } from '../../main/core/shares.ts';
 import { accessCast, keyOnly } from '../support/forge.ts';
 import { joinAsPair } from '../support/pair-ssh.ts';
@@ -111,6 +113,19 @@ test('asking for keys on a session already shared otherwise is refused, not answ
   assert.equal((await shares.share({ session: 'locked' }, { allowed: [{ kind: 'github', user: 'alice' }] })).id, locked.id, 'the same keys: the same share');
   await assert.rejects(shares.share({ session: 'locked' }, { allowed: null }), /only github:alice may join it/);
   assert.equal(cast.sandbox.tmatePids().length, 2);
+});
+
+test('the app\'s state takes the options as validateShareOptions gives them, and gives the share back restricted', async () => {
+  cast.sandbox.newSession('work', 'default', 'sh');
+  const state = new AppState(cast.sandbox.runtime());
+  const options = validateShareOptions({ allowed: ['github:alice'], endAfterMs: 600_000 });
+  assert.ok(typeof options !== 'string');
+  const result = await state.share({ session: 'work', socket: cast.sandbox.socket() }, options);
+  assert.ok(result.ok, result.ok ? '' : result.error.message);
+  assert.deepEqual(result.value.allowed, [{ source: 'github:alice', keys: 1 }]);
+  assert.ok(result.value.endsAt !== null && result.value.endsAt > Date.now() + 590_000);
+  const refused = await state.share({ session: 'work', socket: cast.sandbox.socket() }, { allowed: null });
+  assert.equal(refused.ok, false);
 });
 
 test('a key source that fails starts no share: no tmate, no directory, no connection, and the error names the user and the cause', async () => {
