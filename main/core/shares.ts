@@ -241,6 +241,8 @@ interface Live {
   follower?: LogFollower;
   dirWatcher?: FSWatcher;
   readyLogOffset: number | null;
+  /** The last share.json write: writes go one after another, so the file ends with the newest state. */
+  recordWrite?: Promise<void>;
 }
 
 /** A share on its way up: what start()'s steps hand each other, and what the one teardown undoes. */
@@ -757,7 +759,11 @@ async function readRecord(files: ShareFiles): Promise<ShareRecord | undefined> {
   }
 }
 
-async function writeRecord(live: Live): Promise<void> {
+/**
+ * Writes share.json with the share as it is now. Writes are chained: two in flight would share the temporary
+ * file, and the older state could be renamed into place last.
+ */
+function writeRecord(live: Live): Promise<void> {
   const { share, files } = live;
   const record: ShareRecord = {
     version: 1,
@@ -765,7 +771,14 @@ async function writeRecord(live: Live): Promise<void> {
     links: share.state === 'starting' ? null : share.links,
     readyLogOffset: live.readyLogOffset,
   };
+  const text = JSON.stringify(record, null, 2);
   const temporary = `${files.meta}.tmp`;
-  await writeFile(temporary, JSON.stringify(record, null, 2), { mode: 0o600 });
-  await rename(temporary, files.meta);
+  const write = (live.recordWrite ?? Promise.resolve())
+    .catch(() => undefined)
+    .then(async () => {
+      await writeFile(temporary, text, { mode: 0o600 });
+      await rename(temporary, files.meta);
+    });
+  live.recordWrite = write;
+  return write;
 }
