@@ -5,7 +5,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { errors, installCommand, isPairbarError, toErrorInfo, type ErrorInfo } from './core/errors.ts';
-import type { Share } from './core/shares.ts';
+import type { Share, ShareOptions } from './core/shares.ts';
 import { listServers } from './core/tmux.ts';
 import { readPrefs, writePref, DEFAULT_PREFS, type PrefKey, type Prefs } from './prefs.ts';
 import type { Runtime } from './runtime.ts';
@@ -90,9 +90,22 @@ export class AppState extends EventEmitter<{ snapshot: [Snapshot] }> {
     return this.publish({ sessions, problems, prefs: loaded.prefs, shares: this.runtime.shares.list().map(shareView) });
   }
 
-  async share(target: ShareTargetArg): Promise<Result<ShareView>> {
+  /** `options` as validateShareOptions gives them (left out: the preferences' defaults). */
+  async share(target: ShareTargetArg, options: ShareOptions = {}): Promise<Result<ShareView>> {
     try {
-      const share = await this.runtime.shares.share('blank' in target ? {} : { session: target.session, socket: target.socket });
+      const share = await this.runtime.shares.share('blank' in target ? {} : { session: target.session, socket: target.socket }, options);
+      void this.refresh();
+      return { ok: true, value: shareView(share) };
+    } catch (error) {
+      void this.refresh();
+      return { ok: false, error: toErrorInfo(error) };
+    }
+  }
+
+  /** New links for a share: everyone connected dropped, the old links dead, the user's clients attached. */
+  async rotate(shareId: string): Promise<Result<ShareView>> {
+    try {
+      const share = await this.runtime.shares.rotate(shareId);
       void this.refresh();
       return { ok: true, value: shareView(share) };
     } catch (error) {

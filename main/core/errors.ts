@@ -211,6 +211,12 @@ export const errors = {
       `Cannot use ${JSON.stringify(text)} as a source of allowed keys: ${reason}.`,
       'Name a forge user as github:NAME, gitlab:NAME or codeberg:NAME, or a keys file by its path (file:/path/to/keys).',
     ),
+  sharedOtherwise: (session: string, allowed: string[] | null) =>
+    new PairbarError(
+      'INVALID_ARGUMENT',
+      `${JSON.stringify(session)} is already shared, and ${allowed ? `only ${allowed.join(', ')} may join it` : 'anyone with a link may join it'}: not what was asked for.`,
+      'End that share first (pairbar stop SESSION), then share again with the keys you want.',
+    ),
   keysNotFound: (source: string, url: string) =>
     new PairbarError(
       'KEYS_NOT_FOUND',

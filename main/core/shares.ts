@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { ensureDir, RUNTIME_DIR } from './dirs.ts';
 import { EndTimers } from './autoend.ts';
 import { errors, isPairbarError, type ErrorInfo, type PairbarError } from './errors.ts';
-import { collectKeys, readAuthorizedKeys, writeAuthorizedKeys, type AllowedSource, type ForgeBases, type KeySource } from './keys.ts';
+import { collectKeys, formatKeySource, readAuthorizedKeys, writeAuthorizedKeys, type AllowedSource, type ForgeBases, type KeySource } from './keys.ts';
 import { fatalStartEvent } from './fail-fast.ts';
 import { fingerprintMismatch } from './hostkeys.ts';
 import { NO_LINKS, type ShareLinks } from './links.ts';
@@ -132,6 +132,11 @@ interface StartPlan {
   keys: string[] | null;
   allowed: AllowedSource[] | null;
   endsAt: number | null;
+  /**
+   * The blank session was created for this start, so a failed start removes it. Not so for new links:
+   * by then the user may be working in it.
+   */
+  sessionIsNew?: boolean;
 }
 
 /** The steps of starting a share, in order; 'step' events name each as it completes. */
@@ -269,6 +274,7 @@ interface Starting {
   /** What tmate printed while starting: the evidence for the failure message. */
   events: LogEvent[];
   follower: LogFollower;
+  sessionIsNew: boolean;
 }
 
 export class Shares extends EventEmitter<{
@@ -425,15 +431,15 @@ export class Shares extends EventEmitter<{
     this.emit('step', 'resolve', undefined);
     const key = targetKey(session.socket, session.id);
     const existing = this.liveFor(key);
-    if (existing) return structuredClone(existing.share);
+    if (existing) return sameAccess(existing.share, options);
     const pending = this.inFlight.get(key);
-    if (pending) return pending;
+    if (pending) return sameAccess(await pending, options);
     const started = (async () => {
       // Another process (the CLI, another app instance) may have shared it already.
       await this.adopt();
       this.emit('step', 'adopt', undefined);
       const adopted = this.liveFor(key);
-      return adopted ? structuredClone(adopted.share) : this.start(session, blank, plan, settings);
+      return adopted ? sameAccess(adopted.share, options) : this.start(session, blank, { ...plan, sessionIsNew: blank }, settings);
     })().finally(() => this.inFlight.delete(key));
     this.inFlight.set(key, started);
     return started;
@@ -549,7 +555,7 @@ export class Shares extends EventEmitter<{
     const timer = setTimeout(() => abort.abort(new Error('ready timeout')), readyTimeoutSeconds * 1000);
     const events: LogEvent[] = [];
     const follower = new LogFollower(files.log);
-    const starting: Starting = { live, session, server, readyTimeoutSeconds, abort, timer, events, follower };
+    const starting: Starting = { live, session, server, readyTimeoutSeconds, abort, timer, events, follower, sessionIsNew: plan.sessionIsNew === true };
     follower.on('line', (line) => {
       const event = parseLogLine(line);
       if (!event) return;
@@ -597,14 +603,14 @@ export class Shares extends EventEmitter<{
    * created for it removed; the share kept as failed (for Retry) with the cause a person can act on.
    */
   private async fail(starting: Starting, error: unknown, tmux: TmuxEnv, tmate: TmateEnv): Promise<PairbarError> {
-    const { live, follower, session, server, readyTimeoutSeconds, events } = starting;
+    const { live, follower, session, server, readyTimeoutSeconds, events, sessionIsNew } = starting;
     follower.close();
     await follower.pump();
     await stopTmate(tmate, live.files.socket, live.share.pid).catch(() => undefined);
     await rm(live.files.dir, { recursive: true, force: true });
     this.live.delete(live.share.id);
     // The blank session was made for this share alone; nobody else knows its name yet.
-    if (live.share.blank) await killSession(tmux, session.socket, session.id).catch(() => undefined);
+    if (sessionIsNew) await killSession(tmux, session.socket, session.id).catch(() => undefined);
     const { fatal } = starting;
     const cause = isPairbarError(error)
       ? error
@@ -613,7 +619,7 @@ export class Shares extends EventEmitter<{
         : (fatal ?? startFailure(events, server, readyTimeoutSeconds));
     live.share.state = 'failed';
     live.share.error = cause.toJSON();
-    if (!live.share.blank) this.failures.set(targetKey(session.socket, session.id), live.share);
+    if (!sessionIsNew) this.failures.set(targetKey(session.socket, session.id), live.share);
     this.changed();
     return cause;
   }
@@ -752,6 +758,19 @@ export class Shares extends EventEmitter<{
       live.dirWatcher?.close();
     }
   }
+}
+
+/**
+ * Sharing a session that is already shared gives that share, unless the caller named who may join and the
+ * share lets in someone else: then it is refused, never handed back as if it were what was asked for.
+ */
+function sameAccess(share: Share, options: ShareOptions): Share {
+  if (options.allowed !== undefined) {
+    const asked = options.allowed?.length ? options.allowed.map(formatKeySource) : null;
+    const has = share.allowed?.map((entry) => entry.source) ?? null;
+    if (JSON.stringify(asked) !== JSON.stringify(has)) throw errors.sharedOtherwise(share.session, has);
+  }
+  return structuredClone(share);
 }
 
 function shareFromRecord(record: ShareRecord): Share {

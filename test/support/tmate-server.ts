@@ -54,13 +54,17 @@ export interface TestTmateServerOptions {
 }
 
 /** Message types (see tmate-protocol.h). */
-const OUT = { HEADER: 0, PTY_DATA: 2, FIN: 8, RECONNECT: 10, EXEC_CMD: 12 } as const; // client -> server
+const OUT = { HEADER: 0, PTY_DATA: 2, FIN: 8, READY: 9, RECONNECT: 10, EXEC_CMD: 12 } as const; // client -> server
 const IN = { NOTIFY: 0, RESIZE: 2, SET_ENV: 4, READY: 5 } as const; // server -> client
 
 const TOKEN_ALPHABET = 'abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 const TOKEN_LENGTH = 25;
-/** How long to wait, after HEADER, for the message that tells a fresh start from a reconnect. */
-const HEADER_FOLLOWUP_MS = 300;
+/**
+ * The handshake completes at the client's READY, which follows HEADER, RECONNECT (after a reconnect), the
+ * config's replicated commands and the authorized keys, all in one burst: only then does the server know
+ * whether the share is restricted. This is the fallback should READY not come.
+ */
+const HEADER_FOLLOWUP_MS = 2000;
 
 /** One connected tmate host (one share). */
 export interface HostConnection {
@@ -508,6 +512,7 @@ export class TestTmateServer {
     const decoder = new Decoder({ rawStrings: true });
     let phase: 'header' | 'followup' | 'running' = 'header';
     let followupTimer: NodeJS.Timeout | null = null;
+    let reconnectionData: string | null = null;
 
     const finish = (reconnectionData: string | null): void => {
       if (followupTimer) clearTimeout(followupTimer);
@@ -524,13 +529,13 @@ export class TestTmateServer {
         if (type !== OUT.HEADER) return;
         host.clientVersion = asText(msg[2]);
         phase = 'followup';
-        followupTimer = setTimeout(() => finish(null), HEADER_FOLLOWUP_MS);
+        followupTimer = setTimeout(() => finish(reconnectionData), HEADER_FOLLOWUP_MS);
         return;
       }
       if (phase === 'followup') {
-        // A reconnecting client sends RECONNECT right after HEADER; a fresh one sends anything else.
-        if (type === OUT.RECONNECT) { finish(asText(msg[1])); return; }
-        finish(null);
+        // A reconnecting client sends RECONNECT right after HEADER; READY ends what the client sends first.
+        if (type === OUT.RECONNECT) reconnectionData = asText(msg[1]);
+        if (type === OUT.READY) finish(reconnectionData);
       }
       if (type === OUT.PTY_DATA && msg[2] instanceof Uint8Array) {
         host.addOutput(Buffer.from(msg[2]));
@@ -623,7 +628,8 @@ export class TestTmateServer {
     const sshLink = (token: string): string => `ssh ${this.port === 22 ? '' : `-p${this.port} `}${token}@${this.host}`;
     host.tokens = { ...record.tokens };
     host.links = { ssh: sshLink(record.tokens.rw), sshReadOnly: sshLink(record.tokens.ro) };
-    if (this.opts.mode === 'tmate.io') {
+    // A browser cannot show which key it holds, so a share restricted to keys gets no web links.
+    if (this.opts.mode === 'tmate.io' && host.authorizedKeys.length === 0) {
       host.links.web = `https://tmate.io/t/${record.tokens.rw}`;
       host.links.webReadOnly = `https://tmate.io/t/${record.tokens.ro}`;
     }
@@ -631,15 +637,16 @@ export class TestTmateServer {
     if (this.opts.sayReady) {
       if (this.opts.mode === 'tmate.io') {
         // Order as in tmate-websocket's session.ex (finalize_session_init).
+        const { web, webReadOnly } = host.links;
         host.notify('Note: clear your terminal before sharing readonly access');
-        host.notify(`web session read only: ${host.links.webReadOnly ?? ''}`);
+        if (webReadOnly) host.notify(`web session read only: ${webReadOnly}`);
         host.notify(`ssh session read only: ${host.links.sshReadOnly}`);
-        host.notify(`web session: ${host.links.web ?? ''}`);
+        if (web) host.notify(`web session: ${web}`);
         host.notify(`ssh session: ${host.links.ssh}`);
         if (host.reconnected) host.notify('Reconnected');
-        host.setEnv('tmate_web_ro', host.links.webReadOnly ?? '');
+        if (webReadOnly) host.setEnv('tmate_web_ro', webReadOnly);
         host.setEnv('tmate_ssh_ro', host.links.sshReadOnly);
-        host.setEnv('tmate_web', host.links.web ?? '');
+        if (web) host.setEnv('tmate_web', web);
         host.setEnv('tmate_ssh', host.links.ssh);
         host.setEnv('tmate_num_clients', '0');
         host.setEnv('tmate_reconnection_data', record.reconnectionData);
