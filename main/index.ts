@@ -15,7 +15,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { CHANNELS, type Snapshot } from './contract.ts';
 import type { ErrorInfo } from './core/errors.ts';
 import { registerIpc, type IpcEventLike } from './ipc.ts';
-import { endedNotification, failureNotifications, pairNotification, quitQuestion, type NotificationSpec } from './notifications.ts';
+import { endedNotification, failureNotifications, linksChangedNotification, pairNotification, quitQuestion, type NotificationSpec } from './notifications.ts';
 import { createPopover, isPopoverUrl } from './popover.ts';
 import { storeOptions, type PrefsStore } from './prefs.ts';
 import { createRuntime } from './runtime.ts';
@@ -149,6 +149,7 @@ function main(): void {
   }
   runtime.shares.on('pair', (share, event) => notify(pairNotification(share, event, prefs())));
   runtime.shares.on('ended', (share, error) => notify(endedNotification(share, error, prefs())));
+  runtime.shares.on('links', (share) => notify(linksChangedNotification(share, prefs())));
 
   // ---------------------------------------------------------------- one snapshot → popover, tray, notifications
   let previousShares = state.snapshot().shares;

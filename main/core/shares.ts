@@ -113,6 +113,9 @@ export interface SharesOptions {
   origin?: ShareOrigin;
 }
 
+/** How long the link lines of one (re)connection take to arrive, at most, in practice: they come in one burst. */
+const LINKS_SETTLE_MS = 300;
+
 export interface ShareSettings {
   server: ServerProfile;
   readyTimeoutSeconds: number;
@@ -208,6 +211,8 @@ interface Live {
   follower?: LogFollower;
   dirWatcher?: FSWatcher;
   readyLogOffset: number | null;
+  /** Set while new links are arriving, so one 'links' event tells of the whole set. */
+  linksTimer?: NodeJS.Timeout;
 }
 
 /** A share on its way up: what start()'s steps hand each other, and what the one teardown undoes. */
@@ -502,7 +507,14 @@ export class Shares extends EventEmitter<{
       const changedAt = live.share.linksChangedAt;
       const pairEvent = applyEvent(live.share, event);
       if (pairEvent) this.emit('pair', structuredClone(live.share), pairEvent);
-      if (live.share.linksChangedAt !== changedAt) this.emit('links', structuredClone(live.share));
+      if (live.share.linksChangedAt !== changedAt && !live.linksTimer) {
+        // The server announces its links one line each (read-only first): tell once they are all in.
+        live.linksTimer = setTimeout(() => {
+          live.linksTimer = undefined;
+          if (this.live.has(live.share.id)) this.emit('links', structuredClone(live.share));
+        }, LINKS_SETTLE_MS);
+        live.linksTimer.unref();
+      }
       if (live.share.state === 'stopped') {
         void this.ended(live, null);
         return;
