@@ -4,13 +4,15 @@
  */
 import { findBinaries } from './core/binaries.ts';
 import { withoutTmux } from './core/process.ts';
-import { scanHostKeys, type HostKey } from './core/hostkeys.ts';
-import { testServer, type ServerTestResult } from './core/server-test.ts';
+import { ensureDir, RUNTIME_DIR } from './core/dirs.ts';
 import { errors } from './core/errors.ts';
+import { scanHostKeys, type HostKey } from './core/hostkeys.ts';
+import { parseKeySourceList } from './core/keys.ts';
+import { testServer, type ServerTestResult } from './core/server-test.ts';
 import { validateProfile, type ServerProfile, type ServerSettings } from './core/servers.ts';
-import { ensurePrivateDir, Shares, type ShareOrigin } from './core/shares.ts';
+import { Shares, type AccessSettings, type ShareOrigin } from './core/shares.ts';
 import type { TmuxEnv } from './core/tmux.ts';
-import { migratePrefs, openPrefsStore, readPrefs, resolveServer, DEFAULT_PREFS, type LoadedPrefs, type PrefsStore } from './prefs.ts';
+import { forgeBases, migratePrefs, openPrefsStore, readPrefs, resolveServer, DEFAULT_PREFS, type LoadedPrefs, type Prefs, type PrefsStore } from './prefs.ts';
 
 export interface Runtime {
   env: NodeJS.ProcessEnv;
@@ -30,6 +32,12 @@ export interface Runtime {
   scanHostKeys(server: Pick<ServerSettings, 'host' | 'port'>): Promise<HostKey[]>;
 }
 
+/** Where forge keys come from and what a share defaults to (the preferences were validated on the way in). */
+export function accessSettings(prefs: Prefs): AccessSettings {
+  const allowed = parseKeySourceList(prefs['access.default']);
+  const minutes = prefs['share.endAfterMinutes'];
+  return { forges: forgeBases(prefs), allowed: allowed.length > 0 ? allowed : null, endAfterMs: minutes > 0 ? minutes * 60_000 : null };
+}
 
 export function createRuntime(env: NodeJS.ProcessEnv = process.env, store?: PrefsStore, origin: ShareOrigin = 'cli'): Runtime {
   let openError: string | undefined;
@@ -77,6 +85,7 @@ export function createRuntime(env: NodeJS.ProcessEnv = process.env, store?: Pref
       const loaded = prefs();
       return { server: resolveServer(loaded, serverName), readyTimeoutSeconds: loaded.prefs['share.readyTimeoutSeconds'] };
     },
+    access: () => accessSettings(prefs().prefs),
   });
   return {
     env,
@@ -95,7 +104,7 @@ export function createRuntime(env: NodeJS.ProcessEnv = process.env, store?: Pref
       } else {
         profile = resolveServer(loaded, server);
       }
-      await ensurePrivateDir(shares.runtimeDir);
+      await ensureDir(shares.runtimeDir, RUNTIME_DIR);
       const tmate = { tmate: (await binaries()).tmate, env: clean };
       return testServer({ tmate, server: profile, timeoutSeconds: loaded.prefs['share.readyTimeoutSeconds'], dir: shares.runtimeDir });
     },

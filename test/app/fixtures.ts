@@ -50,6 +50,8 @@ export function share(name: string, extra: Partial<ShareView> = {}): ShareView {
     reportsPairs: true,
     linksChangedAt: null,
     startedAt: 1_700_000_100_000,
+    allowed: null,
+    endsAt: null,
     ...extra,
   };
 }

@@ -67,6 +67,8 @@ function share(extra: Partial<Share> = {}): Share {
     linksChangedAt: null,
     startedAt: 1,
     pid: 42,
+    allowed: null,
+    endsAt: null,
     ...extra,
   };
 }
