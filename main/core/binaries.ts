@@ -292,9 +292,9 @@ export async function loginShellPath(
   const command = `printf '\\n%s%s%s%s%s\\n' 'PAIRBAR-' '${nonce}-BEGIN=' "$PATH" '=PAIRBAR-' '${nonce}-END'`;
   const args = options.interactive ? ['-l', '-i', '-c', command] : ['-l', '-c', command];
 
-  let child: ReturnType<typeof start>;
+  let child: Awaited<ReturnType<typeof start>>['child'];
   try {
-    child = start(shell, args, { env });
+    ({ child } = await start(shell, args, { env }));
   } catch {
     return undefined;
   }

@@ -5,11 +5,19 @@
  */
 import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
-import { execa, type Options as ExecaOptions, type ResultPromise } from 'execa';
+import type { Options as ExecaOptions, ResultPromise } from 'execa';
+
+/**
+ * execa, loaded on the first spawn: most of what the `pairbar` command loads otherwise, and `status`,
+ * `--help` and reading share.json files never spawn.
+ */
+let execaModule: Promise<typeof import('execa')> | undefined;
+function loadExeca(): Promise<typeof import('execa')> {
+  return (execaModule ??= import('execa'));
+}
 
 let spawnCount = 0;
 
-/** How many child processes this module has started since the process began. */
 /**
  * The environment for tmux and tmate: ours, less the variables that would make them think they are nested
  * (tmux refuses to attach while TMUX is set; tmate sets it to its own socket).
@@ -21,6 +29,7 @@ export function withoutTmux(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return clean;
 }
 
+/** How many child processes this module has started since the process began. */
 export function spawnedSoFar(): number {
   return spawnCount;
 }
@@ -80,6 +89,7 @@ function execaOptions(options: RunOptions): ExecaOptions {
 
 /** Runs a command to completion; rejects with a CommandError unless it exits 0. */
 export async function run(file: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+  const { execa } = await loadExeca();
   spawnCount++;
   const result = await execa(file, args, execaOptions(options));
   const stdout = String(result.stdout ?? '');
@@ -92,10 +102,14 @@ export async function run(file: string, args: readonly string[], options: RunOpt
   return { stdout, stderr, exitCode };
 }
 
-/** Starts a command and hands back the running child (for the caller to await, read or kill). */
-export function start(file: string, args: readonly string[], options: RunOptions = {}): ResultPromise {
+/**
+ * Starts a command and hands back the running child (for the caller to await, read or kill). Wrapped in an
+ * object because the child is itself a promise: resolving with it would wait for it to exit.
+ */
+export async function start(file: string, args: readonly string[], options: RunOptions = {}): Promise<{ child: ResultPromise }> {
+  const { execa } = await loadExeca();
   spawnCount++;
-  return execa(file, args, { ...execaOptions(options), reject: false });
+  return { child: execa(file, args, { ...execaOptions(options), reject: false }) };
 }
 
 /** A daemon started by spawnDetached. */

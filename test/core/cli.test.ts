@@ -1,12 +1,14 @@
 /** The `pairbar` command as a user runs it: the built bin, real tmux, real tmate, the test server. */
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, beforeEach, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Sandbox, startServer, switchServer } from '../support/sandbox.ts';
 import type { TestTmateServer } from '../support/tmate-server.ts';
 
+const ROOT = join(import.meta.dirname, '../..');
 let sandbox: Sandbox;
 let server: TestTmateServer;
 
@@ -162,7 +164,7 @@ test('failures exit 1 with the error and its fix on stderr; usage errors exit 2'
   assert.equal(notShared.code, 1);
   assert.match(notShared.stderr, /"work" is not being shared/);
 
-  for (const args of [['frobnicate'], ['share', 'a', 'b'], ['--nope'], ['stop'], ['config', 'set', 'server.port'], ['config', 'get', 'no.such.key'], []]) {
+  for (const args of [['frobnicate'], ['share', 'a', 'b'], ['--nope'], ['stop'], ['status', '--web'], ['config', 'set', 'server.port'], ['config', 'get', 'no.such.key'], []]) {
     const result = await sandbox.cli(args);
     assert.equal(result.code, 2, `${args.join(' ')} → ${result.code} ${result.stderr}`);
     assert.match(result.stderr, /Usage: pairbar/);
@@ -170,6 +172,30 @@ test('failures exit 1 with the error and its fix on stderr; usage errors exit 2'
   const help = await sandbox.cli(['--help']);
   assert.equal(help.code, 0);
   assert.match(help.stdout, /share \[SESSION\]/);
+  assert.match((await sandbox.cli(['status', '--web'])).stderr, /status takes no --web/);
+});
+
+test('--help and --version from the built bin: the whole usage, every command the README lists, and the version', async () => {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const block = /## The `pairbar` command\n\n```text\n([\s\S]*?)```/.exec(readme)?.[1];
+  assert.ok(block, 'the README has the command block');
+  const synopses = block.split('\n').filter(Boolean).map((line) => line.replace(/^pairbar /, '').split(/ {2,}/)[0]!);
+  assert.ok(synopses.length >= 7, synopses.join(' / '));
+
+  const help = await sandbox.cli(['--help']);
+  assert.equal(help.code, 0, help.stderr);
+  assert.equal(help.stderr, '');
+  assert.match(help.stdout, /^Usage: pairbar <command> \[options\]\n/);
+  for (const synopsis of synopses) assert.ok(help.stdout.includes(`  ${synopsis}  `) || help.stdout.includes(`  ${synopsis}\n`), `--help shows "${synopsis}":\n${help.stdout}`);
+  for (const option of ['--socket PATH', '-h, --help', '-v, --version']) assert.ok(help.stdout.includes(option), option);
+  for (const args of [['-h'], ['help'], ['status', '--help']]) assert.equal((await sandbox.cli(args)).stdout, help.stdout, args.join(' '));
+
+  const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+  for (const flag of ['--version', '-v']) {
+    const result = await sandbox.cli([flag]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.stdout, `pairbar ${version}\n`);
+  }
 });
 
 test('an unreachable server: exit 1 within the time limit, naming host:port, nothing left running', async () => {

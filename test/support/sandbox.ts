@@ -11,7 +11,8 @@ import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TestTmateServer, type TestTmateServerOptions } from './tmate-server.ts';
 import { createRuntime, type Runtime } from '../../main/runtime.ts';
-import { openPrefsStore, writePref } from '../../main/prefs.ts';
+import { writePref, type PrefsStore } from '../../main/prefs.ts';
+import { openPrefsStore } from '../../main/prefs-store.ts';
 
 export const TMUX = '/usr/bin/tmux';
 export const TMATE = '/usr/bin/tmate';
@@ -98,8 +99,9 @@ export class Sandbox {
     await this.setPrefs({ 'server.host': server.host, 'server.port': server.port, [fingerprintKey]: server.fingerprint, 'share.readyTimeoutSeconds': readyTimeoutSeconds });
   }
 
-  runtime(): Runtime {
-    const runtime = createRuntime(this.env);
+  /** A runtime on this sandbox, as the command has it (reads the preferences), or as the app has it with `store`. */
+  runtime(store?: PrefsStore): Runtime {
+    const runtime = createRuntime(this.env, store);
     this.runtimes.push(runtime);
     return runtime;
   }
