@@ -5,6 +5,7 @@
  * This entry parses the arguments, answers --help and --version itself, and then loads only the module of
  * the subcommand asked for (main/cli/commands.ts lists them): the command starts about as fast as Node does.
  */
+import { writeSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { checkUsage, commandNamed, OPTIONS, usage, UsageError, type Io } from './cli/commands.ts';
 
@@ -54,18 +55,54 @@ export async function main(argv: string[], io: Io): Promise<number> {
   }
 }
 
+/**
+ * A writer for stdout or stderr that writes with fs.writeSync: creating process.stdout loads Node's stream,
+ * net and pipe modules, which costs more than all the rest of `pairbar --help`. A reader that has gone
+ * (EPIPE: `pairbar sessions | head -1`, a pager that was quit) ends the writing quietly, and the command
+ * finishes its work; a non-blocking pipe that is full (EAGAIN) hands the rest to the stream, which waits.
+ */
+function writer(fd: 1 | 2, stream: () => NodeJS.WriteStream): (text: string) => void {
+  let gone = false;
+  let queued: NodeJS.WriteStream | undefined;
+  return (text) => {
+    if (gone) return;
+    if (queued) {
+      queued.write(text);
+      return;
+    }
+    let rest = Buffer.from(text);
+    while (rest.length > 0) {
+      try {
+        rest = rest.subarray(writeSync(fd, rest));
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'EPIPE') {
+          gone = true;
+          return;
+        }
+        if (code !== 'EAGAIN') throw error;
+        queued = stream();
+        queued.on('error', (streamError: NodeJS.ErrnoException) => {
+          if (streamError.code !== 'EPIPE') throw streamError;
+          gone = true;
+        });
+        queued.write(rest);
+        return;
+      }
+    }
+  };
+}
+
 /** Runs the command with this process's arguments and streams, and sets the exit code. */
 export function run(): void {
-  main(process.argv.slice(2), {
-    stdout: (text) => process.stdout.write(text),
-    stderr: (text) => process.stderr.write(text),
-    env: process.env,
-  }).then(
+  const stdout = writer(1, () => process.stdout);
+  const stderr = writer(2, () => process.stderr);
+  main(process.argv.slice(2), { stdout, stderr, env: process.env }).then(
     (code) => {
       process.exitCode = code;
     },
     (error: unknown) => {
-      process.stderr.write(`pairbar: ${error instanceof Error ? error.message : String(error)}\n`);
+      stderr(`pairbar: ${error instanceof Error ? error.message : String(error)}\n`);
       process.exitCode = 1;
     },
   );

@@ -3,13 +3,12 @@
  * is folded into the error, a time limit kills the child, and every spawn is counted so the benchmarks can
  * state how many processes an operation costs.
  */
-import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import type { Options as ExecaOptions, ResultPromise } from 'execa';
 
 /**
- * execa, loaded on the first spawn: most of what the `pairbar` command loads otherwise, and `status`,
- * `--help` and reading share.json files never spawn.
+ * execa (and node:child_process), loaded on the first spawn: most of what the `pairbar` command would load
+ * otherwise, and `status`, `--help` and reading share.json files never spawn.
  */
 let execaModule: Promise<typeof import('execa')> | undefined;
 function loadExeca(): Promise<typeof import('execa')> {
@@ -123,7 +122,8 @@ export interface Detached {
  * Starts a long-lived daemon in its own session (so it outlives us and ignores our terminal's signals),
  * with stdin closed and stdout+stderr appended to `logFile`.
  */
-export function spawnDetached(file: string, args: readonly string[], options: { env: NodeJS.ProcessEnv; logFile: string; cwd?: string }): Promise<Detached> {
+export async function spawnDetached(file: string, args: readonly string[], options: { env: NodeJS.ProcessEnv; logFile: string; cwd?: string }): Promise<Detached> {
+  const { spawn } = await import('node:child_process');
   spawnCount++;
   return new Promise((resolve, reject) => {
     const fd = openSync(options.logFile, 'a', 0o600);

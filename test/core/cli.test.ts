@@ -1,7 +1,7 @@
 /** The `pairbar` command as a user runs it: the built bin, real tmux, real tmate, the test server. */
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { closeSync, constants, existsSync, openSync, readFileSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -280,4 +280,51 @@ test('--copy with no clipboard tool says how to get one', async () => {
   assert.equal(result.code, 1);
   assert.match(result.stderr, /No clipboard tool was found/);
   assert.match(result.stderr, /apt install xclip/);
+});
+
+test('output into a full non-blocking pipe (EAGAIN) arrives whole and in order, however slowly the reader reads', async () => {
+  // A reader that set its pipe non-blocking (some event loops do) and reads late: the command's first
+  // writes fill the pipe, the next ones get EAGAIN instead of waiting.
+  const name = (n: number) => `${String(n).padStart(3, '0')}-${'x'.repeat(900)}`;
+  const count = 150;
+  // Ten to a tmux call: one call for all would be longer than a tmux command may be.
+  for (let first = 0; first < count; first += 10) {
+    const chained: string[] = [];
+    for (let n = first; n < first + 10; n++) chained.push(...(n > first ? [';'] : []), 'new-session', '-d', '-s', name(n), 'cat');
+    sandbox.tmux(chained);
+  }
+  const fifo = join(sandbox.root, 'slow-reader');
+  execFileSync('mkfifo', [fifo]);
+  const reader = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
+  const writer = openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK);
+  const chunks: Buffer[] = [];
+  try {
+    const child = spawn(process.execPath, [join(ROOT, 'bin/pairbar.js'), 'sessions', '--json'], { env: sandbox.env, stdio: ['ignore', writer, 'pipe'] });
+    closeSync(writer);
+    let stderr = '';
+    child.stderr!.on('data', (chunk) => (stderr += chunk));
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    await sleep(1_000);
+    for (const buffer = Buffer.alloc(16_384); ; ) {
+      let read: number;
+      try {
+        read = readSync(reader, buffer);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
+        await sleep(20);
+        continue;
+      }
+      if (read === 0) break;
+      chunks.push(Buffer.from(buffer.subarray(0, read)));
+      await sleep(5);
+    }
+    assert.equal(await exited, 0, stderr);
+    assert.equal(stderr, '');
+  } finally {
+    closeSync(reader);
+  }
+  const output = Buffer.concat(chunks).toString('utf8');
+  assert.ok(output.length > 128 * 1024, `more than a pipe holds: ${output.length} bytes`);
+  const rows = JSON.parse(output) as Array<{ name: string }>;
+  assert.deepEqual(rows.map((row) => row.name).sort(), Array.from({ length: count }, (_, n) => name(n)));
 });
