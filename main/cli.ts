@@ -97,7 +97,7 @@ function writer(fd: 1 | 2, stream: () => NodeJS.WriteStream): (text: string) => 
 export function run(): void {
   const stdout = writer(1, () => process.stdout);
   const stderr = writer(2, () => process.stderr);
-  main(process.argv.slice(2), { stdout, stderr, env: process.env }).then(
+  main(process.argv.slice(2), { stdout, stderr, env: process.env, script: process.argv[1] }).then(
     (code) => {
       process.exitCode = code;
     },

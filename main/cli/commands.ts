@@ -16,6 +16,12 @@ export const OPTIONS = {
   copy: { type: 'boolean' },
   'read-only': { type: 'boolean' },
   web: { type: 'boolean' },
+  github: { type: 'string', multiple: true },
+  gitlab: { type: 'string', multiple: true },
+  codeberg: { type: 'string', multiple: true },
+  'authorized-keys': { type: 'string', multiple: true },
+  anyone: { type: 'boolean' },
+  for: { type: 'string' },
   all: { type: 'boolean' },
   socket: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -23,7 +29,8 @@ export const OPTIONS = {
 } as const satisfies NonNullable<ParseArgsConfig['options']>;
 
 export type OptionName = keyof typeof OPTIONS;
-export type OptionValues = { [K in OptionName]?: (typeof OPTIONS)[K]['type'] extends 'string' ? string : boolean };
+type OptionValue<C> = C extends { type: 'string'; multiple: true } ? string[] : C extends { type: 'string' } ? string : boolean;
+export type OptionValues = { [K in OptionName]?: OptionValue<(typeof OPTIONS)[K]> };
 
 /** The options every subcommand takes. */
 const GLOBAL_OPTIONS: readonly OptionName[] = ['help', 'version'];
@@ -32,6 +39,11 @@ export interface Io {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   env: NodeJS.ProcessEnv;
+  /**
+   * The script that runs this command, for a share that ends by itself: a detached `pairbar` process
+   * follows it until its end, since this one exits at once. Unset (in-process callers): nobody follows.
+   */
+  script?: string;
 }
 
 /** What a subcommand is handed: the arguments after its name, the options given, and the streams. */
@@ -47,7 +59,7 @@ export interface CommandModule {
 }
 
 export interface CommandSpec {
-  /** Lines of the usage: what to type after `pairbar`, and what it does. */
+  /** Lines of the usage: what to type after `pairbar`, and what it does (a `\n` continues it below). None: internal. */
   usage: ReadonlyArray<readonly [synopsis: string, summary: string]>;
   options: readonly OptionName[];
   /** How many arguments it takes at most after its name. */
@@ -66,16 +78,22 @@ export const COMMANDS = {
     load: () => import('./sessions.ts'),
   },
   share: {
-    usage: [['share [SESSION] [--json] [--copy]', 'share SESSION (exact name); without one, a new blank terminal']],
-    options: ['json', 'copy', 'socket'],
+    usage: [['share [SESSION] [--json] [--copy] [--read-only] [WHO] [--for DURATION]', 'share SESSION (exact name); without one, a new blank terminal']],
+    options: ['json', 'copy', 'socket', 'read-only', 'github', 'gitlab', 'codeberg', 'authorized-keys', 'anyone', 'for'],
     maxArgs: 1,
     load: () => import('./share.ts'),
   },
   url: {
-    usage: [['url [SESSION] [--socket PATH] [--read-only] [--web] [--copy]', 'print a share link (default: the read-write ssh link)']],
+    usage: [['url [SESSION] [--socket PATH] [--read-only] [--web] [--copy]', 'print a share link (default: the share.copyLink preference)']],
     options: ['socket', 'read-only', 'web', 'copy'],
     maxArgs: 1,
     load: () => import('./url.ts'),
+  },
+  rotate: {
+    usage: [['rotate SESSION [--socket PATH] [--json] [--copy]', 'new links: everyone connected is dropped, the old links stop\nworking, your own terminal stays attached']],
+    options: ['socket', 'json', 'copy'],
+    maxArgs: 1,
+    load: () => import('./rotate.ts'),
   },
   status: {
     usage: [['status [--json]', 'list what is shared']],
@@ -98,6 +116,13 @@ export const COMMANDS = {
     maxArgs: 3,
     load: () => import('./config.ts'),
   },
+  // Internal: the detached process that ends a command's share on time (see followToEnd in common.ts).
+  __follow: {
+    usage: [],
+    options: [],
+    maxArgs: 1,
+    load: () => import('./follow.ts'),
+  },
 } satisfies Record<string, CommandSpec>;
 
 export type CommandName = keyof typeof COMMANDS;
@@ -115,12 +140,14 @@ export function checkUsage(name: string, command: CommandSpec, args: readonly st
 }
 
 const SYNOPSIS_WIDTH = 43;
+const SUMMARY_INDENT = ' '.repeat(SYNOPSIS_WIDTH + 2);
 
 export function usage(): string {
   const lines = Object.values(COMMANDS).flatMap((command: CommandSpec) =>
-    command.usage.map(([synopsis, summary]) =>
-      synopsis.length < SYNOPSIS_WIDTH ? `  ${synopsis.padEnd(SYNOPSIS_WIDTH)}${summary}` : `  ${synopsis}\n  ${' '.repeat(SYNOPSIS_WIDTH)}${summary}`,
-    ),
+    command.usage.map(([synopsis, summary]) => {
+      const text = summary.split('\n').join(`\n${SUMMARY_INDENT}`);
+      return synopsis.length < SYNOPSIS_WIDTH ? `  ${synopsis.padEnd(SYNOPSIS_WIDTH)}${text}` : `  ${synopsis}\n${SUMMARY_INDENT}${text}`;
+    }),
   );
   return `Usage: pairbar <command> [options]
 
@@ -129,8 +156,18 @@ Share a tmux session you already have with a pair, through tmate.
 Commands:
 ${lines.join('\n')}
 
+Who may join (share; repeatable, combined; default: the access.default preference, else anyone with a link):
+  --github NAME   --gitlab NAME   --codeberg NAME
+                  that forge user's public keys (fetched from the access.*Url address)
+  --authorized-keys FILE
+                  the public keys in FILE (one per line, as in ~/.ssh/authorized_keys)
+  --anyone        anyone holding a link, whatever access.default says
+
 Options:
-  --socket PATH   with share/url/stop: SESSION on the tmux server at PATH only (tells apart
+  --for DURATION  with share: end the share by itself after 90s, 30m, 2h or 1h30m
+                  (default: share.endAfterMinutes; 0 = never)
+  --read-only     with share: the read-only link first, and the one --copy copies; with url: that link
+  --socket PATH   with share/url/stop/rotate: SESSION on the tmux server at PATH only (tells apart
                   sessions of one name on two tmux servers)
   -h, --help      this help
   -v, --version   the version

@@ -1,20 +1,34 @@
-/** `pairbar share [SESSION] [--socket PATH] [--json] [--copy]`: shares a session, or a new blank terminal. */
-import { copyToClipboard } from '../core/clipboard.ts';
-import { defaultSocket } from '../core/tmux.ts';
-import type { CommandContext } from './commands.ts';
-import { describeShare, pickLink, shareJson, shellWord, withRuntime } from './common.ts';
+/** `pairbar share [SESSION] [--socket PATH] [--json] [--copy] [--read-only] [WHO] [--for DURATION]`: shares a session, or a new blank terminal. */
+import { resolve } from 'node:path';
+import { parseDuration } from '../core/duration.ts';
+import { parseKeySource, type KeySource } from '../core/keys.ts';
+import type { LinkKind } from '../core/links.ts';
+import type { ShareOptions } from '../core/shares.ts';
+import { UsageError, type CommandContext, type OptionValues } from './commands.ts';
+import { followToEnd, reportShare, sessionArgs, withRuntime } from './common.ts';
+
+/** The share's options from the flags; what no flag names is left to the preferences' defaults. */
+function shareOptions(values: OptionValues): ShareOptions {
+  const options: ShareOptions = {};
+  const allowed: KeySource[] = [
+    ...(['github', 'gitlab', 'codeberg'] as const).flatMap((forge) => (values[forge] ?? []).map((name) => parseKeySource(`${forge}:${name}`))),
+    ...(values['authorized-keys'] ?? []).map((file) => parseKeySource(`file:${resolve(file)}`)),
+  ];
+  if (values.anyone && allowed.length > 0) throw new UsageError('--anyone cannot be combined with --github, --gitlab, --codeberg or --authorized-keys');
+  if (values.anyone) options.allowed = null;
+  else if (allowed.length > 0) options.allowed = allowed;
+  if (values.for !== undefined) options.endAfterMs = parseDuration(values.for);
+  return options;
+}
 
 export function run({ args, values, io }: CommandContext): Promise<number> {
   return withRuntime(io, async (runtime) => {
-    const share = await runtime.shares.share({ session: args[0], socket: values.socket });
-    if (values.copy) await copyToClipboard(pickLink(share, false, false), io.env);
-    if (values.json) {
-      io.stdout(JSON.stringify(shareJson(share), null, 2) + '\n');
-      return 0;
-    }
-    io.stdout(describeShare(share) + '\n');
-    if (values.copy) io.stdout('The ssh link is on the clipboard.\n');
-    io.stdout(`End it with: pairbar stop ${shellWord(share.session)}${share.socket === defaultSocket(io.env) ? '' : ` --socket ${shellWord(share.socket)}`}\n`);
+    const options = shareOptions(values);
+    const share = await runtime.shares.share({ session: args[0], socket: values.socket }, options);
+    await followToEnd(runtime, io, share);
+    const kind: LinkKind = values['read-only'] ? 'sshReadOnly' : runtime.prefs().prefs['share.copyLink'];
+    await reportShare(io, share, kind, Boolean(values.copy), Boolean(values.json));
+    if (!values.json) io.stdout(`End it with: pairbar stop ${sessionArgs(io, share)}\n`);
     return 0;
   });
 }

@@ -9,7 +9,7 @@ export function run({ values, io }: CommandContext): Promise<number> {
   return withRuntime(io, async (runtime) => {
     const shares = await runtime.shares.adopt();
     if (values.json) io.stdout(JSON.stringify(shares.map(shareJson), null, 2) + '\n');
-    else io.stdout(shares.length === 0 ? 'Nothing is shared.\n' : shares.map(describeShare).join('\n') + '\n');
+    else io.stdout(shares.length === 0 ? 'Nothing is shared.\n' : shares.map((share) => describeShare(share)).join('\n') + '\n');
     warnAboutPrefs(runtime, io);
     return 0;
   });

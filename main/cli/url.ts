@@ -1,6 +1,7 @@
 /** `pairbar url [SESSION] [--socket PATH] [--read-only] [--web] [--copy]`: one link of a share. */
 import { copyToClipboard } from '../core/clipboard.ts';
 import { errors } from '../core/errors.ts';
+import { linkKindFor } from '../core/links.ts';
 import type { Share } from '../core/shares.ts';
 import type { Runtime } from '../runtime.ts';
 import { UsageError, type CommandContext } from './commands.ts';
@@ -18,7 +19,8 @@ function chooseShare(runtime: Runtime, shares: Share[], session: string | undefi
 export function run({ args, values, io }: CommandContext): Promise<number> {
   return withRuntime(io, async (runtime) => {
     const share = chooseShare(runtime, await runtime.shares.adopt(), args[0], values.socket);
-    const link = pickLink(share, Boolean(values['read-only']), Boolean(values.web));
+    const flagged = values['read-only'] || values.web;
+    const link = pickLink(share, flagged ? linkKindFor(Boolean(values['read-only']), Boolean(values.web)) : runtime.prefs().prefs['share.copyLink']);
     if (values.copy) await copyToClipboard(link, io.env);
     io.stdout(link + '\n');
     return 0;
