@@ -2,10 +2,13 @@
  * `pairbar config get [KEY]` and `pairbar config set KEY VALUE`. Reading uses loadPrefs() (plain fs);
  * only `set` opens the file through conf, as the app's electron-store does.
  */
-import { isPrefKey, loadPrefs, PREF_KEYS, PREF_SPECS, writePref, type PrefKey } from '../prefs.ts';
+import { isPrefKey, legacyServerKey, loadPrefs, PREF_KEYS, PREF_SPECS, writePref, type PrefKey } from '../prefs.ts';
 import { UsageError, type CommandContext } from './commands.ts';
 
+/** The preference KEY names; a flat server key of the single-server days is refused with what replaced it. */
 function prefKey(key: string): PrefKey {
+  const legacy = legacyServerKey(key);
+  if (legacy) throw legacy;
   if (!isPrefKey(key)) throw new UsageError(`unknown preference ${JSON.stringify(key)}; known: ${PREF_KEYS.join(', ')}`);
   return key;
 }
@@ -17,7 +20,7 @@ export async function run({ args, values, io }: CommandContext): Promise<number>
     const { prefs, problems } = loadPrefs(io.env);
     if (key !== undefined) {
       const value = prefs[prefKey(key)];
-      io.stdout(values.json ? JSON.stringify(value) + '\n' : `${value}\n`);
+      io.stdout(values.json || typeof value === 'object' ? JSON.stringify(value) + '\n' : `${value}\n`);
     } else if (values.json) {
       io.stdout(JSON.stringify(prefs, null, 2) + '\n');
     } else {

@@ -11,8 +11,9 @@ import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TestTmateServer, type TestTmateServerOptions } from './tmate-server.ts';
 import { createRuntime, type Runtime } from '../../main/runtime.ts';
-import { writePref, type PrefsStore } from '../../main/prefs.ts';
+import { addServer, isPrefKey, useServer as chooseServer, writePref, type PrefsStore } from '../../main/prefs.ts';
 import { openPrefsStore } from '../../main/prefs-store.ts';
+import { fingerprintField } from '../../main/core/servers.ts';
 
 export const TMUX = '/usr/bin/tmux';
 export const TMATE = '/usr/bin/tmate';
@@ -90,13 +91,21 @@ export class Sandbox {
 
   async setPrefs(values: Record<string, unknown>): Promise<void> {
     const store = openPrefsStore(this.env);
-    for (const [key, value] of Object.entries(values)) writePref(store, key as never, value);
+    for (const [key, value] of Object.entries(values)) {
+      if (!isPrefKey(key)) throw new Error(`setPrefs: ${key} is not a preference`);
+      writePref(store, key, value);
+    }
   }
 
-  /** Points Pairbar's preferences at a test tmate server. */
-  async useServer(server: TestTmateServer, readyTimeoutSeconds = 10): Promise<void> {
-    const fingerprintKey = { ed25519: 'server.ed25519Fingerprint', rsa: 'server.rsaFingerprint', ecdsa: 'server.ecdsaFingerprint' }[server.keyType];
-    await this.setPrefs({ 'server.host': server.host, 'server.port': server.port, [fingerprintKey]: server.fingerprint, 'share.readyTimeoutSeconds': readyTimeoutSeconds });
+  /**
+   * Points Pairbar's preferences at a test tmate server: a profile named `name` (default "test") with the
+   * server's fingerprint (or `fingerprint`, to pin a wrong one), made the active one.
+   */
+  async useServer(server: TestTmateServer, readyTimeoutSeconds = 10, name = 'test', fingerprint = server.fingerprint): Promise<void> {
+    const store = openPrefsStore(this.env);
+    addServer(store, { name, host: server.host, port: server.port, rsaFingerprint: '', ed25519Fingerprint: '', ecdsaFingerprint: '', [fingerprintField(server.keyType)]: fingerprint });
+    chooseServer(store, name);
+    await this.setPrefs({ 'share.readyTimeoutSeconds': readyTimeoutSeconds });
   }
 
   /** A runtime on this sandbox, as the command has it (reads the preferences), or as the app has it with `store`. */
