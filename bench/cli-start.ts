@@ -38,6 +38,23 @@ interface Arm {
   times: number[];
   /** time / the baseline's time in the same round. */
   ratios: number[];
+  /** CPU time (user + system) of the process, ms: moves much less than wall time with the machine's load. */
+  cpu: number[];
+}
+
+/**
+ * The CPU time (user + system, ms) `node ARGS` took, as bash's `times` reports its finished children, to
+ * the millisecond. Run apart from the timed runs: the extra bash would be in their wall time.
+ */
+function cpuOf(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  return new Promise((resolve, reject) => {
+    execFile('bash', ['-c', '"$@" >/dev/null 2>&1; times', 'bash', process.execPath, ...args], { env, encoding: 'utf8', timeout: 30_000 }, (error, stdout) => {
+      const children = stdout.trim().split('\n')[1] ?? '';
+      const seconds = [...children.matchAll(/(\d+)m([\d.]+)s/g)].map((match) => Number(match[1]) * 60 + Number(match[2]));
+      if (error || seconds.length !== 2) reject(new Error(`bash times for node ${args.join(' ')}: ${error?.message ?? stdout}`));
+      else resolve((seconds[0]! + seconds[1]!) * 1000);
+    });
+  });
 }
 
 interface Loaded {
@@ -102,7 +119,9 @@ export const cliStart: BenchEntry = {
     `tmate server) and \`node bin/pairbar.js sessions\` (one tmux session), from execFile() until the process exits, each ` +
     `with its output checked, against \`node -e 0\` run the same way. ${WARMUPS} warm-up rounds, then ${RUNS} rounds, ` +
     `the arms' order rotated each round; the ratio is of the medians, with the median of the per-round ratios beside it. ` +
-    `Targets: ≤ ${TARGET_RATIO}× for \`--help\` and \`status\`; \`sessions\` runs tmux (and \`tmux -V\`/\`tmate -V\` to find ` +
+    `Then as many rounds again for the CPU time (user + system) of each, from bash's \`times\`, which moves much less with the ` +
+    `machine's load than wall time does; shown without a target. ` +
+    `Targets, on the wall-time ratio: ≤ ${TARGET_RATIO}× for \`--help\` and \`status\`; \`sessions\` runs tmux (and \`tmux -V\`/\`tmate -V\` to find ` +
     `them), so it has none. Then one untimed run of each with a module-loader hook (\`--import\`) lists the files loaded and the ` +
     `npm packages bundled into them. Refuses a dist/cli.js older than main/ (SKIP).`,
 
@@ -119,10 +138,10 @@ export const cliStart: BenchEntry = {
       const env = sandbox.env;
       try {
         const arms: Arm[] = [
-          { id: 'node', label: '`node -e 0`', args: ['-e', '0'], times: [], ratios: [] },
-          { id: 'help', label: '`pairbar --help`', args: [BIN, '--help'], expect: /^Usage: pairbar /, target: TARGET_RATIO, times: [], ratios: [] },
-          { id: 'status', label: '`pairbar status`', args: [BIN, 'status'], expect: new RegExp(`^"${SESSION}": sharing via `), target: TARGET_RATIO, times: [], ratios: [] },
-          { id: 'sessions', label: '`pairbar sessions`', args: [BIN, 'sessions'], expect: new RegExp(`^${SESSION} {2}\\(1 window, .*shared\\)$`, 'm'), times: [], ratios: [] },
+          { id: 'node', label: '`node -e 0`', args: ['-e', '0'], times: [], ratios: [], cpu: [] },
+          { id: 'help', label: '`pairbar --help`', args: [BIN, '--help'], expect: /^Usage: pairbar /, target: TARGET_RATIO, times: [], ratios: [], cpu: [] },
+          { id: 'status', label: '`pairbar status`', args: [BIN, 'status'], expect: new RegExp(`^"${SESSION}": sharing via `), target: TARGET_RATIO, times: [], ratios: [], cpu: [] },
+          { id: 'sessions', label: '`pairbar sessions`', args: [BIN, 'sessions'], expect: new RegExp(`^${SESSION} {2}\\(1 window, .*shared\\)$`, 'm'), times: [], ratios: [], cpu: [] },
         ];
         const [baseline] = arms as [Arm, ...Arm[]];
         for (let round = 0; round < WARMUPS + RUNS; round++) {
@@ -142,6 +161,13 @@ export const cliStart: BenchEntry = {
           }
         }
         context.log(`cli-start: ${RUNS} rounds timed`);
+        for (let round = 0; round < RUNS; round++) {
+          if (context.aborted) throw new Error('interrupted');
+          for (let i = 0; i < arms.length; i++) {
+            const arm = arms[(round + i) % arms.length]!;
+            arm.cpu.push(await cpuOf(arm.args, env));
+          }
+        }
 
         const loads = new Map<Arm, Loaded>();
         for (const arm of arms.slice(1)) loads.set(arm, await modulesLoaded(sandbox.root, arm.args, env));
@@ -156,6 +182,7 @@ export const cliStart: BenchEntry = {
             value: `${ratio(value)} (per-round ratios: median ${ratio(median(arm.ratios))}, IQR ${quantile(arm.ratios, 0.25).toFixed(2)}–${quantile(arm.ratios, 0.75).toFixed(2)})`,
             ...(arm.target ? { target: `≤ ${arm.target}×`, pass: value <= arm.target } : {}),
           });
+          figures.push({ name: `${arm.label} / \`node -e 0\`, CPU time, ratio of medians`, value: `${ratio(median(arm.cpu) / median(baseline.cpu))} (${ms(median(arm.cpu), 0)} / ${ms(median(baseline.cpu), 0)})` });
         }
         for (const arm of arms.slice(1)) {
           const loaded = loads.get(arm)!;
