@@ -210,7 +210,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
       case 'share': {
         expectArgs(1);
         const options = shareOptions(values);
-        const share = await runtime.shares.share({ session: rest[0], socket: values.socket }, options);
+        const share = await runtime.shares.share({ session: rest[0], socket: values.socket, server: values.server }, options);
         await followToEnd(runtime, io, share);
         const kind: LinkKind = values['read-only'] ? 'sshReadOnly' : runtime.prefs().prefs['share.copyLink'];
         await reportShare(io, share, kind, Boolean(values.copy), Boolean(values.json));
@@ -347,7 +347,6 @@ function shareOptions(values: Values): ShareOptions {
   if (values.anyone) options.allowed = null;
   else if (allowed.length > 0) options.allowed = allowed;
   if (typeof values.for === 'string') options.endAfterMs = parseDuration(values.for);
-  if (typeof values.server === 'string') options.server = values.server;
   return options;
 }
 

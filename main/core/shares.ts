@@ -18,9 +18,9 @@ import { join } from 'node:path';
 import { ensureDir, RUNTIME_DIR } from './dirs.ts';
 import { EndTimers } from './autoend.ts';
 import { errors, isPairbarError, type ErrorInfo, type PairbarError } from './errors.ts';
+import { collectKeys, readAuthorizedKeys, writeAuthorizedKeys, type AllowedSource, type ForgeBases, type KeySource } from './keys.ts';
 import { fatalStartEvent } from './fail-fast.ts';
 import { fingerprintMismatch } from './hostkeys.ts';
-import { collectKeys, readAuthorizedKeys, writeAuthorizedKeys, type AllowedSource, type ForgeBases, type KeySource } from './keys.ts';
 import { NO_LINKS, type ShareLinks } from './links.ts';
 import { LogFollower } from './log-follower.ts';
 import { withoutTmux } from './process.ts';
@@ -64,7 +64,7 @@ export interface Share {
   error: ErrorInfo | null;
   /** host:port of the tmate server. */
   server: string;
-  /** The name of the server profile it went to (rotate goes there again). */
+  /** The name of the server profile it went to. */
   serverName: string;
   /**
    * Whether the server reports who joins (it sent tmate_num_clients). A bare tmate-ssh-server does not:
@@ -99,6 +99,8 @@ export interface ShareTarget {
   session?: string;
   /** Only look on this tmux server. */
   socket?: string;
+  /** The name of the server profile to use instead of the chosen one. */
+  server?: string;
 }
 
 /**
@@ -107,8 +109,6 @@ export interface ShareTarget {
  * explicit null overrides it ("anyone with a link", "never ends").
  */
 export interface ShareOptions {
-  /** The name of the server profile to use; left out: the one chosen in the preferences. */
-  server?: string;
   /** Only these sources' keys may join. */
   allowed?: KeySource[] | null;
   /** The share ends by itself this long after it is started. */
@@ -124,7 +124,6 @@ export interface AccessSettings {
 
 /** ShareOptions resolved for one start: the keys already fetched, the end already fixed. */
 interface StartPlan {
-  settings: ShareSettings;
   keys: string[] | null;
   allowed: AllowedSource[] | null;
   endsAt: number | null;
@@ -137,7 +136,10 @@ export interface SharesOptions {
   env: NodeJS.ProcessEnv;
   /** Resolved tmux and tmate binaries (looked up lazily, once). */
   binaries: () => Promise<{ tmux: string; tmate: string }>;
-  /** Current preferences that a share uses; read at each share. */
+  /**
+   * What a share uses, read at each share: the named server (else the chosen one), resolved and
+   * validated by the caller. Throws when there is none to use: the core never picks one itself.
+   */
   settings: (serverName?: string) => ShareSettings;
   runtimeDir?: string;
   /** Recorded with each share this process starts (default 'cli'). */
@@ -146,13 +148,13 @@ export interface SharesOptions {
   access?: () => AccessSettings;
 }
 
+/** How long the link lines of one (re)connection take to arrive, at most, in practice: they come in one burst. */
+const LINKS_SETTLE_MS = 300;
+
 export interface ShareSettings {
   server: ServerProfile;
   readyTimeoutSeconds: number;
 }
-
-/** How long the link lines of one (re)connection take to arrive, at most, in practice: they come in one burst. */
-const LINKS_SETTLE_MS = 300;
 
 /** PAIRBAR_RUNTIME_DIR, else $XDG_RUNTIME_DIR/pairbar, else a per-user directory in the temp dir. */
 export function defaultRuntimeDir(env: NodeJS.ProcessEnv): string {
@@ -237,6 +239,8 @@ interface Live {
   follower?: LogFollower;
   dirWatcher?: FSWatcher;
   readyLogOffset: number | null;
+  /** The last share.json write: writes go one after another, so the file ends with the newest state. */
+  recordWrite?: Promise<void>;
   /** Set while new links are arriving, so one 'links' event tells of the whole set. */
   linksTimer?: NodeJS.Timeout;
 }
@@ -247,10 +251,10 @@ interface Starting {
   session: TmuxSession;
   server: ServerProfile;
   readyTimeoutSeconds: number;
-  /** What tmate printed that retrying cannot fix, when it did (see fail-fast.ts). */
-  fatal?: PairbarError | 'fingerprint';
   /** Aborts the start: the time limit, tmate quitting, or a failure that retrying cannot fix. */
   abort: AbortController;
+  /** What tmate printed that retrying cannot fix, when it did (see fail-fast.ts). */
+  fatal?: PairbarError | 'fingerprint';
   timer: NodeJS.Timeout;
   /** What tmate printed while starting: the evidence for the failure message. */
   events: LogEvent[];
@@ -378,9 +382,11 @@ export class Shares extends EventEmitter<{
 
   /**
    * Shares a tmux session (or a new blank one). Sharing a session that is already shared returns that share.
-   * Allowed keys are fetched before anything starts: a source that fails starts no share.
+   * The server is resolved first and allowed keys are fetched before anything starts: a share with no
+   * usable server, or a key source that fails, makes nothing (not even a blank session).
    */
   async share(target: ShareTarget, options: ShareOptions = {}): Promise<Share> {
+    const settings = this.options.settings(target.server);
     const plan = await this.plan(options);
     const { tmux } = await this.env();
     let session: TmuxSession;
@@ -402,7 +408,7 @@ export class Shares extends EventEmitter<{
       await this.adopt();
       this.emit('step', 'adopt', undefined);
       const adopted = this.liveFor(key);
-      return adopted ? structuredClone(adopted.share) : this.start(session, blank, plan);
+      return adopted ? structuredClone(adopted.share) : this.start(session, blank, plan, settings);
     })().finally(() => this.inFlight.delete(key));
     this.inFlight.set(key, started);
     return started;
@@ -410,8 +416,6 @@ export class Shares extends EventEmitter<{
 
   /** The options with the preferences' defaults filled in, the keys fetched and checked. */
   private async plan(options: ShareOptions): Promise<StartPlan> {
-    // First, so a share with no usable server refuses before anything is fetched or made (a blank session).
-    const settings = this.options.settings(options.server);
     const access = this.options.access?.();
     const sources = options.allowed !== undefined ? options.allowed : (access?.allowed ?? null);
     const endAfterMs = options.endAfterMs !== undefined ? options.endAfterMs : (access?.endAfterMs ?? null);
@@ -419,10 +423,10 @@ export class Shares extends EventEmitter<{
       throw errors.invalidArgument('duration', 'a share has to last longer than 0 s');
     }
     const endsAt = endAfterMs === null ? null : Date.now() + endAfterMs;
-    if (sources === null || sources.length === 0) return { settings, keys: null, allowed: null, endsAt };
+    if (sources === null || sources.length === 0) return { keys: null, allowed: null, endsAt };
     if (!access) throw errors.invalidArgument('allowed keys', 'this process has no forge addresses to fetch keys from');
     const { keys, allowed } = await collectKeys(sources, { bases: access.forges });
-    return { settings, keys, allowed, endsAt };
+    return { keys, allowed, endsAt };
   }
 
   /**
@@ -440,13 +444,14 @@ export class Shares extends EventEmitter<{
     if (!session) throw errors.sessionNotFound(share.session);
     // The keys as fetched when the share started: new links must not depend on the forge answering again.
     const keys = share.allowed ? await readAuthorizedKeys(live.files.keys) : null;
-    // The same server profile, resolved again: one that was removed or made invalid meanwhile is refused.
-    const plan: StartPlan = { settings: this.options.settings(share.serverName), keys, allowed: share.allowed, endsAt: share.endsAt };
+    const plan: StartPlan = { keys, allowed: share.allowed, endsAt: share.endsAt };
+    // The same server profile, by name: if it was removed or broken since, rotating refuses rather than move.
+    const settings = this.options.settings(share.serverName);
     const key = targetKey(session.socket, session.id);
     // Registered as in flight so that sharing the session meanwhile waits for this start, not a second one.
     const restarted = (async () => {
       await this.stopLive(live);
-      return this.start(session, share.blank, plan);
+      return this.start(session, share.blank, plan, settings);
     })().finally(() => this.inFlight.delete(key));
     this.inFlight.set(key, restarted);
     return restarted;
@@ -460,9 +465,9 @@ export class Shares extends EventEmitter<{
    * Starts a new share: prepare, launch, wait for ready; any failure runs the one teardown. Only share()
    * calls it, after adopt() has made sure the runtime dir is private.
    */
-  private async start(session: TmuxSession, blank: boolean, plan: StartPlan): Promise<Share> {
+  private async start(session: TmuxSession, blank: boolean, plan: StartPlan, settings: ShareSettings): Promise<Share> {
     const { tmux, tmate } = await this.env();
-    const starting = await this.prepare(session, blank, plan);
+    const starting = await this.prepare(session, blank, plan, settings);
     try {
       await this.launch(starting, tmux, tmate);
       await this.waitForReady(starting, tmate);
@@ -480,8 +485,8 @@ export class Shares extends EventEmitter<{
   }
 
   /** Step 1: the share's directory and record, announced as starting; the time limit starts now. */
-  private async prepare(session: TmuxSession, blank: boolean, plan: StartPlan): Promise<Starting> {
-    const { server, readyTimeoutSeconds } = plan.settings;
+  private async prepare(session: TmuxSession, blank: boolean, plan: StartPlan, settings: ShareSettings): Promise<Starting> {
+    const { server, readyTimeoutSeconds } = settings;
     const id = newShareId();
     const files = shareFiles(join(this.runtimeDir, id));
     await mkdir(files.dir, { mode: 0o700 });
@@ -747,7 +752,11 @@ async function readRecord(files: ShareFiles): Promise<ShareRecord | undefined> {
   }
 }
 
-async function writeRecord(live: Live): Promise<void> {
+/**
+ * Writes share.json with the share as it is now. Writes are chained: two in flight would share the temporary
+ * file, and the older state could be renamed into place last.
+ */
+function writeRecord(live: Live): Promise<void> {
   const { share, files } = live;
   const record: ShareRecord = {
     version: 1,
@@ -755,7 +764,14 @@ async function writeRecord(live: Live): Promise<void> {
     links: share.state === 'starting' ? null : share.links,
     readyLogOffset: live.readyLogOffset,
   };
+  const text = JSON.stringify(record, null, 2);
   const temporary = `${files.meta}.tmp`;
-  await writeFile(temporary, JSON.stringify(record, null, 2), { mode: 0o600 });
-  await rename(temporary, files.meta);
+  const write = (live.recordWrite ?? Promise.resolve())
+    .catch(() => undefined)
+    .then(async () => {
+      await writeFile(temporary, text, { mode: 0o600 });
+      await rename(temporary, files.meta);
+    });
+  live.recordWrite = write;
+  return write;
 }

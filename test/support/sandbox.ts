@@ -171,7 +171,8 @@ export class Sandbox {
         // not running
       }
     }
-    await rm(this.root, { recursive: true, force: true });
+    // Retried: a tmux or tmate process that is still exiting may add or remove a file while this runs.
+    await rm(this.root, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
   }
 }
 
