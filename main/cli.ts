@@ -78,7 +78,7 @@ Options:
 
 
 /** The fields of a share the command's --json output gives (a stable, documented shape). */
-const JSON_FIELDS = ['id', 'session', 'socket', 'state', 'links', 'clients', 'server', 'serverName', 'reportsPairs', 'linksChangedAt', 'allowed', 'endsAt'] as const;
+const JSON_FIELDS = ['id', 'session', 'socket', 'state', 'links', 'clients', 'server', 'serverName', 'reportsPairs', 'linksChangedAt', 'allowed', 'endsAt', 'pairClient', 'pairClientSession'] as const;
 export type ShareJson = Pick<Share, (typeof JSON_FIELDS)[number]> & Partial<Pick<Share, 'error'>>;
 
 export function shareJson(share: Share): ShareJson {
@@ -103,7 +103,16 @@ function describeShare(share: Share, first?: LinkKind, now = Date.now()): string
   if (share.linksChangedAt !== null) lines.push(`  new links      since ${new Date(share.linksChangedAt).toLocaleTimeString()}: the server handed out new ones, the old ones no longer work`);
   if (!share.reportsPairs && share.state !== 'failed') lines.push("  pairs          this server doesn't report who joins");
   if (share.error) lines.push(`  error: ${share.error.message}`, `  fix:   ${share.error.fix}`);
+  const where = pairClientWarning(share);
+  if (where) lines.push(`  warning: ${where}`, `  End the pair with: pairbar stop ${shellWord(share.session)}`);
   return lines.join('\n');
+}
+
+/** What to tell the user when the pair's terminal is not on the shared session (see core/pair-client.ts). */
+function pairClientWarning(share: Share): string | undefined {
+  if (share.pairClient === 'elsewhere') return `the pair's terminal is on another session, ${JSON.stringify(share.pairClientSession)}, that was never shared.`;
+  if (share.pairClient === 'gone') return "the pair's terminal has left tmux: it may be running a command outside your session.";
+  return undefined;
 }
 
 function pickLink(share: Share, key: LinkKind): string {
@@ -212,7 +221,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
       case 'share': {
         expectArgs(1);
         const options = shareOptions(values);
-        const share = await runtime.shares.share({ session: rest[0], socket: values.socket, server: values.server }, options);
+        const share = await runtime.shares.share({ session: rest[0], socket: values.socket }, options);
         await followToEnd(runtime, io, share);
         const kind: LinkKind = values['read-only'] ? 'sshReadOnly' : runtime.prefs().prefs['share.copyLink'];
         await reportShare(io, share, kind, Boolean(values.copy), Boolean(values.json));
@@ -250,7 +259,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
       }
       case 'status': {
         expectArgs(0);
-        const shares = await runtime.shares.adopt();
+        await runtime.shares.adopt();
+        const shares = await runtime.shares.checkPairClients();
         if (values.json) io.stdout(JSON.stringify(shares.map(shareJson), null, 2) + '\n');
         else io.stdout(shares.length === 0 ? 'Nothing is shared.\n' : shares.map((share) => describeShare(share)).join('\n') + '\n');
         for (const problem of runtime.prefs().problems) io.stderr(`pairbar: warning: ${problem.message}\n`);
@@ -349,6 +359,7 @@ function shareOptions(values: Values): ShareOptions {
   if (values.anyone) options.allowed = null;
   else if (allowed.length > 0) options.allowed = allowed;
   if (typeof values.for === 'string') options.endAfterMs = parseDuration(values.for);
+  if (typeof values.server === 'string') options.server = values.server;
   return options;
 }
 
