@@ -9,7 +9,7 @@ import { LINKS, linkInfo, linkKindFor } from './core/links.ts';
 import { targetKey } from './core/share-rules.ts';
 import type { Share } from './core/shares.ts';
 import { defaultSocket, listServers } from './core/tmux.ts';
-import { isPrefKey, PREF_KEYS, PREF_SPECS, writePref } from './prefs.ts';
+import { isPrefKey, parsePref, PREF_KEYS, PREF_SPECS, writePref } from './prefs.ts';
 import { createRuntime, type Runtime } from './runtime.ts';
 
 export interface Io {
@@ -24,7 +24,8 @@ Share a tmux session you already have with a pair, through tmate.
 
 Commands:
   sessions [--json]                          list your tmux sessions
-  share [SESSION] [--json] [--copy]          share SESSION (exact name); without one, a new blank terminal
+  share [SESSION] [--json] [--copy] [--view follow|independent] [--size mine|follow]
+                                             share SESSION (exact name); without one, a new blank terminal
   url [SESSION] [--socket PATH] [--read-only] [--web] [--copy]
                                              print a share link (default: the read-write ssh link)
   status [--json]                            list what is shared
@@ -35,6 +36,10 @@ Commands:
 Options:
   --socket PATH   with share/url/stop: SESSION on the tmux server at PATH only (tells apart
                   sessions of one name on two tmux servers)
+  --view V        with share: independent = the pair switches windows without moving yours
+                  (default: the pair.view preference)
+  --size S        with share: mine = the pair's terminal never resizes your windows
+                  (default: the pair.size preference)
   -h, --help      this help
   -v, --version   the version
 `;
@@ -57,6 +62,8 @@ function describeShare(share: Share): string {
     const link = share.links[kind];
     if (link) lines.push(`  ${cliLabel.padEnd(14)} ${link}`);
   }
+  if (share.view === 'independent') lines.push('  view:          independent (the pair switches windows without moving yours)');
+  if (share.sizeNote) lines.push(`  note:          ${share.sizeNote}`);
   if (share.error) lines.push(`  error: ${share.error.message}`, `  fix:   ${share.error.fix}`);
   return lines.join('\n');
 }
@@ -123,6 +130,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
         web: { type: 'boolean' },
         all: { type: 'boolean' },
         socket: { type: 'string' },
+        view: { type: 'string' },
+        size: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -153,7 +162,11 @@ export async function main(argv: string[], io: Io): Promise<number> {
         return 0;
       case 'share': {
         expectArgs(1);
-        const share = await runtime.shares.share({ session: rest[0], socket: values.socket });
+        const options = {
+          ...(values.view === undefined ? {} : { view: parsePref('pair.view', values.view) }),
+          ...(values.size === undefined ? {} : { size: parsePref('pair.size', values.size) }),
+        };
+        const share = await runtime.shares.share({ session: rest[0], socket: values.socket }, options);
         if (values.copy) await copyToClipboard(pickLink(share, false, false), io.env);
         if (values.json) io.stdout(JSON.stringify(shareJson(share), null, 2) + '\n');
         else {

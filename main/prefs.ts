@@ -10,6 +10,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import Conf, { type Options as ConfOptions } from 'conf';
 import { errors } from './core/errors.ts';
+import { SIZE_POLICIES, VIEW_POLICIES, type SizePolicy, type ViewPolicy } from './core/share-rules.ts';
 
 export interface Prefs {
   'server.host': string;
@@ -23,6 +24,8 @@ export interface Prefs {
   'notifications.pairJoined': boolean;
   'notifications.pairLeft': boolean;
   'notifications.shareProblems': boolean;
+  'pair.size': SizePolicy;
+  'pair.view': ViewPolicy;
 }
 
 export type PrefKey = keyof Prefs;
@@ -64,14 +67,25 @@ function integerPref(defaultValue: number, min: number, max: number, description
   };
 }
 
-function booleanPref(description: string): PrefSpec<never> {
+function booleanPref(description: string, defaultValue = true): PrefSpec<never> {
   return {
-    default: true as never,
+    default: defaultValue as never,
     description,
     parse: (value) => {
       if (value === true || value === 'true' || value === 'on' || value === 'yes') return true as never;
       if (value === false || value === 'false' || value === 'off' || value === 'no') return false as never;
       return { error: 'expected true or false' };
+    },
+  };
+}
+
+function choicePref<T extends string>(choices: readonly T[], defaultValue: T, description: string): PrefSpec<never> {
+  return {
+    default: defaultValue as never,
+    description,
+    parse: (value) => {
+      const choice = typeof value === 'string' ? value.trim() : value;
+      return (choices as readonly unknown[]).includes(choice) ? (choice as never) : { error: `expected one of ${choices.join(', ')}` };
     },
   };
 }
@@ -100,6 +114,8 @@ export const PREF_SPECS: { [K in PrefKey]: PrefSpec<K> } = {
   'notifications.pairJoined': booleanPref('notify when a pair joins'),
   'notifications.pairLeft': booleanPref('notify when a pair leaves'),
   'notifications.shareProblems': booleanPref('notify when a share fails or drops'),
+  'pair.size': choicePref(SIZE_POLICIES, 'mine', "mine: the pair's terminal never resizes your windows (tmux 3.2 or later); follow: windows take the size of whoever typed last, as tmux does"),
+  'pair.view': choicePref(VIEW_POLICIES, 'follow', 'follow: the pair sees the window you see; independent: the pair switches windows without moving yours'),
 };
 
 export const PREF_KEYS = Object.keys(PREF_SPECS) as PrefKey[];

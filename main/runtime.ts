@@ -16,7 +16,7 @@ export interface Runtime {
   prefs(): LoadedPrefs;
   /** The store behind them, or undefined where the file could not be opened (see prefs().problems). */
   store: PrefsStore | undefined;
-  binaries(): Promise<{ tmux: string; tmate: string }>;
+  binaries(): Promise<{ tmux: string; tmate: string; tmuxVersion: string; tmateVersion: string }>;
   tmux(): Promise<TmuxEnv>;
 }
 
@@ -43,7 +43,7 @@ export function createRuntime(env: NodeJS.ProcessEnv = process.env, store?: Pref
   const prefs = (): LoadedPrefs =>
     store ? readPrefs(store) : { prefs: { ...DEFAULT_PREFS }, problems: [{ key: 'file', message: openError ?? 'preferences unavailable' }] };
 
-  let cached: { key: string; value: Promise<{ tmux: string; tmate: string }> } | undefined;
+  let cached: { key: string; value: ReturnType<Runtime['binaries']> } | undefined;
   const binaries = () => {
     const current = prefs().prefs;
     const key = `${current['tmux.path']}\0${current['tmate.path']}`;
@@ -51,6 +51,8 @@ export function createRuntime(env: NodeJS.ProcessEnv = process.env, store?: Pref
       const value = findBinaries({ env, tmuxPath: current['tmux.path'], tmatePath: current['tmate.path'] }).then((found) => ({
         tmux: found.tmux.path,
         tmate: found.tmate.path,
+        tmuxVersion: found.tmux.version,
+        tmateVersion: found.tmate.version,
       }));
       // A failed lookup is not cached: installing tmux and retrying must work without a restart.
       value.catch(() => {
@@ -68,7 +70,12 @@ export function createRuntime(env: NodeJS.ProcessEnv = process.env, store?: Pref
     binaries,
     settings: () => {
       const current = prefs().prefs;
-      return { server: serverSettings(current), readyTimeoutSeconds: current['share.readyTimeoutSeconds'] };
+      return {
+        server: serverSettings(current),
+        readyTimeoutSeconds: current['share.readyTimeoutSeconds'],
+        size: current['pair.size'],
+        view: current['pair.view'],
+      };
     },
   });
   return {

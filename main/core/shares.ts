@@ -19,11 +19,11 @@ import { errors, isPairbarError, type ErrorInfo, type PairbarError } from './err
 import { NO_LINKS, type ShareLinks } from './links.ts';
 import { LogFollower } from './log-follower.ts';
 import { withoutTmux } from './process.ts';
-import { targetKey } from './share-rules.ts';
+import { targetKey, type SizePolicy, type ViewPolicy } from './share-rules.ts';
 import { serverAddress, type ServerSettings } from './tmate-config.ts';
 import { parseLogLine, type LogEvent } from './tmate-log.ts';
 import { isOurTmate, shareFiles, socketAnswers, startTmate, stopTmate, waitForSocket, waitReadyThenReadLinks, type ShareFiles, type TmateEnv } from './tmate.ts';
-import { createBlankSession, killSession, resolveSession, type TmuxEnv, type TmuxSession } from './tmux.ts';
+import { createBlankSession, createViewSession, killSession, removeViewSession, resolveSession, supportsIgnoreSize, viewSessionName, type TmuxEnv, type TmuxSession } from './tmux.ts';
 
 export type ShareState = 'starting' | 'sharing' | 'reconnecting' | 'stopped' | 'failed';
 
@@ -61,6 +61,14 @@ export interface Share {
   server: string;
   startedAt: number;
   pid: number;
+  /** Whether the pair's terminal may resize the user's windows. */
+  size: SizePolicy;
+  /** Whether the pair has a view of its own (a grouped session) or sees what the user sees. */
+  view: ViewPolicy;
+  /** Set when the size policy could not be honoured (tmux older than 3.2): what happens instead, and the fix. */
+  sizeNote: string | null;
+  /** tmux's id of the session made for the independent view; null when the pair follows the user's view. */
+  viewSession: string | null;
 }
 
 /** What share.json holds: the share's lasting fields, plus where in the log its live events begin. */
@@ -71,7 +79,7 @@ type ShareRecord = Pick<Share, (typeof RECORD_FIELDS)[number]> & {
   /** Log offset at which the share became ready: later lines are joins, leaves and reconnects. */
   readyLogOffset: number | null;
 };
-const RECORD_FIELDS = ['id', 'session', 'sessionId', 'socket', 'blank', 'origin', 'server', 'startedAt', 'pid', 'clients'] as const;
+const RECORD_FIELDS = ['id', 'session', 'sessionId', 'socket', 'blank', 'origin', 'server', 'startedAt', 'pid', 'clients', 'size', 'view', 'sizeNote', 'viewSession'] as const;
 
 export interface ShareTarget {
   /** The session's exact name; omitted for a new blank terminal. */
@@ -80,15 +88,24 @@ export interface ShareTarget {
   socket?: string;
 }
 
+/**
+ * What a share is started with; a field left out takes the preference's default (SharesOptions.settings).
+ * Recorded with the share, so whatever restarts it starts exactly the same share.
+ */
+export interface ShareOptions {
+  size?: SizePolicy;
+  view?: ViewPolicy;
+}
+
 /** The steps of starting a share, in order; 'step' events name each as it completes. */
 export type StartStep = 'resolve' | 'adopt' | 'prepare' | 'launch' | 'ready';
 
 export interface SharesOptions {
   env: NodeJS.ProcessEnv;
   /** Resolved tmux and tmate binaries (looked up lazily, once). */
-  binaries: () => Promise<{ tmux: string; tmate: string }>;
+  binaries: () => Promise<{ tmux: string; tmate: string; tmuxVersion?: string }>;
   /** Current preferences that a share uses; read at each share. */
-  settings: () => { server: ServerSettings; readyTimeoutSeconds: number };
+  settings: () => { server: ServerSettings; readyTimeoutSeconds: number; size: SizePolicy; view: ViewPolicy };
   runtimeDir?: string;
   /** Recorded with each share this process starts (default 'cli'). */
   origin?: ShareOrigin;
@@ -187,6 +204,8 @@ interface Live {
 interface Starting {
   live: Live;
   session: TmuxSession;
+  /** The size policy as tmux will apply it: false where tmux is too old for ignore-size. */
+  ignoreSize: boolean;
   server: ServerSettings;
   readyTimeoutSeconds: number;
   /** Aborts the start: the time limit, tmate quitting, or a failure that retrying cannot fix. */
@@ -277,6 +296,8 @@ export class Shares extends EventEmitter<{
       if (!record || !alive) {
         // A share still starting in another process has no pid yet and must be left alone.
         if (record && record.pid === 0 && Date.now() - record.startedAt < 10 * 60_000) continue;
+        // tmux removes a view session itself when tmate's client goes; this covers a tmux that did not.
+        if (record?.viewSession) await removeView((await this.env()).tmux, record);
         await rm(files.dir, { recursive: true, force: true });
         continue;
       }
@@ -302,7 +323,7 @@ export class Shares extends EventEmitter<{
   }
 
   /** Shares a tmux session (or a new blank one). Sharing a session that is already shared returns that share. */
-  async share(target: ShareTarget): Promise<Share> {
+  async share(target: ShareTarget, options: ShareOptions = {}): Promise<Share> {
     const { tmux } = await this.env();
     let session: TmuxSession;
     let blank = false;
@@ -323,7 +344,7 @@ export class Shares extends EventEmitter<{
       await this.adopt();
       this.emit('step', 'adopt', undefined);
       const adopted = this.liveFor(key);
-      return adopted ? structuredClone(adopted.share) : this.start(session, blank);
+      return adopted ? structuredClone(adopted.share) : this.start(session, blank, options);
     })().finally(() => this.inFlight.delete(key));
     this.inFlight.set(key, started);
     return started;
@@ -337,9 +358,9 @@ export class Shares extends EventEmitter<{
    * Starts a new share: prepare, launch, wait for ready; any failure runs the one teardown. Only share()
    * calls it, after adopt() has made sure the runtime dir is private.
    */
-  private async start(session: TmuxSession, blank: boolean): Promise<Share> {
+  private async start(session: TmuxSession, blank: boolean, options: ShareOptions): Promise<Share> {
     const { tmux, tmate } = await this.env();
-    const starting = await this.prepare(session, blank);
+    const starting = await this.prepare(session, blank, options);
     try {
       await this.launch(starting, tmux, tmate);
       await this.waitForReady(starting, tmate);
@@ -356,8 +377,13 @@ export class Shares extends EventEmitter<{
   }
 
   /** Step 1: the share's directory and record, announced as starting; the time limit starts now. */
-  private async prepare(session: TmuxSession, blank: boolean): Promise<Starting> {
-    const { server, readyTimeoutSeconds } = this.options.settings();
+  private async prepare(session: TmuxSession, blank: boolean, options: ShareOptions): Promise<Starting> {
+    const settings = this.options.settings();
+    const { server, readyTimeoutSeconds } = settings;
+    const size = options.size ?? settings.size;
+    const view = options.view ?? settings.view;
+    const { tmuxVersion } = await this.options.binaries();
+    const ignoreSize = size === 'mine' && supportsIgnoreSize(tmuxVersion);
     const address = serverAddress(server);
     const id = newShareId();
     const files = shareFiles(join(this.runtimeDir, id));
@@ -377,6 +403,10 @@ export class Shares extends EventEmitter<{
       server: `${address.host}:${address.port}`,
       startedAt: Date.now(),
       pid: 0,
+      size,
+      view,
+      sizeNote: size === 'mine' && !ignoreSize ? sizeNote(tmuxVersion) : null,
+      viewSession: null,
     };
     this.failures.delete(targetKey(session.socket, session.id));
     const live: Live = { share, files, readyLogOffset: null };
@@ -396,13 +426,30 @@ export class Shares extends EventEmitter<{
       if (event.kind === 'fingerprint-mismatch' || event.kind === 'keys-missing') abort.abort(new Error(event.kind));
     });
     this.emit('step', 'prepare', structuredClone(share));
-    return { live, session, server, readyTimeoutSeconds, abort, timer, events, follower };
+    return { live, session, ignoreSize, server, readyTimeoutSeconds, abort, timer, events, follower };
   }
 
-  /** Step 2: tmate started in the background, its log followed, its socket answering. */
+  /**
+   * Step 2: the independent view's session made (and recorded, so a crash cannot leave it unseen), tmate
+   * started in the background attached to it or to the user's session, its log followed, its socket
+   * answering.
+   */
   private async launch(starting: Starting, tmux: TmuxEnv, tmate: TmateEnv): Promise<void> {
-    const { live, session, server, abort, follower } = starting;
-    const daemon = await startTmate(tmate, live.files, server, { tmux: tmux.tmux, socket: session.socket, sessionId: session.id });
+    const { live, session, ignoreSize, server, abort, follower } = starting;
+    let attachTo = session.id;
+    if (live.share.view === 'independent') {
+      const view = await createViewSession(tmux, session.socket, session.id, viewSessionName(live.share.id));
+      live.share.viewSession = view.id;
+      await writeRecord(live);
+      attachTo = view.id;
+    }
+    const daemon = await startTmate(tmate, live.files, server, {
+      tmux: tmux.tmux,
+      socket: session.socket,
+      sessionId: attachTo,
+      ignoreSize,
+      ownSession: attachTo !== session.id,
+    });
     live.share.pid = daemon.pid;
     // tmate quitting before it is ready (a config it rejects, a crash) must not wait out the time limit.
     void daemon.exited.then(() => abort.abort(new Error('tmate exited')));
@@ -435,6 +482,7 @@ export class Shares extends EventEmitter<{
     follower.close();
     await follower.pump();
     await stopTmate(tmate, live.files.socket, live.share.pid).catch(() => undefined);
+    await removeView(tmux, live.share);
     await rm(live.files.dir, { recursive: true, force: true });
     this.live.delete(live.share.id);
     // The blank session was made for this share alone; nobody else knows its name yet.
@@ -482,8 +530,9 @@ export class Shares extends EventEmitter<{
     live.follower?.close();
     live.dirWatcher?.close();
     this.live.delete(live.share.id);
-    const { tmate } = await this.env();
+    const { tmux, tmate } = await this.env();
     await stopTmate(tmate, live.files.socket, live.share.pid).catch(() => undefined);
+    await removeView(tmux, live.share);
     await rm(live.files.dir, { recursive: true, force: true });
     this.emit('ended', structuredClone(live.share), error);
     this.changed();
@@ -509,8 +558,9 @@ export class Shares extends EventEmitter<{
     live.follower?.close();
     live.dirWatcher?.close();
     this.live.delete(live.share.id);
-    const { tmate } = await this.env();
+    const { tmux, tmate } = await this.env();
     await stopTmate(tmate, live.files.socket, live.share.pid);
+    await removeView(tmux, live.share);
     await rm(live.files.dir, { recursive: true, force: true });
     live.share.state = 'stopped';
     this.changed();
@@ -534,6 +584,20 @@ export class Shares extends EventEmitter<{
       live.dirWatcher?.close();
     }
   }
+}
+
+/** Removes the share's independent-view session, if it has one; never anything else. */
+async function removeView(tmux: TmuxEnv, share: Pick<Share, 'id' | 'socket' | 'viewSession'>): Promise<void> {
+  if (share.viewSession) await removeViewSession(tmux, share.socket, share.viewSession, viewSessionName(share.id)).catch(() => undefined);
+}
+
+/** What the user is told when `mine` cannot be honoured. */
+function sizeNote(tmuxVersion: string | undefined): string {
+  const which = tmuxVersion === undefined ? 'This tmux (its version could not be read)' : `tmux ${tmuxVersion}`;
+  return (
+    `${which} cannot keep the pair's terminal from resizing your windows: that needs tmux 3.2 or later. ` +
+    'While a pair is connected, your windows may shrink to their terminal as tmux does. Upgrade tmux to keep your size.'
+  );
 }
 
 function shareFromRecord(record: ShareRecord): Share {
@@ -569,10 +633,20 @@ async function replayLog(share: Share, files: ShareFiles, readyOffset: number): 
 
 async function readRecord(files: ShareFiles): Promise<ShareRecord | undefined> {
   try {
-    const record = JSON.parse(await readFile(files.meta, 'utf8')) as ShareRecord & { tmuxSocket?: string; origin?: ShareOrigin };
+    type Added = 'origin' | 'size' | 'view' | 'sizeNote' | 'viewSession';
+    const record = JSON.parse(await readFile(files.meta, 'utf8')) as Omit<ShareRecord, Added> & Partial<Pick<ShareRecord, Added>> & { tmuxSocket?: string };
     if (record.version !== 1) return undefined;
-    // Records written before these fields existed: the socket was `tmuxSocket`, and every share came from the command.
-    return { ...record, socket: record.socket ?? record.tmuxSocket, origin: record.origin ?? 'cli' };
+    // Records written before these fields existed: the socket was `tmuxSocket`, every share came from the
+    // command, and tmate's client attached to the user's session with tmux's own sizing.
+    return {
+      ...record,
+      socket: record.socket ?? record.tmuxSocket,
+      origin: record.origin ?? 'cli',
+      size: record.size ?? 'follow',
+      view: record.view ?? 'follow',
+      sizeNote: record.sizeNote ?? null,
+      viewSession: record.viewSession ?? null,
+    };
   } catch {
     return undefined;
   }

@@ -11,7 +11,7 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import type { ShareLinks } from './links.ts';
 import { CommandError, run, spawnDetached, type Detached } from './process.ts';
-import { tmateConfig, type ServerSettings } from './tmate-config.ts';
+import { tmateConfig, type AttachOptions, type ServerSettings } from './tmate-config.ts';
 
 export interface ShareFiles {
   dir: string;
@@ -38,7 +38,8 @@ export interface TmateEnv {
   env: NodeJS.ProcessEnv;
 }
 
-export interface AttachTarget {
+/** The tmux session tmate's pane attaches to, and how. */
+export interface AttachTarget extends AttachOptions {
   tmux: string;
   socket: string;
   sessionId: string;
@@ -46,7 +47,7 @@ export interface AttachTarget {
 
 /** Writes the config and starts `tmate -F` detached. */
 export async function startTmate(tmate: TmateEnv, files: ShareFiles, server: ServerSettings, target: AttachTarget): Promise<Detached> {
-  await writeFile(files.config, tmateConfig(server), { mode: 0o600 });
+  await writeFile(files.config, tmateConfig(server, { ignoreSize: target.ignoreSize, ownSession: target.ownSession }), { mode: 0o600 });
   await writeFile(files.log, '', { mode: 0o600, flag: 'a' });
   const env: NodeJS.ProcessEnv = {
     ...tmate.env,

@@ -74,3 +74,14 @@ test('a file that is not JSON is never overwritten; the defaults are used meanwh
   assert.match(problems[0]!.message, /not valid JSON/);
   assert.equal(await readFile(file, 'utf8'), '{ "server.host": "mine", oops');
 });
+
+test('pair.size and pair.view: mine and follow by default, only their choices accepted', () => {
+  const store = openPrefsStore(env);
+  assert.equal(DEFAULT_PREFS['pair.size'], 'mine');
+  assert.equal(DEFAULT_PREFS['pair.view'], 'follow');
+  assert.equal(writePref(store, 'pair.size', ' follow '), 'follow');
+  assert.equal(writePref(store, 'pair.view', 'independent'), 'independent');
+  assert.throws(() => writePref(store, 'pair.size', 'small'), /expected one of follow, mine/);
+  assert.throws(() => writePref(store, 'pair.view', true), /expected one of follow, independent/);
+  assert.deepEqual([readPrefs(store).prefs['pair.size'], readPrefs(store).prefs['pair.view']], ['follow', 'independent']);
+});

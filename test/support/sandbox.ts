@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { afterEach, beforeEach } from 'node:test';
 import { TestTmateServer, type TestTmateServerOptions } from './tmate-server.ts';
 import { createRuntime, type Runtime } from '../../main/runtime.ts';
 import { openPrefsStore, writePref } from '../../main/prefs.ts';
@@ -61,9 +62,10 @@ export class Sandbox {
    * The user's own terminal: a tmux client attached to `sessionId`, running inside a second tmux server
    * (as if in a terminal window). Returns a function listing the clients still attached to that session.
    */
-  attachUserClient(sessionId: string): void {
+  attachUserClient(sessionId: string, terminal: { cols: number; rows: number } = { cols: 120, rows: 40 }): void {
     const inner = `exec ${TMUX} -S '${this.socket()}' attach-session -t '${sessionId}'`;
-    execFileSync(TMUX, ['-L', 'user-terminal', 'new-session', '-d', '-x', '120', '-y', '40', 'env', '-u', 'TMUX', 'sh', '-c', inner], { env: this.env });
+    const size = ['-x', String(terminal.cols), '-y', String(terminal.rows)];
+    execFileSync(TMUX, ['-L', 'user-terminal', 'new-session', '-d', ...size, 'env', '-u', 'TMUX', 'sh', '-c', inner], { env: this.env });
   }
 
   /** tmux clients attached to a session on the default server, by tty. */
@@ -162,6 +164,24 @@ export class Sandbox {
     }
     await rm(this.root, { recursive: true, force: true });
   }
+}
+
+/**
+ * A fresh sandbox pointed at a fresh test tmate server for every test of the file, both disposed after it.
+ * Read the fields inside a test (or a beforeEach registered after this call): they change per test.
+ */
+export function sandboxWithServer(): { sandbox: Sandbox; server: TestTmateServer } {
+  const world = {} as { sandbox: Sandbox; server: TestTmateServer };
+  beforeEach(async () => {
+    world.sandbox = await Sandbox.create();
+    world.server = await startServer();
+    await world.sandbox.useServer(world.server);
+  });
+  afterEach(async () => {
+    await world.sandbox.dispose();
+    await world.server.close();
+  });
+  return world;
 }
 
 export async function startServer(options?: TestTmateServerOptions): Promise<TestTmateServer> {
