@@ -4,7 +4,9 @@
  * so an idle app with the popover hidden spawns no process and runs no timer.
  */
 import { EventEmitter } from 'node:events';
-import { errors, installCommand, isPairbarError, toErrorInfo, type ErrorInfo } from './core/errors.ts';
+import { homedir } from 'node:os';
+import { errors, installCommand, isPairbarError, SSH_KEYGEN_COMMAND, toErrorInfo, upgradeCommand, type ErrorInfo } from './core/errors.ts';
+import { findSshIdentity } from './core/ssh-identity.ts';
 import type { Share } from './core/shares.ts';
 import { listServers } from './core/tmux.ts';
 import { readPrefs, writePref, DEFAULT_PREFS, type PrefKey, type Prefs } from './prefs.ts';
@@ -16,11 +18,27 @@ export function shareView(share: Share): ShareView {
   return view;
 }
 
-/** A problem, with the install command as something to copy where one applies. */
+/** The command to copy for a problem, where one fixes it. */
+function commandFor(code: ErrorInfo['code']): string | undefined {
+  // installCommand and upgradeCommand list alternatives after three spaces; the first is the one to copy.
+  switch (code) {
+    case 'TMUX_MISSING':
+      return installCommand('tmux').split('   ')[0];
+    case 'TMATE_MISSING':
+      return installCommand('tmate').split('   ')[0];
+    case 'TMATE_TOO_OLD':
+      return upgradeCommand('tmate').split('   ')[0];
+    case 'SSH_KEYS_MISSING':
+      return SSH_KEYGEN_COMMAND;
+    default:
+      return undefined;
+  }
+}
+
+/** A problem, with the command that fixes it as something to copy where one applies. */
 function problemFrom(error: ErrorInfo): Problem {
-  const pkg = error.code === 'TMUX_MISSING' ? 'tmux' : error.code === 'TMATE_MISSING' ? 'tmate' : undefined;
-  // installCommand lists alternatives after three spaces; the first is the one to copy.
-  return pkg ? { ...error, command: installCommand(pkg).split('   ')[0] } : error;
+  const command = commandFor(error.code);
+  return command ? { ...error, command } : error;
 }
 
 export class AppState extends EventEmitter<{ snapshot: [Snapshot] }> {
@@ -84,6 +102,8 @@ export class AppState extends EventEmitter<{ snapshot: [Snapshot] }> {
       const info = toErrorInfo(error);
       if (!problems.some((problem) => problem.code === info.code)) problems.push(problemFrom(info));
     }
+    // First run: without an SSH key tmate cannot connect at all. Checked on every refresh ("Check again").
+    if (!(await findSshIdentity(this.runtime.env))) problems.push(problemFrom(errors.noSshKey(this.runtime.env.HOME || homedir()).toJSON()));
     return this.publish({ sessions, problems, prefs: loaded.prefs, shares: this.runtime.shares.list().map(shareView) });
   }
 

@@ -7,6 +7,7 @@
  */
 import { mkdir, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { atLeast, majorMinor } from './binaries.ts';
 import { CommandError, run } from './process.ts';
 import { errors } from './errors.ts';
 
@@ -235,19 +236,11 @@ export async function removeViewSession(tmux: TmuxEnv, socket: string, id: strin
   });
 }
 
-/** `3.3a` → [3, 3]; `next-3.4` → [3, 4]; undefined when no major.minor can be read. */
-export function tmuxVersionNumber(version: string): [number, number] | undefined {
-  const match = /(\d+)\.(\d+)/.exec(version);
-  return match ? [Number(match[1]), Number(match[2])] : undefined;
-}
-
 /** Whether this tmux has `attach-session -f ignore-size` (3.2 and later; `master` builds are newer still). */
 export function supportsIgnoreSize(version: string | undefined): boolean {
   if (version === undefined) return false;
   if (/^master\b/.test(version)) return true;
-  const number = tmuxVersionNumber(version);
-  if (number === undefined) return false;
+  const number = majorMinor(version);
   // OpenBSD's base tmux names the OpenBSD release; 6.9 was the first to ship tmux 3.2.
-  const [major, minor] = /^openbsd-/.test(version) ? [6, 9] : [3, 2];
-  return number[0] > major || (number[0] === major && number[1] >= minor);
+  return number !== undefined && atLeast(number, /^openbsd-/.test(version) ? [6, 9] : [3, 2]);
 }

@@ -38,7 +38,17 @@ export class Sandbox {
     const root = await mkdtemp(join(tmpdir(), 'pb-'));
     const sandbox = new Sandbox(root);
     execFileSync('mkdir', ['-p', join(root, 'home'), join(root, 'tmux'), join(root, 'config')]);
+    // The SSH key tmate needs on a real machine; without one Pairbar reports a first-run problem.
+    sandbox.createSshKey();
     return sandbox;
+  }
+
+  /** An ed25519 key in ~/.ssh, as `ssh-keygen -t ed25519` makes it; returns its path. */
+  createSshKey(): string {
+    const key = join(this.env.HOME!, '.ssh', 'id_ed25519');
+    execFileSync('mkdir', ['-p', '-m', '700', dirname(key)]);
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'pairbar-test', '-f', key], { env: this.env });
+    return key;
   }
 
   /** Runs tmux against the user's default server of this sandbox. */
