@@ -81,7 +81,7 @@ function installProbe(): boolean {
   const probe: Record<string, any> = { counting: false };
   const stacks = new Map<number, string[]>();
   // Where a resource was created: the frames below async_hooks and node's own timers/child_process code.
-  const callerFrames = (skip: Function): string[] => {
+  const callerFrames = (skip: (...args: never[]) => unknown): string[] => {
     const limit = Error.stackTraceLimit;
     Error.stackTraceLimit = 40;
     const holder: { stack?: string } = {};

@@ -124,7 +124,9 @@ function main(): void {
     state,
     isTrustedSender,
     writeClipboard: (text) => clipboard.writeText(text),
-    hidePopover: () => popover.hide(),
+    hidePopover: () => {
+      popover.hide();
+    },
   });
 
   // ---------------------------------------------------------------- notifications
@@ -198,7 +200,7 @@ function main(): void {
       }
       case 'copy': {
         const link = state.snapshot().shares.find((share) => share.id === action.shareId)?.links[action.link];
-        if (link) clipboard.writeText(link);
+        if (link) await clipboard.writeText(link);
         return;
       }
       case 'stop': {

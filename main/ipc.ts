@@ -27,7 +27,8 @@ export interface IpcDeps {
   state: AppState;
   /** True only for the popover's own page. */
   isTrustedSender(event: IpcEventLike): boolean;
-  writeClipboard(text: string): void;
+  /** Electron 45's clipboard.writeText resolves once the text is on the clipboard. */
+  writeClipboard(text: string): Promise<void> | void;
   hidePopover(): void;
 }
 
@@ -114,7 +115,7 @@ export function registerIpc(deps: IpcDeps): () => void {
       if (typeof share === 'string') return invalid('share', share);
       const link = share.links[kind];
       if (!link) return invalid('link', `this server gives no ${kind} link`);
-      deps.writeClipboard(link);
+      await deps.writeClipboard(link);
       return { ok: true, value: null };
     },
     refusedResult,
@@ -127,7 +128,7 @@ export function registerIpc(deps: IpcDeps): () => void {
       // Only a command the main process itself put in the snapshot can reach the clipboard.
       const command = state.snapshot().problems.find((problem) => problem.code === code)?.command;
       if (!command) return invalid('problem', `${code} is not a current problem; check again`);
-      deps.writeClipboard(command);
+      await deps.writeClipboard(command);
       return { ok: true, value: null };
     },
     refusedResult,

@@ -130,7 +130,7 @@ export const DEFAULT_PREFS: Prefs = Object.fromEntries(PREF_KEYS.map((key) => [k
 export function parsePref<K extends PrefKey>(key: K, value: unknown): Prefs[K] {
   const parsed = PREF_SPECS[key].parse(value);
   if (typeof parsed === 'object' && parsed !== null && 'error' in parsed) throw errors.invalidPreference(key, parsed.error);
-  return parsed as Prefs[K];
+  return parsed;
 }
 
 export interface PrefsProblem {

@@ -75,7 +75,7 @@ function execaOptions(options: RunOptions): ExecaOptions {
     windowsHide: true,
     stdin: options.input === undefined ? 'ignore' : 'pipe',
     ...(options.detachOutput ? { stdout: 'ignore', stderr: 'ignore' } : {}),
-  } as ExecaOptions;
+  };
 }
 
 /** Runs a command to completion; rejects with a CommandError unless it exits 0. */

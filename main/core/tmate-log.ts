@@ -2,7 +2,6 @@
  * What tmate prints in foreground mode (`tmate -F`), one line at a time, as events: connecting, failures,
  * links, pairs joining and leaving, reconnects. Pure parsing.
  */
-import { readFile } from 'node:fs/promises';
 import type { ShareLinks } from './links.ts';
 
 export type LogEvent =
@@ -44,14 +43,4 @@ export function parseLogLine(raw: string): LogEvent | undefined {
   if (/^Reconnected\b/.test(line)) return { kind: 'reconnected' };
   if (/^Session closed\b/.test(line)) return { kind: 'closed' };
   return { kind: 'message', text: line };
-}
-
-export async function readLogEvents(file: string): Promise<LogEvent[]> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch {
-    return [];
-  }
-  return text.split('\n').map(parseLogLine).filter((event): event is LogEvent => event !== undefined);
 }

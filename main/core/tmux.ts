@@ -161,12 +161,6 @@ export async function resolveSession(tmux: TmuxEnv, ref: SessionRef): Promise<Tm
   throw errors.sessionNotFound(ref.name);
 }
 
-/** Whether the session with this id still exists on that server. */
-export async function sessionExists(tmux: TmuxEnv, socket: string, id: string): Promise<boolean> {
-  const sessions = await listSessions(tmux, socket);
-  return sessions.some((session) => session.id === id);
-}
-
 /** Kills one session by its id (tmux ids are exact targets); the only caller kills a session it created itself. */
 export async function killSession(tmux: TmuxEnv, socket: string, id: string): Promise<void> {
   await run(tmux.tmux, ['-S', socket, 'kill-session', '-t', id], { env: tmux.env, timeoutMs: 10_000 });

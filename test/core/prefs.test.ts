@@ -71,7 +71,7 @@ test('a file that is not JSON is never overwritten; the defaults are used meanwh
   const { prefs, problems } = loadPrefs(env);
   assert.deepEqual(prefs, DEFAULT_PREFS);
   assert.equal(problems[0]?.key, 'file');
-  assert.match(problems[0]!.message, /not valid JSON/);
+  assert.match(problems[0].message, /not valid JSON/);
   assert.equal(await readFile(file, 'utf8'), '{ "server.host": "mine", oops');
 });
 

@@ -56,8 +56,8 @@ test('shares an existing session: the links are the server\'s, the pair sees the
     web: host.links.web,
     webReadOnly: host.links.webReadOnly,
   });
-  assert.match(share.links.ssh!, new RegExp(`^ssh -p${server.port} [A-Za-z0-9]{25}@127\\.0\\.0\\.1$`));
-  assert.match(share.links.sshReadOnly!, /ro-/);
+  assert.match(share.links.ssh, new RegExp(`^ssh -p${server.port} [A-Za-z0-9]{25}@127\\.0\\.0\\.1$`));
+  assert.match(share.links.sshReadOnly, /ro-/);
   assert.equal(share.clients, 0);
   assert.ok(spawned <= 6, `spawned ${spawned} processes for one share`);
 
@@ -96,7 +96,7 @@ test('session names with shell and tmux syntax: the right session is shared and 
   const canary = join(sandbox.root, 'pwned');
   const names = [`$(touch ${canary})`, `x; touch ${canary}`, "it's \"q\"", '#{session_name}', '-lead', 'ünï ✓', 'work', 'work-2', '$1'];
   const ids = new Map(names.map((name) => [name, sandbox.newSession(name, 'default', 'sh')]));
-  for (const [name, id] of ids) sandbox.tmux(['send-keys', '-t', `${id}:`, `echo MARK-${id.slice(1)}-END`, 'Enter']);
+  for (const id of ids.values()) sandbox.tmux(['send-keys', '-t', `${id}:`, `echo MARK-${id.slice(1)}-END`, 'Enter']);
   const { shares } = sandbox.runtime();
   for (const [name, id] of ids) {
     const share = await shares.share({ session: name });

@@ -155,7 +155,7 @@ describe('Pairbar in Electron', () => {
     await page.keyboard.press('Escape');
     await waitFor('hidden on Escape', async () => !(await target.evaluate(() => (globalThis as any).pairbarTest.popoverVisible())));
 
-    page = await openPopover(target);
+    await openPopover(target);
     // The window's blur event, as the window manager sends it when focus goes elsewhere (Xvfb has no
     // window manager to do that for real).
     await target.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0]!.emit('blur'));

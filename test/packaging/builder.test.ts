@@ -38,7 +38,7 @@ describe('electron-builder.yml', () => {
   let config: Configuration;
 
   before(async () => {
-    config = (await getConfig(ROOT, null, null)) as Configuration;
+    config = (await getConfig(ROOT, null, null));
   });
 
   test('passes electron-builder\'s own schema validation', async () => {

@@ -96,7 +96,7 @@ export async function rendererFiles(waitMs = 20_000): Promise<Map<string, Buffer
       return await readRenderer();
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || Date.now() > deadline) {
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`${RENDERER_DIR} is incomplete: run \`node scripts/build.mjs\` first`);
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`${RENDERER_DIR} is incomplete: run \`node scripts/build.mjs\` first`, { cause: error });
         throw error;
       }
       await sleep(250);

@@ -86,7 +86,7 @@ export async function waitForText(locator: Locator, expected: string | RegExp, t
       timeoutMs,
     );
   } catch (error) {
-    throw new Error(`${(error as Error).message}; last text: ${JSON.stringify(last)}`);
+    throw new Error(`${(error as Error).message}; last text: ${JSON.stringify(last)}`, { cause: error });
   }
 }
 

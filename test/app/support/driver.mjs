@@ -19,7 +19,6 @@ lines.on('line', async (line) => {
   const { id, fn, arg } = JSON.parse(line);
   try {
     // tsx compiles the test with esbuild's keepNames, which wraps inner functions in __name(fn, "name").
-    // eslint-disable-next-line no-new-func
     const run = new Function('__name', `return (${fn});`)((target) => target);
     const value = await run(electron, globalThis.pairbarTest, arg);
     reply({ id, ok: true, value: value === undefined ? null : JSON.parse(JSON.stringify(value)) });

@@ -1,0 +1,219 @@
+/**
+ * The core's pure functions as tables: what tmate prints → events, events → a share's state, startup
+ * events → the failure a person reads, tmate's display output → links, the config tmate starts with, and the
+ * IPC share-target check. Each row is a case met with real tmate or the test server, or an edge beside one.
+ */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { isLinkKind, linkInfo, linkKindFor, LINK_KINDS, NO_LINKS } from '../../main/core/links.ts';
+import { pairsConnected, targetKey, totalPairsConnected } from '../../main/core/share-rules.ts';
+import { applyEvent, isShareId, startFailure, type Share } from '../../main/core/shares.ts';
+import { serverAddress, tmateConfig, type ServerSettings } from '../../main/core/tmate-config.ts';
+import { parseLogLine, type LogEvent } from '../../main/core/tmate-log.ts';
+import { parseLinks } from '../../main/core/tmate.ts';
+import { validateShareTarget } from '../../main/ipc.ts';
+
+describe('parseLogLine: a line of tmate -F output → an event', () => {
+  const rows: [string, LogEvent | undefined][] = [
+    ['', undefined],
+    ['   ', undefined],
+    ['\r', undefined],
+    ['Connecting to 127.0.0.1...', { kind: 'connecting', host: '127.0.0.1' }],
+    ['[tmate] Connecting to ssh.example.org...', { kind: 'connecting', host: 'ssh.example.org' }],
+    ['Error connecting: Connection refused', { kind: 'connect-error', reason: 'Connection refused' }],
+    ['nowhere.invalid lookup failure. Retrying in 2 seconds', { kind: 'lookup-failure', host: 'nowhere.invalid' }],
+    ['Cannot authenticate server', { kind: 'fingerprint-mismatch' }],
+    ["SSH keys not found. Run 'ssh-keygen' to create keys.", { kind: 'keys-missing' }],
+    ['Reconnecting... (Connection reset by peer)', { kind: 'reconnecting', reason: 'Connection reset by peer' }],
+    ['Reconnecting...', { kind: 'reconnecting', reason: '' }],
+    ['[tmate] Reconnected', { kind: 'reconnected' }],
+    ['ssh session: ssh -p2222 abc@127.0.0.1', { kind: 'link', link: 'ssh', value: 'ssh -p2222 abc@127.0.0.1' }],
+    ['ssh session read only: ssh ro-abc@host', { kind: 'link', link: 'sshReadOnly', value: 'ssh ro-abc@host' }],
+    ['web session: https://tmate.io/t/abc', { kind: 'link', link: 'web', value: 'https://tmate.io/t/abc' }],
+    ['web session read only: https://tmate.io/t/ro-abc', { kind: 'link', link: 'webReadOnly', value: 'https://tmate.io/t/ro-abc' }],
+    ['ssh session: ssh abc@host\r', { kind: 'link', link: 'ssh', value: 'ssh abc@host' }],
+    ['A mate has joined (203.0.113.9) -- 1 client currently connected', { kind: 'joined', ip: '203.0.113.9', clients: 1 }],
+    ['[tmate] A mate has joined (2001:db8::1) -- 2 clients currently connected', { kind: 'joined', ip: '2001:db8::1', clients: 2 }],
+    ['A mate has left (203.0.113.9) -- 0 clients currently connected', { kind: 'left', ip: '203.0.113.9', clients: 0 }],
+    ['Session closed', { kind: 'closed' }],
+    ['Note: clear your terminal before sharing readonly access', { kind: 'message', text: 'Note: clear your terminal before sharing readonly access' }],
+    ['To connect to the session locally, run: tmate -S /x attach', { kind: 'message', text: 'To connect to the session locally, run: tmate -S /x attach' }],
+    // Look-alikes are plain messages, never links or joins.
+    ['ssh session:', { kind: 'message', text: 'ssh session:' }],
+    ['A mate has joined -- 1 client currently connected', { kind: 'message', text: 'A mate has joined -- 1 client currently connected' }],
+  ];
+  for (const [line, expected] of rows) {
+    test(JSON.stringify(line), () => assert.deepEqual(parseLogLine(line), expected));
+  }
+});
+
+function share(extra: Partial<Share> = {}): Share {
+  return {
+    id: '0a1b2c3d',
+    session: 'work',
+    sessionId: '$1',
+    socket: '/tmp/tmux-0/default',
+    blank: false,
+    origin: 'cli',
+    state: 'sharing',
+    links: { ssh: 'ssh old@host', sshReadOnly: 'ssh ro-old@host', web: null, webReadOnly: null },
+    clients: 0,
+    lastPairEvent: null,
+    error: null,
+    server: 'host:22',
+    startedAt: 1,
+    pid: 42,
+    ...extra,
+  };
+}
+
+describe('applyEvent: an event → the share after it', () => {
+  const AT = 1_700_000_000_000;
+  const rows: [string, Partial<Share>, LogEvent, Partial<Share>, boolean][] = [
+    ['a pair joins: count and last event', {}, { kind: 'joined', ip: '203.0.113.9', clients: 1 }, { clients: 1, lastPairEvent: { kind: 'joined', ip: '203.0.113.9', clients: 1, at: AT } }, true],
+    ['a pair leaves', { clients: 1 }, { kind: 'left', ip: '203.0.113.9', clients: 0 }, { clients: 0, lastPairEvent: { kind: 'left', ip: '203.0.113.9', clients: 0, at: AT } }, true],
+    ['connection lost while sharing', {}, { kind: 'reconnecting', reason: 'EOF' }, { state: 'reconnecting' }, false],
+    ['connecting again while sharing', {}, { kind: 'connecting', host: 'host' }, { state: 'reconnecting' }, false],
+    ['refused while reconnecting stays reconnecting', { state: 'reconnecting' }, { kind: 'connect-error', reason: 'refused' }, { state: 'reconnecting' }, false],
+    ['lookup failure while sharing', {}, { kind: 'lookup-failure', host: 'host' }, { state: 'reconnecting' }, false],
+    ['reconnected', { state: 'reconnecting' }, { kind: 'reconnected' }, { state: 'sharing' }, false],
+    ['reconnected while sharing changes nothing', {}, { kind: 'reconnected' }, {}, false],
+    ['a new link after a reconnect replaces the old and ends reconnecting', { state: 'reconnecting' }, { kind: 'link', link: 'ssh', value: 'ssh new@host' }, { state: 'sharing', links: { ssh: 'ssh new@host', sshReadOnly: 'ssh ro-old@host', web: null, webReadOnly: null } }, false],
+    ['session closed', {}, { kind: 'closed' }, { state: 'stopped' }, false],
+    ['a plain message changes nothing', {}, { kind: 'message', text: 'hello' }, {}, false],
+    ['a fingerprint line after ready changes nothing', {}, { kind: 'fingerprint-mismatch' }, {}, false],
+  ];
+  for (const [name, before, event, changes, isPairEvent] of rows) {
+    test(name, () => {
+      const subject = share(before);
+      const expected = { ...share(before), ...changes };
+      const pairEvent = applyEvent(subject, event, AT);
+      assert.deepEqual(subject, expected);
+      assert.equal(pairEvent !== undefined, isPairEvent);
+    });
+  }
+});
+
+describe('startFailure: what tmate printed while starting → the error a person reads', () => {
+  const server = { host: 'tmate.example.org', port: 2222 };
+  const rows: [string, LogEvent[], string, RegExp][] = [
+    ['wrong fingerprint wins over everything', [{ kind: 'connecting', host: 'h' }, { kind: 'connect-error', reason: 'x' }, { kind: 'fingerprint-mismatch' }], 'FINGERPRINT_MISMATCH', /tmate\.example\.org:2222/],
+    ['no ssh key', [{ kind: 'connecting', host: 'h' }, { kind: 'keys-missing' }], 'SSH_KEYS_MISSING', /no usable SSH key/],
+    ['refused: the last error is named', [{ kind: 'connecting', host: 'h' }, { kind: 'connect-error', reason: 'Connection refused' }], 'SERVER_UNREACHABLE', /within 9 s \(Connection refused\)/],
+    ['name not found', [{ kind: 'lookup-failure', host: 'h' }], 'SERVER_UNREACHABLE', /host name not found/],
+    ['connected but never ready', [{ kind: 'connecting', host: 'h' }], 'SERVER_NOT_READY', /gave no share links within 9 s/],
+    ['tmate said something else: its last words', [{ kind: 'message', text: 'a' }, { kind: 'message', text: 'b' }, { kind: 'message', text: 'c' }, { kind: 'message', text: 'd' }], 'TMATE_FAILED', /b \/ c \/ d$/],
+    ['tmate said nothing', [], 'TMATE_FAILED', /no answer within 9 s/],
+  ];
+  for (const [name, events, code, message] of rows) {
+    test(name, () => {
+      const error = startFailure(events, server, 9);
+      assert.equal(error.code, code);
+      assert.match(error.message, message);
+      assert.ok(error.fix.length > 0, 'every failure says what to do');
+    });
+  }
+});
+
+describe('parseLinks: the chained display-message output → links and count', () => {
+  const US = '\x1f';
+  const rows: [string, string, ReturnType<typeof parseLinks>][] = [
+    ['tmate.io: four links and a count', ['ssh a@h', 'ssh ro-a@h', 'https://w/a', 'https://w/ro-a', '0'].join(US) + '\n', { links: { ssh: 'ssh a@h', sshReadOnly: 'ssh ro-a@h', web: 'https://w/a', webReadOnly: 'https://w/ro-a' }, clients: 0 }],
+    ['self-hosted: ssh only, no count', ['ssh a@h', 'ssh ro-a@h', '', '', ''].join(US) + '\n', { links: { ssh: 'ssh a@h', sshReadOnly: 'ssh ro-a@h', web: null, webReadOnly: null }, clients: null }],
+    ['a count of 3', ['ssh a@h', '', '', '', '3'].join(US), { links: { ...NO_LINKS, ssh: 'ssh a@h' }, clients: 3 }],
+    ['a count that is not a number is no count', ['ssh a@h', '', '', '', 'x'].join(US), { links: { ...NO_LINKS, ssh: 'ssh a@h' }, clients: null }],
+    ['blank values with spaces are absent', [' ', ' ', ' ', ' ', ' '].join(US), { links: { ...NO_LINKS }, clients: null }],
+    ['nothing at all', '', { links: { ...NO_LINKS }, clients: null }],
+  ];
+  for (const [name, stdout, expected] of rows) test(name, () => assert.deepEqual(parseLinks(stdout), expected));
+});
+
+describe('tmateConfig: what tmate starts with', () => {
+  const base: ServerSettings = { host: '', port: 22, rsaFingerprint: '', ed25519Fingerprint: '', ecdsaFingerprint: '' };
+  test('out of the pair\'s way: no status bar, no prefix, no key bindings, no tip restart', () => {
+    const config = tmateConfig(base);
+    for (const line of ['set -g status off', 'set -g prefix None', 'set -g prefix2 None', 'unbind-key -a', 'set -g tmate-foreground-restart 0']) {
+      assert.ok(config.split('\n').includes(line), line);
+    }
+  });
+  test('the pane attaches through the environment, never through a name in the text', () => {
+    assert.match(tmateConfig(base), /set -g default-command '.*attach-session -t "\$PAIRBAR_TMUX_SESSION"'/);
+  });
+  const rows: [string, Partial<ServerSettings>, string[], string[]][] = [
+    ['no host: no server lines', {}, [], ['tmate-server-host', 'tmate-server-port']],
+    ['host and port', { host: 'tmate.example.org', port: 2222 }, ['set -g tmate-server-host "tmate.example.org"', 'set -g tmate-server-port 2222'], []],
+    ['each fingerprint on its own line', { host: 'h', ed25519Fingerprint: 'SHA256:e', rsaFingerprint: 'SHA256:r', ecdsaFingerprint: 'SHA256:c' }, ['set -g tmate-server-ed25519-fingerprint "SHA256:e"', 'set -g tmate-server-rsa-fingerprint "SHA256:r"', 'set -g tmate-server-ecdsa-fingerprint "SHA256:c"'], []],
+    ['quotes and dollars in a value stay literal', { host: 'a"b$c' }, ['set -g tmate-server-host "a\\"b\\$c"'], []],
+  ];
+  for (const [name, settings, present, absent] of rows) {
+    test(name, () => {
+      const lines = tmateConfig({ ...base, ...settings }).split('\n');
+      for (const line of present) assert.ok(lines.includes(line), `has ${line}`);
+      for (const word of absent) assert.ok(!lines.some((line) => line.includes(word)), `has no ${word}`);
+    });
+  }
+  test('serverAddress: empty host is tmate.io on 22; else the host and port', () => {
+    assert.deepEqual(serverAddress(base), { host: 'ssh.tmate.io', port: 22 });
+    assert.deepEqual(serverAddress({ ...base, host: 'h', port: 2200 }), { host: 'h', port: 2200 });
+  });
+});
+
+describe('validateShareTarget: what the popover may ask to share', () => {
+  const rows: [string, unknown, string | object][] = [
+    ['a session and its socket', { session: 'work', socket: '/tmp/tmux-0/default' }, { session: 'work', socket: '/tmp/tmux-0/default' }],
+    ['a blank terminal', { blank: true }, { blank: true }],
+    ['blank must be true', { blank: 'yes' }, 'blank must be true'],
+    ['not an object', 'work', 'expected an object'],
+    ['null', null, 'expected an object'],
+    ['an array', ['work'], 'expected an object'],
+    ['a missing socket', { session: 'work' }, 'expected { session, socket } or { blank: true }'],
+    ['an extra field', { session: 'work', socket: '/s', command: 'rm' }, 'expected { session, socket } or { blank: true }'],
+    ['an empty name', { session: '', socket: '/s' }, 'session must be text of 1 to 256 characters'],
+    ['a name with NUL', { session: 'a\0b', socket: '/s' }, 'session must be text of 1 to 256 characters'],
+    ['a name too long', { session: 'x'.repeat(257), socket: '/s' }, 'session must be text of 1 to 256 characters'],
+    ['a relative socket', { session: 'work', socket: 'tmux.sock' }, 'socket must be an absolute path'],
+    ['a socket that is not text', { session: 'work', socket: 7 }, 'socket must be an absolute path'],
+  ];
+  for (const [name, input, expected] of rows) test(name, () => assert.deepEqual(validateShareTarget(input), expected));
+});
+
+describe('links and share rules', () => {
+  test('every link kind has labels and says what it grants', () => {
+    for (const kind of LINK_KINDS) {
+      const info = linkInfo(kind);
+      assert.equal(info.kind, kind);
+      assert.equal(info.grants, info.readOnly ? 'can only watch' : 'can type in your session');
+      assert.ok(info.label && info.cliLabel && info.menuLabel);
+    }
+  });
+  const kinds: [boolean, boolean, string][] = [
+    [false, false, 'ssh'],
+    [true, false, 'sshReadOnly'],
+    [false, true, 'web'],
+    [true, true, 'webReadOnly'],
+  ];
+  for (const [readOnly, web, kind] of kinds) test(`linkKindFor(readOnly=${readOnly}, web=${web}) = ${kind}`, () => assert.equal(linkKindFor(readOnly, web), kind));
+  test('isLinkKind and isShareId refuse anything else', () => {
+    assert.equal(isLinkKind('ssh'), true);
+    for (const value of ['password', '', 'SSH', 1, null, '__proto__']) assert.equal(isLinkKind(value), false, String(value));
+    assert.equal(isShareId('0a1b2c3d'), true);
+    for (const value of ['0A1B2C3D', '0a1b2c3', '0a1b2c3d0', '../etc', 12345678, null]) assert.equal(isShareId(value), false, String(value));
+  });
+  test('targetKey tells apart the same session id on two servers', () => {
+    assert.notEqual(targetKey('/a', '$1'), targetKey('/b', '$1'));
+    assert.equal(targetKey('/a', '$1'), targetKey('/a', '$1'));
+  });
+  const presence: [string, Share['state'], number | null, number | null][] = [
+    ['sharing, 2 connected', 'sharing', 2, 2],
+    ['sharing, none yet', 'sharing', 0, 0],
+    ['reconnecting: nobody gets through', 'reconnecting', 2, 0],
+    ['a server that does not report', 'sharing', null, null],
+    ['starting', 'starting', null, null],
+  ];
+  for (const [name, state, clients, expected] of presence) test(`pairsConnected: ${name}`, () => assert.equal(pairsConnected({ state, clients }), expected));
+  test('totalPairsConnected: sums what is reported, null when nothing is', () => {
+    assert.equal(totalPairsConnected([]), null);
+    assert.equal(totalPairsConnected([{ state: 'sharing', clients: null }]), null);
+    assert.equal(totalPairsConnected([{ state: 'sharing', clients: 1 }, { state: 'reconnecting', clients: 3 }, { state: 'sharing', clients: null }, { state: 'sharing', clients: 2 }]), 3);
+  });
+});
