@@ -43,13 +43,13 @@ test('no SSH key: the problem names ~/.ssh and offers ssh-keygen -t ed25519; onc
   const [problem, ...others] = await problems();
   assert.deepEqual(others, []);
   assert.equal(problem?.code, 'SSH_KEYS_MISSING');
-  assert.match(problem!.message, new RegExp(`none in ${home('.ssh').replace(/[.]/g, '\\.')}`));
-  assert.match(problem!.fix, /check again/);
-  assert.equal(problem!.command, 'ssh-keygen -t ed25519');
+  assert.match(problem.message, new RegExp(`none in ${home('.ssh').replace(/[.]/g, '\\.')}`));
+  assert.match(problem.fix, /check again/);
+  assert.equal(problem.command, 'ssh-keygen -t ed25519');
 
   // The command as offered, answered the way a person pressing Enter would (no passphrase, default file).
   execFileSync('mkdir', ['-p', home('.ssh')]);
-  execFileSync('sh', ['-c', `${problem!.command} -N '' -f "$HOME/.ssh/id_ed25519" -q`], { env: sandbox.env });
+  execFileSync('sh', ['-c', `${problem.command} -N '' -f "$HOME/.ssh/id_ed25519" -q`], { env: sandbox.env });
   assert.deepEqual(await problems(), []);
 });
 
@@ -87,9 +87,9 @@ test('a tmate older than 2.4: what to upgrade, with the command; a new enough on
   const [problem, ...others] = await problems();
   assert.deepEqual(others, []);
   assert.equal(problem?.code, 'TMATE_TOO_OLD');
-  assert.match(problem!.message, new RegExp(`${old} is version 2\\.3\\.0; Pairbar needs tmate 2\\.4 or later`));
-  assert.match(problem!.fix, /^Upgrade it: /);
-  assert.equal(problem!.command, process.platform === 'darwin' ? 'brew upgrade tmate' : 'sudo apt install --only-upgrade tmate');
+  assert.match(problem.message, new RegExp(`${old} is version 2\\.3\\.0; Pairbar needs tmate 2\\.4 or later`));
+  assert.match(problem.fix, /^Upgrade it: /);
+  assert.equal(problem.command, process.platform === 'darwin' ? 'brew upgrade tmate' : 'sudo apt install --only-upgrade tmate');
 
   const shared = await sandbox.cli(['share', 'work']);
   assert.equal(shared.code, 1);
