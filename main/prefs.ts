@@ -10,6 +10,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import Conf, { type Options as ConfOptions } from 'conf';
 import { errors } from './core/errors.ts';
+import { acceleratorProblem } from './shortcut.ts';
 import { SIZE_POLICIES, VIEW_POLICIES, type SizePolicy, type ViewPolicy } from './core/share-rules.ts';
 
 export interface Prefs {
@@ -26,6 +27,8 @@ export interface Prefs {
   'notifications.shareProblems': boolean;
   'pair.size': SizePolicy;
   'pair.view': ViewPolicy;
+  'app.launchAtLogin': boolean;
+  'shortcut.copyLink': string;
 }
 
 export type PrefKey = keyof Prefs;
@@ -116,6 +119,8 @@ export const PREF_SPECS: { [K in PrefKey]: PrefSpec<K> } = {
   'notifications.shareProblems': booleanPref('notify when a share fails or drops'),
   'pair.size': choicePref(SIZE_POLICIES, 'mine', "mine: the pair's terminal never resizes your windows (tmux 3.2 or later); follow: windows take the size of whoever typed last, as tmux does"),
   'pair.view': choicePref(VIEW_POLICIES, 'follow', 'follow: the pair sees the window you see; independent: the pair switches windows without moving yours'),
+  'app.launchAtLogin': booleanPref('start Pairbar when you log in (the app only; the command is unaffected)', false),
+  'shortcut.copyLink': stringPref('a key combination, from any application, that copies the current share\'s link, such as CommandOrControl+Alt+L (empty: none)', acceleratorProblem),
 };
 
 export const PREF_KEYS = Object.keys(PREF_SPECS) as PrefKey[];

@@ -20,6 +20,7 @@ export type ErrorCode =
   | 'INVALID_PREFERENCE'
   | 'INVALID_ARGUMENT'
   | 'CLIPBOARD_MISSING'
+  | 'SHORTCUT_TAKEN'
   | 'COMMAND_FAILED';
 
 export interface ErrorInfo {
