@@ -9,7 +9,7 @@ import { errors, installCommand, isPairbarError, SSH_KEYGEN_COMMAND, toErrorInfo
 import { findSshIdentity } from './core/ssh-identity.ts';
 import type { Share } from './core/shares.ts';
 import { listServers } from './core/tmux.ts';
-import { readPrefs, writePref, DEFAULT_PREFS, type PrefKey, type Prefs } from './prefs.ts';
+import { parsePref, readPrefs, writePref, DEFAULT_PREFS, type PrefKey, type Prefs } from './prefs.ts';
 import type { Runtime } from './runtime.ts';
 import type { Problem, Result, SessionView, ShareTargetArg, ShareView, Snapshot } from './contract.ts';
 
@@ -45,6 +45,7 @@ export class AppState extends EventEmitter<{ snapshot: [Snapshot] }> {
   private current: Snapshot;
   private version = 0;
   private refreshing: Promise<Snapshot> | undefined;
+  private readonly guards = new Map<PrefKey, (value: Prefs[PrefKey]) => ErrorInfo | null>();
 
   constructor(readonly runtime: Runtime) {
     super();
@@ -104,7 +105,9 @@ export class AppState extends EventEmitter<{ snapshot: [Snapshot] }> {
     }
     // First run: without an SSH key tmate cannot connect at all. Checked on every refresh ("Check again").
     if (!(await findSshIdentity(this.runtime.env))) problems.push(problemFrom(errors.noSshKey(this.runtime.env.HOME || homedir()).toJSON()));
-    return this.publish({ sessions, problems, prefs: loaded.prefs, shares: this.runtime.shares.list().map(shareView) });
+    // The preferences as they are now, not as they were before the awaits above: a setPref made meanwhile
+    // must not be undone by this older read.
+    return this.publish({ sessions, problems, prefs: this.runtime.prefs().prefs, shares: this.runtime.shares.list().map(shareView) });
   }
 
   async share(target: ShareTargetArg): Promise<Result<ShareView>> {
@@ -128,10 +131,21 @@ export class AppState extends EventEmitter<{ snapshot: [Snapshot] }> {
     }
   }
 
+  /**
+   * A check a valid value must also pass before it is stored, for a preference whose effect can be refused
+   * outside Pairbar (a global shortcut another application holds). The guard applies the value; a refusal
+   * leaves the stored preference as it was.
+   */
+  guardPref<K extends PrefKey>(key: K, guard: (value: Prefs[K]) => ErrorInfo | null): void {
+    this.guards.set(key, guard as (value: Prefs[PrefKey]) => ErrorInfo | null);
+  }
+
   setPref(key: PrefKey, value: unknown): Result<Prefs> {
     const store = this.runtime.store;
     if (!store) return { ok: false, error: { code: 'INVALID_PREFERENCE', message: 'The preferences file cannot be opened.', fix: 'Fix or remove the file, then restart Pairbar.' } };
     try {
+      const refused = this.guards.get(key)?.(parsePref(key, value));
+      if (refused) return { ok: false, error: refused };
       writePref(store, key, value);
       const prefs = readPrefs(store).prefs;
       this.publish({ prefs });

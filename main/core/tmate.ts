@@ -11,7 +11,7 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import type { ShareLinks } from './links.ts';
 import { CommandError, run, spawnDetached, type Detached } from './process.ts';
-import { tmateConfig, type AttachOptions, type ServerSettings } from './tmate-config.ts';
+import { tmateConfig, type AttachOptions, type ServerSettings, type TmateAccess } from './tmate-config.ts';
 
 export interface ShareFiles {
   dir: string;
@@ -19,6 +19,8 @@ export interface ShareFiles {
   config: string;
   log: string;
   meta: string;
+  /** The keys that may join, when the share is restricted (tmate-authorized-keys). */
+  keys: string;
 }
 
 export function shareFiles(dir: string): ShareFiles {
@@ -28,6 +30,7 @@ export function shareFiles(dir: string): ShareFiles {
     config: join(dir, 'tmate.conf'),
     log: join(dir, 'tmate.log'),
     meta: join(dir, 'share.json'),
+    keys: join(dir, 'authorized_keys'),
   };
 }
 
@@ -46,8 +49,8 @@ export interface AttachTarget extends AttachOptions {
 }
 
 /** Writes the config and starts `tmate -F` detached. */
-export async function startTmate(tmate: TmateEnv, files: ShareFiles, server: ServerSettings, target: AttachTarget): Promise<Detached> {
-  await writeFile(files.config, tmateConfig(server, { ignoreSize: target.ignoreSize, ownSession: target.ownSession }), { mode: 0o600 });
+export async function startTmate(tmate: TmateEnv, files: ShareFiles, server: ServerSettings, target: AttachTarget, access: TmateAccess = {}): Promise<Detached> {
+  await writeFile(files.config, tmateConfig(server, { ignoreSize: target.ignoreSize, ownSession: target.ownSession, ...access }), { mode: 0o600 });
   await writeFile(files.log, '', { mode: 0o600, flag: 'a' });
   const env: NodeJS.ProcessEnv = {
     ...tmate.env,

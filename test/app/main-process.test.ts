@@ -16,7 +16,7 @@ import { CHANNELS } from '../../main/contract.ts';
 import { openPrefsStore } from '../../main/prefs.ts';
 import { Sandbox, startServer, waitFor } from '../support/sandbox.ts';
 import type { TestTmateServer } from '../support/tmate-server.ts';
-import { launchFakeApp, type FakeApp } from './support/harness.ts';
+import { invoke, launchFakeApp, type FakeApp } from './support/harness.ts';
 
 const skip = process.platform === 'linux' ? false : `the main-process stand-in plays Linux's tray; this is ${process.platform}`;
 
@@ -62,7 +62,7 @@ function trayView(target: FakeApp): Promise<TrayView> {
   });
 }
 
-/** Clicks a tray menu item by its label, through the Electron menu template index.ts built. */
+/** Clicks a tray menu item by its label, through the Electron menu template tray-controller.ts built. */
 function clickTray(target: FakeApp, label: string): Promise<boolean> {
   return target.evaluate(
     (_electron, _t, wanted: string) => {
@@ -81,25 +81,6 @@ function clickTray(target: FakeApp, label: string): Promise<boolean> {
       return true;
     },
     label,
-  );
-}
-
-/** Calls an IPC handler the way Electron would for a message from `from`: the popover, or another page. */
-function invoke(target: FakeApp, channel: string, args: unknown[], from: 'popover' | 'other-contents' | 'other-url' | 'subframe' = 'popover'): Promise<unknown> {
-  return target.evaluate(
-    async (_electron, _t, { channel, args, from }: { channel: string; args: unknown[]; from: string }) => {
-      const fake = (globalThis as any).fakeElectron;
-      const win = fake.windows[0];
-      const handler = fake.handlers.get(channel);
-      if (!handler) throw new Error(`no handler for ${channel}`);
-      const frame = { url: win.webContents.mainFrame.url, parent: null as unknown };
-      let sender = win.webContents;
-      if (from === 'other-contents') sender = { id: 999 };
-      if (from === 'other-url') frame.url = 'https://example.com/';
-      if (from === 'subframe') frame.parent = {};
-      return handler({ sender, senderFrame: frame }, ...args);
-    },
-    { channel, args, from },
   );
 }
 
@@ -332,6 +313,19 @@ describe('the app in Node with a stand-in for Electron', { skip }, () => {
       { navigate: true, webview: true, open: 'deny' },
       { navigate: true, webview: true, open: 'deny' },
     ]);
+  });
+
+  test('without PAIRBAR_E2E the app has no test hook, and its tray works as before', async () => {
+    sandbox.newSession('work', 'default', 'sh');
+    const target = await launch({ PAIRBAR_E2E: '' });
+    await waitFor('the session in the tray menu', async () => (await trayView(target)).labels.includes('work (1 window)'));
+    assert.equal(await target.evaluate(() => typeof (globalThis as any).pairbarTest), 'undefined');
+    await clickTray(target, 'work (1 window)');
+    await server.nextConnection();
+    await waitFor('sharing', async () => (await trayView(target)).image.endsWith('tray-sharing.png'));
+    await clickTray(target, 'Quit Pairbar');
+    await waitFor('the quit', () => target.evaluate(() => (globalThis as any).fakeElectron.quitted === true));
+    assert.deepEqual(sandbox.tmatePids(), []);
   });
 
   test('a second instance leaves at once; the first one shows its popover', async () => {
