@@ -14,13 +14,13 @@ import { sandboxWithServer, waitFor, type Sandbox } from '../support/sandbox.ts'
 import { invoke, launchFakeApp, type FakeApp } from './support/harness.ts';
 
 const skip = process.platform === 'linux' ? false : `the main-process stand-in plays Linux; this is ${process.platform}`;
-const world = sandboxWithServer();
 let app: FakeApp | undefined;
-
+// Registered first so it runs first: the app is closed before its sandbox is taken down.
 afterEach(async () => {
   await app?.close();
   app = undefined;
 });
+const world = sandboxWithServer();
 
 async function launch(sandbox: Sandbox, extra: NodeJS.ProcessEnv = {}): Promise<FakeApp> {
   app = await launchFakeApp({ ...sandbox.env, XDG_CONFIG_HOME: join(sandbox.root, 'xdg'), FAKE_ELECTRON_USER_DATA: join(sandbox.root, 'user-data'), ...extra });
@@ -64,11 +64,14 @@ describe('the app\'s comforts, in Node with a stand-in for Electron', { skip }, 
     const target = await launch(sandbox);
     assert.deepEqual(await fake(target, (record) => [...record.shortcuts.keys()]), ['CommandOrControl+Alt+L']);
     await target.evaluate((_electron, t, socket: string) => t.run({ kind: 'share', session: 'work', socket }), sandbox.socket());
-    const shares = await target.evaluate((_electron, t) => t.snapshot().shares);
-    const host = await server.nextConnection().catch((error: unknown) => assert.fail(`${String(error)}; shares: ${JSON.stringify(shares)}; dialogs: ${JSON.stringify(target.stderr())}`));
+    const host = await server.nextConnection();
+    const sharing = () => target.evaluate((_electron, t) => t.snapshot().shares.map((share: { state: string }) => share.state).join());
+    await waitFor('the share in the snapshot', async () => (await sharing()) === 'sharing');
 
     await target.evaluate((electron) => electron.globalShortcut.press('CommandOrControl+Alt+L'));
-    await waitFor('the link on the clipboard', () => fake(target, (record) => record.clipboard.length > 0));
+    await waitFor('the link on the clipboard', () => fake(target, (record) => record.clipboard.length > 0)).catch(async (error: unknown) =>
+      assert.fail(`${String(error)}; notified: ${JSON.stringify(await target.evaluate((_electron, t) => t.notifications()))}; shares: ${await sharing()}`),
+    );
     assert.deepEqual(await fake(target, (record) => record.clipboard), [host.links.ssh]);
     const notifications = (await target.evaluate((_electron, t) => t.notifications())) as { title: string; body: string }[];
     assert.deepEqual(notifications.at(-1), { title: 'Link copied', body: 'The ssh link to “work” is on the clipboard.', pref: null });
