@@ -13,7 +13,7 @@ import { spawnDetached } from './core/process.ts';
 import { targetKey } from './core/share-rules.ts';
 import type { Share, ShareOptions } from './core/shares.ts';
 import { defaultSocket, listServers } from './core/tmux.ts';
-import { isPrefKey, parsePref, PREF_KEYS, PREF_SPECS, writePref } from './prefs.ts';
+import { isPrefKey, legacyServerKey, parsePref, PREF_KEYS, PREF_SPECS, writePref } from './prefs.ts';
 import { createRuntime, type Runtime } from './runtime.ts';
 
 export interface Io {
@@ -69,7 +69,7 @@ Options:
 class UsageError extends Error {}
 
 /** The fields of a share the command's --json output gives (a stable, documented shape). */
-const JSON_FIELDS = ['id', 'session', 'socket', 'state', 'links', 'clients', 'server', 'allowed', 'endsAt'] as const;
+const JSON_FIELDS = ['id', 'session', 'socket', 'state', 'links', 'clients', 'server', 'allowed', 'endsAt', 'pairClient', 'pairClientSession'] as const;
 export type ShareJson = Pick<Share, (typeof JSON_FIELDS)[number]> & Partial<Pick<Share, 'error'>>;
 
 export function shareJson(share: Share): ShareJson {
@@ -94,7 +94,16 @@ function describeShare(share: Share, first?: LinkKind, now = Date.now()): string
   if (share.view === 'independent') lines.push('  view:          independent (the pair switches windows without moving yours)');
   if (share.sizeNote) lines.push(`  note:          ${share.sizeNote}`);
   if (share.error) lines.push(`  error: ${share.error.message}`, `  fix:   ${share.error.fix}`);
+  const where = pairClientWarning(share);
+  if (where) lines.push(`  warning: ${where}`, `  End the pair with: pairbar stop ${shellWord(share.session)}`);
   return lines.join('\n');
+}
+
+/** What to tell the user when the pair's terminal is not on the shared session (see core/pair-client.ts). */
+function pairClientWarning(share: Share): string | undefined {
+  if (share.pairClient === 'elsewhere') return `the pair's terminal is on another session, ${JSON.stringify(share.pairClientSession)}, that was never shared.`;
+  if (share.pairClient === 'gone') return "the pair's terminal has left tmux: it may be running a command outside your session.";
+  return undefined;
 }
 
 function pickLink(share: Share, key: LinkKind): string {
@@ -240,7 +249,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
       }
       case 'status': {
         expectArgs(0);
-        const shares = await runtime.shares.adopt();
+        await runtime.shares.adopt();
+        const shares = await runtime.shares.checkPairClients();
         if (values.json) io.stdout(JSON.stringify(shares.map(shareJson), null, 2) + '\n');
         else io.stdout(shares.length === 0 ? 'Nothing is shared.\n' : shares.map((share) => describeShare(share)).join('\n') + '\n');
         for (const problem of runtime.prefs().problems) io.stderr(`pairbar: warning: ${problem.message}\n`);
@@ -288,9 +298,11 @@ function configCommand(runtime: Runtime, io: Io, args: string[], json: boolean):
   const { prefs, problems } = runtime.prefs();
   if (action === 'get') {
     if (values.length > 0) throw new UsageError('config get takes at most one KEY');
+    if (key !== undefined && legacyServerKey(key)) throw legacyServerKey(key)!;
     if (key !== undefined && !isPrefKey(key)) throw new UsageError(`unknown preference ${JSON.stringify(key)}; known: ${PREF_KEYS.join(', ')}`);
     if (key !== undefined) {
-      io.stdout(json ? JSON.stringify(prefs[key]) + '\n' : `${prefs[key]}\n`);
+      const value = prefs[key];
+      io.stdout(json || typeof value === 'object' ? JSON.stringify(value) + '\n' : `${value}\n`);
     } else if (json) {
       io.stdout(JSON.stringify(prefs, null, 2) + '\n');
     } else {
@@ -301,6 +313,7 @@ function configCommand(runtime: Runtime, io: Io, args: string[], json: boolean):
   }
   if (action === 'set') {
     if (key === undefined || values.length !== 1) throw new UsageError('config set needs KEY and VALUE');
+    if (legacyServerKey(key)) throw legacyServerKey(key)!;
     if (!isPrefKey(key)) throw new UsageError(`unknown preference ${JSON.stringify(key)}; known: ${PREF_KEYS.join(', ')}`);
     if (!runtime.store) throw errors.invalidPreference(key, problems[0]?.message ?? 'the preferences file cannot be opened');
     const value = writePref(runtime.store, key, values[0]);

@@ -3,6 +3,7 @@
  * that failed or dropped), each gated by its preference, and the question asked before quitting ends pairs.
  * PURE functions (no Electron): notifier.ts shows what they return; quit.ts asks the question.
  */
+import { formatTimeLeft } from './core/duration.ts';
 import { pairsConnected, totalPairsConnected } from './core/share-rules.ts';
 import type { ErrorInfo } from './core/errors.ts';
 import type { PairEvent } from './core/shares.ts';
@@ -39,6 +40,19 @@ export function endedNotification(share: { session: string }, error: ErrorInfo |
   return {
     title: `Sharing “${share.session}” ended`,
     body: error ? `${error.message} ${error.fix}` : 'The session was closed or tmate exited; its links no longer work.',
+    pref: 'notifications.shareProblems',
+  };
+}
+
+/**
+ * A share that ends by itself is about to (a minute before, or at once when it was started with less). Gated
+ * with the other "a share drops" notices: the pair is about to be cut off either way.
+ */
+export function endingNotification(share: { session: string }, msLeft: number, prefs: NotifyPrefs): NotificationSpec | null {
+  if (!prefs['notifications.shareProblems']) return null;
+  return {
+    title: `Sharing “${share.session}” ends soon`,
+    body: `It ends by itself in ${formatTimeLeft(msLeft).replace(/ left$/, '')}; your session stays as it is. End it sooner from the Pairbar menu.`,
     pref: 'notifications.shareProblems',
   };
 }

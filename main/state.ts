@@ -7,7 +7,7 @@ import { EventEmitter } from 'node:events';
 import { homedir } from 'node:os';
 import { errors, installCommand, isPairbarError, SSH_KEYGEN_COMMAND, toErrorInfo, upgradeCommand, type ErrorInfo } from './core/errors.ts';
 import { findSshIdentity } from './core/ssh-identity.ts';
-import type { Share } from './core/shares.ts';
+import type { Share, ShareOptions } from './core/shares.ts';
 import { listServers } from './core/tmux.ts';
 import { parsePref, readPrefs, writePref, DEFAULT_PREFS, type PrefKey, type Prefs } from './prefs.ts';
 import type { Runtime } from './runtime.ts';
@@ -99,6 +99,9 @@ export class AppState extends EventEmitter<{ snapshot: [Snapshot] }> {
     try {
       await this.runtime.binaries();
       await this.runtime.shares.adopt();
+      // Where each pair's terminal is: checked when the popover opens or after an action, never on a timer;
+      // published below with the rest, not as a snapshot of its own.
+      await this.runtime.shares.checkPairClients({ quiet: true });
     } catch (error) {
       const info = toErrorInfo(error);
       if (!problems.some((problem) => problem.code === info.code)) problems.push(problemFrom(info));
@@ -110,9 +113,22 @@ export class AppState extends EventEmitter<{ snapshot: [Snapshot] }> {
     return this.publish({ sessions, problems, prefs: this.runtime.prefs().prefs, shares: this.runtime.shares.list().map(shareView) });
   }
 
-  async share(target: ShareTargetArg): Promise<Result<ShareView>> {
+  /** `options` as validateShareOptions gives them (left out: the preferences' defaults). */
+  async share(target: ShareTargetArg, options: ShareOptions = {}): Promise<Result<ShareView>> {
     try {
-      const share = await this.runtime.shares.share('blank' in target ? {} : { session: target.session, socket: target.socket });
+      const share = await this.runtime.shares.share('blank' in target ? {} : { session: target.session, socket: target.socket }, options);
+      void this.refresh();
+      return { ok: true, value: shareView(share) };
+    } catch (error) {
+      void this.refresh();
+      return { ok: false, error: toErrorInfo(error) };
+    }
+  }
+
+  /** New links for a share: everyone connected dropped, the old links dead, the user's clients attached. */
+  async rotate(shareId: string): Promise<Result<ShareView>> {
+    try {
+      const share = await this.runtime.shares.rotate(shareId);
       void this.refresh();
       return { ok: true, value: shareView(share) };
     } catch (error) {

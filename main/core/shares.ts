@@ -12,21 +12,24 @@
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { existsSync, watch, type FSWatcher } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureDir, RUNTIME_DIR } from './dirs.ts';
 import { EndTimers } from './autoend.ts';
 import { errors, isPairbarError, type ErrorInfo, type PairbarError } from './errors.ts';
-import { collectKeys, readAuthorizedKeys, writeAuthorizedKeys, type AllowedSource, type ForgeBases, type KeySource } from './keys.ts';
+import { collectKeys, formatKeySource, readAuthorizedKeys, writeAuthorizedKeys, type AllowedSource, type ForgeBases, type KeySource } from './keys.ts';
+import { fatalStartEvent } from './fail-fast.ts';
+import { fingerprintMismatch } from './hostkeys.ts';
 import { NO_LINKS, type ShareLinks } from './links.ts';
 import { LogFollower } from './log-follower.ts';
 import { withoutTmux } from './process.ts';
 import { targetKey, type SizePolicy, type ViewPolicy } from './share-rules.ts';
-import { serverAddress, type ServerSettings } from './tmate-config.ts';
+import { serverLabel, type ServerProfile } from './servers.ts';
 import { parseLogLine, type LogEvent } from './tmate-log.ts';
-import { isOurTmate, shareFiles, socketAnswers, startTmate, stopTmate, waitForSocket, waitReadyThenReadLinks, type ShareFiles, type TmateEnv } from './tmate.ts';
-import { createBlankSession, createViewSession, killSession, listSessions, removeViewSession, resolveSession, supportsIgnoreSize, viewSessionName, type TmuxEnv, type TmuxSession } from './tmux.ts';
+import { pairClientOf, type PairClient } from './pair-client.ts';
+import { isOurTmate, panePid, shareFiles, socketAnswers, startTmate, stopTmate, waitForSocket, waitReadyThenReadLinks, type ShareFiles, type TmateEnv } from './tmate.ts';
+import { createBlankSession, createViewSession, killSession, listClients, listSessions, removeViewSession, resolveSession, supportsIgnoreSize, viewSessionName, type TmuxEnv, type TmuxSession } from './tmux.ts';
 
 export type ShareState = 'starting' | 'sharing' | 'reconnecting' | 'stopped' | 'failed';
 
@@ -62,6 +65,18 @@ export interface Share {
   error: ErrorInfo | null;
   /** host:port of the tmate server. */
   server: string;
+  /** The name of the server profile it went to. */
+  serverName: string;
+  /**
+   * Whether the server reports who joins (it sent tmate_num_clients). A bare tmate-ssh-server does not:
+   * there, `clients` stays null and no join or leave is ever heard.
+   */
+  reportsPairs: boolean;
+  /**
+   * When the server last handed out links other than those shown before (epoch ms), else null. A bare
+   * tmate-ssh-server does that after a reconnect, and the old links no longer work.
+   */
+  linksChangedAt: number | null;
   startedAt: number;
   pid: number;
   /** Whether the pair's terminal may resize the user's windows. */
@@ -76,6 +91,10 @@ export interface Share {
   allowed: AllowedSource[] | null;
   /** When the share ends by itself (epoch ms); null: when someone ends it. */
   endsAt: number | null;
+  /** Where the pair's tmux client is (see pair-client.ts); null until checked (checkPairClients). */
+  pairClient: PairClient | null;
+  /** The session the pair's client is on, by name; null when it is on none. */
+  pairClientSession: string | null;
 }
 
 /** What share.json holds: the share's lasting fields, plus where in the log its live events begin. */
@@ -86,13 +105,15 @@ type ShareRecord = Pick<Share, (typeof RECORD_FIELDS)[number]> & {
   /** Log offset at which the share became ready: later lines are joins, leaves and reconnects. */
   readyLogOffset: number | null;
 };
-const RECORD_FIELDS = ['id', 'session', 'sessionId', 'socket', 'blank', 'origin', 'server', 'startedAt', 'pid', 'clients', 'allowed', 'endsAt', 'size', 'view', 'sizeNote', 'viewSession'] as const;
+const RECORD_FIELDS = ['id', 'session', 'sessionId', 'socket', 'blank', 'origin', 'server', 'serverName', 'reportsPairs', 'linksChangedAt', 'startedAt', 'pid', 'clients', 'allowed', 'endsAt', 'size', 'view', 'sizeNote', 'viewSession'] as const;
 
 export interface ShareTarget {
   /** The session's exact name; omitted for a new blank terminal. */
   session?: string;
   /** Only look on this tmux server. */
   socket?: string;
+  /** The name of the server profile to use instead of the chosen one. */
+  server?: string;
 }
 
 /**
@@ -125,6 +146,11 @@ interface StartPlan {
   endsAt: number | null;
   size: SizePolicy;
   view: ViewPolicy;
+  /**
+   * The blank session was created for this start, so a failed start removes it. Not so for new links:
+   * by then the user may be working in it.
+   */
+  sessionIsNew?: boolean;
 }
 
 /** The steps of starting a share, in order; 'step' events name each as it completes. */
@@ -134,13 +160,26 @@ export interface SharesOptions {
   env: NodeJS.ProcessEnv;
   /** Resolved tmux and tmate binaries (looked up lazily, once). */
   binaries: () => Promise<{ tmux: string; tmate: string; tmuxVersion?: string }>;
-  /** Current preferences that a share uses; read at each share. */
-  settings: () => { server: ServerSettings; readyTimeoutSeconds: number; size: SizePolicy; view: ViewPolicy };
+  /**
+   * What a share uses, read at each share: the named server (else the chosen one), resolved and
+   * validated by the caller. Throws when there is none to use: the core never picks one itself.
+   */
+  settings: (serverName?: string) => ShareSettings;
+  /** The size policy and view a share gets unless told otherwise (the pair.size and pair.view preferences). */
+  pair?: () => { size: SizePolicy; view: ViewPolicy };
   runtimeDir?: string;
   /** Recorded with each share this process starts (default 'cli'). */
   origin?: ShareOrigin;
   /** Forge addresses and the default options; without it, shares are open to any link and never end by themselves. */
   access?: () => AccessSettings;
+}
+
+/** Without SharesOptions.pair: the preferences' own defaults. */
+const DEFAULT_PAIR: { size: SizePolicy; view: ViewPolicy } = { size: 'mine', view: 'follow' };
+
+export interface ShareSettings {
+  server: ServerProfile;
+  readyTimeoutSeconds: number;
 }
 
 /** PAIRBAR_RUNTIME_DIR, else $XDG_RUNTIME_DIR/pairbar, else a per-user directory in the temp dir. */
@@ -156,6 +195,14 @@ export async function ensurePrivateDir(dir: string): Promise<void> {
 }
 
 const SHARE_ID = /^[0-9a-f]{8}$/;
+
+/** A start not ready after this long was abandoned (its process died): far beyond any ready time limit. */
+const ABANDONED_START_MS = 10 * 60_000;
+
+/** Removes a share's directory; a failure (something still writing in it) is left for the next adoption. */
+async function removeDir(dir: string): Promise<void> {
+  await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+}
 
 export function isShareId(value: unknown): value is string {
   return typeof value === 'string' && SHARE_ID.test(value);
@@ -184,12 +231,15 @@ export function applyEvent(share: Share, event: LogEvent, now = Date.now()): Pai
     case 'reconnected':
       if (share.state === 'reconnecting') share.state = 'sharing';
       return undefined;
-    case 'link':
+    case 'link': {
       // A server without reconnection support (self-hosted) hands out new links after a reconnect:
-      // the old ones are dead, so the share must show the new ones.
+      // the old ones are dead, so the share must show the new ones, and say since when.
+      const before = share.links[event.link];
+      if (before !== null && before !== event.value) share.linksChangedAt = now;
       share.links = { ...share.links, [event.link]: event.value };
       if (share.state === 'reconnecting') share.state = 'sharing';
       return undefined;
+    }
     case 'closed':
       share.state = 'stopped';
       return undefined;
@@ -223,6 +273,10 @@ interface Live {
   follower?: LogFollower;
   dirWatcher?: FSWatcher;
   readyLogOffset: number | null;
+  /** The pid of tmate's pane, the pair's tmux client; learnt on the first checkPairClients(). */
+  panePid?: number;
+  /** The last share.json write: writes go one after another, so the file ends with the newest state. */
+  recordWrite?: Promise<void>;
 }
 
 /** A share on its way up: what start()'s steps hand each other, and what the one teardown undoes. */
@@ -231,19 +285,24 @@ interface Starting {
   session: TmuxSession;
   /** The size policy as tmux will apply it: false where tmux is too old for ignore-size. */
   ignoreSize: boolean;
-  server: ServerSettings;
+  server: ServerProfile;
   readyTimeoutSeconds: number;
   /** Aborts the start: the time limit, tmate quitting, or a failure that retrying cannot fix. */
   abort: AbortController;
+  /** What tmate printed that retrying cannot fix, when it did (see fail-fast.ts). */
+  fatal?: PairbarError | 'fingerprint';
   timer: NodeJS.Timeout;
   /** What tmate printed while starting: the evidence for the failure message. */
   events: LogEvent[];
   follower: LogFollower;
+  sessionIsNew: boolean;
 }
 
 export class Shares extends EventEmitter<{
   change: [Share[]];
   pair: [Share, PairEvent];
+  /** The server handed out new links (after a reconnect): the old ones no longer work. */
+  links: [Share];
   ended: [Share, ErrorInfo | null];
   step: [StartStep, Share | undefined];
   /** A share that ends by itself will end in msLeft (a minute before, or at once when less is left). */
@@ -324,37 +383,47 @@ export class Shares extends EventEmitter<{
     await ensurePrivateDir(this.runtimeDir);
     let changed = false;
     for (const id of await readdir(this.runtimeDir)) {
-      // Asked of this.live each time, not of a copy made before the awaits: a share this process starts
-      // meanwhile has its directory before its record, and must not be taken for a dead one.
+      // Asked of each entry, after every await too: a share this process starts meanwhile is its own, not
+      // one to adopt or clean up.
       if (this.live.has(id) || !SHARE_ID.test(id)) continue;
       const files = shareFiles(join(this.runtimeDir, id));
       const record = await readRecord(files);
       if (this.live.has(id)) continue;
-      const alive = record !== undefined && record.pid > 0 && (await isOurTmate(record.pid, files.socket)) && (await socketAnswers(files.socket));
-      if (!record || !alive) {
-        // A share still starting in another process has no pid yet and must be left alone; so has one
-        // whose directory was made a moment ago and whose record is not written yet.
-        if (record && record.pid === 0 && Date.now() - record.startedAt < 10 * 60_000) continue;
-        if (!record && (await youngerThan(files.dir, 60_000))) continue;
-        // tmux removes a view session itself when tmate's client goes; this covers a tmux that did not.
+      if (!record || record.readyLogOffset === null) {
+        // Being started, here or by another process: its directory exists before its record, its tmate
+        // before its socket. Left alone unless the start was abandoned long ago.
+        const since = record?.startedAt ?? (await lstat(files.dir).then((info) => info.mtimeMs, () => 0));
+        if (Date.now() - since < ABANDONED_START_MS) continue;
+        if (record && record.pid > 0 && (await isOurTmate(record.pid, files.socket))) {
+          const { tmate } = await this.env();
+          await stopTmate(tmate, files.socket, record.pid).catch(() => undefined);
+        }
         if (record?.viewSession) await removeView((await this.env()).tmux, record);
-        await rm(files.dir, { recursive: true, force: true });
+        await removeDir(files.dir);
         continue;
       }
-      if (record.readyLogOffset === null) continue; // Another process is still starting it.
+      const alive = record.pid > 0 && (await isOurTmate(record.pid, files.socket)) && (await socketAnswers(files.socket));
+      if (this.live.has(id)) continue;
+      if (!alive) {
+        // tmux removes a view session itself when tmate's client goes; this covers a tmux that did not.
+        if (record.viewSession) await removeView((await this.env()).tmux, record);
+        await removeDir(files.dir);
+        continue;
+      }
       const share = shareFromRecord(record);
       const live: Live = { share, files, readyLogOffset: record.readyLogOffset };
       const offset = await replayLog(share, files, record.readyLogOffset);
+      if (this.live.has(id)) continue;
       this.live.set(id, live);
       this.follow(live, offset);
       this.endTimers.schedule(id, share.endsAt);
       changed = true;
     }
-    // Shares that ended while nobody watched (another process stopped them).
+    // Shares that ended while nobody watched (another process stopped them). One still starting has no
+    // socket yet: that is not an end.
     for (const [id, live] of this.live) {
-      // A share this process is starting has no socket yet; its start decides its fate.
       if (live.share.state === 'starting') continue;
-      if (!(await socketAnswers(live.files.socket))) {
+      if (!(await socketAnswers(live.files.socket)) && this.live.get(id) === live) {
         live.follower?.close();
         live.dirWatcher?.close();
         this.endTimers.cancel(id);
@@ -368,9 +437,11 @@ export class Shares extends EventEmitter<{
 
   /**
    * Shares a tmux session (or a new blank one). Sharing a session that is already shared returns that share.
-   * Allowed keys are fetched before anything starts: a source that fails starts no share.
+   * The server is resolved first and allowed keys are fetched before anything starts: a share with no
+   * usable server, or a key source that fails, makes nothing (not even a blank session).
    */
   async share(target: ShareTarget, options: ShareOptions = {}): Promise<Share> {
+    const settings = this.options.settings(target.server);
     const plan = await this.plan(options);
     const { tmux } = await this.env();
     let session: TmuxSession;
@@ -384,15 +455,15 @@ export class Shares extends EventEmitter<{
     this.emit('step', 'resolve', undefined);
     const key = targetKey(session.socket, session.id);
     const existing = this.liveFor(key);
-    if (existing) return structuredClone(existing.share);
+    if (existing) return sameAccess(existing.share, options);
     const pending = this.inFlight.get(key);
-    if (pending) return pending;
+    if (pending) return sameAccess(await pending, options);
     const started = (async () => {
       // Another process (the CLI, another app instance) may have shared it already.
       await this.adopt();
       this.emit('step', 'adopt', undefined);
       const adopted = this.liveFor(key);
-      return adopted ? structuredClone(adopted.share) : this.start(session, blank, plan);
+      return adopted ? sameAccess(adopted.share, options) : this.start(session, blank, { ...plan, sessionIsNew: blank }, settings);
     })().finally(() => this.inFlight.delete(key));
     this.inFlight.set(key, started);
     return started;
@@ -400,8 +471,8 @@ export class Shares extends EventEmitter<{
 
   /** The options with the preferences' defaults filled in, the keys fetched and checked. */
   private async plan(options: ShareOptions): Promise<StartPlan> {
-    const settings = this.options.settings();
-    const pair = { size: options.size ?? settings.size, view: options.view ?? settings.view };
+    const defaults = this.options.pair?.() ?? DEFAULT_PAIR;
+    const pair = { size: options.size ?? defaults.size, view: options.view ?? defaults.view };
     const access = this.options.access?.();
     const sources = options.allowed !== undefined ? options.allowed : (access?.allowed ?? null);
     const endAfterMs = options.endAfterMs !== undefined ? options.endAfterMs : (access?.endAfterMs ?? null);
@@ -431,11 +502,13 @@ export class Shares extends EventEmitter<{
     // The keys as fetched when the share started: new links must not depend on the forge answering again.
     const keys = share.allowed ? await readAuthorizedKeys(live.files.keys) : null;
     const plan: StartPlan = { keys, allowed: share.allowed, endsAt: share.endsAt, size: share.size, view: share.view };
+    // The same server profile, by name: if it was removed or broken since, rotating refuses rather than move.
+    const settings = this.options.settings(share.serverName);
     const key = targetKey(session.socket, session.id);
     // Registered as in flight so that sharing the session meanwhile waits for this start, not a second one.
     const restarted = (async () => {
       await this.stopLive(live);
-      return this.start(session, share.blank, plan);
+      return this.start(session, share.blank, plan, settings);
     })().finally(() => this.inFlight.delete(key));
     this.inFlight.set(key, restarted);
     return restarted;
@@ -449,9 +522,9 @@ export class Shares extends EventEmitter<{
    * Starts a new share: prepare, launch, wait for ready; any failure runs the one teardown. Only share()
    * calls it, after adopt() has made sure the runtime dir is private.
    */
-  private async start(session: TmuxSession, blank: boolean, plan: StartPlan): Promise<Share> {
+  private async start(session: TmuxSession, blank: boolean, plan: StartPlan, settings: ShareSettings): Promise<Share> {
     const { tmux, tmate } = await this.env();
-    const starting = await this.prepare(session, blank, plan);
+    const starting = await this.prepare(session, blank, plan, settings);
     try {
       await this.launch(starting, tmux, tmate);
       await this.waitForReady(starting, tmate);
@@ -469,12 +542,11 @@ export class Shares extends EventEmitter<{
   }
 
   /** Step 1: the share's directory and record, announced as starting; the time limit starts now. */
-  private async prepare(session: TmuxSession, blank: boolean, plan: StartPlan): Promise<Starting> {
-    const { server, readyTimeoutSeconds } = this.options.settings();
+  private async prepare(session: TmuxSession, blank: boolean, plan: StartPlan, settings: ShareSettings): Promise<Starting> {
+    const { server, readyTimeoutSeconds } = settings;
     const { size, view } = plan;
     const { tmuxVersion } = await this.options.binaries();
     const ignoreSize = size === 'mine' && supportsIgnoreSize(tmuxVersion);
-    const address = serverAddress(server);
     const id = newShareId();
     const files = shareFiles(join(this.runtimeDir, id));
     await mkdir(files.dir, { mode: 0o700 });
@@ -490,7 +562,10 @@ export class Shares extends EventEmitter<{
       clients: null,
       lastPairEvent: null,
       error: null,
-      server: `${address.host}:${address.port}`,
+      server: serverLabel(server),
+      serverName: server.name,
+      reportsPairs: false,
+      linksChangedAt: null,
       startedAt: Date.now(),
       pid: 0,
       allowed: plan.allowed,
@@ -499,6 +574,8 @@ export class Shares extends EventEmitter<{
       view,
       sizeNote: size === 'mine' && !ignoreSize ? sizeNote(tmuxVersion) : null,
       viewSession: null,
+      pairClient: null,
+      pairClientSession: null,
     };
     this.failures.delete(targetKey(session.socket, session.id));
     const live: Live = { share, files, readyLogOffset: null };
@@ -511,15 +588,18 @@ export class Shares extends EventEmitter<{
     const timer = setTimeout(() => abort.abort(new Error('ready timeout')), readyTimeoutSeconds * 1000);
     const events: LogEvent[] = [];
     const follower = new LogFollower(files.log);
+    const starting: Starting = { live, session, ignoreSize, server, readyTimeoutSeconds, abort, timer, events, follower, sessionIsNew: plan.sessionIsNew === true };
     follower.on('line', (line) => {
       const event = parseLogLine(line);
       if (!event) return;
       events.push(event);
-      // These never fix themselves by retrying: fail now rather than at the time limit.
-      if (event.kind === 'fingerprint-mismatch' || event.kind === 'keys-missing') abort.abort(new Error(event.kind));
+      // A name that does not resolve, a port that refuses, no key, a wrong key: waiting cannot help, so
+      // the share ends now with its own message rather than at the time limit.
+      starting.fatal ??= fatalStartEvent(event, server);
+      if (starting.fatal) abort.abort(new Error('failed for good'));
     });
     this.emit('step', 'prepare', structuredClone(share));
-    return { live, session, ignoreSize, server, readyTimeoutSeconds, abort, timer, events, follower };
+    return starting;
   }
 
   /**
@@ -557,6 +637,7 @@ export class Shares extends EventEmitter<{
     live.readyLogOffset = follower.position;
     live.share.links = links;
     live.share.clients = clients;
+    live.share.reportsPairs = clients !== null;
     live.share.state = 'sharing';
     await writeRecord(live);
     this.emit('step', 'ready', structuredClone(live.share));
@@ -567,7 +648,7 @@ export class Shares extends EventEmitter<{
    * created for it removed; the share kept as failed (for Retry) with the cause a person can act on.
    */
   private async fail(starting: Starting, error: unknown, tmux: TmuxEnv, tmate: TmateEnv): Promise<PairbarError> {
-    const { live, follower, session, server, readyTimeoutSeconds, events } = starting;
+    const { live, follower, session, server, readyTimeoutSeconds, events, sessionIsNew } = starting;
     follower.close();
     await follower.pump();
     await stopTmate(tmate, live.files.socket, live.share.pid).catch(() => undefined);
@@ -575,11 +656,16 @@ export class Shares extends EventEmitter<{
     await rm(live.files.dir, { recursive: true, force: true });
     this.live.delete(live.share.id);
     // The blank session was made for this share alone; nobody else knows its name yet.
-    if (live.share.blank) await killSession(tmux, session.socket, session.id).catch(() => undefined);
-    const cause = isPairbarError(error) ? error : startFailure(events, serverAddress(server), readyTimeoutSeconds);
+    if (sessionIsNew) await killSession(tmux, session.socket, session.id).catch(() => undefined);
+    const { fatal } = starting;
+    const cause = isPairbarError(error)
+      ? error
+      : fatal === 'fingerprint'
+        ? await fingerprintMismatch(server, { env: this.childEnv })
+        : (fatal ?? startFailure(events, server, readyTimeoutSeconds));
     live.share.state = 'failed';
     live.share.error = cause.toJSON();
-    if (!live.share.blank) this.failures.set(targetKey(session.socket, session.id), live.share);
+    if (!sessionIsNew) this.failures.set(targetKey(session.socket, session.id), live.share);
     this.changed();
     return cause;
   }
@@ -592,8 +678,10 @@ export class Shares extends EventEmitter<{
       const event = parseLogLine(line);
       if (!event) return;
       const before = JSON.stringify(live.share);
+      const changedAt = live.share.linksChangedAt;
       const pairEvent = applyEvent(live.share, event);
       if (pairEvent) this.emit('pair', structuredClone(live.share), pairEvent);
+      if (live.share.linksChangedAt !== changedAt) this.emit('links', structuredClone(live.share));
       if (live.share.state === 'stopped') {
         void this.ended(live, null);
         return;
@@ -668,6 +756,36 @@ export class Shares extends EventEmitter<{
     return all.length;
   }
 
+  /**
+   * Finds out where each live share's pair client is (see pair-client.ts): one `tmux list-clients` per tmux
+   * server, plus, the first time for a share, one tmate call for its pane's pid. Called when someone looks
+   * (`pairbar status`, the app's snapshot refresh), never on a timer, so an idle share costs nothing.
+   * `quiet`: no 'change' event, for a caller that publishes the result itself.
+   */
+  async checkPairClients(options: { quiet?: boolean } = {}): Promise<Share[]> {
+    const lives = [...this.live.values()].filter((live) => live.share.state === 'sharing' || live.share.state === 'reconnecting');
+    if (lives.length === 0) return this.list();
+    const { tmux, tmate } = await this.env();
+    await Promise.all(
+      lives.map(async (live) => {
+        live.panePid ??= await panePid(tmate, live.files.socket).catch(() => undefined);
+      }),
+    );
+    let changed = false;
+    for (const socket of new Set(lives.map((live) => live.share.socket))) {
+      const clients = await listClients(tmux, socket).catch(() => []);
+      for (const live of lives.filter((candidate) => candidate.share.socket === socket)) {
+        // With an independent view the pair's client belongs on the view session, which shows the shared one.
+        const where = pairClientOf(clients, live.panePid, live.share.viewSession ?? live.share.sessionId);
+        if (where.pairClient === live.share.pairClient && where.pairClientSession === live.share.pairClientSession) continue;
+        Object.assign(live.share, where);
+        changed = true;
+      }
+    }
+    if (changed && !options.quiet) this.changed();
+    return this.list();
+  }
+
   /** Resolves once the share with this id is no longer live here (ended, stopped, or never known). */
   untilEnded(id: string): Promise<void> {
     return new Promise((resolve) => {
@@ -691,14 +809,6 @@ export class Shares extends EventEmitter<{
   }
 }
 
-async function youngerThan(path: string, ms: number): Promise<boolean> {
-  try {
-    return Date.now() - (await stat(path)).mtimeMs < ms;
-  } catch {
-    return false;
-  }
-}
-
 /** Removes the share's independent-view session, if it has one; never anything else. */
 async function removeView(tmux: TmuxEnv, share: Pick<Share, 'id' | 'socket' | 'viewSession'>): Promise<void> {
   if (share.viewSession) await removeViewSession(tmux, share.socket, share.viewSession, viewSessionName(share.id)).catch(() => undefined);
@@ -713,13 +823,32 @@ function sizeNote(tmuxVersion: string | undefined): string {
   );
 }
 
+/**
+ * Sharing a session that is already shared gives that share, unless the caller named who may join and the
+ * share lets in someone else: then it is refused, never handed back as if it were what was asked for.
+ */
+function sameAccess(share: Share, options: ShareOptions): Share {
+  if (options.allowed !== undefined) {
+    const asked = options.allowed?.length ? options.allowed.map(formatKeySource) : null;
+    const has = share.allowed?.map((entry) => entry.source) ?? null;
+    if (JSON.stringify(asked) !== JSON.stringify(has)) throw errors.sharedOtherwise(share.session, has);
+  }
+  return structuredClone(share);
+}
+
 function shareFromRecord(record: ShareRecord): Share {
   return {
     ...pick(record, RECORD_FIELDS),
+    // Records written before these fields existed.
+    serverName: record.serverName ?? record.server,
+    reportsPairs: record.reportsPairs ?? record.clients !== null,
+    linksChangedAt: record.linksChangedAt ?? null,
     state: 'sharing',
     links: record.links ?? { ...NO_LINKS },
     lastPairEvent: null,
     error: null,
+    pairClient: null,
+    pairClientSession: null,
   };
 }
 
@@ -768,7 +897,11 @@ async function readRecord(files: ShareFiles): Promise<ShareRecord | undefined> {
   }
 }
 
-async function writeRecord(live: Live): Promise<void> {
+/**
+ * Writes share.json with the share as it is now. Writes are chained: two in flight would share the temporary
+ * file, and the older state could be renamed into place last.
+ */
+function writeRecord(live: Live): Promise<void> {
   const { share, files } = live;
   const record: ShareRecord = {
     version: 1,
@@ -776,7 +909,14 @@ async function writeRecord(live: Live): Promise<void> {
     links: share.state === 'starting' ? null : share.links,
     readyLogOffset: live.readyLogOffset,
   };
+  const text = JSON.stringify(record, null, 2);
   const temporary = `${files.meta}.tmp`;
-  await writeFile(temporary, JSON.stringify(record, null, 2), { mode: 0o600 });
-  await rename(temporary, files.meta);
+  const write = (live.recordWrite ?? Promise.resolve())
+    .catch(() => undefined)
+    .then(async () => {
+      await writeFile(temporary, text, { mode: 0o600 });
+      await rename(temporary, files.meta);
+    });
+  live.recordWrite = write;
+  return write;
 }

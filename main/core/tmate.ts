@@ -11,7 +11,8 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import type { ShareLinks } from './links.ts';
 import { CommandError, run, spawnDetached, type Detached } from './process.ts';
-import { tmateConfig, type AttachOptions, type ServerSettings, type TmateAccess } from './tmate-config.ts';
+import type { ServerSettings } from './servers.ts';
+import { tmateConfig, type AttachOptions, type TmateAccess } from './tmate-config.ts';
 
 export interface ShareFiles {
   dir: string;
@@ -119,6 +120,13 @@ export async function waitReadyThenReadLinks(tmate: TmateEnv, socket: string, si
   signal.throwIfAborted();
   const { stdout } = await run(tmate.tmate, ['-S', socket, 'wait', 'tmate-ready', ';', 'display-message', '-p', LINK_FORMAT], { env: tmate.env, signal });
   return parseLinks(stdout);
+}
+
+/** The pid of the process in tmate's one pane: the tmux client attached for the pair. */
+export async function panePid(tmate: TmateEnv, socket: string): Promise<number | undefined> {
+  const { stdout } = await run(tmate.tmate, ['-S', socket, 'display-message', '-p', '#{pane_pid}'], { env: tmate.env, timeoutMs: 10_000 });
+  const pid = stdout.trim();
+  return /^\d+$/.test(pid) ? Number(pid) : undefined;
 }
 
 export function pidAlive(pid: number): boolean {

@@ -26,7 +26,8 @@ let app: FakeApp | undefined;
 
 beforeEach(async () => {
   sandbox = await Sandbox.create();
-  server = await startServer();
+  // tmate.io's behaviour: these tests check the notifications of pairs joining, which a bare server never sends.
+  server = await startServer({ mode: 'tmate.io' });
   await sandbox.useServer(server);
 });
 
@@ -125,7 +126,8 @@ describe('the app in Node with a stand-in for Electron', { skip }, () => {
     await started(target);
     const prefs = await target.evaluate((_electron, t) => t.snapshot().prefs);
     assert.equal(prefs['notifications.pairLeft'], false);
-    assert.equal(prefs['server.port'], server.port);
+    assert.equal(prefs['server.active'], 'test');
+    assert.equal(prefs.servers[0]?.port, server.port);
 
     // The popover changes a preference: the CLI's store sees it.
     await target.evaluate((_electron, t) => t.showPopover());
@@ -361,5 +363,52 @@ describe('the app in Node with a stand-in for Electron', { skip }, () => {
       return list.length > 0 ? list : undefined;
     });
     assert.deepEqual(shown.map((n: { title: string }) => n.title), ['A pair left “work”']);
+  });
+
+  test('a share with an end time: the app warns, then the share ends by itself and the user stays attached', async () => {
+    const id = sandbox.newSession('work', 'default', 'sh');
+    sandbox.attachUserClient(id);
+    await sandbox.waitForClients(id, 1);
+    const userClients = sandbox.clientsOf(id);
+    const shared = await sandbox.cli(['share', 'work', '--for', '6s']);
+    assert.equal(shared.code, 0, shared.stderr);
+
+    // The command started it; the app adopts it and, less than a minute being left, warns at once.
+    const target = await launch();
+    const notifications = await waitFor('the warning', async () => {
+      const shown = (await target.evaluate(() => (globalThis as any).fakeElectron.notifications)) as Array<{ title: string; body: string }>;
+      return shown.length > 0 ? shown : undefined;
+    });
+    assert.equal(notifications[0]?.title, 'Sharing “work” ends soon');
+    assert.match(notifications[0]?.body ?? '', /ends by itself in [1-6] s/);
+    const endsAt = await target.evaluate((_electron, t) => t.snapshot().shares[0]?.endsAt);
+    assert.equal(typeof endsAt, 'number', 'the time is in the snapshot the popover and tray read');
+
+    await waitFor('the share to end', () => target.evaluate((_electron, t) => t.snapshot().shares.length === 0), 20_000);
+    assert.ok(Date.now() >= (endsAt as number));
+    await waitFor('tmate gone', () => sandbox.tmatePids().length === 0);
+    assert.deepEqual(sandbox.clientsOf(id), userClients, 'the user is still attached');
+  });
+
+  test('New Links from the tray: the pair is dropped, the old links die, new ones are in the menu, the user stays attached', async () => {
+    const id = sandbox.newSession('work', 'default', 'sh');
+    sandbox.attachUserClient(id);
+    await sandbox.waitForClients(id, 1);
+    const userClients = sandbox.clientsOf(id);
+    const target = await launch();
+    await started(target);
+    await clickTray(target, 'work (1 window)');
+    const oldHost = await server.nextConnection();
+    await waitFor('sharing', async () => (await trayView(target)).image.endsWith('tray-sharing.png'));
+
+    await clickTray(target, 'New Links for “work” (Drops Everyone)');
+    await oldHost.closed;
+    const newHost = await server.nextConnection();
+    assert.notEqual(newHost.tokens.rw, oldHost.tokens.rw);
+    await waitFor('the new links in the snapshot', () => target.evaluate((_electron, t, ssh: string) => t.snapshot().shares[0]?.links.ssh === ssh, newHost.links.ssh));
+    await clickTray(target, 'Copy SSH Command');
+    assert.deepEqual(await target.evaluate(() => (globalThis as any).fakeElectron.clipboard), [newHost.links.ssh]);
+    assert.equal(sandbox.tmatePids().length, 1, 'no tmate left from the old links');
+    assert.deepEqual(sandbox.clientsOf(id).filter((tty) => userClients.includes(tty)), userClients);
   });
 });

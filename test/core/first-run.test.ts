@@ -12,7 +12,7 @@ import { agentKeyCount, findSshIdentity } from '../../main/core/ssh-identity.ts'
 import { tmateTooOld } from '../../main/core/binaries.ts';
 import type { Problem } from '../../main/contract.ts';
 import { AppState } from '../../main/state.ts';
-import { Sandbox, TMATE, TMUX, waitFor } from '../support/sandbox.ts';
+import { Sandbox, startServer, TMATE, TMUX, waitFor } from '../support/sandbox.ts';
 
 let sandbox: Sandbox;
 let agent: ChildProcess | undefined;
@@ -91,7 +91,9 @@ test('a tmate older than 2.4: what to upgrade, with the command; a new enough on
   assert.match(problem.fix, /^Upgrade it: /);
   assert.equal(problem.command, process.platform === 'darwin' ? 'brew upgrade tmate' : 'sudo apt install --only-upgrade tmate');
 
-  const shared = await sandbox.cli(['share', 'work']);
+  const server = await startServer();
+  await sandbox.useServer(server);
+  const shared = await sandbox.cli(['share', 'work']).finally(() => server.close());
   assert.equal(shared.code, 1);
   assert.match(shared.stderr, /version 2\.3\.0/);
   assert.deepEqual(sandbox.tmatePids(), []);

@@ -9,11 +9,11 @@ import { promisify } from 'node:util';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { sandboxWithServer } from '../support/sandbox.ts';
+import { sandboxWithServerPerTest } from '../support/sandbox.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
 const run = promisify(execFile);
-const world = sandboxWithServer();
+const world = sandboxWithServerPerTest();
 
 /** The lines starting with `pairbar ` in the README's ```sh blocks, in order. */
 export function readmeCommands(markdown: string): string[] {
@@ -33,7 +33,7 @@ test('the README\'s pairbar commands all run, in order, and do what the text aro
   const { sandbox, server } = world;
   const commands = readmeCommands(readFileSync(join(ROOT, 'README.md'), 'utf8'));
   assert.ok(commands.length >= 10, `found ${commands.length} commands: ${commands.join(' | ')}`);
-  for (const needed of ['rotate', '--read-only', '--authorized-keys', '--view independent', 'tmux.path', 'server.ed25519Fingerprint', 'pair.size']) {
+  for (const needed of ['rotate', '--read-only', '--authorized-keys', '--view independent', 'tmux.path', 'config get servers', 'pair.size']) {
     assert.ok(commands.some((command) => command.includes(needed)), `the README shows a command with ${needed}`);
   }
 
@@ -61,7 +61,8 @@ test('the README\'s pairbar commands all run, in order, and do what the text aro
   assert.match(readOnly, /^ssh .*ro-/, 'the read-only link');
   assert.match(outputs.get('pairbar share work --authorized-keys ~/pair.keys') ?? '', /may join +keys file · 1 key — nobody else/);
   assert.match(outputs.get('pairbar share work --view independent') ?? '', /view: +independent/);
-  assert.equal(outputs.get('pairbar config get server.host')?.trim(), server.host);
+  assert.match(outputs.get('pairbar config get servers') ?? '', new RegExp(`"host": *"${server.host.replace(/\./g, '\\.')}"`));
+  assert.match(outputs.get('pairbar config get servers') ?? '', new RegExp(server.fingerprint.replace(/[+/]/g, '\\$&')));
   assert.match(outputs.get('pairbar config set tmux.path "$(command -v tmux)"') ?? '', /^tmux\.path = "\/.+\/tmux"/);
   assert.deepEqual(sandbox.tmatePids(), [], 'the README ends every share it starts');
 });

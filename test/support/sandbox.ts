@@ -8,11 +8,12 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { TestTmateServer, type TestTmateServerOptions } from './tmate-server.ts';
 import { createRuntime, type Runtime } from '../../main/runtime.ts';
-import { openPrefsStore, writePref } from '../../main/prefs.ts';
+import { addServer, isPrefKey, openPrefsStore, useServer as chooseServer, writePref } from '../../main/prefs.ts';
+import { fingerprintField } from '../../main/core/servers.ts';
 
 export const TMUX = '/usr/bin/tmux';
 export const TMATE = '/usr/bin/tmate';
@@ -56,9 +57,14 @@ export class Sandbox {
     return execFileSync(TMUX, ['-L', label, ...args], { env: this.env, encoding: 'utf8' });
   }
 
-  /** Creates a detached session; `##` keeps tmux from expanding formats in the name. Returns its id. */
+  /**
+   * Creates a detached session and returns its id. The name as a user types it for tmux to keep it
+   * literal: `##` for `#` (or tmux expands formats in it), and a trailing `;` as `\;` (or tmux takes the
+   * argument for the end of a command).
+   */
   newSession(name: string, label = 'default', command?: string): string {
-    const args = ['new-session', '-d', '-x', '100', '-y', '30', '-s', name.replaceAll('#', '##'), '-P', '-F', '#{session_id}'];
+    const literal = name.replaceAll('#', '##').replace(/;$/, '\\;');
+    const args = ['new-session', '-d', '-x', '100', '-y', '30', '-s', literal, '-P', '-F', '#{session_id}'];
     if (command) args.push(command);
     return this.tmux(args, label).trim();
   }
@@ -101,13 +107,21 @@ export class Sandbox {
 
   async setPrefs(values: Record<string, unknown>): Promise<void> {
     const store = openPrefsStore(this.env);
-    for (const [key, value] of Object.entries(values)) writePref(store, key as never, value);
+    for (const [key, value] of Object.entries(values)) {
+      if (!isPrefKey(key)) throw new Error(`setPrefs: ${key} is not a preference`);
+      writePref(store, key, value);
+    }
   }
 
-  /** Points Pairbar's preferences at a test tmate server. */
-  async useServer(server: TestTmateServer, readyTimeoutSeconds = 10): Promise<void> {
-    const fingerprintKey = { ed25519: 'server.ed25519Fingerprint', rsa: 'server.rsaFingerprint', ecdsa: 'server.ecdsaFingerprint' }[server.keyType];
-    await this.setPrefs({ 'server.host': server.host, 'server.port': server.port, [fingerprintKey]: server.fingerprint, 'share.readyTimeoutSeconds': readyTimeoutSeconds });
+  /**
+   * Points Pairbar's preferences at a test tmate server: a profile named `name` (default "test") with the
+   * server's fingerprint (or `fingerprint`, to pin a wrong one), made the active one.
+   */
+  async useServer(server: TestTmateServer, readyTimeoutSeconds = 10, name = 'test', fingerprint = server.fingerprint): Promise<void> {
+    const store = openPrefsStore(this.env);
+    addServer(store, { name, host: server.host, port: server.port, rsaFingerprint: '', ed25519Fingerprint: '', ecdsaFingerprint: '', [fingerprintField(server.keyType)]: fingerprint });
+    chooseServer(store, name);
+    await this.setPrefs({ 'share.readyTimeoutSeconds': readyTimeoutSeconds });
   }
 
   runtime(): Runtime {
@@ -172,15 +186,16 @@ export class Sandbox {
         // not running
       }
     }
-    await rm(this.root, { recursive: true, force: true });
+    // Retried: a tmux or tmate process that is still exiting may add or remove a file while this runs.
+    await rm(this.root, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
   }
 }
 
 /**
- * A fresh sandbox pointed at a fresh test tmate server for every test of the file, both disposed after it.
- * Read the fields inside a test (or a beforeEach registered after this call): they change per test.
+ * A fresh sandbox pointed at a fresh test tmate server for each test of the file, both disposed after it.
+ * Read `world.sandbox` / `world.server` inside the tests.
  */
-export function sandboxWithServer(): { sandbox: Sandbox; server: TestTmateServer } {
+export function sandboxWithServerPerTest(): { sandbox: Sandbox; server: TestTmateServer } {
   const world = {} as { sandbox: Sandbox; server: TestTmateServer };
   beforeEach(async () => {
     world.sandbox = await Sandbox.create();

@@ -3,8 +3,10 @@
  *
  * It speaks the protocol described in /work/shared/tmate-protocol.md: SSH (user `tmate`, auth `none`,
  * one `session` channel, subsystem `tmate`) carrying a plain stream of msgpack values in each direction.
- * After the client's HEADER it answers the way tmate.io does (all four links, client count,
- * reconnection data, READY) or the way a bare self-hosted tmate-ssh-server does (ssh links only).
+ * After the client's HEADER it answers the way a bare self-hosted tmate-ssh-server does (ssh links only;
+ * the default, since it is what users run now) or the way tmate.io did (all four links, client count,
+ * reconnection data, READY). A pair may log in with a token over ssh: a token the server no longer holds
+ * is told "Invalid or expired session token", as the upstream server says.
  *
  * Usage:
  *   const server = await TestTmateServer.start();
@@ -25,16 +27,22 @@ export type HostKeyType = 'ed25519' | 'rsa' | 'ecdsa';
 
 export interface TestTmateServerOptions {
   /**
-   * 'tmate.io' (default): NOTIFY "Note: clear your terminal before sharing readonly access",
+   * 'self-hosted' (default): what tmate-ssh-server without its websocket back end sends: NOTIFYs + SET_ENV
+   *   tmate_ssh_ro, tmate_ssh, READY. No web links, no count, no join/leave notices, no reconnection
+   *   data (so a reconnected client gets NEW links, as with a real bare server).
+   * 'tmate.io': NOTIFY "Note: clear your terminal before sharing readonly access",
    *   "web session read only: URL", "ssh session read only: CMD", "web session: URL", "ssh session: CMD"
    *   (+ "Reconnected" after a reconnect), then SET_ENV tmate_web_ro, tmate_ssh_ro, tmate_web, tmate_ssh,
    *   tmate_num_clients=0, tmate_reconnection_data, then READY. pairJoin/pairLeave send count + notices.
-   *   A reconnect (RECONNECT with data we handed out) keeps the tokens and links.
-   * 'self-hosted': what tmate-ssh-server without its websocket back end sends: NOTIFYs + SET_ENV
-   *   tmate_ssh_ro, tmate_ssh, READY. No web links, no count, no join/leave notices, no reconnection
-   *   data (so a reconnected client gets NEW links, as with a real bare server).
+   *   A reconnect (RECONNECT with data we handed out) keeps the tokens and links, unless newTokensOnReconnect.
    */
   mode?: ServerMode;
+  /**
+   * Hand out NEW tokens after every reconnect, as a bare tmate-ssh-server does when a session's process
+   * died; the old tokens then answer "Invalid or expired session token". Default: true in 'self-hosted'
+   * mode (it has no reconnection data to resume with), false in 'tmate.io' mode.
+   */
+  newTokensOnReconnect?: boolean;
   /** Default true. false: accept the ssh connection and the tmate channel, then send nothing at all
    *  (no links, no READY): a server that stalls. The HostConnection still gets tokens/links, never sent. */
   sayReady?: boolean;
@@ -46,13 +54,17 @@ export interface TestTmateServerOptions {
 }
 
 /** Message types (see tmate-protocol.h). */
-const OUT = { HEADER: 0, PTY_DATA: 2, FIN: 8, RECONNECT: 10, EXEC_CMD: 12 } as const; // client -> server
+const OUT = { HEADER: 0, PTY_DATA: 2, FIN: 8, READY: 9, RECONNECT: 10, EXEC_CMD: 12 } as const; // client -> server
 const IN = { NOTIFY: 0, RESIZE: 2, SET_ENV: 4, READY: 5 } as const; // server -> client
 
 const TOKEN_ALPHABET = 'abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 const TOKEN_LENGTH = 25;
-/** How long to wait, after HEADER, for the message that tells a fresh start from a reconnect. */
-const HEADER_FOLLOWUP_MS = 300;
+/**
+ * The handshake completes at the client's READY, which follows HEADER, RECONNECT (after a reconnect), the
+ * config's replicated commands and the authorized keys, all in one burst: only then does the server know
+ * whether the share is restricted. This is the fallback should READY not come.
+ */
+const HEADER_FOLLOWUP_MS = 2000;
 
 /** One connected tmate host (one share). */
 export interface HostConnection {
@@ -327,8 +339,10 @@ export class TestTmateServer {
 
   /** Generate a fresh host key and listen on an ephemeral port of 127.0.0.1. */
   static async start(options: TestTmateServerOptions = {}): Promise<TestTmateServer> {
+    const mode = options.mode ?? 'self-hosted';
     const opts: Required<TestTmateServerOptions> = {
-      mode: options.mode ?? 'tmate.io',
+      mode,
+      newTokensOnReconnect: options.newTokensOnReconnect ?? mode === 'self-hosted',
       sayReady: options.sayReady ?? true,
       refuseAuth: options.refuseAuth ?? false,
       keyType: options.keyType ?? 'ed25519',
@@ -488,11 +502,17 @@ export class TestTmateServer {
     socket.once('close', onEnd);
   }
 
+  /** Whether a live host holds this token now (a token from before a reconnect with new tokens does not). */
+  tokenIsLive(token: string): boolean {
+    return [...this.live].some((host) => !host.isClosed && (host.tokens.rw === token || host.tokens.ro === token));
+  }
+
   /** Read the client's message stream: handshake first, then record PTY_DATA, drain the rest. */
   private async serve(host: Host, channel: ServerChannel): Promise<void> {
     const decoder = new Decoder({ rawStrings: true });
     let phase: 'header' | 'followup' | 'running' = 'header';
     let followupTimer: NodeJS.Timeout | null = null;
+    let reconnectionData: string | null = null;
 
     const finish = (reconnectionData: string | null): void => {
       if (followupTimer) clearTimeout(followupTimer);
@@ -509,13 +529,13 @@ export class TestTmateServer {
         if (type !== OUT.HEADER) return;
         host.clientVersion = asText(msg[2]);
         phase = 'followup';
-        followupTimer = setTimeout(() => finish(null), HEADER_FOLLOWUP_MS);
+        followupTimer = setTimeout(() => finish(reconnectionData), HEADER_FOLLOWUP_MS);
         return;
       }
       if (phase === 'followup') {
-        // A reconnecting client sends RECONNECT right after HEADER; a fresh one sends anything else.
-        if (type === OUT.RECONNECT) { finish(asText(msg[1])); return; }
-        finish(null);
+        // A reconnecting client sends RECONNECT right after HEADER; READY ends what the client sends first.
+        if (type === OUT.RECONNECT) reconnectionData = asText(msg[1]);
+        if (type === OUT.READY) finish(reconnectionData);
       }
       if (type === OUT.PTY_DATA && msg[2] instanceof Uint8Array) {
         host.addOutput(Buffer.from(msg[2]));
@@ -566,7 +586,7 @@ export class TestTmateServer {
       const host = this.hostForToken(token);
       if (!host) {
         // A token from a share that has ended (or was never handed out).
-        channel.write('Invalid session token\r\n');
+        channel.write('Invalid or expired session token\r\n');
         channel.exit(1);
         channel.end();
         return;
@@ -593,8 +613,11 @@ export class TestTmateServer {
   }
 
   private handshake(host: Host, reconnectionData: string | null): void {
-    let record = reconnectionData !== null && this.opts.mode === 'tmate.io' ? this.sessions.get(reconnectionData) : undefined;
-    host.reconnected = record !== undefined;
+    const resumed = reconnectionData !== null && this.opts.mode === 'tmate.io' ? this.sessions.get(reconnectionData) : undefined;
+    host.reconnected = resumed !== undefined;
+    // A session whose process died is gone with its tokens: the reconnecting host starts a new one.
+    if (resumed && this.opts.newTokensOnReconnect) this.sessions.delete(reconnectionData!);
+    let record = this.opts.newTokensOnReconnect ? undefined : resumed;
     if (!record) {
       record = {
         tokens: { rw: makeToken(), ro: 'ro-' + makeToken() },
@@ -605,7 +628,8 @@ export class TestTmateServer {
     const sshLink = (token: string): string => `ssh ${this.port === 22 ? '' : `-p${this.port} `}${token}@${this.host}`;
     host.tokens = { ...record.tokens };
     host.links = { ssh: sshLink(record.tokens.rw), sshReadOnly: sshLink(record.tokens.ro) };
-    if (this.opts.mode === 'tmate.io') {
+    // A browser cannot show which key it holds, so a share restricted to keys gets no web links.
+    if (this.opts.mode === 'tmate.io' && host.authorizedKeys.length === 0) {
       host.links.web = `https://tmate.io/t/${record.tokens.rw}`;
       host.links.webReadOnly = `https://tmate.io/t/${record.tokens.ro}`;
     }
@@ -613,15 +637,16 @@ export class TestTmateServer {
     if (this.opts.sayReady) {
       if (this.opts.mode === 'tmate.io') {
         // Order as in tmate-websocket's session.ex (finalize_session_init).
+        const { web, webReadOnly } = host.links;
         host.notify('Note: clear your terminal before sharing readonly access');
-        host.notify(`web session read only: ${host.links.webReadOnly ?? ''}`);
+        if (webReadOnly) host.notify(`web session read only: ${webReadOnly}`);
         host.notify(`ssh session read only: ${host.links.sshReadOnly}`);
-        host.notify(`web session: ${host.links.web ?? ''}`);
+        if (web) host.notify(`web session: ${web}`);
         host.notify(`ssh session: ${host.links.ssh}`);
         if (host.reconnected) host.notify('Reconnected');
-        host.setEnv('tmate_web_ro', host.links.webReadOnly ?? '');
+        if (webReadOnly) host.setEnv('tmate_web_ro', webReadOnly);
         host.setEnv('tmate_ssh_ro', host.links.sshReadOnly);
-        host.setEnv('tmate_web', host.links.web ?? '');
+        if (web) host.setEnv('tmate_web', web);
         host.setEnv('tmate_ssh', host.links.ssh);
         host.setEnv('tmate_num_clients', '0');
         host.setEnv('tmate_reconnection_data', record.reconnectionData);
