@@ -247,3 +247,17 @@ test('pairbar share --view independent: the pair gets a view of its own; a bad -
   assert.equal((await sandbox.cli(['stop', 'work'])).code, 0);
   assert.deepEqual(sessionNames(), ['work']);
 });
+
+test('new links (rotate) keep the share\'s size and view: a fresh view session replaces the old one', async () => {
+  const id = await twoWindows();
+  const { shares } = sandbox.runtime();
+  const first = await shares.share({ session: 'work' }, { view: 'independent', size: 'follow' });
+  await server.nextConnection();
+  const rotated = await shares.rotate(first.id);
+  await server.nextConnection();
+  assert.equal(rotated.view, 'independent');
+  assert.equal(rotated.size, 'follow');
+  assert.notEqual(rotated.viewSession, first.viewSession);
+  assert.deepEqual(sessionNames(), [`pairbar-view-${rotated.id}`, 'work'], 'the old view session is gone, the new one made');
+  assert.equal(sandbox.clientsOf(id).length, 1, 'the user is still attached');
+});
