@@ -15,11 +15,16 @@ import type { Share, ShareOptions } from './core/shares.ts';
 import { defaultSocket, listServers } from './core/tmux.ts';
 import { isPrefKey, legacyServerKey, parsePref, PREF_KEYS, PREF_SPECS, writePref } from './prefs.ts';
 import { createRuntime, type Runtime } from './runtime.ts';
+import { UsageError } from './cli/usage.ts';
 
 export interface Io {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   env: NodeJS.ProcessEnv;
+  /** All of standard input; default: this process's. */
+  readAll?: () => Promise<string>;
+  /** One line of standard input, or null at its end; default: this process's. */
+  readLine?: () => Promise<string | null>;
   /**
    * The script that runs this command, for a share that ends by itself: a detached `pairbar` process
    * follows it until its end, since this one exits at once. Unset (in-process callers): nobody follows.
@@ -33,7 +38,7 @@ Share a tmux session you already have with a pair, through tmate.
 
 Commands:
   sessions [--json]                          list your tmux sessions
-  share [SESSION] [--json] [--copy] [--read-only] [WHO] [--for DURATION] [--view V] [--size S]
+  share [SESSION] [--json] [--copy] [--read-only] [WHO] [--for DURATION] [--server NAME] [--view V] [--size S]
                                              share SESSION (exact name); without one, a new blank terminal
   url [SESSION] [--socket PATH] [--read-only] [--web] [--copy]
                                              print a share link (default: the share.copyLink preference)
@@ -44,6 +49,14 @@ Commands:
   stop SESSION [--socket PATH] | --all       end a share; your own terminal and session stay as they are
   config get [KEY]                           show preferences
   config set KEY VALUE                       change a preference (an empty VALUE restores the default)
+  server list [--json]                       your tmate servers; * marks the one new shares use
+  server add NAME [HOST[:PORT]] [--paste] [--trust]
+                                             add a server: from HOST[:PORT], or its tmate.conf lines on
+                                             stdin (--paste); without fingerprints it reads the server's
+                                             keys and asks you to confirm them (--trust: no question)
+  server use NAME                            new shares go to NAME
+  server remove NAME
+  server test [NAME] [--json]                one throwaway session against NAME (default: the one in use)
 
 Who may join (share; repeatable, combined; default: the access.default preference, else anyone with a link):
   --github NAME   --gitlab NAME   --codeberg NAME
@@ -58,6 +71,7 @@ Options:
   --read-only     with share: the read-only link first, and the one --copy copies; with url: that link
   --socket PATH   with share/url/stop/rotate: SESSION on the tmux server at PATH only (tells apart
                   sessions of one name on two tmux servers)
+  --server NAME   with share: go to that tmate server instead of the one in use
   --view V        with share: independent = the pair switches windows without moving yours
                   (default: the pair.view preference)
   --size S        with share: mine = the pair's terminal never resizes your windows
@@ -66,10 +80,9 @@ Options:
   -v, --version   the version
 `;
 
-class UsageError extends Error {}
 
 /** The fields of a share the command's --json output gives (a stable, documented shape). */
-const JSON_FIELDS = ['id', 'session', 'socket', 'state', 'links', 'clients', 'server', 'allowed', 'endsAt', 'pairClient', 'pairClientSession'] as const;
+const JSON_FIELDS = ['id', 'session', 'socket', 'state', 'links', 'clients', 'server', 'serverName', 'reportsPairs', 'linksChangedAt', 'allowed', 'endsAt', 'pairClient', 'pairClientSession'] as const;
 export type ShareJson = Pick<Share, (typeof JSON_FIELDS)[number]> & Partial<Pick<Share, 'error'>>;
 
 export function shareJson(share: Share): ShareJson {
@@ -178,6 +191,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
         for: { type: 'string' },
         all: { type: 'boolean' },
         socket: { type: 'string' },
+        server: { type: 'string' },
+        paste: { type: 'boolean' },
+        trust: { type: 'boolean' },
         view: { type: 'string' },
         size: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -273,6 +289,15 @@ export async function main(argv: string[], io: Io): Promise<number> {
       }
       case 'config':
         return configCommand(runtime, io, rest, Boolean(values.json));
+      case 'server': {
+        // Loaded only for this command, so the others start without it.
+        const { serverCommand } = await import('./cli/server.ts');
+        return await serverCommand(runtime, { stdout: io.stdout, stderr: io.stderr, readAll: io.readAll ?? readAllStdin, readLine: io.readLine ?? readStdinLine }, rest, {
+          json: Boolean(values.json),
+          paste: Boolean(values.paste),
+          trust: Boolean(values.trust),
+        });
+      }
       case undefined:
         io.stderr(USAGE);
         return 2;
@@ -340,6 +365,7 @@ function shareOptions(values: Values): ShareOptions {
   if (values.anyone) options.allowed = null;
   else if (allowed.length > 0) options.allowed = allowed;
   if (typeof values.for === 'string') options.endAfterMs = parseDuration(values.for);
+  if (typeof values.server === 'string') options.server = values.server;
   if (typeof values.view === 'string') options.view = parsePref('pair.view', values.view);
   if (typeof values.size === 'string') options.size = parsePref('pair.size', values.size);
   return options;
@@ -372,6 +398,23 @@ function sessionArgs(io: Io, share: Share): string {
 /** A session name as the user would type it back into a shell. */
 function shellWord(value: string): string {
   return /^[A-Za-z0-9_./+-]+$/.test(value) && !value.startsWith('-') ? value : `'${value.replaceAll("'", `'\\''`)}'`;
+}
+
+async function readAllStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+async function readStdinLine(): Promise<string | null> {
+  const { createInterface } = await import('node:readline');
+  const lines = createInterface({ input: process.stdin, terminal: false });
+  try {
+    for await (const line of lines) return line;
+    return null;
+  } finally {
+    lines.close();
+  }
 }
 
 declare const PAIRBAR_VERSION: string | undefined;

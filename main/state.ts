@@ -9,7 +9,7 @@ import { errors, installCommand, isPairbarError, SSH_KEYGEN_COMMAND, toErrorInfo
 import { findSshIdentity } from './core/ssh-identity.ts';
 import type { Share, ShareOptions } from './core/shares.ts';
 import { listServers } from './core/tmux.ts';
-import { parsePref, readPrefs, writePref, DEFAULT_PREFS, type PrefKey, type Prefs } from './prefs.ts';
+import { parsePref, readPrefs, resolveServer, writePref, DEFAULT_PREFS, type PrefKey, type Prefs } from './prefs.ts';
 import type { Runtime } from './runtime.ts';
 import type { Problem, Result, SessionView, ShareTargetArg, ShareView, Snapshot } from './contract.ts';
 
@@ -76,6 +76,15 @@ export class AppState extends EventEmitter<{ snapshot: [Snapshot] }> {
     const loaded = this.runtime.prefs();
     for (const problem of loaded.problems) {
       problems.push({ code: 'INVALID_PREFERENCE', message: problem.message, fix: 'Correct the value in Preferences, or with `pairbar config set`.' });
+    }
+    // No server to share through is a problem of its own (not chosen, gone, or not confirmed), with the
+    // command that fixes it; an invalid file is already reported above.
+    if (loaded.problems.length === 0) {
+      try {
+        resolveServer(loaded);
+      } catch (error) {
+        problems.push(problemFrom(toErrorInfo(error)));
+      }
     }
     let sessions: SessionView[] = [];
     try {

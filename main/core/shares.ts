@@ -18,9 +18,9 @@ import { join } from 'node:path';
 import { ensureDir, RUNTIME_DIR } from './dirs.ts';
 import { EndTimers } from './autoend.ts';
 import { errors, isPairbarError, type ErrorInfo, type PairbarError } from './errors.ts';
-import { collectKeys, formatKeySource, readAuthorizedKeys, writeAuthorizedKeys, type AllowedSource, type ForgeBases, type KeySource } from './keys.ts';
 import { fatalStartEvent } from './fail-fast.ts';
 import { fingerprintMismatch } from './hostkeys.ts';
+import { collectKeys, formatKeySource, readAuthorizedKeys, writeAuthorizedKeys, type AllowedSource, type ForgeBases, type KeySource } from './keys.ts';
 import { NO_LINKS, type ShareLinks } from './links.ts';
 import { LogFollower } from './log-follower.ts';
 import { withoutTmux } from './process.ts';
@@ -65,7 +65,7 @@ export interface Share {
   error: ErrorInfo | null;
   /** host:port of the tmate server. */
   server: string;
-  /** The name of the server profile it went to. */
+  /** The name of the server profile it went to (rotate goes there again). */
   serverName: string;
   /**
    * Whether the server reports who joins (it sent tmate_num_clients). A bare tmate-ssh-server does not:
@@ -112,8 +112,6 @@ export interface ShareTarget {
   session?: string;
   /** Only look on this tmux server. */
   socket?: string;
-  /** The name of the server profile to use instead of the chosen one. */
-  server?: string;
 }
 
 /**
@@ -122,6 +120,8 @@ export interface ShareTarget {
  * explicit null overrides it ("anyone with a link", "never ends").
  */
 export interface ShareOptions {
+  /** The name of the server profile to use; left out: the one chosen in the preferences. */
+  server?: string;
   /** Only these sources' keys may join. */
   allowed?: KeySource[] | null;
   /** The share ends by itself this long after it is started. */
@@ -141,6 +141,7 @@ export interface AccessSettings {
 
 /** ShareOptions resolved for one start: the keys already fetched, the end already fixed. */
 interface StartPlan {
+  settings: ShareSettings;
   keys: string[] | null;
   allowed: AllowedSource[] | null;
   endsAt: number | null;
@@ -160,10 +161,7 @@ export interface SharesOptions {
   env: NodeJS.ProcessEnv;
   /** Resolved tmux and tmate binaries (looked up lazily, once). */
   binaries: () => Promise<{ tmux: string; tmate: string; tmuxVersion?: string }>;
-  /**
-   * What a share uses, read at each share: the named server (else the chosen one), resolved and
-   * validated by the caller. Throws when there is none to use: the core never picks one itself.
-   */
+  /** Current preferences that a share uses; read at each share. */
   settings: (serverName?: string) => ShareSettings;
   /** The size policy and view a share gets unless told otherwise (the pair.size and pair.view preferences). */
   pair?: () => { size: SizePolicy; view: ViewPolicy };
@@ -181,6 +179,9 @@ export interface ShareSettings {
   server: ServerProfile;
   readyTimeoutSeconds: number;
 }
+
+/** How long the link lines of one (re)connection take to arrive, at most, in practice: they come in one burst. */
+const LINKS_SETTLE_MS = 300;
 
 /** PAIRBAR_RUNTIME_DIR, else $XDG_RUNTIME_DIR/pairbar, else a per-user directory in the temp dir. */
 export function defaultRuntimeDir(env: NodeJS.ProcessEnv): string {
@@ -277,6 +278,8 @@ interface Live {
   panePid?: number;
   /** The last share.json write: writes go one after another, so the file ends with the newest state. */
   recordWrite?: Promise<void>;
+  /** Set while new links are arriving, so one 'links' event tells of the whole set. */
+  linksTimer?: NodeJS.Timeout;
 }
 
 /** A share on its way up: what start()'s steps hand each other, and what the one teardown undoes. */
@@ -287,10 +290,10 @@ interface Starting {
   ignoreSize: boolean;
   server: ServerProfile;
   readyTimeoutSeconds: number;
-  /** Aborts the start: the time limit, tmate quitting, or a failure that retrying cannot fix. */
-  abort: AbortController;
   /** What tmate printed that retrying cannot fix, when it did (see fail-fast.ts). */
   fatal?: PairbarError | 'fingerprint';
+  /** Aborts the start: the time limit, tmate quitting, or a failure that retrying cannot fix. */
+  abort: AbortController;
   timer: NodeJS.Timeout;
   /** What tmate printed while starting: the evidence for the failure message. */
   events: LogEvent[];
@@ -441,7 +444,6 @@ export class Shares extends EventEmitter<{
    * usable server, or a key source that fails, makes nothing (not even a blank session).
    */
   async share(target: ShareTarget, options: ShareOptions = {}): Promise<Share> {
-    const settings = this.options.settings(target.server);
     const plan = await this.plan(options);
     const { tmux } = await this.env();
     let session: TmuxSession;
@@ -463,7 +465,7 @@ export class Shares extends EventEmitter<{
       await this.adopt();
       this.emit('step', 'adopt', undefined);
       const adopted = this.liveFor(key);
-      return adopted ? sameAccess(adopted.share, options) : this.start(session, blank, { ...plan, sessionIsNew: blank }, settings);
+      return adopted ? sameAccess(adopted.share, options) : this.start(session, blank, { ...plan, sessionIsNew: blank });
     })().finally(() => this.inFlight.delete(key));
     this.inFlight.set(key, started);
     return started;
@@ -471,6 +473,8 @@ export class Shares extends EventEmitter<{
 
   /** The options with the preferences' defaults filled in, the keys fetched and checked. */
   private async plan(options: ShareOptions): Promise<StartPlan> {
+    // First, so a share with no usable server refuses before anything is fetched or made (a blank session).
+    const settings = this.options.settings(options.server);
     const defaults = this.options.pair?.() ?? DEFAULT_PAIR;
     const pair = { size: options.size ?? defaults.size, view: options.view ?? defaults.view };
     const access = this.options.access?.();
@@ -480,10 +484,10 @@ export class Shares extends EventEmitter<{
       throw errors.invalidArgument('duration', 'a share has to last longer than 0 s');
     }
     const endsAt = endAfterMs === null ? null : Date.now() + endAfterMs;
-    if (sources === null || sources.length === 0) return { keys: null, allowed: null, endsAt, ...pair };
+    if (sources === null || sources.length === 0) return { settings, keys: null, allowed: null, endsAt, ...pair };
     if (!access) throw errors.invalidArgument('allowed keys', 'this process has no forge addresses to fetch keys from');
     const { keys, allowed } = await collectKeys(sources, { bases: access.forges });
-    return { keys, allowed, endsAt, ...pair };
+    return { settings, keys, allowed, endsAt, ...pair };
   }
 
   /**
@@ -501,14 +505,13 @@ export class Shares extends EventEmitter<{
     if (!session) throw errors.sessionNotFound(share.session);
     // The keys as fetched when the share started: new links must not depend on the forge answering again.
     const keys = share.allowed ? await readAuthorizedKeys(live.files.keys) : null;
-    const plan: StartPlan = { keys, allowed: share.allowed, endsAt: share.endsAt, size: share.size, view: share.view };
-    // The same server profile, by name: if it was removed or broken since, rotating refuses rather than move.
-    const settings = this.options.settings(share.serverName);
+    // The same server profile, resolved again: one that was removed or made invalid meanwhile is refused.
+    const plan: StartPlan = { settings: this.options.settings(share.serverName), keys, allowed: share.allowed, endsAt: share.endsAt, size: share.size, view: share.view };
     const key = targetKey(session.socket, session.id);
     // Registered as in flight so that sharing the session meanwhile waits for this start, not a second one.
     const restarted = (async () => {
       await this.stopLive(live);
-      return this.start(session, share.blank, plan, settings);
+      return this.start(session, share.blank, plan);
     })().finally(() => this.inFlight.delete(key));
     this.inFlight.set(key, restarted);
     return restarted;
@@ -522,9 +525,9 @@ export class Shares extends EventEmitter<{
    * Starts a new share: prepare, launch, wait for ready; any failure runs the one teardown. Only share()
    * calls it, after adopt() has made sure the runtime dir is private.
    */
-  private async start(session: TmuxSession, blank: boolean, plan: StartPlan, settings: ShareSettings): Promise<Share> {
+  private async start(session: TmuxSession, blank: boolean, plan: StartPlan): Promise<Share> {
     const { tmux, tmate } = await this.env();
-    const starting = await this.prepare(session, blank, plan, settings);
+    const starting = await this.prepare(session, blank, plan);
     try {
       await this.launch(starting, tmux, tmate);
       await this.waitForReady(starting, tmate);
@@ -542,8 +545,8 @@ export class Shares extends EventEmitter<{
   }
 
   /** Step 1: the share's directory and record, announced as starting; the time limit starts now. */
-  private async prepare(session: TmuxSession, blank: boolean, plan: StartPlan, settings: ShareSettings): Promise<Starting> {
-    const { server, readyTimeoutSeconds } = settings;
+  private async prepare(session: TmuxSession, blank: boolean, plan: StartPlan): Promise<Starting> {
+    const { server, readyTimeoutSeconds } = plan.settings;
     const { size, view } = plan;
     const { tmuxVersion } = await this.options.binaries();
     const ignoreSize = size === 'mine' && supportsIgnoreSize(tmuxVersion);
@@ -681,7 +684,14 @@ export class Shares extends EventEmitter<{
       const changedAt = live.share.linksChangedAt;
       const pairEvent = applyEvent(live.share, event);
       if (pairEvent) this.emit('pair', structuredClone(live.share), pairEvent);
-      if (live.share.linksChangedAt !== changedAt) this.emit('links', structuredClone(live.share));
+      if (live.share.linksChangedAt !== changedAt && !live.linksTimer) {
+        // The server announces its links one line each (read-only first): tell once they are all in.
+        live.linksTimer = setTimeout(() => {
+          live.linksTimer = undefined;
+          if (this.live.has(live.share.id)) this.emit('links', structuredClone(live.share));
+        }, LINKS_SETTLE_MS);
+        live.linksTimer.unref();
+      }
       if (live.share.state === 'stopped') {
         void this.ended(live, null);
         return;

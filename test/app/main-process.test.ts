@@ -14,7 +14,7 @@ import { afterEach, beforeEach, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CHANNELS } from '../../main/contract.ts';
 import { openPrefsStore } from '../../main/prefs.ts';
-import { Sandbox, startServer, waitFor } from '../support/sandbox.ts';
+import { Sandbox, startServer, switchServer, waitFor } from '../support/sandbox.ts';
 import type { TestTmateServer } from '../support/tmate-server.ts';
 import { invoke, launchFakeApp, type FakeApp } from './support/harness.ts';
 
@@ -201,6 +201,27 @@ describe('the app in Node with a stand-in for Electron', { skip }, () => {
     await waitFor('the pair to be disconnected', () => host.isClosed);
     // The user's own session lives on.
     assert.match(sandbox.tmux(['list-sessions', '-F', '#{session_name}']), /^work$/m);
+  });
+
+  test('a bare server hands out new links after a reconnect: one notification says the old ones no longer work', async () => {
+    server = await switchServer(sandbox, server, { mode: 'self-hosted' });
+    sandbox.newSession('work', 'default', 'sh');
+    const target = await launch();
+    await started(target);
+    await clickTray(target, 'work (1 window)');
+    const first = await server.nextConnection();
+    await waitFor('sharing', async () => (await trayView(target)).image.endsWith('tray-sharing.png'));
+    first.drop();
+    const again = await server.nextConnection(15_000);
+    const notifications = await waitFor('the notification', async () => {
+      const shown = await target.evaluate(() => (globalThis as any).fakeElectron.notifications);
+      return shown.length > 0 ? shown : undefined;
+    });
+    assert.deepEqual(notifications, [{ title: 'New links for “work” — the old ones no longer work', body: `Send your pair the new one: ${again.links.ssh}` }]);
+    const [view] = await target.evaluate((_electron, t) => t.snapshot().shares);
+    assert.equal(typeof view.linksChangedAt, 'number');
+    await clickTray(target, 'Quit Pairbar');
+    await waitFor('the quit', () => target.evaluate(() => (globalThis as any).fakeElectron.quitted === true));
   });
 
   test('quitting with nobody connected does not ask, and still stops the shares', async () => {

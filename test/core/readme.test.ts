@@ -15,11 +15,20 @@ const ROOT = join(import.meta.dirname, '../..');
 const run = promisify(execFile);
 const world = sandboxWithServerPerTest();
 
-/** The lines starting with `pairbar ` in the README's ```sh blocks, in order. */
-export function readmeCommands(markdown: string): string[] {
+/**
+ * The sections whose commands this file runs: they work against any server, so the test server stands in.
+ * (Setting up a server of one's own, earlier in the README, needs that server: its commands are not here.)
+ */
+export const RUN_SECTIONS = ['What a link lets someone do', 'Your window size, and the pair\'s view', 'Troubleshooting'];
+
+/** The lines starting with `pairbar ` in the ```sh blocks of those `## ` sections, in order. */
+export function readmeCommands(markdown: string, sections: readonly string[] = RUN_SECTIONS): string[] {
   const commands: string[] = [];
   let inShell = false;
+  let inSection = false;
   for (const line of markdown.split('\n')) {
+    if (line.startsWith('## ')) inSection = sections.includes(line.slice(3).trim());
+    if (!inSection) continue;
     if (/^```/.test(line)) {
       inShell = !inShell && /^```(sh|bash|shell)\s*$/.test(line);
       continue;
@@ -67,7 +76,12 @@ test('the README\'s pairbar commands all run, in order, and do what the text aro
   assert.deepEqual(sandbox.tmatePids(), [], 'the README ends every share it starts');
 });
 
-test('only shell blocks count, and only lines that are pairbar commands', () => {
-  const markdown = ['```text', 'pairbar share [SESSION]', '```', '```sh', 'npm ci', 'pairbar status', '```', '`pairbar stop work` inline', '```sh', 'pairbar stop work', '```'].join('\n');
+test('only shell blocks of the named sections count, and only lines that are pairbar commands', () => {
+  const markdown = [
+    '## Set up', '```sh', 'pairbar server add ours host', '```',
+    '## Troubleshooting', '```text', 'pairbar share [SESSION]', '```', '```sh', 'npm ci', 'pairbar status', '```', '`pairbar stop work` inline', '```sh', 'pairbar stop work', '```',
+  ].join('\n');
   assert.deepEqual(readmeCommands(markdown), ['pairbar status', 'pairbar stop work']);
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  for (const section of RUN_SECTIONS) assert.ok(readme.includes(`\n## ${section}\n`), `the README has a section "${section}"`);
 });

@@ -5,8 +5,7 @@
  * one `session` channel, subsystem `tmate`) carrying a plain stream of msgpack values in each direction.
  * After the client's HEADER it answers the way a bare self-hosted tmate-ssh-server does (ssh links only;
  * the default, since it is what users run now) or the way tmate.io did (all four links, client count,
- * reconnection data, READY). A pair may log in with a token over ssh: a token the server no longer holds
- * is told "Invalid or expired session token", as the upstream server says.
+ * reconnection data, READY).
  *
  * Usage:
  *   const server = await TestTmateServer.start();
@@ -39,8 +38,8 @@ export interface TestTmateServerOptions {
   mode?: ServerMode;
   /**
    * Hand out NEW tokens after every reconnect, as a bare tmate-ssh-server does when a session's process
-   * died; the old tokens then answer "Invalid or expired session token". Default: true in 'self-hosted'
-   * mode (it has no reconnection data to resume with), false in 'tmate.io' mode.
+   * died; a pair with an old token is then told "Invalid or expired session token". Default: true in
+   * 'self-hosted' mode (it has no reconnection data to resume with), false in 'tmate.io' mode.
    */
   newTokensOnReconnect?: boolean;
   /** Default true. false: accept the ssh connection and the tmate channel, then send nothing at all
@@ -502,11 +501,6 @@ export class TestTmateServer {
     socket.once('close', onEnd);
   }
 
-  /** Whether a live host holds this token now (a token from before a reconnect with new tokens does not). */
-  tokenIsLive(token: string): boolean {
-    return [...this.live].some((host) => !host.isClosed && (host.tokens.rw === token || host.tokens.ro === token));
-  }
-
   /** Read the client's message stream: handshake first, then record PTY_DATA, drain the rest. */
   private async serve(host: Host, channel: ServerChannel): Promise<void> {
     const decoder = new Decoder({ rawStrings: true });
@@ -564,6 +558,11 @@ export class TestTmateServer {
     return [...this.live].find((h) => !h.isClosed && (h.tokens.rw === token || h.tokens.ro === token));
   }
 
+  /** Whether a live host holds this token now (one from before a reconnect with new tokens does not). */
+  tokenIsLive(token: string): boolean {
+    return this.hostForToken(token) !== undefined;
+  }
+
   private authenticatePair(ctx: AuthContext, pair: PairLogin): void {
     if (ctx.method !== 'publickey') { ctx.reject(['publickey']); return; }
     const host = this.hostForToken(ctx.username);
@@ -586,6 +585,7 @@ export class TestTmateServer {
       const host = this.hostForToken(token);
       if (!host) {
         // A token from a share that has ended (or was never handed out).
+        // The words of the upstream server for a token it no longer holds (measured, issue 9).
         channel.write('Invalid or expired session token\r\n');
         channel.exit(1);
         channel.end();
