@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test, afterEach } from 'node:test';
 import { CHANNELS } from '../../main/contract.ts';
-import { openPrefsStore } from '../../main/prefs.ts';
+import { openPrefsStore } from '../../main/prefs-store.ts';
 import { sandboxWithServerPerTest, waitFor, type Sandbox } from '../support/sandbox.ts';
 import { invoke, launchFakeApp, type FakeApp } from './support/harness.ts';
 

@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { afterEach, before, beforeEach, describe, test } from 'node:test';
 import { applyAutostart, applyLoginItem, autostartDir, AUTOSTART_FILE, execArgument, loginExecutable } from '../../main/login-item.ts';
 import { acceleratorProblem, CopyLinkShortcut, currentShare, type GlobalShortcutLike } from '../../main/shortcut.ts';
-import { openPrefsStore, writePref } from '../../main/prefs.ts';
+import { writePref } from '../../main/prefs.ts';
+import { openPrefsStore } from '../../main/prefs-store.ts';
 import { share, SELF_HOSTED_LINKS } from './fixtures.ts';
 
 interface FakeElectron {
