@@ -4,10 +4,12 @@
  * so an idle app with the popover hidden spawns no process and runs no timer.
  */
 import { EventEmitter } from 'node:events';
-import { errors, installCommand, isPairbarError, toErrorInfo, type ErrorInfo } from './core/errors.ts';
+import { homedir } from 'node:os';
+import { errors, installCommand, isPairbarError, SSH_KEYGEN_COMMAND, toErrorInfo, upgradeCommand, type ErrorInfo } from './core/errors.ts';
+import { findSshIdentity } from './core/ssh-identity.ts';
 import type { Share, ShareOptions } from './core/shares.ts';
 import { listServers } from './core/tmux.ts';
-import { readPrefs, resolveServer, writePref, DEFAULT_PREFS, type PrefKey, type Prefs } from './prefs.ts';
+import { parsePref, readPrefs, resolveServer, writePref, DEFAULT_PREFS, type PrefKey, type Prefs } from './prefs.ts';
 import type { Runtime } from './runtime.ts';
 import type { Problem, Result, SessionView, ShareTargetArg, ShareView, Snapshot } from './contract.ts';
 
@@ -16,17 +18,34 @@ export function shareView(share: Share): ShareView {
   return view;
 }
 
-/** A problem, with the install command as something to copy where one applies. */
+/** The command to copy for a problem, where one fixes it. */
+function commandFor(code: ErrorInfo['code']): string | undefined {
+  // installCommand and upgradeCommand list alternatives after three spaces; the first is the one to copy.
+  switch (code) {
+    case 'TMUX_MISSING':
+      return installCommand('tmux').split('   ')[0];
+    case 'TMATE_MISSING':
+      return installCommand('tmate').split('   ')[0];
+    case 'TMATE_TOO_OLD':
+      return upgradeCommand('tmate').split('   ')[0];
+    case 'SSH_KEYS_MISSING':
+      return SSH_KEYGEN_COMMAND;
+    default:
+      return undefined;
+  }
+}
+
+/** A problem, with the command that fixes it as something to copy where one applies. */
 function problemFrom(error: ErrorInfo): Problem {
-  const pkg = error.code === 'TMUX_MISSING' ? 'tmux' : error.code === 'TMATE_MISSING' ? 'tmate' : undefined;
-  // installCommand lists alternatives after three spaces; the first is the one to copy.
-  return pkg ? { ...error, command: installCommand(pkg).split('   ')[0] } : error;
+  const command = commandFor(error.code);
+  return command ? { ...error, command } : error;
 }
 
 export class AppState extends EventEmitter<{ snapshot: [Snapshot] }> {
   private current: Snapshot;
   private version = 0;
   private refreshing: Promise<Snapshot> | undefined;
+  private readonly guards = new Map<PrefKey, (value: Prefs[PrefKey]) => ErrorInfo | null>();
 
   constructor(readonly runtime: Runtime) {
     super();
@@ -96,7 +115,11 @@ export class AppState extends EventEmitter<{ snapshot: [Snapshot] }> {
       const info = toErrorInfo(error);
       if (!problems.some((problem) => problem.code === info.code)) problems.push(problemFrom(info));
     }
-    return this.publish({ sessions, problems, prefs: loaded.prefs, shares: this.runtime.shares.list().map(shareView) });
+    // First run: without an SSH key tmate cannot connect at all. Checked on every refresh ("Check again").
+    if (!(await findSshIdentity(this.runtime.env))) problems.push(problemFrom(errors.noSshKey(this.runtime.env.HOME || homedir()).toJSON()));
+    // The preferences as they are now, not as they were before the awaits above: a setPref made meanwhile
+    // must not be undone by this older read.
+    return this.publish({ sessions, problems, prefs: this.runtime.prefs().prefs, shares: this.runtime.shares.list().map(shareView) });
   }
 
   /** `options` as validateShareOptions gives them (left out: the preferences' defaults). */
@@ -133,10 +156,21 @@ export class AppState extends EventEmitter<{ snapshot: [Snapshot] }> {
     }
   }
 
+  /**
+   * A check a valid value must also pass before it is stored, for a preference whose effect can be refused
+   * outside Pairbar (a global shortcut another application holds). The guard applies the value; a refusal
+   * leaves the stored preference as it was.
+   */
+  guardPref<K extends PrefKey>(key: K, guard: (value: Prefs[K]) => ErrorInfo | null): void {
+    this.guards.set(key, guard as (value: Prefs[PrefKey]) => ErrorInfo | null);
+  }
+
   setPref(key: PrefKey, value: unknown): Result<Prefs> {
     const store = this.runtime.store;
     if (!store) return { ok: false, error: { code: 'INVALID_PREFERENCE', message: 'The preferences file cannot be opened.', fix: 'Fix or remove the file, then restart Pairbar.' } };
     try {
+      const refused = this.guards.get(key)?.(parsePref(key, value));
+      if (refused) return { ok: false, error: refused };
       writePref(store, key, value);
       const prefs = readPrefs(store).prefs;
       this.publish({ prefs });

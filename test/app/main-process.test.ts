@@ -16,7 +16,7 @@ import { CHANNELS } from '../../main/contract.ts';
 import { openPrefsStore } from '../../main/prefs-store.ts';
 import { Sandbox, startServer, switchServer, waitFor } from '../support/sandbox.ts';
 import type { TestTmateServer } from '../support/tmate-server.ts';
-import { launchFakeApp, type FakeApp } from './support/harness.ts';
+import { invoke, launchFakeApp, type FakeApp } from './support/harness.ts';
 
 const skip = process.platform === 'linux' ? false : `the main-process stand-in plays Linux's tray; this is ${process.platform}`;
 
@@ -82,25 +82,6 @@ function clickTray(target: FakeApp, label: string): Promise<boolean> {
       return true;
     },
     label,
-  );
-}
-
-/** Calls an IPC handler the way Electron would for a message from `from`: the popover, or another page. */
-function invoke(target: FakeApp, channel: string, args: unknown[], from: 'popover' | 'other-contents' | 'other-url' | 'subframe' = 'popover'): Promise<unknown> {
-  return target.evaluate(
-    async (_electron, _t, { channel, args, from }: { channel: string; args: unknown[]; from: string }) => {
-      const fake = (globalThis as any).fakeElectron;
-      const win = fake.windows[0];
-      const handler = fake.handlers.get(channel);
-      if (!handler) throw new Error(`no handler for ${channel}`);
-      const frame = { url: win.webContents.mainFrame.url, parent: null as unknown };
-      let sender = win.webContents;
-      if (from === 'other-contents') sender = { id: 999 };
-      if (from === 'other-url') frame.url = 'https://example.com/';
-      if (from === 'subframe') frame.parent = {};
-      return handler({ sender, senderFrame: frame }, ...args);
-    },
-    { channel, args, from },
   );
 }
 
