@@ -7,7 +7,7 @@
  * problem and its default is used until it is fixed.
  */
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import Conf, { type Options as ConfOptions } from 'conf';
 import { errors } from './core/errors.ts';
 
@@ -181,9 +181,32 @@ export function readPrefs(store: PrefsStore): LoadedPrefs {
 /** Validates and stores one preference; an empty string for a text key resets it to its default. */
 export function writePref<K extends PrefKey>(store: PrefsStore, key: K, value: unknown): Prefs[K] {
   const parsed = parsePref(key, value);
-  if (parsed === PREF_SPECS[key].default) store.delete(key);
-  else store.set(key, parsed);
+  try {
+    if (parsed === PREF_SPECS[key].default) store.delete(key);
+    else store.set(key, parsed);
+  } catch (error) {
+    // The store writes a temporary file and renames it over the old one, so a failed write leaves the
+    // file as it was; the person needs to know the folder is the problem, not the value.
+    throw errors.prefsNotSaved(store.path, dirname(store.path), writeFailure(error));
+  }
   return parsed;
+}
+
+function writeFailure(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  switch (code) {
+    case 'EROFS':
+      return 'its folder is on a read-only file system';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'ENOSPC':
+      return 'no space left on the disk';
+    case 'EDQUOT':
+      return 'the disk quota is exceeded';
+    default:
+      return error instanceof Error ? error.message : String(error);
+  }
 }
 
 /** Opens the preferences without Electron (the CLI, tests, benchmarks). */

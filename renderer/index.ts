@@ -97,6 +97,7 @@ function announceChanges(before: Snapshot, after: Snapshot): void {
       if (share.state === 'sharing' && was?.state !== 'reconnecting') announce(`Sharing ${share.session}: the links are ready.`);
       else if (share.state === 'sharing') announce(`Sharing ${share.session} again.`);
       else if (share.state === 'reconnecting') announce(`Connection lost for ${share.session}; reconnecting.`);
+      else if (share.state === 'failed' && share.error && was && was.state !== 'starting') announce(`Sharing ${share.session} ended: ${share.error.message}`);
       else if (share.state === 'failed' && share.error) announce(`Could not share ${share.session}: ${share.error.message}`);
     } else if (share.lastPairEvent && share.lastPairEvent.at !== was?.lastPairEvent?.at) {
       announce(`A pair ${share.lastPairEvent.kind} ${share.session}.`);

@@ -3,7 +3,7 @@
  * shares left by an earlier process (the CLI exits while its shares go on; the app may restart).
  *
  *   starting → sharing ⇄ reconnecting → stopped
- *       └────────→ failed (with a cause)
+ *       └────────→ failed (with a cause) ←──┘  (tmate killed, the tmux server gone: kept, with the cause)
  *
  * Each share is a directory `<runtime>/<id>/` holding share.json (what was shared, tmate's pid, the links),
  * tmate's config, socket and log. The directory is the only record, so any process can list, adopt and stop
@@ -18,11 +18,11 @@ import { join } from 'node:path';
 import { errors, isPairbarError, type ErrorInfo, type PairbarError } from './errors.ts';
 import { NO_LINKS, type ShareLinks } from './links.ts';
 import { LogFollower } from './log-follower.ts';
-import { withoutTmux } from './process.ts';
+import { withoutTmux, type DaemonExit } from './process.ts';
 import { targetKey } from './share-rules.ts';
 import { serverAddress, type ServerSettings } from './tmate-config.ts';
 import { parseLogLine, type LogEvent } from './tmate-log.ts';
-import { isOurTmate, shareFiles, socketAnswers, startTmate, stopTmate, waitForSocket, waitReadyThenReadLinks, type ShareFiles, type TmateEnv } from './tmate.ts';
+import { isOurTmate, pidAlive, shareFiles, socketAnswers, startTmate, stopTmate, waitForSocket, waitReadyThenReadLinks, type ShareFiles, type TmateEnv } from './tmate.ts';
 import { createBlankSession, killSession, resolveSession, type TmuxEnv, type TmuxSession } from './tmux.ts';
 
 export type ShareState = 'starting' | 'sharing' | 'reconnecting' | 'stopped' | 'failed';
@@ -70,6 +70,8 @@ type ShareRecord = Pick<Share, (typeof RECORD_FIELDS)[number]> & {
   links: ShareLinks | null;
   /** Log offset at which the share became ready: later lines are joins, leaves and reconnects. */
   readyLogOffset: number | null;
+  /** pid of the process starting it: a start whose process died is an orphan to end, not to wait for. */
+  owner?: number;
 };
 const RECORD_FIELDS = ['id', 'session', 'sessionId', 'socket', 'blank', 'origin', 'server', 'startedAt', 'pid', 'clients'] as const;
 
@@ -181,7 +183,12 @@ interface Live {
   follower?: LogFollower;
   dirWatcher?: FSWatcher;
   readyLogOffset: number | null;
+  /** How tmate exited, where this process started it (a SIGKILLed tmate leaves its socket behind, unseen by the dir watcher). */
+  exited?: Promise<DaemonExit>;
 }
+
+/** The abort reason of a start the user stopped: torn down like a failure, but not kept as one. */
+const STOPPED_BY_USER = new Error('stopped by the user');
 
 /** A share on its way up: what start()'s steps hand each other, and what the one teardown undoes. */
 interface Starting {
@@ -195,6 +202,9 @@ interface Starting {
   /** What tmate printed while starting: the evidence for the failure message. */
   events: LogEvent[];
   follower: LogFollower;
+  /** Resolves once the start has finished, either way: what stop() of a starting share waits for. */
+  settled: Promise<void>;
+  settle: () => void;
 }
 
 export class Shares extends EventEmitter<{
@@ -208,6 +218,11 @@ export class Shares extends EventEmitter<{
   /** Shares that failed to start, by what they shared (socket + session id), kept for Retry and Dismiss. */
   private readonly failures = new Map<string, Share>();
   private readonly inFlight = new Map<string, Promise<Share>>();
+  /** Starts under way in this process, by share id: stop() aborts them. */
+  private readonly starting = new Map<string, Starting>();
+  /** Stops under way, by target key: a share of the same session waits for its stop to finish. */
+  private readonly stopping = new Map<string, Promise<void>>();
+  private closed = false;
   private readonly options: SharesOptions;
   /** What tmux and tmate run with, cleaned once. */
   private readonly childEnv: NodeJS.ProcessEnv;
@@ -262,8 +277,9 @@ export class Shares extends EventEmitter<{
   }
 
   /**
-   * Adopts every share in the runtime directory that this process does not know yet, and removes the
-   * directories of shares whose tmate is gone. Costs no process spawn.
+   * Adopts every share in the runtime directory that this process does not know yet, removes the
+   * directories of shares whose tmate is gone, and ends starts whose process died (an orphan tmate nobody
+   * has the links of). Costs no process spawn unless there is an orphan to end.
    */
   async adopt(): Promise<Share[]> {
     await ensurePrivateDir(this.runtimeDir);
@@ -273,32 +289,48 @@ export class Shares extends EventEmitter<{
       if (known.has(id) || !SHARE_ID.test(id)) continue;
       const files = shareFiles(join(this.runtimeDir, id));
       const record = await readRecord(files);
+      if (record && record.readyLogOffset === null) {
+        if (startingElsewhere(record)) continue;
+        await this.endOrphan(record, files);
+        continue;
+      }
       const alive = record !== undefined && record.pid > 0 && (await isOurTmate(record.pid, files.socket)) && (await socketAnswers(files.socket));
       if (!record || !alive) {
-        // A share still starting in another process has no pid yet and must be left alone.
-        if (record && record.pid === 0 && Date.now() - record.startedAt < 10 * 60_000) continue;
         await rm(files.dir, { recursive: true, force: true });
         continue;
       }
-      if (record.readyLogOffset === null) continue; // Another process is still starting it.
+      const readyLogOffset = record.readyLogOffset ?? 0;
       const share = shareFromRecord(record);
-      const live: Live = { share, files, readyLogOffset: record.readyLogOffset };
-      const offset = await replayLog(share, files, record.readyLogOffset);
+      const live: Live = { share, files, readyLogOffset };
+      const offset = await replayLog(share, files, readyLogOffset);
       this.live.set(id, live);
       this.follow(live, offset);
       changed = true;
     }
-    // Shares that ended while nobody watched (another process stopped them).
+    // Shares that ended while nobody watched: another process stopped them (their directory is gone), or
+    // their tmate died (its socket left behind, refusing): the check an adopted share gets, on each refresh.
     for (const [id, live] of this.live) {
-      if (!(await socketAnswers(live.files.socket))) {
-        live.follower?.close();
-        live.dirWatcher?.close();
-        this.live.delete(id);
-        changed = true;
+      if (live.share.state === 'starting' || (await socketAnswers(live.files.socket))) continue;
+      if (existsSync(live.files.dir)) {
+        await this.ended(live);
+        continue;
       }
+      live.follower?.close();
+      live.dirWatcher?.close();
+      this.live.delete(id);
+      changed = true;
     }
     if (changed) this.changed();
     return this.list();
+  }
+
+  /** A start whose process died before the links were ready: its tmate is ended and its directory removed. */
+  private async endOrphan(record: ShareRecord, files: ShareFiles): Promise<void> {
+    const { tmux, tmate } = await this.env();
+    if (record.pid > 0) await stopTmate(tmate, files.socket, record.pid).catch(() => undefined);
+    // Nobody ever got the blank session's name: it goes with its share, as in a failed start.
+    if (record.blank) await killSession(tmux, record.socket, record.sessionId).catch(() => undefined);
+    await rm(files.dir, { recursive: true, force: true });
   }
 
   /** Shares a tmux session (or a new blank one). Sharing a session that is already shared returns that share. */
@@ -314,6 +346,8 @@ export class Shares extends EventEmitter<{
     }
     this.emit('step', 'resolve', undefined);
     const key = targetKey(session.socket, session.id);
+    // Share while stopping: the stop finishes first, so this share is a new one rather than the dying one.
+    await this.stopping.get(key)?.catch(() => undefined);
     const existing = this.liveFor(key);
     if (existing) return structuredClone(existing.share);
     const pending = this.inFlight.get(key);
@@ -348,6 +382,8 @@ export class Shares extends EventEmitter<{
     } finally {
       clearTimeout(starting.timer);
       starting.follower.close();
+      this.starting.delete(starting.live.share.id);
+      starting.settle();
     }
     const { live } = starting;
     this.follow(live, live.readyLogOffset ?? 0);
@@ -395,17 +431,24 @@ export class Shares extends EventEmitter<{
       // These never fix themselves by retrying: fail now rather than at the time limit.
       if (event.kind === 'fingerprint-mismatch' || event.kind === 'keys-missing') abort.abort(new Error(event.kind));
     });
+    let settle = () => {};
+    const settled = new Promise<void>((resolve) => (settle = resolve));
+    const starting: Starting = { live, session, server, readyTimeoutSeconds, abort, timer, events, follower, settled, settle };
+    this.starting.set(id, starting);
     this.emit('step', 'prepare', structuredClone(share));
-    return { live, session, server, readyTimeoutSeconds, abort, timer, events, follower };
+    return starting;
   }
 
   /** Step 2: tmate started in the background, its log followed, its socket answering. */
   private async launch(starting: Starting, tmux: TmuxEnv, tmate: TmateEnv): Promise<void> {
     const { live, session, server, abort, follower } = starting;
+    abort.signal.throwIfAborted();
     const daemon = await startTmate(tmate, live.files, server, { tmux: tmux.tmux, socket: session.socket, sessionId: session.id });
     live.share.pid = daemon.pid;
+    live.exited = daemon.exited;
     // tmate quitting before it is ready (a config it rejects, a crash) must not wait out the time limit.
     void daemon.exited.then(() => abort.abort(new Error('tmate exited')));
+    abort.signal.throwIfAborted();
     await writeRecord(live);
     follower.start();
     await waitForSocket(live.files, abort.signal);
@@ -423,6 +466,8 @@ export class Shares extends EventEmitter<{
     live.share.clients = clients;
     live.share.state = 'sharing';
     await writeRecord(live);
+    // Stopped while the record was being written: the stop wins.
+    abort.signal.throwIfAborted();
     this.emit('step', 'ready', structuredClone(live.share));
   }
 
@@ -439,6 +484,12 @@ export class Shares extends EventEmitter<{
     this.live.delete(live.share.id);
     // The blank session was made for this share alone; nobody else knows its name yet.
     if (live.share.blank) await killSession(tmux, session.socket, session.id).catch(() => undefined);
+    if (starting.abort.signal.reason === STOPPED_BY_USER) {
+      // What the user asked for: no failure to show, only the answer to the share call.
+      live.share.state = 'stopped';
+      this.changed();
+      return errors.shareStopped(live.share.session);
+    }
     const cause = isPairbarError(error) ? error : startFailure(events, serverAddress(server), readyTimeoutSeconds);
     live.share.state = 'failed';
     live.share.error = cause.toJSON();
@@ -458,7 +509,7 @@ export class Shares extends EventEmitter<{
       const pairEvent = applyEvent(live.share, event);
       if (pairEvent) this.emit('pair', structuredClone(live.share), pairEvent);
       if (live.share.state === 'stopped') {
-        void this.ended(live, null);
+        void this.ended(live);
         return;
       }
       if (before !== JSON.stringify(live.share)) {
@@ -470,22 +521,36 @@ export class Shares extends EventEmitter<{
     // tmate removes its socket when it exits: that is how a share that ended by itself (the shared session
     // was closed, tmate was killed) is noticed without polling.
     const dirWatcher = watch(live.files.dir, { persistent: false }, (_event, name) => {
-      if (name === 'tmate.sock' && !existsSync(live.files.socket)) void this.ended(live, null);
+      if (name === 'tmate.sock' && !existsSync(live.files.socket)) void this.ended(live);
     });
     dirWatcher.on('error', () => dirWatcher.close());
     live.dirWatcher = dirWatcher;
+    void live.exited?.then((how) => this.ended(live, how));
   }
 
-  /** tmate exited by itself (the shared session was closed): clean up and tell. */
-  private async ended(live: Live, error: ErrorInfo | null): Promise<void> {
-    if (!this.live.has(live.share.id)) return;
+  /**
+   * tmate exited without this process stopping it: clean up and tell why. The shared session closed (or
+   * another process stopped the share) is no fault; tmate or the tmux server dying is, and the share is
+   * kept as failed with the cause, for the card, `status` and Retry.
+   */
+  private async ended(live: Live, how?: DaemonExit): Promise<void> {
+    if (this.closed || !this.live.has(live.share.id)) return;
     live.follower?.close();
     live.dirWatcher?.close();
     this.live.delete(live.share.id);
-    const { tmate } = await this.env();
-    await stopTmate(tmate, live.files.socket, live.share.pid).catch(() => undefined);
+    const cause = await endCause(live, how);
+    // Usually tmate is gone already; a kill-server spawned at a dead socket would only outlive the news.
+    if (!how && (await isOurTmate(live.share.pid, live.files.socket))) {
+      const { tmate } = await this.env();
+      await stopTmate(tmate, live.files.socket, live.share.pid).catch(() => undefined);
+    }
     await rm(live.files.dir, { recursive: true, force: true });
-    this.emit('ended', structuredClone(live.share), error);
+    if (cause) {
+      live.share.state = 'failed';
+      live.share.error = cause.toJSON();
+      this.failures.set(targetKey(live.share.socket, live.share.sessionId), live.share);
+    }
+    this.emit('ended', structuredClone(live.share), cause?.toJSON() ?? null);
     this.changed();
   }
 
@@ -494,6 +559,13 @@ export class Shares extends EventEmitter<{
    * session lives on. A failed share is dismissed.
    */
   async stop(id: string): Promise<void> {
+    const starting = this.starting.get(id);
+    if (starting) {
+      // Stop during Start: the start tears itself down (tmate, directory, blank session) and answers
+      // SHARE_STOPPED; this waits until it has.
+      starting.abort.abort(STOPPED_BY_USER);
+      return starting.settled;
+    }
     const entry = this.live.get(id);
     if (entry) return this.stopLive(entry);
     for (const [key, failed] of this.failures) {
@@ -505,15 +577,22 @@ export class Shares extends EventEmitter<{
     throw errors.shareNotFound(id);
   }
 
-  private async stopLive(live: Live): Promise<void> {
+  private stopLive(live: Live): Promise<void> {
     live.follower?.close();
     live.dirWatcher?.close();
     this.live.delete(live.share.id);
-    const { tmate } = await this.env();
-    await stopTmate(tmate, live.files.socket, live.share.pid);
-    await rm(live.files.dir, { recursive: true, force: true });
-    live.share.state = 'stopped';
-    this.changed();
+    const key = targetKey(live.share.socket, live.share.sessionId);
+    const stopping = (async () => {
+      const { tmate } = await this.env();
+      await stopTmate(tmate, live.files.socket, live.share.pid);
+      await rm(live.files.dir, { recursive: true, force: true });
+      live.share.state = 'stopped';
+      this.changed();
+    })().finally(() => {
+      if (this.stopping.get(key) === stopping) this.stopping.delete(key);
+    });
+    this.stopping.set(key, stopping);
+    return stopping;
   }
 
   /** Stops every share, or only those started by one kind of process; returns how many were stopped. */
@@ -529,11 +608,34 @@ export class Shares extends EventEmitter<{
 
   /** Stops following logs. The shares go on: they belong to the runtime directory, not to this process. */
   close(): void {
+    this.closed = true;
     for (const live of this.live.values()) {
       live.follower?.close();
       live.dirWatcher?.close();
     }
   }
+}
+
+/** Whether another process is still starting this share (then it is theirs to finish or fail). */
+function startingElsewhere(record: ShareRecord): boolean {
+  // A pid reused by an unrelated process only delays the clean-up: the share stays unadopted, as before.
+  if (record.owner !== undefined) return pidAlive(record.owner);
+  // Records written before `owner` existed: wait as long as a start could take.
+  return Date.now() - record.startedAt < 10 * 60_000;
+}
+
+/**
+ * Why a share ended by itself, or null when that was no fault (the shared session closed, another process
+ * stopped it). The tmux client in tmate's pane says whether it lost its server (tmate-config.ts); a tmate
+ * that exits in order removes its socket, a killed one leaves it behind, refusing connections.
+ */
+async function endCause(live: Live, how?: DaemonExit): Promise<PairbarError | null> {
+  const { share, files } = live;
+  const clientExit = await readFile(files.clientExit, 'utf8').catch(() => '');
+  if (clientExit.trim() !== '' && clientExit.trim() !== '0' && !(await socketAnswers(share.socket))) return errors.tmuxServerGone(share.session, share.socket);
+  if (how?.signal) return errors.tmateFailed(`it was killed (${how.signal}) while sharing ${JSON.stringify(share.session)}`);
+  if (existsSync(files.socket) && !(await socketAnswers(files.socket))) return errors.tmateFailed(`its process ended without closing the share of ${JSON.stringify(share.session)}`);
+  return null;
 }
 
 function shareFromRecord(record: ShareRecord): Share {
@@ -585,6 +687,7 @@ async function writeRecord(live: Live): Promise<void> {
     ...pick(share, RECORD_FIELDS),
     links: share.state === 'starting' ? null : share.links,
     readyLogOffset: live.readyLogOffset,
+    owner: process.pid,
   };
   const temporary = `${files.meta}.tmp`;
   await writeFile(temporary, JSON.stringify(record, null, 2), { mode: 0o600 });

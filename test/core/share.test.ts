@@ -2,7 +2,7 @@
  * Sharing for real: real tmux on a private socket, real tmate 2.4.0, and the test tmate server on 127.0.0.1.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, test } from 'node:test';
 import { execFileSync } from 'node:child_process';
@@ -11,6 +11,7 @@ import type { PairEvent, Share } from '../../main/core/shares.ts';
 import { isPairbarError } from '../../main/core/errors.ts';
 import { Sandbox, startServer, switchServer, TMATE, waitFor } from '../support/sandbox.ts';
 import type { TestTmateServer } from '../support/tmate-server.ts';
+import { expectStartFailure, shareDirs as listShareDirs } from '../support/share-checks.ts';
 
 let sandbox: Sandbox;
 let server: TestTmateServer;
@@ -27,8 +28,7 @@ afterEach(async () => {
 });
 
 function shareDirs(): string[] {
-  const dir = sandbox.env.PAIRBAR_RUNTIME_DIR!;
-  return existsSync(dir) ? readdirSync(dir) : [];
+  return listShareDirs(sandbox);
 }
 
 function tmateSocketOf(share: Share): string {
@@ -201,22 +201,6 @@ test('pairs joining and leaving update the count and raise events', async () => 
   assert.equal(shares.find('work')?.lastPairEvent?.kind, 'left');
 });
 
-test('a dropped connection reconnects by itself and keeps the links', async () => {
-  sandbox.newSession('work');
-  const { shares } = sandbox.runtime();
-  const share = await shares.share({ session: 'work' });
-  const host = await server.nextConnection();
-  const states: string[] = [];
-  shares.on('change', (list) => states.push(list[0]?.state ?? 'none'));
-  host.drop();
-  await waitFor('reconnecting', () => shares.find('work')?.state === 'reconnecting');
-  const again = await server.nextConnection(15_000);
-  assert.equal(again.reconnected, true);
-  await waitFor('sharing again', () => shares.find('work')?.state === 'sharing', 15_000);
-  assert.deepEqual(shares.find('work')?.links, share.links);
-  assert.ok(states.includes('reconnecting') && states.at(-1) === 'sharing', states.join(' → '));
-});
-
 test('a self-hosted server gives ssh links only, and no client count', async () => {
   server = await switchServer(sandbox, server, { mode: 'self-hosted' });
   sandbox.newSession('work');
@@ -230,51 +214,6 @@ test('a self-hosted server gives ssh links only, and no client count', async () 
   assert.equal(share.clients, null);
 });
 
-test('after a reconnect to a server that cannot resume, the share shows the new links', async () => {
-  server = await switchServer(sandbox, server, { mode: 'self-hosted' });
-  sandbox.newSession('work');
-  const { shares } = sandbox.runtime();
-  const share = await shares.share({ session: 'work' });
-  (await server.nextConnection()).drop();
-  const again = await server.nextConnection(15_000);
-  await waitFor('the new links', () => shares.find('work')?.links.ssh === again.links.ssh, 15_000);
-  assert.notEqual(again.links.ssh, share.links.ssh);
-  assert.equal(shares.find('work')?.links.sshReadOnly, again.links.sshReadOnly);
-  assert.equal(shares.find('work')?.state, 'sharing');
-});
-
-async function expectFailure(code: string, timeoutSeconds: number) {
-  sandbox.newSession('work');
-  const { shares } = sandbox.runtime();
-  const started = Date.now();
-  let caught: unknown;
-  try {
-    await shares.share({ session: 'work' });
-  } catch (error) {
-    caught = error;
-  }
-  const seconds = (Date.now() - started) / 1000;
-  assert.ok(isPairbarError(caught), `expected a PairbarError, got ${String(caught)}`);
-  assert.equal(caught.code, code, caught.message);
-  // The time limit is what bounds the wait; allow for tmate's own shutdown.
-  assert.ok(seconds < timeoutSeconds + 5, `gave up after ${seconds} s`);
-  assert.deepEqual(sandbox.tmatePids(), [], 'no tmate process left');
-  assert.deepEqual(shareDirs(), [], 'no share directory left');
-  const [failed] = shares.list();
-  assert.equal(failed?.state, 'failed');
-  assert.equal(failed?.error?.code, code);
-  assert.ok(sandbox.clientsOf(sandbox.tmux(['display-message', '-p', '-t', 'work', '#{session_id}']).trim()).length === 0);
-  return caught;
-}
-
-test('an unreachable server fails within the time limit, naming host:port, and leaves no process', async () => {
-  await sandbox.setPrefs({ 'share.readyTimeoutSeconds': 3 });
-  await server.setRefusing(true);
-  const error = await expectFailure('SERVER_UNREACHABLE', 3);
-  assert.match(error.message, new RegExp(`127\\.0\\.0\\.1:${server.port}`));
-  assert.match(error.message, /within 3 s/);
-});
-
 test('a new blank terminal whose share fails leaves no tmux session behind; the user\'s own sessions stay', async () => {
   sandbox.newSession('work');
   await sandbox.setPrefs({ 'share.readyTimeoutSeconds': 2 });
@@ -286,20 +225,9 @@ test('a new blank terminal whose share fails leaves no tmux session behind; the 
   assert.deepEqual(sandbox.tmatePids(), []);
 });
 
-test('a wrong server fingerprint fails with its own error, without waiting for the time limit', async () => {
-  await sandbox.setPrefs({ 'server.ed25519Fingerprint': 'SHA256:' + 'A'.repeat(43), 'share.readyTimeoutSeconds': 30 });
-  const error = await expectFailure('FINGERPRINT_MISMATCH', 10);
-  assert.match(error.fix, /fingerprint/);
-});
-
-test('a server that never says READY fails at the time limit', async () => {
-  server = await switchServer(sandbox, server, { sayReady: false }, 3);
-  await expectFailure('SERVER_NOT_READY', 3);
-});
-
 test('a server refusing this computer\'s keys fails with the ssh-keygen fix', async () => {
   server = await switchServer(sandbox, server, { refuseAuth: true }, 15);
-  const error = await expectFailure('SSH_KEYS_MISSING', 10);
+  const { error } = await expectStartFailure(sandbox, sandbox.runtime().shares, 'SSH_KEYS_MISSING', 10);
   assert.match(error.fix, /ssh-keygen/);
 });
 
@@ -309,7 +237,7 @@ test('tmate quitting before it is ready fails at once, with what it printed', as
   const fake = await sandbox.writeFile('fake-tmate', '#!/bin/sh\n[ "$1" = -V ] && { echo "tmate 2.4.0"; exit 0; }\necho "server exited unexpectedly"\nexit 1\n');
   execFileSync('chmod', ['+x', fake]);
   await sandbox.setPrefs({ 'tmate.path': fake, 'share.readyTimeoutSeconds': 30 });
-  const error = await expectFailure('TMATE_FAILED', 5);
+  const { error } = await expectStartFailure(sandbox, sandbox.runtime().shares, 'TMATE_FAILED', 5);
   assert.match(error.message, /server exited unexpectedly/);
 });
 

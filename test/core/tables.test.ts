@@ -137,7 +137,7 @@ describe('tmateConfig: what tmate starts with', () => {
     }
   });
   test('the pane attaches through the environment, never through a name in the text', () => {
-    assert.match(tmateConfig(base), /set -g default-command '.*attach-session -t "\$PAIRBAR_TMUX_SESSION"'/);
+    assert.match(tmateConfig(base), /set -g default-command '.*attach-session -t "\$PAIRBAR_TMUX_SESSION"; echo "\$\?" > "\$PAIRBAR_CLIENT_EXIT"'/);
   });
   const rows: [string, Partial<ServerSettings>, string[], string[]][] = [
     ['no host: no server lines', {}, [], ['tmate-server-host', 'tmate-server-port']],
