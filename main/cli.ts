@@ -2,12 +2,16 @@
  * The `pairbar` command: the same core as the app, no Electron.
  * Exit codes: 0 success, 1 failure (the error and its fix on stderr), 2 usage.
  */
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { copyToClipboard } from './core/clipboard.ts';
+import { formatTimeLeft, parseDuration } from './core/duration.ts';
 import { errors, isPairbarError, toErrorInfo } from './core/errors.ts';
-import { LINKS, linkInfo, linkKindFor } from './core/links.ts';
+import { describeAllowed, parseKeySource, type KeySource } from './core/keys.ts';
+import { LINKS, linkInfo, linkKindFor, type LinkKind } from './core/links.ts';
+import { spawnDetached } from './core/process.ts';
 import { targetKey } from './core/share-rules.ts';
-import type { Share } from './core/shares.ts';
+import type { Share, ShareOptions } from './core/shares.ts';
 import { defaultSocket, listServers } from './core/tmux.ts';
 import { isPrefKey, PREF_KEYS, PREF_SPECS, writePref } from './prefs.ts';
 import { createRuntime, type Runtime } from './runtime.ts';
@@ -16,6 +20,11 @@ export interface Io {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   env: NodeJS.ProcessEnv;
+  /**
+   * The script that runs this command, for a share that ends by itself: a detached `pairbar` process
+   * follows it until its end, since this one exits at once. Unset (in-process callers): nobody follows.
+   */
+  script?: string;
 }
 
 const USAGE = `Usage: pairbar <command> [options]
@@ -24,16 +33,30 @@ Share a tmux session you already have with a pair, through tmate.
 
 Commands:
   sessions [--json]                          list your tmux sessions
-  share [SESSION] [--json] [--copy]          share SESSION (exact name); without one, a new blank terminal
+  share [SESSION] [--json] [--copy] [--read-only] [WHO] [--for DURATION]
+                                             share SESSION (exact name); without one, a new blank terminal
   url [SESSION] [--socket PATH] [--read-only] [--web] [--copy]
-                                             print a share link (default: the read-write ssh link)
+                                             print a share link (default: the share.copyLink preference)
+  rotate SESSION [--socket PATH] [--json] [--copy]
+                                             new links: everyone connected is dropped, the old links stop
+                                             working, your own terminal stays attached
   status [--json]                            list what is shared
   stop SESSION [--socket PATH] | --all       end a share; your own terminal and session stay as they are
   config get [KEY]                           show preferences
   config set KEY VALUE                       change a preference (an empty VALUE restores the default)
 
+Who may join (share; repeatable, combined; default: the access.default preference, else anyone with a link):
+  --github NAME   --gitlab NAME   --codeberg NAME
+                  that forge user's public keys (fetched from the access.*Url address)
+  --authorized-keys FILE
+                  the public keys in FILE (one per line, as in ~/.ssh/authorized_keys)
+  --anyone        anyone holding a link, whatever access.default says
+
 Options:
-  --socket PATH   with share/url/stop: SESSION on the tmux server at PATH only (tells apart
+  --for DURATION  with share: end the share by itself after 90s, 30m, 2h or 1h30m
+                  (default: share.endAfterMinutes; 0 = never)
+  --read-only     with share: the read-only link first, and the one --copy copies; with url: that link
+  --socket PATH   with share/url/stop/rotate: SESSION on the tmux server at PATH only (tells apart
                   sessions of one name on two tmux servers)
   -h, --help      this help
   -v, --version   the version
@@ -42,7 +65,7 @@ Options:
 class UsageError extends Error {}
 
 /** The fields of a share the command's --json output gives (a stable, documented shape). */
-const JSON_FIELDS = ['id', 'session', 'socket', 'state', 'links', 'clients', 'server'] as const;
+const JSON_FIELDS = ['id', 'session', 'socket', 'state', 'links', 'clients', 'server', 'allowed', 'endsAt'] as const;
 export type ShareJson = Pick<Share, (typeof JSON_FIELDS)[number]> & Partial<Pick<Share, 'error'>>;
 
 export function shareJson(share: Share): ShareJson {
@@ -51,23 +74,34 @@ export function shareJson(share: Share): ShareJson {
   return json;
 }
 
-function describeShare(share: Share): string {
+/** The links, each with what it grants; `first` (the one --copy copies) at the top. */
+function describeShare(share: Share, first?: LinkKind, now = Date.now()): string {
   const lines = [`${JSON.stringify(share.session)}: ${share.state} via ${share.server}${share.clients === null ? '' : `, ${share.clients} pair${share.clients === 1 ? '' : 's'} connected`}`];
-  for (const { kind, cliLabel } of LINKS) {
+  const ordered = [...LINKS].sort((a, b) => Number(b.kind === first) - Number(a.kind === first));
+  for (const { kind, cliLabel, grants } of ordered) {
     const link = share.links[kind];
-    if (link) lines.push(`  ${cliLabel.padEnd(14)} ${link}`);
+    if (link) lines.push(`  ${cliLabel.padEnd(14)} ${link}   (${grants})`);
   }
+  if (share.allowed) {
+    lines.push(`  may join       ${share.allowed.map(describeAllowed).join(', ')} — nobody else, whoever has a link`);
+    if (!share.links.web && !share.links.webReadOnly) lines.push('  no web links:  a browser cannot prove who is joining, so the server gives none when keys are required');
+  }
+  if (share.endsAt !== null) lines.push(`  ends           at ${new Date(share.endsAt).toLocaleTimeString()} (${formatTimeLeft(share.endsAt - now)})`);
   if (share.error) lines.push(`  error: ${share.error.message}`, `  fix:   ${share.error.fix}`);
   return lines.join('\n');
 }
 
-function pickLink(share: Share, readOnly: boolean, web: boolean): string {
-  const key = linkKindFor(readOnly, web);
+function pickLink(share: Share, key: LinkKind): string {
+  const web = linkInfo(key).web;
   const link = share.links[key];
   if (!link) {
     throw errors.invalidArgument(
       'link',
-      web ? `the server ${share.server} gives no web links (a self-hosted tmate server without its web back end); use the ssh link` : `the server gave no ${linkInfo(key).cliLabel} link`,
+      !web
+        ? `the server gave no ${linkInfo(key).cliLabel} link`
+        : share.allowed
+          ? `the server ${share.server} gives no web links for a share that requires keys; use an ssh link`
+          : `the server ${share.server} gives no web links (a self-hosted tmate server without its web back end); use the ssh link`,
     );
   }
   return link;
@@ -121,6 +155,12 @@ export async function main(argv: string[], io: Io): Promise<number> {
         copy: { type: 'boolean' },
         'read-only': { type: 'boolean' },
         web: { type: 'boolean' },
+        github: { type: 'string', multiple: true },
+        gitlab: { type: 'string', multiple: true },
+        codeberg: { type: 'string', multiple: true },
+        'authorized-keys': { type: 'string', multiple: true },
+        anyone: { type: 'boolean' },
+        for: { type: 'string' },
         all: { type: 'boolean' },
         socket: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -153,20 +193,39 @@ export async function main(argv: string[], io: Io): Promise<number> {
         return 0;
       case 'share': {
         expectArgs(1);
-        const share = await runtime.shares.share({ session: rest[0], socket: values.socket });
-        if (values.copy) await copyToClipboard(pickLink(share, false, false), io.env);
-        if (values.json) io.stdout(JSON.stringify(shareJson(share), null, 2) + '\n');
-        else {
-          io.stdout(describeShare(share) + '\n');
-          if (values.copy) io.stdout('The ssh link is on the clipboard.\n');
-          io.stdout(`End it with: pairbar stop ${shellWord(share.session)}${share.socket === defaultSocket(io.env) ? '' : ` --socket ${shellWord(share.socket)}`}\n`);
-        }
+        const options = shareOptions(values);
+        const share = await runtime.shares.share({ session: rest[0], socket: values.socket }, options);
+        await followToEnd(runtime, io, share);
+        const kind: LinkKind = values['read-only'] ? 'sshReadOnly' : runtime.prefs().prefs['share.copyLink'];
+        await reportShare(io, share, kind, Boolean(values.copy), Boolean(values.json));
+        if (!values.json) io.stdout(`End it with: pairbar stop ${sessionArgs(io, share)}\n`);
+        return 0;
+      }
+      case 'rotate': {
+        expectArgs(1);
+        const session = rest[0];
+        if (session === undefined) throw new UsageError('rotate needs a SESSION');
+        await runtime.shares.adopt();
+        const share = await runtime.shares.rotate(runtime.shares.resolve(session, values.socket).id);
+        await followToEnd(runtime, io, share);
+        await reportShare(io, share, runtime.prefs().prefs['share.copyLink'], Boolean(values.copy), Boolean(values.json));
+        if (!values.json) io.stdout('New links: the old ones no longer work, and whoever was connected has been dropped.\n');
+        return 0;
+      }
+      case '__follow': {
+        // Internal: the detached process that ends a command's share on time (see followToEnd).
+        expectArgs(1);
+        const id = rest[0];
+        if (id === undefined) throw new UsageError('__follow needs a share id');
+        await runtime.shares.adopt();
+        await runtime.shares.untilEnded(id);
         return 0;
       }
       case 'url': {
         expectArgs(1);
         const share = chooseShare(runtime, await runtime.shares.adopt(), rest[0], values.socket);
-        const link = pickLink(share, Boolean(values['read-only']), Boolean(values.web));
+        const flagged = values['read-only'] || values.web;
+        const link = pickLink(share, flagged ? linkKindFor(Boolean(values['read-only']), Boolean(values.web)) : runtime.prefs().prefs['share.copyLink']);
         if (values.copy) await copyToClipboard(link, io.env);
         io.stdout(link + '\n');
         return 0;
@@ -175,7 +234,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
         expectArgs(0);
         const shares = await runtime.shares.adopt();
         if (values.json) io.stdout(JSON.stringify(shares.map(shareJson), null, 2) + '\n');
-        else io.stdout(shares.length === 0 ? 'Nothing is shared.\n' : shares.map(describeShare).join('\n') + '\n');
+        else io.stdout(shares.length === 0 ? 'Nothing is shared.\n' : shares.map((share) => describeShare(share)).join('\n') + '\n');
         for (const problem of runtime.prefs().problems) io.stderr(`pairbar: warning: ${problem.message}\n`);
         return 0;
       }
@@ -243,6 +302,50 @@ function configCommand(runtime: Runtime, io: Io, args: string[], json: boolean):
   throw new UsageError('config needs get or set');
 }
 
+type Values = Record<string, string | boolean | Array<string | boolean> | undefined>;
+
+function strings(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
+}
+
+/** The share's options from the flags; what no flag names is left to the preferences' defaults. */
+function shareOptions(values: Values): ShareOptions {
+  const options: ShareOptions = {};
+  const allowed: KeySource[] = [
+    ...(['github', 'gitlab', 'codeberg'] as const).flatMap((forge) => strings(values[forge]).map((name) => parseKeySource(`${forge}:${name}`))),
+    ...strings(values['authorized-keys']).map((file) => parseKeySource(`file:${resolve(file)}`)),
+  ];
+  if (values.anyone && allowed.length > 0) throw new UsageError('--anyone cannot be combined with --github, --gitlab, --codeberg or --authorized-keys');
+  if (values.anyone) options.allowed = null;
+  else if (allowed.length > 0) options.allowed = allowed;
+  if (typeof values.for === 'string') options.endAfterMs = parseDuration(values.for);
+  return options;
+}
+
+/** A share that ends by itself needs a process to end it; this command exits now, so start one. */
+async function followToEnd(runtime: Runtime, io: Io, share: Share): Promise<void> {
+  if (share.endsAt === null || !io.script) return;
+  await spawnDetached(process.execPath, [io.script, '__follow', share.id], {
+    env: io.env,
+    logFile: join(runtime.shares.runtimeDir, share.id, 'follow.log'),
+  });
+}
+
+async function reportShare(io: Io, share: Share, kind: LinkKind, copy: boolean, json: boolean): Promise<void> {
+  if (copy) await copyToClipboard(pickLink(share, kind), io.env);
+  if (json) {
+    io.stdout(JSON.stringify(shareJson(share), null, 2) + '\n');
+    return;
+  }
+  io.stdout(describeShare(share, kind) + '\n');
+  const { cliLabel, grants } = linkInfo(kind);
+  if (copy) io.stdout(`The ${cliLabel} link is on the clipboard: whoever uses it ${grants}.\n`);
+}
+
+function sessionArgs(io: Io, share: Share): string {
+  return `${shellWord(share.session)}${share.socket === defaultSocket(io.env) ? '' : ` --socket ${shellWord(share.socket)}`}`;
+}
+
 /** A session name as the user would type it back into a shell. */
 function shellWord(value: string): string {
   return /^[A-Za-z0-9_./+-]+$/.test(value) && !value.startsWith('-') ? value : `'${value.replaceAll("'", `'\\''`)}'`;
@@ -251,18 +354,32 @@ function shellWord(value: string): string {
 declare const PAIRBAR_VERSION: string | undefined;
 const VERSION = typeof PAIRBAR_VERSION === 'string' ? PAIRBAR_VERSION : 'dev';
 
+/**
+ * A standard stream that stops writing once its reader has gone (`pairbar sessions | head -1`, a pager that
+ * was quit): the write fails with EPIPE, which Node raises as an 'error' event that would crash the command
+ * with a stack trace. The command finishes its work (a share it started goes on) and exits as it would have.
+ */
+function quietOnClosedPipe(stream: NodeJS.WriteStream): (text: string) => void {
+  let gone = false;
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    gone = true;
+  });
+  return (text) => {
+    if (!gone) stream.write(text);
+  };
+}
+
 /** Runs the command with this process's arguments and streams, and sets the exit code. */
 export function run(): void {
-  main(process.argv.slice(2), {
-    stdout: (text) => process.stdout.write(text),
-    stderr: (text) => process.stderr.write(text),
-    env: process.env,
-  }).then(
+  const stdout = quietOnClosedPipe(process.stdout);
+  const stderr = quietOnClosedPipe(process.stderr);
+  main(process.argv.slice(2), { stdout, stderr, env: process.env, script: process.argv[1] }).then(
     (code) => {
       process.exitCode = code;
     },
     (error: unknown) => {
-      process.stderr.write(`pairbar: ${toErrorInfo(error).message}\n`);
+      stderr(`pairbar: ${toErrorInfo(error).message}\n`);
       process.exitCode = 1;
     },
   );

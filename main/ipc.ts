@@ -13,7 +13,8 @@ import type { AppState } from './state.ts';
 /** What ipc.ts needs of an IPC event: who sent it. */
 export interface IpcEventLike {
   sender: unknown;
-  senderFrame?: { url: string } | null;
+  /** parent is null for a top frame. */
+  senderFrame?: { url: string; parent?: unknown } | null;
 }
 
 /** The part of Electron's ipcMain used here. */

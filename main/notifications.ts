@@ -1,7 +1,7 @@
 /**
  * What Pairbar tells the user outside the popover: the desktop notifications (pair joined, pair left, a share
  * that failed or dropped), each gated by its preference, and the question asked before quitting ends pairs.
- * PURE functions (no Electron): index.ts shows what they return.
+ * PURE functions (no Electron): notifier.ts shows what they return; quit.ts asks the question.
  */
 import { pairsConnected, totalPairsConnected } from './core/share-rules.ts';
 import type { ErrorInfo } from './core/errors.ts';

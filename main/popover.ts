@@ -4,6 +4,8 @@
  * `isPopoverUrl` are tested in plain Node, and this file never makes Node load the electron package.
  */
 import type { BrowserWindow as BrowserWindowType, BrowserWindowConstructorOptions, Rectangle, Screen } from 'electron';
+import { pathToFileURL } from 'node:url';
+import type { IpcEventLike } from './ipc.ts';
 
 export interface Rect {
   x: number;
@@ -74,7 +76,7 @@ export function isPopoverUrl(url: string | undefined | null, pageUrl: string): b
 }
 
 /** The window's options: nothing of Node in the page, the contract's preload only. */
-export function popoverWindowOptions(preload: string, platform: NodeJS.Platform): BrowserWindowConstructorOptions {
+export function popoverWindowOptions(preload: string, platform: NodeJS.Platform, devTools = false): BrowserWindowConstructorOptions {
   return {
     width: POPOVER_SIZE.width,
     height: POPOVER_SIZE.height,
@@ -98,6 +100,7 @@ export function popoverWindowOptions(preload: string, platform: NodeJS.Platform)
       nodeIntegrationInWorker: false,
       webviewTag: false,
       spellcheck: false,
+      devTools,
     },
   };
 }
@@ -110,6 +113,8 @@ export interface PopoverDeps {
   /** dist/renderer/index.html */
   page: string;
   platform: NodeJS.Platform;
+  /** Whether the window may open DevTools (hardening.ts devToolsAllowed: not in the packaged app). */
+  devTools: boolean;
   /** The tray icon's bounds now (all zero on Linux). */
   trayBounds(): Rectangle;
   /** Called each time the popover is shown (the app refreshes the snapshot then). */
@@ -123,8 +128,10 @@ export interface Popover {
   hide(): void;
   toggle(): void;
   isVisible(): boolean;
-  /** The window, once created. */
-  window(): BrowserWindowType | undefined;
+  /** Sends to the page, if the window exists (nothing is queued for a window not made yet). */
+  send(channel: string, payload: unknown): void;
+  /** True only for a message from the popover's top frame showing our own page. */
+  isSender(event: IpcEventLike): boolean;
 }
 
 /**
@@ -138,10 +145,11 @@ export function createPopover(deps: PopoverDeps): Popover {
   let win: BrowserWindowType | undefined;
   let loaded: Promise<void> | undefined;
   let hiddenByBlurAt = 0;
+  const pageUrl = pathToFileURL(deps.page).href;
 
   function create(): BrowserWindowType {
     if (win && !win.isDestroyed()) return win;
-    const created = new deps.BrowserWindow(popoverWindowOptions(deps.preload, deps.platform));
+    const created = new deps.BrowserWindow(popoverWindowOptions(deps.preload, deps.platform, deps.devTools));
     win = created;
     // macOS: open over full-screen apps and on every Space, as a menu-bar popover does. Pairbar is already a
     // UI-element app (LSUIElement / dock hidden), so skip the process-type switch that flashes a Dock icon.
@@ -155,7 +163,7 @@ export function createPopover(deps: PopoverDeps): Popover {
     created.webContents.on('before-input-event', (_event, input) => {
       if (input.type === 'keyDown' && input.key === 'Escape') created.hide();
     });
-    // The page never navigates and never opens windows (index.ts also guards every webContents).
+    // The page never navigates and never opens windows (hardening.ts also guards every webContents).
     created.webContents.on('will-navigate', (event) => event.preventDefault());
     created.webContents.on('will-redirect', (event) => event.preventDefault());
     created.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
@@ -179,6 +187,8 @@ export function createPopover(deps: PopoverDeps): Popover {
     const { x, y } = popoverPosition(bounds, POPOVER_SIZE, display.workArea, deps.platform);
     target.setBounds({ x, y, width: POPOVER_SIZE.width, height: POPOVER_SIZE.height });
   }
+
+  const liveContents = () => (win && !win.isDestroyed() && !win.webContents.isDestroyed() ? win.webContents : undefined);
 
   function show(view?: string): void {
     const target = create();
@@ -212,6 +222,15 @@ export function createPopover(deps: PopoverDeps): Popover {
       show();
     },
     isVisible: () => Boolean(win && !win.isDestroyed() && win.isVisible()),
-    window: () => (win && !win.isDestroyed() ? win : undefined),
+    send(channel, payload) {
+      const contents = liveContents();
+      if (contents) contents.send(channel, payload);
+    },
+    isSender(event) {
+      const contents = liveContents();
+      if (!contents || event.sender !== contents) return false;
+      const frame = event.senderFrame;
+      return frame !== null && frame !== undefined && frame.parent === null && isPopoverUrl(frame.url, pageUrl);
+    },
   };
 }

@@ -9,7 +9,8 @@
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import Conf, { type Options as ConfOptions } from 'conf';
-import { errors } from './core/errors.ts';
+import { errors, isPairbarError } from './core/errors.ts';
+import { DEFAULT_FORGE_BASES, formatKeySource, parseKeySourceList, type Forge, type ForgeBases } from './core/keys.ts';
 
 export interface Prefs {
   'server.host': string;
@@ -23,7 +24,17 @@ export interface Prefs {
   'notifications.pairJoined': boolean;
   'notifications.pairLeft': boolean;
   'notifications.shareProblems': boolean;
+  'access.githubUrl': string;
+  'access.gitlabUrl': string;
+  'access.codebergUrl': string;
+  'access.default': string;
+  'share.copyLink': CopyLink;
+  'share.endAfterMinutes': number;
 }
+
+/** Which link Copy on share, the tray's first copy item, `share --copy` and `url` give. */
+export type CopyLink = 'ssh' | 'sshReadOnly' | 'web' | 'webReadOnly';
+export const COPY_LINKS: readonly CopyLink[] = ['ssh', 'sshReadOnly', 'web', 'webReadOnly'];
 
 export type PrefKey = keyof Prefs;
 
@@ -86,6 +97,42 @@ const absolutePath = (what: string) =>
     value.startsWith('/') && !/[\n\0]/.test(value) ? undefined : 'expected an absolute path such as /usr/local/bin/' + what,
   );
 
+/**
+ * Where a forge's keys are fetched from. HTTPS only, because whoever can change the answer decides who gets
+ * a shell; plain HTTP is allowed to a loopback address alone (nothing on the network can alter it).
+ * Empty resets to the forge's public address.
+ */
+export function checkForgeBase(value: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return 'expected an address such as https://github.example.com';
+  }
+  const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+    return 'expected an https:// address (plain http:// only to 127.0.0.1 or localhost): the keys decide who gets a shell';
+  }
+  if (url.username || url.password) return 'the address cannot hold a user name or password';
+  if (url.search || url.hash || value.includes('?') || value.includes('#')) return 'the address cannot hold a query (?) or a fragment (#)';
+  return undefined;
+}
+
+function forgeBasePref(forge: Forge, name: string): PrefSpec<never> {
+  const fallback = DEFAULT_FORGE_BASES[forge];
+  return {
+    default: fallback as never,
+    description: `where ${name} users' public keys are fetched from, as ADDRESS/NAME.keys (empty: ${fallback})`,
+    parse: (value) => {
+      if (typeof value !== 'string') return { error: 'expected text' };
+      const trimmed = value.trim().replace(/\/+$/, '');
+      if (trimmed === '') return fallback as never;
+      const problem = checkForgeBase(trimmed);
+      return problem ? { error: problem } : (trimmed as never);
+    },
+  };
+}
+
 export const PREF_SPECS: { [K in PrefKey]: PrefSpec<K> } = {
   'server.host': stringPref('tmate server host name (empty: ssh.tmate.io)', (value) =>
     HOST.test(value) && value.length <= 253 ? undefined : 'expected a host name or IP address such as tmate.example.com',
@@ -100,6 +147,31 @@ export const PREF_SPECS: { [K in PrefKey]: PrefSpec<K> } = {
   'notifications.pairJoined': booleanPref('notify when a pair joins'),
   'notifications.pairLeft': booleanPref('notify when a pair leaves'),
   'notifications.shareProblems': booleanPref('notify when a share fails or drops'),
+  'access.githubUrl': forgeBasePref('github', 'GitHub'),
+  'access.gitlabUrl': forgeBasePref('gitlab', 'GitLab'),
+  'access.codebergUrl': forgeBasePref('codeberg', 'Codeberg'),
+  'access.default': {
+    default: '',
+    description: 'who may join a share unless told otherwise: comma-separated github:NAME, gitlab:NAME, codeberg:NAME, file:/path (empty: anyone with the link)',
+    parse: (value) => {
+      if (typeof value !== 'string') return { error: 'expected text' };
+      try {
+        // Stored in a canonical form, so what `config get` shows is exactly what will be used.
+        return parseKeySourceList(value).map(formatKeySource).join(', ');
+      } catch (error) {
+        return { error: isPairbarError(error) ? error.message.replace(/\.$/, '') : String(error) };
+      }
+    },
+  },
+  'share.copyLink': {
+    default: 'ssh',
+    description: 'the link Copy gives: ssh (can type), sshReadOnly (can only watch), web, webReadOnly',
+    parse: (value) =>
+      typeof value === 'string' && (COPY_LINKS as readonly string[]).includes(value.trim())
+        ? (value.trim() as never)
+        : { error: `expected one of ${COPY_LINKS.join(', ')}` },
+  },
+  'share.endAfterMinutes': integerPref(0, 0, 7 * 24 * 60, 'end a share by itself after this many minutes (0: never)'),
 };
 
 export const PREF_KEYS = Object.keys(PREF_SPECS) as PrefKey[];
@@ -235,4 +307,9 @@ export function loadPrefs(env: NodeJS.ProcessEnv = process.env): LoadedPrefs {
     return { prefs: { ...DEFAULT_PREFS }, problems: [{ key: 'file', message }] };
   }
   return readPrefs(store);
+}
+
+/** The three forge addresses as the core takes them. */
+export function forgeBases(prefs: Prefs): ForgeBases {
+  return { github: prefs['access.githubUrl'], gitlab: prefs['access.gitlabUrl'], codeberg: prefs['access.codebergUrl'] };
 }

@@ -4,10 +4,11 @@
  */
 import { findBinaries } from './core/binaries.ts';
 import { withoutTmux } from './core/process.ts';
-import { Shares, type ShareOrigin } from './core/shares.ts';
+import { parseKeySourceList } from './core/keys.ts';
+import { Shares, type AccessSettings, type ShareOrigin } from './core/shares.ts';
 import type { ServerSettings } from './core/tmate-config.ts';
 import type { TmuxEnv } from './core/tmux.ts';
-import { openPrefsStore, readPrefs, DEFAULT_PREFS, type LoadedPrefs, type Prefs, type PrefsStore } from './prefs.ts';
+import { forgeBases, openPrefsStore, readPrefs, DEFAULT_PREFS, type LoadedPrefs, type Prefs, type PrefsStore } from './prefs.ts';
 
 export interface Runtime {
   env: NodeJS.ProcessEnv;
@@ -30,6 +31,12 @@ export function serverSettings(prefs: Prefs): ServerSettings {
   };
 }
 
+/** Where forge keys come from and what a share defaults to (the preferences were validated on the way in). */
+export function accessSettings(prefs: Prefs): AccessSettings {
+  const allowed = parseKeySourceList(prefs['access.default']);
+  const minutes = prefs['share.endAfterMinutes'];
+  return { forges: forgeBases(prefs), allowed: allowed.length > 0 ? allowed : null, endAfterMs: minutes > 0 ? minutes * 60_000 : null };
+}
 
 export function createRuntime(env: NodeJS.ProcessEnv = process.env, store?: PrefsStore, origin: ShareOrigin = 'cli'): Runtime {
   let openError: string | undefined;
@@ -70,6 +77,7 @@ export function createRuntime(env: NodeJS.ProcessEnv = process.env, store?: Pref
       const current = prefs().prefs;
       return { server: serverSettings(current), readyTimeoutSeconds: current['share.readyTimeoutSeconds'] };
     },
+    access: () => accessSettings(prefs().prefs),
   });
   return {
     env,

@@ -1,7 +1,7 @@
 /**
  * The tray: which icon, title and tooltip stand for the current snapshot, and the menu it offers. Both are
  * PURE functions of the snapshot (no Electron import here, only types), so they are tested without Electron;
- * index.ts turns the plain menu template into Electron's Menu and runs the action descriptors.
+ * tray-controller.ts turns the plain menu template into Electron's Menu; actions.ts runs the action descriptors.
  *
  * Per platform:
  * - macOS: Template images (black + alpha, the system tints them), the pair count as the title next to the
@@ -86,7 +86,7 @@ export function trayIconFile(state: TrayStateName, platform: NodeJS.Platform): s
   return platform === 'darwin' ? `tray-${state}Template.png` : `tray-${state}.png`;
 }
 
-/** What a menu item does, as data: index.ts maps each kind to the call it makes. */
+/** What a menu item does, as data: actions.ts maps each kind to the call it makes. */
 export type TrayAction =
   | { kind: 'share'; session: string; socket: string }
   | { kind: 'share-blank' }
@@ -212,7 +212,7 @@ export function buildTrayMenu(snapshot: Snapshot, platform: NodeJS.Platform): Tr
   return menu;
 }
 
-/** Every action in a menu, depth first: for tests and for index.ts's lookups. */
+/** Every action in a menu, depth first (the tests read menus through it). */
 export function menuActions(items: TrayMenuItem[]): TrayAction[] {
   return items.flatMap((item) => [...(item.action ? [item.action] : []), ...(item.submenu ? menuActions(item.submenu) : [])]);
 }

@@ -30,20 +30,20 @@ const jobs = [
     logLevel: 'warning',
   }),
 ];
+// The tests' hook (main/test-hook.ts) is its own file, dist/test-hook.js, which main.js imports only when
+// the tests ask for it, and which the packaged app leaves out (electron-builder.yml): the import stays an
+// import of the built file instead of being bundled into main.js.
+const testHookApart = {
+  name: 'test-hook-apart',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/test-hook\.ts$/ }, () => ({ path: './test-hook.js', external: true }));
+  },
+};
 if (existsSync(join(root, 'main/index.ts'))) {
+  const mainProcess = { bundle: true, platform: 'node', format: 'esm', target: 'node22', external: ['electron'], define, banner: { js: requireShim }, logLevel: 'warning' };
   jobs.push(
-    build({
-      entryPoints: [join(root, 'main/index.ts')],
-      outfile: join(out, 'main.js'),
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node22',
-      external: ['electron'],
-      define,
-      banner: { js: requireShim },
-      logLevel: 'warning',
-    }),
+    build({ ...mainProcess, entryPoints: [join(root, 'main/index.ts')], outfile: join(out, 'main.js'), plugins: [testHookApart] }),
+    build({ ...mainProcess, banner: {}, entryPoints: [join(root, 'main/test-hook.ts')], outfile: join(out, 'test-hook.js') }),
     build({
       entryPoints: [join(root, 'main/preload.ts')],
       outfile: join(out, 'preload.cjs'),

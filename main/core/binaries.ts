@@ -19,7 +19,7 @@ import { closeSync, constants as fsConstants, openSync, promises as fsp } from '
 import os from 'node:os';
 import path from 'node:path';
 import { errors, installCommand, PairbarError } from './errors.ts';
-import { run, start } from './process.ts';
+import { killGroup, run, start } from './process.ts';
 
 export type BinaryName = 'tmux' | 'tmate';
 
@@ -166,7 +166,7 @@ async function locate(name: BinaryName, preferred: string, options: FindOptions)
       if (tried.has(candidate)) continue;
       tried.add(candidate);
       if (!(await isExecutableFile(candidate))) continue;
-      const probe = await probeVersion(candidate, env);
+      const probe = await probeVersion(name, candidate, env);
       if ('version' in probe) return { name, path: candidate, version: probe.version, source };
       broken.push(`${candidate} (\`-V\` ${probe.error})`);
     }
@@ -225,8 +225,8 @@ async function fromPreference(name: BinaryName, raw: string, env: NodeJS.Process
   } catch (error) {
     throw bad('is not executable', error);
   }
-  const probe = await probeVersion(file, env);
-  if ('error' in probe) throw bad(`does not run as ${name} (\`-V\` ${probe.error})`);
+  const probe = await probeVersion(name, file, env);
+  if ('error' in probe) throw bad(probe.runs ? `is not ${name}: \`-V\` ${probe.error}` : `does not run as ${name} (\`-V\` ${probe.error})`);
   return { name, path: file, version: probe.version, source: 'preference' };
 }
 
@@ -245,26 +245,43 @@ function preferenceError(name: BinaryName, raw: string, reason: string, platform
   );
 }
 
-/** Runs `<file> -V` and takes the version from `tmux 3.3a` / `tmate 2.4.0` (tmux prints its argv[0] name). */
-async function probeVersion(file: string, env: NodeJS.ProcessEnv): Promise<{ version: string } | { error: string }> {
+/** Runs `<file> -V` and takes the version from `tmux 3.3a` / `tmate 2.4.0`, refusing any other program. */
+async function probeVersion(name: BinaryName, file: string, env: NodeJS.ProcessEnv): Promise<{ version: string } | { error: string; runs: boolean }> {
   let output: string;
   try {
     const result = await run(file, ['-V'], { env, timeoutMs: VERSION_TIMEOUT_MS });
     output = result.stdout.trim() || result.stderr.trim();
   } catch (error) {
-    return { error: `failed: ${error instanceof Error ? error.message : String(error)}` };
+    return { error: `failed: ${error instanceof Error ? error.message : String(error)}`, runs: false };
   }
-  const version = parseVersion(output);
-  return version === undefined ? { error: `printed ${JSON.stringify(output.slice(0, 200))}, not a version` } : { version };
+  const version = parseVersion(name, file, output);
+  if (version !== undefined) return { version };
+  const example = name === 'tmux' ? 'tmux 3.3a' : 'tmate 2.4.0';
+  return { error: `printed ${JSON.stringify(output.slice(0, 200))}, not ${name}'s version line (like "${example}")`, runs: true };
 }
 
-/** `tmux 3.3a` → `3.3a`; `tmux next-3.4` → `next-3.4`. Undefined unless it looks like a version. */
-export function parseVersion(output: string): string | undefined {
+/**
+ * The version numbers each program has used: tmux `1.8` … `3.3a`, `3.4-rc`, `next-3.5` (built from git),
+ * `openbsd-7.4` (OpenBSD's base system); tmate always three parts, `2.4.0`. They never overlap, so a tmux
+ * passed off as tmate (or the reverse) is refused too.
+ */
+const VERSION_SYNTAX: Record<BinaryName, RegExp> = {
+  tmux: /^(?:next-|openbsd-)?\d+\.\d+[a-z]?(?:-rc\d*)?$/,
+  tmate: /^\d+\.\d+\.\d+(?:-rc\d*)?$/,
+};
+
+/**
+ * The version from the first line `-V` printed, only if that line is exactly the program's own: the name it
+ * was run as (tmux and tmate print the base name of their argv[0]) or its real name, a space, and a version
+ * in its syntax. Anything else that prints a digit (perl, python) is not it. Undefined otherwise.
+ */
+export function parseVersion(name: BinaryName, file: string, output: string): string | undefined {
   const line = output.split('\n').find((l) => l.trim() !== '')?.trim();
-  if (!line) return undefined;
-  const words = line.split(/\s+/);
-  const version = words.length > 1 ? words.slice(1).join(' ') : words[0];
-  return version && /\d/.test(version) ? version : undefined;
+  const match = line === undefined ? null : /^(\S+) (\S+)$/.exec(line);
+  if (!match) return undefined;
+  const [, program = '', version = ''] = match;
+  if (program !== name && program !== path.basename(file)) return undefined;
+  return VERSION_SYNTAX[name].test(version) ? version : undefined;
 }
 
 // ---------------------------------------------------------------------------------------------- login shell
@@ -294,7 +311,8 @@ export async function loginShellPath(
 
   let child: ReturnType<typeof start>;
   try {
-    child = start(shell, args, { env });
+    // In a group of its own: what its rc files start in the background dies with it at the time limit.
+    child = start(shell, args, { env, group: true });
   } catch {
     return undefined;
   }
@@ -302,7 +320,7 @@ export async function loginShellPath(
   // SIGKILL follows only 5 s later), and run() drops the output of a shell that exits non-zero.
   let release: NodeJS.Timeout | undefined;
   const timer = setTimeout(() => {
-    child.kill('SIGKILL');
+    killGroup(child);
     // Something the shell started may still hold its stdout open; stop waiting for it.
     release = setTimeout(() => {
       child.stdout?.destroy();

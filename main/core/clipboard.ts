@@ -1,6 +1,6 @@
 /** The system clipboard for the CLI (the app uses Electron's clipboard instead). */
 import { access, constants } from 'node:fs/promises';
-import { delimiter, join } from 'node:path';
+import { delimiter, isAbsolute, join } from 'node:path';
 import { errors } from './errors.ts';
 import { run } from './process.ts';
 
@@ -11,7 +11,9 @@ interface ClipboardTool {
 
 async function onPath(name: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
   for (const dir of (env.PATH ?? '').split(delimiter)) {
-    if (!dir) continue;
+    // '' and relative entries mean "the directory the command runs in": whatever is planted there would
+    // receive the read-write link, so only absolute directories count.
+    if (!isAbsolute(dir)) continue;
     const candidate = join(dir, name);
     try {
       await access(candidate, constants.X_OK);

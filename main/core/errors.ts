@@ -22,7 +22,12 @@ export type ErrorCode =
   | 'INVALID_PREFERENCE'
   | 'INVALID_ARGUMENT'
   | 'CLIPBOARD_MISSING'
-  | 'COMMAND_FAILED';
+  | 'UNSAFE_DIRECTORY'
+  | 'COMMAND_FAILED'
+  | 'KEYS_NOT_FOUND'
+  | 'KEYS_FETCH_FAILED'
+  | 'KEYS_INVALID'
+  | 'KEYS_EMPTY';
 
 export interface ErrorInfo {
   code: ErrorCode;
@@ -160,6 +165,51 @@ export const errors = {
       'CLIPBOARD_MISSING',
       'No clipboard tool was found (pbcopy, wl-copy, xclip or xsel).',
       'Install one (for example `sudo apt install xclip`), or copy the link from the output above.',
+    ),
+  /** A directory Pairbar would talk through or write into that someone else could use: tmux's rule, applied before use. */
+  unsafeDirectory: (what: string, dir: string, problem: 'not-a-directory' | 'other-owner' | 'open-to-others', mode: number, env = 'TMUX_TMPDIR') => {
+    const octal = (mode & 0o7777).toString(8).padStart(4, '0');
+    const detail =
+      problem === 'not-a-directory'
+        ? 'is not a directory (a symbolic link or a file is in its place)'
+        : problem === 'other-owner'
+          ? 'belongs to another user'
+          : `can be used by other users (mode ${octal})`;
+    const fix =
+      problem === 'open-to-others'
+        ? `Make it yours alone with \`chmod 700 ${dir}\`, then try again.`
+        : `Someone else may have made it to catch your sessions. Remove it (it is not yours to trust), or set ${env} to a directory of your own.`;
+    return new PairbarError('UNSAFE_DIRECTORY', `The ${what} ${dir} ${detail}, so Pairbar will not use it.`, fix);
+  },
+  invalidKeySource: (text: string, reason: string) =>
+    new PairbarError(
+      'INVALID_ARGUMENT',
+      `Cannot use ${JSON.stringify(text)} as a source of allowed keys: ${reason}.`,
+      'Name a forge user as github:NAME, gitlab:NAME or codeberg:NAME, or a keys file by its path (file:/path/to/keys).',
+    ),
+  keysNotFound: (source: string, url: string) =>
+    new PairbarError(
+      'KEYS_NOT_FOUND',
+      `Could not get the keys of ${source}: ${url} says there is no such user (404).`,
+      'Check the spelling of the user name (and that it is an account on that forge), then share again.',
+    ),
+  keysFetchFailed: (source: string, cause: string) =>
+    new PairbarError(
+      'KEYS_FETCH_FAILED',
+      `Could not get the keys of ${source}: ${cause}.`,
+      'Check your network connection and the forge address (pairbar config get access.githubUrl / access.gitlabUrl / access.codebergUrl), then share again. No share was started.',
+    ),
+  keysInvalid: (source: string, detail: string) =>
+    new PairbarError(
+      'KEYS_INVALID',
+      `The keys of ${source} are not SSH public keys: ${detail}.`,
+      'Each line must be one public key such as "ssh-ed25519 AAAA… comment" (the contents of a .pub file); fix the source or leave it out. No share was started.',
+    ),
+  keysEmpty: (source: string) =>
+    new PairbarError(
+      'KEYS_EMPTY',
+      `${source} has no SSH public keys, so nobody could join with them.`,
+      'Ask them to add a key to their account (or put one in the file), or leave this source out. No share was started.',
     ),
   commandFailed: (command: string, detail: string) =>
     new PairbarError('COMMAND_FAILED', `${command} failed: ${detail}`, 'Try again; if it keeps failing, report this message.'),

@@ -34,6 +34,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Don't capture stdout/stderr: for tools that leave a child holding them (xclip). */
   detachOutput?: boolean;
+  /** Run in a session and process group of its own, so everything it starts can be killed with it (killGroup). */
+  group?: boolean;
 }
 
 export interface RunResult {
@@ -75,7 +77,22 @@ function execaOptions(options: RunOptions): ExecaOptions {
     windowsHide: true,
     stdin: options.input === undefined ? 'ignore' : 'pipe',
     ...(options.detachOutput ? { stdout: 'ignore', stderr: 'ignore' } : {}),
+    ...(options.group ? { detached: true } : {}),
   };
+}
+
+/**
+ * SIGKILLs the process group of a child started with `group: true`: the child and whatever it started that
+ * did not leave the group. Call it while the child is still running (its pid is then still its group's id).
+ */
+export function killGroup(child: { pid?: number | undefined; kill(signal?: NodeJS.Signals): boolean }): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    // No such group (it never became one, or is gone already): kill what we know of.
+    child.kill('SIGKILL');
+  }
 }
 
 /** Runs a command to completion; rejects with a CommandError unless it exits 0. */

@@ -12,10 +12,13 @@
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { existsSync, watch, type FSWatcher } from 'node:fs';
-import { chmod, lstat, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ensureDir, RUNTIME_DIR } from './dirs.ts';
+import { EndTimers } from './autoend.ts';
 import { errors, isPairbarError, type ErrorInfo, type PairbarError } from './errors.ts';
+import { collectKeys, readAuthorizedKeys, writeAuthorizedKeys, type AllowedSource, type ForgeBases, type KeySource } from './keys.ts';
 import { NO_LINKS, type ShareLinks } from './links.ts';
 import { LogFollower } from './log-follower.ts';
 import { withoutTmux, type DaemonExit } from './process.ts';
@@ -23,7 +26,7 @@ import { targetKey } from './share-rules.ts';
 import { serverAddress, type ServerSettings } from './tmate-config.ts';
 import { parseLogLine, type LogEvent } from './tmate-log.ts';
 import { isOurTmate, pidAlive, shareFiles, socketAnswers, startTmate, stopTmate, waitForSocket, waitReadyThenReadLinks, type ShareFiles, type TmateEnv } from './tmate.ts';
-import { createBlankSession, killSession, resolveSession, type TmuxEnv, type TmuxSession } from './tmux.ts';
+import { createBlankSession, killSession, listSessions, resolveSession, type TmuxEnv, type TmuxSession } from './tmux.ts';
 
 export type ShareState = 'starting' | 'sharing' | 'reconnecting' | 'stopped' | 'failed';
 
@@ -61,6 +64,10 @@ export interface Share {
   server: string;
   startedAt: number;
   pid: number;
+  /** Who may join: each source with how many keys it gave; null: anyone holding a link. */
+  allowed: AllowedSource[] | null;
+  /** When the share ends by itself (epoch ms); null: when someone ends it. */
+  endsAt: number | null;
 }
 
 /** What share.json holds: the share's lasting fields, plus where in the log its live events begin. */
@@ -73,13 +80,39 @@ type ShareRecord = Pick<Share, (typeof RECORD_FIELDS)[number]> & {
   /** pid of the process starting it: a start whose process died is an orphan to end, not to wait for. */
   owner?: number;
 };
-const RECORD_FIELDS = ['id', 'session', 'sessionId', 'socket', 'blank', 'origin', 'server', 'startedAt', 'pid', 'clients'] as const;
+const RECORD_FIELDS = ['id', 'session', 'sessionId', 'socket', 'blank', 'origin', 'server', 'startedAt', 'pid', 'clients', 'allowed', 'endsAt'] as const;
 
 export interface ShareTarget {
   /** The session's exact name; omitted for a new blank terminal. */
   session?: string;
   /** Only look on this tmux server. */
   socket?: string;
+}
+
+/**
+ * What a share is started with. share(), rotate() and adoption all carry it along, so new links restart
+ * exactly the same share. A field left out takes the preference's default (SharesOptions.access); an
+ * explicit null overrides it ("anyone with a link", "never ends").
+ */
+export interface ShareOptions {
+  /** Only these sources' keys may join. */
+  allowed?: KeySource[] | null;
+  /** The share ends by itself this long after it is started. */
+  endAfterMs?: number | null;
+}
+
+/** Access settings from the preferences: where forge keys come from, and the defaults of ShareOptions. */
+export interface AccessSettings {
+  forges: ForgeBases;
+  allowed: KeySource[] | null;
+  endAfterMs: number | null;
+}
+
+/** ShareOptions resolved for one start: the keys already fetched, the end already fixed. */
+interface StartPlan {
+  keys: string[] | null;
+  allowed: AllowedSource[] | null;
+  endsAt: number | null;
 }
 
 /** The steps of starting a share, in order; 'step' events name each as it completes. */
@@ -94,6 +127,8 @@ export interface SharesOptions {
   runtimeDir?: string;
   /** Recorded with each share this process starts (default 'cli'). */
   origin?: ShareOrigin;
+  /** Forge addresses and the default options; without it, shares are open to any link and never end by themselves. */
+  access?: () => AccessSettings;
 }
 
 /** PAIRBAR_RUNTIME_DIR, else $XDG_RUNTIME_DIR/pairbar, else a per-user directory in the temp dir. */
@@ -103,16 +138,9 @@ export function defaultRuntimeDir(env: NodeJS.ProcessEnv): string {
   return join(tmpdir(), `pairbar-${process.getuid?.() ?? 'user'}`);
 }
 
-/** Creates the runtime directory private to this user, and refuses one that someone else could read. */
+/** Creates the runtime directory private to this user, and refuses one that someone else could get into. */
 export async function ensurePrivateDir(dir: string): Promise<void> {
-  await mkdir(dir, { recursive: true, mode: 0o700 });
-  const info = await lstat(dir);
-  if (!info.isDirectory()) throw errors.invalidArgument('runtime directory', `${dir} is not a directory`);
-  const uid = process.getuid?.();
-  if (uid !== undefined && info.uid !== uid) {
-    throw errors.invalidArgument('runtime directory', `${dir} belongs to another user; set PAIRBAR_RUNTIME_DIR to a directory of yours`);
-  }
-  if ((info.mode & 0o077) !== 0) await chmod(dir, 0o700);
+  await ensureDir(dir, RUNTIME_DIR);
 }
 
 const SHARE_ID = /^[0-9a-f]{8}$/;
@@ -212,6 +240,8 @@ export class Shares extends EventEmitter<{
   pair: [Share, PairEvent];
   ended: [Share, ErrorInfo | null];
   step: [StartStep, Share | undefined];
+  /** A share that ends by itself will end in msLeft (a minute before, or at once when less is left). */
+  ending: [Share, number];
 }> {
   readonly runtimeDir: string;
   private readonly live = new Map<string, Live>();
@@ -226,6 +256,15 @@ export class Shares extends EventEmitter<{
   private readonly options: SharesOptions;
   /** What tmux and tmate run with, cleaned once. */
   private readonly childEnv: NodeJS.ProcessEnv;
+  /** The end of every share with an endsAt that this process follows. */
+  private readonly endTimers = new EndTimers({
+    warn: (id, msLeft) => {
+      const live = this.live.get(id);
+      if (live) this.emit('ending', structuredClone(live.share), msLeft);
+    },
+    // Ending on time is exactly End pair. Another process following the same share may have ended it first.
+    end: (id) => void this.stop(id).catch(() => undefined),
+  });
 
   constructor(options: SharesOptions) {
     super();
@@ -305,6 +344,7 @@ export class Shares extends EventEmitter<{
       const offset = await replayLog(share, files, readyLogOffset);
       this.live.set(id, live);
       this.follow(live, offset);
+      this.endTimers.schedule(id, share.endsAt);
       changed = true;
     }
     // Shares that ended while nobody watched: another process stopped them (their directory is gone), or
@@ -317,6 +357,7 @@ export class Shares extends EventEmitter<{
       }
       live.follower?.close();
       live.dirWatcher?.close();
+      this.endTimers.cancel(id);
       this.live.delete(id);
       changed = true;
     }
@@ -333,8 +374,12 @@ export class Shares extends EventEmitter<{
     await rm(files.dir, { recursive: true, force: true });
   }
 
-  /** Shares a tmux session (or a new blank one). Sharing a session that is already shared returns that share. */
-  async share(target: ShareTarget): Promise<Share> {
+  /**
+   * Shares a tmux session (or a new blank one). Sharing a session that is already shared returns that share.
+   * Allowed keys are fetched before anything starts: a source that fails starts no share.
+   */
+  async share(target: ShareTarget, options: ShareOptions = {}): Promise<Share> {
+    const plan = await this.plan(options);
     const { tmux } = await this.env();
     let session: TmuxSession;
     let blank = false;
@@ -357,10 +402,51 @@ export class Shares extends EventEmitter<{
       await this.adopt();
       this.emit('step', 'adopt', undefined);
       const adopted = this.liveFor(key);
-      return adopted ? structuredClone(adopted.share) : this.start(session, blank);
+      return adopted ? structuredClone(adopted.share) : this.start(session, blank, plan);
     })().finally(() => this.inFlight.delete(key));
     this.inFlight.set(key, started);
     return started;
+  }
+
+  /** The options with the preferences' defaults filled in, the keys fetched and checked. */
+  private async plan(options: ShareOptions): Promise<StartPlan> {
+    const access = this.options.access?.();
+    const sources = options.allowed !== undefined ? options.allowed : (access?.allowed ?? null);
+    const endAfterMs = options.endAfterMs !== undefined ? options.endAfterMs : (access?.endAfterMs ?? null);
+    if (endAfterMs !== null && !(Number.isFinite(endAfterMs) && endAfterMs > 0)) {
+      throw errors.invalidArgument('duration', 'a share has to last longer than 0 s');
+    }
+    const endsAt = endAfterMs === null ? null : Date.now() + endAfterMs;
+    if (sources === null || sources.length === 0) return { keys: null, allowed: null, endsAt };
+    if (!access) throw errors.invalidArgument('allowed keys', 'this process has no forge addresses to fetch keys from');
+    const { keys, allowed } = await collectKeys(sources, { bases: access.forges });
+    return { keys, allowed, endsAt };
+  }
+
+  /**
+   * New links: ends the tmate side of the share (everyone connected is dropped, the old links stop
+   * working) and starts a fresh one on the same tmux session with the same keys and the same end time.
+   * The user's own clients stay attached. The old share is ended first, so a failure to start the new one
+   * never leaves the old links working.
+   */
+  async rotate(id: string): Promise<Share> {
+    const live = this.live.get(id);
+    if (!live || live.share.state === 'starting') throw errors.shareNotFound(id);
+    const { share } = live;
+    const { tmux } = await this.env();
+    const session = (await listSessions(tmux, share.socket)).find((candidate) => candidate.id === share.sessionId);
+    if (!session) throw errors.sessionNotFound(share.session);
+    // The keys as fetched when the share started: new links must not depend on the forge answering again.
+    const keys = share.allowed ? await readAuthorizedKeys(live.files.keys) : null;
+    const plan: StartPlan = { keys, allowed: share.allowed, endsAt: share.endsAt };
+    const key = targetKey(session.socket, session.id);
+    // Registered as in flight so that sharing the session meanwhile waits for this start, not a second one.
+    const restarted = (async () => {
+      await this.stopLive(live);
+      return this.start(session, share.blank, plan);
+    })().finally(() => this.inFlight.delete(key));
+    this.inFlight.set(key, restarted);
+    return restarted;
   }
 
   private liveFor(key: string): Live | undefined {
@@ -371,9 +457,9 @@ export class Shares extends EventEmitter<{
    * Starts a new share: prepare, launch, wait for ready; any failure runs the one teardown. Only share()
    * calls it, after adopt() has made sure the runtime dir is private.
    */
-  private async start(session: TmuxSession, blank: boolean): Promise<Share> {
+  private async start(session: TmuxSession, blank: boolean, plan: StartPlan): Promise<Share> {
     const { tmux, tmate } = await this.env();
-    const starting = await this.prepare(session, blank);
+    const starting = await this.prepare(session, blank, plan);
     try {
       await this.launch(starting, tmux, tmate);
       await this.waitForReady(starting, tmate);
@@ -387,12 +473,13 @@ export class Shares extends EventEmitter<{
     }
     const { live } = starting;
     this.follow(live, live.readyLogOffset ?? 0);
+    this.endTimers.schedule(live.share.id, live.share.endsAt);
     this.changed();
     return structuredClone(live.share);
   }
 
   /** Step 1: the share's directory and record, announced as starting; the time limit starts now. */
-  private async prepare(session: TmuxSession, blank: boolean): Promise<Starting> {
+  private async prepare(session: TmuxSession, blank: boolean, plan: StartPlan): Promise<Starting> {
     const { server, readyTimeoutSeconds } = this.options.settings();
     const address = serverAddress(server);
     const id = newShareId();
@@ -413,10 +500,13 @@ export class Shares extends EventEmitter<{
       server: `${address.host}:${address.port}`,
       startedAt: Date.now(),
       pid: 0,
+      allowed: plan.allowed,
+      endsAt: plan.endsAt,
     };
     this.failures.delete(targetKey(session.socket, session.id));
     const live: Live = { share, files, readyLogOffset: null };
     this.live.set(id, live);
+    if (plan.keys) await writeAuthorizedKeys(files.keys, plan.keys);
     await writeRecord(live);
     this.changed();
 
@@ -443,7 +533,8 @@ export class Shares extends EventEmitter<{
   private async launch(starting: Starting, tmux: TmuxEnv, tmate: TmateEnv): Promise<void> {
     const { live, session, server, abort, follower } = starting;
     abort.signal.throwIfAborted();
-    const daemon = await startTmate(tmate, live.files, server, { tmux: tmux.tmux, socket: session.socket, sessionId: session.id });
+    const access = live.share.allowed ? { authorizedKeys: live.files.keys } : {};
+    const daemon = await startTmate(tmate, live.files, server, { tmux: tmux.tmux, socket: session.socket, sessionId: session.id }, access);
     live.share.pid = daemon.pid;
     live.exited = daemon.exited;
     // tmate quitting before it is ready (a config it rejects, a crash) must not wait out the time limit.
@@ -537,6 +628,7 @@ export class Shares extends EventEmitter<{
     if (this.closed || !this.live.has(live.share.id)) return;
     live.follower?.close();
     live.dirWatcher?.close();
+    this.endTimers.cancel(live.share.id);
     this.live.delete(live.share.id);
     const cause = await endCause(live, how);
     // Usually tmate is gone already; a kill-server spawned at a dead socket would only outlive the news.
@@ -580,6 +672,7 @@ export class Shares extends EventEmitter<{
   private stopLive(live: Live): Promise<void> {
     live.follower?.close();
     live.dirWatcher?.close();
+    this.endTimers.cancel(live.share.id);
     this.live.delete(live.share.id);
     const key = targetKey(live.share.socket, live.share.sessionId);
     const stopping = (async () => {
@@ -606,9 +699,23 @@ export class Shares extends EventEmitter<{
     return all.length;
   }
 
+  /** Resolves once the share with this id is no longer live here (ended, stopped, or never known). */
+  untilEnded(id: string): Promise<void> {
+    return new Promise((resolve) => {
+      const check = (): void => {
+        if (this.live.has(id)) return;
+        this.off('change', check);
+        resolve();
+      };
+      this.on('change', check);
+      check();
+    });
+  }
+
   /** Stops following logs. The shares go on: they belong to the runtime directory, not to this process. */
   close(): void {
     this.closed = true;
+    this.endTimers.clear();
     for (const live of this.live.values()) {
       live.follower?.close();
       live.dirWatcher?.close();
@@ -671,10 +778,11 @@ async function replayLog(share: Share, files: ShareFiles, readyOffset: number): 
 
 async function readRecord(files: ShareFiles): Promise<ShareRecord | undefined> {
   try {
-    const record = JSON.parse(await readFile(files.meta, 'utf8')) as ShareRecord & { tmuxSocket?: string; origin?: ShareOrigin };
+    const record = JSON.parse(await readFile(files.meta, 'utf8')) as ShareRecord & { tmuxSocket?: string; origin?: ShareOrigin; allowed?: AllowedSource[] | null; endsAt?: number | null };
     if (record.version !== 1) return undefined;
-    // Records written before these fields existed: the socket was `tmuxSocket`, and every share came from the command.
-    return { ...record, socket: record.socket ?? record.tmuxSocket, origin: record.origin ?? 'cli' };
+    // Records written before these fields existed: the socket was `tmuxSocket`, every share came from the
+    // command, and none was restricted or timed.
+    return { ...record, socket: record.socket ?? record.tmuxSocket, origin: record.origin ?? 'cli', allowed: record.allowed ?? null, endsAt: record.endsAt ?? null };
   } catch {
     return undefined;
   }

@@ -33,8 +33,14 @@ function quote(value: string): string {
   return `"${value.replace(/[\\"$]/g, (c) => `\\${c}`)}"`;
 }
 
+/** Who may join a share, as tmate is told. */
+export interface TmateAccess {
+  /** A file of public keys: only those may join (the server then gives no web links). */
+  authorizedKeys?: string;
+}
+
 /** The config tmate starts with: out of the pair's way, pointed at the chosen server. */
-export function tmateConfig(server: ServerSettings): string {
+export function tmateConfig(server: ServerSettings, access: TmateAccess = {}): string {
   const lines = [
     '# Written by Pairbar for one share; rewritten on every share.',
     // The pair must see exactly the user's tmux session: no second status bar, and no tmate prefix key
@@ -54,6 +60,11 @@ export function tmateConfig(server: ServerSettings): string {
   if (server.rsaFingerprint) lines.push(`set -g tmate-server-rsa-fingerprint ${quote(server.rsaFingerprint)}`);
   if (server.ed25519Fingerprint) lines.push(`set -g tmate-server-ed25519-fingerprint ${quote(server.ed25519Fingerprint)}`);
   if (server.ecdsaFingerprint) lines.push(`set -g tmate-server-ecdsa-fingerprint ${quote(server.ecdsaFingerprint)}`);
+  lines.push(...accessLines(access));
   return lines.join('\n') + '\n';
 }
 
+
+function accessLines(access: TmateAccess): string[] {
+  return access.authorizedKeys ? [`set -g tmate-authorized-keys ${quote(access.authorizedKeys)}`] : [];
+}

@@ -11,7 +11,7 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import type { ShareLinks } from './links.ts';
 import { CommandError, run, spawnDetached, type Detached } from './process.ts';
-import { tmateConfig, type ServerSettings } from './tmate-config.ts';
+import { tmateConfig, type ServerSettings, type TmateAccess } from './tmate-config.ts';
 
 export interface ShareFiles {
   dir: string;
@@ -21,6 +21,8 @@ export interface ShareFiles {
   meta: string;
   /** The exit status of the tmux client in tmate's pane, written when that client exits. */
   clientExit: string;
+  /** The keys that may join, when the share is restricted (tmate-authorized-keys). */
+  keys: string;
 }
 
 export function shareFiles(dir: string): ShareFiles {
@@ -31,6 +33,7 @@ export function shareFiles(dir: string): ShareFiles {
     log: join(dir, 'tmate.log'),
     meta: join(dir, 'share.json'),
     clientExit: join(dir, 'client-exit'),
+    keys: join(dir, 'authorized_keys'),
   };
 }
 
@@ -48,8 +51,8 @@ export interface AttachTarget {
 }
 
 /** Writes the config and starts `tmate -F` detached. */
-export async function startTmate(tmate: TmateEnv, files: ShareFiles, server: ServerSettings, target: AttachTarget): Promise<Detached> {
-  await writeFile(files.config, tmateConfig(server), { mode: 0o600 });
+export async function startTmate(tmate: TmateEnv, files: ShareFiles, server: ServerSettings, target: AttachTarget, access: TmateAccess = {}): Promise<Detached> {
+  await writeFile(files.config, tmateConfig(server, access), { mode: 0o600 });
   await writeFile(files.log, '', { mode: 0o600, flag: 'a' });
   const env: NodeJS.ProcessEnv = {
     ...tmate.env,

@@ -5,8 +5,9 @@
  * as a prefix or fnmatch pattern, and even the exact form `=NAME` cannot reach a name that starts with `$`.
  * Names are matched exactly here, in TypeScript, and only the id goes back to tmux.
  */
-import { mkdir, readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readdir, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { checkDir, ensureDir, TMUX_SOCKET_DIR } from './dirs.ts';
 import { CommandError, run } from './process.ts';
 import { errors } from './errors.ts';
 
@@ -57,9 +58,14 @@ export function defaultSocket(env: NodeJS.ProcessEnv): string {
   return join(socketDir(env), 'default');
 }
 
-/** Sockets of every tmux server of this user, the default one first. Dead sockets are included (tmux leaves them behind). */
+/**
+ * Sockets of every tmux server of this user, the default one first. Dead sockets are included (tmux leaves
+ * them behind). Throws UNSAFE_DIRECTORY where tmux itself would refuse the directory: `-S` skips tmux's own
+ * check, so without this a server planted there by another user would be listed as the user's.
+ */
 export async function listSockets(env: NodeJS.ProcessEnv): Promise<string[]> {
   const dir = socketDir(env);
+  if (!(await checkDir(dir, TMUX_SOCKET_DIR))) return [];
   let names: string[];
   try {
     names = await readdir(dir);
@@ -141,6 +147,8 @@ export interface SessionRef {
  * falls back to a prefix or pattern match.
  */
 export async function resolveSession(tmux: TmuxEnv, ref: SessionRef): Promise<TmuxSession> {
+  // A socket named by the caller in the user's socket directory gets the same check as a listed one.
+  if (ref.socket !== undefined && dirname(ref.socket) === socketDir(tmux.env)) await checkDir(socketDir(tmux.env), TMUX_SOCKET_DIR);
   const sockets = ref.socket ? [ref.socket] : await listSockets(tmux.env);
   let anyServer = false;
   for (const socket of sockets) {
@@ -164,8 +172,9 @@ export async function killSession(tmux: TmuxEnv, socket: string, id: string): Pr
  */
 export async function createBlankSession(tmux: TmuxEnv, baseName = 'pair'): Promise<TmuxSession> {
   const socket = defaultSocket(tmux.env);
-  // tmux makes this directory for `-L` but not for `-S`; it must be private, as tmux's own is.
-  await mkdir(socketDir(tmux.env), { recursive: true, mode: 0o700 });
+  // tmux makes and checks this directory for `-L` but not for `-S`: Pairbar does both, so the server it
+  // starts never puts its socket where someone else could reach it.
+  await ensureDir(socketDir(tmux.env), TMUX_SOCKET_DIR);
   const taken = new Set((await listSessions(tmux, socket)).map((session) => session.name));
   let name = baseName;
   for (let n = 2; taken.has(name); n++) name = `${baseName}-${n}`;

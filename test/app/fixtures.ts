@@ -47,6 +47,8 @@ export function share(name: string, extra: Partial<ShareView> = {}): ShareView {
     error: null,
     server: '127.0.0.1:2222',
     startedAt: 1_700_000_100_000,
+    allowed: null,
+    endsAt: null,
     ...extra,
   };
 }

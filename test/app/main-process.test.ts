@@ -62,7 +62,7 @@ function trayView(target: FakeApp): Promise<TrayView> {
   });
 }
 
-/** Clicks a tray menu item by its label, through the Electron menu template index.ts built. */
+/** Clicks a tray menu item by its label, through the Electron menu template tray-controller.ts built. */
 function clickTray(target: FakeApp, label: string): Promise<boolean> {
   return target.evaluate(
     (_electron, _t, wanted: string) => {
@@ -332,6 +332,19 @@ describe('the app in Node with a stand-in for Electron', { skip }, () => {
       { navigate: true, webview: true, open: 'deny' },
       { navigate: true, webview: true, open: 'deny' },
     ]);
+  });
+
+  test('without PAIRBAR_E2E the app has no test hook, and its tray works as before', async () => {
+    sandbox.newSession('work', 'default', 'sh');
+    const target = await launch({ PAIRBAR_E2E: '' });
+    await waitFor('the session in the tray menu', async () => (await trayView(target)).labels.includes('work (1 window)'));
+    assert.equal(await target.evaluate(() => typeof (globalThis as any).pairbarTest), 'undefined');
+    await clickTray(target, 'work (1 window)');
+    await server.nextConnection();
+    await waitFor('sharing', async () => (await trayView(target)).image.endsWith('tray-sharing.png'));
+    await clickTray(target, 'Quit Pairbar');
+    await waitFor('the quit', () => target.evaluate(() => (globalThis as any).fakeElectron.quitted === true));
+    assert.deepEqual(sandbox.tmatePids(), []);
   });
 
   test('a second instance leaves at once; the first one shows its popover', async () => {

@@ -5,7 +5,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmod, copyFile, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
@@ -78,18 +78,25 @@ async function logLines(log: string): Promise<string[]> {
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
+    // A killed process nobody has reaped yet (a zombie, state Z) is dead all the same.
+    if (process.platform === 'linux') return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
     return true;
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
+    const code = (error as NodeJS.ErrnoException).code;
+    return code !== 'ESRCH' && code !== 'ENOENT';
   }
 }
 
-async function rejectsWith(promise: Promise<unknown>, check: (error: PairbarError) => void): Promise<void> {
-  await assert.rejects(promise, (error: unknown) => {
-    assert.ok(isPairbarError(error), `expected a PairbarError, got ${String(error)}`);
-    check(error);
-    return true;
-  });
+async function rejectsWith(promise: Promise<unknown>, check: (error: PairbarError) => void, what?: string): Promise<void> {
+  await assert.rejects(
+    promise,
+    (error: unknown) => {
+      assert.ok(isPairbarError(error), `expected a PairbarError, got ${String(error)}`);
+      check(error);
+      return true;
+    },
+    what,
+  );
 }
 
 test('finds tmux and tmate on PATH, with their versions', async () => {
@@ -248,16 +255,36 @@ test('loginShellPath returns at its time limit even when a process the shell sta
   const dir = await tempDir('grandchild');
   const pidFile = path.join(dir, 'pids');
   const shell = await script(dir, 'forking-shell', `sleep 30 &\necho "$$ $!" > '${pidFile}'\nwait`);
-  let grandchild = 0;
+  const pids: number[] = [];
   try {
     const result = await loginShellPath({ env: { SHELL: shell, PATH: '/usr/bin:/bin' }, timeoutMs: 500 });
     assert.equal(result, undefined);
-    const [shellPid, sleepPid] = (await readFile(pidFile, 'utf8')).trim().split(' ').map(Number);
-    grandchild = sleepPid ?? 0;
-    assert.equal(isAlive(shellPid!), false, 'the login shell is still running');
+    pids.push(...(await readFile(pidFile, 'utf8')).trim().split(' ').map(Number));
+    assert.equal(pids.length, 2);
+    assert.deepEqual(pids.filter(isAlive), [], 'the login shell and what it started are gone');
   } finally {
-    // Known limit: without a process group, run()/start() can kill only the shell, not what it started.
-    if (grandchild > 0 && isAlive(grandchild)) process.kill(grandchild, 'SIGKILL');
+    for (const pid of pids.filter(isAlive)) process.kill(pid, 'SIGKILL');
+  }
+});
+
+test('a login shell whose rc file hangs after starting background jobs: at the time limit nothing it started lives', { skip: existsSync('/bin/bash') ? false : 'needs /bin/bash', timeout: 10_000 }, async () => {
+  const home = await tempDir('rc-home');
+  const pidFile = path.join(home, 'pids');
+  // What a real ~/.bash_profile does now and then: a helper in the background (here one that detaches its
+  // output, so nothing holds our pipes), a subshell job, then something that waits forever.
+  await writeFile(
+    path.join(home, '.bash_profile'),
+    [`sleep 60 >/dev/null 2>&1 &`, `echo $! >> '${pidFile}'`, `( sleep 61 >/dev/null 2>&1 & echo $! >> '${pidFile}'; wait )  &`, `echo $$ >> '${pidFile}'`, `sleep 62 & echo $! >> '${pidFile}'`, 'wait'].join('\n') + '\n',
+  );
+  const pids: number[] = [];
+  try {
+    const result = await loginShellPath({ env: { SHELL: '/bin/bash', HOME: home, PATH: '/usr/bin:/bin' }, timeoutMs: 700 });
+    assert.equal(result, undefined);
+    pids.push(...(await readFile(pidFile, 'utf8')).trim().split('\n').map(Number));
+    assert.equal(pids.length, 4, `pids: ${pids.join(' ')}`);
+    assert.deepEqual(pids.filter(isAlive), [], 'the shell, its background job and the subshell\'s job are all gone');
+  } finally {
+    for (const pid of pids.filter(isAlive)) process.kill(pid, 'SIGKILL');
   }
 });
 
@@ -379,4 +406,47 @@ test('a cached result is dropped when the program disappears', async () => {
   assert.equal((await findBinary('tmux', { env })).path, link);
   await rm(link);
   assert.equal((await findBinary('tmux', { env })).path, TMUX);
+});
+
+test('tmux.path / tmate.path: only a program whose -V prints tmux\'s or tmate\'s own version line is accepted', async () => {
+  clearBinaryCache();
+  const dir = await tempDir('impostor');
+  const env = { ...process.env, PATH: '/usr/bin:/bin' };
+  // Real programs that print a digit for -V, and stand-ins that print something close to a version line.
+  const impostors: Array<{ file: string; as: BinaryName[] }> = [
+    { file: '/usr/bin/perl', as: ['tmux', 'tmate'] },
+    { file: '/usr/bin/python3', as: ['tmux', 'tmate'] },
+    { file: await script(dir, 'tmux', 'echo "tmux is 3.3a"'), as: ['tmux'] },
+    { file: await script(dir, 'prints-version', 'echo "version 3.3a"'), as: ['tmux', 'tmate'] },
+    { file: await script(dir, 'other', 'echo "vim 3.3a"; echo "tmux 3.3a"'), as: ['tmux'] },
+    // tmux passed off as tmate, and tmate as tmux: their version numbers tell them apart.
+    { file: TMUX, as: ['tmate'] },
+    { file: TMATE, as: ['tmux'] },
+  ];
+  for (const { file, as } of impostors) {
+    for (const name of as) {
+      clearBinaryCache();
+      await rejectsWith(findBinary(name, { env, preferredPath: file }), (error) => {
+        assert.equal(error.code, name === 'tmux' ? 'TMUX_MISSING' : 'TMATE_MISSING', `${file} as ${name}`);
+        assert.ok(error.message.includes(file), error.message);
+        assert.match(error.message, new RegExp(`is not ${name}`), `${file} as ${name}: ${error.message}`);
+        assert.match(error.fix, new RegExp(`${name}\\.path`));
+      }, `${file} as ${name}`);
+    }
+  }
+  // tmux names itself after the file it was run as: a link with another name is still tmux.
+  const renamed = path.join(dir, 'tmux-3.3a');
+  await symlink(TMUX, renamed);
+  assert.deepEqual(await findBinary('tmux', { env, preferredPath: renamed }), { name: 'tmux', path: renamed, version: TMUX_VERSION, source: 'preference' });
+  const tmateLink = path.join(dir, 'my-tmate');
+  await symlink(TMATE, tmateLink);
+  assert.equal((await findBinary('tmate', { env, preferredPath: tmateLink })).version, TMATE_VERSION);
+});
+
+test('a program named tmux on PATH that is not tmux is passed over for the real one', async () => {
+  clearBinaryCache();
+  const dir = await tempDir('impostor-path');
+  await symlink('/usr/bin/perl', path.join(dir, 'tmux'));
+  const env = { ...process.env, PATH: `${dir}:/usr/bin:/bin` };
+  assert.deepEqual(await findBinary('tmux', { env, knownDirs: [] }), { name: 'tmux', path: TMUX, version: TMUX_VERSION, source: 'PATH' });
 });

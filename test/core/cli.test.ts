@@ -1,6 +1,7 @@
 /** The `pairbar` command as a user runs it: the built bin, real tmux, real tmate, the test server. */
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { afterEach, beforeEach, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -66,6 +67,8 @@ test('share --json, url, status and stop: the whole round trip', async () => {
     links: { ssh: host.links.ssh, sshReadOnly: host.links.sshReadOnly, web: host.links.web, webReadOnly: host.links.webReadOnly },
     clients: 0,
     server: `127.0.0.1:${server.port}`,
+    allowed: null,
+    endsAt: null,
   });
   // The share outlives the command that started it.
   assert.equal(sandbox.tmatePids().length, 1);
@@ -254,4 +257,37 @@ test('--copy with no clipboard tool says how to get one', async () => {
   assert.equal(result.code, 1);
   assert.match(result.stderr, /No clipboard tool was found/);
   assert.match(result.stderr, /apt install xclip/);
+});
+
+/** Runs the built command with its stdout a pipe whose reading end is closed before it writes a byte. */
+function cliIntoClosedPipe(args: string[]): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(import.meta.dirname, '../../bin/pairbar.js'), ...args], { env: sandbox.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Node needs ~30 ms to start the command; the reader is gone long before its first write, as when
+    // `head` has had its line, or the pager was quit.
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, stderr }));
+  });
+}
+
+test('output piped into a reader that has gone (`| head -1`): the command ends quietly, without an EPIPE crash', async () => {
+  for (let n = 0; n < 40; n++) sandbox.newSession(`session-${String(n).padStart(2, '0')}`);
+  for (const args of [['sessions'], ['sessions', '--json'], ['status'], ['--help'], ['config', 'get'], ['share', 'session-07']]) {
+    const result = await cliIntoClosedPipe(args);
+    assert.equal(result.stderr, '', `${args.join(' ')}: nothing on stderr`);
+    assert.equal(result.signal, null, args.join(' '));
+    assert.equal(result.code, 0, args.join(' '));
+  }
+  // The work was done all the same: the share started while nobody read its links.
+  const status = await sandbox.cli(['status', '--json']);
+  assert.deepEqual(JSON.parse(status.stdout).map((share: { session: string; state: string }) => [share.session, share.state]), [['session-07', 'sharing']]);
+  await server.nextConnection();
+
+  // The shell form a user types: head takes the first line and leaves.
+  const piped = spawnSync('sh', ['-c', '"$0" "$1" sessions | head -n 1', process.execPath, join(import.meta.dirname, '../../bin/pairbar.js')], { env: sandbox.env, encoding: 'utf8' });
+  assert.equal(piped.stderr, '');
+  assert.equal(piped.stdout, 'session-00  (1 window, detached)\n');
 });

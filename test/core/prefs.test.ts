@@ -74,3 +74,39 @@ test('a file that is not JSON is never overwritten; the defaults are used meanwh
   assert.match(problems[0].message, /not valid JSON/);
   assert.equal(await readFile(file, 'utf8'), '{ "server.host": "mine", oops');
 });
+
+test('forge addresses: https, or plain http to loopback only; empty goes back to the public forge', () => {
+  const store = openPrefsStore(env);
+  assert.equal(DEFAULT_PREFS['access.githubUrl'], 'https://github.com');
+  assert.equal(DEFAULT_PREFS['access.gitlabUrl'], 'https://gitlab.com');
+  assert.equal(DEFAULT_PREFS['access.codebergUrl'], 'https://codeberg.org');
+  assert.equal(writePref(store, 'access.githubUrl', 'https://github.example.com/'), 'https://github.example.com');
+  assert.equal(writePref(store, 'access.gitlabUrl', 'http://127.0.0.1:8080'), 'http://127.0.0.1:8080');
+  for (const bad of ['http://keys.example.com', 'ftp://github.com', 'github.com', 'https://u:p@github.com', 'https://github.com/?u=', 'file:///etc']) {
+    assert.throws(() => writePref(store, 'access.codebergUrl', bad), (error: unknown) => isPairbarError(error) && error.code === 'INVALID_PREFERENCE', bad);
+  }
+  writePref(store, 'access.githubUrl', '');
+  assert.equal(readPrefs(store).prefs['access.githubUrl'], 'https://github.com');
+});
+
+test('access.default: a list of sources, stored canonically; a bad one refused with its reason', () => {
+  const store = openPrefsStore(env);
+  assert.equal(DEFAULT_PREFS['access.default'], '');
+  assert.equal(writePref(store, 'access.default', ' github:alice,gitlab:bob ,file:/home/me/pair.keys'), 'github:alice, gitlab:bob, file:/home/me/pair.keys');
+  assert.throws(
+    () => writePref(store, 'access.default', 'github:alice, github:../x'),
+    (error: unknown) => isPairbarError(error) && error.code === 'INVALID_PREFERENCE' && error.message.includes('github:../x'),
+  );
+  assert.equal(readPrefs(store).prefs['access.default'], 'github:alice, gitlab:bob, file:/home/me/pair.keys');
+});
+
+test('share.copyLink and share.endAfterMinutes', () => {
+  const store = openPrefsStore(env);
+  assert.equal(DEFAULT_PREFS['share.copyLink'], 'ssh');
+  assert.equal(DEFAULT_PREFS['share.endAfterMinutes'], 0);
+  assert.equal(writePref(store, 'share.copyLink', 'sshReadOnly'), 'sshReadOnly');
+  assert.throws(() => writePref(store, 'share.copyLink', 'ftp'), (error: unknown) => isPairbarError(error) && error.code === 'INVALID_PREFERENCE');
+  assert.equal(writePref(store, 'share.endAfterMinutes', '90'), 90);
+  assert.throws(() => writePref(store, 'share.endAfterMinutes', '-1'), (error: unknown) => isPairbarError(error));
+  assert.throws(() => writePref(store, 'share.endAfterMinutes', '1.5'), (error: unknown) => isPairbarError(error));
+});

@@ -63,6 +63,8 @@ function share(extra: Partial<Share> = {}): Share {
     server: 'host:22',
     startedAt: 1,
     pid: 42,
+    allowed: null,
+    endsAt: null,
     ...extra,
   };
 }

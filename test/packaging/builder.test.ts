@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { extractFile, listPackage } from '@electron/asar';
+import { FuseV1Options, getCurrentFuseWire } from '@electron/fuses';
 import { getConfig, validateConfiguration } from 'app-builder-lib/out/util/config/config.js';
 import { DebugLogger, log } from 'builder-util';
 import { build, Platform } from 'electron-builder';
@@ -23,6 +24,10 @@ import type { Configuration } from 'electron-builder';
 (log as unknown as { stream: NodeJS.WritableStream }).stream = process.stderr;
 
 const ROOT = join(import.meta.dirname, '../..');
+/** Where Electron's fuse wire starts in its binary (the value @electron/fuses looks for). */
+const FUSE_SENTINEL = 'dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX';
+const FUSE_ON = '1'.charCodeAt(0);
+const FUSE_OFF = '0'.charCodeAt(0);
 const ELECTRON_VERSION = (JSON.parse(readFileSync(join(ROOT, 'node_modules/electron/package.json'), 'utf8')) as { version: string }).version;
 
 function pngSize(file: string): { width: number; height: number } {
@@ -58,6 +63,17 @@ describe('electron-builder.yml', () => {
     const files = asArray(config.files as (string | { filter?: string | string[] })[]).flatMap((entry) => (typeof entry === 'string' ? [entry] : asArray(entry.filter)));
     for (const pattern of ['dist/**', 'assets/**', 'package.json', '!node_modules/**']) assert.ok(files.includes(pattern), `files has ${pattern}: ${files.join(', ')}`);
     assert.ok(!files.some((pattern) => /^(main|test|renderer|bench|scripts)\b/.test(pattern)), 'no source folder is included');
+  });
+
+  test('Electron fuses: no running as Node, no NODE_OPTIONS, no --inspect, the app only from its checked app.asar, encrypted cookies', () => {
+    assert.deepEqual(config.electronFuses, {
+      runAsNode: false,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      onlyLoadAppFromAsar: true,
+      enableEmbeddedAsarIntegrityValidation: true,
+      enableCookieEncryption: true,
+    });
   });
 
   test('macOS: LSUIElement (no Dock icon), developer-tools category, dmg + zip', () => {
@@ -110,7 +126,12 @@ describe('electron-builder --dir (Linux) against a stand-in Electron distributio
     // given, and npmRebuild is off in the config.
     const dist = join(work, 'electron-dist');
     await mkdir(dist);
-    await writeFile(join(dist, 'electron'), '#!/bin/sh\necho "Stand-in for the Electron binary, for packaging tests only." >&2\nexit 1\n');
+    // Electron's binary carries its fuses as a "wire" after a sentinel string: version 1, the wire's
+    // length, one byte per fuse ('0' off, '1' on). The stand-in carries the wire Electron ships with, in a
+    // comment, so electron-builder's fuse step (@electron/fuses) finds and flips it as in the real binary.
+    const shipped = [FUSE_ON, FUSE_OFF, FUSE_ON, FUSE_ON, FUSE_OFF, FUSE_OFF, FUSE_OFF, FUSE_ON];
+    const wire = Buffer.concat([Buffer.from(`# ${FUSE_SENTINEL}`, 'latin1'), Buffer.from([1, shipped.length, ...shipped]), Buffer.from('\n')]);
+    await writeFile(join(dist, 'electron'), Buffer.concat([Buffer.from('#!/bin/sh\necho "Stand-in for the Electron binary, for packaging tests only." >&2\nexit 1\n'), wire]));
     await chmod(join(dist, 'electron'), 0o755);
     await writeFile(join(dist, 'LICENSE'), 'Stand-in for Electron\'s LICENSE.\n');
     await writeFile(join(dist, 'version'), `${ELECTRON_VERSION}\n`);
@@ -141,6 +162,25 @@ describe('electron-builder --dir (Linux) against a stand-in Electron distributio
     assert.ok(existsSync(join(appOutDir, 'resources', 'app.asar')));
   });
 
+  test('the packaged executable has its fuses flipped as configured; the rest as Electron ships them', { skip }, async () => {
+    const fuses = await getCurrentFuseWire(join(appOutDir, 'pairbar'));
+    const state = (option: FuseV1Options) => ({ [FUSE_ON]: 'on', [FUSE_OFF]: 'off' })[fuses[option] as number] ?? `byte ${fuses[option]}`;
+    assert.deepEqual(
+      Object.fromEntries(Object.values(FuseV1Options).filter((value): value is FuseV1Options => typeof value === 'number').map((option) => [FuseV1Options[option], state(option)])),
+      {
+        RunAsNode: 'off',
+        EnableCookieEncryption: 'on',
+        EnableNodeOptionsEnvironmentVariable: 'off',
+        EnableNodeCliInspectArguments: 'off',
+        EnableEmbeddedAsarIntegrityValidation: 'on',
+        OnlyLoadAppFromAsar: 'on',
+        LoadBrowserProcessSpecificV8Snapshot: 'off',
+        // Left on: the popover is a file:// page whose module script needs it.
+        GrantFileProtocolExtraPrivileges: 'on',
+      },
+    );
+  });
+
   test('app.asar holds the built main, preload, renderer, the icons and package.json', { skip }, () => {
     for (const entry of [
       '/dist/main.js',
@@ -158,6 +198,12 @@ describe('electron-builder --dir (Linux) against a stand-in Electron distributio
     const pkg = JSON.parse(extractFile(join(appOutDir, 'resources', 'app.asar'), 'package.json').toString('utf8')) as { main: string; type: string };
     assert.equal(pkg.main, 'dist/main.js');
     assert.equal(pkg.type, 'module');
+  });
+
+  test('app.asar leaves out the tests\' hook that dist/ has (a shipped app has no globalThis.pairbarTest)', { skip }, () => {
+    assert.ok(existsSync(join(ROOT, 'dist/test-hook.js')), 'the build wrote dist/test-hook.js');
+    assert.ok(entries.includes('/dist/main.js'));
+    assert.deepEqual(entries.filter((entry) => entry.includes('test-hook')), []);
   });
 
   test('app.asar holds no sources, tests, node_modules or build config', { skip }, () => {

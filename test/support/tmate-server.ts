@@ -11,13 +11,14 @@
  *   // write server.tmateConfig() into a config file, run `tmate -f FILE ...`
  *   const host = await server.nextConnection();
  *   host.pairJoin(); await host.waitForOutput('hello');
+ *   // or a real pair: test/support/pair-ssh.ts joinAsPair(server, host.links.ssh, key, 'hello')
  *   await server.close();
  */
 import { generateKeyPairSync, createHash, randomBytes, randomInt } from 'node:crypto';
 import net from 'node:net';
 import { Decoder, encode } from '@msgpack/msgpack';
 import ssh2 from 'ssh2';
-import type { Connection, ServerChannel } from 'ssh2';
+import type { AuthContext, Connection, PublicKeyAuthContext, ServerChannel, Session } from 'ssh2';
 
 export type ServerMode = 'tmate.io' | 'self-hosted';
 export type HostKeyType = 'ed25519' | 'rsa' | 'ecdsa';
@@ -45,7 +46,7 @@ export interface TestTmateServerOptions {
 }
 
 /** Message types (see tmate-protocol.h). */
-const OUT = { HEADER: 0, PTY_DATA: 2, FIN: 8, RECONNECT: 10 } as const; // client -> server
+const OUT = { HEADER: 0, PTY_DATA: 2, FIN: 8, RECONNECT: 10, EXEC_CMD: 12 } as const; // client -> server
 const IN = { NOTIFY: 0, RESIZE: 2, SET_ENV: 4, READY: 5 } as const; // server -> client
 
 const TOKEN_ALPHABET = 'abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789';
@@ -65,6 +66,10 @@ export interface HostConnection {
   readonly clientVersion: string;
   /** True once the connection has ended. */
   readonly isClosed: boolean;
+  /** The keys the host said may join (`tmate-authorized-keys`), one "type base64 …" line each; empty: anyone. */
+  readonly authorizedKeys: readonly string[];
+  /** Pairs connected over real ssh right now (see the pair section of TestTmateServer). */
+  readonly sshPairs: number;
   /** All PTY_DATA bytes received so far, decoded as UTF-8 (what a pair would see, escape codes included). */
   output(): string;
   /** Resolves once output() matches; rejects after timeoutMs (default 10 s) or when the connection ends. */
@@ -163,7 +168,10 @@ class Host implements HostConnection {
   reconnected = false;
   clientVersion = '';
   isClosed = false;
+  authorizedKeys: string[] = [];
+  sshPairs = 0;
   readonly closed: Promise<void>;
+  private outputListeners = new Set<(bytes: Buffer) => void>();
   private resolveClosed!: () => void;
   private chunks: Buffer[] = [];
   private outputCache: string | null = '';
@@ -190,6 +198,18 @@ class Host implements HostConnection {
     this.chunks.push(bytes);
     this.outputCache = null;
     this.checkWaiters();
+    for (const listener of this.outputListeners) listener(bytes);
+  }
+
+  /** Every PTY_DATA from now on; returns the unsubscribe. */
+  onOutput(listener: (bytes: Buffer) => void): () => void {
+    this.outputListeners.add(listener);
+    return () => this.outputListeners.delete(listener);
+  }
+
+  /** All PTY_DATA so far, as bytes (a pair joining late is shown what came before). */
+  outputBytes(): Buffer {
+    return Buffer.concat(this.chunks);
   }
 
   output(): string {
@@ -435,14 +455,18 @@ export class TestTmateServer {
     const socket = this.socketsByPort.get(info.port);
     if (!socket || this.closing) { client.end(); socket?.destroy(); return; }
 
+    // Any other user name is a pair connecting with a share token (the links are `ssh TOKEN@HOST`).
+    const pair: PairLogin = { token: null };
     client.on('authentication', (ctx) => {
-      if (!this.opts.refuseAuth && ctx.username === 'tmate' && ctx.method === 'none') ctx.accept();
+      if (ctx.username !== 'tmate') { this.authenticatePair(ctx, pair); return; }
+      if (!this.opts.refuseAuth && ctx.method === 'none') ctx.accept();
       else ctx.reject(['publickey']);
     });
 
     let host: Host | null = null;
     client.on('session', (acceptSession) => {
       const session = acceptSession();
+      if (pair.token !== null) { this.servePair(session, pair.token, client); return; }
       session.on('pty', (_a, reject) => reject?.());
       session.on('shell', (_a, reject) => reject?.());
       session.on('exec', (_a, reject) => reject?.());
@@ -496,6 +520,7 @@ export class TestTmateServer {
       if (type === OUT.PTY_DATA && msg[2] instanceof Uint8Array) {
         host.addOutput(Buffer.from(msg[2]));
       }
+      if (type === OUT.EXEC_CMD) recordAuthorizedKey(host, msg.slice(1).map(asText));
     };
 
     try {
@@ -505,6 +530,66 @@ export class TestTmateServer {
     } finally {
       if (followupTimer) clearTimeout(followupTimer);
     }
+  }
+
+  // -------------------------------------------------------------------------------------------------------
+  // Pairs: real `ssh -pPORT TOKEN@127.0.0.1` connections, as the upstream server takes them. Public keys
+  // only (upstream offers no other method); when the host sent authorized keys, only those keys get in and
+  // every other one is refused at authentication ("Permission denied (publickey)"). The pair must ask for
+  // a shell with a pty (exec is refused, as upstream without a websocket back end); it is then shown the
+  // host's terminal output, from the start and live. What a pair types is not passed to the host.
+
+  /** The live host whose read-write or read-only token this is. */
+  private hostForToken(token: string): Host | undefined {
+    return [...this.live].find((h) => !h.isClosed && (h.tokens.rw === token || h.tokens.ro === token));
+  }
+
+  private authenticatePair(ctx: AuthContext, pair: PairLogin): void {
+    if (ctx.method !== 'publickey') { ctx.reject(['publickey']); return; }
+    const host = this.hostForToken(ctx.username);
+    if (host && host.authorizedKeys.length > 0 && !keyListed(ctx, host.authorizedKeys)) { ctx.reject(['publickey']); return; }
+    // No signature yet: the client only asks whether this key would do; it signs next.
+    if (!ctx.signature) { ctx.accept(); return; }
+    if (!signatureValid(ctx)) { ctx.reject(['publickey']); return; }
+    pair.token = ctx.username;
+    ctx.accept();
+  }
+
+  private servePair(session: Session, token: string, client: Connection): void {
+    session.on('pty', (accept) => accept?.());
+    session.on('exec', (_accept, reject) => reject?.());
+    session.on('subsystem', (_accept, reject) => reject?.());
+    session.on('shell', (accept) => {
+      const channel = accept();
+      channel.on('error', () => { /* ignored */ });
+      channel.on('data', () => { /* what a pair types is not passed on */ });
+      const host = this.hostForToken(token);
+      if (!host) {
+        // A token from a share that has ended (or was never handed out).
+        channel.write('Invalid session token\r\n');
+        channel.exit(1);
+        channel.end();
+        return;
+      }
+      host.sshPairs++;
+      host.pairJoin('127.0.0.1');
+      channel.write(host.outputBytes());
+      const unsubscribe = host.onOutput((bytes) => channel.write(bytes));
+      let left = false;
+      const leave = (): void => {
+        if (left) return;
+        left = true;
+        unsubscribe();
+        host.sshPairs--;
+        if (!host.isClosed && host.clients > 0) host.pairLeave('127.0.0.1');
+      };
+      channel.once('close', leave);
+      void host.closed.then(() => {
+        leave();
+        if (!channel.destroyed) { channel.exit(0); channel.end(); }
+        client.end();
+      });
+    });
   }
 
   private handshake(host: Host, reconnectionData: string | null): void {
@@ -561,4 +646,42 @@ export class TestTmateServer {
       this.unclaimed.push(host);
     }
   }
+}
+
+interface PairLogin {
+  /** Set once a pair's public key is accepted (with a valid signature). */
+  token: string | null;
+}
+
+/**
+ * tmate sends each line of its `tmate-authorized-keys` file as the command
+ * `set-option tmate-set authorized_keys=LINE` (EXEC_CMD, before READY, and again after a reconnect).
+ */
+function recordAuthorizedKey(host: Host, argv: string[]): void {
+  const at = argv.indexOf('tmate-set');
+  const value = at >= 0 ? argv[at + 1] : undefined;
+  if (argv[0] !== 'set-option' || value === undefined || !value.startsWith('authorized_keys=')) return;
+  const line = value.slice('authorized_keys='.length).trim();
+  if (line !== '' && !host.authorizedKeys.includes(line)) host.authorizedKeys.push(line);
+}
+
+/** The key type inside an SSH public key blob (the algorithm a client names may be rsa-sha2-256 for ssh-rsa). */
+function blobType(blob: Buffer): string {
+  return blob.length >= 4 ? blob.subarray(4, 4 + blob.readUInt32BE(0)).toString('latin1') : '';
+}
+
+/** Compared by key blob, as upstream compares keys (the comment and the line's layout do not matter). */
+function keyListed(ctx: PublicKeyAuthContext, lines: readonly string[]): boolean {
+  return lines.some((line) => {
+    const data = line.trim().split(/\s+/)[1];
+    return data !== undefined && Buffer.from(data, 'base64').equals(ctx.key.data);
+  });
+}
+
+function signatureValid(ctx: PublicKeyAuthContext): boolean {
+  if (!ctx.signature || !ctx.blob) return false;
+  const parsed = ssh2.utils.parseKey(`${blobType(ctx.key.data)} ${ctx.key.data.toString('base64')}`);
+  const key = Array.isArray(parsed) ? parsed[0] : parsed;
+  if (!key || key instanceof Error) return false;
+  return key.verify(ctx.blob, ctx.signature, ctx.hashAlgo) === true;
 }

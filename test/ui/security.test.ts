@@ -146,7 +146,7 @@ test('calls from another origin, from a frame, or after navigating away are refu
 test('the page: a strict CSP, no inline style, and a renderer bundle of at most 60 KB', async () => {
   const html = readFileSync(join(RENDERER_DIR, 'index.html'), 'utf8');
   assert.ok(
-    html.includes(`<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'none'">`),
+    html.includes(`<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'none'; base-uri 'none'; form-action 'none'">`),
     'the CSP meta',
   );
   assert.ok(html.includes('<script type="module" src="./index.js"></script>'));

@@ -20,6 +20,12 @@ const record = {
   dialogResponses: [],
   clipboard: [],
   quitted: false,
+  /** Whether app.whenReady() has resolved. */
+  ready: false,
+  /** Menu.setApplicationMenu: { menu, beforeReady } once called; undefined until then. */
+  applicationMenu: undefined,
+  /** What was set on session.defaultSession: the permission handlers by name. */
+  sessionHandlers: {},
 };
 globalThis.fakeElectron = record;
 
@@ -36,6 +42,8 @@ export function makeEvent(extra = {}) {
 }
 
 class App extends EventEmitter {
+  /** Run from a packaged app.asar (FAKE_ELECTRON_PACKAGED=1) or from the checkout (npm start). */
+  isPackaged = process.env.FAKE_ELECTRON_PACKAGED === '1';
   dock = process.platform === 'darwin' ? { hide: () => log('dock.hide') } : undefined;
 
   requestSingleInstanceLock() {
@@ -46,7 +54,12 @@ class App extends EventEmitter {
     log('enableSandbox');
   }
   whenReady() {
-    return new Promise((resolve) => setImmediate(resolve));
+    return new Promise((resolve) =>
+      setImmediate(() => {
+        record.ready = true;
+        resolve();
+      }),
+    );
   }
   getPath(name) {
     return join(process.env.FAKE_ELECTRON_USER_DATA || tmpdir(), name);
@@ -135,6 +148,12 @@ export const Menu = {
   buildFromTemplate(template) {
     return { template };
   },
+  setApplicationMenu(menu) {
+    record.applicationMenu = { menu: menu === null ? null : JSON.parse(JSON.stringify(menu)), beforeReady: !record.ready };
+  },
+  getApplicationMenu() {
+    return record.applicationMenu?.menu ?? null;
+  },
 };
 
 class WebContents extends EventEmitter {
@@ -164,7 +183,18 @@ class WebContents extends EventEmitter {
     return false;
   }
   isDevToolsOpened() {
-    return false;
+    return this.devToolsOpen === true;
+  }
+  /** As Electron does, unless the window's webPreferences say devTools: false. */
+  openDevTools() {
+    if (this.webPreferences?.devTools === false) return;
+    this.devToolsOpen = true;
+    this.emit('devtools-opened');
+  }
+  closeDevTools() {
+    if (!this.devToolsOpen) return;
+    this.devToolsOpen = false;
+    this.emit('devtools-closed');
   }
 }
 
@@ -173,6 +203,7 @@ export class BrowserWindow extends EventEmitter {
     super();
     this.options = options;
     this.webContents = new WebContents();
+    this.webContents.webPreferences = options.webPreferences ?? {};
     this.visible = false;
     this.bounds = { x: 0, y: 0, width: options.width ?? 800, height: options.height ?? 600 };
     this.loaded = null;
@@ -268,6 +299,27 @@ export const shell = {
   openExternal: async () => undefined,
 };
 
-export const session = { defaultSession: { webRequest: { onHeadersReceived() {} } } };
+const defaultSession = {
+  webRequest: { onHeadersReceived() {} },
+  setPermissionRequestHandler(handler) {
+    record.sessionHandlers.permissionRequest = handler;
+  },
+  setPermissionCheckHandler(handler) {
+    record.sessionHandlers.permissionCheck = handler;
+  },
+  setDevicePermissionHandler(handler) {
+    record.sessionHandlers.devicePermission = handler;
+  },
+  setDisplayMediaRequestHandler(handler) {
+    record.sessionHandlers.displayMediaRequest = handler;
+  },
+};
+export const session = {
+  // As in Electron: the default session exists only once the app is ready.
+  get defaultSession() {
+    if (!record.ready) throw new Error('session.defaultSession can only be used after the app is ready');
+    return defaultSession;
+  },
+};
 
 export default { app, nativeImage, Tray, Menu, BrowserWindow, ipcMain, clipboard, dialog, Notification, screen, shell, session };

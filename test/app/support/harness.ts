@@ -35,7 +35,8 @@ export async function launchFakeApp(env: NodeJS.ProcessEnv): Promise<FakeApp> {
   ensureBuilt();
   const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [join(import.meta.dirname, 'driver.mjs'), MAIN], {
     cwd: ROOT,
-    env: { ...env, PAIRBAR_E2E: '1' },
+    // The app's test hook is loaded under PAIRBAR_E2E=1; a test that checks the app without it passes ''.
+    env: { PAIRBAR_E2E: '1', ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stderr = '';

@@ -1,0 +1,54 @@
+/**
+ * Directories Pairbar talks through or writes into, checked before each use the way tmux checks its own
+ * socket directory: a real directory (not a link), owned by this user, with no access for other users.
+ * Someone who can write there can plant a tmux server that would be listed and shared as the user's own,
+ * or read the links a share writes (the keys to the user's shell).
+ */
+import { lstat, mkdir } from 'node:fs/promises';
+import { errors } from './errors.ts';
+
+export interface DirRule {
+  /** How the error names the directory. */
+  what: string;
+  /** Permission bits that make the directory unsafe. */
+  forbidden: number;
+  /** The variable that moves it somewhere else, for the fix. */
+  env: string;
+}
+
+/**
+ * tmux's own rule (tmux 3.3a refuses `o` bits and another owner, and accepts group access), so Pairbar never
+ * uses a socket directory the user's plain `tmux` would refuse, nor refuses one it accepts.
+ */
+export const TMUX_SOCKET_DIR: DirRule = { what: 'tmux socket directory', forbidden: 0o007, env: 'TMUX_TMPDIR' };
+
+/** Pairbar's own: it holds the links, so not even the group may look. */
+export const RUNTIME_DIR: DirRule = { what: 'Pairbar runtime directory', forbidden: 0o077, env: 'PAIRBAR_RUNTIME_DIR' };
+
+/** False when `dir` does not exist; throws UNSAFE_DIRECTORY when it breaks the rule; true when it is safe. */
+export async function checkDir(dir: string, rule: DirRule): Promise<boolean> {
+  let info;
+  try {
+    info = await lstat(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw error;
+  }
+  if (!info.isDirectory()) throw errors.unsafeDirectory(rule.what, dir, 'not-a-directory', info.mode, rule.env);
+  const uid = process.getuid?.();
+  if (uid !== undefined && info.uid !== uid) throw errors.unsafeDirectory(rule.what, dir, 'other-owner', info.mode, rule.env);
+  if ((info.mode & rule.forbidden) !== 0) throw errors.unsafeDirectory(rule.what, dir, 'open-to-others', info.mode, rule.env);
+  return true;
+}
+
+/** Makes `dir` (mode 0700) if it is missing, then checks it: one that already existed is used only if safe. */
+export async function ensureDir(dir: string, rule: DirRule): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+  } catch (error) {
+    // Something that is not a directory is in the way: checkDir says so in the user's terms.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EEXIST' && code !== 'ENOTDIR') throw error;
+  }
+  await checkDir(dir, rule);
+}

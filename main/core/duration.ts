@@ -1,0 +1,32 @@
+/**
+ * How long a share lasts: `--for 90s`, `30m`, `2h` (and `1h30m`), and the time left as the card and the
+ * tray tooltip show it.
+ */
+import { errors } from './errors.ts';
+
+const UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000 } as const;
+/** A week: longer than any pairing session, and far inside what a timer can wait for. */
+export const MAX_DURATION_MS = 7 * 24 * UNIT_MS.h;
+
+export function parseDuration(text: string): number {
+  const trimmed = text.trim();
+  const parts = [...trimmed.matchAll(/(\d+)([smh])/g)];
+  const joined = parts.map((part) => part[0]).join('');
+  if (trimmed === '' || joined !== trimmed) {
+    throw errors.invalidArgument('duration', `${JSON.stringify(text)} is not a duration such as 90s, 30m, 2h or 1h30m`);
+  }
+  const ms = parts.reduce((total, part) => total + Number(part[1]) * UNIT_MS[part[2] as keyof typeof UNIT_MS], 0);
+  if (ms <= 0) throw errors.invalidArgument('duration', 'a share has to last longer than 0 s');
+  if (ms > MAX_DURATION_MS) throw errors.invalidArgument('duration', 'at most 7 days (168h)');
+  return ms;
+}
+
+/** "45 s left", "12 min left", "1 h 05 min left": coarse on purpose, it is read at a glance. */
+export function formatTimeLeft(ms: number): string {
+  const seconds = Math.max(0, Math.ceil(ms / 1000));
+  if (seconds < 60) return `${seconds} s left`;
+  const minutes = Math.ceil(seconds / 60);
+  if (minutes < 60) return `${minutes} min left`;
+  const hours = Math.floor(minutes / 60);
+  return `${hours} h ${String(minutes % 60).padStart(2, '0')} min left`;
+}

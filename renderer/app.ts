@@ -1,0 +1,105 @@
+/**
+ * The popover's render loop: on every store change the current screen draws the state, the others are
+ * hidden, and the header follows. A new screen (server setup, first run…) is a name in store.ts's
+ * ScreenName, an element in index.html, and an entry in `screens` below whose `draw` renders a view from
+ * views/; `actions.show(name)` opens it, and its first field takes focus. A new part of the session list
+ * (time left on a card, say) is a view function in views/ called from views/sessions.ts or share-card.ts.
+ */
+import type { Actions } from './actions.ts';
+import { FocusKeeper, focusFirstField, installKeys } from './focus.ts';
+import { statusLine } from './format.ts';
+import type { PopoverState, ScreenName, Store } from './store.ts';
+import { preferencesView, type PreferencesView } from './views/preferences.ts';
+import { sessionsView } from './views/sessions.ts';
+
+interface Screen {
+  /** The element it draws into; shown only while it is the current screen. */
+  readonly element: HTMLElement;
+  /** Draws `state` into `element`; called on every change while the screen shows. */
+  draw(state: PopoverState, actions: Actions): void;
+}
+
+/** Rebuilt on every draw; focus carried over by FocusKeeper. */
+function sessionsScreen(element: HTMLElement): Screen {
+  const focus = new FocusKeeper();
+  return {
+    element,
+    draw(state, actions) {
+      const kept = focus.capture(element);
+      element.replaceChildren(...sessionsView(state, actions));
+      focus.restore(element, kept);
+    },
+  };
+}
+
+/** Built once per opening (what is typed survives), then updated. */
+function preferencesScreen(element: HTMLElement): Screen {
+  let built: { opened: number; view: PreferencesView } | undefined;
+  return {
+    element,
+    draw(state, actions) {
+      const prefs = state.snapshot?.prefs;
+      if (prefs && built?.opened !== state.opened) {
+        built = { opened: state.opened, view: preferencesView(prefs, actions) };
+        element.replaceChildren(...built.view.children);
+      }
+      built?.view.update(state);
+    },
+  };
+}
+
+function byId<T extends HTMLElement = HTMLElement>(id: string): T {
+  const element = document.getElementById(id);
+  if (!element) throw new Error(`index.html has no #${id}`);
+  return element as T;
+}
+
+export function mountApp(store: Store, actions: Actions, hide: () => void): void {
+  const screens: Record<ScreenName, Screen> = {
+    sessions: sessionsScreen(byId('content')),
+    preferences: preferencesScreen(byId('prefs')),
+  };
+  const prefsButton = byId<HTMLButtonElement>('prefs-toggle');
+  const refreshButton = byId<HTMLButtonElement>('refresh');
+  const status = byId('status');
+  let seenOpened = store.state.opened;
+
+  function render(): void {
+    const { state } = store;
+    const current = screens[state.screen];
+    for (const screen of Object.values(screens)) screen.element.hidden = screen !== current;
+    current.draw(state, actions);
+
+    const prefsOpen = state.screen === 'preferences';
+    prefsButton.setAttribute('aria-expanded', String(prefsOpen));
+    prefsButton.lastChild!.textContent = prefsOpen ? 'Done' : 'Preferences';
+    const line = statusLine(state.snapshot?.shares ?? []);
+    status.textContent = line.text;
+    status.className = line.tone ? `status ${line.tone}` : 'status';
+    // Which snapshot is on screen (for tests and for anyone inspecting the popover).
+    document.body.dataset.version = String(state.snapshot?.version ?? 0);
+
+    if (state.opened !== seenOpened) focusFirstField(current.element);
+    seenOpened = state.opened;
+  }
+
+  store.subscribe(render);
+  installKeys({ hide, screen: () => screens[store.state.screen].element });
+  refreshButton.addEventListener('click', () => {
+    refreshButton.classList.add('spinning');
+    void actions.load().finally(() => refreshButton.classList.remove('spinning'));
+  });
+  prefsButton.addEventListener('click', () => actions.show(store.state.screen === 'preferences' ? 'sessions' : 'preferences'));
+
+  /**
+   * The tray's "Preferences…" opens the popover with `#preferences` in its fragment. The fragment is cleared
+   * once obeyed, so choosing it again after closing Preferences changes the hash again and is heard again.
+   */
+  const obeyFragment = () => {
+    if (location.hash !== '#preferences') return;
+    history.replaceState(null, '', location.pathname + location.search);
+    actions.show('preferences');
+  };
+  window.addEventListener('hashchange', obeyFragment);
+  obeyFragment();
+}

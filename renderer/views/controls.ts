@@ -1,0 +1,43 @@
+/**
+ * What every view is given, and the pieces several views draw: buttons, a session's title, a spinner.
+ * A view is a function of the state to elements; it never keeps state of its own between renders.
+ */
+import type { Actions } from '../actions.ts';
+import { h, icon, type IconName } from '../dom.ts';
+import type { PopoverState } from '../store.ts';
+
+export interface ViewContext {
+  readonly state: PopoverState;
+  readonly actions: Actions;
+  /**
+   * Records that the failure filed under `key` is drawn by the thing that failed, in this render; the
+   * sessions screen shows the others on top rather than lose them.
+   */
+  place(key: string): void;
+}
+
+type ButtonAttrs = Record<string, string | boolean | ((event: Event) => void) | undefined>;
+
+export function button(label: string, attrs: ButtonAttrs, kind = 'secondary', glyph?: IconName): HTMLButtonElement {
+  return h('button', { type: 'button', class: `btn ${kind}`, ...attrs }, glyph ? icon(glyph) : null, h('span', { text: label }));
+}
+
+/** A Copy button that says "Copied" for a moment after it worked. */
+export function copyButton(ctx: ViewContext, key: string, ariaLabel: string, onclick: () => void): HTMLButtonElement {
+  const done = ctx.state.copied.has(key);
+  return button(done ? 'Copied' : 'Copy', { 'aria-label': ariaLabel, 'data-key': key, onclick }, `copy small${done ? ' done' : ''}`, done ? 'check' : 'copy');
+}
+
+/** The session's name, and its tmux server's label where it is not the default server. */
+export function title(name: string, server: string): HTMLElement {
+  return h(
+    'div',
+    { class: 'row-name' },
+    h('span', { class: 'row-title', text: name }),
+    server === 'default' ? null : h('span', { class: 'tag', text: server, title: `tmux -L ${server}` }),
+  );
+}
+
+export function spinner(): HTMLElement {
+  return h('span', { class: 'spinner', 'aria-hidden': 'true' });
+}

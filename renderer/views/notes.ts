@@ -1,0 +1,45 @@
+/**
+ * Notes: what went wrong and what to do about it, drawn by the thing that failed (or on top when that thing
+ * is gone), and the banners of problems that leave the sessions usable.
+ */
+import type { Problem } from '../../main/contract.ts';
+import type { ErrorInfo } from '../../main/core/errors.ts';
+import { h, withCode } from '../dom.ts';
+import { button, type ViewContext } from './controls.ts';
+
+/** What went wrong and what to do about it, with the buttons that act on it. */
+export function errorNote(error: ErrorInfo, actions: HTMLElement[], attrs: Record<string, string> = {}): HTMLElement {
+  return h(
+    'div',
+    { class: 'note error', role: 'alert', ...attrs },
+    h('p', { class: 'note-message' }, error.message),
+    h('p', { class: 'note-fix' }, ...withCode(error.fix)),
+    h('div', { class: 'actions' }, ...actions),
+  );
+}
+
+/** The failure of the action filed under `key`, with Retry, if it failed; `subject` completes "Retry …". */
+export function failureNote(ctx: ViewContext, key: string, subject: string): HTMLElement | null {
+  const failure = ctx.state.failures.get(key);
+  if (!failure) return null;
+  ctx.place(key);
+  return errorNote(failure.error, [button('Retry', { 'aria-label': `Retry ${subject}`, 'data-key': `retry:${key}`, onclick: failure.retry }, 'primary small')]);
+}
+
+/** A problem that leaves the sessions usable, above them. */
+export function banner(ctx: ViewContext, problem: Problem): HTMLElement {
+  return h(
+    'div',
+    { class: 'note warning', role: 'status', 'data-problem': problem.code },
+    h('p', { class: 'note-message' }, problem.message),
+    h('p', { class: 'note-fix' }, ...withCode(problem.fix)),
+    problem.code === 'INVALID_PREFERENCE'
+      ? h('div', { class: 'actions' }, button('Open Preferences', { 'data-key': `open-prefs:${problem.message}`, onclick: () => ctx.actions.show('preferences') }, 'secondary small'))
+      : null,
+  );
+}
+
+/** A failure whose row is gone (the session closed meanwhile), shown on top rather than lost. */
+export function orphanNote(ctx: ViewContext, key: string, error: ErrorInfo): HTMLElement {
+  return errorNote(error, [button('OK', { 'aria-label': 'Dismiss this error', 'data-key': `orphan:${key}`, onclick: () => ctx.actions.dismiss(key) }, 'secondary small')], { class: 'note error top', 'data-group': `orphan:${key}` });
+}

@@ -1,0 +1,29 @@
+/**
+ * The renderer runs in the popover's sandboxed page: no Node, no Electron. What the bundle really pulls in
+ * (esbuild's metafile, built as scripts/build.mjs builds it) is the renderer's own files plus the two
+ * import-free core files it may share.
+ */
+import assert from 'node:assert/strict';
+import { join, relative } from 'node:path';
+import { test } from 'node:test';
+import { build } from 'esbuild';
+
+const ROOT = join(import.meta.dirname, '../..');
+const SHARED = ['main/core/links.ts', 'main/core/share-rules.ts'];
+
+test('the renderer bundle holds only renderer/ files and the import-free core files links.ts and share-rules.ts', async () => {
+  const result = await build({
+    entryPoints: [join(ROOT, 'renderer/index.ts')],
+    bundle: true,
+    write: false,
+    metafile: true,
+    platform: 'browser',
+    format: 'esm',
+    target: 'chrome120',
+    logLevel: 'silent',
+  });
+  const inputs = Object.keys(result.metafile.inputs).map((path) => relative(ROOT, join(ROOT, path)));
+  const foreign = inputs.filter((path) => !path.startsWith('renderer/') && !SHARED.includes(path));
+  assert.deepEqual(foreign, [], 'nothing else is bundled');
+  assert.ok(inputs.includes('renderer/store.ts') && inputs.includes('renderer/views/share-card.ts'), `the parts are bundled: ${inputs.join(', ')}`);
+});

@@ -1,0 +1,44 @@
+/** Snapshot parts as the main process sends them, for the renderer's table tests: each field as in a real one. */
+import type { Problem, SessionView, ShareView, Snapshot } from '../../main/contract.ts';
+import { NO_LINKS } from '../../main/core/links.ts';
+import { DEFAULT_PREFS } from '../../main/prefs.ts';
+
+export const SOCKET = '/tmp/tmux-1000/default';
+export const OTHER_SOCKET = '/tmp/tmux-1000/second';
+
+export function session(name: string, fields: Partial<SessionView> = {}): SessionView {
+  return { id: `$${name.length}`, name, socket: SOCKET, server: 'default', windows: 1, attached: 0, created: 1_700_000_000, ...fields };
+}
+
+/** A share of `of` (a session above, or a name), Live with all four links unless `fields` says otherwise. */
+export function share(of: SessionView | string, fields: Partial<ShareView> = {}): ShareView {
+  const target = typeof of === 'string' ? session(of) : of;
+  return {
+    id: `share-${target.name}`,
+    session: target.name,
+    sessionId: target.id,
+    socket: target.socket,
+    blank: false,
+    origin: 'app',
+    state: 'sharing',
+    links: { ssh: 'ssh AbC@127.0.0.1', sshReadOnly: 'ssh ro-XyZ@127.0.0.1', web: 'https://127.0.0.1/t/AbC', webReadOnly: 'https://127.0.0.1/t/ro-XyZ' },
+    clients: 0,
+    lastPairEvent: null,
+    error: null,
+    server: '127.0.0.1:2200',
+    startedAt: 1_700_000_000_000,
+    allowed: null,
+    endsAt: null,
+    ...fields,
+  };
+}
+
+export const STARTING: Partial<ShareView> = { state: 'starting', links: NO_LINKS, clients: null };
+
+export function snapshot(fields: Partial<Snapshot> = {}): Snapshot {
+  return { sessions: [], shares: [], problems: [], prefs: DEFAULT_PREFS, version: 1, ...fields };
+}
+
+export function problem(code: Problem['code'], fields: Partial<Problem> = {}): Problem {
+  return { code, message: `${code} message`, fix: `${code} fix`, ...fields };
+}
