@@ -12,7 +12,7 @@
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { existsSync, watch, type FSWatcher } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureDir, RUNTIME_DIR } from './dirs.ts';
@@ -322,12 +322,14 @@ export class Shares extends EventEmitter<{
    */
   async adopt(): Promise<Share[]> {
     await ensurePrivateDir(this.runtimeDir);
-    const known = new Set(this.live.keys());
     let changed = false;
     for (const id of await readdir(this.runtimeDir)) {
-      if (known.has(id) || !SHARE_ID.test(id)) continue;
+      // Checked as each one comes: a start of this process may begin while this adopts.
+      if (this.live.has(id) || !SHARE_ID.test(id)) continue;
       const files = shareFiles(join(this.runtimeDir, id));
       const record = await readRecord(files);
+      // A start (here or in another process) makes the directory first and writes the record next.
+      if (!record && (await youngerThan(files.dir, 60_000))) continue;
       if (record && record.readyLogOffset === null) {
         if (startingElsewhere(record)) continue;
         await this.endOrphan(record, files);
@@ -335,13 +337,14 @@ export class Shares extends EventEmitter<{
       }
       const alive = record !== undefined && record.pid > 0 && (await isOurTmate(record.pid, files.socket)) && (await socketAnswers(files.socket));
       if (!record || !alive) {
-        await rm(files.dir, { recursive: true, force: true });
+        await removeShareDir(files);
         continue;
       }
       const readyLogOffset = record.readyLogOffset ?? 0;
       const share = shareFromRecord(record);
       const live: Live = { share, files, readyLogOffset };
       const offset = await replayLog(share, files, readyLogOffset);
+      if (this.live.has(id)) continue;
       this.live.set(id, live);
       this.follow(live, offset);
       this.endTimers.schedule(id, share.endsAt);
@@ -371,7 +374,7 @@ export class Shares extends EventEmitter<{
     if (record.pid > 0) await stopTmate(tmate, files.socket, record.pid).catch(() => undefined);
     // Nobody ever got the blank session's name: it goes with its share, as in a failed start.
     if (record.blank) await killSession(tmux, record.socket, record.sessionId).catch(() => undefined);
-    await rm(files.dir, { recursive: true, force: true });
+    await removeShareDir(files);
   }
 
   /**
@@ -571,7 +574,7 @@ export class Shares extends EventEmitter<{
     follower.close();
     await follower.pump();
     await stopTmate(tmate, live.files.socket, live.share.pid).catch(() => undefined);
-    await rm(live.files.dir, { recursive: true, force: true });
+    await removeShareDir(live.files);
     this.live.delete(live.share.id);
     // The blank session was made for this share alone; nobody else knows its name yet.
     if (live.share.blank) await killSession(tmux, session.socket, session.id).catch(() => undefined);
@@ -636,7 +639,7 @@ export class Shares extends EventEmitter<{
       const { tmate } = await this.env();
       await stopTmate(tmate, live.files.socket, live.share.pid).catch(() => undefined);
     }
-    await rm(live.files.dir, { recursive: true, force: true });
+    await removeShareDir(live.files);
     if (cause) {
       live.share.state = 'failed';
       live.share.error = cause.toJSON();
@@ -678,7 +681,7 @@ export class Shares extends EventEmitter<{
     const stopping = (async () => {
       const { tmate } = await this.env();
       await stopTmate(tmate, live.files.socket, live.share.pid);
-      await rm(live.files.dir, { recursive: true, force: true });
+      await removeShareDir(live.files);
       live.share.state = 'stopped';
       this.changed();
     })().finally(() => {
@@ -720,6 +723,22 @@ export class Shares extends EventEmitter<{
       live.follower?.close();
       live.dirWatcher?.close();
     }
+  }
+}
+
+/**
+ * Removes a share's directory. The shell in tmate's pane may still be writing the client's exit status
+ * into it as tmate goes down (ENOTEMPTY mid-removal): rm retries that.
+ */
+function removeShareDir(files: ShareFiles): Promise<void> {
+  return rm(files.dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 20 });
+}
+
+async function youngerThan(path: string, ms: number): Promise<boolean> {
+  try {
+    return Date.now() - (await stat(path)).mtimeMs < ms;
+  } catch {
+    return false;
   }
 }
 
