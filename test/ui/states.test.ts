@@ -106,6 +106,36 @@ test('a refused connection fails with host:port and the fix; Retry works once th
   assert.deepEqual(popover.errors, []);
 });
 
+test('tmate killed while sharing: the card says the share ended and why, at once; the screen reader hears it; Retry shares again', async () => {
+  const { popover, card } = await shareWorkLive();
+  const { page } = popover;
+  const [pid] = world!.sandbox.tmatePids();
+  process.kill(pid!, 'SIGKILL');
+  await waitForText(card.locator('.pill'), 'Failed', 5_000);
+  assert.match(await textOf(card.locator('.note-message')), /^tmate stopped unexpectedly: it was killed \(SIGKILL\) while sharing "work"/);
+  await waitForText(page.locator('#announce'), /^Sharing work ended: tmate stopped unexpectedly/);
+  assert.equal(await card.locator('.link-value').count(), 0, 'the dead links are no longer offered');
+  await page.getByRole('button', { name: 'Retry sharing work' }).click();
+  const host = await world!.server.nextConnection();
+  await waitForText(card.locator('.pill'), 'Live', 15_000);
+  assert.equal(await card.locator('.link-value').first().textContent(), host.links.ssh);
+  assert.deepEqual(popover.errors, []);
+});
+
+test('the tmux server killed: the card says the tmux server stopped, with the fix; Dismiss clears it', async () => {
+  const { popover, card } = await shareWorkLive();
+  const { page } = popover;
+  const tmuxPid = Number(world!.sandbox.tmux(['display-message', '-p', '#{pid}']).trim());
+  process.kill(tmuxPid, 'SIGKILL');
+  await waitForText(card.locator('.pill'), 'Failed', 5_000);
+  assert.match(await textOf(card.locator('.note-message')), /^The tmux server holding "work" stopped/);
+  assert.match(await textOf(card.locator('.note-fix')), /^Start tmux again/);
+  await page.getByRole('button', { name: 'Dismiss work' }).click();
+  await waitGone(card);
+  await waitFor('no tmate left', () => world!.sandbox.tmatePids().length === 0);
+  assert.deepEqual(popover.errors, []);
+});
+
 test('an action that fails is reported with its fix, even when its row is gone', async () => {
   world = await World.create();
   const { sandbox } = world;
