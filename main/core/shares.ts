@@ -694,7 +694,8 @@ export class Shares extends EventEmitter<{
   /** Stops every share, or only those started by one kind of process; returns how many were stopped. */
   async stopAll(origin?: ShareOrigin): Promise<number> {
     const all = [...this.live.values()].filter((live) => origin === undefined || live.share.origin === origin);
-    await Promise.all(all.map((live) => this.stopLive(live)));
+    // A start under way is stopped through its own teardown (stop()), or it would launch tmate after this.
+    await Promise.all(all.map((live) => (this.starting.has(live.share.id) ? this.stop(live.share.id) : this.stopLive(live))));
     if (this.failures.size > 0) {
       this.failures.clear();
       this.changed();
