@@ -13,7 +13,7 @@ import { spawnDetached } from './core/process.ts';
 import { targetKey } from './core/share-rules.ts';
 import type { Share, ShareOptions } from './core/shares.ts';
 import { defaultSocket, listServers } from './core/tmux.ts';
-import { isPrefKey, PREF_KEYS, PREF_SPECS, writePref } from './prefs.ts';
+import { isPrefKey, legacyServerKey, PREF_KEYS, PREF_SPECS, writePref } from './prefs.ts';
 import { createRuntime, type Runtime } from './runtime.ts';
 
 export interface Io {
@@ -280,9 +280,11 @@ function configCommand(runtime: Runtime, io: Io, args: string[], json: boolean):
   const { prefs, problems } = runtime.prefs();
   if (action === 'get') {
     if (values.length > 0) throw new UsageError('config get takes at most one KEY');
+    if (key !== undefined && legacyServerKey(key)) throw legacyServerKey(key)!;
     if (key !== undefined && !isPrefKey(key)) throw new UsageError(`unknown preference ${JSON.stringify(key)}; known: ${PREF_KEYS.join(', ')}`);
     if (key !== undefined) {
-      io.stdout(json ? JSON.stringify(prefs[key]) + '\n' : `${prefs[key]}\n`);
+      const value = prefs[key];
+      io.stdout(json || typeof value === 'object' ? JSON.stringify(value) + '\n' : `${value}\n`);
     } else if (json) {
       io.stdout(JSON.stringify(prefs, null, 2) + '\n');
     } else {
@@ -293,6 +295,7 @@ function configCommand(runtime: Runtime, io: Io, args: string[], json: boolean):
   }
   if (action === 'set') {
     if (key === undefined || values.length !== 1) throw new UsageError('config set needs KEY and VALUE');
+    if (legacyServerKey(key)) throw legacyServerKey(key)!;
     if (!isPrefKey(key)) throw new UsageError(`unknown preference ${JSON.stringify(key)}; known: ${PREF_KEYS.join(', ')}`);
     if (!runtime.store) throw errors.invalidPreference(key, problems[0]?.message ?? 'the preferences file cannot be opened');
     const value = writePref(runtime.store, key, values[0]);

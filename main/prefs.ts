@@ -4,20 +4,35 @@
  *
  * Values are validated on the way in, and checked again on the way out: a hand-edited file with a bad value
  * is never rewritten or reset (that would lose the user's other settings); the bad value is reported as a
- * problem and its default is used until it is fixed.
+ * problem. A bad server value means no share starts until it is fixed; any other bad value is replaced by
+ * its default meanwhile.
+ *
+ * tmate servers are named profiles (`servers`, `server.active`), changed through addServer/useServer/
+ * removeServer rather than `config set`, and resolved for a share by resolveServer, which refuses rather
+ * than guess.
  */
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import Conf, { type Options as ConfOptions } from 'conf';
-import { errors, isPairbarError } from './core/errors.ts';
+import { errors, isPairbarError, PairbarError } from './core/errors.ts';
 import { DEFAULT_FORGE_BASES, formatKeySource, parseKeySourceList, type Forge, type ForgeBases } from './core/keys.ts';
+import {
+  checkFingerprint,
+  checkHost,
+  checkName,
+  hasFingerprint,
+  isShutDown,
+  nameFromHost,
+  serverLabel,
+  validateServers,
+  type ServerProfile,
+} from './core/servers.ts';
 
 export interface Prefs {
-  'server.host': string;
-  'server.port': number;
-  'server.rsaFingerprint': string;
-  'server.ed25519Fingerprint': string;
-  'server.ecdsaFingerprint': string;
+  /** The tmate servers the user added, by name. */
+  servers: ServerProfile[];
+  /** The name of the one new shares use; empty: none chosen yet. */
+  'server.active': string;
   'share.readyTimeoutSeconds': number;
   'tmux.path': string;
   'tmate.path': string;
@@ -44,9 +59,6 @@ interface PrefSpec<K extends PrefKey> {
   /** Turns a typed-in string (CLI) or a stored value into the typed value, or explains why it can't. */
   parse: (value: unknown) => Prefs[K] | { error: string };
 }
-
-const HOST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$|^\[?[0-9A-Fa-f:.]+\]?$/;
-const FINGERPRINT = /^SHA256:[A-Za-z0-9+/]{43}$/;
 
 function stringPref(description: string, check: (value: string) => string | undefined): PrefSpec<never> {
   return {
@@ -86,11 +98,6 @@ function booleanPref(description: string): PrefSpec<never> {
     },
   };
 }
-
-const fingerprint = (type: string) =>
-  stringPref(`the server's ${type} host key fingerprint, SHA256:… as \`ssh-keygen -l -E sha256\` prints it (empty: tmate.io's)`, (value) =>
-    FINGERPRINT.test(value) ? undefined : 'expected SHA256: followed by 43 base64 characters, as `ssh-keygen -l -E sha256 -f KEY.pub` prints it',
-  );
 
 const absolutePath = (what: string) =>
   stringPref(`path of the ${what} binary (empty: look it up)`, (value) =>
@@ -134,13 +141,12 @@ function forgeBasePref(forge: Forge, name: string): PrefSpec<never> {
 }
 
 export const PREF_SPECS: { [K in PrefKey]: PrefSpec<K> } = {
-  'server.host': stringPref('tmate server host name (empty: ssh.tmate.io)', (value) =>
-    HOST.test(value) && value.length <= 253 ? undefined : 'expected a host name or IP address such as tmate.example.com',
-  ),
-  'server.port': integerPref(22, 1, 65535, 'tmate server ssh port'),
-  'server.rsaFingerprint': fingerprint('RSA'),
-  'server.ed25519Fingerprint': fingerprint('Ed25519'),
-  'server.ecdsaFingerprint': fingerprint('ECDSA'),
+  servers: {
+    default: [],
+    description: 'your tmate servers (change them with `pairbar server add/remove`)',
+    parse: (value) => validateServers(value),
+  },
+  'server.active': stringPref('the tmate server new shares use (change it with `pairbar server use NAME`)', (value) => checkName(value)),
   'share.readyTimeoutSeconds': integerPref(20, 1, 600, 'seconds to wait for the server to give the share links'),
   'tmux.path': absolutePath('tmux'),
   'tmate.path': absolutePath('tmate'),
@@ -224,7 +230,8 @@ export interface PrefsStore {
   get(key: string): unknown;
   set(key: string, value: unknown): void;
   delete(key: string): void;
-  readonly store: Stored;
+  /** The whole file; assigning it writes the file once (atomically, as conf does). */
+  store: Stored;
   readonly path: string;
 }
 
@@ -233,35 +240,158 @@ export interface LoadedPrefs {
   problems: PrefsProblem[];
 }
 
-/** Reads every preference, falling back to the default (and reporting a problem) for any bad stored value. */
-export function readPrefs(store: PrefsStore): LoadedPrefs {
+/** Keys only Pairbar's own server functions write: a profile is checked as a whole, not key by key. */
+const MANAGED_KEYS: ReadonlySet<PrefKey> = new Set(['servers', 'server.active']);
+
+// ---------------------------------------------------------------------------------------------------------
+// Migrations: small, named, pure plans over the file's contents. readPrefs reads through them (so every
+// reader sees one shape, even before the file is written); migratePrefs writes their result, once, and only
+// into a file that has no invalid value.
+
+interface MigrationPlan {
+  /** The file's contents after this migration, or undefined when it has nothing to do. */
+  next?: Stored;
+  /** Why it could not run: reported, and the file is left as it is. */
+  problem?: PrefsProblem;
+}
+
+interface Migration {
+  name: string;
+  plan(stored: Stored, file: string): MigrationPlan;
+}
+
+/** The flat keys of the single-server days. */
+export const LEGACY_SERVER_KEYS = ['server.host', 'server.port', 'server.rsaFingerprint', 'server.ed25519Fingerprint', 'server.ecdsaFingerprint'] as const;
+
+/**
+ * server-profiles: the flat `server.*` keys become one profile named after its host, made active when no
+ * server is. A file without a host had meant tmate.io, which is gone: it gets no profile and is left alone.
+ * A value that does not validate stops the migration, so nothing the user typed is dropped or reinterpreted.
+ */
+const serverProfiles: Migration = {
+  name: 'server-profiles',
+  plan(stored, file) {
+    const present = LEGACY_SERVER_KEYS.filter((key) => Object.hasOwn(stored, key));
+    if (present.length === 0) return {};
+    const text = (key: string): unknown => {
+      const value = stored[key];
+      return typeof value === 'string' ? value.trim() : value;
+    };
+    const rawHost = text('server.host');
+    const host = typeof rawHost === 'string' ? rawHost.replace(/^\[(.*)\]$/, '$1') : rawHost;
+    const rawPort = text('server.port') ?? 22;
+    const port = typeof rawPort === 'string' && /^\d+$/.test(rawPort) ? Number(rawPort) : rawPort;
+    const fingerprints = { rsaFingerprint: text('server.rsaFingerprint') ?? '', ed25519Fingerprint: text('server.ed25519Fingerprint') ?? '', ecdsaFingerprint: text('server.ecdsaFingerprint') ?? '' };
+    const invalid = (key: string, why: string): MigrationPlan => ({
+      problem: {
+        key: 'servers',
+        message: `${key} in ${file} is invalid (${why}). Pairbar has not moved your server settings into a server profile and starts no share until the value is fixed or removed; the file is left as it is`,
+      },
+    });
+    if (host !== undefined && host !== '') {
+      const problem = checkHost(host);
+      if (problem) return invalid('server.host', problem);
+    }
+    if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) return invalid('server.port', 'expected a whole number from 1 to 65535');
+    for (const [field, value] of Object.entries(fingerprints)) {
+      const problem = checkFingerprint(value);
+      if (problem) return invalid(`server.${field}`, problem);
+    }
+    if (host === undefined || host === '') return {};
+    const existing = validateServers(stored.servers ?? []);
+    if ('error' in existing) return {}; // readPrefs reports the list itself; nothing is moved into it.
+    const wanted = { host: host as string, port, ...(fingerprints as Record<'rsaFingerprint' | 'ed25519Fingerprint' | 'ecdsaFingerprint', string>) };
+    const same = existing.find((profile) => serverLabel(profile) === serverLabel(wanted) && profile.rsaFingerprint === wanted.rsaFingerprint && profile.ed25519Fingerprint === wanted.ed25519Fingerprint && profile.ecdsaFingerprint === wanted.ecdsaFingerprint);
+    const profile: ServerProfile = same ?? { name: nameFromHost(wanted.host, new Set(existing.map((entry) => entry.name))), ...wanted };
+    const next: Stored = { ...stored, servers: same ? existing : [...existing, profile] };
+    for (const key of LEGACY_SERVER_KEYS) delete next[key];
+    if (typeof stored['server.active'] !== 'string' || stored['server.active'].trim() === '') next['server.active'] = profile.name;
+    return { next };
+  },
+};
+
+const MIGRATIONS: readonly Migration[] = [serverProfiles];
+
+/** The file's contents as the migrations would leave them, and what stopped any of them. */
+function planned(stored: Stored, file: string): { view: Stored; applied: string[]; problems: PrefsProblem[] } {
+  let view = stored;
+  const applied: string[] = [];
+  const problems: PrefsProblem[] = [];
+  for (const migration of MIGRATIONS) {
+    const plan = migration.plan(view, file);
+    if (plan.problem) problems.push(plan.problem);
+    if (plan.next) {
+      view = plan.next;
+      applied.push(migration.name);
+    }
+  }
+  return { view, applied, problems };
+}
+
+/**
+ * Writes what the migrations make of the file, once, and only when the result has no invalid value (a
+ * hand-edited mistake is never rewritten away). Returns the names applied and what stopped the others.
+ */
+export function migratePrefs(store: PrefsStore): { applied: string[]; problems: PrefsProblem[] } {
+  const { view, applied, problems } = planned(store.store, store.path);
+  if (applied.length === 0) return { applied, problems };
+  const checked = parseStored(view, store.path);
+  if (checked.problems.length > 0 || problems.length > 0) return { applied: [], problems };
+  store.store = view;
+  return { applied, problems };
+}
+
+function parseStored(stored: Stored, file: string): LoadedPrefs {
   const prefs = { ...DEFAULT_PREFS } as Record<PrefKey, unknown>;
   const problems: PrefsProblem[] = [];
-  const stored = store.store;
   for (const key of PREF_KEYS) {
     if (!Object.hasOwn(stored, key)) continue;
     const parsed = PREF_SPECS[key].parse(stored[key]);
     if (typeof parsed === 'object' && parsed !== null && 'error' in parsed) {
-      problems.push({ key, message: `${key} in ${store.path} is invalid (${parsed.error}); using the default until it is fixed` });
+      const consequence = key === 'servers' || key === 'server.active' ? 'no share starts until it is fixed' : 'using the default until it is fixed';
+      problems.push({ key, message: `${key} in ${file} is invalid (${parsed.error}); ${consequence}` });
     } else {
       prefs[key] = parsed;
     }
   }
+  const active = prefs['server.active'] as string;
+  const servers = prefs.servers as ServerProfile[];
+  if (active !== '' && !problems.some((problem) => problem.key === 'servers') && !servers.some((profile) => profile.name === active)) {
+    problems.push({ key: 'server.active', message: `server.active in ${file} names ${JSON.stringify(active)}, which is not one of your servers; no share starts until it is fixed` });
+  }
   return { prefs: prefs as unknown as Prefs, problems };
+}
+
+/** Reads every preference (through the migrations), reporting every bad stored value. */
+export function readPrefs(store: PrefsStore): LoadedPrefs {
+  const { view, problems } = planned(store.store, store.path);
+  const loaded = parseStored(view, store.path);
+  return { prefs: loaded.prefs, problems: [...problems, ...loaded.problems] };
 }
 
 /** Validates and stores one preference; an empty string for a text key resets it to its default. */
 export function writePref<K extends PrefKey>(store: PrefsStore, key: K, value: unknown): Prefs[K] {
+  if (MANAGED_KEYS.has(key)) {
+    throw new PairbarError('INVALID_PREFERENCE', `${key} is not set directly.`, 'Change servers with `pairbar server add NAME HOST[:PORT]`, `pairbar server use NAME` and `pairbar server remove NAME`.');
+  }
   const parsed = parsePref(key, value);
-  try {
+  saving(store, () => {
     if (parsed === PREF_SPECS[key].default) store.delete(key);
     else store.set(key, parsed);
+  });
+  return parsed;
+}
+
+/**
+ * Runs one write of the store. The store writes a temporary file and renames it over the old one, so a
+ * failed write leaves the file as it was; the person needs to know the folder is the problem, not the value.
+ */
+function saving(store: PrefsStore, write: () => void): void {
+  try {
+    write();
   } catch (error) {
-    // The store writes a temporary file and renames it over the old one, so a failed write leaves the
-    // file as it was; the person needs to know the folder is the problem, not the value.
     throw errors.prefsNotSaved(store.path, dirname(store.path), writeFailure(error));
   }
-  return parsed;
 }
 
 function writeFailure(error: unknown): string {
@@ -279,6 +409,91 @@ function writeFailure(error: unknown): string {
     default:
       return error instanceof Error ? error.message : String(error);
   }
+}
+
+/** The error for a flat server key of the single-server days, which `config` no longer takes. */
+export function legacyServerKey(key: string): PairbarError | undefined {
+  if (!(LEGACY_SERVER_KEYS as readonly string[]).includes(key)) return undefined;
+  return new PairbarError(
+    'INVALID_PREFERENCE',
+    `${key} is no longer a preference: tmate servers are named profiles now.`,
+    'Add yours with `pairbar server add NAME HOST[:PORT]` (it reads and confirms the fingerprints), then `pairbar server use NAME`; `pairbar server list` shows them.',
+  );
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Server profiles.
+
+/** The servers as stored, refusing to write over a list or active name that does not validate. */
+function editableServers(store: PrefsStore): { servers: ServerProfile[]; active: string } {
+  const { prefs, problems } = readPrefs(store);
+  const blocking = problems.find((problem) => problem.key === 'servers' || problem.key === 'server.active' || problem.key === 'file');
+  if (blocking) throw new PairbarError('INVALID_PREFERENCE', blocking.message + '.', `Fix or remove that value in ${store.path} first; Pairbar will not write over it.`);
+  return { servers: prefs.servers, active: prefs['server.active'] };
+}
+
+/** Writes the servers (and the active name) in one go, with the legacy keys the migration has moved out. */
+function writeServers(store: PrefsStore, servers: ServerProfile[], active: string): void {
+  const { view } = planned(store.store, store.path);
+  const next: Stored = { ...view, servers };
+  if (active === '') delete next['server.active'];
+  else next['server.active'] = active;
+  saving(store, () => {
+    store.store = next;
+  });
+}
+
+/**
+ * Adds a server, or replaces the one of that name; it becomes the active one when none is. The profile
+ * must be complete: an unconfirmed fingerprint is never saved (the caller confirms them first).
+ */
+export function addServer(store: PrefsStore, profile: ServerProfile): { replaced: boolean; active: boolean } {
+  const checked = validateServers([profile]);
+  if ('error' in checked) throw errors.invalidArgument('server', checked.error);
+  const valid = checked[0]!;
+  if (!isShutDown(valid) && !hasFingerprint(valid)) {
+    throw errors.invalidArgument('server', `${valid.name} has no host key fingerprint; read the server's keys and confirm them first (pairbar server add ${valid.name} ${serverLabel(valid)})`);
+  }
+  const { servers, active } = editableServers(store);
+  const replaced = servers.some((entry) => entry.name === valid.name);
+  const next = replaced ? servers.map((entry) => (entry.name === valid.name ? valid : entry)) : [...servers, valid];
+  const nextActive = active === '' ? valid.name : active;
+  writeServers(store, next, nextActive);
+  return { replaced, active: nextActive === valid.name };
+}
+
+export function useServer(store: PrefsStore, name: string): ServerProfile {
+  const { servers } = editableServers(store);
+  const profile = servers.find((entry) => entry.name === name);
+  if (!profile) throw errors.unknownServer(name, servers.map((entry) => entry.name));
+  writeServers(store, servers, name);
+  return profile;
+}
+
+/** Removes a server; removing the active one leaves none chosen (never another picked in its place). */
+export function removeServer(store: PrefsStore, name: string): { wasActive: boolean } {
+  const { servers, active } = editableServers(store);
+  if (!servers.some((entry) => entry.name === name)) throw errors.unknownServer(name, servers.map((entry) => entry.name));
+  writeServers(store, servers.filter((entry) => entry.name !== name), active === name ? '' : active);
+  return { wasActive: active === name };
+}
+
+/**
+ * The server a share or a test goes to: the one named, else the active one. Refuses, with the command
+ * that fixes it, when the preferences are unreadable or invalid, when none is chosen, when the name is
+ * unknown, or when the server has no confirmed fingerprint.
+ */
+export function resolveServer(loaded: LoadedPrefs, name?: string): ServerProfile {
+  const blocking = loaded.problems.find((problem) => problem.key === 'servers' || problem.key === 'server.active' || problem.key === 'file');
+  if (blocking) throw new PairbarError('INVALID_PREFERENCE', `${blocking.message}.`, 'Fix that value in the preferences file (or remove it), then share again. Pairbar will not pick another server meanwhile.');
+  const { servers } = loaded.prefs;
+  const names = servers.map((profile) => profile.name);
+  const wanted = name ?? loaded.prefs['server.active'];
+  if (wanted === '') throw errors.noServerChosen(names);
+  const profile = servers.find((entry) => entry.name === wanted);
+  if (!profile) throw errors.unknownServer(wanted, names);
+  if (!isShutDown(profile) && !hasFingerprint(profile)) throw errors.serverUntrusted(profile.name, serverLabel(profile));
+  return profile;
 }
 
 /** Opens the preferences without Electron (the CLI, tests, benchmarks). */

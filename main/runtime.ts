@@ -5,10 +5,13 @@
 import { findBinaries } from './core/binaries.ts';
 import { withoutTmux } from './core/process.ts';
 import { parseKeySourceList } from './core/keys.ts';
-import { Shares, type AccessSettings, type ShareOrigin } from './core/shares.ts';
-import type { ServerSettings } from './core/tmate-config.ts';
+import { scanHostKeys, type HostKey } from './core/hostkeys.ts';
+import { testServer, type ServerTestResult } from './core/server-test.ts';
+import { errors } from './core/errors.ts';
+import { validateProfile, type ServerProfile, type ServerSettings } from './core/servers.ts';
+import { ensurePrivateDir, Shares, type AccessSettings, type ShareOrigin } from './core/shares.ts';
 import type { TmuxEnv } from './core/tmux.ts';
-import { forgeBases, openPrefsStore, readPrefs, DEFAULT_PREFS, type LoadedPrefs, type Prefs, type PrefsStore } from './prefs.ts';
+import { forgeBases, migratePrefs, openPrefsStore, readPrefs, resolveServer, DEFAULT_PREFS, type LoadedPrefs, type Prefs, type PrefsStore } from './prefs.ts';
 
 export interface Runtime {
   env: NodeJS.ProcessEnv;
@@ -19,16 +22,13 @@ export interface Runtime {
   store: PrefsStore | undefined;
   binaries(): Promise<{ tmux: string; tmate: string }>;
   tmux(): Promise<TmuxEnv>;
-}
-
-export function serverSettings(prefs: Prefs): ServerSettings {
-  return {
-    host: prefs['server.host'],
-    port: prefs['server.port'],
-    rsaFingerprint: prefs['server.rsaFingerprint'],
-    ed25519Fingerprint: prefs['server.ed25519Fingerprint'],
-    ecdsaFingerprint: prefs['server.ecdsaFingerprint'],
-  };
+  /**
+   * One throwaway tmate session against a server: a profile (saved or not), a saved one's name, or the
+   * active one. Throws only when no server can be resolved; the server's own failure is the result.
+   */
+  testServer(server?: ServerProfile | string): Promise<ServerTestResult>;
+  /** The host keys a server presents, for the user to confirm before they are saved. */
+  scanHostKeys(server: Pick<ServerSettings, 'host' | 'port'>): Promise<HostKey[]>;
 }
 
 /** Where forge keys come from and what a share defaults to (the preferences were validated on the way in). */
@@ -45,6 +45,13 @@ export function createRuntime(env: NodeJS.ProcessEnv = process.env, store?: Pref
       store = openPrefsStore(env);
     } catch (error) {
       openError = error instanceof Error ? error.message : String(error);
+    }
+  }
+  if (store) {
+    try {
+      migratePrefs(store);
+    } catch {
+      // Not writable now: readPrefs reads through the migrations anyway, and the next start tries again.
     }
   }
   const prefs = (): LoadedPrefs =>
@@ -73,9 +80,9 @@ export function createRuntime(env: NodeJS.ProcessEnv = process.env, store?: Pref
     env: clean,
     origin,
     binaries,
-    settings: () => {
-      const current = prefs().prefs;
-      return { server: serverSettings(current), readyTimeoutSeconds: current['share.readyTimeoutSeconds'] };
+    settings: (serverName) => {
+      const loaded = prefs();
+      return { server: resolveServer(loaded, serverName), readyTimeoutSeconds: loaded.prefs['share.readyTimeoutSeconds'] };
     },
     access: () => accessSettings(prefs().prefs),
   });
@@ -86,5 +93,20 @@ export function createRuntime(env: NodeJS.ProcessEnv = process.env, store?: Pref
     store,
     binaries,
     tmux: async () => ({ tmux: (await binaries()).tmux, env: clean }),
+    testServer: async (server) => {
+      const loaded = prefs();
+      let profile: ServerProfile;
+      if (typeof server === 'object') {
+        const checked = validateProfile(server);
+        if ('error' in checked) throw errors.invalidArgument('server', checked.error);
+        profile = checked;
+      } else {
+        profile = resolveServer(loaded, server);
+      }
+      await ensurePrivateDir(shares.runtimeDir);
+      const tmate = { tmate: (await binaries()).tmate, env: clean };
+      return testServer({ tmate, server: profile, timeoutSeconds: loaded.prefs['share.readyTimeoutSeconds'], dir: shares.runtimeDir });
+    },
+    scanHostKeys: (server) => scanHostKeys(server, { env: clean }),
   };
 }

@@ -10,7 +10,12 @@ export type ErrorCode =
   | 'NO_TMUX_SERVER'
   | 'NO_SESSIONS'
   | 'SESSION_NOT_FOUND'
+  | 'NO_SERVER_CHOSEN'
+  | 'UNKNOWN_SERVER'
+  | 'SERVER_UNTRUSTED'
   | 'SERVER_UNREACHABLE'
+  | 'SERVER_NAME_NOT_FOUND'
+  | 'SERVER_REFUSED'
   | 'SERVER_NOT_READY'
   | 'FINGERPRINT_MISMATCH'
   | 'SSH_KEYS_MISSING'
@@ -27,7 +32,8 @@ export type ErrorCode =
   | 'KEYS_NOT_FOUND'
   | 'KEYS_FETCH_FAILED'
   | 'KEYS_INVALID'
-  | 'KEYS_EMPTY';
+  | 'KEYS_EMPTY'
+  | 'KEYSCAN_MISSING';
 
 export interface ErrorInfo {
   code: ErrorCode;
@@ -100,23 +106,58 @@ export const errors = {
       `There is no tmux session named ${JSON.stringify(name)} (it may have been closed or renamed).`,
       'List the sessions with `pairbar sessions` and pick one of those names exactly.',
     ),
+  noServerChosen: (names: readonly string[]) =>
+    new PairbarError(
+      'NO_SERVER_CHOSEN',
+      "No tmate server chosen: tmate.io's public servers shut down in 2025, so shares go to a server you name.",
+      names.length > 0
+        ? `Choose one of yours: pairbar server use ${names[0]}${names.length > 1 ? ` (yours: ${names.join(', ')})` : ''}`
+        : 'Add your tmate server: pairbar server add NAME HOST[:PORT] (or paste its tmate.conf lines: pairbar server add NAME --paste). See "Run your own tmate server" in the README.',
+    ),
+  unknownServer: (name: string, names: readonly string[]) =>
+    new PairbarError(
+      'UNKNOWN_SERVER',
+      `There is no tmate server named ${JSON.stringify(name)}.`,
+      names.length > 0 ? `Use one of yours (${names.join(', ')}), or add it: pairbar server add ${name} HOST[:PORT]` : `Add it: pairbar server add ${name} HOST[:PORT]`,
+    ),
+  serverUntrusted: (name: string, address: string) =>
+    new PairbarError(
+      'SERVER_UNTRUSTED',
+      `The tmate server ${JSON.stringify(name)} (${address}) has no confirmed host key fingerprint, so Pairbar cannot tell it from an impostor.`,
+      `Read and confirm its keys: pairbar server add ${name} ${address}`,
+    ),
   serverUnreachable: (host: string, port: number, seconds: number, detail?: string) =>
     new PairbarError(
       'SERVER_UNREACHABLE',
-      `Could not reach the tmate server ${host}:${port} within ${seconds} s${detail ? ` (${detail})` : ''}.`,
-      'Check your network connection, and check the server settings: pairbar config get server.host / server.port.',
+      `Could not reach the tmate server ${hostPort(host, port)} within ${seconds} s${detail ? ` (${detail})` : ''}.`,
+      'Check your network connection and the server: pairbar server list, then pairbar server test.',
+    ),
+  serverNameNotFound: (host: string, port: number) =>
+    new PairbarError(
+      'SERVER_NAME_NOT_FOUND',
+      `The tmate server's host name ${host} was not found (${hostPort(host, port)}).`,
+      'Check the spelling and your network or VPN: pairbar server list shows what is set; pairbar server add NAME HOST[:PORT] replaces it.',
+    ),
+  serverRefused: (host: string, port: number) =>
+    new PairbarError(
+      'SERVER_REFUSED',
+      `The tmate server ${hostPort(host, port)} refused the connection: nothing is listening on that port.`,
+      'Check that tmate-ssh-server is running there and that the port is right and open in its firewall; then pairbar server test.',
     ),
   serverNotReady: (host: string, port: number, seconds: number) =>
     new PairbarError(
       'SERVER_NOT_READY',
-      `The tmate server ${host}:${port} accepted the connection but gave no share links within ${seconds} s.`,
+      `The tmate server ${hostPort(host, port)} accepted the connection but gave no share links within ${seconds} s.`,
       'The server may be overloaded or misconfigured: try again, or raise share.readyTimeoutSeconds.',
     ),
-  fingerprintMismatch: (host: string, port: number) =>
+  fingerprintMismatch: (host: string, port: number, configured: readonly string[] = [], presented: readonly string[] = []) =>
     new PairbarError(
       'FINGERPRINT_MISMATCH',
-      `The tmate server ${host}:${port} presented a host key that does not match the configured fingerprint.`,
-      'If you run this server, set its fingerprints with `pairbar config set server.ed25519Fingerprint SHA256:…` (from `ssh-keygen -l -E sha256 -f KEY.pub`). Otherwise someone may be intercepting the connection: do not share.',
+      `The tmate server ${hostPort(host, port)} presented a host key that does not match the configured fingerprint` +
+        (configured.length > 0 || presented.length > 0
+          ? ` (configured: ${configured.join(', ') || 'none'}; presented: ${presented.join(', ') || 'unknown, the key could not be read'}).`
+          : '.'),
+      'Compare with the fingerprints your server\'s operator gave you (`ssh-keygen -l -E sha256 -f KEY.pub` on the server). If the server\'s key really changed, add it again: pairbar server add NAME HOST[:PORT]. Otherwise someone may be intercepting the connection: do not share.',
     ),
   sshKeysMissing: () =>
     new PairbarError(
@@ -211,9 +252,22 @@ export const errors = {
       `${source} has no SSH public keys, so nobody could join with them.`,
       'Ask them to add a key to their account (or put one in the file), or leave this source out. No share was started.',
     ),
+  keyscanMissing: (platform?: NodeJS.Platform) =>
+    new PairbarError(
+      'KEYSCAN_MISSING',
+      "ssh-keyscan was not found, so Pairbar cannot read the server's host keys.",
+      platform === 'darwin' || (platform === undefined && process.platform === 'darwin')
+        ? 'It comes with macOS: check that /usr/bin is on your PATH.'
+        : 'Install OpenSSH\'s client tools: sudo apt install openssh-client (Fedora: sudo dnf install openssh-clients).',
+    ),
   commandFailed: (command: string, detail: string) =>
     new PairbarError('COMMAND_FAILED', `${command} failed: ${detail}`, 'Try again; if it keeps failing, report this message.'),
 };
+
+/** host:port with brackets around an IPv6 address. */
+function hostPort(host: string, port: number): string {
+  return `${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
 
 /** Anything thrown, as the ErrorInfo the CLI and the popover show. */
 export function toErrorInfo(error: unknown): ErrorInfo {

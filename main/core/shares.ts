@@ -19,11 +19,13 @@ import { ensureDir, RUNTIME_DIR } from './dirs.ts';
 import { EndTimers } from './autoend.ts';
 import { errors, isPairbarError, type ErrorInfo, type PairbarError } from './errors.ts';
 import { collectKeys, readAuthorizedKeys, writeAuthorizedKeys, type AllowedSource, type ForgeBases, type KeySource } from './keys.ts';
+import { fatalStartEvent } from './fail-fast.ts';
+import { fingerprintMismatch } from './hostkeys.ts';
 import { NO_LINKS, type ShareLinks } from './links.ts';
 import { LogFollower } from './log-follower.ts';
 import { withoutTmux, type DaemonExit } from './process.ts';
 import { targetKey } from './share-rules.ts';
-import { serverAddress, type ServerSettings } from './tmate-config.ts';
+import { serverLabel, type ServerProfile } from './servers.ts';
 import { parseLogLine, type LogEvent } from './tmate-log.ts';
 import { isOurTmate, pidAlive, shareFiles, socketAnswers, startTmate, stopTmate, waitForSocket, waitReadyThenReadLinks, type ShareFiles, type TmateEnv } from './tmate.ts';
 import { createBlankSession, killSession, listSessions, resolveSession, type TmuxEnv, type TmuxSession } from './tmux.ts';
@@ -62,6 +64,18 @@ export interface Share {
   error: ErrorInfo | null;
   /** host:port of the tmate server. */
   server: string;
+  /** The name of the server profile it went to. */
+  serverName: string;
+  /**
+   * Whether the server reports who joins (it sent tmate_num_clients). A bare tmate-ssh-server does not:
+   * there, `clients` stays null and no join or leave is ever heard.
+   */
+  reportsPairs: boolean;
+  /**
+   * When the server last handed out links other than those shown before (epoch ms), else null. A bare
+   * tmate-ssh-server does that after a reconnect, and the old links no longer work.
+   */
+  linksChangedAt: number | null;
   startedAt: number;
   pid: number;
   /** Who may join: each source with how many keys it gave; null: anyone holding a link. */
@@ -80,13 +94,15 @@ type ShareRecord = Pick<Share, (typeof RECORD_FIELDS)[number]> & {
   /** pid of the process starting it: a start whose process died is an orphan to end, not to wait for. */
   owner?: number;
 };
-const RECORD_FIELDS = ['id', 'session', 'sessionId', 'socket', 'blank', 'origin', 'server', 'startedAt', 'pid', 'clients', 'allowed', 'endsAt'] as const;
+const RECORD_FIELDS = ['id', 'session', 'sessionId', 'socket', 'blank', 'origin', 'server', 'serverName', 'reportsPairs', 'linksChangedAt', 'startedAt', 'pid', 'clients', 'allowed', 'endsAt'] as const;
 
 export interface ShareTarget {
   /** The session's exact name; omitted for a new blank terminal. */
   session?: string;
   /** Only look on this tmux server. */
   socket?: string;
+  /** The name of the server profile to use instead of the chosen one. */
+  server?: string;
 }
 
 /**
@@ -122,13 +138,21 @@ export interface SharesOptions {
   env: NodeJS.ProcessEnv;
   /** Resolved tmux and tmate binaries (looked up lazily, once). */
   binaries: () => Promise<{ tmux: string; tmate: string }>;
-  /** Current preferences that a share uses; read at each share. */
-  settings: () => { server: ServerSettings; readyTimeoutSeconds: number };
+  /**
+   * What a share uses, read at each share: the named server (else the chosen one), resolved and
+   * validated by the caller. Throws when there is none to use: the core never picks one itself.
+   */
+  settings: (serverName?: string) => ShareSettings;
   runtimeDir?: string;
   /** Recorded with each share this process starts (default 'cli'). */
   origin?: ShareOrigin;
   /** Forge addresses and the default options; without it, shares are open to any link and never end by themselves. */
   access?: () => AccessSettings;
+}
+
+export interface ShareSettings {
+  server: ServerProfile;
+  readyTimeoutSeconds: number;
 }
 
 /** PAIRBAR_RUNTIME_DIR, else $XDG_RUNTIME_DIR/pairbar, else a per-user directory in the temp dir. */
@@ -172,12 +196,15 @@ export function applyEvent(share: Share, event: LogEvent, now = Date.now()): Pai
     case 'reconnected':
       if (share.state === 'reconnecting') share.state = 'sharing';
       return undefined;
-    case 'link':
+    case 'link': {
       // A server without reconnection support (self-hosted) hands out new links after a reconnect:
-      // the old ones are dead, so the share must show the new ones.
+      // the old ones are dead, so the share must show the new ones, and say since when.
+      const before = share.links[event.link];
+      if (before !== null && before !== event.value) share.linksChangedAt = now;
       share.links = { ...share.links, [event.link]: event.value };
       if (share.state === 'reconnecting') share.state = 'sharing';
       return undefined;
+    }
     case 'closed':
       share.state = 'stopped';
       return undefined;
@@ -213,6 +240,10 @@ interface Live {
   readyLogOffset: number | null;
   /** How tmate exited, where this process started it (a SIGKILLed tmate leaves its socket behind, unseen by the dir watcher). */
   exited?: Promise<DaemonExit>;
+  /** ended() is finding out why: a second notice of the same end is ignored. */
+  ending?: boolean;
+  /** The last share.json write: writes go one after another, so the file ends with the newest state. */
+  recordWrite?: Promise<void>;
 }
 
 /** The abort reason of a start the user stopped: torn down like a failure, but not kept as one. */
@@ -222,10 +253,12 @@ const STOPPED_BY_USER = new Error('stopped by the user');
 interface Starting {
   live: Live;
   session: TmuxSession;
-  server: ServerSettings;
+  server: ServerProfile;
   readyTimeoutSeconds: number;
   /** Aborts the start: the time limit, tmate quitting, or a failure that retrying cannot fix. */
   abort: AbortController;
+  /** What tmate printed that retrying cannot fix, when it did (see fail-fast.ts). */
+  fatal?: PairbarError | 'fingerprint';
   timer: NodeJS.Timeout;
   /** What tmate printed while starting: the evidence for the failure message. */
   events: LogEvent[];
@@ -238,6 +271,8 @@ interface Starting {
 export class Shares extends EventEmitter<{
   change: [Share[]];
   pair: [Share, PairEvent];
+  /** The server handed out new links (after a reconnect): the old ones no longer work. */
+  links: [Share];
   ended: [Share, ErrorInfo | null];
   step: [StartStep, Share | undefined];
   /** A share that ends by itself will end in msLeft (a minute before, or at once when less is left). */
@@ -379,9 +414,11 @@ export class Shares extends EventEmitter<{
 
   /**
    * Shares a tmux session (or a new blank one). Sharing a session that is already shared returns that share.
-   * Allowed keys are fetched before anything starts: a source that fails starts no share.
+   * The server is resolved first and allowed keys are fetched before anything starts: a share with no
+   * usable server, or a key source that fails, makes nothing (not even a blank session).
    */
   async share(target: ShareTarget, options: ShareOptions = {}): Promise<Share> {
+    const settings = this.options.settings(target.server);
     const plan = await this.plan(options);
     const { tmux } = await this.env();
     let session: TmuxSession;
@@ -405,7 +442,7 @@ export class Shares extends EventEmitter<{
       await this.adopt();
       this.emit('step', 'adopt', undefined);
       const adopted = this.liveFor(key);
-      return adopted ? structuredClone(adopted.share) : this.start(session, blank, plan);
+      return adopted ? structuredClone(adopted.share) : this.start(session, blank, plan, settings);
     })().finally(() => this.inFlight.delete(key));
     this.inFlight.set(key, started);
     return started;
@@ -442,11 +479,13 @@ export class Shares extends EventEmitter<{
     // The keys as fetched when the share started: new links must not depend on the forge answering again.
     const keys = share.allowed ? await readAuthorizedKeys(live.files.keys) : null;
     const plan: StartPlan = { keys, allowed: share.allowed, endsAt: share.endsAt };
+    // The same server profile, by name: if it was removed or broken since, rotating refuses rather than move.
+    const settings = this.options.settings(share.serverName);
     const key = targetKey(session.socket, session.id);
     // Registered as in flight so that sharing the session meanwhile waits for this start, not a second one.
     const restarted = (async () => {
       await this.stopLive(live);
-      return this.start(session, share.blank, plan);
+      return this.start(session, share.blank, plan, settings);
     })().finally(() => this.inFlight.delete(key));
     this.inFlight.set(key, restarted);
     return restarted;
@@ -460,9 +499,9 @@ export class Shares extends EventEmitter<{
    * Starts a new share: prepare, launch, wait for ready; any failure runs the one teardown. Only share()
    * calls it, after adopt() has made sure the runtime dir is private.
    */
-  private async start(session: TmuxSession, blank: boolean, plan: StartPlan): Promise<Share> {
+  private async start(session: TmuxSession, blank: boolean, plan: StartPlan, settings: ShareSettings): Promise<Share> {
     const { tmux, tmate } = await this.env();
-    const starting = await this.prepare(session, blank, plan);
+    const starting = await this.prepare(session, blank, plan, settings);
     try {
       await this.launch(starting, tmux, tmate);
       await this.waitForReady(starting, tmate);
@@ -482,9 +521,8 @@ export class Shares extends EventEmitter<{
   }
 
   /** Step 1: the share's directory and record, announced as starting; the time limit starts now. */
-  private async prepare(session: TmuxSession, blank: boolean, plan: StartPlan): Promise<Starting> {
-    const { server, readyTimeoutSeconds } = this.options.settings();
-    const address = serverAddress(server);
+  private async prepare(session: TmuxSession, blank: boolean, plan: StartPlan, settings: ShareSettings): Promise<Starting> {
+    const { server, readyTimeoutSeconds } = settings;
     const id = newShareId();
     const files = shareFiles(join(this.runtimeDir, id));
     await mkdir(files.dir, { mode: 0o700 });
@@ -500,7 +538,10 @@ export class Shares extends EventEmitter<{
       clients: null,
       lastPairEvent: null,
       error: null,
-      server: `${address.host}:${address.port}`,
+      server: serverLabel(server),
+      serverName: server.name,
+      reportsPairs: false,
+      linksChangedAt: null,
       startedAt: Date.now(),
       pid: 0,
       allowed: plan.allowed,
@@ -517,17 +558,19 @@ export class Shares extends EventEmitter<{
     const timer = setTimeout(() => abort.abort(new Error('ready timeout')), readyTimeoutSeconds * 1000);
     const events: LogEvent[] = [];
     const follower = new LogFollower(files.log);
-    follower.on('line', (line) => {
-      const event = parseLogLine(line);
-      if (!event) return;
-      events.push(event);
-      // These never fix themselves by retrying: fail now rather than at the time limit.
-      if (event.kind === 'fingerprint-mismatch' || event.kind === 'keys-missing') abort.abort(new Error(event.kind));
-    });
     let settle = () => {};
     const settled = new Promise<void>((resolve) => (settle = resolve));
     const starting: Starting = { live, session, server, readyTimeoutSeconds, abort, timer, events, follower, settled, settle };
     this.starting.set(id, starting);
+    follower.on('line', (line) => {
+      const event = parseLogLine(line);
+      if (!event) return;
+      events.push(event);
+      // A name that does not resolve, a port that refuses, no key, a wrong key: waiting cannot help, so
+      // the share ends now with its own message rather than at the time limit.
+      starting.fatal ??= fatalStartEvent(event, server);
+      if (starting.fatal) abort.abort(new Error('failed for good'));
+    });
     this.emit('step', 'prepare', structuredClone(share));
     return starting;
   }
@@ -558,6 +601,7 @@ export class Shares extends EventEmitter<{
     live.readyLogOffset = follower.position;
     live.share.links = links;
     live.share.clients = clients;
+    live.share.reportsPairs = clients !== null;
     live.share.state = 'sharing';
     await writeRecord(live);
     // Stopped while the record was being written: the stop wins.
@@ -584,7 +628,12 @@ export class Shares extends EventEmitter<{
       this.changed();
       return errors.shareStopped(live.share.session);
     }
-    const cause = isPairbarError(error) ? error : startFailure(events, serverAddress(server), readyTimeoutSeconds);
+    const { fatal } = starting;
+    const cause = isPairbarError(error)
+      ? error
+      : fatal === 'fingerprint'
+        ? await fingerprintMismatch(server, { env: this.childEnv })
+        : (fatal ?? startFailure(events, server, readyTimeoutSeconds));
     live.share.state = 'failed';
     live.share.error = cause.toJSON();
     if (!live.share.blank) this.failures.set(targetKey(session.socket, session.id), live.share);
@@ -600,8 +649,10 @@ export class Shares extends EventEmitter<{
       const event = parseLogLine(line);
       if (!event) return;
       const before = JSON.stringify(live.share);
+      const changedAt = live.share.linksChangedAt;
       const pairEvent = applyEvent(live.share, event);
       if (pairEvent) this.emit('pair', structuredClone(live.share), pairEvent);
+      if (live.share.linksChangedAt !== changedAt) this.emit('links', structuredClone(live.share));
       if (live.share.state === 'stopped') {
         void this.ended(live);
         return;
@@ -628,23 +679,27 @@ export class Shares extends EventEmitter<{
    * kept as failed with the cause, for the card, `status` and Retry.
    */
   private async ended(live: Live, how?: DaemonExit): Promise<void> {
-    if (this.closed || !this.live.has(live.share.id)) return;
+    if (this.closed || live.ending || !this.live.has(live.share.id)) return;
+    live.ending = true;
     live.follower?.close();
     live.dirWatcher?.close();
     this.endTimers.cancel(live.share.id);
-    this.live.delete(live.share.id);
+    // Listed as it was until the cause is known, then as failed in the same step: a snapshot taken
+    // meanwhile (a refresh) never shows the share gone and then back as failed.
     const cause = await endCause(live, how);
+    if (!this.live.has(live.share.id)) return; // Stopped meanwhile: the stop has the last word.
+    this.live.delete(live.share.id);
+    if (cause) {
+      live.share.state = 'failed';
+      live.share.error = cause.toJSON();
+      this.failures.set(targetKey(live.share.socket, live.share.sessionId), live.share);
+    }
     // Usually tmate is gone already; a kill-server spawned at a dead socket would only outlive the news.
     if (!how && (await isOurTmate(live.share.pid, live.files.socket))) {
       const { tmate } = await this.env();
       await stopTmate(tmate, live.files.socket, live.share.pid).catch(() => undefined);
     }
     await removeShareDir(live.files);
-    if (cause) {
-      live.share.state = 'failed';
-      live.share.error = cause.toJSON();
-      this.failures.set(targetKey(live.share.socket, live.share.sessionId), live.share);
-    }
     this.emit('ended', structuredClone(live.share), cause?.toJSON() ?? null);
     this.changed();
   }
@@ -768,6 +823,10 @@ async function endCause(live: Live, how?: DaemonExit): Promise<PairbarError | nu
 function shareFromRecord(record: ShareRecord): Share {
   return {
     ...pick(record, RECORD_FIELDS),
+    // Records written before these fields existed.
+    serverName: record.serverName ?? record.server,
+    reportsPairs: record.reportsPairs ?? record.clients !== null,
+    linksChangedAt: record.linksChangedAt ?? null,
     state: 'sharing',
     links: record.links ?? { ...NO_LINKS },
     lastPairEvent: null,
@@ -808,7 +867,11 @@ async function readRecord(files: ShareFiles): Promise<ShareRecord | undefined> {
   }
 }
 
-async function writeRecord(live: Live): Promise<void> {
+/**
+ * Writes share.json with the share as it is now. Writes are chained: two in flight would share the temporary
+ * file, and the older state could be renamed into place last.
+ */
+function writeRecord(live: Live): Promise<void> {
   const { share, files } = live;
   const record: ShareRecord = {
     version: 1,
@@ -817,7 +880,14 @@ async function writeRecord(live: Live): Promise<void> {
     readyLogOffset: live.readyLogOffset,
     owner: process.pid,
   };
+  const text = JSON.stringify(record, null, 2);
   const temporary = `${files.meta}.tmp`;
-  await writeFile(temporary, JSON.stringify(record, null, 2), { mode: 0o600 });
-  await rename(temporary, files.meta);
+  const write = (live.recordWrite ?? Promise.resolve())
+    .catch(() => undefined)
+    .then(async () => {
+      await writeFile(temporary, text, { mode: 0o600 });
+      await rename(temporary, files.meta);
+    });
+  live.recordWrite = write;
+  return write;
 }

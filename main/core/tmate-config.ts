@@ -2,20 +2,7 @@
  * The config tmate starts with for one share: out of the pair's way, its one pane attached to the shared
  * tmux session, pointed at the chosen server. Pure text; nothing here runs a process.
  */
-export interface ServerSettings {
-  /** Empty: tmate's built-in default (ssh.tmate.io) */
-  host: string;
-  port: number;
-  rsaFingerprint: string;
-  ed25519Fingerprint: string;
-  ecdsaFingerprint: string;
-}
-
-export const TMATE_DEFAULT_HOST = 'ssh.tmate.io';
-
-export function serverAddress(server: ServerSettings): { host: string; port: number } {
-  return server.host ? { host: server.host, port: server.port } : { host: TMATE_DEFAULT_HOST, port: 22 };
-}
+import type { ServerSettings } from './servers.ts';
 
 /**
  * The shell command tmate runs in its only pane. It is a constant: what varies (tmux's path, socket and
@@ -39,7 +26,11 @@ export interface TmateAccess {
   authorizedKeys?: string;
 }
 
-/** The config tmate starts with: out of the pair's way, pointed at the chosen server. */
+/**
+ * The config tmate starts with: out of the pair's way, pointed at the chosen server. The host is always
+ * written, so tmate never falls back to its built-in one. A fingerprint left empty keeps tmate's built-in
+ * (tmate.io's) value, which another server can never match: an unpinned key type fails closed.
+ */
 export function tmateConfig(server: ServerSettings, access: TmateAccess = {}): string {
   const lines = [
     '# Written by Pairbar for one share; rewritten on every share.',
@@ -54,9 +45,7 @@ export function tmateConfig(server: ServerSettings, access: TmateAccess = {}): s
     // Single quotes: tmux takes the text literally, so the shell sees the "$PAIRBAR_…" expansions.
     `set -g default-command '${ATTACH_COMMAND}'`,
   ];
-  if (server.host) {
-    lines.push(`set -g tmate-server-host ${quote(server.host)}`, `set -g tmate-server-port ${server.port}`);
-  }
+  lines.push(`set -g tmate-server-host ${quote(server.host)}`, `set -g tmate-server-port ${server.port}`);
   if (server.rsaFingerprint) lines.push(`set -g tmate-server-rsa-fingerprint ${quote(server.rsaFingerprint)}`);
   if (server.ed25519Fingerprint) lines.push(`set -g tmate-server-ed25519-fingerprint ${quote(server.ed25519Fingerprint)}`);
   if (server.ecdsaFingerprint) lines.push(`set -g tmate-server-ecdsa-fingerprint ${quote(server.ecdsaFingerprint)}`);

@@ -11,7 +11,8 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import type { ShareLinks } from './links.ts';
 import { CommandError, run, spawnDetached, type Detached } from './process.ts';
-import { tmateConfig, type ServerSettings, type TmateAccess } from './tmate-config.ts';
+import type { ServerSettings } from './servers.ts';
+import { tmateConfig, type TmateAccess } from './tmate-config.ts';
 
 export interface ShareFiles {
   dir: string;

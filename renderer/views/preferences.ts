@@ -6,7 +6,6 @@ import type { PrefKey, Prefs } from '../../main/prefs.ts';
 import type { Actions } from '../actions.ts';
 import { h } from '../dom.ts';
 import type { PopoverState } from '../store.ts';
-import { button } from './controls.ts';
 
 const TOGGLES: [PrefKey & `notifications.${string}`, string][] = [
   ['notifications.pairJoined', 'When a pair joins'],
@@ -36,38 +35,13 @@ export function preferencesView(prefs: Prefs, actions: Actions): PreferencesView
     });
     return h('label', { class: 'toggle' }, h('span', { text: label }), input, fieldError(key));
   });
-  const host = (fields['server.host'] = h('input', { type: 'text', class: 'field', spellcheck: 'false', autocomplete: 'off', placeholder: 'ssh.tmate.io', 'aria-describedby': 'error-server-host', 'data-key': 'pref:server.host' }));
-  const port = (fields['server.port'] = h('input', { type: 'text', inputmode: 'numeric', class: 'field port', autocomplete: 'off', 'aria-describedby': 'error-server-port', 'data-key': 'pref:server.port' }));
-  host.value = prefs['server.host'];
-  port.value = String(prefs['server.port']);
-  const saved = h('span', { class: 'saved', 'aria-live': 'polite' });
-  const form = h(
-    'form',
-    { class: 'server-form', 'aria-label': 'tmate server' },
-    h('div', { class: 'field-row' }, h('label', { class: 'field-label grow' }, h('span', { text: 'Host' }), host), h('label', { class: 'field-label' }, h('span', { text: 'Port' }), port)),
-    fieldError('server.host'),
-    fieldError('server.port'),
-    h('div', { class: 'actions' }, button('Save server', { type: 'submit', 'data-key': 'pref:save' }, 'primary small'), saved),
-  );
-  form.addEventListener('submit', (event) => {
-    event.preventDefault();
-    saved.textContent = '';
-    const raw = port.value.trim();
-    // A port that is not digits goes to the main process as typed, so its refusal names what was typed.
-    const portValue = (/^\d+$/.test(raw) ? Number(raw) : raw) as number;
-    void (async () => {
-      const hostOk = await actions.savePref('server.host', host.value.trim());
-      const portOk = await actions.savePref('server.port', portValue);
-      if (hostOk && portOk) saved.textContent = 'Saved. New shares use this server.';
-    })();
-  });
 
   return {
     children: [
       h('h2', { class: 'section' }, 'Notifications'),
       h('div', { class: 'group' }, ...toggles),
       h('h2', { class: 'section' }, 'tmate server'),
-      h('div', { class: 'group pad' }, form, h('p', { class: 'hint' }, 'Leave the host empty to use tmate.io. Fingerprints and other settings: ', h('code', { text: 'pairbar config' }), '.')),
+      h('div', { class: 'group pad' }, h('p', { class: 'server-summary', 'data-key': 'pref:server' }, activeServerText(prefs)), h('p', { class: 'hint' }, 'Add or choose one with ', h('code', { text: 'pairbar server add NAME HOST[:PORT]' }), ' and ', h('code', { text: 'pairbar server use NAME' }), '.')),
     ],
     update(state) {
       const current = state.snapshot?.prefs;
@@ -84,4 +58,13 @@ export function preferencesView(prefs: Prefs, actions: Actions): PreferencesView
       }
     },
   };
+}
+
+/** The server new shares go to, as one line. */
+function activeServerText(prefs: Prefs): string {
+  const active = prefs.servers.find((profile) => profile.name === prefs['server.active']);
+  if (!active) return 'No tmate server chosen.';
+  const host = active.host.includes(':') ? `[${active.host}]` : active.host;
+  const gone = /(^|\.)tmate\.io\.?$/i.test(active.host) ? ' (shut down since 2025)' : '';
+  return `${active.name}: ${host}:${active.port}${gone}`;
 }

@@ -83,7 +83,7 @@ describe('the tray\'s actions', () => {
   });
 
   test('a share that fails to start is shown by the snapshot (menu, popover, notification), not by a dialog too', async () => {
-    await sandbox.setPrefs({ 'server.ed25519Fingerprint': 'SHA256:' + 'A'.repeat(43) });
+    await sandbox.useServer(server, 10, 'test', 'SHA256:' + 'A'.repeat(43));
     sandbox.newSession('work');
     await state.refresh();
     const session = state.snapshot().sessions.find((item) => item.name === 'work');

@@ -147,7 +147,7 @@ test('new links: the old token is refused, the new one works with the same keys,
   for (const link of [old.links.ssh!, old.links.sshReadOnly!]) {
     const stale = await joinAsPair(cast.server, link, cast.alice, 'never shown');
     assert.equal(stale.joined, false);
-    assert.match(stale.output, /Invalid session token/, 'the old link leads nowhere');
+    assert.match(stale.output, /Invalid or expired session token/, 'the old link leads nowhere');
   }
   const refused = await joinAsPair(cast.server, fresh.links.ssh!, cast.mallory, 'never shown');
   assert.match(refused.stderr, /Permission denied \(publickey\)/, 'still only the listed keys');
@@ -159,7 +159,7 @@ test('new links: the old token is refused, the new one works with the same keys,
 });
 
 test('new links for an open share on a tmate.io-style server: new tokens, still open', async () => {
-  cast.server = await switchServer(cast.sandbox, cast.server, {});
+  cast.server = await switchServer(cast.sandbox, cast.server, { mode: 'tmate.io' });
   cast.sandbox.newSession('work', 'default', 'sh');
   const { shares } = cast.sandbox.runtime();
   const old = await shares.share({ session: 'work' });

@@ -112,7 +112,7 @@ test('rotate SESSION --json: new links, the old ones lead nowhere, the user stay
   assert.notEqual(fresh.links.ssh, old.links.ssh);
   assert.deepEqual(fresh.allowed, [{ source: 'github:alice', keys: 1 }]);
   assert.equal(cast.sandbox.tmatePids().length, 1);
-  assert.match((await joinAsPair(cast.server, old.links.ssh, cast.alice, 'never shown')).output, /Invalid session token/);
+  assert.match((await joinAsPair(cast.server, old.links.ssh, cast.alice, 'never shown')).output, /Invalid or expired session token/);
   cast.sandbox.tmux(['send-keys', '-t', 'work:', 'echo ROTATED', 'Enter']);
   assert.equal((await joinAsPair(cast.server, fresh.links.ssh, cast.alice, 'ROTATED')).joined, true);
   assert.deepEqual(cast.sandbox.clientsOf(id).filter((tty) => userClients.includes(tty)), userClients);

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { after, test, type TestContext } from 'node:test';
 import type { Share } from '../../main/core/shares.ts';
 import type { ShareTargetArg, ShareView, Snapshot } from '../../main/contract.ts';
+import { addServer, openPrefsStore, useServer } from '../../main/prefs.ts';
 import { AppState } from '../../main/state.ts';
 import { switchServer, waitFor, worldPerTest } from '../support/sandbox.ts';
 import { expectStartFailure, shareDirs } from '../support/share-checks.ts';
@@ -167,29 +168,42 @@ test('the tmux server killed: its share ends and the card says the tmux server s
 
 // ------------------------------------------------------------------------------------ the tmate server
 
-test('server unreachable: the failure names host:port within the time limit', async () => {
-  await world.sandbox.setPrefs({ 'share.readyTimeoutSeconds': 3 });
+test('a port that refuses: its own message within 3 s, not at the 20 s time limit', async () => {
+  await world.sandbox.setPrefs({ 'share.readyTimeoutSeconds': 20 });
   await world.server.setRefusing(true);
-  const { error, seconds: took } = await expectStartFailure(world.sandbox, world.sandbox.runtime().shares, 'SERVER_UNREACHABLE', 3);
-  assert.match(error.message, new RegExp(`127\\.0\\.0\\.1:${world.server.port}`));
-  assert.match(error.message, /within 3 s/);
-  measured('tmate server refusing connections (time limit 3 s)', 'failed: "Could not reach the tmate server HOST:PORT within 3 s"', took, 8);
+  const { error, seconds: took } = await expectStartFailure(world.sandbox, world.sandbox.runtime().shares, 'SERVER_REFUSED', 3, 2);
+  assert.equal(error.message, `The tmate server 127.0.0.1:${world.server.port} refused the connection: nothing is listening on that port.`);
+  measured('tmate server port refusing connections (time limit 20 s)', 'failed: "refused the connection: nothing is listening on that port"', took, 5);
 });
 
-test('wrong server fingerprint: its own error, without waiting for the time limit', async () => {
-  await world.sandbox.setPrefs({ 'server.ed25519Fingerprint': 'SHA256:' + 'A'.repeat(43), 'share.readyTimeoutSeconds': 30 });
+test('a host name that does not resolve: its own message within 3 s', async () => {
+  const store = openPrefsStore(world.sandbox.env);
+  addServer(store, { name: 'gone', host: 'tmate.pairbar-test.invalid', port: 22, rsaFingerprint: '', ed25519Fingerprint: world.server.fingerprint, ecdsaFingerprint: '' });
+  useServer(store, 'gone');
+  await world.sandbox.setPrefs({ 'share.readyTimeoutSeconds': 20 });
+  const { error, seconds: took } = await expectStartFailure(world.sandbox, world.sandbox.runtime().shares, 'SERVER_NAME_NOT_FOUND', 3, 2);
+  assert.match(error.message, /host name tmate\.pairbar-test\.invalid was not found/);
+  measured('tmate server host name not found (time limit 20 s)', 'failed: "host name … was not found"', took, 5);
+});
+
+test('a wrong server fingerprint: its own error naming both fingerprints, without waiting for the time limit', async () => {
+  const wrong = 'SHA256:' + 'A'.repeat(43);
+  await world.sandbox.useServer(world.server, 30, 'test', wrong);
   const { error, seconds: took } = await expectStartFailure(world.sandbox, world.sandbox.runtime().shares, 'FINGERPRINT_MISMATCH', 10);
-  assert.match(error.fix, /fingerprint/);
-  measured('wrong server fingerprint (time limit 30 s)', 'failed: "presented a host key that does not match", at once', took, 10);
+  assert.ok(error.message.includes(`configured: ed25519 ${wrong}; presented: ed25519 ${world.server.fingerprint}`), error.message);
+  assert.match(error.fix, /fingerprints your server's operator gave you/);
+  measured('wrong server fingerprint (time limit 30 s)', 'failed: "does not match", both fingerprints named, at once', took, 10);
 });
 
-test('a server that never says READY: fails at the time limit', async () => {
+test('a server that accepts the connection but never says READY: fails at the time limit, not before', async () => {
   world.server = await switchServer(world.sandbox, world.server, { sayReady: false }, 3);
   const { seconds: took } = await expectStartFailure(world.sandbox, world.sandbox.runtime().shares, 'SERVER_NOT_READY', 3);
+  assert.ok(took >= 3, 'it did not give up before share.readyTimeoutSeconds');
   measured('server accepts but never says READY (time limit 3 s)', 'failed: "gave no share links within 3 s"', took, 8);
 });
 
 test('connection dropped and back, the server kept the links: reconnecting shown, then the same links', async () => {
+  world.server = await switchServer(world.sandbox, world.server, { mode: 'tmate.io' });
   await usersWork();
   const state = await app();
   const share = await shareOk(state, work());
@@ -392,20 +406,20 @@ async function withPrefsMount(t: TestContext, size: string, body: (dir: string) 
 
 test('the preferences folder read-only: setting a preference says it could not be saved and why; the file is unchanged', async (t) => {
   await withPrefsMount(t, '64k', async (dir) => {
-    await world.sandbox.setPrefs({ 'server.host': '127.0.0.1', 'server.port': 2200 });
+    await world.sandbox.setPrefs({ 'share.readyTimeoutSeconds': 15, 'notifications.pairJoined': false });
     const file = join(dir, 'preferences.json');
     const before = readFileSync(file);
     execFileSync('mount', ['-o', 'remount,ro', dir]);
     const state = await app();
-    const result = state.setPref('server.port', 2222);
+    const result = state.setPref('share.readyTimeoutSeconds', 30);
     assert.equal(result.ok, false);
     const error = result.ok ? undefined : result.error;
     assert.equal(error?.code, 'PREFS_NOT_SAVED');
     assert.match(error?.message ?? '', /read-only/);
     assert.match(error?.fix ?? '', new RegExp(dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
     assert.deepEqual(readFileSync(file), before, 'the file is byte for byte what it was');
-    assert.equal(state.snapshot().prefs['server.port'], 2200, 'the app still shows what is stored');
-    const cli = await world.sandbox.cli(['config', 'set', 'server.port', '2222']);
+    assert.equal(state.snapshot().prefs['share.readyTimeoutSeconds'], 15, 'the app still shows what is stored');
+    const cli = await world.sandbox.cli(['config', 'set', 'share.readyTimeoutSeconds', '30']);
     assert.equal(cli.code, 1);
     assert.match(cli.stderr, /could not be saved/i);
     assert.deepEqual(readFileSync(file), before);
@@ -415,7 +429,7 @@ test('the preferences folder read-only: setting a preference says it could not b
 
 test('the preferences folder full: setting a preference says the disk is full; the file is unchanged', async (t) => {
   await withPrefsMount(t, '16k', async (dir) => {
-    await world.sandbox.setPrefs({ 'server.host': '127.0.0.1', 'server.port': 2200 });
+    await world.sandbox.setPrefs({ 'share.readyTimeoutSeconds': 15, 'notifications.pairJoined': false });
     const file = join(dir, 'preferences.json');
     const before = readFileSync(file);
     // Fill what is left of the 16 KB.
@@ -425,7 +439,7 @@ test('the preferences folder full: setting a preference says the disk is full; t
       assert.equal((error as NodeJS.ErrnoException).code, 'ENOSPC');
     }
     const state = await app();
-    const result = state.setPref('server.host', 'tmate.example.com');
+    const result = state.setPref('notifications.pairLeft', false);
     assert.equal(result.ok, false);
     const error = result.ok ? undefined : result.error;
     assert.equal(error?.code, 'PREFS_NOT_SAVED');

@@ -16,11 +16,11 @@ beforeEach(async () => {
 });
 afterEach(() => rm(dir, { recursive: true, force: true }));
 
-test('defaults: tmate.io, 20 s to get links, notifications on', () => {
+test('defaults: no server chosen (never tmate.io), 20 s to get links, notifications on', () => {
   const { prefs, problems } = readPrefs(openPrefsStore(env));
   assert.deepEqual(problems, []);
-  assert.equal(prefs['server.host'], '');
-  assert.equal(prefs['server.port'], 22);
+  assert.deepEqual(prefs.servers, []);
+  assert.equal(prefs['server.active'], '');
   assert.equal(prefs['share.readyTimeoutSeconds'], 20);
   assert.equal(prefs['notifications.pairJoined'], true);
   assert.deepEqual(prefs, DEFAULT_PREFS);
@@ -37,42 +37,41 @@ test('one file for the app and the CLI: what one writes, the other reads', () =>
   // The app opens electron-store with storeOptions(); electron-store is conf with Electron's defaults,
   // so a second conf instance with the same options stands for it here.
   const cli = openPrefsStore(env);
-  writePref(cli, 'server.host', 'tmate.example.org');
+  writePref(cli, 'tmate.path', '/opt/bin/tmate');
   const app = new Conf<Record<string, unknown>>(storeOptions(env));
-  assert.equal(readPrefs(app).prefs['server.host'], 'tmate.example.org');
+  assert.equal(readPrefs(app).prefs['tmate.path'], '/opt/bin/tmate');
   assert.equal(app.path, join(dir, 'preferences.json'));
 });
 
 test('values are validated before they are stored', () => {
   const store = openPrefsStore(env);
-  assert.equal(writePref(store, 'server.port', '2222'), 2222);
+  assert.equal(writePref(store, 'share.readyTimeoutSeconds', '45'), 45);
   assert.equal(writePref(store, 'notifications.pairLeft', 'off'), false);
-  assert.throws(() => writePref(store, 'server.port', 0), (error) => isPairbarError(error) && error.code === 'INVALID_PREFERENCE');
-  assert.throws(() => writePref(store, 'server.host', 'a b'), /host name/);
-  assert.throws(() => writePref(store, 'server.rsaFingerprint', 'MD5:aa'), /SHA256/);
-  assert.equal(readPrefs(store).prefs['server.port'], 2222);
+  assert.throws(() => writePref(store, 'share.readyTimeoutSeconds', 0), (error) => isPairbarError(error) && error.code === 'INVALID_PREFERENCE');
+  assert.throws(() => writePref(store, 'tmux.path', 'bin/tmux'), /absolute path/);
+  assert.equal(readPrefs(store).prefs['share.readyTimeoutSeconds'], 45);
 });
 
 test('a bad value edited into the file is reported, its default used, and the file left as it was', async () => {
   const file = join(dir, 'preferences.json');
-  const text = JSON.stringify({ 'server.host': 'tmate.example.org', 'server.port': 'twenty-two', 'some.future.key': 1 });
+  const text = JSON.stringify({ 'tmate.path': '/opt/bin/tmate', 'share.readyTimeoutSeconds': 'twenty', 'some.future.key': 1 });
   await writeFile(file, text);
   const { prefs, problems } = readPrefs(openPrefsStore(env));
-  assert.equal(prefs['server.host'], 'tmate.example.org', 'the good value is kept');
-  assert.equal(prefs['server.port'], 22);
+  assert.equal(prefs['tmate.path'], '/opt/bin/tmate', 'the good value is kept');
+  assert.equal(prefs['share.readyTimeoutSeconds'], 20);
   assert.equal(problems.length, 1);
-  assert.match(problems[0]!.message, /server\.port .* is invalid/);
+  assert.match(problems[0]?.message ?? "", /share\.readyTimeoutSeconds .* is invalid/);
   assert.equal(await readFile(file, 'utf8'), text, 'nothing rewritten');
 });
 
 test('a file that is not JSON is never overwritten; the defaults are used meanwhile', async () => {
   const file = join(dir, 'preferences.json');
-  await writeFile(file, '{ "server.host": "mine", oops');
+  await writeFile(file, '{ "tmate.path": "/mine", oops');
   const { prefs, problems } = loadPrefs(env);
   assert.deepEqual(prefs, DEFAULT_PREFS);
   assert.equal(problems[0]?.key, 'file');
   assert.match(problems[0].message, /not valid JSON/);
-  assert.equal(await readFile(file, 'utf8'), '{ "server.host": "mine", oops');
+  assert.equal(await readFile(file, 'utf8'), '{ "tmate.path": "/mine", oops');
 });
 
 test('forge addresses: https, or plain http to loopback only; empty goes back to the public forge', () => {

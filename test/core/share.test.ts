@@ -2,16 +2,17 @@
  * Sharing for real: real tmux on a private socket, real tmate 2.4.0, and the test tmate server on 127.0.0.1.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, test } from 'node:test';
 import { execFileSync } from 'node:child_process';
 import { spawnedSoFar } from '../../main/core/process.ts';
 import type { PairEvent, Share } from '../../main/core/shares.ts';
 import { isPairbarError } from '../../main/core/errors.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Sandbox, startServer, switchServer, TMATE, waitFor } from '../support/sandbox.ts';
 import type { TestTmateServer } from '../support/tmate-server.ts';
-import { expectStartFailure, shareDirs as listShareDirs } from '../support/share-checks.ts';
+import { expectStartFailure } from '../support/share-checks.ts';
 
 let sandbox: Sandbox;
 let server: TestTmateServer;
@@ -28,7 +29,8 @@ afterEach(async () => {
 });
 
 function shareDirs(): string[] {
-  return listShareDirs(sandbox);
+  const dir = sandbox.env.PAIRBAR_RUNTIME_DIR!;
+  return existsSync(dir) ? readdirSync(dir) : [];
 }
 
 function tmateSocketOf(share: Share): string {
@@ -36,6 +38,7 @@ function tmateSocketOf(share: Share): string {
 }
 
 test('shares an existing session: the links are the server\'s, the pair sees the session, stop leaves the user attached', async () => {
+  server = await switchServer(sandbox, server, { mode: 'tmate.io' });
   const id = sandbox.newSession('work', 'default', 'sh');
   sandbox.tmux(['send-keys', '-t', `${id}:`, 'echo USER-SESSION-MARKER', 'Enter']);
   sandbox.attachUserClient(id);
@@ -59,6 +62,8 @@ test('shares an existing session: the links are the server\'s, the pair sees the
   assert.match(share.links.ssh, new RegExp(`^ssh -p${server.port} [A-Za-z0-9]{25}@127\\.0\\.0\\.1$`));
   assert.match(share.links.sshReadOnly, /ro-/);
   assert.equal(share.clients, 0);
+  assert.equal(share.reportsPairs, true, 'this server reports who joins');
+  assert.equal(share.serverName, 'test');
   assert.ok(spawned <= 6, `spawned ${spawned} processes for one share`);
 
   // What the pair sees is the user's tmux session (its content), not tmate's tip screen.
@@ -175,6 +180,7 @@ test('a new blank terminal is shared as a new tmux session the user can attach t
 });
 
 test('pairs joining and leaving update the count and raise events', async () => {
+  server = await switchServer(sandbox, server, { mode: 'tmate.io' });
   sandbox.newSession('work');
   const { shares } = sandbox.runtime();
   await shares.share({ session: 'work' });
@@ -201,8 +207,28 @@ test('pairs joining and leaving update the count and raise events', async () => 
   assert.equal(shares.find('work')?.lastPairEvent?.kind, 'left');
 });
 
-test('a self-hosted server gives ssh links only, and no client count', async () => {
-  server = await switchServer(sandbox, server, { mode: 'self-hosted' });
+test('a dropped connection reconnects by itself and keeps the links', async () => {
+  server = await switchServer(sandbox, server, { mode: 'tmate.io' });
+  sandbox.newSession('work');
+  const { shares } = sandbox.runtime();
+  const share = await shares.share({ session: 'work' });
+  const host = await server.nextConnection();
+  const states: string[] = [];
+  shares.on('change', (list) => states.push(list[0]?.state ?? 'none'));
+  let linkChanges = 0;
+  shares.on('links', () => linkChanges++);
+  host.drop();
+  await waitFor('reconnecting', () => shares.find('work')?.state === 'reconnecting');
+  const again = await server.nextConnection(15_000);
+  assert.equal(again.reconnected, true);
+  await waitFor('sharing again', () => shares.find('work')?.state === 'sharing', 15_000);
+  assert.deepEqual(shares.find('work')?.links, share.links);
+  assert.equal(shares.find('work')?.linksChangedAt, null, 'the same links: nothing to tell');
+  assert.equal(linkChanges, 0);
+  assert.ok(states.includes('reconnecting') && states.at(-1) === 'sharing', states.join(' → '));
+});
+
+test('a self-hosted server (the default) gives ssh links only, and no client count', async () => {
   sandbox.newSession('work');
   const { shares } = sandbox.runtime();
   const share = await shares.share({ session: 'work' });
@@ -212,17 +238,37 @@ test('a self-hosted server gives ssh links only, and no client count', async () 
   assert.equal(share.links.web, null);
   assert.equal(share.links.webReadOnly, null);
   assert.equal(share.clients, null);
+  assert.equal(share.reportsPairs, false, "the UI says: This server doesn't report who joins");
+  // What a bare server does send when a pair connects is a resize; it is not taken as a join.
+  host.pairJoin();
+  await sleep(500);
+  assert.equal(shares.find('work')?.clients, null);
+  assert.equal(shares.find('work')?.lastPairEvent, null);
 });
 
-test('a new blank terminal whose share fails leaves no tmux session behind; the user\'s own sessions stay', async () => {
+test('after a reconnect to a server that cannot resume, the share shows the new links and says since when', async () => {
   sandbox.newSession('work');
-  await sandbox.setPrefs({ 'share.readyTimeoutSeconds': 2 });
-  await server.setRefusing(true);
   const { shares } = sandbox.runtime();
-  await assert.rejects(shares.share({}), (error: unknown) => isPairbarError(error) && error.code === 'SERVER_UNREACHABLE');
-  assert.deepEqual(sandbox.tmux(['list-sessions', '-F', '#{session_name}']).trim().split('\n'), ['work'], 'the pair session made for it is gone');
-  assert.deepEqual(shares.list(), [], 'nothing is left to retry: the blank session no longer exists');
-  assert.deepEqual(sandbox.tmatePids(), []);
+  const share = await shares.share({ session: 'work' });
+  assert.equal(share.linksChangedAt, null);
+  const first = await server.nextConnection();
+  const told = new Promise<Share>((resolve) => shares.once('links', resolve));
+  const droppedAt = Date.now();
+  first.drop();
+  const again = await server.nextConnection(15_000);
+  await waitFor('the new links', () => shares.find('work')?.links.sshReadOnly === again.links.sshReadOnly && shares.find('work')?.links.ssh === again.links.ssh, 15_000);
+  assert.notEqual(again.links.ssh, share.links.ssh);
+  assert.equal(shares.find('work')?.state, 'sharing');
+  const changed = await told;
+  assert.equal(changed.id, share.id);
+  const at = shares.find('work')?.linksChangedAt ?? 0;
+  assert.ok(at >= droppedAt && at <= Date.now(), String(at));
+  // Another process adopting the share sees the same mark (it is in share.json).
+  const other = sandbox.runtime();
+  await waitFor('the mark written', async () => (await other.shares.adopt())[0]?.linksChangedAt === at);
+  // The old links no longer let a pair in; the new ones do.
+  assert.equal(server.tokenIsLive(first.tokens.rw), false);
+  assert.equal(server.tokenIsLive(again.tokens.rw), true);
 });
 
 test('a server refusing this computer\'s keys fails with the ssh-keygen fix', async () => {
@@ -263,6 +309,7 @@ test('when the shared session is closed, the share ends by itself', async () => 
 });
 
 test('shares outlive the process that started them and are adopted, listed and stoppable', async () => {
+  server = await switchServer(sandbox, server, { mode: 'tmate.io' });
   const id = sandbox.newSession('work');
   sandbox.attachUserClient(id);
   await sandbox.waitForClients(id, 1);

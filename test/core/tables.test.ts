@@ -8,7 +8,8 @@ import { describe, test } from 'node:test';
 import { isLinkKind, linkInfo, linkKindFor, LINK_KINDS, NO_LINKS } from '../../main/core/links.ts';
 import { pairsConnected, targetKey, totalPairsConnected } from '../../main/core/share-rules.ts';
 import { applyEvent, isShareId, startFailure, type Share } from '../../main/core/shares.ts';
-import { serverAddress, tmateConfig, type ServerSettings } from '../../main/core/tmate-config.ts';
+import { tmateConfig } from '../../main/core/tmate-config.ts';
+import type { ServerSettings } from '../../main/core/servers.ts';
 import { parseLogLine, type LogEvent } from '../../main/core/tmate-log.ts';
 import { parseLinks } from '../../main/core/tmate.ts';
 import { validateShareTarget } from '../../main/ipc.ts';
@@ -61,6 +62,9 @@ function share(extra: Partial<Share> = {}): Share {
     lastPairEvent: null,
     error: null,
     server: 'host:22',
+    serverName: 'ours',
+    reportsPairs: false,
+    linksChangedAt: null,
     startedAt: 1,
     pid: 42,
     allowed: null,
@@ -80,7 +84,9 @@ describe('applyEvent: an event → the share after it', () => {
     ['lookup failure while sharing', {}, { kind: 'lookup-failure', host: 'host' }, { state: 'reconnecting' }, false],
     ['reconnected', { state: 'reconnecting' }, { kind: 'reconnected' }, { state: 'sharing' }, false],
     ['reconnected while sharing changes nothing', {}, { kind: 'reconnected' }, {}, false],
-    ['a new link after a reconnect replaces the old and ends reconnecting', { state: 'reconnecting' }, { kind: 'link', link: 'ssh', value: 'ssh new@host' }, { state: 'sharing', links: { ssh: 'ssh new@host', sshReadOnly: 'ssh ro-old@host', web: null, webReadOnly: null } }, false],
+    ['a new link after a reconnect replaces the old, marks when, and ends reconnecting', { state: 'reconnecting' }, { kind: 'link', link: 'ssh', value: 'ssh new@host' }, { state: 'sharing', links: { ssh: 'ssh new@host', sshReadOnly: 'ssh ro-old@host', web: null, webReadOnly: null }, linksChangedAt: AT }, false],
+    ['the same link again after a reconnect: nothing marked', { state: 'reconnecting' }, { kind: 'link', link: 'ssh', value: 'ssh old@host' }, { state: 'sharing' }, false],
+    ['a link the share had none of (web, first heard): not a change', {}, { kind: 'link', link: 'web', value: 'https://tmate.example/t/x' }, { links: { ssh: 'ssh old@host', sshReadOnly: 'ssh ro-old@host', web: 'https://tmate.example/t/x', webReadOnly: null } }, false],
     ['session closed', {}, { kind: 'closed' }, { state: 'stopped' }, false],
     ['a plain message changes nothing', {}, { kind: 'message', text: 'hello' }, {}, false],
     ['a fingerprint line after ready changes nothing', {}, { kind: 'fingerprint-mismatch' }, {}, false],
@@ -131,7 +137,7 @@ describe('parseLinks: the chained display-message output → links and count', (
 });
 
 describe('tmateConfig: what tmate starts with', () => {
-  const base: ServerSettings = { host: '', port: 22, rsaFingerprint: '', ed25519Fingerprint: '', ecdsaFingerprint: '' };
+  const base: ServerSettings = { host: 'tmate.example.com', port: 22, rsaFingerprint: '', ed25519Fingerprint: '', ecdsaFingerprint: '' };
   test('out of the pair\'s way: no status bar, no prefix, no key bindings, no tip restart', () => {
     const config = tmateConfig(base);
     for (const line of ['set -g status off', 'set -g prefix None', 'set -g prefix2 None', 'unbind-key -a', 'set -g tmate-foreground-restart 0']) {
@@ -142,7 +148,7 @@ describe('tmateConfig: what tmate starts with', () => {
     assert.match(tmateConfig(base), /set -g default-command '.*attach-session -t "\$PAIRBAR_TMUX_SESSION"; echo "\$\?" > "\$PAIRBAR_CLIENT_EXIT"'/);
   });
   const rows: [string, Partial<ServerSettings>, string[], string[]][] = [
-    ['no host: no server lines', {}, [], ['tmate-server-host', 'tmate-server-port']],
+    ['the host is always written: tmate never falls back to its built-in one', { host: 'tmate.example.org' }, ['set -g tmate-server-host "tmate.example.org"', 'set -g tmate-server-port 22'], ['fingerprint']],
     ['host and port', { host: 'tmate.example.org', port: 2222 }, ['set -g tmate-server-host "tmate.example.org"', 'set -g tmate-server-port 2222'], []],
     ['each fingerprint on its own line', { host: 'h', ed25519Fingerprint: 'SHA256:e', rsaFingerprint: 'SHA256:r', ecdsaFingerprint: 'SHA256:c' }, ['set -g tmate-server-ed25519-fingerprint "SHA256:e"', 'set -g tmate-server-rsa-fingerprint "SHA256:r"', 'set -g tmate-server-ecdsa-fingerprint "SHA256:c"'], []],
     ['quotes and dollars in a value stay literal', { host: 'a"b$c' }, ['set -g tmate-server-host "a\\"b\\$c"'], []],
@@ -154,10 +160,6 @@ describe('tmateConfig: what tmate starts with', () => {
       for (const word of absent) assert.ok(!lines.some((line) => line.includes(word)), `has no ${word}`);
     });
   }
-  test('serverAddress: empty host is tmate.io on 22; else the host and port', () => {
-    assert.deepEqual(serverAddress(base), { host: 'ssh.tmate.io', port: 22 });
-    assert.deepEqual(serverAddress({ ...base, host: 'h', port: 2200 }), { host: 'h', port: 2200 });
-  });
 });
 
 describe('validateShareTarget: what the popover may ask to share', () => {

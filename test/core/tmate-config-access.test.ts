@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { tmateConfig, type ServerSettings } from '../../main/core/tmate-config.ts';
+import type { ServerSettings } from '../../main/core/servers.ts';
+import { tmateConfig } from '../../main/core/tmate-config.ts';
 
 const SERVER: ServerSettings = { host: '127.0.0.1', port: 2222, rsaFingerprint: '', ed25519Fingerprint: '', ecdsaFingerprint: '' };
 

@@ -78,8 +78,8 @@ test('show: the screen, and a count of openings so opening Preferences again red
   assert.deepEqual([store.state.screen, store.state.opened], ['preferences', 2]);
   store.show('sessions');
   assert.deepEqual([store.state.screen, store.state.opened], ['sessions', 2]);
-  store.setPrefError('server.port', { code: 'INVALID_PREFERENCE', message: 'Cannot set server.port.', fix: 'Use 1 to 65535.' });
-  assert.equal(store.state.prefErrors.get('server.port')?.message, 'Cannot set server.port.');
-  store.setPrefError('server.port', null);
+  store.setPrefError('share.readyTimeoutSeconds', { code: 'INVALID_PREFERENCE', message: 'Cannot set share.readyTimeoutSeconds.', fix: 'Use 1 to 600.' });
+  assert.equal(store.state.prefErrors.get('share.readyTimeoutSeconds')?.message, 'Cannot set share.readyTimeoutSeconds.');
+  store.setPrefError('share.readyTimeoutSeconds', null);
   assert.equal(store.state.prefErrors.size, 0);
 });

@@ -12,7 +12,8 @@ import { afterEach, beforeEach } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TestTmateServer, type TestTmateServerOptions } from './tmate-server.ts';
 import { createRuntime, type Runtime } from '../../main/runtime.ts';
-import { openPrefsStore, writePref } from '../../main/prefs.ts';
+import { addServer, isPrefKey, openPrefsStore, useServer as chooseServer, writePref } from '../../main/prefs.ts';
+import { fingerprintField } from '../../main/core/servers.ts';
 
 export const TMUX = '/usr/bin/tmux';
 export const TMATE = '/usr/bin/tmate';
@@ -90,13 +91,21 @@ export class Sandbox {
 
   async setPrefs(values: Record<string, unknown>): Promise<void> {
     const store = openPrefsStore(this.env);
-    for (const [key, value] of Object.entries(values)) writePref(store, key as never, value);
+    for (const [key, value] of Object.entries(values)) {
+      if (!isPrefKey(key)) throw new Error(`setPrefs: ${key} is not a preference`);
+      writePref(store, key, value);
+    }
   }
 
-  /** Points Pairbar's preferences at a test tmate server. */
-  async useServer(server: TestTmateServer, readyTimeoutSeconds = 10): Promise<void> {
-    const fingerprintKey = { ed25519: 'server.ed25519Fingerprint', rsa: 'server.rsaFingerprint', ecdsa: 'server.ecdsaFingerprint' }[server.keyType];
-    await this.setPrefs({ 'server.host': server.host, 'server.port': server.port, [fingerprintKey]: server.fingerprint, 'share.readyTimeoutSeconds': readyTimeoutSeconds });
+  /**
+   * Points Pairbar's preferences at a test tmate server: a profile named `name` (default "test") with the
+   * server's fingerprint (or `fingerprint`, to pin a wrong one), made the active one.
+   */
+  async useServer(server: TestTmateServer, readyTimeoutSeconds = 10, name = 'test', fingerprint = server.fingerprint): Promise<void> {
+    const store = openPrefsStore(this.env);
+    addServer(store, { name, host: server.host, port: server.port, rsaFingerprint: '', ed25519Fingerprint: '', ecdsaFingerprint: '', [fingerprintField(server.keyType)]: fingerprint });
+    chooseServer(store, name);
+    await this.setPrefs({ 'share.readyTimeoutSeconds': readyTimeoutSeconds });
   }
 
   runtime(): Runtime {
@@ -161,7 +170,8 @@ export class Sandbox {
         // not running
       }
     }
-    await rm(this.root, { recursive: true, force: true });
+    // Retried: a tmux or tmate process that is still exiting may add or remove a file while this runs.
+    await rm(this.root, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
   }
 }
 

@@ -19,7 +19,7 @@ export function shareDirs(sandbox: Sandbox): string[] {
  * limit; checks nothing is left and the failed share is listed with its cause. Returns the error and how
  * long the user waited for it.
  */
-export async function expectStartFailure(sandbox: Sandbox, shares: Shares, code: string, timeoutSeconds: number): Promise<{ error: PairbarError; seconds: number }> {
+export async function expectStartFailure(sandbox: Sandbox, shares: Shares, code: string, timeoutSeconds: number, marginSeconds = 5): Promise<{ error: PairbarError; seconds: number }> {
   const sessionId = sandbox.newSession('work');
   const started = Date.now();
   let caught: unknown;
@@ -32,7 +32,7 @@ export async function expectStartFailure(sandbox: Sandbox, shares: Shares, code:
   assert.ok(isPairbarError(caught), `expected a PairbarError, got ${String(caught)}`);
   assert.equal(caught.code, code, caught.message);
   // The time limit is what bounds the wait; allow for tmate's own shutdown.
-  assert.ok(seconds < timeoutSeconds + 5, `gave up after ${seconds} s`);
+  assert.ok(seconds < timeoutSeconds + marginSeconds, `gave up after ${seconds} s`);
   assert.deepEqual(sandbox.tmatePids(), [], 'no tmate process left');
   assert.deepEqual(shareDirs(sandbox), [], 'no share directory left');
   const [failed] = shares.list();

@@ -116,7 +116,7 @@ test('without tmate-authorized-keys any key gets in; a token nobody holds is tol
 
     const unknown = await joinAsPair(server, `ssh -p${server.port} ${'x'.repeat(25)}@${server.host}`, alice, 'never shown');
     assert.equal(unknown.joined, false);
-    assert.match(unknown.output, /Invalid session token/);
+    assert.match(unknown.output, /Invalid or expired session token/);
     assert.notEqual(unknown.code, 0);
   });
 });

@@ -12,6 +12,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { TestTmateServer, type HostConnection } from './tmate-server.ts';
+import ssh2 from 'ssh2';
 
 const TEST_TIMEOUT = 45_000;
 const LINKS_FORMAT = '#{tmate_ssh}|#{tmate_ssh_ro}|#{tmate_web}|#{tmate_web_ro}|#{tmate_num_clients}';
@@ -186,7 +187,7 @@ function expectedDisplay(h: HostConnection, count: string): string {
 const TOKEN_RE = /^[abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789]{25}$/;
 
 test('tmate.io mode: READY, all four links equal to the server\'s, count 0', { timeout: TEST_TIMEOUT }, async (t) => {
-  const server = await TestTmateServer.start();
+  const server = await TestTmateServer.start({ mode: 'tmate.io' });
   const tmate = await setup(t, server);
   await tmate.start(server.tmateConfig());
   const host = await server.nextConnection(10_000);
@@ -215,7 +216,7 @@ test('tmate.io mode: READY, all four links equal to the server\'s, count 0', { t
 });
 
 test('pairJoin/pairLeave change #{tmate_num_clients} and print join/leave notices', { timeout: TEST_TIMEOUT }, async (t) => {
-  const server = await TestTmateServer.start();
+  const server = await TestTmateServer.start({ mode: 'tmate.io' });
   const tmate = await setup(t, server);
   await tmate.start(server.tmateConfig());
   const host = await server.nextConnection(10_000);
@@ -294,7 +295,7 @@ test('wrong fingerprint: "Cannot authenticate server", no READY', { timeout: TES
 });
 
 test('refused connections: "Connection refused", then it connects once the port listens again', { timeout: TEST_TIMEOUT }, async (t) => {
-  const server = await TestTmateServer.start();
+  const server = await TestTmateServer.start({ mode: 'tmate.io' });
   const tmate = await setup(t, server);
   await server.setRefusing(true);
   await tmate.start(server.tmateConfig());
@@ -309,7 +310,7 @@ test('refused connections: "Connection refused", then it connects once the port 
 });
 
 test('drop(): the client reconnects on its own and keeps the same links', { timeout: TEST_TIMEOUT }, async (t) => {
-  const server = await TestTmateServer.start();
+  const server = await TestTmateServer.start({ mode: 'tmate.io' });
   const tmate = await setup(t, server);
   await tmate.start(server.tmateConfig());
   const first = await server.nextConnection(10_000);
@@ -346,6 +347,63 @@ test('drop(): the client reconnects on its own and keeps the same links', { time
   assert.deepEqual(server.connections(), [second]);
 });
 
+/** The key a pair logs in with (the server takes public keys only, as upstream does). */
+const PAIR_KEY = ssh2.utils.generateKeyPairSync('ed25519').private;
+
+/**
+ * A pair's ssh login with a share token: what the server prints to them, and the exit status (null while
+ * the session is still open: a live one shows the host's terminal until the pair leaves).
+ */
+function pairLogin(server: TestTmateServer, token: string): Promise<{ text: string; code: number | null }> {
+  return new Promise((resolve, reject) => {
+    const client = new ssh2.Client();
+    let text = '';
+    client.on('error', reject);
+    client.on('ready', () => {
+      client.shell({ term: 'xterm', cols: 80, rows: 24 }, (error, stream) => {
+        if (error) return reject(error);
+        let code: number | null = null;
+        const done = () => {
+          clearTimeout(open);
+          client.end();
+          resolve({ text, code });
+        };
+        // A session that is still open after this long is a live one: what it showed by then is enough.
+        const open = setTimeout(done, 1500);
+        stream.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+        stream.on('exit', (status: number | null) => (code = status));
+        stream.on('close', done);
+      });
+    });
+    client.connect({ host: server.host, port: server.port, username: token, privateKey: PAIR_KEY, hostVerifier: () => true });
+  });
+}
+
+/** A login that a live session let in: it stayed open and showed no refusal. */
+function assertLive(login: { text: string; code: number | null }): void {
+  assert.equal(login.code, null, login.text);
+  assert.doesNotMatch(login.text, /Invalid/);
+}
+
+test('newTokensOnReconnect: after a drop the host gets new tokens, and a pair with an old one is told it is expired', { timeout: TEST_TIMEOUT }, async (t) => {
+  const server = await TestTmateServer.start({ mode: 'tmate.io', newTokensOnReconnect: true });
+  const tmate = await setup(t, server);
+  await tmate.start(server.tmateConfig());
+  const first = await server.nextConnection(10_000);
+  assert.equal(await tmate.waitReady(8_000), true);
+  assertLive(await pairLogin(server, first.tokens.rw));
+  first.drop();
+  const second = await server.nextConnection(10_000);
+  assert.equal(second.reconnected, true, 'the client did send its reconnection data');
+  assert.notEqual(second.tokens.rw, first.tokens.rw);
+  assert.notEqual(second.tokens.ro, first.tokens.ro);
+  await tmate.waitDisplay('#{tmate_ssh}', second.links.ssh);
+  for (const token of [first.tokens.rw, first.tokens.ro]) {
+    assert.deepEqual(await pairLogin(server, token), { text: 'Invalid or expired session token\r\n', code: 1 }, token);
+  }
+  assertLive(await pairLogin(server, second.tokens.ro));
+});
+
 test('self-hosted drop(): the client reconnects and gets new links (no reconnection data)', { timeout: TEST_TIMEOUT }, async (t) => {
   const server = await TestTmateServer.start({ mode: 'self-hosted' });
   const tmate = await setup(t, server);
@@ -358,6 +416,7 @@ test('self-hosted drop(): the client reconnects and gets new links (no reconnect
   assert.notEqual(second.tokens.rw, first.tokens.rw);
   await tmate.waitDisplay('#{tmate_ssh}', second.links.ssh);
   assert.ok(!tmate.logLines().includes('Reconnected'), tmate.log());
+  assert.equal((await pairLogin(server, first.tokens.rw)).text, 'Invalid or expired session token\r\n');
 });
 
 test('output() shows what is typed into the shared shell', { timeout: TEST_TIMEOUT }, async (t) => {

@@ -3,8 +3,10 @@
  *
  * It speaks the protocol described in /work/shared/tmate-protocol.md: SSH (user `tmate`, auth `none`,
  * one `session` channel, subsystem `tmate`) carrying a plain stream of msgpack values in each direction.
- * After the client's HEADER it answers the way tmate.io does (all four links, client count,
- * reconnection data, READY) or the way a bare self-hosted tmate-ssh-server does (ssh links only).
+ * After the client's HEADER it answers the way a bare self-hosted tmate-ssh-server does (ssh links only;
+ * the default, since it is what users run now) or the way tmate.io did (all four links, client count,
+ * reconnection data, READY). A pair may log in with a token over ssh: a token the server no longer holds
+ * is told "Invalid or expired session token", as the upstream server says.
  *
  * Usage:
  *   const server = await TestTmateServer.start();
@@ -25,16 +27,22 @@ export type HostKeyType = 'ed25519' | 'rsa' | 'ecdsa';
 
 export interface TestTmateServerOptions {
   /**
-   * 'tmate.io' (default): NOTIFY "Note: clear your terminal before sharing readonly access",
+   * 'self-hosted' (default): what tmate-ssh-server without its websocket back end sends: NOTIFYs + SET_ENV
+   *   tmate_ssh_ro, tmate_ssh, READY. No web links, no count, no join/leave notices, no reconnection
+   *   data (so a reconnected client gets NEW links, as with a real bare server).
+   * 'tmate.io': NOTIFY "Note: clear your terminal before sharing readonly access",
    *   "web session read only: URL", "ssh session read only: CMD", "web session: URL", "ssh session: CMD"
    *   (+ "Reconnected" after a reconnect), then SET_ENV tmate_web_ro, tmate_ssh_ro, tmate_web, tmate_ssh,
    *   tmate_num_clients=0, tmate_reconnection_data, then READY. pairJoin/pairLeave send count + notices.
-   *   A reconnect (RECONNECT with data we handed out) keeps the tokens and links.
-   * 'self-hosted': what tmate-ssh-server without its websocket back end sends: NOTIFYs + SET_ENV
-   *   tmate_ssh_ro, tmate_ssh, READY. No web links, no count, no join/leave notices, no reconnection
-   *   data (so a reconnected client gets NEW links, as with a real bare server).
+   *   A reconnect (RECONNECT with data we handed out) keeps the tokens and links, unless newTokensOnReconnect.
    */
   mode?: ServerMode;
+  /**
+   * Hand out NEW tokens after every reconnect, as a bare tmate-ssh-server does when a session's process
+   * died; the old tokens then answer "Invalid or expired session token". Default: true in 'self-hosted'
+   * mode (it has no reconnection data to resume with), false in 'tmate.io' mode.
+   */
+  newTokensOnReconnect?: boolean;
   /** Default true. false: accept the ssh connection and the tmate channel, then send nothing at all
    *  (no links, no READY): a server that stalls. The HostConnection still gets tokens/links, never sent. */
   sayReady?: boolean;
@@ -327,8 +335,10 @@ export class TestTmateServer {
 
   /** Generate a fresh host key and listen on an ephemeral port of 127.0.0.1. */
   static async start(options: TestTmateServerOptions = {}): Promise<TestTmateServer> {
+    const mode = options.mode ?? 'self-hosted';
     const opts: Required<TestTmateServerOptions> = {
-      mode: options.mode ?? 'tmate.io',
+      mode,
+      newTokensOnReconnect: options.newTokensOnReconnect ?? mode === 'self-hosted',
       sayReady: options.sayReady ?? true,
       refuseAuth: options.refuseAuth ?? false,
       keyType: options.keyType ?? 'ed25519',
@@ -488,6 +498,11 @@ export class TestTmateServer {
     socket.once('close', onEnd);
   }
 
+  /** Whether a live host holds this token now (a token from before a reconnect with new tokens does not). */
+  tokenIsLive(token: string): boolean {
+    return [...this.live].some((host) => !host.isClosed && (host.tokens.rw === token || host.tokens.ro === token));
+  }
+
   /** Read the client's message stream: handshake first, then record PTY_DATA, drain the rest. */
   private async serve(host: Host, channel: ServerChannel): Promise<void> {
     const decoder = new Decoder({ rawStrings: true });
@@ -566,7 +581,7 @@ export class TestTmateServer {
       const host = this.hostForToken(token);
       if (!host) {
         // A token from a share that has ended (or was never handed out).
-        channel.write('Invalid session token\r\n');
+        channel.write('Invalid or expired session token\r\n');
         channel.exit(1);
         channel.end();
         return;
@@ -593,8 +608,11 @@ export class TestTmateServer {
   }
 
   private handshake(host: Host, reconnectionData: string | null): void {
-    let record = reconnectionData !== null && this.opts.mode === 'tmate.io' ? this.sessions.get(reconnectionData) : undefined;
-    host.reconnected = record !== undefined;
+    const resumed = reconnectionData !== null && this.opts.mode === 'tmate.io' ? this.sessions.get(reconnectionData) : undefined;
+    host.reconnected = resumed !== undefined;
+    // A session whose process died is gone with its tokens: the reconnecting host starts a new one.
+    if (resumed && this.opts.newTokensOnReconnect) this.sessions.delete(reconnectionData!);
+    let record = this.opts.newTokensOnReconnect ? undefined : resumed;
     if (!record) {
       record = {
         tokens: { rw: makeToken(), ro: 'ro-' + makeToken() },

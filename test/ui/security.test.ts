@@ -74,12 +74,15 @@ test('IPC arguments are validated: a made-up session, a non-object, bad kinds an
       copyCommandUnknown: await api.copyCommand!('rm -rf /'),
       copyCommandNotAProblem: await api.copyCommand!('TMATE_MISSING'),
       prefKey: await api.setPref!('__proto__', 1),
-      prefValue: await api.setPref!('server.port', 'many'),
+      prefValue: await api.setPref!('share.readyTimeoutSeconds', 'many'),
+      // Servers change only through the server functions, which check a profile as a whole.
+      prefServers: await api.setPref!('servers', [{ name: 'evil', host: 'evil.example', port: 22, ed25519Fingerprint: `SHA256:${'A'.repeat(43)}` }]),
+      prefActive: await api.setPref!('server.active', 'test'),
     };
   });
   for (const [what, result] of Object.entries(results)) {
     assert.equal(result.ok, false, what);
-    assert.equal(!result.ok && result.error.code, what === 'prefValue' ? 'INVALID_PREFERENCE' : 'INVALID_ARGUMENT', `${what}: ${JSON.stringify(result)}`);
+    assert.equal(!result.ok && result.error.code, what.startsWith('pref') && what !== 'prefKey' ? 'INVALID_PREFERENCE' : 'INVALID_ARGUMENT', `${what}: ${JSON.stringify(result)}`);
   }
   assert.match(!results.unknownSession.ok ? results.unknownSession.error.message : '', /"nope" is not one of the listed tmux sessions/);
   assert.deepEqual(popover.state.snapshot().shares, [], 'nothing was shared');
