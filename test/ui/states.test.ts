@@ -122,6 +122,26 @@ test('tmate killed while sharing: the card says the share ended and why, at once
   assert.deepEqual(popover.errors, []);
 });
 
+test('Cancel while the share is starting (the tray\'s Cancel Sharing): the card goes, no error is shown, the session can be shared again', async () => {
+  world = await World.create({ sayReady: false, readyTimeoutSeconds: 60 });
+  world.sandbox.newSession('work');
+  const popover = (world.popover = await openPopover({ sandbox: world.sandbox }));
+  const { page } = popover;
+  await page.getByRole('button', { name: 'Share work' }).click();
+  const card = popover.shareCard('work');
+  await waitForText(card.locator('.progress'), /^Connecting to/);
+  const [starting] = popover.state.snapshot().shares;
+  assert.equal(starting?.state, 'starting');
+  // What the tray's "Cancel Sharing" item does.
+  assert.ok((await popover.state.stop(starting.id)).ok);
+  await waitGone(card);
+  await waitForText(page.locator('#announce'), 'Stopped sharing work.');
+  assert.equal(await page.locator('.note.error').count(), 0, 'a cancel the user asked for is not an error');
+  assert.equal(await page.getByRole('button', { name: 'Share work' }).isEnabled(), true);
+  await waitFor('no tmate left', () => world!.sandbox.tmatePids().length === 0);
+  assert.deepEqual(popover.errors, []);
+});
+
 test('the tmux server killed: the card says the tmux server stopped, with the fix; Dismiss clears it', async () => {
   const { popover, card } = await shareWorkLive();
   const { page } = popover;
