@@ -5,9 +5,9 @@
  */
 import { EventEmitter } from 'node:events';
 import { errors, installCommand, isPairbarError, toErrorInfo, type ErrorInfo } from './core/errors.ts';
-import type { Share } from './core/shares.ts';
+import type { Share, ShareOptions } from './core/shares.ts';
 import { listServers } from './core/tmux.ts';
-import { readPrefs, writePref, DEFAULT_PREFS, type PrefKey, type Prefs } from './prefs.ts';
+import { readPrefs, resolveServer, writePref, DEFAULT_PREFS, type PrefKey, type Prefs } from './prefs.ts';
 import type { Runtime } from './runtime.ts';
 import type { Problem, Result, SessionView, ShareTargetArg, ShareView, Snapshot } from './contract.ts';
 
@@ -58,6 +58,15 @@ export class AppState extends EventEmitter<{ snapshot: [Snapshot] }> {
     for (const problem of loaded.problems) {
       problems.push({ code: 'INVALID_PREFERENCE', message: problem.message, fix: 'Correct the value in Preferences, or with `pairbar config set`.' });
     }
+    // No server to share through is a problem of its own (not chosen, gone, or not confirmed), with the
+    // command that fixes it; an invalid file is already reported above.
+    if (loaded.problems.length === 0) {
+      try {
+        resolveServer(loaded);
+      } catch (error) {
+        problems.push(problemFrom(toErrorInfo(error)));
+      }
+    }
     let sessions: SessionView[] = [];
     try {
       const tmux = await this.runtime.tmux();
@@ -80,6 +89,9 @@ export class AppState extends EventEmitter<{ snapshot: [Snapshot] }> {
     try {
       await this.runtime.binaries();
       await this.runtime.shares.adopt();
+      // Where each pair's terminal is: checked when the popover opens or after an action, never on a timer;
+      // published below with the rest, not as a snapshot of its own.
+      await this.runtime.shares.checkPairClients({ quiet: true });
     } catch (error) {
       const info = toErrorInfo(error);
       if (!problems.some((problem) => problem.code === info.code)) problems.push(problemFrom(info));
@@ -87,9 +99,22 @@ export class AppState extends EventEmitter<{ snapshot: [Snapshot] }> {
     return this.publish({ sessions, problems, prefs: loaded.prefs, shares: this.runtime.shares.list().map(shareView) });
   }
 
-  async share(target: ShareTargetArg): Promise<Result<ShareView>> {
+  /** `options` as validateShareOptions gives them (left out: the preferences' defaults). */
+  async share(target: ShareTargetArg, options: ShareOptions = {}): Promise<Result<ShareView>> {
     try {
-      const share = await this.runtime.shares.share('blank' in target ? {} : { session: target.session, socket: target.socket });
+      const share = await this.runtime.shares.share('blank' in target ? {} : { session: target.session, socket: target.socket }, options);
+      void this.refresh();
+      return { ok: true, value: shareView(share) };
+    } catch (error) {
+      void this.refresh();
+      return { ok: false, error: toErrorInfo(error) };
+    }
+  }
+
+  /** New links for a share: everyone connected dropped, the old links dead, the user's clients attached. */
+  async rotate(shareId: string): Promise<Result<ShareView>> {
+    try {
+      const share = await this.runtime.shares.rotate(shareId);
       void this.refresh();
       return { ok: true, value: shareView(share) };
     } catch (error) {

@@ -13,6 +13,8 @@
  *   also states what the tooltip says elsewhere, as most Linux panels show no tooltip.
  */
 import type { LinkKind, SessionView, ShareView, Snapshot } from './contract.ts';
+import { clockTime } from './core/duration.ts';
+import { describeAllowed } from './core/keys.ts';
 import { LINKS } from './core/links.ts';
 import { targetKey, totalPairsConnected } from './core/share-rules.ts';
 
@@ -70,6 +72,8 @@ export function trayState(snapshot: Snapshot): TrayState {
   if (starting.length > 0) parts.push(`starting to share ${quoteList(names(starting))}`);
   const failed = shares.filter((share) => share.state === 'failed');
   if (failed.length > 0) parts.push(`sharing ${quoteList(names(failed))} failed`);
+  // An end time, not a countdown: it stays true without the tray being redrawn every minute.
+  for (const share of live) if (share.endsAt !== null) parts.push(`${quoteList([share.session])} ends at ${clockTime(share.endsAt)}`);
   if (parts.length === 0) parts.push('not sharing');
 
   return {
@@ -92,6 +96,7 @@ export type TrayAction =
   | { kind: 'share-blank' }
   | { kind: 'copy'; shareId: string; link: LinkKind }
   | { kind: 'stop'; shareId: string }
+  | { kind: 'rotate'; shareId: string }
   | { kind: 'refresh' }
   | { kind: 'open' }
   | { kind: 'preferences' }
@@ -130,14 +135,20 @@ function sessionLabel(session: SessionView, platform: NodeJS.Platform): string {
 }
 
 /** `server`: the -L label of the share's tmux server, named so two sessions called "work" can be told apart. */
-function shareItems(share: ShareView, server: string | undefined, platform: NodeJS.Platform): TrayMenuItem[] {
+function shareItems(share: ShareView, server: string | undefined, platform: NodeJS.Platform, copyLink: LinkKind): TrayMenuItem[] {
   const where = server && server !== 'default' ? ` on ${literal(clip(server, 20), platform)}` : '';
   const name = `“${literal(clip(share.session, 40), platform)}”${where}`;
+  // The share.copyLink kind first: the first copy item is the one the preference names.
   const copies = (): TrayMenuItem[] =>
-    LINKS.filter(({ kind }) => share.links[kind]).map(({ kind, menuLabel }) => ({
-      label: menuLabel,
-      action: { kind: 'copy', shareId: share.id, link: kind },
-    }));
+    [...LINKS]
+      .sort((a, b) => Number(b.kind === copyLink) - Number(a.kind === copyLink))
+      .filter(({ kind }) => share.links[kind])
+      .map(({ kind, menuLabel }) => ({ label: menuLabel, action: { kind: 'copy', shareId: share.id, link: kind } }));
+  const access = (): TrayMenuItem[] => [
+    ...(share.allowed ? [{ label: literal(clip(`Only ${share.allowed.map(describeAllowed).join(', ')} may join`), platform), enabled: false }] : []),
+    ...(share.endsAt !== null ? [{ label: `Ends by itself at ${clockTime(share.endsAt)}`, enabled: false }] : []),
+  ];
+  const rotate: TrayMenuItem = { label: `New Links for ${name} (Drops Everyone)`, action: { kind: 'rotate', shareId: share.id } };
   switch (share.state) {
     case 'starting':
       return [
@@ -148,14 +159,18 @@ function shareItems(share: ShareView, server: string | undefined, platform: Node
       const pairs = share.clients === null ? '' : ` — ${pairsLabel(share.clients)}`;
       return [
         { label: `Sharing ${name}${pairs}`, enabled: false },
+        ...access(),
         ...copies(),
+        rotate,
         { label: share.clients ? `End Pairing: Stop Sharing ${name}` : `Stop Sharing ${name}`, action: { kind: 'stop', shareId: share.id } },
       ];
     }
     case 'reconnecting':
       return [
         { label: `Reconnecting ${name}…`, enabled: false },
+        ...access(),
         ...copies(),
+        rotate,
         { label: `Stop Sharing ${name}`, action: { kind: 'stop', shareId: share.id } },
       ];
     case 'failed':
@@ -202,7 +217,7 @@ export function buildTrayMenu(snapshot: Snapshot, platform: NodeJS.Platform): Tr
 
   const shares = snapshot.shares.filter((share) => share.state !== 'stopped');
   const serverOf = (socket: string) => snapshot.sessions.find((session) => session.socket === socket)?.server;
-  for (const share of shares) menu.push(SEPARATOR, ...shareItems(share, serverOf(share.socket), platform));
+  for (const share of shares) menu.push(SEPARATOR, ...shareItems(share, serverOf(share.socket), platform, snapshot.prefs['share.copyLink']));
 
   menu.push(SEPARATOR, { label: 'Share a Session', type: 'submenu', submenu: shareSubmenu(snapshot, platform) });
 

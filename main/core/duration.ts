@@ -30,3 +30,9 @@ export function formatTimeLeft(ms: number): string {
   const hours = Math.floor(minutes / 60);
   return `${hours} h ${String(minutes % 60).padStart(2, '0')} min left`;
 }
+
+/** "14:05", local time: when a share ends, as the tray and notifications say it. */
+export function clockTime(epochMs: number): string {
+  const at = new Date(epochMs);
+  return `${String(at.getHours()).padStart(2, '0')}:${String(at.getMinutes()).padStart(2, '0')}`;
+}

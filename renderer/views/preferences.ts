@@ -1,5 +1,5 @@
 /**
- * Preferences: the notification switches and the tmate server. Unlike the other views it is built once
+ * Preferences: the notification switches and the tmate server new shares use. Unlike the other views it is built once
  * per opening and then only updated, so what the person is typing survives the snapshots that arrive.
  */
 import type { PrefKey, Prefs } from '../../main/prefs.ts';
@@ -19,6 +19,15 @@ export interface PreferencesView {
   update(state: PopoverState): void;
 }
 
+/** The server new shares go to, as one line, until the server screens are built on the core's profile functions. */
+function activeServerText(prefs: Prefs): string {
+  const active = prefs.servers.find((profile) => profile.name === prefs['server.active']);
+  if (!active) return 'No tmate server chosen.';
+  const host = active.host.includes(':') ? `[${active.host}]` : active.host;
+  const gone = /(^|\.)tmate\.io\.?$/i.test(active.host) ? ' (shut down since 2025)' : '';
+  return `${active.name}: ${host}:${active.port}${gone}`;
+}
+
 export function preferencesView(prefs: Prefs, actions: Actions): PreferencesView {
   const fields: Partial<Record<PrefKey, HTMLInputElement>> = {};
   const fieldErrors: Partial<Record<PrefKey, HTMLElement>> = {};
@@ -35,13 +44,17 @@ export function preferencesView(prefs: Prefs, actions: Actions): PreferencesView
     });
     return h('label', { class: 'toggle' }, h('span', { text: label }), input, fieldError(key));
   });
-
   return {
     children: [
       h('h2', { class: 'section' }, 'Notifications'),
       h('div', { class: 'group' }, ...toggles),
       h('h2', { class: 'section' }, 'tmate server'),
-      h('div', { class: 'group pad' }, h('p', { class: 'server-summary', 'data-key': 'pref:server' }, activeServerText(prefs)), h('p', { class: 'hint' }, 'Add or choose one with ', h('code', { text: 'pairbar server add NAME HOST[:PORT]' }), ' and ', h('code', { text: 'pairbar server use NAME' }), '.')),
+      h(
+        'div',
+        { class: 'group pad' },
+        h('p', { class: 'server-summary', 'data-key': 'pref:server' }, activeServerText(prefs)),
+        h('p', { class: 'hint' }, 'Add or choose one with ', h('code', { text: 'pairbar server add NAME HOST[:PORT]' }), ' and ', h('code', { text: 'pairbar server use NAME' }), '.'),
+      ),
     ],
     update(state) {
       const current = state.snapshot?.prefs;
@@ -60,11 +73,3 @@ export function preferencesView(prefs: Prefs, actions: Actions): PreferencesView
   };
 }
 
-/** The server new shares go to, as one line. */
-function activeServerText(prefs: Prefs): string {
-  const active = prefs.servers.find((profile) => profile.name === prefs['server.active']);
-  if (!active) return 'No tmate server chosen.';
-  const host = active.host.includes(':') ? `[${active.host}]` : active.host;
-  const gone = /(^|\.)tmate\.io\.?$/i.test(active.host) ? ' (shut down since 2025)' : '';
-  return `${active.name}: ${host}:${active.port}${gone}`;
-}

@@ -292,3 +292,33 @@ describe('buildTrayMenu', () => {
     assert.deepEqual(item.action, { kind: 'share', session: name, socket: SOCKET });
   });
 });
+
+describe('who may join, new links, the end time, share.copyLink', () => {
+  const endsAt = new Date(2026, 11, 1, 14, 5).getTime();
+  const restricted = share('work', { clients: null, links: { ...SELF_HOSTED_LINKS }, allowed: [{ source: 'github:alice', keys: 2 }], endsAt });
+
+  test('a restricted share with an end time: who may join and when it ends, in the menu and the tooltip', () => {
+    const state = trayState(snapshot({ shares: [restricted] }));
+    assert.equal(state.tooltip, 'Pairbar — sharing work; work ends at 14:05');
+    const menu = buildTrayMenu(snapshot({ shares: [restricted] }), 'linux');
+    assert.equal(get(menu, 'Only github:alice · 2 keys may join').enabled, false);
+    assert.equal(get(menu, 'Ends by itself at 14:05').enabled, false);
+  });
+
+  test('new links is one click, for a share that is sharing or reconnecting, never for one starting or failed', () => {
+    for (const state of ['sharing', 'reconnecting'] as const) {
+      const menu = buildTrayMenu(snapshot({ shares: [share('work', { state })] }), 'darwin');
+      assert.deepEqual(get(menu, 'New Links for “work” (Drops Everyone)').action, { kind: 'rotate', shareId: shareIdOf('work') });
+    }
+    for (const state of ['starting', 'failed'] as const) {
+      assert.equal(find(buildTrayMenu(snapshot({ shares: [share('work', { state })] }), 'darwin'), /^New Links/), undefined, state);
+    }
+  });
+
+  test('the first copy item is the one share.copyLink names', () => {
+    const menu = buildTrayMenu(snapshot({ shares: [share('work')], prefs: { ...snapshot().prefs, 'share.copyLink': 'sshReadOnly' } }), 'win32');
+    const copies = menuActions(menu).filter((action) => action.kind === 'copy');
+    assert.deepEqual(copies[0], { kind: 'copy', shareId: shareIdOf('work'), link: 'sshReadOnly' });
+    assert.equal(copies.length, 4);
+  });
+});

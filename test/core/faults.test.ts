@@ -17,7 +17,7 @@ import { addServer, openPrefsStore, useServer } from '../../main/prefs.ts';
 import { AppState } from '../../main/state.ts';
 import { switchServer, waitFor, worldPerTest } from '../support/sandbox.ts';
 import { expectStartFailure, shareDirs } from '../support/share-checks.ts';
-import { writeReliabilitySection } from '../support/reliability-report.ts';
+import { recordReliability } from '../support/reliability.ts';
 
 const world = worldPerTest();
 
@@ -36,14 +36,12 @@ function measured(fault: string, seen: string, seconds: number, bound: number): 
   figures.push({ fault, seen, seconds, bound });
 }
 
-after(async () => {
+after(() => {
   if (figures.length === 0) return;
   const rows = figures.map((figure) => `| ${figure.fault} | ${figure.seen} | ${figure.seconds === null ? 'the reply' : `${figure.seconds.toFixed(2)} s`} | ${figure.bound === null ? '—' : `< ${figure.bound} s`} |`);
-  await writeReliabilitySection(
+  recordReliability(
     'faults',
     [
-      '## Faults survived',
-      '',
       '`test/core/faults.test.ts`: real tmux, real tmate 2.4.0, the test tmate server on 127.0.0.1. Each fault ends',
       'with no tmate process, no share directory or socket left, and the user\'s tmux session and client still',
       'there. "Time" is from the fault to what the user sees, in this run; "bound" is what the test checks.',

@@ -11,7 +11,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { waitFor, worldPerTest } from '../support/sandbox.ts';
 import { shareDirs } from '../support/share-checks.ts';
-import { writeReliabilitySection } from '../support/reliability-report.ts';
+import { recordReliability } from '../support/reliability.ts';
 
 const CYCLES = 200;
 const AT_ONCE = 10;
@@ -28,13 +28,11 @@ const gc = runInNewContext('gc') as () => void;
 const world = worldPerTest();
 const sections: string[] = [];
 
-after(async () => {
+after(() => {
   if (sections.length === 0) return;
-  await writeReliabilitySection(
+  recordReliability(
     'soak',
     [
-      '## Soak',
-      '',
       '`test/core/soak.test.ts`: the core the app and the command share, in one process, against real tmux, real',
       'tmate 2.4.0 and the test tmate server (which runs in the same process, so its own memory is in the heap',
       `figures). Processes, directories, sockets and file descriptors must come back exactly; the heap after a full`,
