@@ -174,7 +174,7 @@ export const errors = {
   tmuxServerGone: (session: string, socket: string) =>
     new PairbarError(
       'TMUX_SERVER_GONE',
-      `The tmux server holding ${JSON.stringify(session)} stopped without closing its sessions (${socket} no longer answers), so sharing it ended.`,
+      `The tmux server holding ${JSON.stringify(session)} is no longer running (it was stopped or killed, or its last session closed; ${socket} no longer answers), so sharing it ended.`,
       'Start tmux again (`tmux new -s work`) and share the session you want; Dismiss clears this message.',
     ),
   shareStopped: (session: string) =>

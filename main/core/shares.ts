@@ -183,10 +183,7 @@ const SHARE_ID = /^[0-9a-f]{8}$/;
 /** A start not ready after this long was abandoned (its process died): far beyond any ready time limit. */
 const ABANDONED_START_MS = 10 * 60_000;
 
-/**
- * Removes a share's directory, retrying while something still writes in it (the shell in tmate's pane
- * records the client's exit status as tmate goes down); a failure is left for the next adoption.
- */
+/** Removes a share's directory, retrying while something still writes in it; a failure is left for the next adoption. */
 async function removeDir(dir: string): Promise<void> {
   await rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 20 }).catch(() => undefined);
 }
@@ -875,14 +872,14 @@ function sameAccess(share: Share, options: ShareOptions): Share {
 }
 
 /**
- * Why a share ended by itself, or null when that was no fault (the shared session closed, another process
- * stopped it). The tmux client in tmate's pane says whether it lost its server (tmate-config.ts); a tmate
- * that exits in order removes its socket, a killed one leaves it behind, refusing connections.
+ * Why a share ended by itself, or null when that was no fault (the shared session closed on a tmux server
+ * that goes on, another process stopped it). A tmux server that is gone cannot say whether it was killed or
+ * exited with its last session (both leave a dead socket), so the cause says both. A tmate that exits in
+ * order removes its socket; a killed one leaves it behind, refusing connections.
  */
 async function endCause(live: Live, how?: DaemonExit): Promise<PairbarError | null> {
   const { share, files } = live;
-  const clientExit = await readFile(files.clientExit, 'utf8').catch(() => '');
-  if (clientExit.trim() !== '' && clientExit.trim() !== '0' && !(await socketAnswers(share.socket))) return errors.tmuxServerGone(share.session, share.socket);
+  if (!(await socketAnswers(share.socket))) return errors.tmuxServerGone(share.session, share.socket);
   if (how?.signal) return errors.tmateFailed(`it was killed (${how.signal}) while sharing ${JSON.stringify(share.session)}`);
   if (existsSync(files.socket) && !(await socketAnswers(files.socket))) return errors.tmateFailed(`its process ended without closing the share of ${JSON.stringify(share.session)}`);
   return null;

@@ -9,11 +9,8 @@ import type { ServerSettings } from './servers.ts';
  * the session id) reaches it through the environment, so nothing the user named is ever parsed by a shell.
  * TMUX is unset because tmate sets it to its own socket, and tmux refuses to attach while it is set.
  * `-u`: the pane is tmate's, whatever the locale of the app that started it, so tell tmux it may send UTF-8.
- * The client's exit status is kept (no `exec`): tmux exits 0 when the session closed or the client was
- * detached, 1 when its server went away, and a tmux server that ends either way leaves the same dead
- * socket behind, so this status is how Pairbar can tell the user which it was.
  */
-const ATTACH_COMMAND = 'unset TMUX TMUX_PANE; "$PAIRBAR_TMUX" -u -S "$PAIRBAR_TMUX_SOCKET" attach-session -t "$PAIRBAR_TMUX_SESSION"; echo "$?" > "$PAIRBAR_CLIENT_EXIT"';
+const ATTACH_COMMAND = 'unset TMUX TMUX_PANE; exec "$PAIRBAR_TMUX" -u -S "$PAIRBAR_TMUX_SOCKET" attach-session -t "$PAIRBAR_TMUX_SESSION"';
 
 /** tmux config strings: validated values only reach here, but quote them anyway. */
 function quote(value: string): string {

@@ -20,8 +20,6 @@ export interface ShareFiles {
   config: string;
   log: string;
   meta: string;
-  /** The exit status of the tmux client in tmate's pane, written when that client exits. */
-  clientExit: string;
   /** The keys that may join, when the share is restricted (tmate-authorized-keys). */
   keys: string;
 }
@@ -33,7 +31,6 @@ export function shareFiles(dir: string): ShareFiles {
     config: join(dir, 'tmate.conf'),
     log: join(dir, 'tmate.log'),
     meta: join(dir, 'share.json'),
-    clientExit: join(dir, 'client-exit'),
     keys: join(dir, 'authorized_keys'),
   };
 }
@@ -60,7 +57,6 @@ export async function startTmate(tmate: TmateEnv, files: ShareFiles, server: Ser
     PAIRBAR_TMUX: target.tmux,
     PAIRBAR_TMUX_SOCKET: target.socket,
     PAIRBAR_TMUX_SESSION: target.sessionId,
-    PAIRBAR_CLIENT_EXIT: files.clientExit,
   };
   return spawnDetached(tmate.tmate, ['-F', '-S', files.socket, '-f', files.config], { env, logFile: files.log, cwd: files.dir });
 }

@@ -147,7 +147,7 @@ describe('tmateConfig: what tmate starts with', () => {
     }
   });
   test('the pane attaches through the environment, never through a name in the text', () => {
-    assert.match(tmateConfig(base), /set -g default-command '.*attach-session -t "\$PAIRBAR_TMUX_SESSION"; echo "\$\?" > "\$PAIRBAR_CLIENT_EXIT"'/);
+    assert.match(tmateConfig(base), /set -g default-command '.*attach-session -t "\$PAIRBAR_TMUX_SESSION"'/);
   });
   const rows: [string, Partial<ServerSettings>, string[], string[]][] = [
     ['the host is always written: tmate never falls back to its built-in one', { host: 'tmate.example.org' }, ['set -g tmate-server-host "tmate.example.org"', 'set -g tmate-server-port 22'], ['fingerprint']],

@@ -149,7 +149,7 @@ test('the tmux server killed: the card says the tmux server stopped, with the fi
   const tmuxPid = Number(world!.sandbox.tmux(['display-message', '-p', '#{pid}']).trim());
   process.kill(tmuxPid, 'SIGKILL');
   await waitForText(card.locator('.pill'), 'Failed', 5_000);
-  assert.match(await textOf(card.locator('.note-message')), /^The tmux server holding "work" stopped/);
+  assert.match(await textOf(card.locator('.note-message')), /^The tmux server holding "work" is no longer running/);
   assert.match(await textOf(card.locator('.note-fix')), /^Start tmux again/);
   await page.getByRole('button', { name: 'Dismiss work' }).click();
   await waitGone(card);
