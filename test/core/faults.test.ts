@@ -13,7 +13,8 @@ import { join } from 'node:path';
 import { after, test, type TestContext } from 'node:test';
 import type { Share } from '../../main/core/shares.ts';
 import type { ShareTargetArg, ShareView, Snapshot } from '../../main/contract.ts';
-import { addServer, openPrefsStore, useServer } from '../../main/prefs.ts';
+import { addServer, useServer } from '../../main/prefs.ts';
+import { openPrefsStore } from '../../main/prefs-store.ts';
 import { AppState } from '../../main/state.ts';
 import { switchServer, waitFor, worldPerTest } from '../support/sandbox.ts';
 import { expectStartFailure, shareDirs } from '../support/share-checks.ts';
@@ -75,8 +76,9 @@ async function nothingLeft(user?: { id: string; clients: string[] }): Promise<vo
   }
 }
 
-async function app(): Promise<AppState> {
-  const state = new AppState(world.sandbox.runtime());
+/** The app's state over the core; with the preferences opened for writing, as the app has them. */
+async function app(writable = false): Promise<AppState> {
+  const state = new AppState(world.sandbox.runtime(writable ? openPrefsStore(world.sandbox.env) : undefined));
   await state.refresh();
   return state;
 }
@@ -153,7 +155,7 @@ test('the tmux server killed: its share ends and the card says the tmux server s
     const view = viewOf(state.snapshot(), theirs.id);
     return view?.state === 'failed' ? view : undefined;
   });
-  measured('the tmux server of a shared session SIGKILLed', 'the card: failed, "The tmux server … stopped"', seconds(killed), 3);
+  measured('the tmux server of a shared session SIGKILLed', 'the card: failed, "The tmux server holding … is no longer running"', seconds(killed), 3);
   assert.equal(shown.error?.code, 'TMUX_SERVER_GONE');
   assert.match(shown.error?.message ?? '', /tmux server/);
   assert.deepEqual(ended.map(([share, code]) => [share.id, code]), [[theirs.id, 'TMUX_SERVER_GONE']], 'one ended event, with the reason the notification shows');
@@ -408,7 +410,7 @@ test('the preferences folder read-only: setting a preference says it could not b
     const file = join(dir, 'preferences.json');
     const before = readFileSync(file);
     execFileSync('mount', ['-o', 'remount,ro', dir]);
-    const state = await app();
+    const state = await app(true);
     const result = state.setPref('share.readyTimeoutSeconds', 30);
     assert.equal(result.ok, false);
     const error = result.ok ? undefined : result.error;
@@ -436,7 +438,7 @@ test('the preferences folder full: setting a preference says the disk is full; t
     } catch (error) {
       assert.equal((error as NodeJS.ErrnoException).code, 'ENOSPC');
     }
-    const state = await app();
+    const state = await app(true);
     const result = state.setPref('notifications.pairLeft', false);
     assert.equal(result.ok, false);
     const error = result.ok ? undefined : result.error;
