@@ -264,7 +264,10 @@ describe('the app in Node with a stand-in for Electron', { skip }, () => {
     const terminalHost = await server.nextConnection();
     const target = await launch();
     await started(target);
-    await waitFor('the terminal\'s share adopted', () => target.evaluate((_electron, t) => t.snapshot().shares.some((share: any) => share.session === 'terminal' && share.origin === 'cli')));
+    // The adopted share can be published before the session list it comes with: wait for both, as the menu does.
+    await waitFor('the terminal\'s share adopted and the sessions listed', () =>
+      target.evaluate((_electron, t) => t.snapshot().shares.some((share: any) => share.session === 'terminal' && share.origin === 'cli') && t.snapshot().sessions.some((session: any) => session.name === 'work')),
+    );
     await clickTray(target, 'work (1 window)');
     const appHost = await server.nextConnection();
     await waitFor('the app\'s share', () => target.evaluate((_electron, t) => t.snapshot().shares.some((share: any) => share.session === 'work' && share.state === 'sharing' && share.origin === 'app')));
