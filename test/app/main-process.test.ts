@@ -7,6 +7,7 @@
  * the idle cost, and quitting (asking when pairs are connected, then stopping every share).
  * Linux only: the stand-in plays Linux's tray (context menu, no clicks).
  */
+import { execFileSync } from 'node:child_process';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -432,7 +433,7 @@ describe('the app in Node with a stand-in for Electron', { skip }, () => {
     await waitFor('the new links in the snapshot', () => target.evaluate((_electron, t, ssh: string) => t.snapshot().shares[0]?.links.ssh === ssh, newHost.links.ssh));
     await clickTray(target, 'Copy SSH Command');
     assert.deepEqual(await target.evaluate(() => (globalThis as any).fakeElectron.clipboard), [newHost.links.ssh]);
-    assert.equal(sandbox.tmatePids().length, 1, 'no tmate left from the old links');
+    assert.equal(sandbox.tmatePids().length, 1, `no tmate left from the old links: ${execFileSync('ps', ['-o', 'pid,ppid,stat,args', '-p', sandbox.tmatePids().join(','), '--no-headers'], { encoding: 'utf8' })}`);
     assert.deepEqual(sandbox.clientsOf(id).filter((tty) => userClients.includes(tty)), userClients);
   });
 });
