@@ -46,6 +46,11 @@ export function createActions(deps: ActionDeps): RunAction {
         if (!result.ok) showError(result.error);
         return;
       }
+      case 'rotate': {
+        const result = await state.rotate(action.shareId);
+        if (!result.ok) showError(result.error);
+        return;
+      }
       case 'refresh':
         await state.refresh();
         return;

@@ -5,15 +5,30 @@
  */
 import { EventEmitter } from 'node:events';
 import { errors, installCommand, isPairbarError, toErrorInfo, type ErrorInfo } from './core/errors.ts';
-import type { Share } from './core/shares.ts';
+import { profileFromKeys } from './core/hostkeys.ts';
+import { parseKeySourceList } from './core/keys.ts';
+import type { ServerTestResult } from './core/server-test.ts';
+import { hasFingerprint, isShutDown, nameFromHost, parsePaste, serverLabel, type ServerProfile } from './core/servers.ts';
+import type { Share, ShareOptions } from './core/shares.ts';
 import { listServers } from './core/tmux.ts';
-import { readPrefs, writePref, DEFAULT_PREFS, type PrefKey, type Prefs } from './prefs.ts';
+import { addServer, readPrefs, removeServer, useServer, writePref, DEFAULT_PREFS, type PrefKey, type Prefs, type PrefsStore } from './prefs.ts';
 import type { Runtime } from './runtime.ts';
-import type { Problem, Result, SessionView, ShareTargetArg, ShareView, Snapshot } from './contract.ts';
+import type { Problem, Result, ServerDraft, ServerInput, ServerView, SessionView, ShareChoices, ShareTargetArg, ShareView, Snapshot } from './contract.ts';
 
 export function shareView(share: Share): ShareView {
   const { pid: _pid, ...view } = share;
   return view;
+}
+
+/** The saved servers as the popover lists them. */
+export function serverViews(prefs: Prefs): ServerView[] {
+  return prefs.servers.map((profile) => ({ name: profile.name, address: serverLabel(profile), shutDown: isShutDown(profile), active: profile.name === prefs['server.active'] }));
+}
+
+/** What a share's own choices mean to the core: an empty list is anyone with a link, 0 minutes is never. */
+export function shareOptions(choices: ShareChoices): ShareOptions {
+  const allowed = parseKeySourceList(choices.allowed);
+  return { allowed: allowed.length > 0 ? allowed : null, endAfterMs: choices.endAfterMinutes > 0 ? choices.endAfterMinutes * 60_000 : null };
 }
 
 /** A problem, with the install command as something to copy where one applies. */
@@ -30,7 +45,7 @@ export class AppState extends EventEmitter<{ snapshot: [Snapshot] }> {
 
   constructor(readonly runtime: Runtime) {
     super();
-    this.current = { sessions: [], shares: [], problems: [], prefs: { ...DEFAULT_PREFS }, version: 0 };
+    this.current = { sessions: [], shares: [], problems: [], prefs: { ...DEFAULT_PREFS }, servers: [], version: 0 };
     runtime.shares.on('change', () => this.publish({ shares: runtime.shares.list().map(shareView) }));
   }
 
@@ -84,12 +99,12 @@ export class AppState extends EventEmitter<{ snapshot: [Snapshot] }> {
       const info = toErrorInfo(error);
       if (!problems.some((problem) => problem.code === info.code)) problems.push(problemFrom(info));
     }
-    return this.publish({ sessions, problems, prefs: loaded.prefs, shares: this.runtime.shares.list().map(shareView) });
+    return this.publish({ sessions, problems, prefs: loaded.prefs, servers: serverViews(loaded.prefs), shares: this.runtime.shares.list().map(shareView) });
   }
 
-  async share(target: ShareTargetArg): Promise<Result<ShareView>> {
+  async share(target: ShareTargetArg, choices?: ShareChoices): Promise<Result<ShareView>> {
     try {
-      const share = await this.runtime.shares.share('blank' in target ? {} : { session: target.session, socket: target.socket });
+      const share = await this.runtime.shares.share('blank' in target ? {} : { session: target.session, socket: target.socket }, choices ? shareOptions(choices) : {});
       void this.refresh();
       return { ok: true, value: shareView(share) };
     } catch (error) {
@@ -108,13 +123,69 @@ export class AppState extends EventEmitter<{ snapshot: [Snapshot] }> {
     }
   }
 
+  /** New links for a share: the old ones stop working, everyone connected is dropped. */
+  async rotate(shareId: string): Promise<Result<ShareView>> {
+    try {
+      const share = await this.runtime.shares.rotate(shareId);
+      void this.refresh();
+      return { ok: true, value: shareView(share) };
+    } catch (error) {
+      void this.refresh();
+      return { ok: false, error: toErrorInfo(error) };
+    }
+  }
+
+  /**
+   * Reads what was pasted or typed into a profile, named after its host. With no fingerprint in it, the
+   * host keys the server presents are read and pinned, for the user to confirm: nothing is saved here.
+   */
+  async readServer(input: ServerInput): Promise<Result<ServerDraft>> {
+    try {
+      const pasted = 'paste' in input ? parsePaste(input.paste) : { host: input.host, port: input.port };
+      const taken = new Set(this.runtime.prefs().prefs.servers.map((profile) => profile.name));
+      const base: ServerProfile = { name: nameFromHost(pasted.host, taken), host: pasted.host, port: pasted.port ?? 22, rsaFingerprint: '', ed25519Fingerprint: '', ecdsaFingerprint: '' };
+      const profile: ServerProfile = { ...base, ...Object.fromEntries(Object.entries(pasted).filter(([key]) => key.endsWith('Fingerprint'))) };
+      const address = serverLabel(profile);
+      if (isShutDown(profile) || hasFingerprint(profile)) return { ok: true, value: { profile, address, keys: null, shutDown: isShutDown(profile) } };
+      const keys = await this.runtime.scanHostKeys(profile);
+      return { ok: true, value: { profile: profileFromKeys(profile.name, profile, keys), address, keys, shutDown: false } };
+    } catch (error) {
+      return { ok: false, error: toErrorInfo(error) };
+    }
+  }
+
+  async testServer(server: string | ServerProfile): Promise<Result<ServerTestResult>> {
+    try {
+      return { ok: true, value: await this.runtime.testServer(server) };
+    } catch (error) {
+      return { ok: false, error: toErrorInfo(error) };
+    }
+  }
+
+  saveServer(profile: ServerProfile): Result<Prefs> {
+    return this.writePrefs((store) => addServer(store, profile));
+  }
+
+  useServer(name: string): Result<Prefs> {
+    return this.writePrefs((store) => useServer(store, name));
+  }
+
+  removeServer(name: string): Result<Prefs> {
+    return this.writePrefs((store) => removeServer(store, name));
+  }
+
   setPref(key: PrefKey, value: unknown): Result<Prefs> {
+    return this.writePrefs((store) => writePref(store, key, value));
+  }
+
+  /** Runs one change of the preferences file and publishes what it holds afterwards. */
+  private writePrefs(change: (store: PrefsStore) => unknown): Result<Prefs> {
     const store = this.runtime.store;
     if (!store) return { ok: false, error: { code: 'INVALID_PREFERENCE', message: 'The preferences file cannot be opened.', fix: 'Fix or remove the file, then restart Pairbar.' } };
     try {
-      writePref(store, key, value);
+      change(store);
       const prefs = readPrefs(store).prefs;
-      this.publish({ prefs });
+      this.publish({ prefs, servers: serverViews(prefs) });
       return { ok: true, value: prefs };
     } catch (error) {
       if (isPairbarError(error)) return { ok: false, error: error.toJSON() };

@@ -13,8 +13,9 @@
  *   also states what the tooltip says elsewhere, as most Linux panels show no tooltip.
  */
 import type { LinkKind, SessionView, ShareView, Snapshot } from './contract.ts';
-import { LINKS } from './core/links.ts';
+import { orderedLinks } from './core/links.ts';
 import { targetKey, totalPairsConnected } from './core/share-rules.ts';
+import { formatTimeLeft } from './core/time-left.ts';
 
 export type TrayStateName = 'idle' | 'starting' | 'sharing' | 'paired' | 'reconnecting' | 'failed';
 
@@ -47,12 +48,14 @@ export function pairsLabel(count: number): string {
  * The state the icon shows. A connected pair outranks everything (someone is in your terminal); then what
  * needs attention (reconnecting, failed), then what is on its way (starting), then plain sharing.
  */
-export function trayState(snapshot: Snapshot): TrayState {
+export function trayState(snapshot: Snapshot, now = Date.now()): TrayState {
   const shares = snapshot.shares;
   const live = shares.filter(isLive);
   const sharing = shares.filter((share) => share.state === 'sharing');
   const pairs = totalPairsConnected(live);
   const names = (list: ShareView[]) => list.map((share) => share.session);
+  // A share that ends by itself says how long it has left.
+  const timed = (list: ShareView[]) => list.map((share) => (share.endsAt === null ? share.session : `${share.session} (${formatTimeLeft(share.endsAt - now)})`));
 
   let name: TrayStateName;
   if (pairs !== null && pairs > 0) name = 'paired';
@@ -63,7 +66,7 @@ export function trayState(snapshot: Snapshot): TrayState {
   else name = 'idle';
 
   const parts: string[] = [];
-  if (sharing.length > 0) parts.push(`sharing ${quoteList(names(sharing))}${pairs !== null ? `, ${pairsLabel(pairs)}` : ''}`);
+  if (sharing.length > 0) parts.push(`sharing ${quoteList(timed(sharing))}${pairs !== null ? `, ${pairsLabel(pairs)}` : ''}`);
   const reconnecting = shares.filter((share) => share.state === 'reconnecting');
   if (reconnecting.length > 0) parts.push(`reconnecting ${quoteList(names(reconnecting))}`);
   const starting = shares.filter((share) => share.state === 'starting');
@@ -92,6 +95,7 @@ export type TrayAction =
   | { kind: 'share-blank' }
   | { kind: 'copy'; shareId: string; link: LinkKind }
   | { kind: 'stop'; shareId: string }
+  | { kind: 'rotate'; shareId: string }
   | { kind: 'refresh' }
   | { kind: 'open' }
   | { kind: 'preferences' }
@@ -130,14 +134,18 @@ function sessionLabel(session: SessionView, platform: NodeJS.Platform): string {
 }
 
 /** `server`: the -L label of the share's tmux server, named so two sessions called "work" can be told apart. */
-function shareItems(share: ShareView, server: string | undefined, platform: NodeJS.Platform): TrayMenuItem[] {
+/** `copyFirst`: the share.copyLink preference, whose link is the first copy item. */
+function shareItems(share: ShareView, server: string | undefined, copyFirst: LinkKind, platform: NodeJS.Platform): TrayMenuItem[] {
   const where = server && server !== 'default' ? ` on ${literal(clip(server, 20), platform)}` : '';
   const name = `“${literal(clip(share.session, 40), platform)}”${where}`;
   const copies = (): TrayMenuItem[] =>
-    LINKS.filter(({ kind }) => share.links[kind]).map(({ kind, menuLabel }) => ({
-      label: menuLabel,
-      action: { kind: 'copy', shareId: share.id, link: kind },
-    }));
+    orderedLinks(copyFirst)
+      .filter(({ kind }) => share.links[kind])
+      .map(({ kind, menuLabel }) => ({
+        label: menuLabel,
+        action: { kind: 'copy', shareId: share.id, link: kind },
+      }));
+  const newLinks: TrayMenuItem = { label: `New Links for ${name}`, toolTip: 'The old links stop working; everyone connected is dropped.', action: { kind: 'rotate', shareId: share.id } };
   switch (share.state) {
     case 'starting':
       return [
@@ -149,6 +157,7 @@ function shareItems(share: ShareView, server: string | undefined, platform: Node
       return [
         { label: `Sharing ${name}${pairs}`, enabled: false },
         ...copies(),
+        newLinks,
         { label: share.clients ? `End Pairing: Stop Sharing ${name}` : `Stop Sharing ${name}`, action: { kind: 'stop', shareId: share.id } },
       ];
     }
@@ -156,6 +165,7 @@ function shareItems(share: ShareView, server: string | undefined, platform: Node
       return [
         { label: `Reconnecting ${name}…`, enabled: false },
         ...copies(),
+        newLinks,
         { label: `Stop Sharing ${name}`, action: { kind: 'stop', shareId: share.id } },
       ];
     case 'failed':
@@ -192,8 +202,8 @@ function shareSubmenu(snapshot: Snapshot, platform: NodeJS.Platform): TrayMenuIt
  * The tray's menu for a snapshot. Status first (on Linux it is the only place the state is written), then
  * each share with its links and its stop item, then "Share a Session", then the app items.
  */
-export function buildTrayMenu(snapshot: Snapshot, platform: NodeJS.Platform): TrayMenuItem[] {
-  const state = trayState(snapshot);
+export function buildTrayMenu(snapshot: Snapshot, platform: NodeJS.Platform, now = Date.now()): TrayMenuItem[] {
+  const state = trayState(snapshot, now);
   const menu: TrayMenuItem[] = [];
   const open: TrayMenuItem = { label: 'Open Pairbar', action: { kind: 'open' } };
   // Linux: no click reaches the app, so opening the popover leads the menu.
@@ -202,7 +212,7 @@ export function buildTrayMenu(snapshot: Snapshot, platform: NodeJS.Platform): Tr
 
   const shares = snapshot.shares.filter((share) => share.state !== 'stopped');
   const serverOf = (socket: string) => snapshot.sessions.find((session) => session.socket === socket)?.server;
-  for (const share of shares) menu.push(SEPARATOR, ...shareItems(share, serverOf(share.socket), platform));
+  for (const share of shares) menu.push(SEPARATOR, ...shareItems(share, serverOf(share.socket), snapshot.prefs['share.copyLink'], platform));
 
   menu.push(SEPARATOR, { label: 'Share a Session', type: 'submenu', submenu: shareSubmenu(snapshot, platform) });
 

@@ -16,6 +16,20 @@ export interface ViewContext {
   place(key: string): void;
 }
 
+/**
+ * A screen built once per opening (what is typed survives the snapshots that arrive), then only updated:
+ * `update` brings it up to date with the state.
+ */
+export interface BuiltView {
+  children: Node[];
+  update(state: PopoverState): void;
+}
+
+/** Whether new shares have a server to go to; until they do, Share buttons lead to choosing one. */
+export function hasActiveServer(state: PopoverState): boolean {
+  return state.snapshot?.servers.some((server) => server.active) ?? false;
+}
+
 type ButtonAttrs = Record<string, string | boolean | ((event: Event) => void) | undefined>;
 
 export function button(label: string, attrs: ButtonAttrs, kind = 'secondary', glyph?: IconName): HTMLButtonElement {

@@ -4,7 +4,7 @@ import { h, type Child } from '../dom.ts';
 import { layout } from '../layout.ts';
 import type { PopoverState } from '../store.ts';
 import type { Actions } from '../actions.ts';
-import { button, type ViewContext } from './controls.ts';
+import { button, hasActiveServer, type ViewContext } from './controls.ts';
 import { banner, failureNote, orphanNote } from './notes.ts';
 import { loadFailed, loading, problemState } from './problems.ts';
 import { sessionRow } from './session-row.ts';
@@ -18,6 +18,7 @@ export function sessionsView(state: PopoverState, actions: Actions): Node[] {
 
   const { banners, cards, blocking, rows, newTerminal } = layout(state.snapshot);
   const out: Child[] = banners.map((problem) => banner(ctx, problem));
+  if (!hasActiveServer(state)) out.unshift(noServerNote(ctx));
   if (cards.length > 0) out.push(h('h2', { class: 'section' }, 'Sharing'), h('ul', { class: 'list', 'aria-label': 'Shared sessions' }, ...cards.map(({ share, session }) => shareCard(ctx, share, session))));
   for (const { problem, big } of blocking) out.push(problemState(ctx, problem, big));
   if (rows.length > 0) out.push(h('h2', { class: 'section' }, 'tmux sessions'), h('ul', { class: 'list', 'aria-label': 'tmux sessions' }, ...rows.map((session) => sessionRow(ctx, session))));
@@ -27,8 +28,22 @@ export function sessionsView(state: PopoverState, actions: Actions): Node[] {
   return [...unplaced.map(([key, { error }]) => orphanNote(ctx, key, error)), ...out].filter((child): child is Node => child instanceof Node);
 }
 
+/** Above everything while no server is chosen: shares cannot start, and here is where to choose one. */
+function noServerNote(ctx: ViewContext): HTMLElement {
+  return h(
+    'div',
+    { class: 'note warning', role: 'status', 'data-problem': 'NO_SERVER_CHOSEN' },
+    h('p', { class: 'note-message', text: 'Sharing needs a tmate server.' }),
+    h('p', { class: 'note-fix', text: "tmate.io's public servers shut down in 2025: choose your own or your team's." }),
+    h('div', { class: 'actions' }, button('Choose a tmate server', { 'data-key': 'choose-server', onclick: () => ctx.actions.show('server') }, 'primary small')),
+  );
+}
+
 function newTerminalButton(ctx: ViewContext, primary: boolean): HTMLElement {
   const busy = ctx.state.pending.has(BLANK_KEY);
+  if (!hasActiveServer(ctx.state)) {
+    return h('div', { class: 'new-terminal', 'data-group': BLANK_KEY }, button('Share a new terminal: server needed', { 'data-key': BLANK_KEY, 'aria-label': 'Share a new terminal: choose a tmate server first', onclick: () => ctx.actions.show('server') }, 'ghost wide', 'plus'));
+  }
   return h(
     'div',
     { class: 'new-terminal', 'data-group': BLANK_KEY },

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { buildTrayMenu, menuActions, TRAY_STATES, trayIconFile, trayState, type TrayMenuItem } from '../../main/tray.ts';
+import { DEFAULT_PREFS, type Prefs } from '../../main/prefs.ts';
 import { SECOND_SOCKET, SELF_HOSTED_LINKS, session, share, shareIdOf, snapshot, SOCKET } from './fixtures.ts';
 
 const PLATFORMS = ['darwin', 'linux', 'win32'] as const;
@@ -290,5 +291,49 @@ describe('buildTrayMenu', () => {
     const item = get(shareSubmenu(menu), /^x+…/);
     assert.ok(item.label!.length < 60);
     assert.deepEqual(item.action, { kind: 'share', session: name, socket: SOCKET });
+  });
+});
+
+describe('share.copyLink, New Links and the time left', () => {
+  const NOW = 1_700_000_000_000;
+
+  test('the first copy item is the link share.copyLink names; the others follow in their usual order', () => {
+    const rows: [Prefs['share.copyLink'], string[]][] = [
+      ['ssh', ['ssh', 'sshReadOnly', 'web', 'webReadOnly']],
+      ['sshReadOnly', ['sshReadOnly', 'ssh', 'web', 'webReadOnly']],
+      ['web', ['web', 'ssh', 'sshReadOnly', 'webReadOnly']],
+      ['webReadOnly', ['webReadOnly', 'ssh', 'sshReadOnly', 'web']],
+    ];
+    for (const [copyLink, order] of rows) {
+      const menu = buildTrayMenu(snapshot({ shares: [share('work')], prefs: { ...DEFAULT_PREFS, 'share.copyLink': copyLink } }), 'linux');
+      const copies = menuActions(menu).filter((action) => action.kind === 'copy');
+      assert.deepEqual(copies.map((action) => action.kind === 'copy' && action.link), order, copyLink);
+    }
+    // Where the server gives no web link, the first item is the first link there is.
+    const selfHosted = buildTrayMenu(snapshot({ shares: [share('work', { links: { ...SELF_HOSTED_LINKS } })], prefs: { ...DEFAULT_PREFS, 'share.copyLink': 'web' } }), 'linux');
+    assert.deepEqual(menuActions(selfHosted).filter((action) => action.kind === 'copy').map((action) => action.kind === 'copy' && action.link), ['ssh', 'sshReadOnly']);
+  });
+
+  test('New Links is one click for a share that is sharing or reconnecting, never for one starting or failed', () => {
+    for (const state of ['sharing', 'reconnecting'] as const) {
+      const menu = buildTrayMenu(snapshot({ shares: [share('work', { state })] }), 'darwin');
+      assert.deepEqual(get(menu, 'New Links for “work”').action, { kind: 'rotate', shareId: shareIdOf('work') }, state);
+    }
+    for (const state of ['starting', 'failed'] as const) {
+      const menu = buildTrayMenu(snapshot({ shares: [share('work', { state })] }), 'darwin');
+      assert.equal(find(menu, /^New Links/), undefined, state);
+    }
+  });
+
+  test('the tooltip says how long a share that ends by itself has left, and nothing for one that does not', () => {
+    const rows: [number | null, string][] = [
+      [null, 'Pairbar — sharing work, 0 pairs connected'],
+      [NOW + 45_000, 'Pairbar — sharing work (45 s left), 0 pairs connected'],
+      [NOW + 12 * 60_000, 'Pairbar — sharing work (12 min left), 0 pairs connected'],
+      [NOW + 65 * 60_000, 'Pairbar — sharing work (1 h 05 min left), 0 pairs connected'],
+    ];
+    for (const [endsAt, tooltip] of rows) assert.equal(trayState(snapshot({ shares: [share('work', { endsAt })] }), NOW).tooltip, tooltip, String(endsAt));
+    const two = trayState(snapshot({ shares: [share('work', { endsAt: NOW + 30 * 60_000 }), share('api')] }), NOW);
+    assert.equal(two.tooltip, 'Pairbar — sharing work (30 min left) and api, 0 pairs connected');
   });
 });

@@ -96,7 +96,7 @@ test('IPC arguments are validated: a made-up session, a non-object, bad kinds an
     node: typeof (window as unknown as { require?: unknown }).require + typeof (window as unknown as { process?: unknown }).process,
     ipc: 'ipcRenderer' in window,
   }));
-  assert.deepEqual(surface, { keys: ['copy', 'copyCommand', 'getState', 'hide', 'onState', 'refresh', 'setPref', 'share', 'stop'], frozen: true, node: 'undefinedundefined', ipc: false });
+  assert.deepEqual(surface, { keys: ['copy', 'copyCommand', 'getState', 'hide', 'onState', 'readServer', 'refresh', 'removeServer', 'rotate', 'saveServer', 'setPref', 'share', 'stop', 'testServer', 'useServer'], frozen: true, node: 'undefinedundefined', ipc: false });
 });
 
 test('calls from another origin, from a frame, or after navigating away are refused', async () => {
