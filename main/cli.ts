@@ -15,11 +15,16 @@ import type { Share, ShareOptions } from './core/shares.ts';
 import { defaultSocket, listServers } from './core/tmux.ts';
 import { isPrefKey, legacyServerKey, PREF_KEYS, PREF_SPECS, writePref } from './prefs.ts';
 import { createRuntime, type Runtime } from './runtime.ts';
+import { UsageError } from './cli/usage.ts';
 
 export interface Io {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   env: NodeJS.ProcessEnv;
+  /** All of standard input; default: this process's. */
+  readAll?: () => Promise<string>;
+  /** One line of standard input, or null at its end; default: this process's. */
+  readLine?: () => Promise<string | null>;
   /**
    * The script that runs this command, for a share that ends by itself: a detached `pairbar` process
    * follows it until its end, since this one exits at once. Unset (in-process callers): nobody follows.
@@ -33,7 +38,7 @@ Share a tmux session you already have with a pair, through tmate.
 
 Commands:
   sessions [--json]                          list your tmux sessions
-  share [SESSION] [--json] [--copy] [--read-only] [WHO] [--for DURATION]
+  share [SESSION] [--json] [--copy] [--read-only] [WHO] [--for DURATION] [--server NAME]
                                              share SESSION (exact name); without one, a new blank terminal
   url [SESSION] [--socket PATH] [--read-only] [--web] [--copy]
                                              print a share link (default: the share.copyLink preference)
@@ -44,6 +49,14 @@ Commands:
   stop SESSION [--socket PATH] | --all       end a share; your own terminal and session stay as they are
   config get [KEY]                           show preferences
   config set KEY VALUE                       change a preference (an empty VALUE restores the default)
+  server list [--json]                       your tmate servers; * marks the one new shares use
+  server add NAME [HOST[:PORT]] [--paste] [--trust]
+                                             add a server: from HOST[:PORT], or its tmate.conf lines on
+                                             stdin (--paste); without fingerprints it reads the server's
+                                             keys and asks you to confirm them (--trust: no question)
+  server use NAME                            new shares go to NAME
+  server remove NAME
+  server test [NAME] [--json]                one throwaway session against NAME (default: the one in use)
 
 Who may join (share; repeatable, combined; default: the access.default preference, else anyone with a link):
   --github NAME   --gitlab NAME   --codeberg NAME
@@ -58,14 +71,14 @@ Options:
   --read-only     with share: the read-only link first, and the one --copy copies; with url: that link
   --socket PATH   with share/url/stop/rotate: SESSION on the tmux server at PATH only (tells apart
                   sessions of one name on two tmux servers)
+  --server NAME   with share: go to that tmate server instead of the one in use
   -h, --help      this help
   -v, --version   the version
 `;
 
-class UsageError extends Error {}
 
 /** The fields of a share the command's --json output gives (a stable, documented shape). */
-const JSON_FIELDS = ['id', 'session', 'socket', 'state', 'links', 'clients', 'server', 'allowed', 'endsAt'] as const;
+const JSON_FIELDS = ['id', 'session', 'socket', 'state', 'links', 'clients', 'server', 'serverName', 'reportsPairs', 'linksChangedAt', 'allowed', 'endsAt', 'pairClient', 'pairClientSession'] as const;
 export type ShareJson = Pick<Share, (typeof JSON_FIELDS)[number]> & Partial<Pick<Share, 'error'>>;
 
 export function shareJson(share: Share): ShareJson {
@@ -88,7 +101,16 @@ function describeShare(share: Share, first?: LinkKind, now = Date.now()): string
   }
   if (share.endsAt !== null) lines.push(`  ends           at ${new Date(share.endsAt).toLocaleTimeString()} (${formatTimeLeft(share.endsAt - now)})`);
   if (share.error) lines.push(`  error: ${share.error.message}`, `  fix:   ${share.error.fix}`);
+  const where = pairClientWarning(share);
+  if (where) lines.push(`  warning: ${where}`, `  End the pair with: pairbar stop ${shellWord(share.session)}`);
   return lines.join('\n');
+}
+
+/** What to tell the user when the pair's terminal is not on the shared session (see core/pair-client.ts). */
+function pairClientWarning(share: Share): string | undefined {
+  if (share.pairClient === 'elsewhere') return `the pair's terminal is on another session, ${JSON.stringify(share.pairClientSession)}, that was never shared.`;
+  if (share.pairClient === 'gone') return "the pair's terminal has left tmux: it may be running a command outside your session.";
+  return undefined;
 }
 
 function pickLink(share: Share, key: LinkKind): string {
@@ -163,6 +185,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
         for: { type: 'string' },
         all: { type: 'boolean' },
         socket: { type: 'string' },
+        server: { type: 'string' },
+        paste: { type: 'boolean' },
+        trust: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -232,7 +257,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
       }
       case 'status': {
         expectArgs(0);
-        const shares = await runtime.shares.adopt();
+        await runtime.shares.adopt();
+        const shares = await runtime.shares.checkPairClients();
         if (values.json) io.stdout(JSON.stringify(shares.map(shareJson), null, 2) + '\n');
         else io.stdout(shares.length === 0 ? 'Nothing is shared.\n' : shares.map((share) => describeShare(share)).join('\n') + '\n');
         for (const problem of runtime.prefs().problems) io.stderr(`pairbar: warning: ${problem.message}\n`);
@@ -255,6 +281,15 @@ export async function main(argv: string[], io: Io): Promise<number> {
       }
       case 'config':
         return configCommand(runtime, io, rest, Boolean(values.json));
+      case 'server': {
+        // Loaded only for this command, so the others start without it.
+        const { serverCommand } = await import('./cli/server.ts');
+        return await serverCommand(runtime, { stdout: io.stdout, stderr: io.stderr, readAll: io.readAll ?? readAllStdin, readLine: io.readLine ?? readStdinLine }, rest, {
+          json: Boolean(values.json),
+          paste: Boolean(values.paste),
+          trust: Boolean(values.trust),
+        });
+      }
       case undefined:
         io.stderr(USAGE);
         return 2;
@@ -322,6 +357,7 @@ function shareOptions(values: Values): ShareOptions {
   if (values.anyone) options.allowed = null;
   else if (allowed.length > 0) options.allowed = allowed;
   if (typeof values.for === 'string') options.endAfterMs = parseDuration(values.for);
+  if (typeof values.server === 'string') options.server = values.server;
   return options;
 }
 
@@ -352,6 +388,23 @@ function sessionArgs(io: Io, share: Share): string {
 /** A session name as the user would type it back into a shell. */
 function shellWord(value: string): string {
   return /^[A-Za-z0-9_./+-]+$/.test(value) && !value.startsWith('-') ? value : `'${value.replaceAll("'", `'\\''`)}'`;
+}
+
+async function readAllStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+async function readStdinLine(): Promise<string | null> {
+  const { createInterface } = await import('node:readline');
+  const lines = createInterface({ input: process.stdin, terminal: false });
+  try {
+    for await (const line of lines) return line;
+    return null;
+  } finally {
+    lines.close();
+  }
 }
 
 declare const PAIRBAR_VERSION: string | undefined;

@@ -81,13 +81,13 @@ export interface Snapshot {
 export type ShareTargetArg = { session: string; socket: string } | { blank: true };
 
 /**
- * A share's own choices, made before it starts; left out, the preferences' defaults apply. `allowed` is
- * the list `access.default` holds (github:NAME, file:/path…; empty: anyone with a link), `endAfterMinutes`
- * 0 for never.
+ * A share's own choices, made before it starts (validated by core/share-options.ts): `allowed` as
+ * "github:NAME", "file:/path"… (empty or null: anyone with a link), `endAfterMs` null for never. A key left
+ * out takes the preference's default.
  */
-export interface ShareChoices {
-  allowed: string;
-  endAfterMinutes: number;
+export interface ShareOptionsArg {
+  allowed?: string[] | null;
+  endAfterMs?: number | null;
 }
 
 /** What the server screen reads from a paste box, or from the host and port fields. */
@@ -112,7 +112,7 @@ export type Result<T> = { ok: true; value: T } | { ok: false; error: ErrorInfo }
 export interface PairbarApi {
   getState(): Promise<Snapshot>;
   refresh(): Promise<Snapshot>;
-  share(target: ShareTargetArg, choices?: ShareChoices): Promise<Result<ShareView>>;
+  share(target: ShareTargetArg, options?: ShareOptionsArg): Promise<Result<ShareView>>;
   /** New links: ends the tmate side and starts it again on the same session with the same options. */
   rotate(shareId: string): Promise<Result<ShareView>>;
   /** Reads a server from a paste or a host and port, and, when it names no fingerprint, scans its host keys. Saves nothing. */
@@ -138,7 +138,7 @@ export interface PairbarApi {
 export interface InvokeMap {
   [CHANNELS.getState]: [[], Snapshot];
   [CHANNELS.refresh]: [[], Snapshot];
-  [CHANNELS.share]: [[ShareTargetArg, ShareChoices?], Result<ShareView>];
+  [CHANNELS.share]: [[ShareTargetArg, ShareOptionsArg?], Result<ShareView>];
   [CHANNELS.rotate]: [[string], Result<ShareView>];
   [CHANNELS.readServer]: [[ServerInput], Result<ServerDraft>];
   [CHANNELS.testServer]: [[string | ServerProfile], Result<ServerTestResult>];

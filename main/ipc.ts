@@ -3,9 +3,9 @@
  * validates every argument (type, length, known session, known key) before the core sees it. Electron's
  * objects come in as parameters: the app passes the real ones, the ui tests the stand-in.
  */
-import { CHANNELS, COMMAND_PROBLEMS, type InvokeChannel, type InvokeMap, type Result, type ServerInput, type ShareChoices, type ShareTargetArg, type ShareView } from './contract.ts';
-import { errors, isPairbarError, type ErrorInfo } from './core/errors.ts';
-import { parseKeySourceList } from './core/keys.ts';
+import { CHANNELS, COMMAND_PROBLEMS, type InvokeChannel, type InvokeMap, type Result, type ServerInput, type ShareTargetArg, type ShareView } from './contract.ts';
+import { errors, type ErrorInfo } from './core/errors.ts';
+import { validateShareOptions } from './core/share-options.ts';
 import { isLinkKind, LINK_KINDS } from './core/links.ts';
 import { checkHost, checkPort, hasFingerprint, isShutDown, PROFILE_FIELDS, validateProfile, type ServerProfile } from './core/servers.ts';
 import { isShareId } from './core/shares.ts';
@@ -59,9 +59,6 @@ export function validateShareTarget(value: unknown): ShareTargetArg | string {
 
 /** The longest paste the server screen takes: a tmate.conf's server lines are a few hundred characters. */
 const MAX_PASTE = 16_384;
-/** access.default's list, as typed: a few forge users and a path. */
-const MAX_ALLOWED = 4096;
-const MAX_END_MINUTES = 7 * 24 * 60;
 
 /** A plain object with exactly `keys` (any order), or why not. */
 function exactObject(value: unknown, keys: readonly string[]): Record<string, unknown> | string {
@@ -70,22 +67,6 @@ function exactObject(value: unknown, keys: readonly string[]): Record<string, un
   const found = Object.keys(record).sort().join(',');
   if (found !== [...keys].sort().join(',')) return `expected exactly the fields ${keys.join(', ')}`;
   return record;
-}
-
-export function validateShareChoices(value: unknown): ShareChoices | string {
-  const record = exactObject(value, ['allowed', 'endAfterMinutes']);
-  if (typeof record === 'string') return record;
-  const { allowed, endAfterMinutes } = record;
-  if (typeof allowed !== 'string' || allowed.length > MAX_ALLOWED) return `allowed must be text of at most ${MAX_ALLOWED} characters`;
-  try {
-    parseKeySourceList(allowed);
-  } catch (error) {
-    return isPairbarError(error) ? error.message : String(error);
-  }
-  if (typeof endAfterMinutes !== 'number' || !Number.isInteger(endAfterMinutes) || endAfterMinutes < 0 || endAfterMinutes > MAX_END_MINUTES) {
-    return `endAfterMinutes must be a whole number from 0 to ${MAX_END_MINUTES}`;
-  }
-  return { allowed, endAfterMinutes };
 }
 
 export function validateServerInput(value: unknown): ServerInput | string {
@@ -149,11 +130,11 @@ export function registerIpc(deps: IpcDeps): () => void {
 
   handle(
     CHANNELS.share,
-    async (target, choices) => {
+    async (target, options) => {
       const checked = validateShareTarget(target);
       if (typeof checked === 'string') return invalid('share target', checked);
-      const chosen = choices === undefined ? undefined : validateShareChoices(choices);
-      if (typeof chosen === 'string') return invalid('share choices', chosen);
+      const chosen = validateShareOptions(options);
+      if (typeof chosen === 'string') return invalid('share options', chosen);
       if (!('blank' in checked)) {
         const known = state.snapshot().sessions.some((session) => session.name === checked.session && session.socket === checked.socket);
         if (!known) return invalid('session', `${JSON.stringify(checked.session)} is not one of the listed tmux sessions; refresh and pick again`);

@@ -3,6 +3,7 @@
  * that failed or dropped), each gated by its preference, and the question asked before quitting ends pairs.
  * PURE functions (no Electron): notifier.ts shows what they return; quit.ts asks the question.
  */
+import { formatTimeLeft } from './core/duration.ts';
 import { pairsConnected, totalPairsConnected } from './core/share-rules.ts';
 import type { ErrorInfo } from './core/errors.ts';
 import type { PairEvent } from './core/shares.ts';
@@ -31,6 +32,20 @@ export function pairNotification(share: { session: string }, event: PairEvent, p
 }
 
 /**
+ * The server handed out new links for a share (a bare tmate-ssh-server does after a reconnect): a pair
+ * holding the old ones is locked out until given the new. Links that came back the same are no news.
+ */
+export function linksChangedNotification(share: Pick<ShareView, 'session' | 'links'>, prefs: NotifyPrefs): NotificationSpec | null {
+  if (!prefs['notifications.shareProblems']) return null;
+  const link = share.links.ssh ?? share.links.sshReadOnly;
+  return {
+    title: `New links for “${share.session}” — the old ones no longer work`,
+    body: link ? `Send your pair the new one: ${link}` : 'Send your pair the new links from the Pairbar menu.',
+    pref: 'notifications.shareProblems',
+  };
+}
+
+/**
  * A share ended without the user stopping it (its tmux session closed, or tmate exited): the pair's links
  * stopped working.
  */
@@ -39,6 +54,19 @@ export function endedNotification(share: { session: string }, error: ErrorInfo |
   return {
     title: `Sharing “${share.session}” ended`,
     body: error ? `${error.message} ${error.fix}` : 'The session was closed or tmate exited; its links no longer work.',
+    pref: 'notifications.shareProblems',
+  };
+}
+
+/**
+ * A share that ends by itself is about to (a minute before, or at once when it was started with less). Gated
+ * with the other "a share drops" notices: the pair is about to be cut off either way.
+ */
+export function endingNotification(share: { session: string }, msLeft: number, prefs: NotifyPrefs): NotificationSpec | null {
+  if (!prefs['notifications.shareProblems']) return null;
+  return {
+    title: `Sharing “${share.session}” ends soon`,
+    body: `It ends by itself in ${formatTimeLeft(msLeft).replace(/ left$/, '')}; your session stays as it is. End it sooner from the Pairbar menu.`,
     pref: 'notifications.shareProblems',
   };
 }

@@ -1,12 +1,12 @@
 /**
  * Shows the desktop notifications notifications.ts decides on: a pair joined or left, a share ended on its
- * own, a share failed (found by comparing each snapshot with the one before). Electron's Notification comes
+ * own or is about to end by itself, a share got new links (the old ones dead), a share failed (found by comparing each snapshot with the one before). Electron's Notification comes
  * in as a parameter (types only are imported).
  */
 import type { Notification as NotificationType, NotificationConstructorOptions } from 'electron';
 import type { ShareView, Snapshot } from './contract.ts';
 import type { Shares } from './core/shares.ts';
-import { endedNotification, failureNotifications, pairNotification, type NotificationSpec } from './notifications.ts';
+import { endedNotification, endingNotification, failureNotifications, linksChangedNotification, pairNotification, type NotificationSpec } from './notifications.ts';
 import type { Prefs } from './prefs.ts';
 
 export interface NotifierDeps {
@@ -50,6 +50,8 @@ export function createNotifier(deps: NotifierDeps): Notifier {
 
   deps.shares.on('pair', (share, event) => notify(pairNotification(share, event, deps.prefs())));
   deps.shares.on('ended', (share, error) => notify(endedNotification(share, error, deps.prefs())));
+  deps.shares.on('ending', (share, msLeft) => notify(endingNotification(share, msLeft, deps.prefs())));
+  deps.shares.on('links', (share) => notify(linksChangedNotification(share, deps.prefs())));
 
   return {
     snapshot(snapshot) {

@@ -99,9 +99,14 @@ function booleanPref(description: string): PrefSpec<never> {
   };
 }
 
+/** The longest path the system takes (PATH_MAX on Linux; macOS's is shorter): anything longer is not a path. */
+const MAX_PATH = 4096;
+
 const absolutePath = (what: string) =>
   stringPref(`path of the ${what} binary (empty: look it up)`, (value) =>
-    value.startsWith('/') && !/[\n\0]/.test(value) ? undefined : 'expected an absolute path such as /usr/local/bin/' + what,
+    value.startsWith('/') && value.length <= MAX_PATH && !/[\n\0]/.test(value)
+      ? undefined
+      : `expected an absolute path of at most ${MAX_PATH} characters, such as /usr/local/bin/${what}`,
   );
 
 /**

@@ -4,12 +4,13 @@
  */
 import { findBinaries } from './core/binaries.ts';
 import { withoutTmux } from './core/process.ts';
-import { parseKeySourceList } from './core/keys.ts';
-import { scanHostKeys, type HostKey } from './core/hostkeys.ts';
-import { testServer, type ServerTestResult } from './core/server-test.ts';
+import { ensureDir, RUNTIME_DIR } from './core/dirs.ts';
 import { errors } from './core/errors.ts';
+import { scanHostKeys, type HostKey } from './core/hostkeys.ts';
+import { parseKeySourceList } from './core/keys.ts';
+import { testServer, type ServerTestResult } from './core/server-test.ts';
 import { validateProfile, type ServerProfile, type ServerSettings } from './core/servers.ts';
-import { ensurePrivateDir, Shares, type AccessSettings, type ShareOrigin } from './core/shares.ts';
+import { Shares, type AccessSettings, type ShareOrigin } from './core/shares.ts';
 import type { TmuxEnv } from './core/tmux.ts';
 import { forgeBases, migratePrefs, openPrefsStore, readPrefs, resolveServer, DEFAULT_PREFS, type LoadedPrefs, type Prefs, type PrefsStore } from './prefs.ts';
 
@@ -103,7 +104,7 @@ export function createRuntime(env: NodeJS.ProcessEnv = process.env, store?: Pref
       } else {
         profile = resolveServer(loaded, server);
       }
-      await ensurePrivateDir(shares.runtimeDir);
+      await ensureDir(shares.runtimeDir, RUNTIME_DIR);
       const tmate = { tmate: (await binaries()).tmate, env: clean };
       return testServer({ tmate, server: profile, timeoutSeconds: loaded.prefs['share.readyTimeoutSeconds'], dir: shares.runtimeDir });
     },

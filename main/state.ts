@@ -6,14 +6,13 @@
 import { EventEmitter } from 'node:events';
 import { errors, installCommand, isPairbarError, toErrorInfo, type ErrorInfo } from './core/errors.ts';
 import { profileFromKeys } from './core/hostkeys.ts';
-import { parseKeySourceList } from './core/keys.ts';
 import type { ServerTestResult } from './core/server-test.ts';
 import { hasFingerprint, isShutDown, nameFromHost, parsePaste, serverLabel, type ServerProfile } from './core/servers.ts';
 import type { Share, ShareOptions } from './core/shares.ts';
 import { listServers } from './core/tmux.ts';
-import { addServer, readPrefs, removeServer, useServer, writePref, DEFAULT_PREFS, type PrefKey, type Prefs, type PrefsStore } from './prefs.ts';
+import { addServer, readPrefs, removeServer, resolveServer, useServer, writePref, DEFAULT_PREFS, type PrefKey, type Prefs, type PrefsStore } from './prefs.ts';
 import type { Runtime } from './runtime.ts';
-import type { Problem, Result, ServerDraft, ServerInput, ServerView, SessionView, ShareChoices, ShareTargetArg, ShareView, Snapshot } from './contract.ts';
+import type { Problem, Result, ServerDraft, ServerInput, ServerView, SessionView, ShareTargetArg, ShareView, Snapshot } from './contract.ts';
 
 export function shareView(share: Share): ShareView {
   const { pid: _pid, ...view } = share;
@@ -23,12 +22,6 @@ export function shareView(share: Share): ShareView {
 /** The saved servers as the popover lists them. */
 export function serverViews(prefs: Prefs): ServerView[] {
   return prefs.servers.map((profile) => ({ name: profile.name, address: serverLabel(profile), shutDown: isShutDown(profile), active: profile.name === prefs['server.active'] }));
-}
-
-/** What a share's own choices mean to the core: an empty list is anyone with a link, 0 minutes is never. */
-export function shareOptions(choices: ShareChoices): ShareOptions {
-  const allowed = parseKeySourceList(choices.allowed);
-  return { allowed: allowed.length > 0 ? allowed : null, endAfterMs: choices.endAfterMinutes > 0 ? choices.endAfterMinutes * 60_000 : null };
 }
 
 /** A problem, with the install command as something to copy where one applies. */
@@ -73,6 +66,15 @@ export class AppState extends EventEmitter<{ snapshot: [Snapshot] }> {
     for (const problem of loaded.problems) {
       problems.push({ code: 'INVALID_PREFERENCE', message: problem.message, fix: 'Correct the value in Preferences, or with `pairbar config set`.' });
     }
+    // No server to share through is a problem of its own (not chosen, gone, or not confirmed), with the
+    // command that fixes it; an invalid file is already reported above.
+    if (loaded.problems.length === 0) {
+      try {
+        resolveServer(loaded);
+      } catch (error) {
+        problems.push(problemFrom(toErrorInfo(error)));
+      }
+    }
     let sessions: SessionView[] = [];
     try {
       const tmux = await this.runtime.tmux();
@@ -95,6 +97,9 @@ export class AppState extends EventEmitter<{ snapshot: [Snapshot] }> {
     try {
       await this.runtime.binaries();
       await this.runtime.shares.adopt();
+      // Where each pair's terminal is: checked when the popover opens or after an action, never on a timer;
+      // published below with the rest, not as a snapshot of its own.
+      await this.runtime.shares.checkPairClients({ quiet: true });
     } catch (error) {
       const info = toErrorInfo(error);
       if (!problems.some((problem) => problem.code === info.code)) problems.push(problemFrom(info));
@@ -102,9 +107,22 @@ export class AppState extends EventEmitter<{ snapshot: [Snapshot] }> {
     return this.publish({ sessions, problems, prefs: loaded.prefs, servers: serverViews(loaded.prefs), shares: this.runtime.shares.list().map(shareView) });
   }
 
-  async share(target: ShareTargetArg, choices?: ShareChoices): Promise<Result<ShareView>> {
+  /** `options` as validateShareOptions gives them (left out: the preferences' defaults). */
+  async share(target: ShareTargetArg, options: ShareOptions = {}): Promise<Result<ShareView>> {
     try {
-      const share = await this.runtime.shares.share('blank' in target ? {} : { session: target.session, socket: target.socket }, choices ? shareOptions(choices) : {});
+      const share = await this.runtime.shares.share('blank' in target ? {} : { session: target.session, socket: target.socket }, options);
+      void this.refresh();
+      return { ok: true, value: shareView(share) };
+    } catch (error) {
+      void this.refresh();
+      return { ok: false, error: toErrorInfo(error) };
+    }
+  }
+
+  /** New links for a share: everyone connected dropped, the old links dead, the user's clients attached. */
+  async rotate(shareId: string): Promise<Result<ShareView>> {
+    try {
+      const share = await this.runtime.shares.rotate(shareId);
       void this.refresh();
       return { ok: true, value: shareView(share) };
     } catch (error) {
@@ -119,18 +137,6 @@ export class AppState extends EventEmitter<{ snapshot: [Snapshot] }> {
       void this.refresh();
       return { ok: true, value: null };
     } catch (error) {
-      return { ok: false, error: toErrorInfo(error) };
-    }
-  }
-
-  /** New links for a share: the old ones stop working, everyone connected is dropped. */
-  async rotate(shareId: string): Promise<Result<ShareView>> {
-    try {
-      const share = await this.runtime.shares.rotate(shareId);
-      void this.refresh();
-      return { ok: true, value: shareView(share) };
-    } catch (error) {
-      void this.refresh();
       return { ok: false, error: toErrorInfo(error) };
     }
   }

@@ -6,7 +6,6 @@
 import type { Menu as MenuType, MenuItemConstructorOptions, NativeImage, nativeImage as NativeImageModule, Rectangle, Tray as TrayType } from 'electron';
 import { join } from 'node:path';
 import type { Snapshot } from './contract.ts';
-import { nextTimeLeftChange } from './core/time-left.ts';
 import { buildTrayMenu, trayIconFile, trayState, type TrayAction, type TrayMenuItem, type TrayState, type TrayStateName } from './tray.ts';
 
 export interface TrayControllerDeps {
@@ -62,19 +61,7 @@ export function createTrayController(deps: TrayControllerDeps, initial: Snapshot
       ...(action ? { click: () => void deps.run(action).catch((error: unknown) => console.error(`Pairbar: ${action.kind} failed:`, error)) } : {}),
     }));
 
-  /** While a live share ends by itself, the tooltip's time left is brought up to date as it changes; else no timer. */
-  let ticking: ReturnType<typeof setTimeout> | undefined;
-  function tickFor(snapshot: Snapshot): void {
-    clearTimeout(ticking);
-    ticking = undefined;
-    const now = Date.now();
-    const waits = snapshot.shares.filter((share) => share.endsAt !== null && share.state === 'sharing').map((share) => nextTimeLeftChange(share.endsAt!, now));
-    if (waits.length > 0) ticking = setTimeout(() => update(snapshot), Math.min(...waits));
-    ticking?.unref?.();
-  }
-
   function update(snapshot: Snapshot): void {
-    tickFor(snapshot);
     const current = trayState(snapshot);
     if (current.name !== shownIcon) {
       tray.setImage(image(current.name));

@@ -13,9 +13,10 @@
  *   also states what the tooltip says elsewhere, as most Linux panels show no tooltip.
  */
 import type { LinkKind, SessionView, ShareView, Snapshot } from './contract.ts';
+import { clockTime } from './core/duration.ts';
+import { describeAllowed } from './core/keys.ts';
 import { orderedLinks } from './core/links.ts';
 import { targetKey, totalPairsConnected } from './core/share-rules.ts';
-import { formatTimeLeft } from './core/time-left.ts';
 
 export type TrayStateName = 'idle' | 'starting' | 'sharing' | 'paired' | 'reconnecting' | 'failed';
 
@@ -48,14 +49,12 @@ export function pairsLabel(count: number): string {
  * The state the icon shows. A connected pair outranks everything (someone is in your terminal); then what
  * needs attention (reconnecting, failed), then what is on its way (starting), then plain sharing.
  */
-export function trayState(snapshot: Snapshot, now = Date.now()): TrayState {
+export function trayState(snapshot: Snapshot): TrayState {
   const shares = snapshot.shares;
   const live = shares.filter(isLive);
   const sharing = shares.filter((share) => share.state === 'sharing');
   const pairs = totalPairsConnected(live);
   const names = (list: ShareView[]) => list.map((share) => share.session);
-  // A share that ends by itself says how long it has left.
-  const timed = (list: ShareView[]) => list.map((share) => (share.endsAt === null ? share.session : `${share.session} (${formatTimeLeft(share.endsAt - now)})`));
 
   let name: TrayStateName;
   if (pairs !== null && pairs > 0) name = 'paired';
@@ -66,13 +65,15 @@ export function trayState(snapshot: Snapshot, now = Date.now()): TrayState {
   else name = 'idle';
 
   const parts: string[] = [];
-  if (sharing.length > 0) parts.push(`sharing ${quoteList(timed(sharing))}${pairs !== null ? `, ${pairsLabel(pairs)}` : ''}`);
+  if (sharing.length > 0) parts.push(`sharing ${quoteList(names(sharing))}${pairs !== null ? `, ${pairsLabel(pairs)}` : ''}`);
   const reconnecting = shares.filter((share) => share.state === 'reconnecting');
   if (reconnecting.length > 0) parts.push(`reconnecting ${quoteList(names(reconnecting))}`);
   const starting = shares.filter((share) => share.state === 'starting');
   if (starting.length > 0) parts.push(`starting to share ${quoteList(names(starting))}`);
   const failed = shares.filter((share) => share.state === 'failed');
   if (failed.length > 0) parts.push(`sharing ${quoteList(names(failed))} failed`);
+  // An end time, not a countdown: it stays true without the tray being redrawn every minute.
+  for (const share of live) if (share.endsAt !== null) parts.push(`${quoteList([share.session])} ends at ${clockTime(share.endsAt)}`);
   if (parts.length === 0) parts.push('not sharing');
 
   return {
@@ -134,18 +135,19 @@ function sessionLabel(session: SessionView, platform: NodeJS.Platform): string {
 }
 
 /** `server`: the -L label of the share's tmux server, named so two sessions called "work" can be told apart. */
-/** `copyFirst`: the share.copyLink preference, whose link is the first copy item. */
-function shareItems(share: ShareView, server: string | undefined, copyFirst: LinkKind, platform: NodeJS.Platform): TrayMenuItem[] {
+function shareItems(share: ShareView, server: string | undefined, platform: NodeJS.Platform, copyLink: LinkKind): TrayMenuItem[] {
   const where = server && server !== 'default' ? ` on ${literal(clip(server, 20), platform)}` : '';
   const name = `“${literal(clip(share.session, 40), platform)}”${where}`;
+  // The share.copyLink kind first: the first copy item is the one the preference names.
   const copies = (): TrayMenuItem[] =>
-    orderedLinks(copyFirst)
+    orderedLinks(copyLink)
       .filter(({ kind }) => share.links[kind])
-      .map(({ kind, menuLabel }) => ({
-        label: menuLabel,
-        action: { kind: 'copy', shareId: share.id, link: kind },
-      }));
-  const newLinks: TrayMenuItem = { label: `New Links for ${name}`, toolTip: 'The old links stop working; everyone connected is dropped.', action: { kind: 'rotate', shareId: share.id } };
+      .map(({ kind, menuLabel }) => ({ label: menuLabel, action: { kind: 'copy', shareId: share.id, link: kind } }));
+  const access = (): TrayMenuItem[] => [
+    ...(share.allowed ? [{ label: literal(clip(`Only ${share.allowed.map(describeAllowed).join(', ')} may join`), platform), enabled: false }] : []),
+    ...(share.endsAt !== null ? [{ label: `Ends by itself at ${clockTime(share.endsAt)}`, enabled: false }] : []),
+  ];
+  const rotate: TrayMenuItem = { label: `New Links for ${name} (Drops Everyone)`, action: { kind: 'rotate', shareId: share.id } };
   switch (share.state) {
     case 'starting':
       return [
@@ -156,16 +158,18 @@ function shareItems(share: ShareView, server: string | undefined, copyFirst: Lin
       const pairs = share.clients === null ? '' : ` — ${pairsLabel(share.clients)}`;
       return [
         { label: `Sharing ${name}${pairs}`, enabled: false },
+        ...access(),
         ...copies(),
-        newLinks,
+        rotate,
         { label: share.clients ? `End Pairing: Stop Sharing ${name}` : `Stop Sharing ${name}`, action: { kind: 'stop', shareId: share.id } },
       ];
     }
     case 'reconnecting':
       return [
         { label: `Reconnecting ${name}…`, enabled: false },
+        ...access(),
         ...copies(),
-        newLinks,
+        rotate,
         { label: `Stop Sharing ${name}`, action: { kind: 'stop', shareId: share.id } },
       ];
     case 'failed':
@@ -202,8 +206,8 @@ function shareSubmenu(snapshot: Snapshot, platform: NodeJS.Platform): TrayMenuIt
  * The tray's menu for a snapshot. Status first (on Linux it is the only place the state is written), then
  * each share with its links and its stop item, then "Share a Session", then the app items.
  */
-export function buildTrayMenu(snapshot: Snapshot, platform: NodeJS.Platform, now = Date.now()): TrayMenuItem[] {
-  const state = trayState(snapshot, now);
+export function buildTrayMenu(snapshot: Snapshot, platform: NodeJS.Platform): TrayMenuItem[] {
+  const state = trayState(snapshot);
   const menu: TrayMenuItem[] = [];
   const open: TrayMenuItem = { label: 'Open Pairbar', action: { kind: 'open' } };
   // Linux: no click reaches the app, so opening the popover leads the menu.
@@ -212,7 +216,7 @@ export function buildTrayMenu(snapshot: Snapshot, platform: NodeJS.Platform, now
 
   const shares = snapshot.shares.filter((share) => share.state !== 'stopped');
   const serverOf = (socket: string) => snapshot.sessions.find((session) => session.socket === socket)?.server;
-  for (const share of shares) menu.push(SEPARATOR, ...shareItems(share, serverOf(share.socket), snapshot.prefs['share.copyLink'], platform));
+  for (const share of shares) menu.push(SEPARATOR, ...shareItems(share, serverOf(share.socket), platform, snapshot.prefs['share.copyLink']));
 
   menu.push(SEPARATOR, { label: 'Share a Session', type: 'submenu', submenu: shareSubmenu(snapshot, platform) });
 

@@ -2,7 +2,7 @@
  * What the popover's controls do: each calls `window.pairbar`, files its progress and its outcome in the
  * store, and says what went wrong to the screen reader. No DOM here; the views wire these to buttons.
  */
-import type { CommandProblem, LinkKind, PairbarApi, Result, ServerDraft, ServerInput, ShareChoices, ShareTargetArg, ShareView, Snapshot } from '../main/contract.ts';
+import type { CommandProblem, LinkKind, PairbarApi, Result, ServerDraft, ServerInput, ShareOptionsArg, ShareTargetArg, ShareView, Snapshot } from '../main/contract.ts';
 import type { ServerTestResult } from '../main/core/server-test.ts';
 import type { ServerProfile } from '../main/core/servers.ts';
 import type { PrefKey, Prefs } from '../main/prefs.ts';
@@ -20,7 +20,7 @@ export interface Actions {
   /** Pulls the snapshot, then has the main process look again (tmux asked afresh). */
   load(): Promise<void>;
   /** `target` as a literal: a ShareView has a `blank` field too, and would read as "a new terminal". */
-  share(target: ShareTargetArg, key: string, choices?: ShareChoices): void;
+  share(target: ShareTargetArg, key: string, options?: ShareOptionsArg): void;
   /** New links for a live share. */
   rotate(item: ShareView): void;
   /** Ends a share, or dismisses a failed one. */

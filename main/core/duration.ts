@@ -23,3 +23,8 @@ export function parseDuration(text: string): number {
   return ms;
 }
 
+/** "14:05", local time: when a share ends, as the tray and notifications say it. */
+export function clockTime(epochMs: number): string {
+  const at = new Date(epochMs);
+  return `${String(at.getHours()).padStart(2, '0')}:${String(at.getMinutes()).padStart(2, '0')}`;
+}

@@ -24,13 +24,13 @@ export type ErrorCode =
   | 'INVALID_PREFERENCE'
   | 'INVALID_ARGUMENT'
   | 'CLIPBOARD_MISSING'
+  | 'KEYSCAN_MISSING'
   | 'UNSAFE_DIRECTORY'
   | 'COMMAND_FAILED'
   | 'KEYS_NOT_FOUND'
   | 'KEYS_FETCH_FAILED'
   | 'KEYS_INVALID'
-  | 'KEYS_EMPTY'
-  | 'KEYSCAN_MISSING';
+  | 'KEYS_EMPTY';
 
 export interface ErrorInfo {
   code: ErrorCode;
@@ -190,6 +190,14 @@ export const errors = {
       'No clipboard tool was found (pbcopy, wl-copy, xclip or xsel).',
       'Install one (for example `sudo apt install xclip`), or copy the link from the output above.',
     ),
+  keyscanMissing: (platform?: NodeJS.Platform) =>
+    new PairbarError(
+      'KEYSCAN_MISSING',
+      "ssh-keyscan was not found, so Pairbar cannot read the server's host keys.",
+      platform === 'darwin' || (platform === undefined && process.platform === 'darwin')
+        ? 'It comes with macOS: check that /usr/bin is on your PATH.'
+        : 'Install OpenSSH\'s client tools: sudo apt install openssh-client (Fedora: sudo dnf install openssh-clients).',
+    ),
   /** A directory Pairbar would talk through or write into that someone else could use: tmux's rule, applied before use. */
   unsafeDirectory: (what: string, dir: string, problem: 'not-a-directory' | 'other-owner' | 'open-to-others', mode: number, env = 'TMUX_TMPDIR') => {
     const octal = (mode & 0o7777).toString(8).padStart(4, '0');
@@ -210,6 +218,12 @@ export const errors = {
       'INVALID_ARGUMENT',
       `Cannot use ${JSON.stringify(text)} as a source of allowed keys: ${reason}.`,
       'Name a forge user as github:NAME, gitlab:NAME or codeberg:NAME, or a keys file by its path (file:/path/to/keys).',
+    ),
+  sharedOtherwise: (session: string, allowed: string[] | null) =>
+    new PairbarError(
+      'INVALID_ARGUMENT',
+      `${JSON.stringify(session)} is already shared, and ${allowed ? `only ${allowed.join(', ')} may join it` : 'anyone with a link may join it'}: not what was asked for.`,
+      'End that share first (pairbar stop SESSION), then share again with the keys you want.',
     ),
   keysNotFound: (source: string, url: string) =>
     new PairbarError(
@@ -234,14 +248,6 @@ export const errors = {
       'KEYS_EMPTY',
       `${source} has no SSH public keys, so nobody could join with them.`,
       'Ask them to add a key to their account (or put one in the file), or leave this source out. No share was started.',
-    ),
-  keyscanMissing: (platform?: NodeJS.Platform) =>
-    new PairbarError(
-      'KEYSCAN_MISSING',
-      "ssh-keyscan was not found, so Pairbar cannot read the server's host keys.",
-      platform === 'darwin' || (platform === undefined && process.platform === 'darwin')
-        ? 'It comes with macOS: check that /usr/bin is on your PATH.'
-        : 'Install OpenSSH\'s client tools: sudo apt install openssh-client (Fedora: sudo dnf install openssh-clients).',
     ),
   commandFailed: (command: string, detail: string) =>
     new PairbarError('COMMAND_FAILED', `${command} failed: ${detail}`, 'Try again; if it keeps failing, report this message.'),

@@ -12,23 +12,24 @@
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { existsSync, watch, type FSWatcher } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureDir, RUNTIME_DIR } from './dirs.ts';
 import { EndTimers } from './autoend.ts';
 import { errors, isPairbarError, type ErrorInfo, type PairbarError } from './errors.ts';
-import { collectKeys, readAuthorizedKeys, writeAuthorizedKeys, type AllowedSource, type ForgeBases, type KeySource } from './keys.ts';
 import { fatalStartEvent } from './fail-fast.ts';
 import { fingerprintMismatch } from './hostkeys.ts';
+import { collectKeys, formatKeySource, readAuthorizedKeys, writeAuthorizedKeys, type AllowedSource, type ForgeBases, type KeySource } from './keys.ts';
 import { NO_LINKS, type ShareLinks } from './links.ts';
 import { LogFollower } from './log-follower.ts';
 import { withoutTmux } from './process.ts';
 import { targetKey } from './share-rules.ts';
 import { serverLabel, type ServerProfile } from './servers.ts';
 import { parseLogLine, type LogEvent } from './tmate-log.ts';
-import { isOurTmate, shareFiles, socketAnswers, startTmate, stopTmate, waitForSocket, waitReadyThenReadLinks, type ShareFiles, type TmateEnv } from './tmate.ts';
-import { createBlankSession, killSession, listSessions, resolveSession, type TmuxEnv, type TmuxSession } from './tmux.ts';
+import { pairClientOf, type PairClient } from './pair-client.ts';
+import { isOurTmate, panePid, shareFiles, socketAnswers, startTmate, stopTmate, waitForSocket, waitReadyThenReadLinks, type ShareFiles, type TmateEnv } from './tmate.ts';
+import { createBlankSession, killSession, listClients, listSessions, resolveSession, type TmuxEnv, type TmuxSession } from './tmux.ts';
 
 export type ShareState = 'starting' | 'sharing' | 'reconnecting' | 'stopped' | 'failed';
 
@@ -64,7 +65,7 @@ export interface Share {
   error: ErrorInfo | null;
   /** host:port of the tmate server. */
   server: string;
-  /** The name of the server profile it went to. */
+  /** The name of the server profile it went to (rotate goes there again). */
   serverName: string;
   /**
    * Whether the server reports who joins (it sent tmate_num_clients). A bare tmate-ssh-server does not:
@@ -82,6 +83,10 @@ export interface Share {
   allowed: AllowedSource[] | null;
   /** When the share ends by itself (epoch ms); null: when someone ends it. */
   endsAt: number | null;
+  /** Where the pair's tmux client is (see pair-client.ts); null until checked (checkPairClients). */
+  pairClient: PairClient | null;
+  /** The session the pair's client is on, by name; null when it is on none. */
+  pairClientSession: string | null;
 }
 
 /** What share.json holds: the share's lasting fields, plus where in the log its live events begin. */
@@ -99,8 +104,6 @@ export interface ShareTarget {
   session?: string;
   /** Only look on this tmux server. */
   socket?: string;
-  /** The name of the server profile to use instead of the chosen one. */
-  server?: string;
 }
 
 /**
@@ -109,6 +112,8 @@ export interface ShareTarget {
  * explicit null overrides it ("anyone with a link", "never ends").
  */
 export interface ShareOptions {
+  /** The name of the server profile to use; left out: the one chosen in the preferences. */
+  server?: string;
   /** Only these sources' keys may join. */
   allowed?: KeySource[] | null;
   /** The share ends by itself this long after it is started. */
@@ -124,9 +129,15 @@ export interface AccessSettings {
 
 /** ShareOptions resolved for one start: the keys already fetched, the end already fixed. */
 interface StartPlan {
+  settings: ShareSettings;
   keys: string[] | null;
   allowed: AllowedSource[] | null;
   endsAt: number | null;
+  /**
+   * The blank session was created for this start, so a failed start removes it. Not so for new links:
+   * by then the user may be working in it.
+   */
+  sessionIsNew?: boolean;
 }
 
 /** The steps of starting a share, in order; 'step' events name each as it completes. */
@@ -136,10 +147,7 @@ export interface SharesOptions {
   env: NodeJS.ProcessEnv;
   /** Resolved tmux and tmate binaries (looked up lazily, once). */
   binaries: () => Promise<{ tmux: string; tmate: string }>;
-  /**
-   * What a share uses, read at each share: the named server (else the chosen one), resolved and
-   * validated by the caller. Throws when there is none to use: the core never picks one itself.
-   */
+  /** Current preferences that a share uses; read at each share. */
   settings: (serverName?: string) => ShareSettings;
   runtimeDir?: string;
   /** Recorded with each share this process starts (default 'cli'). */
@@ -152,6 +160,9 @@ export interface ShareSettings {
   server: ServerProfile;
   readyTimeoutSeconds: number;
 }
+
+/** How long the link lines of one (re)connection take to arrive, at most, in practice: they come in one burst. */
+const LINKS_SETTLE_MS = 300;
 
 /** PAIRBAR_RUNTIME_DIR, else $XDG_RUNTIME_DIR/pairbar, else a per-user directory in the temp dir. */
 export function defaultRuntimeDir(env: NodeJS.ProcessEnv): string {
@@ -166,6 +177,14 @@ export async function ensurePrivateDir(dir: string): Promise<void> {
 }
 
 const SHARE_ID = /^[0-9a-f]{8}$/;
+
+/** A start not ready after this long was abandoned (its process died): far beyond any ready time limit. */
+const ABANDONED_START_MS = 10 * 60_000;
+
+/** Removes a share's directory; a failure (something still writing in it) is left for the next adoption. */
+async function removeDir(dir: string): Promise<void> {
+  await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+}
 
 export function isShareId(value: unknown): value is string {
   return typeof value === 'string' && SHARE_ID.test(value);
@@ -236,8 +255,12 @@ interface Live {
   follower?: LogFollower;
   dirWatcher?: FSWatcher;
   readyLogOffset: number | null;
+  /** The pid of tmate's pane, the pair's tmux client; learnt on the first checkPairClients(). */
+  panePid?: number;
   /** The last share.json write: writes go one after another, so the file ends with the newest state. */
   recordWrite?: Promise<void>;
+  /** Set while new links are arriving, so one 'links' event tells of the whole set. */
+  linksTimer?: NodeJS.Timeout;
 }
 
 /** A share on its way up: what start()'s steps hand each other, and what the one teardown undoes. */
@@ -246,14 +269,15 @@ interface Starting {
   session: TmuxSession;
   server: ServerProfile;
   readyTimeoutSeconds: number;
-  /** Aborts the start: the time limit, tmate quitting, or a failure that retrying cannot fix. */
-  abort: AbortController;
   /** What tmate printed that retrying cannot fix, when it did (see fail-fast.ts). */
   fatal?: PairbarError | 'fingerprint';
+  /** Aborts the start: the time limit, tmate quitting, or a failure that retrying cannot fix. */
+  abort: AbortController;
   timer: NodeJS.Timeout;
   /** What tmate printed while starting: the evidence for the failure message. */
   events: LogEvent[];
   follower: LogFollower;
+  sessionIsNew: boolean;
 }
 
 export class Shares extends EventEmitter<{
@@ -339,31 +363,46 @@ export class Shares extends EventEmitter<{
    */
   async adopt(): Promise<Share[]> {
     await ensurePrivateDir(this.runtimeDir);
-    const known = new Set(this.live.keys());
     let changed = false;
     for (const id of await readdir(this.runtimeDir)) {
-      if (known.has(id) || !SHARE_ID.test(id)) continue;
+      // Asked of each entry, after every await too: a share this process starts meanwhile is its own, not
+      // one to adopt or clean up.
+      if (this.live.has(id) || !SHARE_ID.test(id)) continue;
       const files = shareFiles(join(this.runtimeDir, id));
       const record = await readRecord(files);
-      const alive = record !== undefined && record.pid > 0 && (await isOurTmate(record.pid, files.socket)) && (await socketAnswers(files.socket));
-      if (!record || !alive) {
-        // A share still starting in another process has no pid yet and must be left alone.
-        if (record && record.pid === 0 && Date.now() - record.startedAt < 10 * 60_000) continue;
-        await rm(files.dir, { recursive: true, force: true });
+      if (this.live.has(id)) continue;
+      if (!record || record.readyLogOffset === null) {
+        // Being started, here or by another process: its directory exists before its record, its tmate
+        // before its socket. Left alone unless the start was abandoned long ago.
+        const since = record?.startedAt ?? (await lstat(files.dir).then((info) => info.mtimeMs, () => 0));
+        if (Date.now() - since < ABANDONED_START_MS) continue;
+        if (record && record.pid > 0 && (await isOurTmate(record.pid, files.socket))) {
+          const { tmate } = await this.env();
+          await stopTmate(tmate, files.socket, record.pid).catch(() => undefined);
+        }
+        await removeDir(files.dir);
         continue;
       }
-      if (record.readyLogOffset === null) continue; // Another process is still starting it.
+      const alive = record.pid > 0 && (await isOurTmate(record.pid, files.socket)) && (await socketAnswers(files.socket));
+      if (this.live.has(id)) continue;
+      if (!alive) {
+        await removeDir(files.dir);
+        continue;
+      }
       const share = shareFromRecord(record);
       const live: Live = { share, files, readyLogOffset: record.readyLogOffset };
       const offset = await replayLog(share, files, record.readyLogOffset);
+      if (this.live.has(id)) continue;
       this.live.set(id, live);
       this.follow(live, offset);
       this.endTimers.schedule(id, share.endsAt);
       changed = true;
     }
-    // Shares that ended while nobody watched (another process stopped them).
+    // Shares that ended while nobody watched (another process stopped them). One still starting has no
+    // socket yet: that is not an end.
     for (const [id, live] of this.live) {
-      if (!(await socketAnswers(live.files.socket))) {
+      if (live.share.state === 'starting') continue;
+      if (!(await socketAnswers(live.files.socket)) && this.live.get(id) === live) {
         live.follower?.close();
         live.dirWatcher?.close();
         this.endTimers.cancel(id);
@@ -381,7 +420,6 @@ export class Shares extends EventEmitter<{
    * usable server, or a key source that fails, makes nothing (not even a blank session).
    */
   async share(target: ShareTarget, options: ShareOptions = {}): Promise<Share> {
-    const settings = this.options.settings(target.server);
     const plan = await this.plan(options);
     const { tmux } = await this.env();
     let session: TmuxSession;
@@ -395,15 +433,15 @@ export class Shares extends EventEmitter<{
     this.emit('step', 'resolve', undefined);
     const key = targetKey(session.socket, session.id);
     const existing = this.liveFor(key);
-    if (existing) return structuredClone(existing.share);
+    if (existing) return sameAccess(existing.share, options);
     const pending = this.inFlight.get(key);
-    if (pending) return pending;
+    if (pending) return sameAccess(await pending, options);
     const started = (async () => {
       // Another process (the CLI, another app instance) may have shared it already.
       await this.adopt();
       this.emit('step', 'adopt', undefined);
       const adopted = this.liveFor(key);
-      return adopted ? structuredClone(adopted.share) : this.start(session, blank, plan, settings);
+      return adopted ? sameAccess(adopted.share, options) : this.start(session, blank, { ...plan, sessionIsNew: blank });
     })().finally(() => this.inFlight.delete(key));
     this.inFlight.set(key, started);
     return started;
@@ -411,6 +449,8 @@ export class Shares extends EventEmitter<{
 
   /** The options with the preferences' defaults filled in, the keys fetched and checked. */
   private async plan(options: ShareOptions): Promise<StartPlan> {
+    // First, so a share with no usable server refuses before anything is fetched or made (a blank session).
+    const settings = this.options.settings(options.server);
     const access = this.options.access?.();
     const sources = options.allowed !== undefined ? options.allowed : (access?.allowed ?? null);
     const endAfterMs = options.endAfterMs !== undefined ? options.endAfterMs : (access?.endAfterMs ?? null);
@@ -418,10 +458,10 @@ export class Shares extends EventEmitter<{
       throw errors.invalidArgument('duration', 'a share has to last longer than 0 s');
     }
     const endsAt = endAfterMs === null ? null : Date.now() + endAfterMs;
-    if (sources === null || sources.length === 0) return { keys: null, allowed: null, endsAt };
+    if (sources === null || sources.length === 0) return { settings, keys: null, allowed: null, endsAt };
     if (!access) throw errors.invalidArgument('allowed keys', 'this process has no forge addresses to fetch keys from');
     const { keys, allowed } = await collectKeys(sources, { bases: access.forges });
-    return { keys, allowed, endsAt };
+    return { settings, keys, allowed, endsAt };
   }
 
   /**
@@ -439,14 +479,13 @@ export class Shares extends EventEmitter<{
     if (!session) throw errors.sessionNotFound(share.session);
     // The keys as fetched when the share started: new links must not depend on the forge answering again.
     const keys = share.allowed ? await readAuthorizedKeys(live.files.keys) : null;
-    const plan: StartPlan = { keys, allowed: share.allowed, endsAt: share.endsAt };
-    // The same server profile, by name: if it was removed or broken since, rotating refuses rather than move.
-    const settings = this.options.settings(share.serverName);
+    // The same server profile, resolved again: one that was removed or made invalid meanwhile is refused.
+    const plan: StartPlan = { settings: this.options.settings(share.serverName), keys, allowed: share.allowed, endsAt: share.endsAt };
     const key = targetKey(session.socket, session.id);
     // Registered as in flight so that sharing the session meanwhile waits for this start, not a second one.
     const restarted = (async () => {
       await this.stopLive(live);
-      return this.start(session, share.blank, plan, settings);
+      return this.start(session, share.blank, plan);
     })().finally(() => this.inFlight.delete(key));
     this.inFlight.set(key, restarted);
     return restarted;
@@ -460,9 +499,9 @@ export class Shares extends EventEmitter<{
    * Starts a new share: prepare, launch, wait for ready; any failure runs the one teardown. Only share()
    * calls it, after adopt() has made sure the runtime dir is private.
    */
-  private async start(session: TmuxSession, blank: boolean, plan: StartPlan, settings: ShareSettings): Promise<Share> {
+  private async start(session: TmuxSession, blank: boolean, plan: StartPlan): Promise<Share> {
     const { tmux, tmate } = await this.env();
-    const starting = await this.prepare(session, blank, plan, settings);
+    const starting = await this.prepare(session, blank, plan);
     try {
       await this.launch(starting, tmux, tmate);
       await this.waitForReady(starting, tmate);
@@ -480,8 +519,8 @@ export class Shares extends EventEmitter<{
   }
 
   /** Step 1: the share's directory and record, announced as starting; the time limit starts now. */
-  private async prepare(session: TmuxSession, blank: boolean, plan: StartPlan, settings: ShareSettings): Promise<Starting> {
-    const { server, readyTimeoutSeconds } = settings;
+  private async prepare(session: TmuxSession, blank: boolean, plan: StartPlan): Promise<Starting> {
+    const { server, readyTimeoutSeconds } = plan.settings;
     const id = newShareId();
     const files = shareFiles(join(this.runtimeDir, id));
     await mkdir(files.dir, { mode: 0o700 });
@@ -505,6 +544,8 @@ export class Shares extends EventEmitter<{
       pid: 0,
       allowed: plan.allowed,
       endsAt: plan.endsAt,
+      pairClient: null,
+      pairClientSession: null,
     };
     this.failures.delete(targetKey(session.socket, session.id));
     const live: Live = { share, files, readyLogOffset: null };
@@ -517,7 +558,7 @@ export class Shares extends EventEmitter<{
     const timer = setTimeout(() => abort.abort(new Error('ready timeout')), readyTimeoutSeconds * 1000);
     const events: LogEvent[] = [];
     const follower = new LogFollower(files.log);
-    const starting: Starting = { live, session, server, readyTimeoutSeconds, abort, timer, events, follower };
+    const starting: Starting = { live, session, server, readyTimeoutSeconds, abort, timer, events, follower, sessionIsNew: plan.sessionIsNew === true };
     follower.on('line', (line) => {
       const event = parseLogLine(line);
       if (!event) return;
@@ -565,14 +606,14 @@ export class Shares extends EventEmitter<{
    * created for it removed; the share kept as failed (for Retry) with the cause a person can act on.
    */
   private async fail(starting: Starting, error: unknown, tmux: TmuxEnv, tmate: TmateEnv): Promise<PairbarError> {
-    const { live, follower, session, server, readyTimeoutSeconds, events } = starting;
+    const { live, follower, session, server, readyTimeoutSeconds, events, sessionIsNew } = starting;
     follower.close();
     await follower.pump();
     await stopTmate(tmate, live.files.socket, live.share.pid).catch(() => undefined);
     await rm(live.files.dir, { recursive: true, force: true });
     this.live.delete(live.share.id);
     // The blank session was made for this share alone; nobody else knows its name yet.
-    if (live.share.blank) await killSession(tmux, session.socket, session.id).catch(() => undefined);
+    if (sessionIsNew) await killSession(tmux, session.socket, session.id).catch(() => undefined);
     const { fatal } = starting;
     const cause = isPairbarError(error)
       ? error
@@ -581,7 +622,7 @@ export class Shares extends EventEmitter<{
         : (fatal ?? startFailure(events, server, readyTimeoutSeconds));
     live.share.state = 'failed';
     live.share.error = cause.toJSON();
-    if (!live.share.blank) this.failures.set(targetKey(session.socket, session.id), live.share);
+    if (!sessionIsNew) this.failures.set(targetKey(session.socket, session.id), live.share);
     this.changed();
     return cause;
   }
@@ -597,7 +638,14 @@ export class Shares extends EventEmitter<{
       const changedAt = live.share.linksChangedAt;
       const pairEvent = applyEvent(live.share, event);
       if (pairEvent) this.emit('pair', structuredClone(live.share), pairEvent);
-      if (live.share.linksChangedAt !== changedAt) this.emit('links', structuredClone(live.share));
+      if (live.share.linksChangedAt !== changedAt && !live.linksTimer) {
+        // The server announces its links one line each (read-only first): tell once they are all in.
+        live.linksTimer = setTimeout(() => {
+          live.linksTimer = undefined;
+          if (this.live.has(live.share.id)) this.emit('links', structuredClone(live.share));
+        }, LINKS_SETTLE_MS);
+        live.linksTimer.unref();
+      }
       if (live.share.state === 'stopped') {
         void this.ended(live, null);
         return;
@@ -670,6 +718,35 @@ export class Shares extends EventEmitter<{
     return all.length;
   }
 
+  /**
+   * Finds out where each live share's pair client is (see pair-client.ts): one `tmux list-clients` per tmux
+   * server, plus, the first time for a share, one tmate call for its pane's pid. Called when someone looks
+   * (`pairbar status`, the app's snapshot refresh), never on a timer, so an idle share costs nothing.
+   * `quiet`: no 'change' event, for a caller that publishes the result itself.
+   */
+  async checkPairClients(options: { quiet?: boolean } = {}): Promise<Share[]> {
+    const lives = [...this.live.values()].filter((live) => live.share.state === 'sharing' || live.share.state === 'reconnecting');
+    if (lives.length === 0) return this.list();
+    const { tmux, tmate } = await this.env();
+    await Promise.all(
+      lives.map(async (live) => {
+        live.panePid ??= await panePid(tmate, live.files.socket).catch(() => undefined);
+      }),
+    );
+    let changed = false;
+    for (const socket of new Set(lives.map((live) => live.share.socket))) {
+      const clients = await listClients(tmux, socket).catch(() => []);
+      for (const live of lives.filter((candidate) => candidate.share.socket === socket)) {
+        const where = pairClientOf(clients, live.panePid, live.share.sessionId);
+        if (where.pairClient === live.share.pairClient && where.pairClientSession === live.share.pairClientSession) continue;
+        Object.assign(live.share, where);
+        changed = true;
+      }
+    }
+    if (changed && !options.quiet) this.changed();
+    return this.list();
+  }
+
   /** Resolves once the share with this id is no longer live here (ended, stopped, or never known). */
   untilEnded(id: string): Promise<void> {
     return new Promise((resolve) => {
@@ -693,6 +770,19 @@ export class Shares extends EventEmitter<{
   }
 }
 
+/**
+ * Sharing a session that is already shared gives that share, unless the caller named who may join and the
+ * share lets in someone else: then it is refused, never handed back as if it were what was asked for.
+ */
+function sameAccess(share: Share, options: ShareOptions): Share {
+  if (options.allowed !== undefined) {
+    const asked = options.allowed?.length ? options.allowed.map(formatKeySource) : null;
+    const has = share.allowed?.map((entry) => entry.source) ?? null;
+    if (JSON.stringify(asked) !== JSON.stringify(has)) throw errors.sharedOtherwise(share.session, has);
+  }
+  return structuredClone(share);
+}
+
 function shareFromRecord(record: ShareRecord): Share {
   return {
     ...pick(record, RECORD_FIELDS),
@@ -704,6 +794,8 @@ function shareFromRecord(record: ShareRecord): Share {
     links: record.links ?? { ...NO_LINKS },
     lastPairEvent: null,
     error: null,
+    pairClient: null,
+    pairClientSession: null,
   };
 }
 

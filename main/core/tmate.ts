@@ -121,6 +121,13 @@ export async function waitReadyThenReadLinks(tmate: TmateEnv, socket: string, si
   return parseLinks(stdout);
 }
 
+/** The pid of the process in tmate's one pane: the tmux client attached for the pair. */
+export async function panePid(tmate: TmateEnv, socket: string): Promise<number | undefined> {
+  const { stdout } = await run(tmate.tmate, ['-S', socket, 'display-message', '-p', '#{pane_pid}'], { env: tmate.env, timeoutMs: 10_000 });
+  const pid = stdout.trim();
+  return /^\d+$/.test(pid) ? Number(pid) : undefined;
+}
+
 export function pidAlive(pid: number): boolean {
   if (!Number.isInteger(pid) || pid <= 0) return false;
   try {

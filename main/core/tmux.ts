@@ -8,6 +8,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { checkDir, ensureDir, TMUX_SOCKET_DIR } from './dirs.ts';
+import { CLIENT_FORMAT, parseClients, type ClientInfo } from './pair-client.ts';
 import { CommandError, run } from './process.ts';
 import { errors } from './errors.ts';
 
@@ -162,6 +163,17 @@ export async function resolveSession(tmux: TmuxEnv, ref: SessionRef): Promise<Tm
 }
 
 /** Kills one session by its id (tmux ids are exact targets); the only caller kills a session it created itself. */
+/** Every client of the server on `socket` with the session it is on; an empty list when no server answers. */
+export async function listClients(tmux: TmuxEnv, socket: string): Promise<ClientInfo[]> {
+  try {
+    const { stdout } = await run(tmux.tmux, ['-S', socket, 'list-clients', '-F', CLIENT_FORMAT], { env: tmux.env, timeoutMs: 10_000 });
+    return parseClients(stdout);
+  } catch (error) {
+    if (isNoServer(error)) return [];
+    throw error;
+  }
+}
+
 export async function killSession(tmux: TmuxEnv, socket: string, id: string): Promise<void> {
   await run(tmux.tmux, ['-S', socket, 'kill-session', '-t', id], { env: tmux.env, timeoutMs: 10_000 });
 }

@@ -25,10 +25,18 @@ export interface BuiltView {
   update(state: PopoverState): void;
 }
 
-/** Whether new shares have a server to go to; until they do, Share buttons lead to choosing one. */
+/**
+ * Whether new shares have a server to go to (one chosen, and the main process found nothing wrong with it);
+ * until they do, Share buttons lead to choosing one.
+ */
 export function hasActiveServer(state: PopoverState): boolean {
-  return state.snapshot?.servers.some((server) => server.active) ?? false;
+  const snapshot = state.snapshot;
+  if (!snapshot?.servers.some((server) => server.active)) return false;
+  return !snapshot.problems.some((problem) => SERVER_PROBLEMS.has(problem.code));
 }
+
+/** No server new shares can go to: none chosen, the chosen one gone, or its keys never confirmed. */
+export const SERVER_PROBLEMS: ReadonlySet<string> = new Set(['NO_SERVER_CHOSEN', 'UNKNOWN_SERVER', 'SERVER_UNTRUSTED']);
 
 type ButtonAttrs = Record<string, string | boolean | ((event: Event) => void) | undefined>;
 

@@ -5,7 +5,7 @@
 import type { Problem } from '../../main/contract.ts';
 import type { ErrorInfo } from '../../main/core/errors.ts';
 import { h, withCode } from '../dom.ts';
-import { button, type ViewContext } from './controls.ts';
+import { button, SERVER_PROBLEMS, type ViewContext } from './controls.ts';
 
 /** What went wrong and what to do about it, with the buttons that act on it. */
 export function errorNote(error: ErrorInfo, actions: HTMLElement[], attrs: Record<string, string> = {}): HTMLElement {
@@ -35,7 +35,9 @@ export function banner(ctx: ViewContext, problem: Problem): HTMLElement {
     h('p', { class: 'note-fix' }, ...withCode(problem.fix)),
     problem.code === 'INVALID_PREFERENCE'
       ? h('div', { class: 'actions' }, button('Open Preferences', { 'data-key': `open-prefs:${problem.message}`, onclick: () => ctx.actions.show('preferences') }, 'secondary small'))
-      : null,
+      : SERVER_PROBLEMS.has(problem.code)
+        ? h('div', { class: 'actions' }, button('Choose a tmate server', { 'data-key': `choose-server:${problem.code}`, onclick: () => ctx.actions.show('server') }, 'primary small'))
+        : null,
   );
 }
 

@@ -18,7 +18,6 @@ export function sessionsView(state: PopoverState, actions: Actions): Node[] {
 
   const { banners, cards, blocking, rows, newTerminal } = layout(state.snapshot);
   const out: Child[] = banners.map((problem) => banner(ctx, problem));
-  if (!hasActiveServer(state)) out.unshift(noServerNote(ctx));
   if (cards.length > 0) out.push(h('h2', { class: 'section' }, 'Sharing'), h('ul', { class: 'list', 'aria-label': 'Shared sessions' }, ...cards.map(({ share, session }) => shareCard(ctx, share, session))));
   for (const { problem, big } of blocking) out.push(problemState(ctx, problem, big));
   if (rows.length > 0) out.push(h('h2', { class: 'section' }, 'tmux sessions'), h('ul', { class: 'list', 'aria-label': 'tmux sessions' }, ...rows.map((session) => sessionRow(ctx, session))));
@@ -26,17 +25,6 @@ export function sessionsView(state: PopoverState, actions: Actions): Node[] {
   // Drawn last, so `placed` is complete: a failure nothing above showed goes on top.
   const unplaced = [...state.failures].filter(([key]) => !placed.has(key));
   return [...unplaced.map(([key, { error }]) => orphanNote(ctx, key, error)), ...out].filter((child): child is Node => child instanceof Node);
-}
-
-/** Above everything while no server is chosen: shares cannot start, and here is where to choose one. */
-function noServerNote(ctx: ViewContext): HTMLElement {
-  return h(
-    'div',
-    { class: 'note warning', role: 'status', 'data-problem': 'NO_SERVER_CHOSEN' },
-    h('p', { class: 'note-message', text: 'Sharing needs a tmate server.' }),
-    h('p', { class: 'note-fix', text: "tmate.io's public servers shut down in 2025: choose your own or your team's." }),
-    h('div', { class: 'actions' }, button('Choose a tmate server', { 'data-key': 'choose-server', onclick: () => ctx.actions.show('server') }, 'primary small')),
-  );
 }
 
 function newTerminalButton(ctx: ViewContext, primary: boolean): HTMLElement {

@@ -16,7 +16,10 @@ export function shareOptionsView(subject: ShareSubject, prefs: Prefs, actions: A
   ends.value = String(prefs['share.endAfterMinutes']);
   const share = () => {
     actions.show('sessions');
-    actions.share(subject.target, subject.key, { allowed: allowed.value.trim(), endAfterMinutes: Number(ends.value) });
+    const minutes = Number(ends.value);
+    // Split only: each source is parsed (and a bad one refused, naming it) by the main process.
+    const sources = allowed.value.split(',').map((item) => item.trim()).filter((item) => item !== '');
+    actions.share(subject.target, subject.key, { allowed: sources, endAfterMs: minutes > 0 ? minutes * 60_000 : null });
   };
   return {
     children: [

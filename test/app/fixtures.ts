@@ -52,6 +52,8 @@ export function share(name: string, extra: Partial<ShareView> = {}): ShareView {
     startedAt: 1_700_000_100_000,
     allowed: null,
     endsAt: null,
+    pairClient: 'on-session',
+    pairClientSession: name,
     ...extra,
   };
 }

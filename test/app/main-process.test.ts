@@ -14,7 +14,7 @@ import { afterEach, beforeEach, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CHANNELS } from '../../main/contract.ts';
 import { openPrefsStore } from '../../main/prefs.ts';
-import { Sandbox, startServer, waitFor } from '../support/sandbox.ts';
+import { Sandbox, startServer, switchServer, waitFor } from '../support/sandbox.ts';
 import type { TestTmateServer } from '../support/tmate-server.ts';
 import { launchFakeApp, type FakeApp } from './support/harness.ts';
 
@@ -222,6 +222,27 @@ describe('the app in Node with a stand-in for Electron', { skip }, () => {
     assert.match(sandbox.tmux(['list-sessions', '-F', '#{session_name}']), /^work$/m);
   });
 
+  test('a bare server hands out new links after a reconnect: one notification says the old ones no longer work', async () => {
+    server = await switchServer(sandbox, server, { mode: 'self-hosted' });
+    sandbox.newSession('work', 'default', 'sh');
+    const target = await launch();
+    await started(target);
+    await clickTray(target, 'work (1 window)');
+    const first = await server.nextConnection();
+    await waitFor('sharing', async () => (await trayView(target)).image.endsWith('tray-sharing.png'));
+    first.drop();
+    const again = await server.nextConnection(15_000);
+    const notifications = await waitFor('the notification', async () => {
+      const shown = await target.evaluate(() => (globalThis as any).fakeElectron.notifications);
+      return shown.length > 0 ? shown : undefined;
+    });
+    assert.deepEqual(notifications, [{ title: 'New links for “work” — the old ones no longer work', body: `Send your pair the new one: ${again.links.ssh}` }]);
+    const [view] = await target.evaluate((_electron, t) => t.snapshot().shares);
+    assert.equal(typeof view.linksChangedAt, 'number');
+    await clickTray(target, 'Quit Pairbar');
+    await waitFor('the quit', () => target.evaluate(() => (globalThis as any).fakeElectron.quitted === true));
+  });
+
   test('quitting with nobody connected does not ask, and still stops the shares', async () => {
     sandbox.newSession('work', 'default', 'sh');
     const target = await launch();
@@ -382,5 +403,52 @@ describe('the app in Node with a stand-in for Electron', { skip }, () => {
       return list.length > 0 ? list : undefined;
     });
     assert.deepEqual(shown.map((n: { title: string }) => n.title), ['A pair left “work”']);
+  });
+
+  test('a share with an end time: the app warns, then the share ends by itself and the user stays attached', async () => {
+    const id = sandbox.newSession('work', 'default', 'sh');
+    sandbox.attachUserClient(id);
+    await sandbox.waitForClients(id, 1);
+    const userClients = sandbox.clientsOf(id);
+    const shared = await sandbox.cli(['share', 'work', '--for', '6s']);
+    assert.equal(shared.code, 0, shared.stderr);
+
+    // The command started it; the app adopts it and, less than a minute being left, warns at once.
+    const target = await launch();
+    const notifications = await waitFor('the warning', async () => {
+      const shown = (await target.evaluate(() => (globalThis as any).fakeElectron.notifications)) as Array<{ title: string; body: string }>;
+      return shown.length > 0 ? shown : undefined;
+    });
+    assert.equal(notifications[0]?.title, 'Sharing “work” ends soon');
+    assert.match(notifications[0]?.body ?? '', /ends by itself in [1-6] s/);
+    const endsAt = await target.evaluate((_electron, t) => t.snapshot().shares[0]?.endsAt);
+    assert.equal(typeof endsAt, 'number', 'the time is in the snapshot the popover and tray read');
+
+    await waitFor('the share to end', () => target.evaluate((_electron, t) => t.snapshot().shares.length === 0), 20_000);
+    assert.ok(Date.now() >= (endsAt as number));
+    await waitFor('tmate gone', () => sandbox.tmatePids().length === 0);
+    assert.deepEqual(sandbox.clientsOf(id), userClients, 'the user is still attached');
+  });
+
+  test('New Links from the tray: the pair is dropped, the old links die, new ones are in the menu, the user stays attached', async () => {
+    const id = sandbox.newSession('work', 'default', 'sh');
+    sandbox.attachUserClient(id);
+    await sandbox.waitForClients(id, 1);
+    const userClients = sandbox.clientsOf(id);
+    const target = await launch();
+    await started(target);
+    await clickTray(target, 'work (1 window)');
+    const oldHost = await server.nextConnection();
+    await waitFor('sharing', async () => (await trayView(target)).image.endsWith('tray-sharing.png'));
+
+    await clickTray(target, 'New Links for “work” (Drops Everyone)');
+    await oldHost.closed;
+    const newHost = await server.nextConnection();
+    assert.notEqual(newHost.tokens.rw, oldHost.tokens.rw);
+    await waitFor('the new links in the snapshot', () => target.evaluate((_electron, t, ssh: string) => t.snapshot().shares[0]?.links.ssh === ssh, newHost.links.ssh));
+    await clickTray(target, 'Copy SSH Command');
+    assert.deepEqual(await target.evaluate(() => (globalThis as any).fakeElectron.clipboard), [newHost.links.ssh]);
+    assert.equal(sandbox.tmatePids().length, 1, 'no tmate left from the old links');
+    assert.deepEqual(sandbox.clientsOf(id).filter((tty) => userClients.includes(tty)), userClients);
   });
 });

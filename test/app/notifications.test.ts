@@ -1,7 +1,7 @@
 /** Notifications, each gated by its preference, and the question asked before quitting ends pairs. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { endedNotification, failureNotifications, pairNotification, quitQuestion } from '../../main/notifications.ts';
+import { endedNotification, failureNotifications, linksChangedNotification, pairNotification, quitQuestion } from '../../main/notifications.ts';
 import { DEFAULT_PREFS } from '../../main/prefs.ts';
 import { share } from './fixtures.ts';
 
@@ -23,6 +23,16 @@ describe('notifications', () => {
     assert.equal(pairNotification({ session: 'work' }, joined, { ...ALL_ON, 'notifications.pairJoined': false }), null);
     assert.notEqual(pairNotification({ session: 'work' }, left, { ...ALL_ON, 'notifications.pairJoined': false }), null);
     assert.equal(pairNotification({ session: 'work' }, left, { ...ALL_ON, 'notifications.pairLeft': false }), null);
+  });
+
+  test('new links after a reconnect: says the old ones no longer work, with the new one to send', () => {
+    const changed = share('work', { links: { ssh: 'ssh -p2222 NEWtoken@tmate.example.com', sshReadOnly: 'ssh -p2222 ro-NEW@tmate.example.com', web: null, webReadOnly: null }, linksChangedAt: 1_700_000_200_000 });
+    assert.deepEqual(linksChangedNotification(changed, ALL_ON), {
+      title: 'New links for “work” — the old ones no longer work',
+      body: 'Send your pair the new one: ssh -p2222 NEWtoken@tmate.example.com',
+      pref: 'notifications.shareProblems',
+    });
+    assert.equal(linksChangedNotification(changed, ALL_OFF), null);
   });
 
   test('a share that ended by itself', () => {

@@ -7,7 +7,6 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { buildTrayMenu, menuActions, TRAY_STATES, trayIconFile, trayState, type TrayMenuItem } from '../../main/tray.ts';
-import { DEFAULT_PREFS, type Prefs } from '../../main/prefs.ts';
 import { SECOND_SOCKET, SELF_HOSTED_LINKS, session, share, shareIdOf, snapshot, SOCKET } from './fixtures.ts';
 
 const PLATFORMS = ['darwin', 'linux', 'win32'] as const;
@@ -294,46 +293,32 @@ describe('buildTrayMenu', () => {
   });
 });
 
-describe('share.copyLink, New Links and the time left', () => {
-  const NOW = 1_700_000_000_000;
+describe('who may join, new links, the end time, share.copyLink', () => {
+  const endsAt = new Date(2026, 11, 1, 14, 5).getTime();
+  const restricted = share('work', { clients: null, links: { ...SELF_HOSTED_LINKS }, allowed: [{ source: 'github:alice', keys: 2 }], endsAt });
 
-  test('the first copy item is the link share.copyLink names; the others follow in their usual order', () => {
-    const rows: [Prefs['share.copyLink'], string[]][] = [
-      ['ssh', ['ssh', 'sshReadOnly', 'web', 'webReadOnly']],
-      ['sshReadOnly', ['sshReadOnly', 'ssh', 'web', 'webReadOnly']],
-      ['web', ['web', 'ssh', 'sshReadOnly', 'webReadOnly']],
-      ['webReadOnly', ['webReadOnly', 'ssh', 'sshReadOnly', 'web']],
-    ];
-    for (const [copyLink, order] of rows) {
-      const menu = buildTrayMenu(snapshot({ shares: [share('work')], prefs: { ...DEFAULT_PREFS, 'share.copyLink': copyLink } }), 'linux');
-      const copies = menuActions(menu).filter((action) => action.kind === 'copy');
-      assert.deepEqual(copies.map((action) => action.kind === 'copy' && action.link), order, copyLink);
-    }
-    // Where the server gives no web link, the first item is the first link there is.
-    const selfHosted = buildTrayMenu(snapshot({ shares: [share('work', { links: { ...SELF_HOSTED_LINKS } })], prefs: { ...DEFAULT_PREFS, 'share.copyLink': 'web' } }), 'linux');
-    assert.deepEqual(menuActions(selfHosted).filter((action) => action.kind === 'copy').map((action) => action.kind === 'copy' && action.link), ['ssh', 'sshReadOnly']);
+  test('a restricted share with an end time: who may join and when it ends, in the menu and the tooltip', () => {
+    const state = trayState(snapshot({ shares: [restricted] }));
+    assert.equal(state.tooltip, 'Pairbar — sharing work; work ends at 14:05');
+    const menu = buildTrayMenu(snapshot({ shares: [restricted] }), 'linux');
+    assert.equal(get(menu, 'Only github:alice · 2 keys may join').enabled, false);
+    assert.equal(get(menu, 'Ends by itself at 14:05').enabled, false);
   });
 
-  test('New Links is one click for a share that is sharing or reconnecting, never for one starting or failed', () => {
+  test('new links is one click, for a share that is sharing or reconnecting, never for one starting or failed', () => {
     for (const state of ['sharing', 'reconnecting'] as const) {
       const menu = buildTrayMenu(snapshot({ shares: [share('work', { state })] }), 'darwin');
-      assert.deepEqual(get(menu, 'New Links for “work”').action, { kind: 'rotate', shareId: shareIdOf('work') }, state);
+      assert.deepEqual(get(menu, 'New Links for “work” (Drops Everyone)').action, { kind: 'rotate', shareId: shareIdOf('work') });
     }
     for (const state of ['starting', 'failed'] as const) {
-      const menu = buildTrayMenu(snapshot({ shares: [share('work', { state })] }), 'darwin');
-      assert.equal(find(menu, /^New Links/), undefined, state);
+      assert.equal(find(buildTrayMenu(snapshot({ shares: [share('work', { state })] }), 'darwin'), /^New Links/), undefined, state);
     }
   });
 
-  test('the tooltip says how long a share that ends by itself has left, and nothing for one that does not', () => {
-    const rows: [number | null, string][] = [
-      [null, 'Pairbar — sharing work, 0 pairs connected'],
-      [NOW + 45_000, 'Pairbar — sharing work (45 s left), 0 pairs connected'],
-      [NOW + 12 * 60_000, 'Pairbar — sharing work (12 min left), 0 pairs connected'],
-      [NOW + 65 * 60_000, 'Pairbar — sharing work (1 h 05 min left), 0 pairs connected'],
-    ];
-    for (const [endsAt, tooltip] of rows) assert.equal(trayState(snapshot({ shares: [share('work', { endsAt })] }), NOW).tooltip, tooltip, String(endsAt));
-    const two = trayState(snapshot({ shares: [share('work', { endsAt: NOW + 30 * 60_000 }), share('api')] }), NOW);
-    assert.equal(two.tooltip, 'Pairbar — sharing work (30 min left) and api, 0 pairs connected');
+  test('the first copy item is the one share.copyLink names', () => {
+    const menu = buildTrayMenu(snapshot({ shares: [share('work')], prefs: { ...snapshot().prefs, 'share.copyLink': 'sshReadOnly' } }), 'win32');
+    const copies = menuActions(menu).filter((action) => action.kind === 'copy');
+    assert.deepEqual(copies[0], { kind: 'copy', shareId: shareIdOf('work'), link: 'sshReadOnly' });
+    assert.equal(copies.length, 4);
   });
 });

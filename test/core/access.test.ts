@@ -7,6 +7,8 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { isPairbarError } from '../../main/core/errors.ts';
+import { validateShareOptions } from '../../main/core/share-options.ts';
+import { AppState } from '../../main/state.ts';
 import type { Share } from '../../main/core/shares.ts';
 import { accessCast, keyOnly } from '../support/forge.ts';
 import { joinAsPair } from '../support/pair-ssh.ts';
@@ -96,6 +98,36 @@ test('the preference access.default restricts a share that names no keys; an exp
   assert.deepEqual(openHost.authorizedKeys, []);
 });
 
+test('asking for keys on a session already shared otherwise is refused, not answered with the open share', async () => {
+  cast.sandbox.newSession('work', 'default', 'sh');
+  cast.sandbox.newSession('locked', 'default', 'sh');
+  const { shares } = cast.sandbox.runtime();
+  const open = await shares.share({ session: 'work' }, { allowed: null });
+  await assert.rejects(shares.share({ session: 'work' }, { allowed: [{ kind: 'github', user: 'alice' }] }), (error: unknown) => {
+    assert.ok(isPairbarError(error));
+    assert.match(error.message, /"work" is already shared, and anyone with a link may join it/);
+    return true;
+  });
+  assert.equal((await shares.share({ session: 'work' })).id, open.id, 'naming no keys gives the share there is');
+  const locked = await shares.share({ session: 'locked' }, { allowed: [{ kind: 'github', user: 'alice' }] });
+  assert.equal((await shares.share({ session: 'locked' }, { allowed: [{ kind: 'github', user: 'alice' }] })).id, locked.id, 'the same keys: the same share');
+  await assert.rejects(shares.share({ session: 'locked' }, { allowed: null }), /only github:alice may join it/);
+  assert.equal(cast.sandbox.tmatePids().length, 2);
+});
+
+test('the app\'s state takes the options as validateShareOptions gives them, and gives the share back restricted', async () => {
+  cast.sandbox.newSession('work', 'default', 'sh');
+  const state = new AppState(cast.sandbox.runtime());
+  const options = validateShareOptions({ allowed: ['github:alice'], endAfterMs: 600_000 });
+  assert.ok(typeof options !== 'string');
+  const result = await state.share({ session: 'work', socket: cast.sandbox.socket() }, options);
+  assert.ok(result.ok, result.ok ? '' : result.error.message);
+  assert.deepEqual(result.value.allowed, [{ source: 'github:alice', keys: 1 }]);
+  assert.ok(result.value.endsAt !== null && result.value.endsAt > Date.now() + 590_000);
+  const refused = await state.share({ session: 'work', socket: cast.sandbox.socket() }, { allowed: null });
+  assert.equal(refused.ok, false);
+});
+
 test('a key source that fails starts no share: no tmate, no directory, no connection, and the error names the user and the cause', async () => {
   cast.sandbox.newSession('work', 'default', 'sh');
   const { shares } = cast.sandbox.runtime();
@@ -158,6 +190,24 @@ test('new links: the old token is refused, the new one works with the same keys,
   await assert.rejects(shares.rotate(old.id), (error: unknown) => isPairbarError(error) && error.code === 'SHARE_NOT_FOUND');
 });
 
+test('new links that cannot start: the old links are dead anyway, the new terminal and its user stay, the failure is shown', async () => {
+  await cast.sandbox.useServer(cast.server, 3);
+  const { shares } = cast.sandbox.runtime();
+  const blank = await shares.share({});
+  assert.equal(blank.blank, true);
+  cast.sandbox.attachUserClient(blank.sessionId);
+  await cast.sandbox.waitForClients(blank.sessionId, 2);
+  const oldHost = await cast.server.nextConnection();
+  await cast.server.setRefusing(true);
+  await assert.rejects(shares.rotate(blank.id), (error: unknown) => isPairbarError(error) && /refused the connection/.test(error.message));
+  await oldHost.closed;
+  assert.deepEqual(cast.sandbox.tmatePids(), []);
+  assert.equal(cast.sandbox.clientsOf(blank.sessionId).length, 1, 'the blank session lives on with the user in it');
+  const [failed] = shares.list();
+  assert.equal(failed?.state, 'failed');
+  assert.equal(failed?.session, blank.session);
+});
+
 test('new links for an open share on a tmate.io-style server: new tokens, still open', async () => {
   cast.server = await switchServer(cast.sandbox, cast.server, { mode: 'tmate.io' });
   cast.sandbox.newSession('work', 'default', 'sh');
@@ -172,6 +222,23 @@ test('new links for an open share on a tmate.io-style server: new tokens, still 
   assert.notEqual(fresh.links.web, old.links.web);
   assert.equal(fresh.allowed, null);
   assert.equal(cast.sandbox.tmatePids().length, 1);
+});
+
+test('on a tmate.io-style server a restricted share gets no web links (a browser cannot show a key); an open one does', async () => {
+  cast.server = await switchServer(cast.sandbox, cast.server, { mode: 'tmate.io' });
+  cast.sandbox.newSession('work', 'default', 'sh');
+  cast.sandbox.newSession('open', 'default', 'sh');
+  const { shares } = cast.sandbox.runtime();
+  const restricted = await shares.share({ session: 'work' }, { allowed: [{ kind: 'github', user: 'alice' }] });
+  const host = await cast.server.nextConnection();
+  // Known at the handshake: the keys come before the client's READY.
+  assert.deepEqual(host.authorizedKeys, [keyOnly(cast.alice.publicKey)]);
+  assert.equal(restricted.links.web, null);
+  assert.equal(restricted.links.webReadOnly, null);
+  assert.equal(restricted.links.ssh, host.links.ssh);
+  assert.equal(restricted.clients, 0, 'the server still counts pairs');
+  const open = await shares.share({ session: 'open' }, { allowed: null });
+  assert.match(open.links.web ?? '', /^https:\/\/tmate\.io\/t\//);
 });
 
 test('auto-end: the warning comes at once when less than a minute is left, the share ends on time, the session and the user are untouched', async () => {

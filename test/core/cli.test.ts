@@ -68,8 +68,14 @@ test('share --json, url, status and stop: the whole round trip', async () => {
     links: { ssh: host.links.ssh, sshReadOnly: host.links.sshReadOnly, web: host.links.web, webReadOnly: host.links.webReadOnly },
     clients: 0,
     server: `127.0.0.1:${server.port}`,
+    serverName: 'test',
+    reportsPairs: true,
+    linksChangedAt: null,
     allowed: null,
     endsAt: null,
+    // Not looked at yet: `status` does.
+    pairClient: null,
+    pairClientSession: null,
   });
   // The share outlives the command that started it.
   assert.equal(sandbox.tmatePids().length, 1);

@@ -49,6 +49,10 @@ test('values are validated before they are stored', () => {
   assert.equal(writePref(store, 'notifications.pairLeft', 'off'), false);
   assert.throws(() => writePref(store, 'share.readyTimeoutSeconds', 0), (error) => isPairbarError(error) && error.code === 'INVALID_PREFERENCE');
   assert.throws(() => writePref(store, 'tmux.path', 'bin/tmux'), /absolute path/);
+  // A path longer than any the system takes is not stored (a 1 MB one came through the popover's IPC).
+  assert.equal(writePref(store, 'tmux.path', `/${'d/'.repeat(2000)}tmux`), `/${'d/'.repeat(2000)}tmux`);
+  assert.throws(() => writePref(store, 'tmux.path', `/${'x'.repeat(4096)}`), /at most 4096 characters/);
+  assert.throws(() => writePref(store, 'tmate.path', `/${'x'.repeat(1 << 20)}`), /at most 4096 characters/);
   assert.equal(readPrefs(store).prefs['share.readyTimeoutSeconds'], 45);
 });
 

@@ -8,44 +8,34 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, readdirSync, statSync, symlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { afterEach, beforeEach, test } from 'node:test';
+import { afterEach, test } from 'node:test';
 import { isPairbarError } from '../../main/core/errors.ts';
 import { AppState } from '../../main/state.ts';
-import { Sandbox, startServer, TMUX } from '../support/sandbox.ts';
-import type { TestTmateServer } from '../support/tmate-server.ts';
+import { sandboxWithServerPerTest, TMUX } from '../support/sandbox.ts';
 
 const isRoot = process.getuid?.() === 0;
 const NOT_ROOT = 'giving a directory to another user needs root; this run is not root';
 /** An account that is not ours: nobody. */
 const OTHER_UID = 65534;
 
-let sandbox: Sandbox;
-let server: TestTmateServer;
-
-beforeEach(async () => {
-  sandbox = await Sandbox.create();
-  server = await startServer();
-  await sandbox.useServer(server);
-});
-
-afterEach(async () => {
-  // Whatever a test did to the directories, hand them back so disposal can reach the servers in them.
-  for (const dir of [socketDir(), sandbox.env.PAIRBAR_RUNTIME_DIR!]) {
+// Registered first, so it runs before the sandbox is disposed: whatever a test did to the directories,
+// they are handed back so disposal can reach the servers in them.
+afterEach(() => {
+  for (const dir of [socketDir(), world.sandbox.env.PAIRBAR_RUNTIME_DIR!]) {
     if (!existsSync(dir) || lstatSync(dir).isSymbolicLink()) continue;
     if (isRoot) chownSync(dir, 0, 0);
     chmodSync(dir, 0o700);
   }
-  await sandbox.dispose();
-  await server.close();
 });
+const world = sandboxWithServerPerTest();
 
 function socketDir(): string {
-  return dirname(sandbox.socket());
+  return dirname(world.sandbox.socket());
 }
 
 /** What tmux itself says about its socket directory: the plain `tmux ls` a user would run. */
 function tmuxVerdict(): 'refused' | 'listed' {
-  const result = spawnSync(TMUX, ['ls'], { env: sandbox.env, encoding: 'utf8' });
+  const result = spawnSync(TMUX, ['ls'], { env: world.sandbox.env, encoding: 'utf8' });
   if (/unsafe permissions/.test(result.stderr)) return 'refused';
   assert.equal(result.status, 0, result.stderr);
   return 'listed';
@@ -58,12 +48,12 @@ function serversIn(dir: string): string[] {
 }
 
 test('the tmux socket directory: `pairbar sessions` refuses exactly the modes tmux refuses', async () => {
-  sandbox.newSession('work');
+  world.sandbox.newSession('work');
   const verdicts: string[] = [];
   for (const mode of [0o700, 0o750, 0o770, 0o701, 0o705, 0o707, 0o777, 0o1777]) {
     chmodSync(socketDir(), mode);
     const tmux = tmuxVerdict();
-    const pairbar = await sandbox.cli(['sessions']);
+    const pairbar = await world.sandbox.cli(['sessions']);
     const label = `mode ${mode.toString(8)}`;
     if (tmux === 'refused') {
       assert.equal(pairbar.code, 1, `${label}: refused (${pairbar.stdout})`);
@@ -82,33 +72,33 @@ test('the tmux socket directory: `pairbar sessions` refuses exactly the modes tm
 });
 
 test('the tmux socket directory owned by another user: sessions, share and the app snapshot refuse it', { skip: isRoot ? false : NOT_ROOT }, async () => {
-  sandbox.newSession('work');
+  world.sandbox.newSession('work');
   chownSync(socketDir(), OTHER_UID, OTHER_UID);
   assert.equal(tmuxVerdict(), 'refused', 'tmux itself refuses it');
-  const listed = await sandbox.cli(['sessions']);
+  const listed = await world.sandbox.cli(['sessions']);
   assert.equal(listed.code, 1, listed.stdout);
   assert.match(listed.stderr, new RegExp(`${socketDir()} belongs to another user`));
   assert.match(listed.stderr, /TMUX_TMPDIR/, 'the fix says how to use a directory of one\'s own');
-  const { shares } = sandbox.runtime();
+  const { shares } = world.sandbox.runtime();
   await assert.rejects(shares.share({ session: 'work' }), (error) => isPairbarError(error) && error.code === 'UNSAFE_DIRECTORY');
-  assert.deepEqual(sandbox.tmatePids(), [], 'no tmate started');
+  assert.deepEqual(world.sandbox.tmatePids(), [], 'no tmate started');
   // The app's snapshot shows it as a problem, with the fix, and lists no session.
-  const snapshot = await new AppState(sandbox.runtime()).refresh();
+  const snapshot = await new AppState(world.sandbox.runtime()).refresh();
   assert.deepEqual(snapshot.sessions, []);
   const problem = snapshot.problems.find((candidate) => candidate.code === 'UNSAFE_DIRECTORY');
   assert.ok(problem?.message.includes(socketDir()), JSON.stringify(snapshot.problems));
 });
 
 test('a planted server in an unsafe socket directory is never shared, by name or by socket', async () => {
-  const id = sandbox.newSession('work');
+  const id = world.sandbox.newSession('work');
   chmodSync(socketDir(), 0o777);
-  const { shares } = sandbox.runtime();
-  for (const target of [{ session: 'work' }, { session: 'work', socket: sandbox.socket() }]) {
+  const { shares } = world.sandbox.runtime();
+  for (const target of [{ session: 'work' }, { session: 'work', socket: world.sandbox.socket() }]) {
     await assert.rejects(shares.share(target), (error) => isPairbarError(error) && error.code === 'UNSAFE_DIRECTORY', JSON.stringify(target));
   }
-  assert.deepEqual(sandbox.tmatePids(), [], 'no tmate started');
+  assert.deepEqual(world.sandbox.tmatePids(), [], 'no tmate started');
   assert.deepEqual(shares.list(), []);
-  assert.equal(sandbox.clientsOf(id).length, 0, 'nothing attached to the planted session');
+  assert.equal(world.sandbox.clientsOf(id).length, 0, 'nothing attached to the planted session');
 });
 
 for (const planted of ['mode 0777', 'another owner'] as const) {
@@ -117,7 +107,7 @@ for (const planted of ['mode 0777', 'another owner'] as const) {
     mkdirSync(socketDir(), { mode: 0o700 });
     if (planted === 'another owner') chownSync(socketDir(), OTHER_UID, OTHER_UID);
     else chmodSync(socketDir(), 0o777);
-    const { shares } = sandbox.runtime();
+    const { shares } = world.sandbox.runtime();
     await assert.rejects(shares.share({}), (error) => {
       assert.ok(isPairbarError(error), String(error));
       assert.equal(error.code, 'UNSAFE_DIRECTORY');
@@ -126,12 +116,12 @@ for (const planted of ['mode 0777', 'another owner'] as const) {
     });
     assert.deepEqual(readdirSync(socketDir()), [], 'no socket was made in it');
     assert.deepEqual(serversIn(socketDir()), [], 'no tmux server started there');
-    assert.deepEqual(sandbox.tmatePids(), []);
+    assert.deepEqual(world.sandbox.tmatePids(), []);
   });
 }
 
 test('with a safe socket directory, or none yet, a blank share starts the server with a private one', async () => {
-  const { shares } = sandbox.runtime();
+  const { shares } = world.sandbox.runtime();
   const share = await shares.share({});
   assert.equal(share.blank, true);
   assert.equal(statSync(socketDir()).mode & 0o777, 0o700);
@@ -142,22 +132,22 @@ test('with a safe socket directory, or none yet, a blank share starts the server
 // ---------------------------------------------------------------------------------------- runtime dir
 
 test('the runtime directory: made private when missing', async () => {
-  sandbox.newSession('work');
-  const runtimeDir = sandbox.env.PAIRBAR_RUNTIME_DIR!;
+  world.sandbox.newSession('work');
+  const runtimeDir = world.sandbox.env.PAIRBAR_RUNTIME_DIR!;
   assert.equal(existsSync(runtimeDir), false);
-  const { shares } = sandbox.runtime();
+  const { shares } = world.sandbox.runtime();
   const share = await shares.share({ session: 'work' });
   assert.equal(statSync(runtimeDir).mode & 0o777, 0o700);
   await shares.stop(share.id);
 });
 
 test('the runtime directory: one others can get into is refused, and nothing is written into it', async () => {
-  sandbox.newSession('work');
-  const runtimeDir = sandbox.env.PAIRBAR_RUNTIME_DIR!;
+  world.sandbox.newSession('work');
+  const runtimeDir = world.sandbox.env.PAIRBAR_RUNTIME_DIR!;
   for (const mode of [0o777, 0o750, 0o701]) {
     mkdirSync(runtimeDir, { recursive: true });
     chmodSync(runtimeDir, mode);
-    const { shares } = sandbox.runtime();
+    const { shares } = world.sandbox.runtime();
     await assert.rejects(shares.share({ session: 'work' }), (error) => {
       assert.ok(isPairbarError(error), String(error));
       assert.equal(error.code, 'UNSAFE_DIRECTORY', error.message);
@@ -167,37 +157,37 @@ test('the runtime directory: one others can get into is refused, and nothing is 
     }, `mode ${mode.toString(8)}`);
     assert.deepEqual(readdirSync(runtimeDir), [], `mode ${mode.toString(8)}: nothing written`);
     assert.equal(statSync(runtimeDir).mode & 0o7777, mode, 'its mode is the user\'s to fix, not changed behind their back');
-    const status = await sandbox.cli(['status']);
+    const status = await world.sandbox.cli(['status']);
     assert.equal(status.code, 1, `status refuses it too: ${status.stdout}`);
   }
-  assert.deepEqual(sandbox.tmatePids(), []);
+  assert.deepEqual(world.sandbox.tmatePids(), []);
 });
 
 test('the runtime directory: a symlink is refused (even to a private directory)', async () => {
-  sandbox.newSession('work');
-  const real = join(sandbox.root, 'real-run');
+  world.sandbox.newSession('work');
+  const real = join(world.sandbox.root, 'real-run');
   mkdirSync(real, { mode: 0o700 });
-  symlinkSync(real, sandbox.env.PAIRBAR_RUNTIME_DIR!);
-  const { shares } = sandbox.runtime();
+  symlinkSync(real, world.sandbox.env.PAIRBAR_RUNTIME_DIR!);
+  const { shares } = world.sandbox.runtime();
   await assert.rejects(shares.share({ session: 'work' }), (error) => isPairbarError(error) && error.code === 'UNSAFE_DIRECTORY' && /not a directory/.test(error.message));
   assert.deepEqual(readdirSync(real), []);
 });
 
 test('the runtime directory owned by another user is refused', { skip: isRoot ? false : NOT_ROOT }, async () => {
-  sandbox.newSession('work');
-  const runtimeDir = sandbox.env.PAIRBAR_RUNTIME_DIR!;
+  world.sandbox.newSession('work');
+  const runtimeDir = world.sandbox.env.PAIRBAR_RUNTIME_DIR!;
   mkdirSync(runtimeDir, { mode: 0o700 });
   chownSync(runtimeDir, OTHER_UID, OTHER_UID);
-  const { shares } = sandbox.runtime();
+  const { shares } = world.sandbox.runtime();
   await assert.rejects(shares.share({ session: 'work' }), (error) => isPairbarError(error) && error.code === 'UNSAFE_DIRECTORY' && /belongs to another user/.test(error.message));
   assert.deepEqual(readdirSync(runtimeDir), []);
 });
 
 test('each share\'s directory, its files and tmate\'s socket are the user\'s alone', async () => {
-  sandbox.newSession('work');
-  const { shares } = sandbox.runtime();
+  world.sandbox.newSession('work');
+  const { shares } = world.sandbox.runtime();
   const share = await shares.share({ session: 'work' });
-  const dir = join(sandbox.env.PAIRBAR_RUNTIME_DIR!, share.id);
+  const dir = join(world.sandbox.env.PAIRBAR_RUNTIME_DIR!, share.id);
   assert.equal(statSync(dir).mode & 0o777, 0o700);
   const entries = readdirSync(dir);
   assert.ok(entries.includes('tmate.sock') && entries.includes('share.json'), entries.join(', '));

@@ -69,6 +69,8 @@ function share(extra: Partial<Share> = {}): Share {
     pid: 42,
     allowed: null,
     endsAt: null,
+    pairClient: null,
+    pairClientSession: null,
     ...extra,
   };
 }

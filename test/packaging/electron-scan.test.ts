@@ -9,6 +9,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { recordReliability } from '../support/reliability.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
 const work = mkdtempSync(join(tmpdir(), 'pairbar-scan-test-'));
@@ -17,7 +18,15 @@ after(() => rmSync(work, { recursive: true, force: true }));
 interface ScanResult {
   code: number | null;
   stderr: string;
-  summary: { findings: Array<{ id: string; severity: string; file: string }>; problems: string[]; refusedConnections: number; checks: { global: number; atomic: number } };
+  summary: {
+    scanner: string;
+    electronVersion: string;
+    findings: Array<{ id: string; severity: string; file: string; line: number; manualReview: boolean; description: string; excluded?: string }>;
+    checksNotRun: Array<{ check: string; reason: string }>;
+    problems: string[];
+    refusedConnections: number;
+    checks: { global: number; atomic: number };
+  };
 }
 
 let runs = 0;
@@ -42,6 +51,17 @@ test('the app passes: no HIGH or MEDIUM finding, every file parsed, and no conne
   assert.ok(summary.checks.global + summary.checks.atomic >= 40, `checks run: ${JSON.stringify(summary.checks)}`);
   // The scanner tried to reach out (its translations) and was refused: offline by construction, not by luck.
   assert.ok(summary.refusedConnections >= 1);
+
+  const severities = ['HIGH', 'MEDIUM', 'LOW', 'INFORMATIONAL'].map((severity) => `${summary.findings.filter((finding) => finding.severity === severity).length} ${severity}`);
+  recordReliability(
+    'scan',
+    [
+      `${summary.scanner} over main/ and renderer/ together (\`npm test\` runs it: scripts/scan-electron.mjs), for Electron ${summary.electronVersion}, ${summary.checks.global + summary.checks.atomic} checks, offline (its ${summary.refusedConnections} connection attempts refused): ${severities.join(', ')}. The scan fails on any HIGH or MEDIUM finding not in .electronegativity-exclusions.json (${summary.findings.filter((finding) => finding.excluded).length} excluded).`,
+      '',
+      ...summary.findings.map((finding) => `- ${finding.severity} ${finding.id} at ${finding.file}:${finding.line}${finding.manualReview ? ' (for manual review)' : ''}: ${finding.description}`),
+      ...summary.checksNotRun.map((entry) => `- Not run: ${entry.check}. ${entry.reason}`),
+    ].join('\n'),
+  );
 });
 
 test('a planted window without isolation or sandbox loading http, and the permission handler taken out: the scan fails and names them', () => {

@@ -32,6 +32,8 @@ export function share(of: SessionView | string, fields: Partial<ShareView> = {})
     startedAt: 1_700_000_000_000,
     allowed: null,
     endsAt: null,
+    pairClient: 'on-session',
+    pairClientSession: target.name,
     ...fields,
   };
 }

@@ -8,6 +8,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { afterEach, beforeEach } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TestTmateServer, type TestTmateServerOptions } from './tmate-server.ts';
 import { createRuntime, type Runtime } from '../../main/runtime.ts';
@@ -46,9 +47,14 @@ export class Sandbox {
     return execFileSync(TMUX, ['-L', label, ...args], { env: this.env, encoding: 'utf8' });
   }
 
-  /** Creates a detached session; `##` keeps tmux from expanding formats in the name. Returns its id. */
+  /**
+   * Creates a detached session and returns its id. The name as a user types it for tmux to keep it
+   * literal: `##` for `#` (or tmux expands formats in it), and a trailing `;` as `\;` (or tmux takes the
+   * argument for the end of a command).
+   */
   newSession(name: string, label = 'default', command?: string): string {
-    const args = ['new-session', '-d', '-x', '100', '-y', '30', '-s', name.replaceAll('#', '##'), '-P', '-F', '#{session_id}'];
+    const literal = name.replaceAll('#', '##').replace(/;$/, '\\;');
+    const args = ['new-session', '-d', '-x', '100', '-y', '30', '-s', literal, '-P', '-F', '#{session_id}'];
     if (command) args.push(command);
     return this.tmux(args, label).trim();
   }
@@ -114,9 +120,11 @@ export class Sandbox {
   }
 
   /** Runs the built `pairbar` command in this sandbox. */
-  cli(args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  cli(args: string[], extraEnv: NodeJS.ProcessEnv = {}, input?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
     return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [join(import.meta.dirname, '../../bin/pairbar.js'), ...args], { env: { ...this.env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [join(import.meta.dirname, '../../bin/pairbar.js'), ...args], { env: { ...this.env, ...extraEnv }, stdio: ['pipe', 'pipe', 'pipe'] });
+      // Standard input is what a user would type or pipe in; none means it is closed at once.
+      child.stdin.end(input ?? '');
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (chunk) => (stdout += chunk));
@@ -169,8 +177,27 @@ export class Sandbox {
         // not running
       }
     }
-    await rm(this.root, { recursive: true, force: true });
+    // Retried: a tmux or tmate process that is still exiting may add or remove a file while this runs.
+    await rm(this.root, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
   }
+}
+
+/**
+ * A fresh sandbox pointed at a fresh test tmate server for each test of the file, both disposed after it.
+ * Read `world.sandbox` / `world.server` inside the tests.
+ */
+export function sandboxWithServerPerTest(): { sandbox: Sandbox; server: TestTmateServer } {
+  const world = {} as { sandbox: Sandbox; server: TestTmateServer };
+  beforeEach(async () => {
+    world.sandbox = await Sandbox.create();
+    world.server = await startServer();
+    await world.sandbox.useServer(world.server);
+  });
+  afterEach(async () => {
+    await world.sandbox.dispose();
+    await world.server.close();
+  });
+  return world;
 }
 
 export async function startServer(options?: TestTmateServerOptions): Promise<TestTmateServer> {

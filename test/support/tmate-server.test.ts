@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { TestTmateServer, type HostConnection } from './tmate-server.ts';
-import ssh2 from 'ssh2';
+import { joinAsPair, PairKeys } from './pair-ssh.ts';
 
 const TEST_TIMEOUT = 45_000;
 const LINKS_FORMAT = '#{tmate_ssh}|#{tmate_ssh_ro}|#{tmate_web}|#{tmate_web_ro}|#{tmate_num_clients}';
@@ -347,61 +347,32 @@ test('drop(): the client reconnects on its own and keeps the same links', { time
   assert.deepEqual(server.connections(), [second]);
 });
 
-/** The key a pair logs in with (the server takes public keys only, as upstream does). */
-const PAIR_KEY = ssh2.utils.generateKeyPairSync('ed25519').private;
-
-/**
- * A pair's ssh login with a share token: what the server prints to them, and the exit status (null while
- * the session is still open: a live one shows the host's terminal until the pair leaves).
- */
-function pairLogin(server: TestTmateServer, token: string): Promise<{ text: string; code: number | null }> {
-  return new Promise((resolve, reject) => {
-    const client = new ssh2.Client();
-    let text = '';
-    client.on('error', reject);
-    client.on('ready', () => {
-      client.shell({ term: 'xterm', cols: 80, rows: 24 }, (error, stream) => {
-        if (error) return reject(error);
-        let code: number | null = null;
-        const done = () => {
-          clearTimeout(open);
-          client.end();
-          resolve({ text, code });
-        };
-        // A session that is still open after this long is a live one: what it showed by then is enough.
-        const open = setTimeout(done, 1500);
-        stream.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
-        stream.on('exit', (status: number | null) => (code = status));
-        stream.on('close', done);
-      });
-    });
-    client.connect({ host: server.host, port: server.port, username: token, privateKey: PAIR_KEY, hostVerifier: () => true });
-  });
-}
-
-/** A login that a live session let in: it stayed open and showed no refusal. */
-function assertLive(login: { text: string; code: number | null }): void {
-  assert.equal(login.code, null, login.text);
-  assert.doesNotMatch(login.text, /Invalid/);
-}
-
 test('newTokensOnReconnect: after a drop the host gets new tokens, and a pair with an old one is told it is expired', { timeout: TEST_TIMEOUT }, async (t) => {
   const server = await TestTmateServer.start({ mode: 'tmate.io', newTokensOnReconnect: true });
   const tmate = await setup(t, server);
   await tmate.start(server.tmateConfig());
+  const keys = await PairKeys.create();
+  t.after(() => keys.dispose());
+  const pair = await keys.key('pair');
   const first = await server.nextConnection(10_000);
   assert.equal(await tmate.waitReady(8_000), true);
-  assertLive(await pairLogin(server, first.tokens.rw));
+  const before = await joinAsPair(server, first.links.ssh, pair, /\S/);
+  assert.equal(before.joined, true, before.stderr);
   first.drop();
   const second = await server.nextConnection(10_000);
   assert.equal(second.reconnected, true, 'the client did send its reconnection data');
   assert.notEqual(second.tokens.rw, first.tokens.rw);
   assert.notEqual(second.tokens.ro, first.tokens.ro);
   await tmate.waitDisplay('#{tmate_ssh}', second.links.ssh);
-  for (const token of [first.tokens.rw, first.tokens.ro]) {
-    assert.deepEqual(await pairLogin(server, token), { text: 'Invalid or expired session token\r\n', code: 1 }, token);
+  for (const link of [first.links.ssh, first.links.sshReadOnly]) {
+    const old = await joinAsPair(server, link, pair, 'never shown');
+    assert.match(old.output, /Invalid or expired session token/, link);
+    assert.equal(old.joined, false);
   }
-  assertLive(await pairLogin(server, second.tokens.ro));
+  assert.equal((await tmate.tmate(['send-keys', 'echo LIVE-AGAIN', 'Enter'])).code, 0);
+  const now = await joinAsPair(server, second.links.sshReadOnly, pair, 'LIVE-AGAIN');
+  assert.equal(now.joined, true, now.stderr);
+  assert.doesNotMatch(now.output, /Invalid/);
 });
 
 test('self-hosted drop(): the client reconnects and gets new links (no reconnection data)', { timeout: TEST_TIMEOUT }, async (t) => {
@@ -416,7 +387,8 @@ test('self-hosted drop(): the client reconnects and gets new links (no reconnect
   assert.notEqual(second.tokens.rw, first.tokens.rw);
   await tmate.waitDisplay('#{tmate_ssh}', second.links.ssh);
   assert.ok(!tmate.logLines().includes('Reconnected'), tmate.log());
-  assert.equal((await pairLogin(server, first.tokens.rw)).text, 'Invalid or expired session token\r\n');
+  assert.equal(server.tokenIsLive(first.tokens.rw), false);
+  assert.equal(server.tokenIsLive(second.tokens.rw), true);
 });
 
 test('output() shows what is typed into the shared shell', { timeout: TEST_TIMEOUT }, async (t) => {

@@ -5,8 +5,7 @@
  * one `session` channel, subsystem `tmate`) carrying a plain stream of msgpack values in each direction.
  * After the client's HEADER it answers the way a bare self-hosted tmate-ssh-server does (ssh links only;
  * the default, since it is what users run now) or the way tmate.io did (all four links, client count,
- * reconnection data, READY). A pair may log in with a token over ssh: a token the server no longer holds
- * is told "Invalid or expired session token", as the upstream server says.
+ * reconnection data, READY).
  *
  * Usage:
  *   const server = await TestTmateServer.start();
@@ -39,8 +38,8 @@ export interface TestTmateServerOptions {
   mode?: ServerMode;
   /**
    * Hand out NEW tokens after every reconnect, as a bare tmate-ssh-server does when a session's process
-   * died; the old tokens then answer "Invalid or expired session token". Default: true in 'self-hosted'
-   * mode (it has no reconnection data to resume with), false in 'tmate.io' mode.
+   * died; a pair with an old token is then told "Invalid or expired session token". Default: true in
+   * 'self-hosted' mode (it has no reconnection data to resume with), false in 'tmate.io' mode.
    */
   newTokensOnReconnect?: boolean;
   /** Default true. false: accept the ssh connection and the tmate channel, then send nothing at all
@@ -54,13 +53,17 @@ export interface TestTmateServerOptions {
 }
 
 /** Message types (see tmate-protocol.h). */
-const OUT = { HEADER: 0, PTY_DATA: 2, FIN: 8, RECONNECT: 10, EXEC_CMD: 12 } as const; // client -> server
+const OUT = { HEADER: 0, PTY_DATA: 2, FIN: 8, READY: 9, RECONNECT: 10, EXEC_CMD: 12 } as const; // client -> server
 const IN = { NOTIFY: 0, RESIZE: 2, SET_ENV: 4, READY: 5 } as const; // server -> client
 
 const TOKEN_ALPHABET = 'abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 const TOKEN_LENGTH = 25;
-/** How long to wait, after HEADER, for the message that tells a fresh start from a reconnect. */
-const HEADER_FOLLOWUP_MS = 300;
+/**
+ * The handshake completes at the client's READY, which follows HEADER, RECONNECT (after a reconnect), the
+ * config's replicated commands and the authorized keys, all in one burst: only then does the server know
+ * whether the share is restricted. This is the fallback should READY not come.
+ */
+const HEADER_FOLLOWUP_MS = 2000;
 
 /** One connected tmate host (one share). */
 export interface HostConnection {
@@ -498,16 +501,12 @@ export class TestTmateServer {
     socket.once('close', onEnd);
   }
 
-  /** Whether a live host holds this token now (a token from before a reconnect with new tokens does not). */
-  tokenIsLive(token: string): boolean {
-    return [...this.live].some((host) => !host.isClosed && (host.tokens.rw === token || host.tokens.ro === token));
-  }
-
   /** Read the client's message stream: handshake first, then record PTY_DATA, drain the rest. */
   private async serve(host: Host, channel: ServerChannel): Promise<void> {
     const decoder = new Decoder({ rawStrings: true });
     let phase: 'header' | 'followup' | 'running' = 'header';
     let followupTimer: NodeJS.Timeout | null = null;
+    let reconnectionData: string | null = null;
 
     const finish = (reconnectionData: string | null): void => {
       if (followupTimer) clearTimeout(followupTimer);
@@ -524,13 +523,13 @@ export class TestTmateServer {
         if (type !== OUT.HEADER) return;
         host.clientVersion = asText(msg[2]);
         phase = 'followup';
-        followupTimer = setTimeout(() => finish(null), HEADER_FOLLOWUP_MS);
+        followupTimer = setTimeout(() => finish(reconnectionData), HEADER_FOLLOWUP_MS);
         return;
       }
       if (phase === 'followup') {
-        // A reconnecting client sends RECONNECT right after HEADER; a fresh one sends anything else.
-        if (type === OUT.RECONNECT) { finish(asText(msg[1])); return; }
-        finish(null);
+        // A reconnecting client sends RECONNECT right after HEADER; READY ends what the client sends first.
+        if (type === OUT.RECONNECT) reconnectionData = asText(msg[1]);
+        if (type === OUT.READY) finish(reconnectionData);
       }
       if (type === OUT.PTY_DATA && msg[2] instanceof Uint8Array) {
         host.addOutput(Buffer.from(msg[2]));
@@ -559,6 +558,11 @@ export class TestTmateServer {
     return [...this.live].find((h) => !h.isClosed && (h.tokens.rw === token || h.tokens.ro === token));
   }
 
+  /** Whether a live host holds this token now (one from before a reconnect with new tokens does not). */
+  tokenIsLive(token: string): boolean {
+    return this.hostForToken(token) !== undefined;
+  }
+
   private authenticatePair(ctx: AuthContext, pair: PairLogin): void {
     if (ctx.method !== 'publickey') { ctx.reject(['publickey']); return; }
     const host = this.hostForToken(ctx.username);
@@ -581,6 +585,7 @@ export class TestTmateServer {
       const host = this.hostForToken(token);
       if (!host) {
         // A token from a share that has ended (or was never handed out).
+        // The words of the upstream server for a token it no longer holds (measured, issue 9).
         channel.write('Invalid or expired session token\r\n');
         channel.exit(1);
         channel.end();
@@ -623,7 +628,8 @@ export class TestTmateServer {
     const sshLink = (token: string): string => `ssh ${this.port === 22 ? '' : `-p${this.port} `}${token}@${this.host}`;
     host.tokens = { ...record.tokens };
     host.links = { ssh: sshLink(record.tokens.rw), sshReadOnly: sshLink(record.tokens.ro) };
-    if (this.opts.mode === 'tmate.io') {
+    // A browser cannot show which key it holds, so a share restricted to keys gets no web links.
+    if (this.opts.mode === 'tmate.io' && host.authorizedKeys.length === 0) {
       host.links.web = `https://tmate.io/t/${record.tokens.rw}`;
       host.links.webReadOnly = `https://tmate.io/t/${record.tokens.ro}`;
     }
@@ -631,15 +637,16 @@ export class TestTmateServer {
     if (this.opts.sayReady) {
       if (this.opts.mode === 'tmate.io') {
         // Order as in tmate-websocket's session.ex (finalize_session_init).
+        const { web, webReadOnly } = host.links;
         host.notify('Note: clear your terminal before sharing readonly access');
-        host.notify(`web session read only: ${host.links.webReadOnly ?? ''}`);
+        if (webReadOnly) host.notify(`web session read only: ${webReadOnly}`);
         host.notify(`ssh session read only: ${host.links.sshReadOnly}`);
-        host.notify(`web session: ${host.links.web ?? ''}`);
+        if (web) host.notify(`web session: ${web}`);
         host.notify(`ssh session: ${host.links.ssh}`);
         if (host.reconnected) host.notify('Reconnected');
-        host.setEnv('tmate_web_ro', host.links.webReadOnly ?? '');
+        if (webReadOnly) host.setEnv('tmate_web_ro', webReadOnly);
         host.setEnv('tmate_ssh_ro', host.links.sshReadOnly);
-        host.setEnv('tmate_web', host.links.web ?? '');
+        if (web) host.setEnv('tmate_web', web);
         host.setEnv('tmate_ssh', host.links.ssh);
         host.setEnv('tmate_num_clients', '0');
         host.setEnv('tmate_reconnection_data', record.reconnectionData);

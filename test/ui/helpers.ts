@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
+import { afterEach, beforeEach } from 'node:test';
 import type { Locator } from 'playwright-core';
 import type { LinkKind } from '../../main/contract.ts';
 import { Sandbox, startServer, TMUX, waitFor } from '../support/sandbox.ts';
@@ -67,6 +68,18 @@ export class World {
     }
     assert.deepEqual(this.sandbox.tmatePids(), [], `no tmate left running for ${root}`);
   }
+}
+
+/** A fresh World for each test of the file, disposed after it; read `holder.world` inside the tests. */
+export function worldPerTest(options?: Parameters<typeof World.create>[0]): { world: World } {
+  const holder = {} as { world: World };
+  beforeEach(async () => {
+    holder.world = await World.create(options);
+  });
+  afterEach(async () => {
+    await holder.world.dispose();
+  });
+  return holder;
 }
 
 export async function textOf(locator: Locator): Promise<string> {

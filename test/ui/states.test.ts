@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterEach, test } from 'node:test';
 import { installCommand } from '../../main/core/errors.ts';
 import { waitFor } from '../support/sandbox.ts';
+import { openPrefsStore, removeServer } from '../../main/prefs.ts';
 import { openPopover } from '../support/ui-harness.ts';
 import { textOf, waitForText, waitGone, World } from './helpers.ts';
 
@@ -195,4 +196,26 @@ test('a bad value in the preferences file is reported, and the sessions still wo
   await popover.screenshot('invalid-preferences');
   await page.getByRole('button', { name: 'Open Preferences' }).click();
   await page.locator('#prefs').waitFor();
+});
+
+test('no tmate server chosen: the popover opens on choosing one; behind it a banner says so with the command, and Share says a server is needed', async () => {
+  world = await World.create();
+  const { sandbox } = world;
+  removeServer(openPrefsStore(sandbox.env), 'test');
+  sandbox.newSession('work');
+  const popover = (world.popover = await openPopover({ sandbox }));
+  const { page } = popover;
+  await waitForText(page.locator('#server h2'), 'Choose a tmate server');
+  await page.getByRole('button', { name: 'Not now' }).click();
+  const banner = page.locator('[data-problem="NO_SERVER_CHOSEN"]');
+  await banner.waitFor();
+  assert.match(await textOf(banner.locator('.note-message')), /^No tmate server chosen: tmate\.io's public servers shut down in 2025/);
+  assert.match(await textOf(banner.locator('.note-fix')), /pairbar server add NAME HOST\[:PORT\]/);
+  await page.getByRole('button', { name: 'Share work: choose a tmate server first' }).click();
+  await page.locator('#server').waitFor();
+  await page.getByRole('button', { name: 'Not now' }).click();
+  await banner.getByRole('button', { name: 'Choose a tmate server' }).click();
+  await page.locator('#server').waitFor();
+  assert.deepEqual(popover.state.snapshot().shares, []);
+  assert.deepEqual(sandbox.tmatePids(), []);
 });

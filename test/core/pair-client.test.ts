@@ -1,0 +1,146 @@
+/**
+ * Where the pair's terminal is. The tmux client inside tmate is a plain `tmux attach`: a read-write pair can
+ * type `C-b :` `switch-client -t OTHER` and be on a session that was never shared, or `detach-client -E CMD`
+ * and run CMD outside tmux. Pairbar cannot stop that (the pair has a shell anyway), but the user must see it:
+ * the share's `pairClient` says where the pair's client is, checked on each status and snapshot refresh.
+ * Real tmux, real tmate, the test tmate server; the pair's keys go in through tmate's own pane.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { pairClientOf, parseClients } from '../../main/core/pair-client.ts';
+import { spawnedSoFar } from '../../main/core/process.ts';
+import type { Share } from '../../main/core/shares.ts';
+import { AppState } from '../../main/state.ts';
+import { sandboxWithServerPerTest, TMATE, waitFor } from '../support/sandbox.ts';
+
+const world = sandboxWithServerPerTest();
+
+/** What the pair types: keys into tmate's one pane, which is the tmux client attached to the user's session. */
+function pairTypes(share: Share, ...keys: string[]): void {
+  execFileSync(TMATE, ['-S', join(world.sandbox.env.PAIRBAR_RUNTIME_DIR!, share.id, 'tmate.sock'), 'send-keys', ...keys], { env: world.sandbox.env });
+}
+
+/** What the pair sees: tmate's one pane, which shows the user's tmux session (its status line last). */
+function pairSees(share: Share): string {
+  return execFileSync(TMATE, ['-S', join(world.sandbox.env.PAIRBAR_RUNTIME_DIR!, share.id, 'tmate.sock'), 'capture-pane', '-p'], { env: world.sandbox.env, encoding: 'utf8' });
+}
+
+/**
+ * A tmux command run the way the pair can: the prefix (C-b) and `:`, then, once tmux's command prompt shows
+ * on the status line, the command and Enter. (Typed blind, a command can reach the shell instead, when the
+ * prefix lands while the inner client is still talking to its terminal.)
+ */
+async function pairRunsTmuxCommand(share: Share, command: string): Promise<void> {
+  let typedAt = 0;
+  await waitFor(
+    'tmux\'s command prompt in the pair\'s terminal',
+    () => {
+      const lastLine = pairSees(share).trimEnd().split('\n').at(-1) ?? '';
+      if (lastLine.startsWith(':')) return true;
+      // Typed again only well after the last try, so a prompt slow to draw does not get the keys.
+      if (Date.now() - typedAt > 1500) {
+        pairTypes(share, 'C-b', ':');
+        typedAt = Date.now();
+      }
+      return false;
+    },
+    10_000,
+  );
+  pairTypes(share, '-l', command);
+  pairTypes(share, 'Enter');
+}
+
+/** The session each client of the user's server is on. */
+function clientSessions(): string[] {
+  return world.sandbox.tmux(['list-clients', '-F', '#{session_id}']).split('\n').filter(Boolean).sort();
+}
+
+async function statusJson(): Promise<Array<{ session: string; pairClient: string; pairClientSession: string | null }>> {
+  const status = await world.sandbox.cli(['status', '--json']);
+  assert.equal(status.code, 0, status.stderr);
+  return JSON.parse(status.stdout);
+}
+
+test('the pair switching to another session, coming back, then leaving tmux: status says each, and End pair still ends it', async () => {
+  const work = world.sandbox.newSession('work', 'default', 'sh');
+  const secret = world.sandbox.newSession('secret', 'default', 'sh');
+  world.sandbox.attachUserClient(work);
+  await world.sandbox.waitForClients(work, 1);
+  const runtime = world.sandbox.runtime();
+  const share = await runtime.shares.share({ session: 'work' });
+  await world.server.nextConnection();
+  await world.sandbox.waitForClients(work, 2);
+
+  let [shown] = await statusJson();
+  assert.deepEqual([shown?.pairClient, shown?.pairClientSession], ['on-session', 'work']);
+
+  await pairRunsTmuxCommand(share, 'switch-client -t secret');
+  await waitFor('the pair\'s client on secret', () => clientSessions().includes(secret));
+  assert.deepEqual(clientSessions(), [work, secret].sort(), 'the user on work, the pair on secret');
+  [shown] = await statusJson();
+  assert.deepEqual([shown?.pairClient, shown?.pairClientSession], ['elsewhere', 'secret']);
+  const human = await world.sandbox.cli(['status']);
+  assert.match(human.stdout, /the pair's terminal is on another session, "secret", that was never shared/);
+  assert.match(human.stdout, /pairbar stop work/);
+
+  // The app's snapshot says the same on its next refresh.
+  const state = new AppState(runtime);
+  let snapshot = await state.refresh();
+  assert.deepEqual(snapshot.shares.map((view) => [view.id, view.pairClient, view.pairClientSession]), [[share.id, 'elsewhere', 'secret']]);
+
+  await pairRunsTmuxCommand(share, `switch-client -t ${work}`);
+  await waitFor('the pair back on work', () => clientSessions().every((id) => id === work));
+  snapshot = await state.refresh();
+  assert.deepEqual(snapshot.shares.map((view) => view.pairClient), ['on-session']);
+
+  // detach-client -E replaces the pair's tmux client with a command run outside tmux.
+  await pairRunsTmuxCommand(share, 'detach-client -E "exec sleep 600"');
+  await waitFor('the pair\'s client gone from the user\'s server', () => clientSessions().length === 1);
+  [shown] = await statusJson();
+  assert.deepEqual([shown?.pairClient, shown?.pairClientSession], ['gone', null]);
+  assert.match((await world.sandbox.cli(['status'])).stdout, /the pair's terminal has left tmux/);
+  snapshot = await state.refresh();
+  assert.deepEqual(snapshot.shares.map((view) => view.pairClient), ['gone']);
+
+  // End pair ends it all, the command outside tmux included; the user's own client stays.
+  const stopped = await world.sandbox.cli(['stop', 'work']);
+  assert.equal(stopped.code, 0, stopped.stderr);
+  assert.deepEqual(clientSessions(), [work]);
+  assert.deepEqual(world.sandbox.tmatePids(), []);
+});
+
+test('checking costs nothing while idle, and one tmux call per server (plus one tmate call per share) when asked', async () => {
+  world.sandbox.newSession('work', 'default', 'sh');
+  world.sandbox.newSession('side', 'default', 'sh');
+  const { shares } = world.sandbox.runtime();
+  await shares.share({ session: 'work' });
+  await shares.share({ session: 'side' });
+  const idle = spawnedSoFar();
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  assert.equal(spawnedSoFar() - idle, 0, 'nothing is spawned between checks');
+  const before = spawnedSoFar();
+  const checked = await shares.checkPairClients();
+  assert.deepEqual(checked.map((share) => share.pairClient), ['on-session', 'on-session']);
+  assert.equal(spawnedSoFar() - before, 3, 'one tmux list-clients for the server, one tmate display per share');
+  // The pane's pid is learnt once: later checks are one call per server.
+  const again = spawnedSoFar();
+  await shares.checkPairClients();
+  assert.equal(spawnedSoFar() - again, 1);
+});
+
+test('pairClientOf: the client with the pane\'s pid decides; a name holding the separator kept whole', () => {
+  const clients = parseClients(['100\x1f$1\x1fwork', '200\x1f$2\x1fa\x1fb name', 'garbage', ''].join('\n'));
+  assert.deepEqual(clients, [
+    { pid: 100, sessionId: '$1', sessionName: 'work' },
+    { pid: 200, sessionId: '$2', sessionName: 'a\x1fb name' },
+  ]);
+  const rows: Array<[string, number | undefined, string, ReturnType<typeof pairClientOf>]> = [
+    ['on the shared session', 100, '$1', { pairClient: 'on-session', pairClientSession: 'work' }],
+    ['on another session', 200, '$1', { pairClient: 'elsewhere', pairClientSession: 'a\x1fb name' }],
+    ['not a client any more', 300, '$1', { pairClient: 'gone', pairClientSession: null }],
+    ['pane pid unknown (tmate did not answer)', undefined, '$1', { pairClient: 'gone', pairClientSession: null }],
+  ];
+  for (const [what, pid, sessionId, expected] of rows) assert.deepEqual(pairClientOf(clients, pid, sessionId), expected, what);
+});
