@@ -192,6 +192,8 @@ export class AppState extends EventEmitter<{ snapshot: [Snapshot] }> {
       change(store);
       const prefs = readPrefs(store).prefs;
       this.publish({ prefs, servers: serverViews(prefs) });
+      // What the change fixed or broke (no server chosen, a bad value) is among the problems the refresh finds.
+      void this.refresh();
       return { ok: true, value: prefs };
     } catch (error) {
       if (isPairbarError(error)) return { ok: false, error: error.toJSON() };
