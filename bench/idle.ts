@@ -9,12 +9,12 @@
  * a spawned process is an `init` of a PROCESSWRAP. In the page, setTimeout, setInterval,
  * requestAnimationFrame and requestIdleCallback are wrapped before any of the page's scripts run.
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { launchFakeApp, MAIN, type FakeApp } from '../test/app/support/harness.ts';
 import { waitFor, type Sandbox } from '../test/support/sandbox.ts';
+import { staleBuild } from './lib/build.ts';
 import type { BenchContext, BenchEntry, BenchResult, Figure } from './lib/types.ts';
 import { withWorld } from './lib/world.ts';
 import { buildProblem, loadUiHarness } from './ui.ts';
@@ -31,23 +31,9 @@ const IDLE_PAGE = `idle ${WINDOW_SECONDS} s, popover hidden: timer + animation-f
 
 const MAIN_SOURCE = fileURLToPath(new URL('../main', import.meta.url));
 
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-/**
- * A dist/main.js older than main/ would measure code that is no longer there. `npm run bench` builds first;
- * this bench does not rebuild itself, because a build empties dist/ under whatever else is using it.
- * A missing build is left to launchFakeApp, which builds it.
- */
+/** A missing build is left to launchFakeApp, which builds it. */
 function staleMain(): string | undefined {
-  if (!existsSync(MAIN)) return undefined;
-  return newestMtime(MAIN_SOURCE) > statSync(MAIN).mtimeMs ? 'dist/main.js is older than main/: run `node scripts/build.mjs` first' : undefined;
+  return staleBuild(MAIN, MAIN_SOURCE);
 }
 
 // ------------------------------------------------------------------------------------ in the app

@@ -6,14 +6,15 @@
  * The process exits 0 whether targets pass or fail (this is a report, not a test); 1 only if a bench crashed,
  * in which case docs/benchmarks.md is left as it was.
  *
- *   npm run bench                     all benches, docs rewritten
- *   npm run bench -- --only ID[,ID]   some benches; the docs are not rewritten
- *   npm run bench -- --no-docs        all benches, docs left alone
+ *   npm run bench                            all benches, docs rewritten
+ *   npm run bench -- --only ID[,ID]          some benches; the docs are not rewritten
+ *   npm run bench -- --only ID[,ID] --docs   some benches; only their rows and sections in the docs replaced
+ *   npm run bench -- --no-docs               all benches, docs left alone
  */
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { BENCHES } from './entries.ts';
-import { consoleTable, markdownResults, status, writeResults, type Outcome } from './lib/report.ts';
+import { consoleTable, markdownResults, mergeResults, readResults, status, writeResults, type Outcome } from './lib/report.ts';
 import type { BenchContext } from './lib/types.ts';
 import { versions } from './lib/world.ts';
 
@@ -21,15 +22,17 @@ const DOCS = fileURLToPath(new URL('../docs/benchmarks.md', import.meta.url));
 
 function parseArgs(argv: string[]): { only: string[] | undefined; docs: boolean } {
   let only: string[] | undefined;
-  let docs = true;
+  let docs: boolean | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--no-docs') docs = false;
+    else if (arg === '--docs') docs = true;
     else if (arg === '--only') only = (argv[++i] ?? '').split(',').filter(Boolean);
     else if (arg.startsWith('--only=')) only = arg.slice('--only='.length).split(',').filter(Boolean);
-    else throw new Error(`unknown argument ${arg} (use --only ID[,ID] or --no-docs)`);
+    else throw new Error(`unknown argument ${arg} (use --only ID[,ID] [--docs] or --no-docs)`);
   }
-  return { only, docs };
+  // All benches write the docs unless told not to; some write them only when asked.
+  return { only, docs: docs ?? only === undefined };
 }
 
 const cleanups = new Set<() => Promise<void> | void>();
@@ -118,10 +121,10 @@ async function main(): Promise<number> {
     console.log('A bench crashed: docs/benchmarks.md left unchanged.');
     return 1;
   }
-  if (docs && !only) {
+  if (docs) {
     const info = { date: new Date(), node: process.version, tmux: tools.tmux, tmate: tools.tmate, cpus, seconds, load: [loadAtStart, os.loadavg()[0] ?? 0] as [number, number] };
-    await writeResults(DOCS, markdownResults(outcomes, info));
-    console.log(`Results written to docs/benchmarks.md.`);
+    await writeResults(DOCS, only ? mergeResults(await readResults(DOCS), outcomes, info) : markdownResults(outcomes, info));
+    console.log(only ? `Results of ${only.join(', ')} written to docs/benchmarks.md; the others' left as they were.` : `Results written to docs/benchmarks.md.`);
   }
   return 0;
 }

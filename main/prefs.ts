@@ -1,6 +1,8 @@
 /**
  * Preferences: one JSON file shared by the app (through electron-store) and the CLI (through conf, the
- * library electron-store is built on), so `pairbar config set` and the popover see the same values.
+ * library electron-store is built on, in prefs-store.ts), so `pairbar config set` and the popover see the
+ * same values. Reading needs neither: loadPrefs() reads the file with plain fs, so a command that only reads
+ * (status, share) does not load conf. Every reader goes through readPrefs(), the one validation.
  *
  * Values are validated on the way in, and checked again on the way out: a hand-edited file with a bad value
  * is never rewritten or reset (that would lose the user's other settings); the bad value is reported as a
@@ -11,9 +13,10 @@
  * removeServer rather than `config set`, and resolved for a share by resolveServer, which refuses rather
  * than guess.
  */
+import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import Conf, { type Options as ConfOptions } from 'conf';
+import type { Options as ConfOptions } from 'conf';
 import { errors, isPairbarError, PairbarError } from './core/errors.ts';
 import { DEFAULT_FORGE_BASES, formatKeySource, parseKeySourceList, type Forge, type ForgeBases } from './core/keys.ts';
 import {
@@ -217,11 +220,18 @@ export function configDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS
 
 type Stored = Record<string, unknown>;
 
+const CONFIG_NAME = 'preferences';
+
+/** The preferences file: what conf and electron-store open with storeOptions(), and what loadPrefs() reads. */
+export function prefsFile(env: NodeJS.ProcessEnv = process.env): string {
+  return join(configDir(env), `${CONFIG_NAME}.json`);
+}
+
 /** Options for both conf (CLI) and electron-store (app), so both open the same file the same way. */
 export function storeOptions(env: NodeJS.ProcessEnv = process.env): ConfOptions<Stored> {
   return {
     cwd: configDir(env),
-    configName: 'preferences',
+    configName: CONFIG_NAME,
     // Keys contain dots ("server.host"); store them flat rather than as nested objects.
     accessPropertiesByDotNotation: false,
     clearInvalidConfig: false,
@@ -230,14 +240,19 @@ export function storeOptions(env: NodeJS.ProcessEnv = process.env): ConfOptions<
   };
 }
 
+/** What readPrefs() needs: the stored values and the file they came from (for the problems' messages). */
+export interface PrefsSource {
+  readonly store: Stored;
+  readonly path: string;
+}
+
 /** The minimal store surface both conf and electron-store offer. */
-export interface PrefsStore {
+export interface PrefsStore extends PrefsSource {
   get(key: string): unknown;
   set(key: string, value: unknown): void;
   delete(key: string): void;
   /** The whole file; assigning it writes the file once (atomically, as conf does). */
   store: Stored;
-  readonly path: string;
 }
 
 export interface LoadedPrefs {
@@ -368,7 +383,7 @@ function parseStored(stored: Stored, file: string): LoadedPrefs {
 }
 
 /** Reads every preference (through the migrations), reporting every bad stored value. */
-export function readPrefs(store: PrefsStore): LoadedPrefs {
+export function readPrefs(store: PrefsSource): LoadedPrefs {
   const { view, problems } = planned(store.store, store.path);
   const loaded = parseStored(view, store.path);
   return { prefs: loaded.prefs, problems: [...problems, ...loaded.problems] };
@@ -383,6 +398,16 @@ export function writePref<K extends PrefKey>(store: PrefsStore, key: K, value: u
   if (parsed === PREF_SPECS[key].default) store.delete(key);
   else store.set(key, parsed);
   return parsed;
+}
+
+/**
+ * The error for a preferences file that cannot be read or parsed: it is left as it is, never overwritten.
+ * `error` is what reading or parsing threw, or a sentence saying what is wrong with what it holds.
+ */
+export function unreadablePrefs(file: string, error: unknown): PairbarError {
+  const reason =
+    error instanceof SyntaxError ? `is not valid JSON (${error.message})` : error instanceof Error ? `cannot be read (${error.message})` : String(error);
+  return errors.invalidPreference('file', `${file} ${reason}. Fix or remove that file; Pairbar will not overwrite it`);
 }
 
 /** The error for a flat server key of the single-server days, which `config` no longer takes. */
@@ -468,32 +493,25 @@ export function resolveServer(loaded: LoadedPrefs, name?: string): ServerProfile
   return profile;
 }
 
-/** Opens the preferences without Electron (the CLI, tests, benchmarks). */
-export function openPrefsStore(env: NodeJS.ProcessEnv = process.env): PrefsStore {
-  try {
-    return new Conf<Stored>(storeOptions(env));
-  } catch (error) {
-    const file = join(configDir(env), 'preferences.json');
-    throw errors.invalidPreference(
-      'file',
-      `${file} is not valid JSON (${error instanceof Error ? error.message : String(error)}). Fix or remove that file; Pairbar will not overwrite it`,
-    );
-  }
-}
-
 /**
- * Reads the preferences for running a share. A file that cannot be read at all is left untouched and
- * reported as a problem; the defaults are used meanwhile.
+ * Reads the preferences for running a command, with plain fs: no store to open, nothing created or written.
+ * A file that cannot be read at all is left untouched and reported as a problem; the defaults are used
+ * meanwhile. A missing file is no problem: every preference has its default.
  */
 export function loadPrefs(env: NodeJS.ProcessEnv = process.env): LoadedPrefs {
-  let store: PrefsStore;
+  const path = prefsFile(env);
+  const unusable = (error: unknown): LoadedPrefs => ({ prefs: { ...DEFAULT_PREFS }, problems: [{ key: 'file', message: unreadablePrefs(path, error).message }] });
+  let stored: unknown;
   try {
-    store = openPrefsStore(env);
+    stored = JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    return { prefs: { ...DEFAULT_PREFS }, problems: [{ key: 'file', message }] };
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return readPrefs({ store: {}, path });
+    return unusable(error);
   }
-  return readPrefs(store);
+  if (typeof stored !== 'object' || stored === null || Array.isArray(stored)) {
+    return unusable(`holds ${Array.isArray(stored) ? 'a list' : stored === null ? 'null' : `a ${typeof stored}`}, not an object of preferences`);
+  }
+  return readPrefs({ store: stored as Stored, path });
 }
 
 /** The three forge addresses as the core takes them. */

@@ -12,14 +12,14 @@ import { testServer, type ServerTestResult } from './core/server-test.ts';
 import { validateProfile, type ServerProfile, type ServerSettings } from './core/servers.ts';
 import { Shares, type AccessSettings, type ShareOrigin } from './core/shares.ts';
 import type { TmuxEnv } from './core/tmux.ts';
-import { forgeBases, migratePrefs, openPrefsStore, readPrefs, resolveServer, DEFAULT_PREFS, type LoadedPrefs, type Prefs, type PrefsStore } from './prefs.ts';
+import { forgeBases, loadPrefs, migratePrefs, readPrefs, resolveServer, type LoadedPrefs, type Prefs, type PrefsStore } from './prefs.ts';
 
 export interface Runtime {
   env: NodeJS.ProcessEnv;
   shares: Shares;
   /** The preferences as stored now, with any problems found in the file. */
   prefs(): LoadedPrefs;
-  /** The store behind them, or undefined where the file could not be opened (see prefs().problems). */
+  /** The store to write preferences to, where one was given (the app's); without one the runtime only reads them. */
   store: PrefsStore | undefined;
   binaries(): Promise<{ tmux: string; tmate: string }>;
   tmux(): Promise<TmuxEnv>;
@@ -39,15 +39,12 @@ export function accessSettings(prefs: Prefs): AccessSettings {
   return { forges: forgeBases(prefs), allowed: allowed.length > 0 ? allowed : null, endAfterMs: minutes > 0 ? minutes * 60_000 : null };
 }
 
+/**
+ * The core wired up for one process. `store` is the app's electron-store (or a conf store in the tests);
+ * without one, the preferences are read from the file as they are on each call (loadPrefs), which keeps
+ * conf out of the commands that only read them.
+ */
 export function createRuntime(env: NodeJS.ProcessEnv = process.env, store?: PrefsStore, origin: ShareOrigin = 'cli'): Runtime {
-  let openError: string | undefined;
-  if (!store) {
-    try {
-      store = openPrefsStore(env);
-    } catch (error) {
-      openError = error instanceof Error ? error.message : String(error);
-    }
-  }
   if (store) {
     try {
       migratePrefs(store);
@@ -55,8 +52,7 @@ export function createRuntime(env: NodeJS.ProcessEnv = process.env, store?: Pref
       // Not writable now: readPrefs reads through the migrations anyway, and the next start tries again.
     }
   }
-  const prefs = (): LoadedPrefs =>
-    store ? readPrefs(store) : { prefs: { ...DEFAULT_PREFS }, problems: [{ key: 'file', message: openError ?? 'preferences unavailable' }] };
+  const prefs = (): LoadedPrefs => (store ? readPrefs(store) : loadPrefs(env));
 
   let cached: { key: string; value: Promise<{ tmux: string; tmate: string }> } | undefined;
   const binaries = () => {

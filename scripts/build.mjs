@@ -1,4 +1,4 @@
-// Builds dist/: the CLI and the app's main process (ESM for Node), the preload (CommonJS, as a sandboxed
+// Builds dist/: the CLI (split into chunks) and the app's main process (ESM for Node, one file), the preload (CommonJS, as a sandboxed
 // preload must be), and the renderer (browser bundle, minified). One esbuild run, no type checking:
 // `npm run typecheck` does that.
 import { build } from 'esbuild';
@@ -18,9 +18,14 @@ const define = { PAIRBAR_VERSION: JSON.stringify(pkg.version) };
 const requireShim = "import { createRequire as __pairbarCreateRequire } from 'node:module'; const require = __pairbarCreateRequire(import.meta.url);";
 
 const jobs = [
+  // The command is split: dist/cli.js is the small entry (argument parsing, --help, --version), and each
+  // subcommand's import() becomes a chunk under dist/cli/, with what they share (the core, execa, conf) in
+  // chunks of their own, so a command loads only what it uses.
   build({
-    entryPoints: [join(root, 'main/cli.ts')],
-    outfile: join(out, 'cli.js'),
+    entryPoints: { cli: join(root, 'main/cli.ts') },
+    outdir: out,
+    chunkNames: 'cli/[name]-[hash]',
+    splitting: true,
     bundle: true,
     platform: 'node',
     format: 'esm',

@@ -46,6 +46,7 @@ function rows(outcomes: Outcome[]): string[][] {
 }
 
 const HEADERS = ['bench', 'figure', 'value', 'target', 'result'];
+const TABLE_RULE = '|---|---|---|---|---|';
 
 export function consoleTable(outcomes: Outcome[]): string {
   const body = rows(outcomes);
@@ -69,16 +70,80 @@ export function markdownResults(outcomes: Outcome[], info: RunInfo): string {
       `whole run ${info.seconds.toFixed(0)} s · load average ${info.load[0].toFixed(1)} at the start, ${info.load[1].toFixed(1)} at the end.`,
     '',
     `| ${HEADERS.join(' | ')} |`,
-    '|---|---|---|---|---|',
+    TABLE_RULE,
     ...rows(outcomes).map((row) => `| ${row.map(escapeCell).join(' | ')} |`),
   ];
-  for (const { entry, result, seconds } of outcomes) {
-    lines.push('', `### ${entry.id}: ${entry.title}`, '', entry.method, '');
-    if (result?.details?.length) lines.push(...result.details, '');
-    lines.push(`_Took ${seconds.toFixed(1)} s._`);
-  }
+  for (const outcome of outcomes) lines.push('', ...entrySection(outcome));
   lines.push(END_MARKER);
   return lines.join('\n');
+}
+
+/** One bench's heading, method, details and duration; `note` follows the duration. */
+function entrySection({ entry, result, seconds }: Outcome, note = ''): string[] {
+  const lines = [`### ${entry.id}: ${entry.title}`, '', entry.method, ''];
+  if (result?.details?.length) lines.push(...result.details, '');
+  lines.push(`_Took ${seconds.toFixed(1)} s.${note}_`);
+  return lines;
+}
+
+/**
+ * The results section with only these benches' rows and sections replaced (or added), the others' kept as
+ * the last full run left them: `--only ID --docs`. Each bench re-run says when, and under what load, in its
+ * own section, since the "Last run" line speaks for the others. Without a results section to merge into,
+ * the section holds these benches alone.
+ */
+export function mergeResults(section: string | undefined, outcomes: Outcome[], info: RunInfo): string {
+  if (section === undefined) return markdownResults(outcomes, info);
+  const ids = new Set(outcomes.map((outcome) => outcome.entry.id));
+  const lines = section.split('\n');
+  const rule = lines.indexOf(TABLE_RULE);
+  const heading = lines.findIndex((line) => line.startsWith('### '));
+  const end = lines.indexOf(END_MARKER);
+  if (rule < 0 || end < 0) return markdownResults(outcomes, info);
+  const tableEnd = lines.findIndex((line, index) => index > rule && !line.startsWith('| '));
+  const idOf = (row: string) => row.slice(2).split(' | ')[0];
+
+  const newRows = rows(outcomes).map((row) => `| ${row.map(escapeCell).join(' | ')} |`);
+  const table: string[] = [];
+  for (const row of lines.slice(rule + 1, tableEnd)) {
+    const id = idOf(row);
+    if (!id || !ids.has(id)) table.push(row);
+    else if (!table.some((kept) => idOf(kept) === id)) table.push(...newRows.filter((fresh) => idOf(fresh) === id));
+  }
+  for (const row of newRows) if (!table.includes(row)) table.push(row);
+
+  const when = `${info.date.toISOString().replace(/\.\d+Z$/, 'Z')} · Node ${info.node} · load average ${info.load[0].toFixed(1)} at the start, ${info.load[1].toFixed(1)} at the end`;
+  const sections = new Map<string, string[]>();
+  const order: string[] = [];
+  let current: string[] | undefined;
+  for (const line of lines.slice(heading < 0 ? end : heading, end)) {
+    if (line.startsWith('### ')) {
+      const id = line.slice(4).split(':')[0]!;
+      order.push(id);
+      sections.set(id, (current = []));
+    }
+    current?.push(line);
+  }
+  for (const outcome of outcomes) {
+    if (!sections.has(outcome.entry.id)) order.push(outcome.entry.id);
+    sections.set(outcome.entry.id, entrySection(outcome, ` Run on its own (\`--only ${outcome.entry.id} --docs\`) at ${when}.`));
+  }
+  const trimmed = (block: string[]) => {
+    const lines = [...block];
+    while (lines.at(-1) === '') lines.pop();
+    return lines;
+  };
+  const body = order.flatMap((id, index) => [...(index > 0 ? [''] : []), ...trimmed(sections.get(id)!)]);
+  return [...lines.slice(0, rule + 1), ...table, ...lines.slice(tableEnd, heading < 0 ? end : heading), ...body, END_MARKER].join('\n');
+}
+
+/** The current results section of `file`, markers included, if it has one. */
+export async function readResults(file: string): Promise<string | undefined> {
+  if (!existsSync(file)) return undefined;
+  const text = await readFile(file, 'utf8');
+  const start = text.indexOf(START_MARKER);
+  const end = text.indexOf(END_MARKER);
+  return start >= 0 && end > start ? text.slice(start, end + END_MARKER.length) : undefined;
 }
 
 const DEFAULT_INTRO = `# Benchmarks

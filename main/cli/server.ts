@@ -22,7 +22,7 @@ import {
 } from '../core/servers.ts';
 import { addServer, readPrefs, removeServer, useServer, type PrefsStore } from '../prefs.ts';
 import type { Runtime } from '../runtime.ts';
-import { UsageError } from './usage.ts';
+import { UsageError, type CommandContext } from './commands.ts';
 
 export interface ServerIo {
   stdout: (text: string) => void;
@@ -166,4 +166,38 @@ async function add(runtime: Runtime, io: ServerIo, name: string | undefined, add
   io.stdout(`${replaced ? 'Replaced' : 'Saved'} ${name} (${serverLabel(profile)})${pinned.length > 0 ? `, pinning ${pinned.join(', ')}` : ''}.\n`);
   io.stdout(active ? `New shares go to ${name}.\n` : `New shares still go to ${readPrefs(store(runtime)).prefs['server.active']}; to use this one: pairbar server use ${name}\n`);
   return 0;
+}
+
+/** The subcommand's entry: `pairbar server ACTION …`. */
+export async function run({ args, values, io }: CommandContext): Promise<number> {
+  // add, use and remove write the preferences: open the file as `config set` does (the other commands only read it).
+  const { openPrefsStore } = await import('../prefs-store.ts');
+  const { createRuntime } = await import('../runtime.ts');
+  const runtime = createRuntime(io.env, openPrefsStore(io.env));
+  try {
+    return await serverCommand(runtime, { stdout: io.stdout, stderr: io.stderr, readAll: io.readAll ?? readAllStdin, readLine: io.readLine ?? readStdinLine }, args, {
+      json: Boolean(values.json),
+      paste: Boolean(values.paste),
+      trust: Boolean(values.trust),
+    });
+  } finally {
+    runtime.shares.close();
+  }
+}
+
+async function readAllStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+async function readStdinLine(): Promise<string | null> {
+  const { createInterface } = await import('node:readline');
+  const lines = createInterface({ input: process.stdin, terminal: false });
+  try {
+    for await (const line of lines) return line;
+    return null;
+  } finally {
+    lines.close();
+  }
 }

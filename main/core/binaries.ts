@@ -14,12 +14,12 @@
  *
  * This module must not import electron: the CLI uses it too.
  */
-import { randomBytes } from 'node:crypto';
 import { closeSync, constants as fsConstants, openSync, promises as fsp } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { errors, installCommand, PairbarError } from './errors.ts';
 import { killGroup, run, start } from './process.ts';
+import { randomHex } from './random.ts';
 
 export type BinaryName = 'tmux' | 'tmate';
 
@@ -300,7 +300,7 @@ export async function loginShellPath(
   const env = options.env ?? process.env;
   const timeoutMs = options.timeoutMs ?? DEFAULT_LOGIN_SHELL_TIMEOUT_MS;
   const shell = userShell(env);
-  const nonce = randomBytes(8).toString('hex');
+  const nonce = await randomHex(8);
   // The markers are assembled by printf, so their full text appears only in the output — never in the
   // command itself, which a shell with `set -x`/`verbose` in its rc files might echo.
   const begin = `PAIRBAR-${nonce}-BEGIN=`;
@@ -309,10 +309,10 @@ export async function loginShellPath(
   const command = `printf '\\n%s%s%s%s%s\\n' 'PAIRBAR-' '${nonce}-BEGIN=' "$PATH" '=PAIRBAR-' '${nonce}-END'`;
   const args = options.interactive ? ['-l', '-i', '-c', command] : ['-l', '-c', command];
 
-  let child: ReturnType<typeof start>;
+  let child: Awaited<ReturnType<typeof start>>['child'];
   try {
     // In a group of its own: what its rc files start in the background dies with it at the time limit.
-    child = start(shell, args, { env, group: true });
+    ({ child } = await start(shell, args, { env, group: true }));
   } catch {
     return undefined;
   }

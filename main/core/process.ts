@@ -3,13 +3,20 @@
  * is folded into the error, a time limit kills the child, and every spawn is counted so the benchmarks can
  * state how many processes an operation costs.
  */
-import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
-import { execa, type Options as ExecaOptions, type ResultPromise } from 'execa';
+import type { Options as ExecaOptions, ResultPromise } from 'execa';
+
+/**
+ * execa (and node:child_process), loaded on the first spawn: most of what the `pairbar` command would load
+ * otherwise, and `status`, `--help` and reading share.json files never spawn.
+ */
+let execaModule: Promise<typeof import('execa')> | undefined;
+function loadExeca(): Promise<typeof import('execa')> {
+  return (execaModule ??= import('execa'));
+}
 
 let spawnCount = 0;
 
-/** How many child processes this module has started since the process began. */
 /**
  * The environment for tmux and tmate: ours, less the variables that would make them think they are nested
  * (tmux refuses to attach while TMUX is set; tmate sets it to its own socket).
@@ -21,6 +28,7 @@ export function withoutTmux(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return clean;
 }
 
+/** How many child processes this module has started since the process began. */
 export function spawnedSoFar(): number {
   return spawnCount;
 }
@@ -97,6 +105,7 @@ export function killGroup(child: { pid?: number | undefined; kill(signal?: NodeJ
 
 /** Runs a command to completion; rejects with a CommandError unless it exits 0. */
 export async function run(file: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+  const { execa } = await loadExeca();
   spawnCount++;
   const result = await execa(file, args, execaOptions(options));
   const stdout = String(result.stdout ?? '');
@@ -109,10 +118,14 @@ export async function run(file: string, args: readonly string[], options: RunOpt
   return { stdout, stderr, exitCode };
 }
 
-/** Starts a command and hands back the running child (for the caller to await, read or kill). */
-export function start(file: string, args: readonly string[], options: RunOptions = {}): ResultPromise {
+/**
+ * Starts a command and hands back the running child (for the caller to await, read or kill). Wrapped in an
+ * object because the child is itself a promise: resolving with it would wait for it to exit.
+ */
+export async function start(file: string, args: readonly string[], options: RunOptions = {}): Promise<{ child: ResultPromise }> {
+  const { execa } = await loadExeca();
   spawnCount++;
-  return execa(file, args, { ...execaOptions(options), reject: false });
+  return { child: execa(file, args, { ...execaOptions(options), reject: false }) };
 }
 
 /** A daemon started by spawnDetached. */
@@ -126,7 +139,8 @@ export interface Detached {
  * Starts a long-lived daemon in its own session (so it outlives us and ignores our terminal's signals),
  * with stdin closed and stdout+stderr appended to `logFile`.
  */
-export function spawnDetached(file: string, args: readonly string[], options: { env: NodeJS.ProcessEnv; logFile: string; cwd?: string }): Promise<Detached> {
+export async function spawnDetached(file: string, args: readonly string[], options: { env: NodeJS.ProcessEnv; logFile: string; cwd?: string }): Promise<Detached> {
+  const { spawn } = await import('node:child_process');
   spawnCount++;
   return new Promise((resolve, reject) => {
     const fd = openSync(options.logFile, 'a', 0o600);

@@ -9,7 +9,6 @@
  * tmate's config, socket and log. The directory is the only record, so any process can list, adopt and stop
  * any share, and a share is never left running unseen.
  */
-import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { existsSync, watch, type FSWatcher } from 'node:fs';
 import { lstat, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
@@ -24,6 +23,7 @@ import { collectKeys, formatKeySource, readAuthorizedKeys, writeAuthorizedKeys, 
 import { NO_LINKS, type ShareLinks } from './links.ts';
 import { LogFollower } from './log-follower.ts';
 import { withoutTmux } from './process.ts';
+import { randomHex } from './random.ts';
 import { targetKey } from './share-rules.ts';
 import { serverLabel, type ServerProfile } from './servers.ts';
 import { parseLogLine, type LogEvent } from './tmate-log.ts';
@@ -190,8 +190,8 @@ export function isShareId(value: unknown): value is string {
   return typeof value === 'string' && SHARE_ID.test(value);
 }
 
-function newShareId(): string {
-  return randomBytes(4).toString('hex');
+function newShareId(): Promise<string> {
+  return randomHex(4);
 }
 
 /** Folds the log lines that followed readiness into the share's live state. */
@@ -521,7 +521,7 @@ export class Shares extends EventEmitter<{
   /** Step 1: the share's directory and record, announced as starting; the time limit starts now. */
   private async prepare(session: TmuxSession, blank: boolean, plan: StartPlan): Promise<Starting> {
     const { server, readyTimeoutSeconds } = plan.settings;
-    const id = newShareId();
+    const id = await newShareId();
     const files = shareFiles(join(this.runtimeDir, id));
     await mkdir(files.dir, { mode: 0o700 });
     const share: Share = {

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CHANNELS } from '../../main/contract.ts';
-import { openPrefsStore } from '../../main/prefs.ts';
+import { openPrefsStore } from '../../main/prefs-store.ts';
 import { Sandbox, startServer, switchServer, waitFor } from '../support/sandbox.ts';
 import type { TestTmateServer } from '../support/tmate-server.ts';
 import { launchFakeApp, type FakeApp } from './support/harness.ts';

@@ -1,13 +1,14 @@
 /** The `pairbar` command as a user runs it: the built bin, real tmux, real tmate, the test server. */
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { closeSync, constants, existsSync, openSync, readFileSync, readSync } from 'node:fs';
 import { join } from 'node:path';
-import { existsSync } from 'node:fs';
 import { afterEach, beforeEach, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Sandbox, startServer, switchServer } from '../support/sandbox.ts';
 import type { TestTmateServer } from '../support/tmate-server.ts';
 
+const ROOT = join(import.meta.dirname, '../..');
 let sandbox: Sandbox;
 let server: TestTmateServer;
 
@@ -172,7 +173,7 @@ test('failures exit 1 with the error and its fix on stderr; usage errors exit 2'
   assert.equal(notShared.code, 1);
   assert.match(notShared.stderr, /"work" is not being shared/);
 
-  for (const args of [['frobnicate'], ['share', 'a', 'b'], ['--nope'], ['stop'], ['config', 'set', 'share.readyTimeoutSeconds'], ['config', 'get', 'no.such.key'], []]) {
+  for (const args of [['frobnicate'], ['share', 'a', 'b'], ['--nope'], ['stop'], ['status', '--web'], ['config', 'set', 'share.readyTimeoutSeconds'], ['config', 'get', 'no.such.key'], []]) {
     const result = await sandbox.cli(args);
     assert.equal(result.code, 2, `${args.join(' ')} → ${result.code} ${result.stderr}`);
     assert.match(result.stderr, /Usage: pairbar/);
@@ -180,6 +181,30 @@ test('failures exit 1 with the error and its fix on stderr; usage errors exit 2'
   const help = await sandbox.cli(['--help']);
   assert.equal(help.code, 0);
   assert.match(help.stdout, /share \[SESSION\]/);
+  assert.match((await sandbox.cli(['status', '--web'])).stderr, /status takes no --web/);
+});
+
+test('--help and --version from the built bin: the whole usage, every command the README lists, and the version', async () => {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const block = /## The `pairbar` command\n\n```text\n([\s\S]*?)```/.exec(readme)?.[1];
+  assert.ok(block, 'the README has the command block');
+  const synopses = block.split('\n').filter((line) => line.startsWith('pairbar ')).map((line) => line.replace(/^pairbar /, '').split(/ {2,}/)[0]!);
+  assert.ok(synopses.length >= 8, synopses.join(' / '));
+
+  const help = await sandbox.cli(['--help']);
+  assert.equal(help.code, 0, help.stderr);
+  assert.equal(help.stderr, '');
+  assert.match(help.stdout, /^Usage: pairbar <command> \[options\]\n/);
+  for (const synopsis of synopses) assert.ok(help.stdout.includes(`  ${synopsis}  `) || help.stdout.includes(`  ${synopsis}\n`), `--help shows "${synopsis}":\n${help.stdout}`);
+  for (const option of ['--socket PATH', '-h, --help', '-v, --version']) assert.ok(help.stdout.includes(option), option);
+  for (const args of [['-h'], ['help'], ['status', '--help']]) assert.equal((await sandbox.cli(args)).stdout, help.stdout, args.join(' '));
+
+  const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+  for (const flag of ['--version', '-v']) {
+    const result = await sandbox.cli([flag]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.stdout, `pairbar ${version}\n`);
+  }
 });
 
 test('a server that refuses: exit 1 at once (not at the time limit), naming host:port, nothing left running', async () => {
@@ -309,4 +334,51 @@ test('output piped into a reader that has gone (`| head -1`): the command ends q
   const piped = spawnSync('sh', ['-c', '"$0" "$1" sessions | head -n 1', process.execPath, join(import.meta.dirname, '../../bin/pairbar.js')], { env: sandbox.env, encoding: 'utf8' });
   assert.equal(piped.stderr, '');
   assert.equal(piped.stdout, 'session-00  (1 window, detached)\n');
+});
+
+test('output into a full non-blocking pipe (EAGAIN) arrives whole and in order, however slowly the reader reads', async () => {
+  // A reader that set its pipe non-blocking (some event loops do) and reads late: the command's first
+  // writes fill the pipe, the next ones get EAGAIN instead of waiting.
+  const name = (n: number) => `${String(n).padStart(3, '0')}-${'x'.repeat(900)}`;
+  const count = 150;
+  // Ten to a tmux call: one call for all would be longer than a tmux command may be.
+  for (let first = 0; first < count; first += 10) {
+    const chained: string[] = [];
+    for (let n = first; n < first + 10; n++) chained.push(...(n > first ? [';'] : []), 'new-session', '-d', '-s', name(n), 'cat');
+    sandbox.tmux(chained);
+  }
+  const fifo = join(sandbox.root, 'slow-reader');
+  execFileSync('mkfifo', [fifo]);
+  const reader = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
+  const writer = openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK);
+  const chunks: Buffer[] = [];
+  try {
+    const child = spawn(process.execPath, [join(ROOT, 'bin/pairbar.js'), 'sessions', '--json'], { env: sandbox.env, stdio: ['ignore', writer, 'pipe'] });
+    closeSync(writer);
+    let stderr = '';
+    child.stderr!.on('data', (chunk) => (stderr += chunk));
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    await sleep(1_000);
+    for (const buffer = Buffer.alloc(16_384); ; ) {
+      let read: number;
+      try {
+        read = readSync(reader, buffer);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
+        await sleep(20);
+        continue;
+      }
+      if (read === 0) break;
+      chunks.push(Buffer.from(buffer.subarray(0, read)));
+      await sleep(5);
+    }
+    assert.equal(await exited, 0, stderr);
+    assert.equal(stderr, '');
+  } finally {
+    closeSync(reader);
+  }
+  const output = Buffer.concat(chunks).toString('utf8');
+  assert.ok(output.length > 128 * 1024, `more than a pipe holds: ${output.length} bytes`);
+  const rows = JSON.parse(output) as Array<{ name: string }>;
+  assert.deepEqual(rows.map((row) => row.name).sort(), Array.from({ length: count }, (_, n) => name(n)));
 });

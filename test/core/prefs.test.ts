@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, test } from 'node:test';
 import Conf from 'conf';
-import { configDir, DEFAULT_PREFS, loadPrefs, openPrefsStore, readPrefs, storeOptions, writePref } from '../../main/prefs.ts';
+import { configDir, DEFAULT_PREFS, loadPrefs, prefsFile, readPrefs, storeOptions, writePref } from '../../main/prefs.ts';
+import { openPrefsStore } from '../../main/prefs-store.ts';
 import { isPairbarError } from '../../main/core/errors.ts';
 
 let dir: string;
@@ -41,6 +43,30 @@ test('one file for the app and the CLI: what one writes, the other reads', () =>
   const app = new Conf<Record<string, unknown>>(storeOptions(env));
   assert.equal(readPrefs(app).prefs['tmate.path'], '/opt/bin/tmate');
   assert.equal(app.path, join(dir, 'preferences.json'));
+  // The command's read-only path (plain fs, no conf) reads that same file.
+  assert.equal(prefsFile(env), app.path);
+  assert.equal(loadPrefs(env).prefs['tmate.path'], '/opt/bin/tmate');
+});
+
+test('reading the preferences creates nothing: no folder, no file', async () => {
+  const missing = join(dir, 'not-yet');
+  const { prefs, problems } = loadPrefs({ PAIRBAR_CONFIG_DIR: missing, HOME: dir });
+  assert.deepEqual(prefs, DEFAULT_PREFS);
+  assert.deepEqual(problems, []);
+  assert.equal(existsSync(missing), false);
+});
+
+test('a file of valid JSON that holds no object of preferences is reported and left as it was', async () => {
+  const file = join(dir, 'preferences.json');
+  for (const [text, holds] of [['["server.host"]', 'a list'], ['null', 'null'], ['"tmate.example.org"', 'a string'], ['22', 'a number']] as const) {
+    await writeFile(file, text);
+    const { prefs, problems } = loadPrefs(env);
+    assert.deepEqual(prefs, DEFAULT_PREFS, text);
+    assert.equal(problems.length, 1, text);
+    assert.equal(problems[0]?.key, 'file');
+    assert.match(problems[0]?.message ?? '', new RegExp(`holds ${holds}, not an object of preferences`));
+    assert.equal(await readFile(file, 'utf8'), text);
+  }
 });
 
 test('values are validated before they are stored', () => {

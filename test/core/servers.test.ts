@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, test } from 'node:test';
 import { isPairbarError } from '../../main/core/errors.ts';
 import { parseHostPort, parsePaste, serverLabel, validateProfile, type PastedServer } from '../../main/core/servers.ts';
-import { addServer, migratePrefs, openPrefsStore, readPrefs, removeServer, resolveServer, useServer } from '../../main/prefs.ts';
+import { addServer, migratePrefs, readPrefs, removeServer, resolveServer, useServer } from '../../main/prefs.ts';
+import { openPrefsStore } from '../../main/prefs-store.ts';
 import { createRuntime } from '../../main/runtime.ts';
 import { Sandbox } from '../support/sandbox.ts';
 

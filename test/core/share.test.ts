@@ -10,7 +10,8 @@ import { spawnedSoFar } from '../../main/core/process.ts';
 import type { PairEvent, Share } from '../../main/core/shares.ts';
 import { isPairbarError } from '../../main/core/errors.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { addServer, openPrefsStore, useServer } from '../../main/prefs.ts';
+import { addServer, useServer } from '../../main/prefs.ts';
+import { openPrefsStore } from '../../main/prefs-store.ts';
 import { Sandbox, startServer, switchServer, TMATE, waitFor } from '../support/sandbox.ts';
 import type { TestTmateServer } from '../support/tmate-server.ts';
 

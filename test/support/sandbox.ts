@@ -12,7 +12,8 @@ import { afterEach, beforeEach } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TestTmateServer, type TestTmateServerOptions } from './tmate-server.ts';
 import { createRuntime, type Runtime } from '../../main/runtime.ts';
-import { addServer, isPrefKey, openPrefsStore, useServer as chooseServer, writePref } from '../../main/prefs.ts';
+import { addServer, isPrefKey, useServer as chooseServer, writePref, type PrefsStore } from '../../main/prefs.ts';
+import { openPrefsStore } from '../../main/prefs-store.ts';
 import { fingerprintField } from '../../main/core/servers.ts';
 
 export const TMUX = '/usr/bin/tmux';
@@ -113,8 +114,9 @@ export class Sandbox {
     await this.setPrefs({ 'share.readyTimeoutSeconds': readyTimeoutSeconds });
   }
 
-  runtime(): Runtime {
-    const runtime = createRuntime(this.env);
+  /** A runtime on this sandbox, as the command has it (reads the preferences), or as the app has it with `store`. */
+  runtime(store?: PrefsStore): Runtime {
+    const runtime = createRuntime(this.env, store);
     this.runtimes.push(runtime);
     return runtime;
   }

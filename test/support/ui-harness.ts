@@ -24,6 +24,7 @@ import { build } from 'esbuild';
 import type { Browser, BrowserContext, Frame, Locator, Page } from 'playwright-core';
 import { CHANNELS, type Snapshot } from '../../main/contract.ts';
 import { registerIpc, type IpcEventLike, type IpcMainLike } from '../../main/ipc.ts';
+import { openPrefsStore } from '../../main/prefs-store.ts';
 import type { Runtime } from '../../main/runtime.ts';
 import { addServer, openPrefsStore } from '../../main/prefs.ts';
 import { AppState } from '../../main/state.ts';
@@ -171,7 +172,8 @@ export class Popover {
   static async open(options: PopoverOptions): Promise<Popover> {
     const files = await rendererFiles();
     const script = await bundlePreload();
-    const runtime = options.sandbox.runtime();
+    // The app's runtime: with a store, as main/index.ts gives it electron-store (conf, opened the same way).
+    const runtime = options.sandbox.runtime(openPrefsStore(options.sandbox.env));
     const state = new AppState(runtime);
     if (options.warm !== false) await state.refresh();
     const browser = options.browser ?? (await launchChromium());

@@ -1,0 +1,195 @@
+/**
+ * The `pairbar` subcommands: for each, its lines in the usage, the options it takes, how many arguments,
+ * and the module that runs it. The entry (main/cli.ts) loads this file and nothing else before it knows
+ * which subcommand runs, so `--help` and `--version` cost next to nothing and `status` never loads what
+ * only `share` needs. Keep it that way: no value imports here, only `import()` inside `load`.
+ *
+ * To add a subcommand: write main/cli/NAME.ts exporting `run(context: CommandContext): Promise<number>`,
+ * add its entry to COMMANDS below (the usage lines, the options it takes, `load: () => import('./NAME.ts')`),
+ * and any new option to OPTIONS. scripts/build.mjs needs no change: each import() becomes its own chunk.
+ */
+import type { ParseArgsConfig } from 'node:util';
+
+/** Every option of every subcommand; each subcommand lists which of them it takes. */
+export const OPTIONS = {
+  json: { type: 'boolean' },
+  copy: { type: 'boolean' },
+  'read-only': { type: 'boolean' },
+  web: { type: 'boolean' },
+  github: { type: 'string', multiple: true },
+  gitlab: { type: 'string', multiple: true },
+  codeberg: { type: 'string', multiple: true },
+  'authorized-keys': { type: 'string', multiple: true },
+  anyone: { type: 'boolean' },
+  for: { type: 'string' },
+  all: { type: 'boolean' },
+  socket: { type: 'string' },
+  server: { type: 'string' },
+  paste: { type: 'boolean' },
+  trust: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+} as const satisfies NonNullable<ParseArgsConfig['options']>;
+
+export type OptionName = keyof typeof OPTIONS;
+type OptionValue<C> = C extends { type: 'string'; multiple: true } ? string[] : C extends { type: 'string' } ? string : boolean;
+export type OptionValues = { [K in OptionName]?: OptionValue<(typeof OPTIONS)[K]> };
+
+/** The options every subcommand takes. */
+const GLOBAL_OPTIONS: readonly OptionName[] = ['help', 'version'];
+
+export interface Io {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  env: NodeJS.ProcessEnv;
+  /** All of standard input; default: this process's. */
+  readAll?: () => Promise<string>;
+  /** One line of standard input, or null at its end; default: this process's. */
+  readLine?: () => Promise<string | null>;
+  /**
+   * The script that runs this command, for a share that ends by itself: a detached `pairbar` process
+   * follows it until its end, since this one exits at once. Unset (in-process callers): nobody follows.
+   */
+  script?: string;
+}
+
+/** What a subcommand is handed: the arguments after its name, the options given, and the streams. */
+export interface CommandContext {
+  args: string[];
+  values: OptionValues;
+  io: Io;
+}
+
+/** A subcommand's module. Returns the exit code; throws UsageError (exit 2) or any error (exit 1, with its fix). */
+export interface CommandModule {
+  run(context: CommandContext): Promise<number>;
+}
+
+export interface CommandSpec {
+  /** Lines of the usage: what to type after `pairbar`, and what it does (a `\n` continues it below). None: internal. */
+  usage: ReadonlyArray<readonly [synopsis: string, summary: string]>;
+  options: readonly OptionName[];
+  /** How many arguments it takes at most after its name. */
+  maxArgs: number;
+  load(): Promise<CommandModule>;
+}
+
+/** The usage is wrong: exit 2, with the message and the usage. */
+export class UsageError extends Error {}
+
+export const COMMANDS = {
+  sessions: {
+    usage: [['sessions [--json]', 'list your tmux sessions']],
+    options: ['json'],
+    maxArgs: 0,
+    load: () => import('./sessions.ts'),
+  },
+  share: {
+    usage: [['share [SESSION] [--json] [--copy] [--read-only] [WHO] [--for DURATION] [--server NAME]', 'share SESSION (exact name); without one, a new blank terminal']],
+    options: ['json', 'copy', 'socket', 'read-only', 'github', 'gitlab', 'codeberg', 'authorized-keys', 'anyone', 'for', 'server'],
+    maxArgs: 1,
+    load: () => import('./share.ts'),
+  },
+  url: {
+    usage: [['url [SESSION] [--socket PATH] [--read-only] [--web] [--copy]', 'print a share link (default: the share.copyLink preference)']],
+    options: ['socket', 'read-only', 'web', 'copy'],
+    maxArgs: 1,
+    load: () => import('./url.ts'),
+  },
+  rotate: {
+    usage: [['rotate SESSION [--socket PATH] [--json] [--copy]', 'new links: everyone connected is dropped, the old links stop\nworking, your own terminal stays attached']],
+    options: ['socket', 'json', 'copy'],
+    maxArgs: 1,
+    load: () => import('./rotate.ts'),
+  },
+  status: {
+    usage: [['status [--json]', 'list what is shared']],
+    options: ['json'],
+    maxArgs: 0,
+    load: () => import('./status.ts'),
+  },
+  stop: {
+    usage: [['stop SESSION [--socket PATH] | --all', 'end a share; your own terminal and session stay as they are']],
+    options: ['socket', 'all'],
+    maxArgs: 1,
+    load: () => import('./stop.ts'),
+  },
+  config: {
+    usage: [
+      ['config get [KEY]', 'show preferences'],
+      ['config set KEY VALUE', 'change a preference (an empty VALUE restores the default)'],
+    ],
+    options: ['json'],
+    maxArgs: 3,
+    load: () => import('./config.ts'),
+  },
+  server: {
+    usage: [
+      ['server list [--json]', 'your tmate servers; * marks the one new shares use'],
+      ['server add NAME [HOST[:PORT]] [--paste] [--trust]', "add a server: from HOST[:PORT], or its tmate.conf lines on\nstdin (--paste); without fingerprints it reads the server's\nkeys and asks you to confirm them (--trust: no question)"],
+      ['server use NAME', 'new shares go to NAME'],
+      ['server remove NAME', 'forget NAME'],
+      ['server test [NAME] [--json]', 'one throwaway session against NAME (default: the one in use)'],
+    ],
+    options: ['json', 'paste', 'trust'],
+    maxArgs: 3,
+    load: () => import('./server.ts'),
+  },
+  // Internal: the detached process that ends a command's share on time (see followToEnd in common.ts).
+  __follow: {
+    usage: [],
+    options: [],
+    maxArgs: 1,
+    load: () => import('./follow.ts'),
+  },
+} satisfies Record<string, CommandSpec>;
+
+export type CommandName = keyof typeof COMMANDS;
+
+export function commandNamed(name: string): CommandSpec | undefined {
+  return Object.hasOwn(COMMANDS, name) ? COMMANDS[name as CommandName] : undefined;
+}
+
+/** The usage errors that need no subcommand module: arguments beyond its maximum, options it does not take. */
+export function checkUsage(name: string, command: CommandSpec, args: readonly string[], values: OptionValues): void {
+  if (args.length > command.maxArgs) throw new UsageError(`too many arguments for ${name}: ${args.slice(command.maxArgs).join(' ')}`);
+  for (const option of Object.keys(values) as OptionName[]) {
+    if (!command.options.includes(option) && !GLOBAL_OPTIONS.includes(option)) throw new UsageError(`${name} takes no --${option}`);
+  }
+}
+
+const SYNOPSIS_WIDTH = 43;
+const SUMMARY_INDENT = ' '.repeat(SYNOPSIS_WIDTH + 2);
+
+export function usage(): string {
+  const lines = Object.values(COMMANDS).flatMap((command: CommandSpec) =>
+    command.usage.map(([synopsis, summary]) => {
+      const text = summary.split('\n').join(`\n${SUMMARY_INDENT}`);
+      return synopsis.length < SYNOPSIS_WIDTH ? `  ${synopsis.padEnd(SYNOPSIS_WIDTH)}${text}` : `  ${synopsis}\n${SUMMARY_INDENT}${text}`;
+    }),
+  );
+  return `Usage: pairbar <command> [options]
+
+Share a tmux session you already have with a pair, through tmate.
+
+Commands:
+${lines.join('\n')}
+
+Who may join (share; repeatable, combined; default: the access.default preference, else anyone with a link):
+  --github NAME   --gitlab NAME   --codeberg NAME
+                  that forge user's public keys (fetched from the access.*Url address)
+  --authorized-keys FILE
+                  the public keys in FILE (one per line, as in ~/.ssh/authorized_keys)
+  --anyone        anyone holding a link, whatever access.default says
+
+Options:
+  --for DURATION  with share: end the share by itself after 90s, 30m, 2h or 1h30m
+                  (default: share.endAfterMinutes; 0 = never)
+  --read-only     with share: the read-only link first, and the one --copy copies; with url: that link
+  --socket PATH   with share/url/stop/rotate: SESSION on the tmux server at PATH only (tells apart
+                  sessions of one name on two tmux servers)
+  --server NAME   with share: go to that tmate server instead of the one in use
+  -h, --help      this help
+  -v, --version   the version
+`;
+}

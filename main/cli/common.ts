@@ -1,0 +1,110 @@
+/** What several subcommands share: the runtime's lifetime, how a share is printed, and following it to its end. */
+import { join } from 'node:path';
+import { copyToClipboard } from '../core/clipboard.ts';
+import { formatTimeLeft } from '../core/duration.ts';
+import { errors } from '../core/errors.ts';
+import { describeAllowed } from '../core/keys.ts';
+import { LINKS, linkInfo, type LinkKind } from '../core/links.ts';
+import { spawnDetached } from '../core/process.ts';
+import type { Share } from '../core/shares.ts';
+import { defaultSocket } from '../core/tmux.ts';
+import { createRuntime, type Runtime } from '../runtime.ts';
+import type { Io } from './commands.ts';
+
+/** Runs `fn` with a runtime, then stops following the shares' logs: the shares go on, the command exits. */
+export async function withRuntime<T>(io: Io, fn: (runtime: Runtime) => Promise<T>): Promise<T> {
+  const runtime = createRuntime(io.env);
+  try {
+    return await fn(runtime);
+  } finally {
+    runtime.shares.close();
+  }
+}
+
+/** Warns about bad values in the preferences file (their defaults are in use). */
+export function warnAboutPrefs(runtime: Runtime, io: Io): void {
+  for (const problem of runtime.prefs().problems) io.stderr(`pairbar: warning: ${problem.message}\n`);
+}
+
+/** The fields of a share the command's --json output gives (a stable, documented shape). */
+const JSON_FIELDS = ['id', 'session', 'socket', 'state', 'links', 'clients', 'server', 'serverName', 'reportsPairs', 'linksChangedAt', 'allowed', 'endsAt', 'pairClient', 'pairClientSession'] as const;
+export type ShareJson = Pick<Share, (typeof JSON_FIELDS)[number]> & Partial<Pick<Share, 'error'>>;
+
+export function shareJson(share: Share): ShareJson {
+  const json = Object.fromEntries(JSON_FIELDS.map((field) => [field, share[field]])) as ShareJson;
+  if (share.error) json.error = share.error;
+  return json;
+}
+
+/** The links, each with what it grants; `first` (the one --copy copies) at the top. */
+export function describeShare(share: Share, first?: LinkKind, now = Date.now()): string {
+  const lines = [`${JSON.stringify(share.session)}: ${share.state} via ${share.server}${share.clients === null ? '' : `, ${share.clients} pair${share.clients === 1 ? '' : 's'} connected`}`];
+  const ordered = [...LINKS].sort((a, b) => Number(b.kind === first) - Number(a.kind === first));
+  for (const { kind, cliLabel, grants } of ordered) {
+    const link = share.links[kind];
+    if (link) lines.push(`  ${cliLabel.padEnd(14)} ${link}   (${grants})`);
+  }
+  if (share.allowed) {
+    lines.push(`  may join       ${share.allowed.map(describeAllowed).join(', ')} — nobody else, whoever has a link`);
+    if (!share.links.web && !share.links.webReadOnly) lines.push('  no web links:  a browser cannot prove who is joining, so the server gives none when keys are required');
+  }
+  if (share.endsAt !== null) lines.push(`  ends           at ${new Date(share.endsAt).toLocaleTimeString()} (${formatTimeLeft(share.endsAt - now)})`);
+  if (share.error) lines.push(`  error: ${share.error.message}`, `  fix:   ${share.error.fix}`);
+  const where = pairClientWarning(share);
+  if (where) lines.push(`  warning: ${where}`, `  End the pair with: pairbar stop ${shellWord(share.session)}`);
+  return lines.join('\n');
+}
+
+/** What to tell the user when the pair's terminal is not on the shared session (see core/pair-client.ts). */
+function pairClientWarning(share: Share): string | undefined {
+  if (share.pairClient === 'elsewhere') return `the pair's terminal is on another session, ${JSON.stringify(share.pairClientSession)}, that was never shared.`;
+  if (share.pairClient === 'gone') return "the pair's terminal has left tmux: it may be running a command outside your session.";
+  return undefined;
+}
+
+export function pickLink(share: Share, key: LinkKind): string {
+  const web = linkInfo(key).web;
+  const link = share.links[key];
+  if (!link) {
+    throw errors.invalidArgument(
+      'link',
+      !web
+        ? `the server gave no ${linkInfo(key).cliLabel} link`
+        : share.allowed
+          ? `the server ${share.server} gives no web links for a share that requires keys; use an ssh link`
+          : `the server ${share.server} gives no web links (a self-hosted tmate server without its web back end); use the ssh link`,
+    );
+  }
+  return link;
+}
+
+/** What `share` and `rotate` print: the share as JSON, or its links with `kind` first (and on the clipboard with --copy). */
+export async function reportShare(io: Io, share: Share, kind: LinkKind, copy: boolean, json: boolean): Promise<void> {
+  if (copy) await copyToClipboard(pickLink(share, kind), io.env);
+  if (json) {
+    io.stdout(JSON.stringify(shareJson(share), null, 2) + '\n');
+    return;
+  }
+  io.stdout(describeShare(share, kind) + '\n');
+  const { cliLabel, grants } = linkInfo(kind);
+  if (copy) io.stdout(`The ${cliLabel} link is on the clipboard: whoever uses it ${grants}.\n`);
+}
+
+/** A share that ends by itself needs a process to end it; this command exits now, so start one. */
+export async function followToEnd(runtime: Runtime, io: Io, share: Share): Promise<void> {
+  if (share.endsAt === null || !io.script) return;
+  await spawnDetached(process.execPath, [io.script, '__follow', share.id], {
+    env: io.env,
+    logFile: join(runtime.shares.runtimeDir, share.id, 'follow.log'),
+  });
+}
+
+/** The SESSION (and --socket) arguments that name this share again. */
+export function sessionArgs(io: Io, share: Share): string {
+  return `${shellWord(share.session)}${share.socket === defaultSocket(io.env) ? '' : ` --socket ${shellWord(share.socket)}`}`;
+}
+
+/** A session name as the user would type it back into a shell. */
+export function shellWord(value: string): string {
+  return /^[A-Za-z0-9_./+-]+$/.test(value) && !value.startsWith('-') ? value : `'${value.replaceAll("'", `'\\''`)}'`;
+}

@@ -1,0 +1,35 @@
+/** `pairbar share [SESSION] [--socket PATH] [--json] [--copy] [--read-only] [WHO] [--for DURATION]`: shares a session, or a new blank terminal. */
+import { resolve } from 'node:path';
+import { parseDuration } from '../core/duration.ts';
+import { parseKeySource, type KeySource } from '../core/keys.ts';
+import type { LinkKind } from '../core/links.ts';
+import type { ShareOptions } from '../core/shares.ts';
+import { UsageError, type CommandContext, type OptionValues } from './commands.ts';
+import { followToEnd, reportShare, sessionArgs, withRuntime } from './common.ts';
+
+/** The share's options from the flags; what no flag names is left to the preferences' defaults. */
+function shareOptions(values: OptionValues): ShareOptions {
+  const options: ShareOptions = {};
+  const allowed: KeySource[] = [
+    ...(['github', 'gitlab', 'codeberg'] as const).flatMap((forge) => (values[forge] ?? []).map((name) => parseKeySource(`${forge}:${name}`))),
+    ...(values['authorized-keys'] ?? []).map((file) => parseKeySource(`file:${resolve(file)}`)),
+  ];
+  if (values.anyone && allowed.length > 0) throw new UsageError('--anyone cannot be combined with --github, --gitlab, --codeberg or --authorized-keys');
+  if (values.anyone) options.allowed = null;
+  else if (allowed.length > 0) options.allowed = allowed;
+  if (values.for !== undefined) options.endAfterMs = parseDuration(values.for);
+  if (values.server !== undefined) options.server = values.server;
+  return options;
+}
+
+export function run({ args, values, io }: CommandContext): Promise<number> {
+  return withRuntime(io, async (runtime) => {
+    const options = shareOptions(values);
+    const share = await runtime.shares.share({ session: args[0], socket: values.socket }, options);
+    await followToEnd(runtime, io, share);
+    const kind: LinkKind = values['read-only'] ? 'sshReadOnly' : runtime.prefs().prefs['share.copyLink'];
+    await reportShare(io, share, kind, Boolean(values.copy), Boolean(values.json));
+    if (!values.json) io.stdout(`End it with: pairbar stop ${sessionArgs(io, share)}\n`);
+    return 0;
+  });
+}
