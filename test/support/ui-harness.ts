@@ -26,7 +26,7 @@ import { CHANNELS, type Snapshot } from '../../main/contract.ts';
 import { registerIpc, type IpcEventLike, type IpcMainLike } from '../../main/ipc.ts';
 import { openPrefsStore } from '../../main/prefs-store.ts';
 import type { Runtime } from '../../main/runtime.ts';
-import { addServer, openPrefsStore } from '../../main/prefs.ts';
+import { addServer } from '../../main/prefs.ts';
 import { AppState } from '../../main/state.ts';
 import { launchChromium } from './chromium.ts';
 import { Sandbox, waitFor } from './sandbox.ts';
