@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { waitFor } from '../support/sandbox.ts';
 import { PairKeys } from '../support/pair-ssh.ts';
 import { openPopover } from '../support/ui-harness.ts';
@@ -105,6 +106,7 @@ test('links the server changed after a reconnect are marked "New links since HH:
   const again = await server.nextConnection(15_000);
   await waitForText(card.locator('.link-value').first(), again.links.ssh, 15_000);
   await waitForText(card.locator('.links-changed'), /^New links since \d{1,2}:\d{2}\s?(AM|PM) — the old ones no longer work$/);
+  await waitForText(page.locator('#announce'), 'New links for work: the old ones no longer work.');
   await popover.screenshot('links-changed');
   await page.getByRole('button', { name: 'End pair on work' }).click();
   await again.closed;
@@ -146,4 +148,36 @@ test('sharing preferences: who may join, what Copy gives, auto-end; a bad value 
   await waitFor('stored', () => prefs()['share.copyLink'] === 'webReadOnly');
   await popover.screenshot('preferences-sharing');
   assert.deepEqual(popover.errors, []);
+});
+
+test('the time left counts down on the card by itself while it shows, with no new snapshot needed', async () => {
+  world = await World.create();
+  const { sandbox, server } = world;
+  sandbox.newSession('work');
+  const popover = (world.popover = await openPopover({ sandbox }));
+  const { page } = popover;
+  const socket = sandbox.socket();
+  const started = await page.evaluate(({ socket }) => window.pairbar.share({ session: 'work', socket }, { endAfterMs: 40_000 }), { socket });
+  assert.equal(started.ok, true, JSON.stringify(started));
+  const host = await server.nextConnection();
+  const card = popover.shareCard('work');
+  await waitForText(card.locator('.pill'), 'Live');
+  // Two readings of the card under one snapshot version that differ: the card was redrawn by its own timer.
+  const reading = () => page.evaluate(() => `${document.body.dataset.version}|${document.querySelector('.time-left')?.textContent ?? ''}`);
+  const counted = await waitFor(
+    'the time left to change under one snapshot',
+    async () => {
+      const before = await reading();
+      await sleep(1200);
+      const after = await reading();
+      const [v1, t1] = before.split('|');
+      const [v2, t2] = after.split('|');
+      return v1 === v2 && t1 !== t2 && /· \d+ s left$/.test(t2 ?? '') ? [t1, t2] : undefined;
+    },
+    15_000,
+  );
+  const [earlier, later] = counted.map((text) => Number(/(\d+) s left$/.exec(text ?? '')?.[1]));
+  assert.ok(later! < earlier!, `counted down: ${counted.join(' → ')}`);
+  await page.getByRole('button', { name: 'End pair on work' }).click();
+  await host.closed;
 });
