@@ -21,6 +21,9 @@ export function shareOptionsView(subject: ShareSubject, prefs: Prefs, actions: A
     const sources = allowed.value.split(',').map((item) => item.trim()).filter((item) => item !== '');
     actions.share(subject.target, subject.key, { allowed: sources, endAfterMs: minutes > 0 ? minutes * 60_000 : null });
   };
+  allowed.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter') share();
+  });
   return {
     children: [
       h('h2', { class: 'section', text: `Share ${subject.name}` }),
