@@ -112,11 +112,11 @@ export function serverView(state: PopoverState, actions: Actions): BuiltView {
     const out: Child[] = [];
     if (failed) out.push(errorNote(failed, [], { 'data-group': 'server-error' }));
     if (!draft) return out;
-    const { profile: read, keys, shutDown, address: where } = draft;
+    const { profile: found, keys, shutDown, address: where } = draft;
     if (shutDown) {
       out.push(h('div', { class: 'note warning', role: 'status' }, h('p', { class: 'note-message' }, `${where}: tmate.io's public servers, ${SHUT_DOWN}.`), h('p', { class: 'note-fix' }, 'Shares there will fail. Use your own or your team\'s tmate-ssh-server instead.')));
     } else {
-      const rows = (['ed25519', 'ecdsa', 'rsa'] as const).filter((type) => read[`${type}Fingerprint`] !== '').map((type) => h('li', { class: 'fingerprint' }, h('span', { class: 'fp-type', text: type.toUpperCase() }), h('code', { class: 'fp-value', text: read[`${type}Fingerprint`] })));
+      const rows = (['ed25519', 'ecdsa', 'rsa'] as const).filter((type) => found[`${type}Fingerprint`] !== '').map((type) => h('li', { class: 'fingerprint' }, h('span', { class: 'fp-type', text: type.toUpperCase() }), h('code', { class: 'fp-value', text: found[`${type}Fingerprint`] })));
       out.push(
         h(
           'section',

@@ -15,9 +15,11 @@ export function shareCard(ctx: ViewContext, item: ShareView, session: SessionVie
   const name = item.session;
   const meta = item.blank ? 'New terminal' : session ? sessionMeta(session) : 'tmux session';
   const body: Child[] = [];
+  const gone = ctx.state.snapshot?.servers.find((server) => server.name === item.serverName)?.shutDown;
+  const server = `${item.server}${gone ? ` (${SHUT_DOWN})` : ''}`;
 
   if (item.state === 'starting') {
-    body.push(h('p', { class: 'progress' }, spinner(), `Connecting to ${item.server}…`));
+    body.push(h('p', { class: 'progress' }, spinner(), `Connecting to ${server}…`));
   } else if (item.state === 'failed') {
     ctx.place(key); // The card shows the share's failure; the share call's own error is the same one.
     const error = item.error ?? { code: 'TMATE_FAILED', message: 'The share failed.', fix: 'Try again.' };
@@ -29,7 +31,7 @@ export function shareCard(ctx: ViewContext, item: ShareView, session: SessionVie
     );
   } else {
     if (item.state === 'reconnecting') {
-      body.push(h('p', { class: 'progress' }, spinner(), `Connection lost. Reconnecting to ${item.server}…`));
+      body.push(h('p', { class: 'progress' }, spinner(), `Connection lost. Reconnecting to ${server}…`));
     }
     const copyFirst = ctx.state.snapshot?.prefs['share.copyLink'] ?? 'ssh';
     const links = orderedLinks(copyFirst).filter(({ kind }) => item.links[kind]).map((link) => linkRow(ctx, item, link));
@@ -49,12 +51,11 @@ export function shareCard(ctx: ViewContext, item: ShareView, session: SessionVie
     }
     const stopping = pending.has(stopKey(item));
     const rotating = pending.has(rotateKey(item.id));
-    const gone = ctx.state.snapshot?.servers.find((server) => server.name === item.serverName)?.shutDown;
     body.push(
       h(
         'div',
         { class: 'card-foot' },
-        h('span', { class: 'via', text: `via ${item.server}${gone ? ` (${SHUT_DOWN})` : ''}` }),
+        h('span', { class: 'via', text: `via ${server}` }),
         button(rotating ? 'New links…' : 'New links', { 'aria-label': `New links for ${name}: the old ones stop working and everyone connected is dropped`, title: 'The old links stop working; everyone connected is dropped', 'data-key': rotateKey(item.id), disabled: rotating || stopping, onclick: () => ctx.actions.rotate(item) }, 'secondary small'),
         button(stopping ? 'Ending…' : 'End pair', { 'aria-label': `End pair on ${name}`, 'data-key': stopKey(item), disabled: stopping, onclick: () => ctx.actions.stop(item) }, 'danger small'),
       ),
