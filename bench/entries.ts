@@ -5,9 +5,10 @@
 import { cliStart } from './cli-start.ts';
 import { idle } from './idle.ts';
 import { sessionsListing } from './sessions-listing.ts';
+import { serverTest } from './server-test.ts';
 import { shareLatency } from './share-latency.ts';
 import { shareSpawns } from './share-spawns.ts';
 import type { BenchEntry } from './lib/types.ts';
 import { UI_BENCHES } from './ui.ts';
 
-export const BENCHES: BenchEntry[] = [shareLatency, shareSpawns, sessionsListing, cliStart, idle, ...UI_BENCHES];
+export const BENCHES: BenchEntry[] = [shareLatency, shareSpawns, serverTest, sessionsListing, cliStart, idle, ...UI_BENCHES];

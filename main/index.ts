@@ -4,10 +4,11 @@
  * through AppState). Nothing polls: the snapshot is refreshed at start-up, when the popover is shown and
  * after each action, and share changes arrive as events, so an idle app runs no timer and spawns nothing.
  */
-import { app, BrowserWindow, clipboard, dialog, ipcMain, Menu, nativeImage, Notification, screen, session, Tray } from 'electron';
+import { app, BrowserWindow, clipboard, dialog, globalShortcut, ipcMain, Menu, nativeImage, Notification, screen, session, Tray } from 'electron';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createActions } from './actions.ts';
+import { installComforts } from './comforts.ts';
 import { openAppStore } from './app-store.ts';
 import { CHANNELS } from './contract.ts';
 import { devToolsAllowed, harden } from './hardening.ts';
@@ -61,9 +62,11 @@ function main(): void {
   );
   const files = { preload: join(DIST, 'preload.cjs'), page: join(DIST, 'renderer', 'index.html') };
   const popover = createPopover({ BrowserWindow, screen, platform, ...files, devTools: devToolsAllowed(app), trayBounds: () => tray.bounds(), onShow: () => void state.refresh() });
-  registerIpc({ ipcMain, state, isTrustedSender: (event) => popover.isSender(event), writeClipboard: (text) => clipboard.writeText(text), hidePopover: () => popover.hide() });
+  const writeClipboard = (text: string) => clipboard.writeText(text);
+  registerIpc({ ipcMain, state, isTrustedSender: (event) => popover.isSender(event), writeClipboard, hidePopover: () => popover.hide() });
   const notifier = createNotifier({ Notification, shares: runtime.shares, prefs: () => runtime.prefs().prefs, initial: state.snapshot(), onClick: () => popover.show() });
   testHook?.installTestHook({ state, tray, popover, notifier, run });
+  installComforts({ app, globalShortcut, writeClipboard, notify: (spec) => notifier.show(spec), state, platform, env: process.env, execPath: process.execPath });
 
   // One snapshot, three readers.
   state.on('snapshot', (snapshot) => {

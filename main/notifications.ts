@@ -14,8 +14,8 @@ import { pairsLabel } from './tray.ts';
 export interface NotificationSpec {
   title: string;
   body: string;
-  /** Which preference allowed it. */
-  pref: 'notifications.pairJoined' | 'notifications.pairLeft' | 'notifications.shareProblems';
+  /** Which preference allowed it; null for the answer to something the user just did (the global shortcut). */
+  pref: 'notifications.pairJoined' | 'notifications.pairLeft' | 'notifications.shareProblems' | null;
 }
 
 type NotifyPrefs = Pick<Prefs, 'notifications.pairJoined' | 'notifications.pairLeft' | 'notifications.shareProblems'>;

@@ -24,6 +24,8 @@ export interface Notifier {
   snapshot(snapshot: Snapshot): void;
   /** Told of every notification the app means to show, whether or not the system can show it. */
   onNotify(listener: (spec: NotificationSpec) => void): void;
+  /** Shows one now (the answer to the global shortcut). */
+  show(spec: NotificationSpec): void;
 }
 
 export function createNotifier(deps: NotifierDeps): Notifier {
@@ -59,5 +61,6 @@ export function createNotifier(deps: NotifierDeps): Notifier {
       previous = snapshot.shares;
     },
     onNotify: (listener) => void listeners.push(listener),
+    show: notify,
   };
 }

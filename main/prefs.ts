@@ -30,6 +30,8 @@ import {
   validateServers,
   type ServerProfile,
 } from './core/servers.ts';
+import { SIZE_POLICIES, VIEW_POLICIES, type SizePolicy, type ViewPolicy } from './core/share-rules.ts';
+import { acceleratorProblem } from './shortcut.ts';
 
 export interface Prefs {
   /** The tmate servers the user added, by name. */
@@ -48,6 +50,10 @@ export interface Prefs {
   'access.default': string;
   'share.copyLink': CopyLink;
   'share.endAfterMinutes': number;
+  'pair.size': SizePolicy;
+  'pair.view': ViewPolicy;
+  'app.launchAtLogin': boolean;
+  'shortcut.copyLink': string;
 }
 
 /** Which link Copy on share, the tray's first copy item, `share --copy` and `url` give. */
@@ -90,9 +96,9 @@ function integerPref(defaultValue: number, min: number, max: number, description
   };
 }
 
-function booleanPref(description: string): PrefSpec<never> {
+function booleanPref(description: string, defaultValue = true): PrefSpec<never> {
   return {
-    default: true as never,
+    default: defaultValue as never,
     description,
     parse: (value) => {
       if (value === true || value === 'true' || value === 'on' || value === 'yes') return true as never;
@@ -104,6 +110,17 @@ function booleanPref(description: string): PrefSpec<never> {
 
 /** The longest path the system takes (PATH_MAX on Linux; macOS's is shorter): anything longer is not a path. */
 const MAX_PATH = 4096;
+
+function choicePref<T extends string>(choices: readonly T[], defaultValue: T, description: string): PrefSpec<never> {
+  return {
+    default: defaultValue as never,
+    description,
+    parse: (value) => {
+      const choice = typeof value === 'string' ? value.trim() : value;
+      return (choices as readonly unknown[]).includes(choice) ? (choice as never) : { error: `expected one of ${choices.join(', ')}` };
+    },
+  };
+}
 
 const absolutePath = (what: string) =>
   stringPref(`path of the ${what} binary (empty: look it up)`, (value) =>
@@ -177,15 +194,12 @@ export const PREF_SPECS: { [K in PrefKey]: PrefSpec<K> } = {
       }
     },
   },
-  'share.copyLink': {
-    default: 'ssh',
-    description: 'the link Copy gives: ssh (can type), sshReadOnly (can only watch), web, webReadOnly',
-    parse: (value) =>
-      typeof value === 'string' && (COPY_LINKS as readonly string[]).includes(value.trim())
-        ? (value.trim() as never)
-        : { error: `expected one of ${COPY_LINKS.join(', ')}` },
-  },
+  'share.copyLink': choicePref(COPY_LINKS, 'ssh', 'the link Copy gives: ssh (can type), sshReadOnly (can only watch), web, webReadOnly'),
   'share.endAfterMinutes': integerPref(0, 0, 7 * 24 * 60, 'end a share by itself after this many minutes (0: never)'),
+  'pair.size': choicePref(SIZE_POLICIES, 'mine', "mine: the pair's terminal never resizes your windows (tmux 3.2 or later); follow: windows take the size of whoever typed last, as tmux does"),
+  'pair.view': choicePref(VIEW_POLICIES, 'follow', 'follow: the pair sees the window you see; independent: the pair switches windows without moving yours'),
+  'app.launchAtLogin': booleanPref('start Pairbar when you log in (the app only; the command is unaffected)', false),
+  'shortcut.copyLink': stringPref('a key combination, from any application, that copies the current share\'s link, such as CommandOrControl+Alt+L (empty: none)', acceleratorProblem),
 };
 
 export const PREF_KEYS = Object.keys(PREF_SPECS) as PrefKey[];

@@ -21,7 +21,7 @@ export interface Runtime {
   prefs(): LoadedPrefs;
   /** The store to write preferences to, where one was given (the app's); without one the runtime only reads them. */
   store: PrefsStore | undefined;
-  binaries(): Promise<{ tmux: string; tmate: string }>;
+  binaries(): Promise<{ tmux: string; tmate: string; tmuxVersion: string; tmateVersion: string }>;
   tmux(): Promise<TmuxEnv>;
   /**
    * One throwaway tmate session against a server: a profile (saved or not), a saved one's name, or the
@@ -54,7 +54,7 @@ export function createRuntime(env: NodeJS.ProcessEnv = process.env, store?: Pref
   }
   const prefs = (): LoadedPrefs => (store ? readPrefs(store) : loadPrefs(env));
 
-  let cached: { key: string; value: Promise<{ tmux: string; tmate: string }> } | undefined;
+  let cached: { key: string; value: ReturnType<Runtime['binaries']> } | undefined;
   const binaries = () => {
     const current = prefs().prefs;
     const key = `${current['tmux.path']}\0${current['tmate.path']}`;
@@ -62,6 +62,8 @@ export function createRuntime(env: NodeJS.ProcessEnv = process.env, store?: Pref
       const value = findBinaries({ env, tmuxPath: current['tmux.path'], tmatePath: current['tmate.path'] }).then((found) => ({
         tmux: found.tmux.path,
         tmate: found.tmate.path,
+        tmuxVersion: found.tmux.version,
+        tmateVersion: found.tmate.version,
       }));
       // A failed lookup is not cached: installing tmux and retrying must work without a restart.
       value.catch(() => {
@@ -82,6 +84,10 @@ export function createRuntime(env: NodeJS.ProcessEnv = process.env, store?: Pref
       return { server: resolveServer(loaded, serverName), readyTimeoutSeconds: loaded.prefs['share.readyTimeoutSeconds'] };
     },
     access: () => accessSettings(prefs().prefs),
+    pair: () => {
+      const current = prefs().prefs;
+      return { size: current['pair.size'], view: current['pair.view'] };
+    },
   });
   return {
     env,

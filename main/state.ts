@@ -4,13 +4,15 @@
  * so an idle app with the popover hidden spawns no process and runs no timer.
  */
 import { EventEmitter } from 'node:events';
-import { errors, installCommand, isPairbarError, toErrorInfo, type ErrorInfo } from './core/errors.ts';
+import { homedir } from 'node:os';
+import { errors, installCommand, isPairbarError, SSH_KEYGEN_COMMAND, toErrorInfo, upgradeCommand, type ErrorInfo } from './core/errors.ts';
 import { profileFromKeys } from './core/hostkeys.ts';
 import type { ServerTestResult } from './core/server-test.ts';
 import { hasFingerprint, isShutDown, nameFromHost, parsePaste, serverLabel, type ServerProfile } from './core/servers.ts';
+import { findSshIdentity } from './core/ssh-identity.ts';
 import type { Share, ShareOptions } from './core/shares.ts';
 import { listServers } from './core/tmux.ts';
-import { addServer, readPrefs, removeServer, resolveServer, useServer, writePref, DEFAULT_PREFS, type PrefKey, type Prefs, type PrefsStore } from './prefs.ts';
+import { addServer, parsePref, readPrefs, removeServer, resolveServer, useServer, writePref, DEFAULT_PREFS, type PrefKey, type Prefs, type PrefsStore } from './prefs.ts';
 import type { Runtime } from './runtime.ts';
 import type { Problem, Result, ServerDraft, ServerInput, ServerView, SessionView, ShareTargetArg, ShareView, Snapshot } from './contract.ts';
 
@@ -24,17 +26,34 @@ export function serverViews(prefs: Prefs): ServerView[] {
   return prefs.servers.map((profile) => ({ name: profile.name, address: serverLabel(profile), shutDown: isShutDown(profile), active: profile.name === prefs['server.active'] }));
 }
 
-/** A problem, with the install command as something to copy where one applies. */
+/** The command to copy for a problem, where one fixes it. */
+function commandFor(code: ErrorInfo['code']): string | undefined {
+  // installCommand and upgradeCommand list alternatives after three spaces; the first is the one to copy.
+  switch (code) {
+    case 'TMUX_MISSING':
+      return installCommand('tmux').split('   ')[0];
+    case 'TMATE_MISSING':
+      return installCommand('tmate').split('   ')[0];
+    case 'TMATE_TOO_OLD':
+      return upgradeCommand('tmate').split('   ')[0];
+    case 'SSH_KEYS_MISSING':
+      return SSH_KEYGEN_COMMAND;
+    default:
+      return undefined;
+  }
+}
+
+/** A problem, with the command that fixes it as something to copy where one applies. */
 function problemFrom(error: ErrorInfo): Problem {
-  const pkg = error.code === 'TMUX_MISSING' ? 'tmux' : error.code === 'TMATE_MISSING' ? 'tmate' : undefined;
-  // installCommand lists alternatives after three spaces; the first is the one to copy.
-  return pkg ? { ...error, command: installCommand(pkg).split('   ')[0] } : error;
+  const command = commandFor(error.code);
+  return command ? { ...error, command } : error;
 }
 
 export class AppState extends EventEmitter<{ snapshot: [Snapshot] }> {
   private current: Snapshot;
   private version = 0;
   private refreshing: Promise<Snapshot> | undefined;
+  private readonly guards = new Map<PrefKey, (value: Prefs[PrefKey]) => ErrorInfo | null>();
 
   constructor(readonly runtime: Runtime) {
     super();
@@ -104,7 +123,12 @@ export class AppState extends EventEmitter<{ snapshot: [Snapshot] }> {
       const info = toErrorInfo(error);
       if (!problems.some((problem) => problem.code === info.code)) problems.push(problemFrom(info));
     }
-    return this.publish({ sessions, problems, prefs: loaded.prefs, servers: serverViews(loaded.prefs), shares: this.runtime.shares.list().map(shareView) });
+    // First run: without an SSH key tmate cannot connect at all. Checked on every refresh ("Check again").
+    if (!(await findSshIdentity(this.runtime.env))) problems.push(problemFrom(errors.noSshKey(this.runtime.env.HOME || homedir()).toJSON()));
+    // The preferences as they are now, not as they were before the awaits above: a setPref made meanwhile
+    // must not be undone by this older read.
+    const prefs = this.runtime.prefs().prefs;
+    return this.publish({ sessions, problems, prefs, servers: serverViews(prefs), shares: this.runtime.shares.list().map(shareView) });
   }
 
   /** `options` as validateShareOptions gives them (left out: the preferences' defaults). */
@@ -180,7 +204,23 @@ export class AppState extends EventEmitter<{ snapshot: [Snapshot] }> {
     return this.writePrefs((store) => removeServer(store, name));
   }
 
+  /**
+   * A check a valid value must also pass before it is stored, for a preference whose effect can be refused
+   * outside Pairbar (a global shortcut another application holds). The guard applies the value; a refusal
+   * leaves the stored preference as it was.
+   */
+  guardPref<K extends PrefKey>(key: K, guard: (value: Prefs[K]) => ErrorInfo | null): void {
+    this.guards.set(key, guard as (value: Prefs[PrefKey]) => ErrorInfo | null);
+  }
+
   setPref(key: PrefKey, value: unknown): Result<Prefs> {
+    let refused: ErrorInfo | null | undefined;
+    try {
+      refused = this.guards.get(key)?.(parsePref(key, value));
+    } catch (error) {
+      return { ok: false, error: toErrorInfo(error) };
+    }
+    if (refused) return { ok: false, error: refused };
     return this.writePrefs((store) => writePref(store, key, value));
   }
 

@@ -25,6 +25,8 @@ export const OPTIONS = {
   all: { type: 'boolean' },
   socket: { type: 'string' },
   server: { type: 'string' },
+  view: { type: 'string' },
+  size: { type: 'string' },
   paste: { type: 'boolean' },
   trust: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -85,8 +87,8 @@ export const COMMANDS = {
     load: () => import('./sessions.ts'),
   },
   share: {
-    usage: [['share [SESSION] [--json] [--copy] [--read-only] [WHO] [--for DURATION] [--server NAME]', 'share SESSION (exact name); without one, a new blank terminal']],
-    options: ['json', 'copy', 'socket', 'read-only', 'github', 'gitlab', 'codeberg', 'authorized-keys', 'anyone', 'for', 'server'],
+    usage: [['share [SESSION] [--json] [--copy] [--read-only] [WHO] [--for DURATION] [--server NAME] [--view V] [--size S]', 'share SESSION (exact name); without one, a new blank terminal']],
+    options: ['json', 'copy', 'socket', 'read-only', 'github', 'gitlab', 'codeberg', 'authorized-keys', 'anyone', 'for', 'server', 'view', 'size'],
     maxArgs: 1,
     load: () => import('./share.ts'),
   },
@@ -189,6 +191,10 @@ Options:
   --socket PATH   with share/url/stop/rotate: SESSION on the tmux server at PATH only (tells apart
                   sessions of one name on two tmux servers)
   --server NAME   with share: go to that tmate server instead of the one in use
+  --view V        with share: independent = the pair switches windows without moving yours
+                  (default: the pair.view preference)
+  --size S        with share: mine = the pair's terminal never resizes your windows
+                  (default: the pair.size preference)
   -h, --help      this help
   -v, --version   the version
 `;

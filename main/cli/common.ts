@@ -49,6 +49,10 @@ export function describeShare(share: Share, first?: LinkKind, now = Date.now()):
     if (!share.links.web && !share.links.webReadOnly) lines.push('  no web links:  a browser cannot prove who is joining, so the server gives none when keys are required');
   }
   if (share.endsAt !== null) lines.push(`  ends           at ${new Date(share.endsAt).toLocaleTimeString()} (${formatTimeLeft(share.endsAt - now)})`);
+  if (share.linksChangedAt !== null) lines.push(`  new links      since ${new Date(share.linksChangedAt).toLocaleTimeString()}: the server handed out new ones, the old ones no longer work`);
+  if (!share.reportsPairs && share.state !== 'failed') lines.push("  pairs          this server doesn't report who joins");
+  if (share.view === 'independent') lines.push('  view:          independent (the pair switches windows without moving yours)');
+  if (share.sizeNote) lines.push(`  note:          ${share.sizeNote}`);
   if (share.error) lines.push(`  error: ${share.error.message}`, `  fix:   ${share.error.fix}`);
   const where = pairClientWarning(share);
   if (where) lines.push(`  warning: ${where}`, `  End the pair with: pairbar stop ${shellWord(share.session)}`);

@@ -1,9 +1,10 @@
-/** `pairbar share [SESSION] [--socket PATH] [--json] [--copy] [--read-only] [WHO] [--for DURATION]`: shares a session, or a new blank terminal. */
+/** `pairbar share [SESSION] [--socket PATH] [--json] [--copy] [--read-only] [WHO] [--for DURATION] [--server NAME] [--view V] [--size S]`: shares a session, or a new blank terminal. */
 import { resolve } from 'node:path';
 import { parseDuration } from '../core/duration.ts';
 import { parseKeySource, type KeySource } from '../core/keys.ts';
 import type { LinkKind } from '../core/links.ts';
 import type { ShareOptions } from '../core/shares.ts';
+import { parsePref } from '../prefs.ts';
 import { UsageError, type CommandContext, type OptionValues } from './commands.ts';
 import { followToEnd, reportShare, sessionArgs, withRuntime } from './common.ts';
 
@@ -19,6 +20,8 @@ function shareOptions(values: OptionValues): ShareOptions {
   else if (allowed.length > 0) options.allowed = allowed;
   if (values.for !== undefined) options.endAfterMs = parseDuration(values.for);
   if (values.server !== undefined) options.server = values.server;
+  if (values.view !== undefined) options.view = parsePref('pair.view', values.view);
+  if (values.size !== undefined) options.size = parsePref('pair.size', values.size);
   return options;
 }
 

@@ -151,7 +151,33 @@ export function augmentedPath(env: NodeJS.ProcessEnv = process.env): string {
   return [...extra, ...current].join(path.delimiter);
 }
 
+/**
+ * The binary found, refused when it is a tmate too old for Pairbar. Refused here, inside the lookup, so a
+ * refusal is never cached: after an upgrade, checking again finds the new one.
+ */
 async function locate(name: BinaryName, preferred: string, options: FindOptions): Promise<BinaryInfo> {
+  const info = await search(name, preferred, options);
+  if (name === 'tmate' && tmateTooOld(info.version)) throw errors.tmateTooOld(info.version, info.path, options.platform);
+  return info;
+}
+
+/** The oldest tmate Pairbar runs: 2.4. A version without numbers (a development build) is let through. */
+export function tmateTooOld(version: string): boolean {
+  const number = majorMinor(version);
+  return number !== undefined && !atLeast(number, [2, 4]);
+}
+
+/** `3.3a` → [3, 3]; `next-3.4` → [3, 4]; undefined when no major.minor can be read. */
+export function majorMinor(version: string): [number, number] | undefined {
+  const match = /(\d+)\.(\d+)/.exec(version);
+  return match ? [Number(match[1]), Number(match[2])] : undefined;
+}
+
+export function atLeast([major, minor]: [number, number], [wantMajor, wantMinor]: [number, number]): boolean {
+  return major > wantMajor || (major === wantMajor && minor >= wantMinor);
+}
+
+async function search(name: BinaryName, preferred: string, options: FindOptions): Promise<BinaryInfo> {
   const env = options.env ?? process.env;
   const platform = options.platform ?? process.platform;
   if (preferred) return fromPreference(name, preferred, env, platform);

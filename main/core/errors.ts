@@ -7,6 +7,7 @@
 export type ErrorCode =
   | 'TMUX_MISSING'
   | 'TMATE_MISSING'
+  | 'TMATE_TOO_OLD'
   | 'NO_TMUX_SERVER'
   | 'NO_SESSIONS'
   | 'SESSION_NOT_FOUND'
@@ -26,6 +27,7 @@ export type ErrorCode =
   | 'CLIPBOARD_MISSING'
   | 'KEYSCAN_MISSING'
   | 'UNSAFE_DIRECTORY'
+  | 'SHORTCUT_TAKEN'
   | 'COMMAND_FAILED'
   | 'KEYS_NOT_FOUND'
   | 'KEYS_FETCH_FAILED'
@@ -72,6 +74,21 @@ export function installCommand(pkg: 'tmux' | 'tmate', platform: NodeJS.Platform 
   }
 }
 
+/** The command that upgrades an installed package on this platform, for messages. */
+export function upgradeCommand(pkg: 'tmux' | 'tmate', platform: NodeJS.Platform = process.platform): string {
+  switch (platform) {
+    case 'darwin':
+      return `brew upgrade ${pkg}`;
+    case 'linux':
+      return `sudo apt install --only-upgrade ${pkg}   (Fedora: sudo dnf upgrade ${pkg}; Arch: sudo pacman -S ${pkg})`;
+    default:
+      return installCommand(pkg, platform);
+  }
+}
+
+/** The command a person types to create the SSH key tmate needs. */
+export const SSH_KEYGEN_COMMAND = 'ssh-keygen -t ed25519';
+
 export const errors = {
   tmuxMissing: (platform?: NodeJS.Platform) =>
     new PairbarError(
@@ -84,6 +101,18 @@ export const errors = {
       'TMATE_MISSING',
       'tmate is not installed, or Pairbar cannot find it.',
       `Install it: ${installCommand('tmate', platform)}. If it is installed somewhere unusual, set its path: pairbar config set tmate.path /path/to/tmate`,
+    ),
+  tmateTooOld: (version: string, path: string, platform?: NodeJS.Platform) =>
+    new PairbarError(
+      'TMATE_TOO_OLD',
+      `The tmate at ${path} is version ${version}; Pairbar needs tmate 2.4 or later: it relies on the options and messages of that version.`,
+      `Upgrade it: ${upgradeCommand('tmate', platform)}. If a newer tmate is installed elsewhere, set its path: pairbar config set tmate.path /path/to/tmate`,
+    ),
+  noSshKey: (home: string) =>
+    new PairbarError(
+      'SSH_KEYS_MISSING',
+      `This computer has no SSH key (none in ${home}/.ssh, and no SSH agent holding one), and tmate needs one to connect to its server.`,
+      'Create one in a terminal with `ssh-keygen -t ed25519` (pressing Enter at each question is fine), then check again.',
     ),
   noTmuxServer: () =>
     new PairbarError(

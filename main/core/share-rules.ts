@@ -27,3 +27,11 @@ export function totalPairsConnected(shares: readonly PresenceFacts[]): number | 
   const counts = shares.map(pairsConnected).filter((count): count is number => count !== null);
   return counts.length === 0 ? null : counts.reduce((sum, count) => sum + count, 0);
 }
+
+/** `mine`: the pair's terminal never resizes the user's windows; `follow`: tmux's own rule (the latest client). */
+export type SizePolicy = 'follow' | 'mine';
+export const SIZE_POLICIES: readonly SizePolicy[] = ['follow', 'mine'];
+
+/** `independent`: the pair moves between windows without moving the user's view; `follow`: one view for both. */
+export type ViewPolicy = 'follow' | 'independent';
+export const VIEW_POLICIES: readonly ViewPolicy[] = ['follow', 'independent'];

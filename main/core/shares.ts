@@ -24,12 +24,12 @@ import { NO_LINKS, type ShareLinks } from './links.ts';
 import { LogFollower } from './log-follower.ts';
 import { withoutTmux } from './process.ts';
 import { randomHex } from './random.ts';
-import { targetKey } from './share-rules.ts';
+import { targetKey, type SizePolicy, type ViewPolicy } from './share-rules.ts';
 import { serverLabel, type ServerProfile } from './servers.ts';
 import { parseLogLine, type LogEvent } from './tmate-log.ts';
 import { pairClientOf, type PairClient } from './pair-client.ts';
 import { isOurTmate, panePid, shareFiles, socketAnswers, startTmate, stopTmate, waitForSocket, waitReadyThenReadLinks, type ShareFiles, type TmateEnv } from './tmate.ts';
-import { createBlankSession, killSession, listClients, listSessions, resolveSession, type TmuxEnv, type TmuxSession } from './tmux.ts';
+import { createBlankSession, createViewSession, killSession, listClients, listSessions, removeViewSession, resolveSession, supportsIgnoreSize, viewSessionName, type TmuxEnv, type TmuxSession } from './tmux.ts';
 
 export type ShareState = 'starting' | 'sharing' | 'reconnecting' | 'stopped' | 'failed';
 
@@ -79,6 +79,14 @@ export interface Share {
   linksChangedAt: number | null;
   startedAt: number;
   pid: number;
+  /** Whether the pair's terminal may resize the user's windows. */
+  size: SizePolicy;
+  /** Whether the pair has a view of its own (a grouped session) or sees what the user sees. */
+  view: ViewPolicy;
+  /** Set when the size policy could not be honoured (tmux older than 3.2): what happens instead, and the fix. */
+  sizeNote: string | null;
+  /** tmux's id of the session made for the independent view; null when the pair follows the user's view. */
+  viewSession: string | null;
   /** Who may join: each source with how many keys it gave; null: anyone holding a link. */
   allowed: AllowedSource[] | null;
   /** When the share ends by itself (epoch ms); null: when someone ends it. */
@@ -97,7 +105,7 @@ type ShareRecord = Pick<Share, (typeof RECORD_FIELDS)[number]> & {
   /** Log offset at which the share became ready: later lines are joins, leaves and reconnects. */
   readyLogOffset: number | null;
 };
-const RECORD_FIELDS = ['id', 'session', 'sessionId', 'socket', 'blank', 'origin', 'server', 'serverName', 'reportsPairs', 'linksChangedAt', 'startedAt', 'pid', 'clients', 'allowed', 'endsAt'] as const;
+const RECORD_FIELDS = ['id', 'session', 'sessionId', 'socket', 'blank', 'origin', 'server', 'serverName', 'reportsPairs', 'linksChangedAt', 'startedAt', 'pid', 'clients', 'allowed', 'endsAt', 'size', 'view', 'sizeNote', 'viewSession'] as const;
 
 export interface ShareTarget {
   /** The session's exact name; omitted for a new blank terminal. */
@@ -118,6 +126,10 @@ export interface ShareOptions {
   allowed?: KeySource[] | null;
   /** The share ends by itself this long after it is started. */
   endAfterMs?: number | null;
+  /** Whether the pair's terminal may resize the user's windows (default: SharesOptions.settings). */
+  size?: SizePolicy;
+  /** Whether the pair gets a view of its own (default: SharesOptions.settings). */
+  view?: ViewPolicy;
 }
 
 /** Access settings from the preferences: where forge keys come from, and the defaults of ShareOptions. */
@@ -133,6 +145,8 @@ interface StartPlan {
   keys: string[] | null;
   allowed: AllowedSource[] | null;
   endsAt: number | null;
+  size: SizePolicy;
+  view: ViewPolicy;
   /**
    * The blank session was created for this start, so a failed start removes it. Not so for new links:
    * by then the user may be working in it.
@@ -146,15 +160,20 @@ export type StartStep = 'resolve' | 'adopt' | 'prepare' | 'launch' | 'ready';
 export interface SharesOptions {
   env: NodeJS.ProcessEnv;
   /** Resolved tmux and tmate binaries (looked up lazily, once). */
-  binaries: () => Promise<{ tmux: string; tmate: string }>;
+  binaries: () => Promise<{ tmux: string; tmate: string; tmuxVersion?: string }>;
   /** Current preferences that a share uses; read at each share. */
   settings: (serverName?: string) => ShareSettings;
+  /** The size policy and view a share gets unless told otherwise (the pair.size and pair.view preferences). */
+  pair?: () => { size: SizePolicy; view: ViewPolicy };
   runtimeDir?: string;
   /** Recorded with each share this process starts (default 'cli'). */
   origin?: ShareOrigin;
   /** Forge addresses and the default options; without it, shares are open to any link and never end by themselves. */
   access?: () => AccessSettings;
 }
+
+/** Without SharesOptions.pair: the preferences' own defaults. */
+const DEFAULT_PAIR: { size: SizePolicy; view: ViewPolicy } = { size: 'mine', view: 'follow' };
 
 export interface ShareSettings {
   server: ServerProfile;
@@ -267,6 +286,8 @@ interface Live {
 interface Starting {
   live: Live;
   session: TmuxSession;
+  /** The size policy as tmux will apply it: false where tmux is too old for ignore-size. */
+  ignoreSize: boolean;
   server: ServerProfile;
   readyTimeoutSeconds: number;
   /** What tmate printed that retrying cannot fix, when it did (see fail-fast.ts). */
@@ -380,12 +401,15 @@ export class Shares extends EventEmitter<{
           const { tmate } = await this.env();
           await stopTmate(tmate, files.socket, record.pid).catch(() => undefined);
         }
+        if (record?.viewSession) await removeView((await this.env()).tmux, record);
         await removeDir(files.dir);
         continue;
       }
       const alive = record.pid > 0 && (await isOurTmate(record.pid, files.socket)) && (await socketAnswers(files.socket));
       if (this.live.has(id)) continue;
       if (!alive) {
+        // tmux removes a view session itself when tmate's client goes; this covers a tmux that did not.
+        if (record.viewSession) await removeView((await this.env()).tmux, record);
         await removeDir(files.dir);
         continue;
       }
@@ -451,6 +475,8 @@ export class Shares extends EventEmitter<{
   private async plan(options: ShareOptions): Promise<StartPlan> {
     // First, so a share with no usable server refuses before anything is fetched or made (a blank session).
     const settings = this.options.settings(options.server);
+    const defaults = this.options.pair?.() ?? DEFAULT_PAIR;
+    const pair = { size: options.size ?? defaults.size, view: options.view ?? defaults.view };
     const access = this.options.access?.();
     const sources = options.allowed !== undefined ? options.allowed : (access?.allowed ?? null);
     const endAfterMs = options.endAfterMs !== undefined ? options.endAfterMs : (access?.endAfterMs ?? null);
@@ -458,10 +484,10 @@ export class Shares extends EventEmitter<{
       throw errors.invalidArgument('duration', 'a share has to last longer than 0 s');
     }
     const endsAt = endAfterMs === null ? null : Date.now() + endAfterMs;
-    if (sources === null || sources.length === 0) return { settings, keys: null, allowed: null, endsAt };
+    if (sources === null || sources.length === 0) return { settings, keys: null, allowed: null, endsAt, ...pair };
     if (!access) throw errors.invalidArgument('allowed keys', 'this process has no forge addresses to fetch keys from');
     const { keys, allowed } = await collectKeys(sources, { bases: access.forges });
-    return { settings, keys, allowed, endsAt };
+    return { settings, keys, allowed, endsAt, ...pair };
   }
 
   /**
@@ -480,7 +506,7 @@ export class Shares extends EventEmitter<{
     // The keys as fetched when the share started: new links must not depend on the forge answering again.
     const keys = share.allowed ? await readAuthorizedKeys(live.files.keys) : null;
     // The same server profile, resolved again: one that was removed or made invalid meanwhile is refused.
-    const plan: StartPlan = { settings: this.options.settings(share.serverName), keys, allowed: share.allowed, endsAt: share.endsAt };
+    const plan: StartPlan = { settings: this.options.settings(share.serverName), keys, allowed: share.allowed, endsAt: share.endsAt, size: share.size, view: share.view };
     const key = targetKey(session.socket, session.id);
     // Registered as in flight so that sharing the session meanwhile waits for this start, not a second one.
     const restarted = (async () => {
@@ -521,6 +547,9 @@ export class Shares extends EventEmitter<{
   /** Step 1: the share's directory and record, announced as starting; the time limit starts now. */
   private async prepare(session: TmuxSession, blank: boolean, plan: StartPlan): Promise<Starting> {
     const { server, readyTimeoutSeconds } = plan.settings;
+    const { size, view } = plan;
+    const { tmuxVersion } = await this.options.binaries();
+    const ignoreSize = size === 'mine' && supportsIgnoreSize(tmuxVersion);
     const id = await newShareId();
     const files = shareFiles(join(this.runtimeDir, id));
     await mkdir(files.dir, { mode: 0o700 });
@@ -544,6 +573,10 @@ export class Shares extends EventEmitter<{
       pid: 0,
       allowed: plan.allowed,
       endsAt: plan.endsAt,
+      size,
+      view,
+      sizeNote: size === 'mine' && !ignoreSize ? sizeNote(tmuxVersion) : null,
+      viewSession: null,
       pairClient: null,
       pairClientSession: null,
     };
@@ -558,7 +591,7 @@ export class Shares extends EventEmitter<{
     const timer = setTimeout(() => abort.abort(new Error('ready timeout')), readyTimeoutSeconds * 1000);
     const events: LogEvent[] = [];
     const follower = new LogFollower(files.log);
-    const starting: Starting = { live, session, server, readyTimeoutSeconds, abort, timer, events, follower, sessionIsNew: plan.sessionIsNew === true };
+    const starting: Starting = { live, session, ignoreSize, server, readyTimeoutSeconds, abort, timer, events, follower, sessionIsNew: plan.sessionIsNew === true };
     follower.on('line', (line) => {
       const event = parseLogLine(line);
       if (!event) return;
@@ -572,11 +605,23 @@ export class Shares extends EventEmitter<{
     return starting;
   }
 
-  /** Step 2: tmate started in the background, its log followed, its socket answering. */
+  /**
+   * Step 2: the independent view's session made (and recorded, so a crash cannot leave it unseen), tmate
+   * started in the background attached to it or to the user's session, its log followed, its socket
+   * answering.
+   */
   private async launch(starting: Starting, tmux: TmuxEnv, tmate: TmateEnv): Promise<void> {
-    const { live, session, server, abort, follower } = starting;
+    const { live, session, ignoreSize, server, abort, follower } = starting;
+    let attachTo = session.id;
+    if (live.share.view === 'independent') {
+      const view = await createViewSession(tmux, session.socket, session.id, viewSessionName(live.share.id));
+      live.share.viewSession = view.id;
+      await writeRecord(live);
+      attachTo = view.id;
+    }
     const access = live.share.allowed ? { authorizedKeys: live.files.keys } : {};
-    const daemon = await startTmate(tmate, live.files, server, { tmux: tmux.tmux, socket: session.socket, sessionId: session.id }, access);
+    const target = { tmux: tmux.tmux, socket: session.socket, sessionId: attachTo, ignoreSize, ownSession: attachTo !== session.id };
+    const daemon = await startTmate(tmate, live.files, server, target, access);
     live.share.pid = daemon.pid;
     // tmate quitting before it is ready (a config it rejects, a crash) must not wait out the time limit.
     void daemon.exited.then(() => abort.abort(new Error('tmate exited')));
@@ -610,6 +655,7 @@ export class Shares extends EventEmitter<{
     follower.close();
     await follower.pump();
     await stopTmate(tmate, live.files.socket, live.share.pid).catch(() => undefined);
+    await removeView(tmux, live.share);
     await rm(live.files.dir, { recursive: true, force: true });
     this.live.delete(live.share.id);
     // The blank session was made for this share alone; nobody else knows its name yet.
@@ -672,8 +718,9 @@ export class Shares extends EventEmitter<{
     live.dirWatcher?.close();
     this.endTimers.cancel(live.share.id);
     this.live.delete(live.share.id);
-    const { tmate } = await this.env();
+    const { tmux, tmate } = await this.env();
     await stopTmate(tmate, live.files.socket, live.share.pid).catch(() => undefined);
+    await removeView(tmux, live.share);
     await rm(live.files.dir, { recursive: true, force: true });
     this.emit('ended', structuredClone(live.share), error);
     this.changed();
@@ -700,8 +747,9 @@ export class Shares extends EventEmitter<{
     live.dirWatcher?.close();
     this.endTimers.cancel(live.share.id);
     this.live.delete(live.share.id);
-    const { tmate } = await this.env();
+    const { tmux, tmate } = await this.env();
     await stopTmate(tmate, live.files.socket, live.share.pid);
+    await removeView(tmux, live.share);
     await rm(live.files.dir, { recursive: true, force: true });
     live.share.state = 'stopped';
     this.changed();
@@ -737,7 +785,8 @@ export class Shares extends EventEmitter<{
     for (const socket of new Set(lives.map((live) => live.share.socket))) {
       const clients = await listClients(tmux, socket).catch(() => []);
       for (const live of lives.filter((candidate) => candidate.share.socket === socket)) {
-        const where = pairClientOf(clients, live.panePid, live.share.sessionId);
+        // With an independent view the pair's client belongs on the view session, which shows the shared one.
+        const where = pairClientOf(clients, live.panePid, live.share.viewSession ?? live.share.sessionId);
         if (where.pairClient === live.share.pairClient && where.pairClientSession === live.share.pairClientSession) continue;
         Object.assign(live.share, where);
         changed = true;
@@ -768,6 +817,20 @@ export class Shares extends EventEmitter<{
       live.dirWatcher?.close();
     }
   }
+}
+
+/** Removes the share's independent-view session, if it has one; never anything else. */
+async function removeView(tmux: TmuxEnv, share: Pick<Share, 'id' | 'socket' | 'viewSession'>): Promise<void> {
+  if (share.viewSession) await removeViewSession(tmux, share.socket, share.viewSession, viewSessionName(share.id)).catch(() => undefined);
+}
+
+/** What the user is told when `mine` cannot be honoured. */
+function sizeNote(tmuxVersion: string | undefined): string {
+  const which = tmuxVersion === undefined ? 'This tmux (its version could not be read)' : `tmux ${tmuxVersion}`;
+  return (
+    `${which} cannot keep the pair's terminal from resizing your windows: that needs tmux 3.2 or later. ` +
+    'While a pair is connected, your windows may shrink to their terminal as tmux does. Upgrade tmux to keep your size.'
+  );
 }
 
 /**
@@ -822,11 +885,23 @@ async function replayLog(share: Share, files: ShareFiles, readyOffset: number): 
 
 async function readRecord(files: ShareFiles): Promise<ShareRecord | undefined> {
   try {
-    const record = JSON.parse(await readFile(files.meta, 'utf8')) as ShareRecord & { tmuxSocket?: string; origin?: ShareOrigin; allowed?: AllowedSource[] | null; endsAt?: number | null };
+    type Added = 'origin' | 'allowed' | 'endsAt' | 'size' | 'view' | 'sizeNote' | 'viewSession';
+    const record = JSON.parse(await readFile(files.meta, 'utf8')) as Omit<ShareRecord, Added> & Partial<Pick<ShareRecord, Added>> & { tmuxSocket?: string };
     if (record.version !== 1) return undefined;
     // Records written before these fields existed: the socket was `tmuxSocket`, every share came from the
-    // command, and none was restricted or timed.
-    return { ...record, socket: record.socket ?? record.tmuxSocket, origin: record.origin ?? 'cli', allowed: record.allowed ?? null, endsAt: record.endsAt ?? null };
+    // command, none was restricted or timed, and tmate's client attached to the user's session with tmux's
+    // own sizing.
+    return {
+      ...record,
+      socket: record.socket ?? record.tmuxSocket,
+      origin: record.origin ?? 'cli',
+      allowed: record.allowed ?? null,
+      endsAt: record.endsAt ?? null,
+      size: record.size ?? 'follow',
+      view: record.view ?? 'follow',
+      sizeNote: record.sizeNote ?? null,
+      viewSession: record.viewSession ?? null,
+    };
   } catch {
     return undefined;
   }

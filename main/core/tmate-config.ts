@@ -4,13 +4,34 @@
  */
 import type { ServerSettings } from './servers.ts';
 
+/** How tmate's tmux client attaches. */
+export interface AttachOptions {
+  /**
+   * `-f ignore-size` (tmux 3.2 and later): tmux leaves this client out when it sizes windows, so the pair's
+   * terminal never resizes the user's (tmux's default `window-size latest` follows whoever typed last).
+   */
+  ignoreSize: boolean;
+  /**
+   * The attached session was made for this share alone (the independent view): it is marked
+   * destroy-unattached once tmate's client is in, so tmux removes it the moment that client goes, even when
+   * Pairbar is not there to (a crash). Set after attaching: on a session nobody is attached to yet, tmux
+   * would destroy it at once.
+   */
+  ownSession: boolean;
+}
+
 /**
- * The shell command tmate runs in its only pane. It is a constant: what varies (tmux's path, socket and
- * the session id) reaches it through the environment, so nothing the user named is ever parsed by a shell.
- * TMUX is unset because tmate sets it to its own socket, and tmux refuses to attach while it is set.
- * `-u`: the pane is tmate's, whatever the locale of the app that started it, so tell tmux it may send UTF-8.
+ * The shell command tmate runs in its only pane. It is built from constants only: what varies (tmux's
+ * path, socket and the session id) reaches it through the environment, so nothing the user named is ever
+ * parsed by a shell. TMUX is unset because tmate sets it to its own socket, and tmux refuses to attach while
+ * it is set. `-u`: the pane is tmate's, whatever the locale of the app that started it, so tell tmux it may
+ * send UTF-8. `\;` reaches tmux as its command separator.
  */
-const ATTACH_COMMAND = 'unset TMUX TMUX_PANE; exec "$PAIRBAR_TMUX" -u -S "$PAIRBAR_TMUX_SOCKET" attach-session -t "$PAIRBAR_TMUX_SESSION"';
+export function attachCommand(options: AttachOptions): string {
+  const flags = options.ignoreSize ? ' -f ignore-size' : '';
+  const own = options.ownSession ? ' \\; set-option -t "$PAIRBAR_TMUX_SESSION" destroy-unattached on' : '';
+  return `unset TMUX TMUX_PANE; exec "$PAIRBAR_TMUX" -u -S "$PAIRBAR_TMUX_SOCKET" attach-session${flags} -t "$PAIRBAR_TMUX_SESSION"${own}`;
+}
 
 /** tmux config strings: validated values only reach here, but quote them anyway. */
 function quote(value: string): string {
@@ -28,7 +49,8 @@ export interface TmateAccess {
  * written, so tmate never falls back to its built-in one. A fingerprint left empty keeps tmate's built-in
  * (tmate.io's) value, which another server can never match: an unpinned key type fails closed.
  */
-export function tmateConfig(server: ServerSettings, access: TmateAccess = {}): string {
+export function tmateConfig(server: ServerSettings, options: Partial<AttachOptions> & TmateAccess = {}): string {
+  const attach: AttachOptions = { ignoreSize: options.ignoreSize ?? false, ownSession: options.ownSession ?? false };
   const lines = [
     '# Written by Pairbar for one share; rewritten on every share.',
     // The pair must see exactly the user's tmux session: no second status bar, and no tmate prefix key
@@ -40,13 +62,13 @@ export function tmateConfig(server: ServerSettings, access: TmateAccess = {}): s
     'set -g escape-time 0',
     'set -g tmate-foreground-restart 0',
     // Single quotes: tmux takes the text literally, so the shell sees the "$PAIRBAR_…" expansions.
-    `set -g default-command '${ATTACH_COMMAND}'`,
+    `set -g default-command '${attachCommand(attach)}'`,
   ];
   lines.push(`set -g tmate-server-host ${quote(server.host)}`, `set -g tmate-server-port ${server.port}`);
   if (server.rsaFingerprint) lines.push(`set -g tmate-server-rsa-fingerprint ${quote(server.rsaFingerprint)}`);
   if (server.ed25519Fingerprint) lines.push(`set -g tmate-server-ed25519-fingerprint ${quote(server.ed25519Fingerprint)}`);
   if (server.ecdsaFingerprint) lines.push(`set -g tmate-server-ecdsa-fingerprint ${quote(server.ecdsaFingerprint)}`);
-  lines.push(...accessLines(access));
+  lines.push(...accessLines(options));
   return lines.join('\n') + '\n';
 }
 

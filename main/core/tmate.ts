@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { ShareLinks } from './links.ts';
 import { CommandError, run, spawnDetached, type Detached } from './process.ts';
 import type { ServerSettings } from './servers.ts';
-import { tmateConfig, type TmateAccess } from './tmate-config.ts';
+import { tmateConfig, type AttachOptions, type TmateAccess } from './tmate-config.ts';
 
 export interface ShareFiles {
   dir: string;
@@ -42,7 +42,8 @@ export interface TmateEnv {
   env: NodeJS.ProcessEnv;
 }
 
-export interface AttachTarget {
+/** The tmux session tmate's pane attaches to, and how. */
+export interface AttachTarget extends AttachOptions {
   tmux: string;
   socket: string;
   sessionId: string;
@@ -50,7 +51,7 @@ export interface AttachTarget {
 
 /** Writes the config and starts `tmate -F` detached. */
 export async function startTmate(tmate: TmateEnv, files: ShareFiles, server: ServerSettings, target: AttachTarget, access: TmateAccess = {}): Promise<Detached> {
-  await writeFile(files.config, tmateConfig(server, access), { mode: 0o600 });
+  await writeFile(files.config, tmateConfig(server, { ignoreSize: target.ignoreSize, ownSession: target.ownSession, ...access }), { mode: 0o600 });
   await writeFile(files.log, '', { mode: 0o600, flag: 'a' });
   const env: NodeJS.ProcessEnv = {
     ...tmate.env,

@@ -7,6 +7,7 @@
  */
 import { readdir, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { atLeast, majorMinor } from './binaries.ts';
 import { checkDir, ensureDir, TMUX_SOCKET_DIR } from './dirs.ts';
 import { CLIENT_FORMAT, parseClients, type ClientInfo } from './pair-client.ts';
 import { CommandError, run } from './process.ts';
@@ -106,8 +107,15 @@ function isNoServer(error: unknown): boolean {
   return error instanceof CommandError && /no server running|error connecting|No such file or directory|Connection refused/i.test(error.stderr);
 }
 
-/** The sessions of one server, in one tmux call; an empty list when no server answers on that socket. */
+/**
+ * The sessions of one server, in one tmux call; an empty list when no server answers on that socket.
+ * The sessions Pairbar made for a pair's independent view are left out: they are a share's, not the user's.
+ */
 export async function listSessions(tmux: TmuxEnv, socket: string): Promise<TmuxSession[]> {
+  return (await listAllSessions(tmux, socket)).filter((session) => !isViewSessionName(session.name));
+}
+
+async function listAllSessions(tmux: TmuxEnv, socket: string): Promise<TmuxSession[]> {
   try {
     const { stdout } = await run(tmux.tmux, ['-S', socket, 'list-sessions', '-F', SESSION_FORMAT], { env: tmux.env, timeoutMs: 10_000 });
     return parseSessions(socket, stdout);
@@ -200,4 +208,54 @@ export async function createBlankSession(tmux: TmuxEnv, baseName = 'pair'): Prom
   const session = parseSessions(socket, stdout)[0] ?? (await listSessions(tmux, socket)).find((candidate) => candidate.name === name);
   if (!session) throw errors.commandFailed('tmux new-session', `the new session ${JSON.stringify(name)} did not appear`);
   return session;
+}
+
+const VIEW_SESSION = /^pairbar-view-[0-9a-f]{8}$/;
+
+/** The name of the session made for one share's independent view. */
+export function viewSessionName(shareId: string): string {
+  return `pairbar-view-${shareId}`;
+}
+
+export function isViewSessionName(name: string): boolean {
+  return VIEW_SESSION.test(name);
+}
+
+/**
+ * A session grouped with `targetId` (`new-session -t`): the same windows, its own current window, so a pair
+ * attached to it moves between windows without moving the user's view. Created detached; nothing about the
+ * target session or its clients changes.
+ */
+export async function createViewSession(tmux: TmuxEnv, socket: string, targetId: string, name: string): Promise<TmuxSession> {
+  if (!isViewSessionName(name)) throw errors.invalidArgument('view session name', `${JSON.stringify(name)} is not one Pairbar makes`);
+  const { stdout } = await run(tmux.tmux, ['-S', socket, 'new-session', '-d', '-t', targetId, '-s', name, '-P', '-F', SESSION_FORMAT], {
+    env: tmux.env,
+    timeoutMs: 10_000,
+  });
+  const session = parseSessions(socket, stdout)[0];
+  if (!session) throw errors.commandFailed('tmux new-session -t', `the view session ${JSON.stringify(name)} did not appear`);
+  return session;
+}
+
+/**
+ * Removes a share's view session, only if the session with that id still carries the name Pairbar gave
+ * it: after a tmux restart the id may belong to one of the user's sessions. The windows stay: they are
+ * the user's session's too. Resolves whether or not there was anything to remove.
+ */
+export async function removeViewSession(tmux: TmuxEnv, socket: string, id: string, name: string): Promise<void> {
+  const sessions = await listAllSessions(tmux, socket).catch(() => []);
+  if (!sessions.some((session) => session.id === id && session.name === name && isViewSessionName(name))) return;
+  await killSession(tmux, socket, id).catch((error: unknown) => {
+    // Gone between the listing and the kill (tmux destroyed it when tmate's client left): that is the goal.
+    if (!(error instanceof CommandError)) throw error;
+  });
+}
+
+/** Whether this tmux has `attach-session -f ignore-size` (3.2 and later; `master` builds are newer still). */
+export function supportsIgnoreSize(version: string | undefined): boolean {
+  if (version === undefined) return false;
+  if (/^master\b/.test(version)) return true;
+  const number = majorMinor(version);
+  // OpenBSD's base tmux names the OpenBSD release; 6.9 was the first to ship tmux 3.2.
+  return number !== undefined && atLeast(number, /^openbsd-/.test(version) ? [6, 9] : [3, 2]);
 }

@@ -54,6 +54,10 @@ export function share(name: string, extra: Partial<ShareView> = {}): ShareView {
     endsAt: null,
     pairClient: 'on-session',
     pairClientSession: name,
+    size: 'mine',
+    view: 'follow',
+    sizeNote: null,
+    viewSession: null,
     ...extra,
   };
 }

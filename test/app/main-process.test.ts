@@ -16,7 +16,7 @@ import { CHANNELS } from '../../main/contract.ts';
 import { openPrefsStore } from '../../main/prefs-store.ts';
 import { Sandbox, startServer, switchServer, waitFor } from '../support/sandbox.ts';
 import type { TestTmateServer } from '../support/tmate-server.ts';
-import { launchFakeApp, type FakeApp } from './support/harness.ts';
+import { invoke, launchFakeApp, type FakeApp } from './support/harness.ts';
 
 const skip = process.platform === 'linux' ? false : `the main-process stand-in plays Linux's tray; this is ${process.platform}`;
 
@@ -82,25 +82,6 @@ function clickTray(target: FakeApp, label: string): Promise<boolean> {
       return true;
     },
     label,
-  );
-}
-
-/** Calls an IPC handler the way Electron would for a message from `from`: the popover, or another page. */
-function invoke(target: FakeApp, channel: string, args: unknown[], from: 'popover' | 'other-contents' | 'other-url' | 'subframe' = 'popover'): Promise<unknown> {
-  return target.evaluate(
-    async (_electron, _t, { channel, args, from }: { channel: string; args: unknown[]; from: string }) => {
-      const fake = (globalThis as any).fakeElectron;
-      const win = fake.windows[0];
-      const handler = fake.handlers.get(channel);
-      if (!handler) throw new Error(`no handler for ${channel}`);
-      const frame = { url: win.webContents.mainFrame.url, parent: null as unknown };
-      let sender = win.webContents;
-      if (from === 'other-contents') sender = { id: 999 };
-      if (from === 'other-url') frame.url = 'https://example.com/';
-      if (from === 'subframe') frame.parent = {};
-      return handler({ sender, senderFrame: frame }, ...args);
-    },
-    { channel, args, from },
   );
 }
 
@@ -264,7 +245,10 @@ describe('the app in Node with a stand-in for Electron', { skip }, () => {
     const terminalHost = await server.nextConnection();
     const target = await launch();
     await started(target);
-    await waitFor('the terminal\'s share adopted', () => target.evaluate((_electron, t) => t.snapshot().shares.some((share: any) => share.session === 'terminal' && share.origin === 'cli')));
+    // The adopted share can be published before the session list it comes with: wait for both, as the menu does.
+    await waitFor('the terminal\'s share adopted and the sessions listed', () =>
+      target.evaluate((_electron, t) => t.snapshot().shares.some((share: any) => share.session === 'terminal' && share.origin === 'cli') && t.snapshot().sessions.some((session: any) => session.name === 'work')),
+    );
     await clickTray(target, 'work (1 window)');
     const appHost = await server.nextConnection();
     await waitFor('the app\'s share', () => target.evaluate((_electron, t) => t.snapshot().shares.some((share: any) => share.session === 'work' && share.state === 'sharing' && share.origin === 'app')));

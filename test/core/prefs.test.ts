@@ -139,3 +139,14 @@ test('share.copyLink and share.endAfterMinutes', () => {
   assert.throws(() => writePref(store, 'share.endAfterMinutes', '-1'), (error: unknown) => isPairbarError(error));
   assert.throws(() => writePref(store, 'share.endAfterMinutes', '1.5'), (error: unknown) => isPairbarError(error));
 });
+
+test('pair.size and pair.view: mine and follow by default, only their choices accepted', () => {
+  const store = openPrefsStore(env);
+  assert.equal(DEFAULT_PREFS['pair.size'], 'mine');
+  assert.equal(DEFAULT_PREFS['pair.view'], 'follow');
+  assert.equal(writePref(store, 'pair.size', ' follow '), 'follow');
+  assert.equal(writePref(store, 'pair.view', 'independent'), 'independent');
+  assert.throws(() => writePref(store, 'pair.size', 'small'), /expected one of follow, mine/);
+  assert.throws(() => writePref(store, 'pair.view', true), /expected one of follow, independent/);
+  assert.deepEqual([readPrefs(store).prefs['pair.size'], readPrefs(store).prefs['pair.view']], ['follow', 'independent']);
+});

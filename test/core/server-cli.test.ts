@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, test } from 'node:test';
-import { Sandbox, startServer } from '../support/sandbox.ts';
+import { Sandbox, startServer, waitFor } from '../support/sandbox.ts';
 import type { TestTmateServer } from '../support/tmate-server.ts';
 
 let sandbox: Sandbox;
@@ -107,6 +107,23 @@ test('use, remove, and share --server: a share goes only where the user said', a
   assert.equal(refused.code, 1);
   assert.match(refused.stderr, /No tmate server chosen.*\nChoose one of yours: pairbar server use first\n$/);
   assert.equal(sandbox.tmatePids().length, 1, 'only the share of work runs');
+});
+
+test('status says when a bare server handed out new links, and that it does not report who joins', async () => {
+  assert.equal((await sandbox.cli(['server', 'add', 'ours', `127.0.0.1:${server.port}`, '--trust'])).code, 0);
+  sandbox.newSession('work');
+  assert.equal((await sandbox.cli(['share', 'work'])).code, 0);
+  const status = await sandbox.cli(['status']);
+  assert.match(status.stdout, /^ {2}pairs {10}this server doesn't report who joins$/m);
+  assert.doesNotMatch(status.stdout, /new links/);
+  const first = await server.nextConnection();
+  first.drop();
+  const again = await server.nextConnection(15_000);
+  await waitFor('the new links in status', async () => (await sandbox.cli(['url'])).stdout.trim() === again.links.ssh, 15_000);
+  const after = await sandbox.cli(['status', '--json']);
+  const [json] = JSON.parse(after.stdout);
+  assert.equal(typeof json.linksChangedAt, 'number');
+  assert.match((await sandbox.cli(['status'])).stdout, /^ {2}new links {6}since .*: the server handed out new ones, the old ones no longer work$/m);
 });
 
 test('server test: --json, a failure exits 1 with the reason, and nothing is left running', async () => {

@@ -418,3 +418,24 @@ test('a share whose tmate died is cleaned up on adoption, never listed as live',
   assert.equal(existsSync(meta), false);
   void readFileSync;
 });
+
+test('adoption running while a share starts never takes the new share\'s directory for a dead one', async () => {
+  sandbox.newSession('work');
+  const { shares } = sandbox.runtime();
+  let starting = true;
+  let rounds = 0;
+  // The popover opening (a refresh, which adopts) while the tray starts a share: adopt every few ms.
+  const spinning = (async () => {
+    while (starting) {
+      await shares.adopt();
+      rounds++;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  })();
+  const share = await shares.share({ session: 'work' }).finally(() => (starting = false));
+  await spinning;
+  assert.ok(rounds > 1, `adoption ran ${rounds} times meanwhile`);
+  assert.equal(share.state, 'sharing');
+  assert.deepEqual(shareDirs(), [share.id]);
+  await server.nextConnection();
+});

@@ -8,7 +8,7 @@ import { describe, test } from 'node:test';
 import { isLinkKind, linkInfo, linkKindFor, LINK_KINDS, NO_LINKS } from '../../main/core/links.ts';
 import { pairsConnected, targetKey, totalPairsConnected } from '../../main/core/share-rules.ts';
 import { applyEvent, isShareId, startFailure, type Share } from '../../main/core/shares.ts';
-import { tmateConfig } from '../../main/core/tmate-config.ts';
+import { attachCommand, tmateConfig, type AttachOptions } from '../../main/core/tmate-config.ts';
 import type { ServerSettings } from '../../main/core/servers.ts';
 import { parseLogLine, type LogEvent } from '../../main/core/tmate-log.ts';
 import { parseLinks } from '../../main/core/tmate.ts';
@@ -71,6 +71,10 @@ function share(extra: Partial<Share> = {}): Share {
     endsAt: null,
     pairClient: null,
     pairClientSession: null,
+    size: 'mine',
+    view: 'follow',
+    sizeNote: null,
+    viewSession: null,
     ...extra,
   };
 }
@@ -140,14 +144,15 @@ describe('parseLinks: the chained display-message output → links and count', (
 
 describe('tmateConfig: what tmate starts with', () => {
   const base: ServerSettings = { host: 'tmate.example.com', port: 22, rsaFingerprint: '', ed25519Fingerprint: '', ecdsaFingerprint: '' };
+  const plain: AttachOptions = { ignoreSize: false, ownSession: false };
   test('out of the pair\'s way: no status bar, no prefix, no key bindings, no tip restart', () => {
-    const config = tmateConfig(base);
+    const config = tmateConfig(base, plain);
     for (const line of ['set -g status off', 'set -g prefix None', 'set -g prefix2 None', 'unbind-key -a', 'set -g tmate-foreground-restart 0']) {
       assert.ok(config.split('\n').includes(line), line);
     }
   });
   test('the pane attaches through the environment, never through a name in the text', () => {
-    assert.match(tmateConfig(base), /set -g default-command '.*attach-session -t "\$PAIRBAR_TMUX_SESSION"'/);
+    assert.match(tmateConfig(base, plain), /set -g default-command '.*attach-session -t "\$PAIRBAR_TMUX_SESSION"'/);
   });
   const rows: [string, Partial<ServerSettings>, string[], string[]][] = [
     ['the host is always written: tmate never falls back to its built-in one', { host: 'tmate.example.org' }, ['set -g tmate-server-host "tmate.example.org"', 'set -g tmate-server-port 22'], ['fingerprint']],
@@ -157,9 +162,24 @@ describe('tmateConfig: what tmate starts with', () => {
   ];
   for (const [name, settings, present, absent] of rows) {
     test(name, () => {
-      const lines = tmateConfig({ ...base, ...settings }).split('\n');
+      const lines = tmateConfig({ ...base, ...settings }, plain).split('\n');
       for (const line of present) assert.ok(lines.includes(line), `has ${line}`);
       for (const word of absent) assert.ok(!lines.some((line) => line.includes(word)), `has no ${word}`);
+    });
+  }
+  const attachRows: [string, AttachOptions, RegExp][] = [
+    ['tmux sizes windows as it likes', plain, /attach-session -t "\$PAIRBAR_TMUX_SESSION"$/],
+    ['size policy mine: ignore-size', { ignoreSize: true, ownSession: false }, /attach-session -f ignore-size -t "\$PAIRBAR_TMUX_SESSION"$/],
+    [
+      'a session of its own is destroyed with its client, set only once attached',
+      { ignoreSize: true, ownSession: true },
+      /attach-session -f ignore-size -t "\$PAIRBAR_TMUX_SESSION" \\; set-option -t "\$PAIRBAR_TMUX_SESSION" destroy-unattached on$/,
+    ],
+  ];
+  for (const [name, options, expected] of attachRows) {
+    test(`attachCommand: ${name}`, () => {
+      assert.match(attachCommand(options), expected);
+      assert.doesNotMatch(attachCommand(options), /'/, 'no single quote: it sits inside the config\'s single quotes');
     });
   }
 });

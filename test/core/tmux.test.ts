@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { spawnedSoFar } from '../../main/core/process.ts';
-import { createBlankSession, listServers, resolveSession, type TmuxEnv } from '../../main/core/tmux.ts';
+import { createBlankSession, listServers, resolveSession, supportsIgnoreSize, type TmuxEnv } from '../../main/core/tmux.ts';
 import { isPairbarError } from '../../main/core/errors.ts';
 import { Sandbox, TMUX } from '../support/sandbox.ts';
 
@@ -80,4 +80,12 @@ test('a new blank terminal gets the first free pair name on the default server',
   assert.equal(first.name, 'pair');
   assert.equal(second.name, 'pair-2');
   assert.equal((await resolveSession(tmux, { name: 'pair-2' })).id, second.id);
+});
+
+test('which tmux versions have attach-session -f ignore-size (3.2 and later)', () => {
+  const cases: [string | undefined, boolean][] = [
+    ['3.3a', true], ['3.2', true], ['3.2-rc2', true], ['next-3.4', true], ['master', true], ['10.0', true], ['4.1', true],
+    ['3.1c', false], ['3.0a', false], ['2.9', false], ['1.8', false], ['openbsd-6.8', false], ['openbsd-6.9', true], ['openbsd-7.4', true], ['dev', false], [undefined, false],
+  ];
+  for (const [version, expected] of cases) assert.equal(supportsIgnoreSize(version), expected, String(version));
 });

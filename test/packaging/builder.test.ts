@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { extractFile, listPackage } from '@electron/asar';
 import { FuseV1Options, getCurrentFuseWire } from '@electron/fuses';
@@ -88,6 +88,22 @@ describe('electron-builder.yml', () => {
     assert.match(String(config.linux?.maintainer), /<.+@.+>/);
   });
 
+  test('the deb recommends tmux and tmate (what Pairbar drives), and depends on neither', () => {
+    assert.deepEqual([...asArray(config.deb?.recommends)].sort(), ['tmate', 'tmux']);
+    assert.ok(!asArray(config.deb?.depends).some((dependency) => /^(tmux|tmate)\b/.test(dependency)), 'a tmate built from source must do');
+  });
+
+  test('npm run dist: builds the app, then packages it for this platform (no platform flag), publishing nothing', () => {
+    const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+    const steps = (scripts.dist ?? '').split('&&').map((step) => step.trim().split(/\s+/));
+    assert.deepEqual(steps[0], ['node', 'scripts/build.mjs'], 'the bundle is built first: the package holds dist/');
+    const [builder, ...flags] = steps.at(-1) ?? [];
+    assert.equal(builder, 'electron-builder');
+    assert.ok(!flags.some((flag) => /^--?(mac|macos|m|linux|l|win|windows|w|dir)$/.test(flag)), `no platform or --dir flag: ${flags.join(' ')}`);
+    assert.deepEqual(flags, ['--publish', 'never']);
+    assert.equal(steps.length, 2);
+  });
+
   test('the app icon it names is a 512 px PNG', () => {
     for (const icon of [config.mac?.icon, config.linux?.icon, config.win?.icon]) {
       assert.equal(icon, 'assets/icon.png');
@@ -113,6 +129,7 @@ describe('electron-builder --dir (Linux) against a stand-in Electron distributio
   let entries: string[] = [];
   const skip = process.platform === 'linux' ? false : `the --dir check builds for Linux and runs on Linux only (this is ${process.platform})`;
 
+  // A functional upper bound, not a speed check: a build that hangs (a download attempt, a prompt) fails.
   before(async () => {
     if (skip) return;
     // The app as `npm test` builds it (dist/ comes from scripts/build.mjs); build it if this file runs alone.
@@ -151,7 +168,7 @@ describe('electron-builder --dir (Linux) against a stand-in Electron distributio
     assert.ok(unpacked, `an unpacked app folder in ${outputs.join(', ')}`);
     appOutDir = join(work, 'release', unpacked);
     entries = listPackage(join(appOutDir, 'resources', 'app.asar'), { isPack: false });
-  });
+  }, { timeout: 180_000 });
 
   after(async () => {
     if (work) await rm(work, { recursive: true, force: true });
@@ -198,6 +215,19 @@ describe('electron-builder --dir (Linux) against a stand-in Electron distributio
     const pkg = JSON.parse(extractFile(join(appOutDir, 'resources', 'app.asar'), 'package.json').toString('utf8')) as { main: string; type: string };
     assert.equal(pkg.main, 'dist/main.js');
     assert.equal(pkg.type, 'module');
+  });
+
+  test('app.asar holds exactly the built code (dist/ without source maps or the tests\' hook), the assets and package.json', { skip }, () => {
+    const filesUnder = (dir: string): string[] =>
+      readdirSync(join(ROOT, dir), { withFileTypes: true, recursive: true })
+        .filter((entry) => entry.isFile())
+        .map((entry) => `/${relative(ROOT, join(entry.parentPath, entry.name))}`);
+    // The tests' hook is built into dist/ but never shipped (the test below).
+    const built = filesUnder('dist').filter((file) => !file.endsWith('.map') && file !== '/dist/test-hook.js');
+    const expected = [...built, ...filesUnder('assets'), '/package.json'].sort();
+    // listPackage names directories too: a directory is an entry that others sit under.
+    const files = entries.filter((entry) => !entries.some((other) => other.startsWith(`${entry}/`))).sort();
+    assert.deepEqual(files, expected);
   });
 
   test('app.asar leaves out the tests\' hook that dist/ has (a shipped app has no globalThis.pairbarTest)', { skip }, () => {

@@ -34,6 +34,10 @@ export function share(of: SessionView | string, fields: Partial<ShareView> = {})
     endsAt: null,
     pairClient: 'on-session',
     pairClientSession: target.name,
+    size: 'mine',
+    view: 'follow',
+    sizeNote: null,
+    viewSession: null,
     ...fields,
   };
 }

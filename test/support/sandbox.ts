@@ -40,7 +40,17 @@ export class Sandbox {
     const root = await mkdtemp(join(tmpdir(), 'pb-'));
     const sandbox = new Sandbox(root);
     execFileSync('mkdir', ['-p', join(root, 'home'), join(root, 'tmux'), join(root, 'config')]);
+    // The SSH key tmate needs on a real machine; without one Pairbar reports a first-run problem.
+    sandbox.createSshKey();
     return sandbox;
+  }
+
+  /** An ed25519 key in ~/.ssh, as `ssh-keygen -t ed25519` makes it; returns its path. */
+  createSshKey(): string {
+    const key = join(this.env.HOME!, '.ssh', 'id_ed25519');
+    execFileSync('mkdir', ['-p', '-m', '700', dirname(key)]);
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'pairbar-test', '-f', key], { env: this.env });
+    return key;
   }
 
   /** Runs tmux against the user's default server of this sandbox. */
@@ -69,9 +79,10 @@ export class Sandbox {
    * The user's own terminal: a tmux client attached to `sessionId`, running inside a second tmux server
    * (as if in a terminal window). Returns a function listing the clients still attached to that session.
    */
-  attachUserClient(sessionId: string): void {
+  attachUserClient(sessionId: string, terminal: { cols: number; rows: number } = { cols: 120, rows: 40 }): void {
     const inner = `exec ${TMUX} -S '${this.socket()}' attach-session -t '${sessionId}'`;
-    execFileSync(TMUX, ['-L', 'user-terminal', 'new-session', '-d', '-x', '120', '-y', '40', 'env', '-u', 'TMUX', 'sh', '-c', inner], { env: this.env });
+    const size = ['-x', String(terminal.cols), '-y', String(terminal.rows)];
+    execFileSync(TMUX, ['-L', 'user-terminal', 'new-session', '-d', ...size, 'env', '-u', 'TMUX', 'sh', '-c', inner], { env: this.env });
   }
 
   /** tmux clients attached to a session on the default server, by tty. */

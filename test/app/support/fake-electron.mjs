@@ -26,6 +26,12 @@ const record = {
   applicationMenu: undefined,
   /** What was set on session.defaultSession: the permission handlers by name. */
   sessionHandlers: {},
+  /** What app.setLoginItemSettings was last given (Electron keeps it in the system's login items). */
+  loginItem: { openAtLogin: false },
+  /** Registered global shortcuts: accelerator → callback. */
+  shortcuts: new Map(),
+  /** Accelerators another application holds: register() refuses them, as Electron's does. */
+  takenShortcuts: (process.env.FAKE_ELECTRON_TAKEN_SHORTCUTS ?? '').split(',').filter(Boolean),
 };
 globalThis.fakeElectron = record;
 
@@ -88,6 +94,13 @@ class App extends EventEmitter {
   exit(code) {
     log('exit', { code });
     record.quitted = true;
+  }
+  setLoginItemSettings(settings) {
+    log('setLoginItemSettings', { settings: JSON.parse(JSON.stringify(settings)) });
+    record.loginItem = { ...record.loginItem, ...settings };
+  }
+  getLoginItemSettings() {
+    return { ...record.loginItem };
   }
 }
 export const app = new App();
@@ -257,6 +270,31 @@ export const ipcMain = {
   },
 };
 
+export const globalShortcut = {
+  register(accelerator, callback) {
+    log('globalShortcut.register', { accelerator });
+    if (record.takenShortcuts.includes(accelerator) || record.shortcuts.has(accelerator)) return false;
+    record.shortcuts.set(accelerator, callback);
+    return true;
+  },
+  unregister(accelerator) {
+    log('globalShortcut.unregister', { accelerator });
+    record.shortcuts.delete(accelerator);
+  },
+  unregisterAll() {
+    record.shortcuts.clear();
+  },
+  isRegistered(accelerator) {
+    return record.shortcuts.has(accelerator);
+  },
+  /** Test helper (not Electron's): the user presses the keys. */
+  press(accelerator) {
+    const callback = record.shortcuts.get(accelerator);
+    if (!callback) throw new Error(`no global shortcut ${accelerator} is registered`);
+    callback();
+  },
+};
+
 export const clipboard = {
   writeText(text) {
     record.clipboard.push(text);
@@ -322,4 +360,4 @@ export const session = {
   },
 };
 
-export default { app, nativeImage, Tray, Menu, BrowserWindow, ipcMain, clipboard, dialog, Notification, screen, shell, session };
+export default { app, nativeImage, Tray, Menu, BrowserWindow, ipcMain, globalShortcut, clipboard, dialog, Notification, screen, shell, session };

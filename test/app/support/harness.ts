@@ -90,3 +90,22 @@ export async function launchFakeApp(env: NodeJS.ProcessEnv): Promise<FakeApp> {
     },
   };
 }
+
+/** Calls an IPC handler the app registered, as the popover's page (or, to test refusals, another sender) would. */
+export function invoke(target: FakeApp, channel: string, args: unknown[], from: 'popover' | 'other-contents' | 'other-url' | 'subframe' = 'popover'): Promise<unknown> {
+  return target.evaluate(
+    async (_electron, _t, { channel, args, from }: { channel: string; args: unknown[]; from: string }) => {
+      const fake = (globalThis as any).fakeElectron;
+      const win = fake.windows[0];
+      const handler = fake.handlers.get(channel);
+      if (!handler) throw new Error(`no handler for ${channel}`);
+      const frame = { url: win.webContents.mainFrame.url, parent: null as unknown };
+      let sender = win.webContents;
+      if (from === 'other-contents') sender = { id: 999 };
+      if (from === 'other-url') frame.url = 'https://example.com/';
+      if (from === 'subframe') frame.parent = {};
+      return handler({ sender, senderFrame: frame }, ...args);
+    },
+    { channel, args, from },
+  );
+}

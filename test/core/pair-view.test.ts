@@ -1,0 +1,263 @@
+/**
+ * What the pair's terminal does to the user's: the size policy (pair.size) and the independent view
+ * (pair.view). Real tmux, real tmate 2.4.0, the test tmate server: a pair joining is the server's RESIZE to
+ * 80x24, exactly what tmate.io sends for a pair's terminal.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeEach, test } from 'node:test';
+import type { Share } from '../../main/core/shares.ts';
+import { listServers } from '../../main/core/tmux.ts';
+import { sandboxWithServerPerTest, TMATE, TMUX, waitFor, type Sandbox } from '../support/sandbox.ts';
+import type { HostConnection, TestTmateServer } from '../support/tmate-server.ts';
+
+const world = sandboxWithServerPerTest();
+let sandbox: Sandbox;
+let server: TestTmateServer;
+beforeEach(() => ({ sandbox, server } = world));
+
+/** The user's session at 120x30: a 120x31 terminal, one line of it tmux's status bar. */
+async function userSession120x30(): Promise<string> {
+  const id = sandbox.newSession('work', 'default', 'sh');
+  sandbox.attachUserClient(id, { cols: 120, rows: 31 });
+  await sandbox.waitForClients(id, 1);
+  await waitFor('the window to take the user\'s size', () => windowSize(id) === '120x30');
+  return id;
+}
+
+function windowSize(target: string): string {
+  return sandbox.tmux(['display-message', '-p', '-t', target, '#{window_width}x#{window_height}']).trim();
+}
+
+/** tmate's own tmux client on the user's server: the one that is not on the user's terminal. */
+function tmateClient(userTty: string): { size: string; flags: string } | undefined {
+  const lines = sandbox.tmux(['list-clients', '-F', '#{client_tty} #{client_width}x#{client_height} #{client_flags}']).split('\n').filter(Boolean);
+  const line = lines.find((entry) => !entry.startsWith(`${userTty} `));
+  if (!line) return undefined;
+  const [, size = '', flags = ''] = line.split(' ');
+  return { size, flags };
+}
+
+function tmate(share: Share, args: string[]): string {
+  return execFileSync(TMATE, ['-S', join(sandbox.env.PAIRBAR_RUNTIME_DIR!, share.id, 'tmate.sock'), ...args], { env: sandbox.env, encoding: 'utf8' });
+}
+
+/** A pair joins on an 80x24 terminal; resolves once tmate's window has taken that size. */
+async function pairJoins(host: HostConnection, share: Share): Promise<void> {
+  host.pairJoin();
+  await waitFor('the pair\'s terminal size in tmate', () => tmate(share, ['display-message', '-p', '#{window_width}x#{window_height}']).trim() === '80x24');
+}
+
+let currentShare: Share | undefined;
+
+test('pair.size mine (the default): a pair on a smaller terminal leaves the user\'s window at 120x30', async () => {
+  const id = await userSession120x30();
+  const [userTty = ''] = sandbox.clientsOf(id);
+  const { shares, prefs } = sandbox.runtime();
+  assert.equal(prefs().prefs['pair.size'], 'mine');
+  currentShare = await shares.share({ session: 'work' });
+  const host = await server.nextConnection();
+  assert.equal(currentShare.size, 'mine');
+  assert.equal(currentShare.sizeNote, null, 'tmux 3.3a honours it: nothing to note');
+  await pairJoins(host, currentShare);
+  await waitFor('tmate\'s client at the pair\'s size', () => tmateClient(userTty)?.size === '80x24');
+  assert.match(tmateClient(userTty)!.flags, /ignore-size/);
+  // The pair types: with tmux's default rule the latest client to type decides the size.
+  tmate(currentShare, ['send-keys', 'echo FROM-PAIR', 'Enter']);
+  await waitFor('the pair\'s keys', () => sandbox.capture(`${id}:`).includes('FROM-PAIR'));
+  assert.equal(windowSize(id), '120x30');
+  await host.waitForOutput('FROM-PAIR');
+  await shares.stop(currentShare.id);
+  assert.equal(windowSize(id), '120x30');
+  assert.deepEqual(sandbox.clientsOf(id), [userTty]);
+});
+
+test('pair.size follow: the user\'s window shrinks to the pair\'s terminal, as tmux does, and comes back after', async () => {
+  const id = await userSession120x30();
+  const [userTty = ''] = sandbox.clientsOf(id);
+  await sandbox.setPrefs({ 'pair.size': 'follow' });
+  const { shares } = sandbox.runtime();
+  currentShare = await shares.share({ session: 'work' });
+  assert.equal(currentShare.size, 'follow');
+  const host = await server.nextConnection();
+  await pairJoins(host, currentShare);
+  tmate(currentShare, ['send-keys', 'echo FROM-PAIR', 'Enter']);
+  await waitFor('the window at the pair\'s size', () => windowSize(id) === '80x23');
+  assert.doesNotMatch(tmateClient(userTty)!.flags, /ignore-size/);
+  await shares.stop(currentShare.id);
+  await waitFor('the user\'s size again', () => windowSize(id) === '120x30');
+});
+
+test('per share, the size option overrides the preference', async () => {
+  const id = await userSession120x30();
+  await sandbox.setPrefs({ 'pair.size': 'follow' });
+  const { shares } = sandbox.runtime();
+  currentShare = await shares.share({ session: 'work' }, { size: 'mine' });
+  assert.equal(currentShare.size, 'mine');
+  const host = await server.nextConnection();
+  await pairJoins(host, currentShare);
+  tmate(currentShare, ['send-keys', 'echo FROM-PAIR', 'Enter']);
+  await host.waitForOutput('FROM-PAIR');
+  assert.equal(windowSize(id), '120x30');
+});
+
+test('a tmux older than 3.2 cannot keep the size: the share works, and says so honestly', async () => {
+  // The real tmux behind a wrapper that answers -V as tmux 3.1c (which has no ignore-size).
+  const wrapper = join(sandbox.root, 'tmux-3.1c');
+  writeFileSync(wrapper, `#!/bin/sh\n[ "$1" = -V ] && { echo "tmux 3.1c"; exit 0; }\nexec ${TMUX} "$@"\n`, { mode: 0o755 });
+  await sandbox.setPrefs({ 'tmux.path': wrapper });
+  const id = await userSession120x30();
+  const [userTty = ''] = sandbox.clientsOf(id);
+  const { shares } = sandbox.runtime();
+  currentShare = await shares.share({ session: 'work' });
+  assert.equal(currentShare.state, 'sharing');
+  assert.equal(currentShare.size, 'mine');
+  assert.match(currentShare.sizeNote ?? '', /^tmux 3\.1c cannot keep the pair's terminal from resizing your windows: that needs tmux 3\.2 or later\./);
+  assert.match(currentShare.sizeNote ?? '', /Upgrade tmux/);
+  // Not passed a flag it would refuse: tmate's client is attached, without ignore-size.
+  await waitFor('tmate\'s client', () => tmateClient(userTty));
+  assert.doesNotMatch(tmateClient(userTty)!.flags, /ignore-size/);
+  await server.nextConnection();
+});
+
+/** The user's session with two windows, the user looking at window 0. */
+async function twoWindows(): Promise<string> {
+  const id = sandbox.newSession('work', 'default', 'sh');
+  sandbox.tmux(['send-keys', '-t', `${id}:0`, 'echo IN-WINDOW-ZERO', 'Enter']);
+  sandbox.tmux(['new-window', '-d', '-t', `${id}:1`, 'sh']);
+  sandbox.tmux(['send-keys', '-t', `${id}:1`, 'echo IN-WINDOW-ONE', 'Enter']);
+  sandbox.attachUserClient(id);
+  await sandbox.waitForClients(id, 1);
+  assert.equal(currentWindow(id), '0');
+  return id;
+}
+
+function currentWindow(target: string): string {
+  return sandbox.tmux(['display-message', '-p', '-t', target, '#{window_index}']).trim();
+}
+
+function sessionNames(): string[] {
+  return sandbox.tmux(['list-sessions', '-F', '#{session_name}']).split('\n').filter(Boolean).sort();
+}
+
+test('pair.view independent: the pair switches windows without moving the user\'s; stop removes only the view session', async () => {
+  const id = await twoWindows();
+  const userClients = sandbox.clientsOf(id);
+  await sandbox.setPrefs({ 'pair.view': 'independent' });
+  const runtime = sandbox.runtime();
+  currentShare = await runtime.shares.share({ session: 'work' });
+  const host = await server.nextConnection();
+  assert.equal(currentShare.view, 'independent');
+  assert.match(currentShare.viewSession ?? '', /^\$\d+$/);
+  assert.notEqual(currentShare.viewSession, id);
+  assert.deepEqual(sessionNames(), [`pairbar-view-${currentShare.id}`, 'work']);
+  assert.equal(sandbox.tmux(['display-message', '-p', '-t', currentShare.viewSession!, '#{session_group}']).trim(), 'work', 'grouped with the user\'s session');
+  // The popover and `pairbar sessions` list the user's sessions only.
+  const listed = (await listServers(await runtime.tmux())).find((entry) => entry.isDefault)?.sessions.map((session) => session.name);
+  assert.deepEqual(listed, ['work']);
+
+  await host.waitForOutput('IN-WINDOW-ZERO');
+  // The pair presses tmux's prefix and 1 in their terminal.
+  tmate(currentShare, ['send-keys', 'C-b', '1']);
+  await host.waitForOutput('IN-WINDOW-ONE');
+  await waitFor('the pair on window 1', () => currentWindow(currentShare!.viewSession!) === '1');
+  assert.equal(currentWindow(id), '0', 'the user still sees window 0');
+  assert.ok(sandbox.capture(id).includes('IN-WINDOW-ZERO'));
+
+  await runtime.shares.stop(currentShare.id);
+  await host.closed;
+  assert.deepEqual(sessionNames(), ['work']);
+  assert.equal(sandbox.tmux(['list-windows', '-t', id, '-F', '#{window_index}']).trim(), '0\n1', 'both windows are still the user\'s');
+  assert.deepEqual(sandbox.clientsOf(id), userClients, 'the user is still attached');
+  assert.equal(currentWindow(id), '0');
+});
+
+test('pair.view follow (the default): the same keys move the user\'s view, which is what independent prevents', async () => {
+  const id = await twoWindows();
+  const { shares } = sandbox.runtime();
+  currentShare = await shares.share({ session: 'work' });
+  assert.equal(currentShare.view, 'follow');
+  assert.equal(currentShare.viewSession, null);
+  const host = await server.nextConnection();
+  await host.waitForOutput('IN-WINDOW-ZERO');
+  tmate(currentShare, ['send-keys', 'C-b', '1']);
+  await waitFor('the user moved to window 1', () => currentWindow(id) === '1');
+  assert.deepEqual(sessionNames(), ['work']);
+});
+
+/** An independent share of `work` whose process has gone (its shares go on without it). */
+async function independentShareLeftBehind(): Promise<Share> {
+  const runtime = sandbox.runtime();
+  const share = await runtime.shares.share({ session: 'work' }, { view: 'independent' });
+  runtime.shares.close();
+  await server.nextConnection();
+  return share;
+}
+
+test('an independent view outlives no crash: tmux drops it with tmate\'s client, and adoption removes one tmux kept', async () => {
+  const id = await twoWindows();
+  const crashed = await independentShareLeftBehind();
+  process.kill(crashed.pid, 'SIGKILL');
+  await waitFor('the view session gone with tmate\'s client', () => sessionNames().length === 1);
+  assert.deepEqual(sessionNames(), ['work']);
+
+  // A view session tmux did not drop by itself (its destroy-unattached turned off) is adoption's to remove.
+  const kept = await independentShareLeftBehind();
+  sandbox.tmux(['set-option', '-t', kept.viewSession!, 'destroy-unattached', 'off']);
+  process.kill(kept.pid, 'SIGKILL');
+  await waitFor('tmate gone', () => sandbox.tmatePids().length === 0);
+  await waitFor('tmate\'s client gone', () => sandbox.clientsOf(kept.viewSession!).length === 0);
+  assert.deepEqual(sessionNames(), [`pairbar-view-${kept.id}`, 'work']);
+  assert.deepEqual(await sandbox.runtime().shares.adopt(), []);
+  assert.deepEqual(sessionNames(), ['work']);
+  assert.equal(sandbox.clientsOf(id).length, 1, 'the user is still attached');
+  assert.equal(sandbox.tmux(['list-windows', '-t', id, '-F', '#{window_index}']).trim(), '0\n1');
+});
+
+test('adoption never removes a session that merely has the recorded id: the name must be the view session\'s', async () => {
+  const id = await twoWindows();
+  const share = await independentShareLeftBehind();
+  // As after a tmux restart: the recorded id now names one of the user's sessions.
+  const record = join(sandbox.env.PAIRBAR_RUNTIME_DIR!, share.id, 'share.json');
+  writeFileSync(record, JSON.stringify({ ...JSON.parse(readFileSync(record, 'utf8')), viewSession: id }));
+  process.kill(share.pid, 'SIGKILL');
+  await waitFor('tmate gone', () => sandbox.tmatePids().length === 0);
+  await sandbox.runtime().shares.adopt();
+  assert.deepEqual(sessionNames(), ['work']);
+  assert.equal(sandbox.clientsOf(id).length, 1);
+});
+
+test('pairbar share --view independent: the pair gets a view of its own; a bad --view or --size is refused before anything starts', async () => {
+  await twoWindows();
+  const bad = await sandbox.cli(['share', 'work', '--view', 'sideways']);
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /Cannot set pair\.view: expected one of follow, independent/);
+  assert.match((await sandbox.cli(['share', 'work', '--size', 'tiny'])).stderr, /expected one of follow, mine/);
+  assert.deepEqual(sandbox.tmatePids(), []);
+
+  const shared = await sandbox.cli(['share', 'work', '--view', 'independent']);
+  assert.equal(shared.code, 0, shared.stderr);
+  assert.match(shared.stdout, /view: +independent/);
+  const sessions = await sandbox.cli(['sessions']);
+  assert.match(sessions.stdout, /^work /m);
+  assert.doesNotMatch(sessions.stdout, /pairbar-view/, 'the view session is the share\'s, not listed as the user\'s');
+  assert.equal(sessionNames().filter((name) => name.startsWith('pairbar-view-')).length, 1);
+  assert.equal((await sandbox.cli(['stop', 'work'])).code, 0);
+  assert.deepEqual(sessionNames(), ['work']);
+});
+
+test('new links (rotate) keep the share\'s size and view: a fresh view session replaces the old one', async () => {
+  const id = await twoWindows();
+  const { shares } = sandbox.runtime();
+  const first = await shares.share({ session: 'work' }, { view: 'independent', size: 'follow' });
+  await server.nextConnection();
+  const rotated = await shares.rotate(first.id);
+  await server.nextConnection();
+  assert.equal(rotated.view, 'independent');
+  assert.equal(rotated.size, 'follow');
+  assert.notEqual(rotated.viewSession, first.viewSession);
+  assert.deepEqual(sessionNames(), [`pairbar-view-${rotated.id}`, 'work'], 'the old view session is gone, the new one made');
+  assert.equal(sandbox.clientsOf(id).length, 1, 'the user is still attached');
+});
