@@ -16,16 +16,25 @@ import type { PopoverState } from '../store.ts';
 import { button, type BuiltView } from './controls.ts';
 import { failureNote } from './notes.ts';
 
-const TOGGLES: [PrefKey & `notifications.${string}`, string][] = [
+type Toggle = 'notifications.pairJoined' | 'notifications.pairLeft' | 'notifications.shareProblems' | 'app.launchAtLogin';
+
+const TOGGLES: [Toggle, string][] = [
   ['notifications.pairJoined', 'When a pair joins'],
   ['notifications.pairLeft', 'When a pair leaves'],
   ['notifications.shareProblems', 'When a share fails or drops'],
 ];
 
+/** The choices, each option with what it does. */
+const CHOICES: { key: 'pair.size' | 'pair.view'; label: string; options: [string, string][] }[] = [
+  { key: 'pair.size', label: "The pair's terminal size", options: [['mine', 'Never resizes my windows'], ['follow', 'Follows whoever typed last (tmux)']] },
+  { key: 'pair.view', label: 'What the pair sees', options: [['follow', 'The window I see'], ['independent', 'A view of their own']] },
+];
+
 /** The text fields, each saved on change (Enter or leaving the field). */
-const TEXT_FIELDS: { key: 'access.default' | 'share.endAfterMinutes'; label: string; hint: string }[] = [
+const TEXT_FIELDS: { key: 'access.default' | 'share.endAfterMinutes' | 'shortcut.copyLink'; label: string; hint: string }[] = [
   { key: 'access.default', label: 'Who may join', hint: 'github:NAME, gitlab:NAME, codeberg:NAME or file:/path, separated by commas. Empty: anyone with a link.' },
   { key: 'share.endAfterMinutes', label: 'End shares by themselves after (minutes)', hint: '0: never. A share can choose otherwise before it starts.' },
+  { key: 'shortcut.copyLink', label: 'Shortcut that copies the link', hint: 'From any application, such as CommandOrControl+Alt+L. Empty: none.' },
 ];
 
 const fieldId = (key: PrefKey) => `pref-${key.replace('.', '-')}`;
@@ -37,7 +46,7 @@ export function preferencesView(prefs: Prefs, actions: Actions): BuiltView {
   const fieldErrors: Partial<Record<PrefKey, HTMLElement>> = {};
   const fieldError = (key: PrefKey) => (fieldErrors[key] = h('p', { class: 'field-error', id: `error-${key.replace('.', '-')}`, role: 'alert', hidden: true }));
 
-  const toggles = TOGGLES.map(([key, label]) => {
+  const toggle = ([key, label]: [Toggle, string]) => {
     const input = (fields[key] = h('input', { type: 'checkbox', role: 'switch', class: 'switch', 'data-key': `pref:${key}` }));
     input.checked = prefs[key];
     input.addEventListener('change', () => {
@@ -47,7 +56,8 @@ export function preferencesView(prefs: Prefs, actions: Actions): BuiltView {
       });
     });
     return h('label', { class: 'toggle' }, h('span', { text: label }), input, fieldError(key));
-  });
+  };
+  const toggles = TOGGLES.map(toggle);
 
   const texts = TEXT_FIELDS.map(({ key, label, hint }) => {
     const input = (fields[key] = h('input', { id: fieldId(key), class: 'field', type: 'text', spellcheck: 'false', autocomplete: 'off', 'data-key': `pref:${key}`, 'aria-describedby': `${fieldId(key)}-hint error-${key.replace('.', '-')}`, value: String(prefs[key]) }));
@@ -59,6 +69,13 @@ export function preferencesView(prefs: Prefs, actions: Actions): BuiltView {
   const copyLink = (fields['share.copyLink'] = h('select', { id: fieldId('share.copyLink'), class: 'field', 'data-key': 'pref:share.copyLink' }, ...LINKS.map((link) => h('option', { value: link.kind, text: `${link.label} (${link.grants})` }))));
   copyLink.value = prefs['share.copyLink'];
   copyLink.addEventListener('change', () => void actions.savePref('share.copyLink', copyLink.value as CopyLink));
+
+  const choices = CHOICES.map(({ key, label, options }) => {
+    const select = (fields[key] = h('select', { id: fieldId(key), class: 'field', 'data-key': `pref:${key}` }, ...options.map(([value, text]) => h('option', { value, text }))));
+    select.value = prefs[key];
+    select.addEventListener('change', () => void actions.savePref(key, select.value as never));
+    return h('div', { class: 'pref-field' }, h('label', { class: 'field-label', for: fieldId(key) }, label, select), fieldError(key));
+  });
 
   const serverList = h('div', { class: 'server-list' });
   const listFocus = new FocusKeeper();
@@ -76,13 +93,18 @@ export function preferencesView(prefs: Prefs, actions: Actions): BuiltView {
         h('div', { class: 'pref-field' }, h('label', { class: 'field-label', for: fieldId('share.copyLink') }, 'Copy gives', copyLink), h('p', { class: 'hint', text: 'The link Copy on share and the tray’s first copy item give.' }), fieldError('share.copyLink')),
         texts[1],
       ),
+      h('h2', { class: 'section' }, 'The pair'),
+      h('div', { class: 'group pad' }, ...choices),
+      h('h2', { class: 'section' }, 'App'),
+      h('div', { class: 'group' }, toggle(['app.launchAtLogin', 'Open Pairbar when I log in'])),
+      h('div', { class: 'group pad app-shortcut' }, texts[2]),
       h('h2', { class: 'section' }, 'tmate servers'),
       serverList,
     ],
     update(state) {
       const current = state.snapshot?.prefs;
       if (!current) return;
-      for (const [key] of TOGGLES) {
+      for (const key of [...TOGGLES.map(([key]) => key), 'app.launchAtLogin' as const]) {
         const input = fields[key];
         if (input instanceof HTMLInputElement && document.activeElement !== input) input.checked = current[key];
       }

@@ -45,6 +45,9 @@ export function shareCard(ctx: ViewContext, item: ShareView, session: SessionVie
     );
     const left = timeLeftText(item, Date.now());
     if (left) body.push(h('p', { class: 'time-left', text: left }));
+    // pair.size is `mine` but this tmux cannot hold the user's size: said plainly rather than promised.
+    if (item.sizeNote) body.push(h('p', { class: 'hint size-note', text: item.sizeNote }));
+    if (item.view === 'independent') body.push(h('p', { class: 'hint view-note', text: 'The pair has a view of their own: they switch windows without moving yours.' }));
     const people = [clientsText(item), pairEventText(item.lastPairEvent)].filter((text): text is string => text !== null);
     if (people.length) {
       body.push(h('div', { class: `presence${pairsConnected(item) ? ' joined' : ''}` }, icon('users'), h('div', null, h('p', { class: 'count', text: people[0] }), people[1] ? h('p', { class: 'event', text: people[1] }) : null)));
