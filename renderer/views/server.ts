@@ -137,6 +137,10 @@ export function serverView(state: PopoverState, actions: Actions): BuiltView {
     out.push(actionsRow);
     if (busy === 'test') out.push(h('p', { class: 'progress' }, spinner(), 'Starting a throwaway tmate session…'));
     if (tested) out.push(testNote(tested));
+    // No SSH key here: the command that makes one, copied by the main process (it is among the snapshot's problems).
+    if (tested?.ok && !tested.value.ok && tested.value.error.code === 'SSH_KEYS_MISSING') {
+      out.push(h('div', { class: 'actions' }, button('Copy ssh-keygen -t ed25519', { 'aria-label': 'Copy the command ssh-keygen -t ed25519', 'data-key': 'server-copy-keygen', onclick: () => actions.copyCommand('SSH_KEYS_MISSING') }, 'secondary small', 'copy')));
+    }
     return out;
   }
 

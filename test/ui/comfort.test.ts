@@ -77,3 +77,27 @@ test('Preferences: the pair\'s size and view, launch at login and the shortcut; 
   await popover.screenshot('preferences-comfort');
   assert.deepEqual(popover.errors, []);
 });
+
+test('Test connection on a machine without an SSH key: the failure says so, and the ssh-keygen command can be copied there', async () => {
+  world = await World.create({ refuseAuth: true });
+  const { sandbox, server } = world;
+  await rm(join(sandbox.env.HOME!, '.ssh'), { recursive: true, force: true });
+  sandbox.newSession('work');
+  const popover = (world.popover = await openPopover({ sandbox }));
+  const { page } = popover;
+  await page.locator('#prefs-toggle').click();
+  await page.getByRole('button', { name: 'Add a server…' }).click();
+  await page.getByRole('textbox', { name: 'Host' }).fill('127.0.0.1');
+  await page.getByRole('textbox', { name: 'Port' }).fill(String(server.port));
+  await page.getByRole('button', { name: 'Read server' }).click();
+  await page.locator('#server .trust').waitFor();
+  await page.getByRole('button', { name: 'Test connection' }).click();
+  const failed = page.locator('#server [data-test="failed"]');
+  await failed.waitFor({ timeout: 25_000 });
+  assert.match(await textOf(failed.locator('.note-fix')), /ssh-keygen -t ed25519/);
+  await page.getByRole('button', { name: 'Copy the command ssh-keygen -t ed25519' }).click();
+  await waitFor('the copy', () => popover.clipboardWrites.length === 1);
+  assert.deepEqual(popover.clipboardWrites, ['ssh-keygen -t ed25519']);
+  await popover.screenshot('server-test-no-ssh-key');
+  await waitFor('nothing left running', () => sandbox.tmatePids().length === 0);
+});
