@@ -46,8 +46,8 @@ export function linksChangedNotification(share: Pick<ShareView, 'session' | 'lin
 }
 
 /**
- * A share ended without the user stopping it (its tmux session closed, or tmate exited): the pair's links
- * stopped working.
+ * A share ended without the user stopping it (its tmux session closed; tmate or the tmux server killed,
+ * with the cause): the pair's links stopped working.
  */
 export function endedNotification(share: { session: string }, error: ErrorInfo | null, prefs: NotifyPrefs): NotificationSpec | null {
   if (!prefs['notifications.shareProblems']) return null;
@@ -71,12 +71,15 @@ export function endingNotification(share: { session: string }, msLeft: number, p
   };
 }
 
-/** Shares that failed between two snapshots' share lists: one notification each. */
+/**
+ * Shares that failed to start between two snapshots' share lists: one notification each. A share that was
+ * up before and failed now ended (tmate killed, the tmux server gone): endedNotification tells that one.
+ */
 export function failureNotifications(before: ShareView[], after: ShareView[], prefs: NotifyPrefs): NotificationSpec[] {
   if (!prefs['notifications.shareProblems']) return [];
-  const failedBefore = new Set(before.filter((share) => share.state === 'failed').map((share) => share.id));
+  const toldBefore = new Set(before.filter((share) => share.state !== 'starting').map((share) => share.id));
   return after
-    .filter((share) => share.state === 'failed' && !failedBefore.has(share.id))
+    .filter((share) => share.state === 'failed' && !toldBefore.has(share.id))
     .map((share) => ({
       title: `Sharing “${share.session}” failed`,
       body: share.error ? `${share.error.message} ${share.error.fix}` : 'tmate did not start.',

@@ -15,7 +15,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Options as ConfOptions } from 'conf';
 import { errors, isPairbarError, PairbarError } from './core/errors.ts';
 import { DEFAULT_FORGE_BASES, formatKeySource, parseKeySourceList, type Forge, type ForgeBases } from './core/keys.ts';
@@ -409,9 +409,40 @@ export function writePref<K extends PrefKey>(store: PrefsStore, key: K, value: u
     throw new PairbarError('INVALID_PREFERENCE', `${key} is not set directly.`, 'Change servers with `pairbar server add NAME HOST[:PORT]`, `pairbar server use NAME` and `pairbar server remove NAME`.');
   }
   const parsed = parsePref(key, value);
-  if (parsed === PREF_SPECS[key].default) store.delete(key);
-  else store.set(key, parsed);
+  saving(store, () => {
+    if (parsed === PREF_SPECS[key].default) store.delete(key);
+    else store.set(key, parsed);
+  });
   return parsed;
+}
+
+/**
+ * Runs one write of the store. The store writes a temporary file and renames it over the old one, so a
+ * failed write leaves the file as it was; the person needs to know the folder is the problem, not the value.
+ */
+function saving(store: PrefsStore, write: () => void): void {
+  try {
+    write();
+  } catch (error) {
+    throw errors.prefsNotSaved(store.path, dirname(store.path), writeFailure(error));
+  }
+}
+
+function writeFailure(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  switch (code) {
+    case 'EROFS':
+      return 'its folder is on a read-only file system';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'ENOSPC':
+      return 'no space left on the disk';
+    case 'EDQUOT':
+      return 'the disk quota is exceeded';
+    default:
+      return error instanceof Error ? error.message : String(error);
+  }
 }
 
 /**
@@ -451,7 +482,9 @@ function writeServers(store: PrefsStore, servers: ServerProfile[], active: strin
   const next: Stored = { ...view, servers };
   if (active === '') delete next['server.active'];
   else next['server.active'] = active;
-  store.store = next;
+  saving(store, () => {
+    store.store = next;
+  });
 }
 
 /**

@@ -53,6 +53,9 @@ export function createActions(api: PairbarApi, store: Store, say: Say): Actions 
     if (result.ok) {
       onDone?.(result.value);
       store.end(key);
+    } else if (result.error.code === 'SHARE_STOPPED') {
+      // The user cancelled it (the tray's Cancel Sharing): the card going away says so, not an error.
+      store.end(key);
     } else {
       store.end(key, { error: result.error, retry });
       say(`Could not ${what}: ${result.error.message}`);

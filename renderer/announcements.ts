@@ -16,6 +16,8 @@ export function announcements(before: Pick<Snapshot, 'shares'>, after: Pick<Snap
       if (share.state === 'sharing' && was?.state !== 'reconnecting') sentences.push(`Sharing ${share.session}: the links are ready.`);
       else if (share.state === 'sharing') sentences.push(`Sharing ${share.session} again.`);
       else if (share.state === 'reconnecting') sentences.push(`Connection lost for ${share.session}; reconnecting.`);
+      // A share that was up and failed now ended by a fault (tmate killed, its tmux server gone).
+      else if (share.state === 'failed' && share.error && was && was.state !== 'starting') sentences.push(`Sharing ${share.session} ended: ${share.error.message}`);
       else if (share.state === 'failed' && share.error) sentences.push(`Could not share ${share.session}: ${share.error.message}`);
     } else if (share.lastPairEvent && share.lastPairEvent.at !== was?.lastPairEvent?.at) {
       sentences.push(`A pair ${share.lastPairEvent.kind} ${share.session}.`);

@@ -21,6 +21,9 @@ export type ErrorCode =
   | 'FINGERPRINT_MISMATCH'
   | 'SSH_KEYS_MISSING'
   | 'TMATE_FAILED'
+  | 'TMUX_SERVER_GONE'
+  | 'SHARE_STOPPED'
+  | 'PREFS_NOT_SAVED'
   | 'SHARE_NOT_FOUND'
   | 'INVALID_PREFERENCE'
   | 'INVALID_ARGUMENT'
@@ -196,6 +199,20 @@ export const errors = {
       'TMATE_FAILED',
       `tmate stopped unexpectedly: ${detail}`,
       'Try again. If it keeps failing, run `tmate -V` to check the installation and report the message above.',
+    ),
+  tmuxServerGone: (session: string, socket: string) =>
+    new PairbarError(
+      'TMUX_SERVER_GONE',
+      `The tmux server holding ${JSON.stringify(session)} is no longer running (it was stopped or killed, or its last session closed; ${socket} no longer answers), so sharing it ended.`,
+      'Start tmux again (`tmux new -s work`) and share the session you want; Dismiss clears this message.',
+    ),
+  shareStopped: (session: string) =>
+    new PairbarError('SHARE_STOPPED', `Sharing ${JSON.stringify(session)} was stopped before its links were ready.`, 'Share it again when you want to.'),
+  prefsNotSaved: (file: string, dir: string, reason: string) =>
+    new PairbarError(
+      'PREFS_NOT_SAVED',
+      `The preferences could not be saved to ${file}: ${reason}.`,
+      `Make ${dir} writable and free some space on its disk, then set the value again. The file was left as it was.`,
     ),
   shareNotFound: (session: string) =>
     new PairbarError(

@@ -128,11 +128,16 @@ export async function start(file: string, args: readonly string[], options: RunO
   return { child: execa(file, args, { ...execaOptions(options), reject: false }) };
 }
 
+export interface DaemonExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
 /** A daemon started by spawnDetached. */
 export interface Detached {
   pid: number;
-  /** Settles when the daemon exits while this process is still running (with its exit code, or null if signalled). */
-  exited: Promise<number | null>;
+  /** Settles when the daemon exits while this process is still running: its exit code, or the signal that ended it. */
+  exited: Promise<DaemonExit>;
 }
 
 /**
@@ -146,7 +151,7 @@ export async function spawnDetached(file: string, args: readonly string[], optio
     const fd = openSync(options.logFile, 'a', 0o600);
     try {
       const child = spawn(file, args, { env: options.env, cwd: options.cwd, detached: true, stdio: ['ignore', fd, fd] });
-      const exited = new Promise<number | null>((settle) => child.once('exit', (code) => settle(code)));
+      const exited = new Promise<DaemonExit>((settle) => child.once('exit', (code, signal) => settle({ code, signal })));
       child.once('error', (error) => {
         reject((error as NodeJS.ErrnoException).code === 'ENOENT' ? new CommandError(file, args, undefined, '', false, true) : error);
       });

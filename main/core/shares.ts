@@ -3,7 +3,7 @@
  * shares left by an earlier process (the CLI exits while its shares go on; the app may restart).
  *
  *   starting → sharing ⇄ reconnecting → stopped
- *       └────────→ failed (with a cause)
+ *       └────────→ failed (with a cause) ←──┘  (tmate killed, the tmux server gone: kept, with the cause)
  *
  * Each share is a directory `<runtime>/<id>/` holding share.json (what was shared, tmate's pid, the links),
  * tmate's config, socket and log. The directory is the only record, so any process can list, adopt and stop
@@ -22,13 +22,13 @@ import { fingerprintMismatch } from './hostkeys.ts';
 import { collectKeys, formatKeySource, readAuthorizedKeys, writeAuthorizedKeys, type AllowedSource, type ForgeBases, type KeySource } from './keys.ts';
 import { NO_LINKS, type ShareLinks } from './links.ts';
 import { LogFollower } from './log-follower.ts';
-import { withoutTmux } from './process.ts';
+import { withoutTmux, type DaemonExit } from './process.ts';
 import { randomHex } from './random.ts';
 import { targetKey, type SizePolicy, type ViewPolicy } from './share-rules.ts';
 import { serverLabel, type ServerProfile } from './servers.ts';
 import { parseLogLine, type LogEvent } from './tmate-log.ts';
 import { pairClientOf, type PairClient } from './pair-client.ts';
-import { isOurTmate, panePid, shareFiles, socketAnswers, startTmate, stopTmate, waitForSocket, waitReadyThenReadLinks, type ShareFiles, type TmateEnv } from './tmate.ts';
+import { isOurTmate, panePid, pidAlive, shareFiles, socketAnswers, startTmate, stopTmate, waitForSocket, waitReadyThenReadLinks, type ShareFiles, type TmateEnv } from './tmate.ts';
 import { createBlankSession, createViewSession, killSession, listClients, listSessions, removeViewSession, resolveSession, supportsIgnoreSize, viewSessionName, type TmuxEnv, type TmuxSession } from './tmux.ts';
 
 export type ShareState = 'starting' | 'sharing' | 'reconnecting' | 'stopped' | 'failed';
@@ -104,6 +104,8 @@ type ShareRecord = Pick<Share, (typeof RECORD_FIELDS)[number]> & {
   links: ShareLinks | null;
   /** Log offset at which the share became ready: later lines are joins, leaves and reconnects. */
   readyLogOffset: number | null;
+  /** pid of the process starting it: a start whose process died is an orphan to end, not to wait for. */
+  owner?: number;
 };
 const RECORD_FIELDS = ['id', 'session', 'sessionId', 'socket', 'blank', 'origin', 'server', 'serverName', 'reportsPairs', 'linksChangedAt', 'startedAt', 'pid', 'clients', 'allowed', 'endsAt', 'size', 'view', 'sizeNote', 'viewSession'] as const;
 
@@ -200,9 +202,9 @@ const SHARE_ID = /^[0-9a-f]{8}$/;
 /** A start not ready after this long was abandoned (its process died): far beyond any ready time limit. */
 const ABANDONED_START_MS = 10 * 60_000;
 
-/** Removes a share's directory; a failure (something still writing in it) is left for the next adoption. */
+/** Removes a share's directory, retrying while something still writes in it; a failure is left for the next adoption. */
 async function removeDir(dir: string): Promise<void> {
-  await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+  await rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 20 }).catch(() => undefined);
 }
 
 export function isShareId(value: unknown): value is string {
@@ -274,6 +276,10 @@ interface Live {
   follower?: LogFollower;
   dirWatcher?: FSWatcher;
   readyLogOffset: number | null;
+  /** How tmate exited, where this process started it (a SIGKILLed tmate leaves its socket behind, unseen by the dir watcher). */
+  exited?: Promise<DaemonExit>;
+  /** ended() is finding out why: a second notice of the same end is ignored. */
+  ending?: boolean;
   /** The pid of tmate's pane, the pair's tmux client; learnt on the first checkPairClients(). */
   panePid?: number;
   /** The last share.json write: writes go one after another, so the file ends with the newest state. */
@@ -281,6 +287,9 @@ interface Live {
   /** Set while new links are arriving, so one 'links' event tells of the whole set. */
   linksTimer?: NodeJS.Timeout;
 }
+
+/** The abort reason of a start the user stopped: torn down like a failure, but not kept as one. */
+const STOPPED_BY_USER = new Error('stopped by the user');
 
 /** A share on its way up: what start()'s steps hand each other, and what the one teardown undoes. */
 interface Starting {
@@ -298,6 +307,9 @@ interface Starting {
   /** What tmate printed while starting: the evidence for the failure message. */
   events: LogEvent[];
   follower: LogFollower;
+  /** Resolves once the start has finished, either way: what stop() of a starting share waits for. */
+  settled: Promise<void>;
+  settle: () => void;
   sessionIsNew: boolean;
 }
 
@@ -316,6 +328,11 @@ export class Shares extends EventEmitter<{
   /** Shares that failed to start, by what they shared (socket + session id), kept for Retry and Dismiss. */
   private readonly failures = new Map<string, Share>();
   private readonly inFlight = new Map<string, Promise<Share>>();
+  /** Starts under way in this process, by share id: stop() aborts them. */
+  private readonly starting = new Map<string, Starting>();
+  /** Stops under way, by target key: a share of the same session waits for its stop to finish. */
+  private readonly stopping = new Map<string, Promise<void>>();
+  private closed = false;
   private readonly options: SharesOptions;
   /** What tmux and tmate run with, cleaned once. */
   private readonly childEnv: NodeJS.ProcessEnv;
@@ -379,8 +396,9 @@ export class Shares extends EventEmitter<{
   }
 
   /**
-   * Adopts every share in the runtime directory that this process does not know yet, and removes the
-   * directories of shares whose tmate is gone. Costs no process spawn.
+   * Adopts every share in the runtime directory that this process does not know yet, removes the
+   * directories of shares whose tmate is gone, and ends starts whose process died (an orphan tmate nobody
+   * has the links of). Costs no process spawn unless there is an orphan to end.
    */
   async adopt(): Promise<Share[]> {
     await ensurePrivateDir(this.runtimeDir);
@@ -392,9 +410,15 @@ export class Shares extends EventEmitter<{
       const files = shareFiles(join(this.runtimeDir, id));
       const record = await readRecord(files);
       if (this.live.has(id)) continue;
+      if (record && record.readyLogOffset === null && record.owner !== undefined && !pidAlive(record.owner)) {
+        // The process starting it died (killed mid-start): nobody will finish it or has its links.
+        await this.endOrphan(record, files);
+        continue;
+      }
       if (!record || record.readyLogOffset === null) {
         // Being started, here or by another process: its directory exists before its record, its tmate
-        // before its socket. Left alone unless the start was abandoned long ago.
+        // before its socket. Left alone unless the start was abandoned long ago (or by a record that
+        // names no starting process).
         const since = record?.startedAt ?? (await lstat(files.dir).then((info) => info.mtimeMs, () => 0));
         if (Date.now() - since < ABANDONED_START_MS) continue;
         if (record && record.pid > 0 && (await isOurTmate(record.pid, files.socket))) {
@@ -422,20 +446,32 @@ export class Shares extends EventEmitter<{
       this.endTimers.schedule(id, share.endsAt);
       changed = true;
     }
-    // Shares that ended while nobody watched (another process stopped them). One still starting has no
-    // socket yet: that is not an end.
+    // Shares that ended while nobody watched: another process stopped them (their directory is gone), or
+    // their tmate died (its socket left behind, refusing): the check an adopted share gets, on each refresh.
     for (const [id, live] of this.live) {
-      if (live.share.state === 'starting') continue;
-      if (!(await socketAnswers(live.files.socket)) && this.live.get(id) === live) {
-        live.follower?.close();
-        live.dirWatcher?.close();
-        this.endTimers.cancel(id);
-        this.live.delete(id);
-        changed = true;
+      if (live.share.state === 'starting' || (await socketAnswers(live.files.socket))) continue;
+      if (this.live.get(id) !== live) continue; // Ended or stopped while this asked.
+      if (existsSync(live.files.dir)) {
+        await this.ended(live);
+        continue;
       }
+      live.follower?.close();
+      live.dirWatcher?.close();
+      this.endTimers.cancel(id);
+      this.live.delete(id);
+      changed = true;
     }
     if (changed) this.changed();
     return this.list();
+  }
+
+  /** A start whose process died before the links were ready: its tmate is ended and its directory removed. */
+  private async endOrphan(record: ShareRecord, files: ShareFiles): Promise<void> {
+    const { tmux, tmate } = await this.env();
+    if (record.pid > 0) await stopTmate(tmate, files.socket, record.pid).catch(() => undefined);
+    // Nobody ever got the blank session's name: it goes with its share, as in a failed start.
+    if (record.blank) await killSession(tmux, record.socket, record.sessionId).catch(() => undefined);
+    await removeDir(files.dir);
   }
 
   /**
@@ -456,6 +492,8 @@ export class Shares extends EventEmitter<{
     }
     this.emit('step', 'resolve', undefined);
     const key = targetKey(session.socket, session.id);
+    // Share while stopping: the stop finishes first, so this share is a new one rather than the dying one.
+    await this.stopping.get(key)?.catch(() => undefined);
     const existing = this.liveFor(key);
     if (existing) return sameAccess(existing.share, options);
     const pending = this.inFlight.get(key);
@@ -536,6 +574,8 @@ export class Shares extends EventEmitter<{
     } finally {
       clearTimeout(starting.timer);
       starting.follower.close();
+      this.starting.delete(starting.live.share.id);
+      starting.settle();
     }
     const { live } = starting;
     this.follow(live, live.readyLogOffset ?? 0);
@@ -591,7 +631,10 @@ export class Shares extends EventEmitter<{
     const timer = setTimeout(() => abort.abort(new Error('ready timeout')), readyTimeoutSeconds * 1000);
     const events: LogEvent[] = [];
     const follower = new LogFollower(files.log);
-    const starting: Starting = { live, session, ignoreSize, server, readyTimeoutSeconds, abort, timer, events, follower, sessionIsNew: plan.sessionIsNew === true };
+    let settle = () => {};
+    const settled = new Promise<void>((resolve) => (settle = resolve));
+    const starting: Starting = { live, session, ignoreSize, server, readyTimeoutSeconds, abort, timer, events, follower, sessionIsNew: plan.sessionIsNew === true, settled, settle };
+    this.starting.set(id, starting);
     follower.on('line', (line) => {
       const event = parseLogLine(line);
       if (!event) return;
@@ -612,6 +655,7 @@ export class Shares extends EventEmitter<{
    */
   private async launch(starting: Starting, tmux: TmuxEnv, tmate: TmateEnv): Promise<void> {
     const { live, session, ignoreSize, server, abort, follower } = starting;
+    abort.signal.throwIfAborted();
     let attachTo = session.id;
     if (live.share.view === 'independent') {
       const view = await createViewSession(tmux, session.socket, session.id, viewSessionName(live.share.id));
@@ -623,8 +667,10 @@ export class Shares extends EventEmitter<{
     const target = { tmux: tmux.tmux, socket: session.socket, sessionId: attachTo, ignoreSize, ownSession: attachTo !== session.id };
     const daemon = await startTmate(tmate, live.files, server, target, access);
     live.share.pid = daemon.pid;
+    live.exited = daemon.exited;
     // tmate quitting before it is ready (a config it rejects, a crash) must not wait out the time limit.
     void daemon.exited.then(() => abort.abort(new Error('tmate exited')));
+    abort.signal.throwIfAborted();
     await writeRecord(live);
     follower.start();
     await waitForSocket(live.files, abort.signal);
@@ -643,6 +689,8 @@ export class Shares extends EventEmitter<{
     live.share.reportsPairs = clients !== null;
     live.share.state = 'sharing';
     await writeRecord(live);
+    // Stopped while the record was being written: the stop wins.
+    abort.signal.throwIfAborted();
     this.emit('step', 'ready', structuredClone(live.share));
   }
 
@@ -656,10 +704,16 @@ export class Shares extends EventEmitter<{
     await follower.pump();
     await stopTmate(tmate, live.files.socket, live.share.pid).catch(() => undefined);
     await removeView(tmux, live.share);
-    await rm(live.files.dir, { recursive: true, force: true });
+    await removeDir(live.files.dir);
     this.live.delete(live.share.id);
     // The blank session was made for this share alone; nobody else knows its name yet.
     if (sessionIsNew) await killSession(tmux, session.socket, session.id).catch(() => undefined);
+    if (starting.abort.signal.reason === STOPPED_BY_USER) {
+      // What the user asked for: no failure to show, only the answer to the share call.
+      live.share.state = 'stopped';
+      this.changed();
+      return errors.shareStopped(live.share.session);
+    }
     const { fatal } = starting;
     const cause = isPairbarError(error)
       ? error
@@ -693,7 +747,7 @@ export class Shares extends EventEmitter<{
         live.linksTimer.unref();
       }
       if (live.share.state === 'stopped') {
-        void this.ended(live, null);
+        void this.ended(live);
         return;
       }
       if (before !== JSON.stringify(live.share)) {
@@ -705,24 +759,42 @@ export class Shares extends EventEmitter<{
     // tmate removes its socket when it exits: that is how a share that ended by itself (the shared session
     // was closed, tmate was killed) is noticed without polling.
     const dirWatcher = watch(live.files.dir, { persistent: false }, (_event, name) => {
-      if (name === 'tmate.sock' && !existsSync(live.files.socket)) void this.ended(live, null);
+      if (name === 'tmate.sock' && !existsSync(live.files.socket)) void this.ended(live);
     });
     dirWatcher.on('error', () => dirWatcher.close());
     live.dirWatcher = dirWatcher;
+    void live.exited?.then((how) => this.ended(live, how));
   }
 
-  /** tmate exited by itself (the shared session was closed): clean up and tell. */
-  private async ended(live: Live, error: ErrorInfo | null): Promise<void> {
-    if (!this.live.has(live.share.id)) return;
+  /**
+   * tmate exited without this process stopping it: clean up and tell why. The shared session closed (or
+   * another process stopped the share) is no fault; tmate or the tmux server dying is, and the share is
+   * kept as failed with the cause, for the card, `status` and Retry.
+   */
+  private async ended(live: Live, how?: DaemonExit): Promise<void> {
+    if (this.closed || live.ending || !this.live.has(live.share.id)) return;
+    live.ending = true;
     live.follower?.close();
     live.dirWatcher?.close();
     this.endTimers.cancel(live.share.id);
+    // Listed as it was until the cause is known, then as failed in the same step: a snapshot taken
+    // meanwhile (a refresh) never shows the share gone and then back as failed.
+    const cause = await endCause(live, how);
+    if (!this.live.has(live.share.id)) return; // Stopped meanwhile: the stop has the last word.
     this.live.delete(live.share.id);
+    if (cause) {
+      live.share.state = 'failed';
+      live.share.error = cause.toJSON();
+      this.failures.set(targetKey(live.share.socket, live.share.sessionId), live.share);
+    }
+    // Usually tmate is gone already; a kill-server spawned at a dead socket would only outlive the news.
     const { tmux, tmate } = await this.env();
-    await stopTmate(tmate, live.files.socket, live.share.pid).catch(() => undefined);
+    if (!how && (await isOurTmate(live.share.pid, live.files.socket))) {
+      await stopTmate(tmate, live.files.socket, live.share.pid).catch(() => undefined);
+    }
     await removeView(tmux, live.share);
-    await rm(live.files.dir, { recursive: true, force: true });
-    this.emit('ended', structuredClone(live.share), error);
+    await removeDir(live.files.dir);
+    this.emit('ended', structuredClone(live.share), cause?.toJSON() ?? null);
     this.changed();
   }
 
@@ -731,6 +803,13 @@ export class Shares extends EventEmitter<{
    * session lives on. A failed share is dismissed.
    */
   async stop(id: string): Promise<void> {
+    const starting = this.starting.get(id);
+    if (starting) {
+      // Stop during Start: the start tears itself down (tmate, directory, blank session) and answers
+      // SHARE_STOPPED; this waits until it has.
+      starting.abort.abort(STOPPED_BY_USER);
+      return starting.settled;
+    }
     const entry = this.live.get(id);
     if (entry) return this.stopLive(entry);
     for (const [key, failed] of this.failures) {
@@ -742,23 +821,31 @@ export class Shares extends EventEmitter<{
     throw errors.shareNotFound(id);
   }
 
-  private async stopLive(live: Live): Promise<void> {
+  private stopLive(live: Live): Promise<void> {
     live.follower?.close();
     live.dirWatcher?.close();
     this.endTimers.cancel(live.share.id);
     this.live.delete(live.share.id);
-    const { tmux, tmate } = await this.env();
-    await stopTmate(tmate, live.files.socket, live.share.pid);
-    await removeView(tmux, live.share);
-    await rm(live.files.dir, { recursive: true, force: true });
-    live.share.state = 'stopped';
-    this.changed();
+    const key = targetKey(live.share.socket, live.share.sessionId);
+    const stopping = (async () => {
+      const { tmux, tmate } = await this.env();
+      await stopTmate(tmate, live.files.socket, live.share.pid);
+      await removeView(tmux, live.share);
+      await removeDir(live.files.dir);
+      live.share.state = 'stopped';
+      this.changed();
+    })().finally(() => {
+      if (this.stopping.get(key) === stopping) this.stopping.delete(key);
+    });
+    this.stopping.set(key, stopping);
+    return stopping;
   }
 
   /** Stops every share, or only those started by one kind of process; returns how many were stopped. */
   async stopAll(origin?: ShareOrigin): Promise<number> {
     const all = [...this.live.values()].filter((live) => origin === undefined || live.share.origin === origin);
-    await Promise.all(all.map((live) => this.stopLive(live)));
+    // A start under way is stopped through its own teardown (stop()), or it would launch tmate after this.
+    await Promise.all(all.map((live) => (this.starting.has(live.share.id) ? this.stop(live.share.id) : this.stopLive(live))));
     if (this.failures.size > 0) {
       this.failures.clear();
       this.changed();
@@ -811,6 +898,7 @@ export class Shares extends EventEmitter<{
 
   /** Stops following logs. The shares go on: they belong to the runtime directory, not to this process. */
   close(): void {
+    this.closed = true;
     this.endTimers.clear();
     for (const live of this.live.values()) {
       live.follower?.close();
@@ -844,6 +932,20 @@ function sameAccess(share: Share, options: ShareOptions): Share {
     if (JSON.stringify(asked) !== JSON.stringify(has)) throw errors.sharedOtherwise(share.session, has);
   }
   return structuredClone(share);
+}
+
+/**
+ * Why a share ended by itself, or null when that was no fault (the shared session closed on a tmux server
+ * that goes on, another process stopped it). A tmux server that is gone cannot say whether it was killed or
+ * exited with its last session (both leave a dead socket), so the cause says both. A tmate that exits in
+ * order removes its socket; a killed one leaves it behind, refusing connections.
+ */
+async function endCause(live: Live, how?: DaemonExit): Promise<PairbarError | null> {
+  const { share, files } = live;
+  if (!(await socketAnswers(share.socket))) return errors.tmuxServerGone(share.session, share.socket);
+  if (how?.signal) return errors.tmateFailed(`it was killed (${how.signal}) while sharing ${JSON.stringify(share.session)}`);
+  if (existsSync(files.socket) && !(await socketAnswers(files.socket))) return errors.tmateFailed(`its process ended without closing the share of ${JSON.stringify(share.session)}`);
+  return null;
 }
 
 function shareFromRecord(record: ShareRecord): Share {
@@ -918,6 +1020,7 @@ function writeRecord(live: Live): Promise<void> {
     ...pick(share, RECORD_FIELDS),
     links: share.state === 'starting' ? null : share.links,
     readyLogOffset: live.readyLogOffset,
+    owner: process.pid,
   };
   const text = JSON.stringify(record, null, 2);
   const temporary = `${files.meta}.tmp`;

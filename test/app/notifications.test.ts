@@ -40,6 +40,15 @@ describe('notifications', () => {
     assert.equal(endedNotification({ session: 'work' }, null, ALL_OFF), null);
   });
 
+  test('a share that ended with a cause (tmate killed): one notification, the ended one, with the cause', () => {
+    const error = { code: 'TMUX_SERVER_GONE' as const, message: 'The tmux server holding "work" stopped.', fix: 'Start tmux again.' };
+    const sharing = share('work', { state: 'sharing' });
+    const ended = share('work', { state: 'failed', error });
+    assert.deepEqual(endedNotification(ended, error, ALL_ON)?.body, 'The tmux server holding "work" stopped. Start tmux again.');
+    assert.deepEqual(failureNotifications([sharing], [ended], ALL_ON), [], 'not told twice');
+    assert.deepEqual(failureNotifications([{ ...sharing, state: 'reconnecting' }], [ended], ALL_ON), []);
+  });
+
   test('a share that failed: once, when it turns failed, with the reason and the fix', () => {
     const error = { code: 'SERVER_UNREACHABLE' as const, message: 'Could not reach the tmate server.', fix: 'Check your network connection.' };
     const starting = share('work', { state: 'starting' });

@@ -19,6 +19,7 @@ test('announcements: each change of a share, in words', () => {
     ['reconnecting → live', [share('work', { state: 'reconnecting' })], [share('work')], ['Sharing work again.']],
     ['starting → failed', [share('work', STARTING)], [share('work', { ...STARTING, state: 'failed', error: refused })], [`Could not share work: ${refused.message}`]],
     ['failed without an error: nothing to say', [share('work', STARTING)], [share('work', { state: 'failed', error: null })], []],
+    ['sharing → failed: it ended, and why', [share('work', { state: 'sharing' })], [share('work', { state: 'failed', error: refused })], [`Sharing work ended: ${refused.message}`]],
     ['a failed share appears', [], [share('work', { state: 'failed', error: refused })], [`Could not share work: ${refused.message}`]],
     ['live → stopped (still listed): nothing', [share('work')], [share('work', { state: 'stopped' })], []],
     ['a live share goes away', [share('work')], [], ['Stopped sharing work.']],

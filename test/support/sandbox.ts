@@ -217,6 +217,30 @@ export async function startServer(options?: TestTmateServerOptions): Promise<Tes
   return TestTmateServer.start(options);
 }
 
+export interface World {
+  sandbox: Sandbox;
+  /** Replaced by tests that need a server behaving differently (switchServer). */
+  server: TestTmateServer;
+}
+
+/**
+ * A fresh sandbox and test tmate server for each test of the calling file (node:test hooks), the sandbox
+ * pointed at the server; both disposed after the test.
+ */
+export function worldPerTest(): World {
+  const world = {} as World;
+  beforeEach(async () => {
+    world.sandbox = await Sandbox.create();
+    world.server = await startServer();
+    await world.sandbox.useServer(world.server);
+  });
+  afterEach(async () => {
+    await world.sandbox.dispose();
+    await world.server.close();
+  });
+  return world;
+}
+
 /** Swaps a test's tmate server for one that behaves differently, and points the sandbox's preferences at it. */
 export async function switchServer(sandbox: Sandbox, current: TestTmateServer, options: TestTmateServerOptions, readyTimeoutSeconds?: number): Promise<TestTmateServer> {
   await current.close();

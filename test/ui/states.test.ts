@@ -108,6 +108,56 @@ test('a refused connection fails with host:port and the fix; Retry works once th
   assert.deepEqual(popover.errors, []);
 });
 
+test('tmate killed while sharing: the card says the share ended and why, at once; the screen reader hears it; Retry shares again', async () => {
+  const { popover, card } = await shareWorkLive();
+  const { page } = popover;
+  const [pid] = world!.sandbox.tmatePids();
+  process.kill(pid!, 'SIGKILL');
+  await waitForText(card.locator('.pill'), 'Failed', 5_000);
+  assert.match(await textOf(card.locator('.note-message')), /^tmate stopped unexpectedly: it was killed \(SIGKILL\) while sharing "work"/);
+  await waitForText(page.locator('#announce'), /^Sharing work ended: tmate stopped unexpectedly/);
+  assert.equal(await card.locator('.link-value').count(), 0, 'the dead links are no longer offered');
+  await page.getByRole('button', { name: 'Retry sharing work' }).click();
+  const host = await world!.server.nextConnection();
+  await waitForText(card.locator('.pill'), 'Live', 15_000);
+  assert.equal(await card.locator('.link-value').first().textContent(), host.links.ssh);
+  assert.deepEqual(popover.errors, []);
+});
+
+test('Cancel while the share is starting (the tray\'s Cancel Sharing): the card goes, no error is shown, the session can be shared again', async () => {
+  world = await World.create({ sayReady: false, readyTimeoutSeconds: 60 });
+  world.sandbox.newSession('work');
+  const popover = (world.popover = await openPopover({ sandbox: world.sandbox }));
+  const { page } = popover;
+  await page.getByRole('button', { name: 'Share work' }).click();
+  const card = popover.shareCard('work');
+  await waitForText(card.locator('.progress'), /^Connecting to/);
+  const [starting] = popover.state.snapshot().shares;
+  assert.equal(starting?.state, 'starting');
+  // What the tray's "Cancel Sharing" item does.
+  assert.ok((await popover.state.stop(starting.id)).ok);
+  await waitGone(card);
+  await waitForText(page.locator('#announce'), 'Stopped sharing work.');
+  assert.equal(await page.locator('.note.error').count(), 0, 'a cancel the user asked for is not an error');
+  assert.equal(await page.getByRole('button', { name: 'Share work' }).isEnabled(), true);
+  await waitFor('no tmate left', () => world!.sandbox.tmatePids().length === 0);
+  assert.deepEqual(popover.errors, []);
+});
+
+test('the tmux server killed: the card says the tmux server stopped, with the fix; Dismiss clears it', async () => {
+  const { popover, card } = await shareWorkLive();
+  const { page } = popover;
+  const tmuxPid = Number(world!.sandbox.tmux(['display-message', '-p', '#{pid}']).trim());
+  process.kill(tmuxPid, 'SIGKILL');
+  await waitForText(card.locator('.pill'), 'Failed', 5_000);
+  assert.match(await textOf(card.locator('.note-message')), /^The tmux server holding "work" is no longer running/);
+  assert.match(await textOf(card.locator('.note-fix')), /^Start tmux again/);
+  await page.getByRole('button', { name: 'Dismiss work' }).click();
+  await waitGone(card);
+  await waitFor('no tmate left', () => world!.sandbox.tmatePids().length === 0);
+  assert.deepEqual(popover.errors, []);
+});
+
 test('an action that fails is reported with its fix, even when its row is gone', async () => {
   world = await World.create();
   const { sandbox } = world;
