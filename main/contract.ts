@@ -4,6 +4,9 @@
  * both use, so a channel can't be misspelt on one side.
  */
 import type { ErrorInfo } from './core/errors.ts';
+import type { HostKey } from './core/hostkeys.ts';
+import type { ServerTestResult } from './core/server-test.ts';
+import type { ServerProfile } from './core/servers.ts';
 import type { Share } from './core/shares.ts';
 import type { LinkKind } from './core/links.ts';
 import type { Prefs, PrefKey } from './prefs.ts';
@@ -16,6 +19,12 @@ export const CHANNELS = {
   copy: 'pairbar:copy',
   copyCommand: 'pairbar:copy-command',
   setPref: 'pairbar:set-pref',
+  rotate: 'pairbar:rotate',
+  readServer: 'pairbar:read-server',
+  testServer: 'pairbar:test-server',
+  saveServer: 'pairbar:save-server',
+  useServer: 'pairbar:use-server',
+  removeServer: 'pairbar:remove-server',
   hide: 'pairbar:hide',
   /** main → renderer push of the whole snapshot */
   state: 'pairbar:state',
@@ -46,11 +55,24 @@ export type ShareView = Omit<Share, 'pid'>;
 /** Why the session list is empty or incomplete, each with what to do about it. */
 export type Problem = ErrorInfo & { /** A command the user can copy, e.g. the install command. */ command?: string };
 
+/** A saved tmate server as the popover lists it. */
+export interface ServerView {
+  name: string;
+  /** host:port, brackets around an IPv6 address. */
+  address: string;
+  /** tmate.io's public servers: shut down since 2025. */
+  shutDown: boolean;
+  /** New shares go to it. */
+  active: boolean;
+}
+
 export interface Snapshot {
   sessions: SessionView[];
   shares: ShareView[];
   problems: Problem[];
   prefs: Prefs;
+  /** The saved servers, in the order of the preferences. */
+  servers: ServerView[];
   /** Increases with every snapshot, so a late push never overwrites a newer one. */
   version: number;
 }
@@ -58,13 +80,49 @@ export interface Snapshot {
 /** What `share` takes: a session by name (and server), or a new blank terminal. */
 export type ShareTargetArg = { session: string; socket: string } | { blank: true };
 
+/**
+ * A share's own choices, made before it starts (validated by core/share-options.ts): `allowed` as
+ * "github:NAME", "file:/path"… (empty or null: anyone with a link), `endAfterMs` null for never. A key left
+ * out takes the preference's default.
+ */
+export interface ShareOptionsArg {
+  allowed?: string[] | null;
+  endAfterMs?: number | null;
+}
+
+/** What the server screen reads from a paste box, or from the host and port fields. */
+export type ServerInput = { paste: string } | { host: string; port: number };
+
+/**
+ * A server read from what was pasted or typed, not saved. `keys`: when the input named no fingerprint, the
+ * host keys the server presented (the profile pins them), for the user to compare before saving; null when
+ * the fingerprints came with the input.
+ */
+export interface ServerDraft {
+  profile: ServerProfile;
+  /** host:port as a person writes it. */
+  address: string;
+  keys: HostKey[] | null;
+  shutDown: boolean;
+}
+
 export type Result<T> = { ok: true; value: T } | { ok: false; error: ErrorInfo };
 
 /** The API the preload exposes as `window.pairbar`. Every call resolves; failures come back as Result errors. */
 export interface PairbarApi {
   getState(): Promise<Snapshot>;
   refresh(): Promise<Snapshot>;
-  share(target: ShareTargetArg): Promise<Result<ShareView>>;
+  share(target: ShareTargetArg, options?: ShareOptionsArg): Promise<Result<ShareView>>;
+  /** New links: ends the tmate side and starts it again on the same session with the same options. */
+  rotate(shareId: string): Promise<Result<ShareView>>;
+  /** Reads a server from a paste or a host and port, and, when it names no fingerprint, scans its host keys. Saves nothing. */
+  readServer(input: ServerInput): Promise<Result<ServerDraft>>;
+  /** Test connection: a saved server by name, or a draft's profile (with its fingerprints). */
+  testServer(server: string | ServerProfile): Promise<Result<ServerTestResult>>;
+  /** Saves a confirmed profile (the active one when none is). */
+  saveServer(profile: ServerProfile): Promise<Result<Prefs>>;
+  useServer(name: string): Promise<Result<Prefs>>;
+  removeServer(name: string): Promise<Result<Prefs>>;
   /** Ends (or, for a failed one, dismisses) the share with this id. */
   stop(shareId: string): Promise<Result<null>>;
   copy(linkKind: LinkKind, shareId: string): Promise<Result<null>>;
@@ -80,7 +138,13 @@ export interface PairbarApi {
 export interface InvokeMap {
   [CHANNELS.getState]: [[], Snapshot];
   [CHANNELS.refresh]: [[], Snapshot];
-  [CHANNELS.share]: [[ShareTargetArg], Result<ShareView>];
+  [CHANNELS.share]: [[ShareTargetArg, ShareOptionsArg?], Result<ShareView>];
+  [CHANNELS.rotate]: [[string], Result<ShareView>];
+  [CHANNELS.readServer]: [[ServerInput], Result<ServerDraft>];
+  [CHANNELS.testServer]: [[string | ServerProfile], Result<ServerTestResult>];
+  [CHANNELS.saveServer]: [[ServerProfile], Result<Prefs>];
+  [CHANNELS.useServer]: [[string], Result<Prefs>];
+  [CHANNELS.removeServer]: [[string], Result<Prefs>];
   [CHANNELS.stop]: [[string], Result<null>];
   [CHANNELS.copy]: [[LinkKind, string], Result<null>];
   [CHANNELS.copyCommand]: [[CommandProblem], Result<null>];

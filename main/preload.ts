@@ -8,7 +8,14 @@ import { CHANNELS, type PairbarApi, type Snapshot } from './contract.ts';
 const api: PairbarApi = {
   getState: () => ipcRenderer.invoke(CHANNELS.getState),
   refresh: () => ipcRenderer.invoke(CHANNELS.refresh),
-  share: (target) => ipcRenderer.invoke(CHANNELS.share, target),
+  // Only the arguments given are sent: ipc.ts refuses a call with more than it expects.
+  share: (...args) => ipcRenderer.invoke(CHANNELS.share, ...args),
+  rotate: (shareId) => ipcRenderer.invoke(CHANNELS.rotate, shareId),
+  readServer: (input) => ipcRenderer.invoke(CHANNELS.readServer, input),
+  testServer: (server) => ipcRenderer.invoke(CHANNELS.testServer, server),
+  saveServer: (profile) => ipcRenderer.invoke(CHANNELS.saveServer, profile),
+  useServer: (name) => ipcRenderer.invoke(CHANNELS.useServer, name),
+  removeServer: (name) => ipcRenderer.invoke(CHANNELS.removeServer, name),
   stop: (shareId) => ipcRenderer.invoke(CHANNELS.stop, shareId),
   copy: (linkKind, shareId) => ipcRenderer.invoke(CHANNELS.copy, linkKind, shareId),
   copyCommand: (problem) => ipcRenderer.invoke(CHANNELS.copyCommand, problem),

@@ -6,16 +6,24 @@
 import { EventEmitter } from 'node:events';
 import { homedir } from 'node:os';
 import { errors, installCommand, isPairbarError, SSH_KEYGEN_COMMAND, toErrorInfo, upgradeCommand, type ErrorInfo } from './core/errors.ts';
+import { profileFromKeys } from './core/hostkeys.ts';
+import type { ServerTestResult } from './core/server-test.ts';
+import { hasFingerprint, isShutDown, nameFromHost, parsePaste, serverLabel, type ServerProfile } from './core/servers.ts';
 import { findSshIdentity } from './core/ssh-identity.ts';
 import type { Share, ShareOptions } from './core/shares.ts';
 import { listServers } from './core/tmux.ts';
-import { parsePref, readPrefs, resolveServer, writePref, DEFAULT_PREFS, type PrefKey, type Prefs } from './prefs.ts';
+import { addServer, parsePref, readPrefs, removeServer, resolveServer, useServer, writePref, DEFAULT_PREFS, type PrefKey, type Prefs, type PrefsStore } from './prefs.ts';
 import type { Runtime } from './runtime.ts';
-import type { Problem, Result, SessionView, ShareTargetArg, ShareView, Snapshot } from './contract.ts';
+import type { Problem, Result, ServerDraft, ServerInput, ServerView, SessionView, ShareTargetArg, ShareView, Snapshot } from './contract.ts';
 
 export function shareView(share: Share): ShareView {
   const { pid: _pid, ...view } = share;
   return view;
+}
+
+/** The saved servers as the popover lists them. */
+export function serverViews(prefs: Prefs): ServerView[] {
+  return prefs.servers.map((profile) => ({ name: profile.name, address: serverLabel(profile), shutDown: isShutDown(profile), active: profile.name === prefs['server.active'] }));
 }
 
 /** The command to copy for a problem, where one fixes it. */
@@ -49,7 +57,7 @@ export class AppState extends EventEmitter<{ snapshot: [Snapshot] }> {
 
   constructor(readonly runtime: Runtime) {
     super();
-    this.current = { sessions: [], shares: [], problems: [], prefs: { ...DEFAULT_PREFS }, version: 0 };
+    this.current = { sessions: [], shares: [], problems: [], prefs: { ...DEFAULT_PREFS }, servers: [], version: 0 };
     runtime.shares.on('change', () => this.publish({ shares: runtime.shares.list().map(shareView) }));
   }
 
@@ -119,7 +127,8 @@ export class AppState extends EventEmitter<{ snapshot: [Snapshot] }> {
     if (!(await findSshIdentity(this.runtime.env))) problems.push(problemFrom(errors.noSshKey(this.runtime.env.HOME || homedir()).toJSON()));
     // The preferences as they are now, not as they were before the awaits above: a setPref made meanwhile
     // must not be undone by this older read.
-    return this.publish({ sessions, problems, prefs: this.runtime.prefs().prefs, shares: this.runtime.shares.list().map(shareView) });
+    const prefs = this.runtime.prefs().prefs;
+    return this.publish({ sessions, problems, prefs, servers: serverViews(prefs), shares: this.runtime.shares.list().map(shareView) });
   }
 
   /** `options` as validateShareOptions gives them (left out: the preferences' defaults). */
@@ -157,6 +166,45 @@ export class AppState extends EventEmitter<{ snapshot: [Snapshot] }> {
   }
 
   /**
+   * Reads what was pasted or typed into a profile, named after its host. With no fingerprint in it, the
+   * host keys the server presents are read and pinned, for the user to confirm: nothing is saved here.
+   */
+  async readServer(input: ServerInput): Promise<Result<ServerDraft>> {
+    try {
+      const pasted = 'paste' in input ? parsePaste(input.paste) : { host: input.host, port: input.port };
+      const taken = new Set(this.runtime.prefs().prefs.servers.map((profile) => profile.name));
+      const base: ServerProfile = { name: nameFromHost(pasted.host, taken), host: pasted.host, port: pasted.port ?? 22, rsaFingerprint: '', ed25519Fingerprint: '', ecdsaFingerprint: '' };
+      const profile: ServerProfile = { ...base, ...Object.fromEntries(Object.entries(pasted).filter(([key]) => key.endsWith('Fingerprint'))) };
+      const address = serverLabel(profile);
+      if (isShutDown(profile) || hasFingerprint(profile)) return { ok: true, value: { profile, address, keys: null, shutDown: isShutDown(profile) } };
+      const keys = await this.runtime.scanHostKeys(profile);
+      return { ok: true, value: { profile: profileFromKeys(profile.name, profile, keys), address, keys, shutDown: false } };
+    } catch (error) {
+      return { ok: false, error: toErrorInfo(error) };
+    }
+  }
+
+  async testServer(server: string | ServerProfile): Promise<Result<ServerTestResult>> {
+    try {
+      return { ok: true, value: await this.runtime.testServer(server) };
+    } catch (error) {
+      return { ok: false, error: toErrorInfo(error) };
+    }
+  }
+
+  saveServer(profile: ServerProfile): Result<Prefs> {
+    return this.writePrefs((store) => addServer(store, profile));
+  }
+
+  useServer(name: string): Result<Prefs> {
+    return this.writePrefs((store) => useServer(store, name));
+  }
+
+  removeServer(name: string): Result<Prefs> {
+    return this.writePrefs((store) => removeServer(store, name));
+  }
+
+  /**
    * A check a valid value must also pass before it is stored, for a preference whose effect can be refused
    * outside Pairbar (a global shortcut another application holds). The guard applies the value; a refusal
    * leaves the stored preference as it was.
@@ -166,14 +214,26 @@ export class AppState extends EventEmitter<{ snapshot: [Snapshot] }> {
   }
 
   setPref(key: PrefKey, value: unknown): Result<Prefs> {
+    let refused: ErrorInfo | null | undefined;
+    try {
+      refused = this.guards.get(key)?.(parsePref(key, value));
+    } catch (error) {
+      return { ok: false, error: toErrorInfo(error) };
+    }
+    if (refused) return { ok: false, error: refused };
+    return this.writePrefs((store) => writePref(store, key, value));
+  }
+
+  /** Runs one change of the preferences file and publishes what it holds afterwards. */
+  private writePrefs(change: (store: PrefsStore) => unknown): Result<Prefs> {
     const store = this.runtime.store;
     if (!store) return { ok: false, error: { code: 'INVALID_PREFERENCE', message: 'The preferences file cannot be opened.', fix: 'Fix or remove the file, then restart Pairbar.' } };
     try {
-      const refused = this.guards.get(key)?.(parsePref(key, value));
-      if (refused) return { ok: false, error: refused };
-      writePref(store, key, value);
+      change(store);
       const prefs = readPrefs(store).prefs;
-      this.publish({ prefs });
+      this.publish({ prefs, servers: serverViews(prefs) });
+      // What the change fixed or broke (no server chosen, a bad value) is among the problems the refresh finds.
+      void this.refresh();
       return { ok: true, value: prefs };
     } catch (error) {
       if (isPairbarError(error)) return { ok: false, error: error.toJSON() };

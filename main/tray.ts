@@ -15,7 +15,7 @@
 import type { LinkKind, SessionView, ShareView, Snapshot } from './contract.ts';
 import { clockTime } from './core/duration.ts';
 import { describeAllowed } from './core/keys.ts';
-import { LINKS } from './core/links.ts';
+import { orderedLinks } from './core/links.ts';
 import { targetKey, totalPairsConnected } from './core/share-rules.ts';
 
 export type TrayStateName = 'idle' | 'starting' | 'sharing' | 'paired' | 'reconnecting' | 'failed';
@@ -140,8 +140,7 @@ function shareItems(share: ShareView, server: string | undefined, platform: Node
   const name = `“${literal(clip(share.session, 40), platform)}”${where}`;
   // The share.copyLink kind first: the first copy item is the one the preference names.
   const copies = (): TrayMenuItem[] =>
-    [...LINKS]
-      .sort((a, b) => Number(b.kind === copyLink) - Number(a.kind === copyLink))
+    orderedLinks(copyLink)
       .filter(({ kind }) => share.links[kind])
       .map(({ kind, menuLabel }) => ({ label: menuLabel, action: { kind: 'copy', shareId: share.id, link: kind } }));
   const access = (): TrayMenuItem[] => [

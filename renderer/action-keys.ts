@@ -12,3 +12,5 @@ export const BLANK_KEY = 'share:blank';
 export const stopKey = (item: Pick<ShareView, 'socket' | 'sessionId'>): string => `stop:${shareKey(item)}`;
 export const copyKey = (kind: LinkKind, shareId: string): string => `copy:${kind}:${shareId}`;
 export const copyCommandKey = (code: CommandProblem): string => `copy-command:${code}`;
+export const rotateKey = (shareId: string): string => `rotate:${shareId}`;
+export const serverKey = (what: 'use' | 'remove', name: string): string => `server-${what}:${name}`;

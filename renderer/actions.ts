@@ -2,12 +2,14 @@
  * What the popover's controls do: each calls `window.pairbar`, files its progress and its outcome in the
  * store, and says what went wrong to the screen reader. No DOM here; the views wire these to buttons.
  */
-import type { CommandProblem, LinkKind, PairbarApi, Result, ShareTargetArg, ShareView, Snapshot } from '../main/contract.ts';
+import type { CommandProblem, LinkKind, PairbarApi, Result, ServerDraft, ServerInput, ShareOptionsArg, ShareTargetArg, ShareView, Snapshot } from '../main/contract.ts';
+import type { ServerTestResult } from '../main/core/server-test.ts';
+import type { ServerProfile } from '../main/core/servers.ts';
 import type { PrefKey, Prefs } from '../main/prefs.ts';
-import { copyCommandKey, copyKey, shareKey, stopKey } from './action-keys.ts';
+import { copyCommandKey, copyKey, rotateKey, serverKey, shareKey, stopKey } from './action-keys.ts';
 import { announcements } from './announcements.ts';
 import type { Say } from './live-region.ts';
-import type { ScreenName, Store } from './store.ts';
+import type { ScreenName, ShareSubject, Store } from './store.ts';
 
 /** How long a button says "Copied". */
 const COPIED_MS = 1500;
@@ -18,13 +20,22 @@ export interface Actions {
   /** Pulls the snapshot, then has the main process look again (tmux asked afresh). */
   load(): Promise<void>;
   /** `target` as a literal: a ShareView has a `blank` field too, and would read as "a new terminal". */
-  share(target: ShareTargetArg, key: string): void;
+  share(target: ShareTargetArg, key: string, options?: ShareOptionsArg): void;
+  /** New links for a live share. */
+  rotate(item: ShareView): void;
   /** Ends a share, or dismisses a failed one. */
   stop(item: ShareView): void;
   copy(item: ShareView, kind: LinkKind, label: string): void;
   copyCommand(code: CommandProblem): void;
   dismiss(key: string): void;
-  show(screen: ScreenName): void;
+  show(screen: ScreenName, subject?: ShareSubject): void;
+  /** The server screen's steps: each resolves with its result (the screen shows it) and says what happened. */
+  readServer(input: ServerInput): Promise<Result<ServerDraft>>;
+  testServer(server: string | ServerProfile): Promise<Result<ServerTestResult>>;
+  saveServer(profile: ServerProfile): Promise<Result<Prefs>>;
+  /** Preferences' server list: choose the one new shares use, or remove one. */
+  useServer(name: string): void;
+  removeServer(name: string): void;
   /** Stores one preference; resolves false (and files the error) when the main process refuses it. */
   savePref<K extends PrefKey>(key: K, value: Prefs[K]): Promise<boolean>;
 }
@@ -57,6 +68,15 @@ export function createActions(api: PairbarApi, store: Store, say: Say): Actions 
     say(`${what} copied.`);
   }
 
+  /** Calls the main process, turning a thrown error (the IPC itself failed) into a Result like the others. */
+  async function call<T>(run: () => Promise<Result<T>>): Promise<Result<T>> {
+    try {
+      return await run();
+    } catch (error) {
+      return { ok: false, error: { code: 'COMMAND_FAILED', message: error instanceof Error ? error.message : String(error), fix: 'Try again.' } };
+    }
+  }
+
   const actions: Actions = {
     receive(next) {
       const before = store.state.snapshot;
@@ -67,12 +87,19 @@ export function createActions(api: PairbarApi, store: Store, say: Say): Actions 
       try {
         actions.receive(await api.getState());
         actions.receive(await api.refresh());
+        // No server chosen yet: the popover opens on choosing one, not on Share buttons that cannot work.
+        const { snapshot, screen } = store.state;
+        if (snapshot && screen === 'sessions' && !snapshot.servers.some((server) => server.active)) store.show('server');
       } catch (error) {
         store.failLoad(error instanceof Error ? error.message : String(error));
       }
     },
-    share(target, key) {
-      void act(key, 'blank' in target ? 'share a new terminal' : `share ${target.session}`, () => api.share(target), () => actions.share(target, key));
+    share(target, key, choices) {
+      const run = () => (choices ? api.share(target, choices) : api.share(target));
+      void act(key, 'blank' in target ? 'share a new terminal' : `share ${target.session}`, run, () => actions.share(target, key, choices));
+    },
+    rotate(item) {
+      void act(rotateKey(item.id), `make new links for ${item.session}`, () => api.rotate(item.id), () => actions.rotate(item), () => say(`New links for ${item.session}: the old ones no longer work.`));
     },
     stop(item) {
       store.dismiss(shareKey(item));
@@ -89,8 +116,31 @@ export function createActions(api: PairbarApi, store: Store, say: Say): Actions 
     dismiss(key) {
       store.dismiss(key);
     },
-    show(screen) {
-      store.show(screen);
+    show(screen, subject) {
+      store.show(screen, subject);
+    },
+    async readServer(input) {
+      const result = await call(() => api.readServer(input));
+      if (!result.ok) say(`Could not read the server: ${result.error.message}`);
+      else if (result.value.keys) say(`${result.value.profile.host} presented ${result.value.keys.length} host key fingerprints; compare them before saving.`);
+      return result;
+    },
+    async testServer(server) {
+      const result = await call(() => api.testServer(server));
+      if (!result.ok) say(`Could not test the server: ${result.error.message}`);
+      else say(result.value.ok ? `Test passed: links in ${(result.value.msToLinks / 1000).toFixed(1)} s.` : `Test failed: ${result.value.error.message}`);
+      return result;
+    },
+    async saveServer(profile) {
+      const result = await call(() => api.saveServer(profile));
+      say(result.ok ? `Saved ${profile.name}.` : `Could not save ${profile.name}: ${result.error.message}`);
+      return result;
+    },
+    useServer(name) {
+      void act(serverKey('use', name), `use ${name}`, () => api.useServer(name), () => actions.useServer(name), () => say(`New shares go to ${name}.`));
+    },
+    removeServer(name) {
+      void act(serverKey('remove', name), `remove ${name}`, () => api.removeServer(name), () => actions.removeServer(name), () => say(`Removed ${name}.`));
     },
     async savePref(key, value) {
       const result = await api.setPref(key, value);

@@ -22,6 +22,8 @@ export function announcements(before: Pick<Snapshot, 'shares'>, after: Pick<Snap
     } else if (share.lastPairEvent && share.lastPairEvent.at !== was?.lastPairEvent?.at) {
       sentences.push(`A pair ${share.lastPairEvent.kind} ${share.session}.`);
     }
+    // The server handed out other links (a bare server after a reconnect): whoever holds the old ones is locked out.
+    if (was && share.linksChangedAt !== null && share.linksChangedAt !== was.linksChangedAt) sentences.push(`New links for ${share.session}: the old ones no longer work.`);
   }
   // A failed share that goes away was dismissed, not stopped: its failure was already said.
   for (const share of old.values()) if (share.state !== 'failed') sentences.push(`Stopped sharing ${share.session}.`);

@@ -7,10 +7,13 @@
  */
 import type { Actions } from './actions.ts';
 import { FocusKeeper, focusFirstField, installKeys } from './focus.ts';
-import { statusLine } from './format.ts';
+import { nextTimeLeftChange, statusLine } from './format.ts';
 import type { PopoverState, ScreenName, Store } from './store.ts';
-import { preferencesView, type PreferencesView } from './views/preferences.ts';
+import type { BuiltView } from './views/controls.ts';
+import { preferencesView } from './views/preferences.ts';
+import { serverView } from './views/server.ts';
 import { sessionsView } from './views/sessions.ts';
+import { shareOptionsView } from './views/share-options.ts';
 
 interface Screen {
   /** The element it draws into; shown only while it is the current screen. */
@@ -32,19 +35,40 @@ function sessionsScreen(element: HTMLElement): Screen {
   };
 }
 
-/** Built once per opening (what is typed survives), then updated. */
-function preferencesScreen(element: HTMLElement): Screen {
-  let built: { opened: number; view: PreferencesView } | undefined;
+/**
+ * Built once per opening (what is typed survives), then updated. `build` returns undefined while the
+ * screen has nothing to be built from yet (no snapshot).
+ */
+function builtScreen(element: HTMLElement, build: (state: PopoverState, actions: Actions) => BuiltView | undefined): Screen {
+  let built: { opened: number; view: BuiltView } | undefined;
   return {
     element,
     draw(state, actions) {
-      const prefs = state.snapshot?.prefs;
-      if (prefs && built?.opened !== state.opened) {
-        built = { opened: state.opened, view: preferencesView(prefs, actions) };
-        element.replaceChildren(...built.view.children);
+      if (built?.opened !== state.opened) {
+        const view = build(state, actions);
+        if (view) {
+          built = { opened: state.opened, view };
+          element.replaceChildren(...view.children);
+        }
       }
       built?.view.update(state);
     },
+  };
+}
+
+/**
+ * Redraws the cards when a time left next reads differently, only while such a card shows and the popover
+ * is visible: a hidden popover, or one without an ending share, runs no timer at all.
+ */
+function timeLeftTicker(redraw: () => void): (state: PopoverState) => void {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return (state) => {
+    clearTimeout(timer);
+    timer = undefined;
+    if (state.screen !== 'sessions' || document.visibilityState !== 'visible') return;
+    const now = Date.now();
+    const ends = (state.snapshot?.shares ?? []).filter((share) => share.endsAt !== null && (share.state === 'sharing' || share.state === 'reconnecting')).map((share) => nextTimeLeftChange(share.endsAt!, now));
+    if (ends.length > 0) timer = setTimeout(redraw, Math.min(...ends));
   };
 }
 
@@ -57,8 +81,11 @@ function byId<T extends HTMLElement = HTMLElement>(id: string): T {
 export function mountApp(store: Store, actions: Actions, hide: () => void): void {
   const screens: Record<ScreenName, Screen> = {
     sessions: sessionsScreen(byId('content')),
-    preferences: preferencesScreen(byId('prefs')),
+    preferences: builtScreen(byId('prefs'), (state, actions) => state.snapshot && preferencesView(state.snapshot.prefs, actions)),
+    server: builtScreen(byId('server'), (state, actions) => serverView(state, actions)),
+    'share-options': builtScreen(byId('share-options'), (state, actions) => (state.snapshot && state.subject ? shareOptionsView(state.subject, state.snapshot.prefs, actions) : undefined)),
   };
+  const tick = timeLeftTicker(() => render());
   const prefsButton = byId<HTMLButtonElement>('prefs-toggle');
   const refreshButton = byId<HTMLButtonElement>('refresh');
   const status = byId('status');
@@ -81,6 +108,7 @@ export function mountApp(store: Store, actions: Actions, hide: () => void): void
 
     if (state.opened !== seenOpened) focusFirstField(current.element);
     seenOpened = state.opened;
+    tick(state);
   }
 
   store.subscribe(render);
@@ -101,5 +129,6 @@ export function mountApp(store: Store, actions: Actions, hide: () => void): void
     actions.show('preferences');
   };
   window.addEventListener('hashchange', obeyFragment);
+  document.addEventListener('visibilitychange', render);
   obeyFragment();
 }

@@ -32,12 +32,12 @@ export class FocusKeeper {
 
 /** Every control that can take focus now, in reading order. */
 function focusables(): HTMLElement[] {
-  return [...document.querySelectorAll<HTMLElement>('button, input')].filter((element) => !element.hasAttribute('disabled') && element.getClientRects().length > 0);
+  return [...document.querySelectorAll<HTMLElement>('button, input, select, textarea')].filter((element) => !element.hasAttribute('disabled') && element.getClientRects().length > 0);
 }
 
 /** Focuses the first field of a screen just opened. */
 export function focusFirstField(scope: HTMLElement): void {
-  scope.querySelector<HTMLElement>('input')?.focus();
+  scope.querySelector<HTMLElement>('input, textarea, select')?.focus();
 }
 
 /**
@@ -53,6 +53,8 @@ export function installKeys(options: { hide: () => void; screen: () => HTMLEleme
       return;
     }
     if (event.key !== 'ArrowDown' && event.key !== 'ArrowUp') return;
+    // Where the arrows already mean something (moving in a text, choosing an option), they keep that meaning.
+    if (event.target instanceof HTMLTextAreaElement || event.target instanceof HTMLSelectElement) return;
     const items = focusables();
     if (items.length === 0) return;
     event.preventDefault();

@@ -4,12 +4,20 @@
  * changed only through its methods; every change tells the subscribers, and the app redraws from `state`.
  * No DOM here, so it runs in Node too.
  */
-import type { Snapshot } from '../main/contract.ts';
+import type { ShareTargetArg, Snapshot } from '../main/contract.ts';
 import type { ErrorInfo } from '../main/core/errors.ts';
 import type { PrefKey } from '../main/prefs.ts';
 
 /** The popover's screens; the current one is shown, the others hidden (see app.ts to add one). */
-export type ScreenName = 'sessions' | 'preferences';
+export type ScreenName = 'sessions' | 'preferences' | 'server' | 'share-options';
+
+/** What the share-options screen is about: the session (or new terminal) to share, and its action key. */
+export interface ShareSubject {
+  target: ShareTargetArg;
+  key: string;
+  /** "work", or "a new terminal". */
+  name: string;
+}
 
 export interface Failure {
   error: ErrorInfo;
@@ -30,6 +38,8 @@ export interface PopoverState {
   readonly copied: ReadonlySet<string>;
   /** Preference errors, by key, shown under the field. */
   readonly prefErrors: ReadonlyMap<PrefKey, ErrorInfo>;
+  /** The share the share-options screen is about, while it shows. */
+  readonly subject: ShareSubject | undefined;
 }
 
 /**
@@ -50,6 +60,7 @@ export class Store {
   /** Key → the timer that puts the button back. */
   private readonly copied = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly prefErrors = new Map<PrefKey, ErrorInfo>();
+  private subject: ShareSubject | undefined;
   private readonly listeners = new Set<() => void>();
 
   get state(): PopoverState {
@@ -62,6 +73,7 @@ export class Store {
       failures: this.failures,
       copied: new Set(this.copied.keys()),
       prefErrors: this.prefErrors,
+      subject: this.subject,
     };
   }
 
@@ -118,8 +130,9 @@ export class Store {
     this.changed();
   }
 
-  show(screen: ScreenName): void {
+  show(screen: ScreenName, subject?: ShareSubject): void {
     this.screen = screen;
+    this.subject = screen === 'share-options' ? subject : undefined;
     if (screen !== 'sessions') this.opened++;
     this.changed();
   }

@@ -4,6 +4,8 @@
  */
 import { errors } from './errors.ts';
 
+export { formatTimeLeft } from './time-left.ts';
+
 const UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000 } as const;
 /** A week: longer than any pairing session, and far inside what a timer can wait for. */
 export const MAX_DURATION_MS = 7 * 24 * UNIT_MS.h;
@@ -19,16 +21,6 @@ export function parseDuration(text: string): number {
   if (ms <= 0) throw errors.invalidArgument('duration', 'a share has to last longer than 0 s');
   if (ms > MAX_DURATION_MS) throw errors.invalidArgument('duration', 'at most 7 days (168h)');
   return ms;
-}
-
-/** "45 s left", "12 min left", "1 h 05 min left": coarse on purpose, it is read at a glance. */
-export function formatTimeLeft(ms: number): string {
-  const seconds = Math.max(0, Math.ceil(ms / 1000));
-  if (seconds < 60) return `${seconds} s left`;
-  const minutes = Math.ceil(seconds / 60);
-  if (minutes < 60) return `${minutes} min left`;
-  const hours = Math.floor(minutes / 60);
-  return `${hours} h ${String(minutes % 60).padStart(2, '0')} min left`;
 }
 
 /** "14:05", local time: when a share ends, as the tray and notifications say it. */

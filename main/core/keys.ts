@@ -16,12 +16,9 @@ export const FORGES: readonly Forge[] = ['github', 'gitlab', 'codeberg'];
 
 export type KeySource = { kind: Forge; user: string } | { kind: 'file'; path: string };
 
-/** What a share records about who may join: one entry per source, with how many keys it gave. */
-export interface AllowedSource {
-  /** As parseKeySource reads it: "github:alice", "file:/home/me/pair.keys". */
-  source: string;
-  keys: number;
-}
+import type { AllowedSource } from './allowed.ts';
+
+export { describeAllowed, type AllowedSource } from './allowed.ts';
 
 export interface CollectedKeys {
   /** "type base64" lines, de-duplicated across sources, in the order first seen. */
@@ -112,11 +109,6 @@ export function formatKeySource(source: KeySource): string {
   return source.kind === 'file' ? `file:${source.path}` : `${source.kind}:${source.user}`;
 }
 
-/** "github:alice · 2 keys", "keys file · 3 keys": what the card and `status` say about who may join. */
-export function describeAllowed(allowed: AllowedSource): string {
-  const name = allowed.source.startsWith('file:') ? 'keys file' : allowed.source;
-  return `${name} · ${allowed.keys} key${allowed.keys === 1 ? '' : 's'}`;
-}
 
 // ---------------------------------------------------------------------------------------------------------
 // Checking that a line is an SSH public key.

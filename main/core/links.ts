@@ -50,3 +50,8 @@ export function isLinkKind(value: unknown): value is LinkKind {
 export function linkKindFor(readOnly: boolean, web: boolean): LinkKind {
   return web ? (readOnly ? 'webReadOnly' : 'web') : readOnly ? 'sshReadOnly' : 'ssh';
 }
+
+/** The links in the order Copy lists them: `first` (the share.copyLink preference) first, then the others as in LINKS. */
+export function orderedLinks(first: LinkKind): LinkInfo[] {
+  return [...LINKS.filter((link) => link.kind === first), ...LINKS.filter((link) => link.kind !== first)];
+}

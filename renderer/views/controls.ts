@@ -16,6 +16,28 @@ export interface ViewContext {
   place(key: string): void;
 }
 
+/**
+ * A screen built once per opening (what is typed survives the snapshots that arrive), then only updated:
+ * `update` brings it up to date with the state.
+ */
+export interface BuiltView {
+  children: Node[];
+  update(state: PopoverState): void;
+}
+
+/**
+ * Whether new shares have a server to go to (one chosen, and the main process found nothing wrong with it);
+ * until they do, Share buttons lead to choosing one.
+ */
+export function hasActiveServer(state: PopoverState): boolean {
+  const snapshot = state.snapshot;
+  if (!snapshot?.servers.some((server) => server.active)) return false;
+  return !snapshot.problems.some((problem) => SERVER_PROBLEMS.has(problem.code));
+}
+
+/** No server new shares can go to: none chosen, the chosen one gone, or its keys never confirmed. */
+export const SERVER_PROBLEMS: ReadonlySet<string> = new Set(['NO_SERVER_CHOSEN', 'UNKNOWN_SERVER', 'SERVER_UNTRUSTED']);
+
 type ButtonAttrs = Record<string, string | boolean | ((event: Event) => void) | undefined>;
 
 export function button(label: string, attrs: ButtonAttrs, kind = 'secondary', glyph?: IconName): HTMLButtonElement {

@@ -2,10 +2,12 @@
  * Notes: what went wrong and what to do about it, drawn by the thing that failed (or on top when that thing
  * is gone), and the banners of problems that leave the sessions usable.
  */
-import type { Problem } from '../../main/contract.ts';
+import type { CommandProblem, Problem } from '../../main/contract.ts';
+import { copyCommandKey } from '../action-keys.ts';
 import type { ErrorInfo } from '../../main/core/errors.ts';
 import { h, withCode } from '../dom.ts';
-import { button, type ViewContext } from './controls.ts';
+import { button, SERVER_PROBLEMS, type ViewContext } from './controls.ts';
+import { commandBox } from './problems.ts';
 
 /** What went wrong and what to do about it, with the buttons that act on it. */
 export function errorNote(error: ErrorInfo, actions: HTMLElement[], attrs: Record<string, string> = {}): HTMLElement {
@@ -26,16 +28,25 @@ export function failureNote(ctx: ViewContext, key: string, subject: string): HTM
   return errorNote(failure.error, [button('Retry', { 'aria-label': `Retry ${subject}`, 'data-key': `retry:${key}`, onclick: failure.retry }, 'primary small')]);
 }
 
-/** A problem that leaves the sessions usable, above them. */
+/**
+ * A problem that leaves the sessions usable, above them; one that comes with a command (the ssh-keygen
+ * command for a machine without an SSH key, say) shows it to copy, with Check again.
+ */
 export function banner(ctx: ViewContext, problem: Problem): HTMLElement {
+  const code = problem.code as CommandProblem;
   return h(
     'div',
     { class: 'note warning', role: 'status', 'data-problem': problem.code },
     h('p', { class: 'note-message' }, problem.message),
     h('p', { class: 'note-fix' }, ...withCode(problem.fix)),
+    problem.command ? commandBox(ctx, code, problem.command) : null,
+    problem.command ? failureNote(ctx, copyCommandKey(code), 'copying the command') : null,
+    problem.command ? h('div', { class: 'actions' }, button('Check again', { 'data-key': `check:${problem.code}`, onclick: () => void ctx.actions.load() }, 'secondary small', 'refresh')) : null,
     problem.code === 'INVALID_PREFERENCE'
       ? h('div', { class: 'actions' }, button('Open Preferences', { 'data-key': `open-prefs:${problem.message}`, onclick: () => ctx.actions.show('preferences') }, 'secondary small'))
-      : null,
+      : SERVER_PROBLEMS.has(problem.code)
+        ? h('div', { class: 'actions' }, button('Choose a tmate server', { 'data-key': `choose-server:${problem.code}`, onclick: () => ctx.actions.show('server') }, 'primary small'))
+        : null,
   );
 }
 

@@ -33,6 +33,6 @@ export function problemState(ctx: ViewContext, problem: Problem, big: boolean): 
 }
 
 /** The install command: selectable text, and a Copy button (the main process copies it; the page can't). */
-function commandBox(ctx: ViewContext, code: CommandProblem, command: string): HTMLElement {
+export function commandBox(ctx: ViewContext, code: CommandProblem, command: string): HTMLElement {
   return h('div', { class: 'command' }, h('code', { class: 'command-text', text: command }), copyButton(ctx, copyCommandKey(code), `Copy the command ${command}`, () => ctx.actions.copyCommand(code)));
 }

@@ -4,7 +4,7 @@ import { h, type Child } from '../dom.ts';
 import { layout } from '../layout.ts';
 import type { PopoverState } from '../store.ts';
 import type { Actions } from '../actions.ts';
-import { button, type ViewContext } from './controls.ts';
+import { button, hasActiveServer, type ViewContext } from './controls.ts';
 import { banner, failureNote, orphanNote } from './notes.ts';
 import { loadFailed, loading, problemState } from './problems.ts';
 import { sessionRow } from './session-row.ts';
@@ -29,6 +29,9 @@ export function sessionsView(state: PopoverState, actions: Actions): Node[] {
 
 function newTerminalButton(ctx: ViewContext, primary: boolean): HTMLElement {
   const busy = ctx.state.pending.has(BLANK_KEY);
+  if (!hasActiveServer(ctx.state)) {
+    return h('div', { class: 'new-terminal', 'data-group': BLANK_KEY }, button('Share a new terminal: server needed', { 'data-key': BLANK_KEY, 'aria-label': 'Share a new terminal: choose a tmate server first', onclick: () => ctx.actions.show('server') }, 'ghost wide', 'plus'));
+  }
   return h(
     'div',
     { class: 'new-terminal', 'data-group': BLANK_KEY },

@@ -1,10 +1,10 @@
 /** A share: its state, its links with Copy, who is in, and End pair; or its failure with Retry and Dismiss. */
-import type { LinkKind, SessionView, ShareView } from '../../main/contract.ts';
-import { LINKS } from '../../main/core/links.ts';
+import type { SessionView, ShareView } from '../../main/contract.ts';
+import { orderedLinks, type LinkInfo } from '../../main/core/links.ts';
 import { pairsConnected } from '../../main/core/share-rules.ts';
-import { copyKey, shareKey, stopKey } from '../action-keys.ts';
+import { copyKey, rotateKey, shareKey, stopKey } from '../action-keys.ts';
 import { h, icon, type Child } from '../dom.ts';
-import { clientsText, pairEventText, sessionMeta, STATE_LABELS } from '../format.ts';
+import { allowedText, clientsText, linksChangedText, missingWebText, pairEventText, sessionMeta, SHUT_DOWN, STATE_LABELS, timeLeftText } from '../format.ts';
 import { button, copyButton, spinner, title, type ViewContext } from './controls.ts';
 import { errorNote, failureNote } from './notes.ts';
 
@@ -15,9 +15,11 @@ export function shareCard(ctx: ViewContext, item: ShareView, session: SessionVie
   const name = item.session;
   const meta = item.blank ? 'New terminal' : session ? sessionMeta(session) : 'tmux session';
   const body: Child[] = [];
+  const gone = ctx.state.snapshot?.servers.find((server) => server.name === item.serverName)?.shutDown;
+  const server = `${item.server}${gone ? ` (${SHUT_DOWN})` : ''}`;
 
   if (item.state === 'starting') {
-    body.push(h('p', { class: 'progress' }, spinner(), `Connecting to ${item.server}…`));
+    body.push(h('p', { class: 'progress' }, spinner(), `Connecting to ${server}…`));
   } else if (item.state === 'failed') {
     ctx.place(key); // The card shows the share's failure; the share call's own error is the same one.
     const error = item.error ?? { code: 'TMATE_FAILED', message: 'The share failed.', fix: 'Try again.' };
@@ -29,23 +31,39 @@ export function shareCard(ctx: ViewContext, item: ShareView, session: SessionVie
     );
   } else {
     if (item.state === 'reconnecting') {
-      body.push(h('p', { class: 'progress' }, spinner(), `Connection lost. Reconnecting to ${item.server}…`));
+      body.push(h('p', { class: 'progress' }, spinner(), `Connection lost. Reconnecting to ${server}…`));
     }
-    const links = LINKS.filter(({ kind }) => item.links[kind]).map(({ kind, label }) => linkRow(ctx, item, kind, label));
+    const copyFirst = ctx.state.snapshot?.prefs['share.copyLink'] ?? 'ssh';
+    const links = orderedLinks(copyFirst).filter(({ kind }) => item.links[kind]).map((link) => linkRow(ctx, item, link));
     body.push(h('ul', { class: 'links', 'aria-label': `Links for ${name}` }, ...links));
+    const changed = linksChangedText(item);
+    if (changed) body.push(h('p', { class: 'links-changed', role: 'note' }, icon('refresh'), changed));
+    const noWeb = missingWebText(item);
+    body.push(
+      h('p', { class: `allowed${item.allowed ? ' restricted' : ''}` }, h('span', { class: 'allowed-label', text: 'Who may join: ' }), allowedText(item)),
+      noWeb ? h('p', { class: 'hint no-web', text: noWeb }) : null,
+    );
+    const left = timeLeftText(item, Date.now());
+    if (left) body.push(h('p', { class: 'time-left', text: left }));
+    // pair.size is `mine` but this tmux cannot hold the user's size: said plainly rather than promised.
+    if (item.sizeNote) body.push(h('p', { class: 'hint size-note', text: item.sizeNote }));
+    if (item.view === 'independent') body.push(h('p', { class: 'hint view-note', text: 'The pair has a view of their own: they switch windows without moving yours.' }));
     const people = [clientsText(item), pairEventText(item.lastPairEvent)].filter((text): text is string => text !== null);
     if (people.length) {
       body.push(h('div', { class: `presence${pairsConnected(item) ? ' joined' : ''}` }, icon('users'), h('div', null, h('p', { class: 'count', text: people[0] }), people[1] ? h('p', { class: 'event', text: people[1] }) : null)));
     }
     const stopping = pending.has(stopKey(item));
+    const rotating = pending.has(rotateKey(item.id));
     body.push(
       h(
         'div',
         { class: 'card-foot' },
-        h('span', { class: 'via', text: `via ${item.server}` }),
+        h('span', { class: 'via', text: `via ${server}` }),
+        button(rotating ? 'New links…' : 'New links', { 'aria-label': `New links for ${name}: the old ones stop working and everyone connected is dropped`, title: 'The old links stop working; everyone connected is dropped', 'data-key': rotateKey(item.id), disabled: rotating || stopping, onclick: () => ctx.actions.rotate(item) }, 'secondary small'),
         button(stopping ? 'Ending…' : 'End pair', { 'aria-label': `End pair on ${name}`, 'data-key': stopKey(item), disabled: stopping, onclick: () => ctx.actions.stop(item) }, 'danger small'),
       ),
     );
+    body.push(failureNote(ctx, rotateKey(item.id), `making new links for ${name}`));
   }
   body.push(failureNote(ctx, stopKey(item), `ending the pair on ${name}`));
 
@@ -63,13 +81,14 @@ export function shareCard(ctx: ViewContext, item: ShareView, session: SessionVie
   );
 }
 
-function linkRow(ctx: ViewContext, item: ShareView, kind: LinkKind, label: string): HTMLElement {
+/** One link: what it is, what it grants whoever holds it, the link itself, and Copy. */
+function linkRow(ctx: ViewContext, item: ShareView, { kind, label, grants, readOnly }: LinkInfo): HTMLElement {
   const key = copyKey(kind, item.id);
   const link = item.links[kind] ?? '';
   return h(
     'li',
-    { class: 'link' },
-    h('div', { class: 'link-text' }, h('span', { class: 'link-label', text: label }), h('code', { class: 'link-value', text: link, title: link })),
+    { class: 'link', 'data-kind': kind },
+    h('div', { class: 'link-text' }, h('div', { class: 'link-head' }, h('span', { class: 'link-label', text: label }), h('span', { class: `grants${readOnly ? '' : ' writes'}`, text: grants })), h('code', { class: 'link-value', text: link, title: link })),
     copyButton(ctx, key, `Copy ${label} link for ${item.session}`, () => ctx.actions.copy(item, kind, label)),
     failureNote(ctx, key, `copying the ${label} link`),
   );

@@ -63,5 +63,5 @@ export function share(name: string, extra: Partial<ShareView> = {}): ShareView {
 }
 
 export function snapshot(extra: Partial<Snapshot> = {}): Snapshot {
-  return { sessions: [], shares: [], problems: [], prefs: { ...DEFAULT_PREFS }, version: 1, ...extra };
+  return { sessions: [], shares: [], problems: [], prefs: { ...DEFAULT_PREFS }, servers: [], version: 1, ...extra };
 }

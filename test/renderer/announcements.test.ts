@@ -28,6 +28,10 @@ test('announcements: each change of a share, in words', () => {
     ['a pair joins', [share('work')], [share('work', { clients: 1, ...joinedAt(1000) })], ['A pair joined work.']],
     ['a pair leaves', [share('work', { clients: 1, ...joinedAt(1000) })], [share('work', joinedAt(2000, 'left'))], ['A pair left work.']],
     ['the same pair event again: nothing', [share('work', { clients: 1, ...joinedAt(1000) })], [share('work', { clients: 1, ...joinedAt(1000) })], []],
+    ['the server hands out new links after a reconnect', [share('work', { state: 'reconnecting' })], [share('work', { linksChangedAt: 5000 })], ['Sharing work again.', 'New links for work: the old ones no longer work.']],
+    ['the same changed links again: nothing', [share('work', { linksChangedAt: 5000 })], [share('work', { linksChangedAt: 5000 })], []],
+    ['links that change a second time', [share('work', { linksChangedAt: 5000 })], [share('work', { linksChangedAt: 9000 })], ['New links for work: the old ones no longer work.']],
+    ['a share that appears with changed links (adopted): only that it is live', [], [share('work', { linksChangedAt: 5000 })], ['Sharing work: the links are ready.']],
     ['a state change wins over a pair event in the same snapshot', [share('work', { state: 'reconnecting' })], [share('work', joinedAt(3000))], ['Sharing work again.']],
     [
       'several at once: in the new order, then the ones gone',

@@ -9,9 +9,9 @@ import { test } from 'node:test';
 import { build } from 'esbuild';
 
 const ROOT = join(import.meta.dirname, '../..');
-const SHARED = ['main/core/links.ts', 'main/core/share-rules.ts'];
+const SHARED = ['main/core/links.ts', 'main/core/share-rules.ts', 'main/core/allowed.ts', 'main/core/time-left.ts'];
 
-test('the renderer bundle holds only renderer/ files and the import-free core files links.ts and share-rules.ts', async () => {
+test('the renderer bundle holds only renderer/ files and the import-free core files links.ts, share-rules.ts, allowed.ts and time-left.ts', async () => {
   const result = await build({
     entryPoints: [join(ROOT, 'renderer/index.ts')],
     bundle: true,

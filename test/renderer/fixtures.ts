@@ -1,5 +1,5 @@
 /** Snapshot parts as the main process sends them, for the renderer's table tests: each field as in a real one. */
-import type { Problem, SessionView, ShareView, Snapshot } from '../../main/contract.ts';
+import type { Problem, ServerView, SessionView, ShareView, Snapshot } from '../../main/contract.ts';
 import { NO_LINKS } from '../../main/core/links.ts';
 import { DEFAULT_PREFS } from '../../main/prefs.ts';
 
@@ -44,8 +44,11 @@ export function share(of: SessionView | string, fields: Partial<ShareView> = {})
 
 export const STARTING: Partial<ShareView> = { state: 'starting', links: NO_LINKS, clients: null };
 
+/** The server the shares above went to, chosen for new shares. */
+export const OURS: ServerView = { name: 'ours', address: '127.0.0.1:2200', shutDown: false, active: true };
+
 export function snapshot(fields: Partial<Snapshot> = {}): Snapshot {
-  return { sessions: [], shares: [], problems: [], prefs: DEFAULT_PREFS, version: 1, ...fields };
+  return { sessions: [], shares: [], problems: [], prefs: DEFAULT_PREFS, servers: [OURS], version: 1, ...fields };
 }
 
 export function problem(code: Problem['code'], fields: Partial<Problem> = {}): Problem {

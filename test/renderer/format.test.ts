@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ShareView } from '../../main/contract.ts';
-import { clientsText, pairEventText, plural, sessionMeta, STATE_LABELS, statusLine, timeOf } from '../../renderer/format.ts';
+import { allowedText, clientsText, endChoiceLabel, endChoices, linksChangedText, missingWebText, nextTimeLeftChange, offersText, pairEventText, plural, serverText, sessionMeta, STATE_LABELS, statusLine, testHeadline, timeLeftText, timeOf } from '../../renderer/format.ts';
+import { orderedLinks } from '../../main/core/links.ts';
 import { session, share } from './fixtures.ts';
 
 const US_UTC = { locales: 'en-US', timeZone: 'UTC' };
@@ -37,7 +38,7 @@ test('sessionMeta: windows and whether someone is attached', () => {
   assert.equal(sessionMeta(session('api', { server: 'second', windows: 1 })), '1 window · detached', 'the server is a tag, not part of the line');
 });
 
-test('clientsText: pairs in, nobody yet, nobody any more, cut off while reconnecting, and nothing where the server does not count', () => {
+test('clientsText: pairs in, nobody yet, nobody any more, cut off while reconnecting, and a server that does not report who joins says so', () => {
   const joined = { kind: 'joined' as const, ip: '203.0.113.7', clients: 1, at: AT };
   const left = { kind: 'left' as const, ip: '203.0.113.7', clients: 0, at: AT };
   const rows: [string, Partial<ShareView>, string | null][] = [
@@ -49,9 +50,9 @@ test('clientsText: pairs in, nobody yet, nobody any more, cut off while reconnec
     ['reconnecting, nobody had joined', { state: 'reconnecting', clients: 0 }, 'Pairs are cut off until the connection is back'],
     ['starting', { state: 'starting', clients: 0 }, 'No one has joined yet'],
     ['failed after a pair left', { state: 'failed', clients: 0, lastPairEvent: left }, 'No pair connected'],
-    ['self-hosted: no count', { clients: null }, null],
-    ['self-hosted, reconnecting', { state: 'reconnecting', clients: null }, null],
-    ['self-hosted, after a join', { clients: null, lastPairEvent: joined }, null],
+    ['a server that reports pairs, no count yet', { clients: null }, null],
+    ['self-hosted: it says it cannot tell', { clients: null, reportsPairs: false }, "This server doesn't report who joins"],
+    ['self-hosted, reconnecting', { state: 'reconnecting', clients: null, reportsPairs: false }, "This server doesn't report who joins"],
   ];
   for (const [name, fields, expected] of rows) assert.equal(clientsText(share('work', fields)), expected, name);
 });
@@ -100,4 +101,81 @@ test('statusLine: the header says what is shared and how many pairs, reconnectin
     ['stopped', [share('work', { state: 'stopped' })], 'Not sharing', null],
   ];
   for (const [name, shares, text, tone] of rows) assert.deepEqual(statusLine(shares), { text, tone }, name);
+});
+
+test('serverText: name and address; tmate.io marked as shut down since 2025', () => {
+  const rows: [string, string, boolean, string][] = [
+    ['ours', '127.0.0.1:2200', false, 'ours · 127.0.0.1:2200'],
+    ['v6', '[::1]:22', false, 'v6 · [::1]:22'],
+    ['tmate.io', 'ssh.tmate.io:22', true, 'tmate.io · ssh.tmate.io:22 (shut down since 2025)'],
+  ];
+  for (const [name, address, shutDown, expected] of rows) assert.equal(serverText({ name, address, shutDown }), expected, name);
+});
+
+test('orderedLinks: the link share.copyLink names first, what each grants beside it', () => {
+  const rows: [Parameters<typeof orderedLinks>[0], string[]][] = [
+    ['ssh', ['SSH: can type in your session', 'SSH read-only: can only watch', 'Web: can type in your session', 'Web read-only: can only watch']],
+    ['sshReadOnly', ['SSH read-only: can only watch', 'SSH: can type in your session', 'Web: can type in your session', 'Web read-only: can only watch']],
+    ['webReadOnly', ['Web read-only: can only watch', 'SSH: can type in your session', 'SSH read-only: can only watch', 'Web: can type in your session']],
+  ];
+  for (const [first, expected] of rows) assert.deepEqual(orderedLinks(first).map((link) => `${link.label}: ${link.grants}`), expected, first);
+});
+
+test('allowedText and missingWebText: who may join, and why a restricted share has no web links', () => {
+  const noWeb = { ssh: 'ssh a@h', sshReadOnly: 'ssh ro-a@h', web: null, webReadOnly: null };
+  const rows: [string, Partial<ShareView>, string, string | null][] = [
+    ['anyone', { allowed: null }, 'Anyone with a link', null],
+    ['anyone, self-hosted (no web links, but not because of keys)', { allowed: null, links: noWeb }, 'Anyone with a link', null],
+    ['one forge user', { allowed: [{ source: 'github:alice', keys: 2 }], links: noWeb }, 'github:alice · 2 keys', 'No web links: a browser has no SSH key to check, so tmate gives none when only listed keys may join.'],
+    ['a keys file and a user', { allowed: [{ source: 'file:/home/me/pair.keys', keys: 3 }, { source: 'gitlab:bob', keys: 1 }], links: noWeb }, 'keys file · 3 keys, gitlab:bob · 1 key', 'No web links: a browser has no SSH key to check, so tmate gives none when only listed keys may join.'],
+  ];
+  for (const [name, fields, who, why] of rows) {
+    assert.equal(allowedText(share('work', fields)), who, name);
+    assert.equal(missingWebText(share('work', fields)), why, name);
+  }
+});
+
+test('linksChangedText: "New links since HH:MM" once the server handed out other links, nothing before', () => {
+  assert.equal(linksChangedText(share('work', { linksChangedAt: null }), US_UTC), null);
+  assert.equal(linksChangedText(share('work', { linksChangedAt: AT }), US_UTC), 'New links since 10:13 PM — the old ones no longer work');
+  assert.equal(linksChangedText(share('work', { linksChangedAt: AT }), { locales: 'en-GB', timeZone: 'UTC' }), 'New links since 22:13 — the old ones no longer work');
+});
+
+test('timeLeftText and nextTimeLeftChange: the time left, and when it next reads differently', () => {
+  const rows: [number | null, string | null, number | null][] = [
+    [null, null, null],
+    [AT + 45_500, 'Ends by itself · 46 s left', 500],
+    [AT + 60_000, 'Ends by itself · 1 min left', 1000],
+    [AT + 12 * 60_000 + 5_000, 'Ends by itself · 13 min left', 5_000],
+    [AT + 90 * 60_000, 'Ends by itself · 1 h 30 min left', 60_000],
+    [AT - 1_000, 'Ends by itself · 0 s left', 1000],
+  ];
+  for (const [endsAt, text, next] of rows) {
+    assert.equal(timeLeftText(share('work', { endsAt }), AT), text, String(endsAt));
+    if (endsAt !== null) assert.equal(nextTimeLeftChange(endsAt, AT), next, String(endsAt));
+  }
+});
+
+test('offersText and testHeadline: what a tested server gives, and how long it took', () => {
+  const bare = { ssh: true, sshReadOnly: true, web: false, webReadOnly: false, reportsPairs: false };
+  const full = { ssh: true, sshReadOnly: true, web: true, webReadOnly: true, reportsPairs: true };
+  assert.equal(offersText(bare), "SSH and read-only SSH links · no web links · doesn't report who joins");
+  assert.equal(offersText(full), 'SSH and read-only SSH links · web links · reports who joins');
+  assert.equal(offersText({ ...bare, sshReadOnly: false }), "SSH links (no read-only one) · no web links · doesn't report who joins");
+  assert.equal(testHeadline({ ok: true, name: 'ours', server: '127.0.0.1:2200', msToLinks: 1234, offers: bare }), 'Connected to 127.0.0.1:2200: links in 1.2 s');
+  const error = { code: 'SERVER_REFUSED' as const, message: 'refused', fix: 'start it' };
+  assert.equal(testHeadline({ ok: false, name: 'ours', server: '127.0.0.1:2200', ms: 40, error }), 'The test of 127.0.0.1:2200 failed after 0.0 s');
+});
+
+test('endChoiceLabel and endChoices: the auto-end choices, the preference\'s own value among them', () => {
+  const rows: [number, string][] = [
+    [0, 'Never'],
+    [15, '15 min'],
+    [60, '1 h'],
+    [90, '1 h 30 min'],
+    [240, '4 h'],
+  ];
+  for (const [minutes, label] of rows) assert.equal(endChoiceLabel(minutes), label, String(minutes));
+  assert.deepEqual(endChoices(0), [0, 15, 30, 60, 120, 240]);
+  assert.deepEqual(endChoices(45), [0, 15, 30, 45, 60, 120, 240]);
 });

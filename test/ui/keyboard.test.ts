@@ -29,10 +29,13 @@ test('keyboard: Up/Down move focus through the rows, Enter shares, Escape hides;
   };
 
   assert.equal(await press('ArrowDown'), 'Share alpha', 'the first Down lands on the first session');
+  assert.equal(await press('ArrowDown'), 'Options for sharing alpha');
   assert.equal(await press('ArrowDown'), 'Share beta');
+  assert.equal(await press('ArrowDown'), 'Options for sharing beta');
   assert.equal(await press('ArrowDown'), 'Share a new terminal');
   assert.equal(await press('ArrowDown'), 'Preferences');
   assert.equal(await press('ArrowUp'), 'Share a new terminal');
+  assert.equal(await press('ArrowUp'), 'Options for sharing beta');
   assert.equal(await press('ArrowUp'), 'Share beta');
   const ring = await page.evaluate(() => {
     const style = getComputedStyle(document.activeElement!);
@@ -76,7 +79,9 @@ test('preferences: notification switches, and the server new shares use', async 
   await waitFor('the preference stored', () => prefs()['notifications.pairJoined'] === false);
   await waitFor('the snapshot', () => popover.state.snapshot().prefs['notifications.pairJoined'] === false);
 
-  assert.equal(await textOf(page.locator('.server-summary')), `test: 127.0.0.1:${world.server.port}`);
+  const row = page.locator('.server-row[data-server="test"]');
+  assert.equal(await textOf(row.locator('.row-title')), `test · 127.0.0.1:${world.server.port}`);
+  assert.equal(await textOf(row.locator('.row-meta')), 'New shares go here');
   await popover.screenshot('preferences');
 
   await toggle.click();

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Frame } from 'playwright-core';
-import type { Result } from '../../main/contract.ts';
+import { CHANNELS, type Result } from '../../main/contract.ts';
 import { waitFor } from '../support/sandbox.ts';
 import { openPopover, POPOVER_URL, RENDERER_DIR } from '../support/ui-harness.ts';
 import { textOf, waitForText, World } from './helpers.ts';
@@ -96,7 +96,87 @@ test('IPC arguments are validated: a made-up session, a non-object, bad kinds an
     node: typeof (window as unknown as { require?: unknown }).require + typeof (window as unknown as { process?: unknown }).process,
     ipc: 'ipcRenderer' in window,
   }));
-  assert.deepEqual(surface, { keys: ['copy', 'copyCommand', 'getState', 'hide', 'onState', 'refresh', 'setPref', 'share', 'stop'], frozen: true, node: 'undefinedundefined', ipc: false });
+  assert.deepEqual(surface, { keys: ['copy', 'copyCommand', 'getState', 'hide', 'onState', 'readServer', 'refresh', 'removeServer', 'rotate', 'saveServer', 'setPref', 'share', 'stop', 'testServer', 'useServer'], frozen: true, node: 'undefinedundefined', ipc: false });
+});
+
+test('the server, new-links and share-choice channels refuse wrong types, extra fields and arguments, and unknown servers', async () => {
+  const { sandbox, server } = world;
+  sandbox.newSession('work');
+  const popover = (world.popover = await openPopover({ sandbox }));
+  const { page } = popover;
+  await popover.sessionRow('work').waitFor();
+  const before = JSON.stringify(popover.runtime.prefs().prefs);
+  const socket = sandbox.socket();
+  const good = { name: 'x', host: '127.0.0.1', port: server.port, rsaFingerprint: '', ed25519Fingerprint: server.fingerprint, ecdsaFingerprint: '' };
+
+  const results = await page.evaluate(
+    async ({ socket, good }) => {
+      const api = window.pairbar as unknown as Record<string, (...args: unknown[]) => Promise<Result<unknown>>>;
+      const work = { session: 'work', socket };
+      return {
+        choicesNotObject: await api.share!(work, 'github:alice'),
+        choicesAllowedType: await api.share!(work, { allowed: 'github:alice' }),
+        choicesBadSource: await api.share!(work, { allowed: ['github:../etc'] }),
+        choicesNegative: await api.share!(work, { endAfterMs: -1 }),
+        choicesFraction: await api.share!(work, { endAfterMs: 1500.5 }),
+        choicesTooLong: await api.share!(work, { endAfterMs: 8 * 24 * 3_600_000 }),
+        choicesExtraField: await api.share!(work, { allowed: [], evil: true }),
+        choicesSourceType: await api.share!(work, { allowed: [42] }),
+        shareExtraArgument: await api.share!(work, {}, 'more'),
+        rotateNumber: await api.rotate!(7),
+        rotateUnknown: await api.rotate!('0123abcd'),
+        readText: await api.readServer!('127.0.0.1:22'),
+        readPasteType: await api.readServer!({ paste: 42 }),
+        readPasteEmpty: await api.readServer!({ paste: '' }),
+        readPasteHuge: await api.readServer!({ paste: 'x'.repeat(20_000) }),
+        readBoth: await api.readServer!({ paste: 'h', host: 'h' }),
+        readExtraField: await api.readServer!({ host: '127.0.0.1', port: 22, evil: 1 }),
+        readBadHost: await api.readServer!({ host: 'bad host; rm -rf /', port: 22 }),
+        readBadPort: await api.readServer!({ host: '127.0.0.1', port: 70000 }),
+        readPortText: await api.readServer!({ host: '127.0.0.1', port: '22' }),
+        testUnknownName: await api.testServer!('nope'),
+        testNumber: await api.testServer!(42),
+        testExtraField: await api.testServer!({ ...good, evil: 1 }),
+        testMissingField: await api.testServer!({ name: 'x', host: '127.0.0.1', port: 22 }),
+        testUnpinned: await api.testServer!({ ...good, ed25519Fingerprint: '' }),
+        saveExtraField: await api.saveServer!({ ...good, evil: 1 }),
+        saveUnpinned: await api.saveServer!({ ...good, ed25519Fingerprint: '' }),
+        saveBadFingerprint: await api.saveServer!({ ...good, ed25519Fingerprint: 'SHA256:short' }),
+        saveBadName: await api.saveServer!({ ...good, name: '../evil' }),
+        saveText: await api.saveServer!('x'),
+        useUnknown: await api.useServer!('nope'),
+        useNumber: await api.useServer!(1),
+        removeUnknown: await api.removeServer!('nope'),
+        removeObject: await api.removeServer!({ name: 'test' }),
+      };
+    },
+    { socket, good },
+  );
+  // The preload passes on only the arguments a call takes; a compromised page could send more, straight to
+  // IPC. (A source string: tsx's keepNames would add __name calls the page doesn't have.)
+  const extra: Record<string, unknown[]> = {
+    rotateExtraArgument: [CHANNELS.rotate, '0123abcd', 'more'],
+    saveExtraArgument: [CHANNELS.saveServer, good, 'more'],
+    testExtraArgument: [CHANNELS.testServer, 'test', 'more'],
+    readExtraArgument: [CHANNELS.readServer, { host: '127.0.0.1', port: 22 }, 'more'],
+    useExtraArgument: [CHANNELS.useServer, 'test', 'more'],
+    removeExtraArgument: [CHANNELS.removeServer, 'test', 'more'],
+  };
+  Object.assign(
+    results,
+    await page.evaluate<Record<string, Result<unknown>>>(
+      `(async function (calls) { var out = {}; for (var name in calls) { var call = calls[name]; out[name] = JSON.parse(await window.__pairbarInvoke(JSON.stringify({ channel: call[0], args: call.slice(1) }))).value; } return out; })(${JSON.stringify(extra)})`,
+    ),
+  );
+  for (const [what, result] of Object.entries(results)) {
+    assert.equal(result.ok, false, what);
+    assert.equal(!result.ok && result.error.code, 'INVALID_ARGUMENT', `${what}: ${JSON.stringify(result)}`);
+  }
+  assert.match(!results.useUnknown.ok ? results.useUnknown.error.message : '', /no server named "nope"; yours: test/);
+  assert.match(!results.saveUnpinned.ok ? results.saveUnpinned.error.message : '', /no host key fingerprint/);
+  assert.equal(JSON.stringify(popover.runtime.prefs().prefs), before, 'no preference changed');
+  assert.deepEqual(popover.state.snapshot().shares, [], 'nothing was shared');
+  assert.deepEqual(sandbox.tmatePids(), []);
 });
 
 test('calls from another origin, from a frame, or after navigating away are refused', async () => {

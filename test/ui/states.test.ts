@@ -32,12 +32,12 @@ async function shareWorkLive(options?: Parameters<typeof World.create>[0]) {
   return { popover, host, card };
 }
 
-test('a self-hosted server (the default): the ssh links only, no web links and no client count', async () => {
+test('a self-hosted server (the default): the ssh links only, no web links, and "This server doesn\'t report who joins"', async () => {
   const { popover, host, card } = await shareWorkLive();
   assert.deepEqual(await card.locator('.link-label').allTextContents(), ['SSH', 'SSH read-only']);
   assert.deepEqual(await card.locator('.link-value').allTextContents(), [host.links.ssh, host.links.sshReadOnly]);
   assert.equal(await popover.page.getByRole('button', { name: /^Copy Web/ }).count(), 0);
-  assert.equal(await card.locator('.presence').count(), 0, 'no count where the server gives none');
+  assert.equal(await textOf(card.locator('.presence')), "This server doesn't report who joins", 'no count where the server gives none, and it says so');
   await popover.screenshot('self-hosted');
 });
 
@@ -249,19 +249,24 @@ test('a bad value in the preferences file is reported, and the sessions still wo
   await page.locator('#prefs').waitFor();
 });
 
-test('no tmate server chosen: a banner says so with the command that adds one, and Share refuses at once', async () => {
+test('no tmate server chosen: the popover opens on choosing one; behind it a banner says so with the command, and Share says a server is needed', async () => {
   world = await World.create();
   const { sandbox } = world;
   removeServer(openPrefsStore(sandbox.env), 'test');
   sandbox.newSession('work');
   const popover = (world.popover = await openPopover({ sandbox }));
   const { page } = popover;
+  await waitForText(page.locator('#server h2'), 'Choose a tmate server');
+  await page.getByRole('button', { name: 'Not now' }).click();
   const banner = page.locator('[data-problem="NO_SERVER_CHOSEN"]');
   await banner.waitFor();
   assert.match(await textOf(banner.locator('.note-message')), /^No tmate server chosen: tmate\.io's public servers shut down in 2025/);
   assert.match(await textOf(banner.locator('.note-fix')), /pairbar server add NAME HOST\[:PORT\]/);
-  await page.getByRole('button', { name: 'Share work' }).click();
-  await waitForText(page.locator('.note.error .note-message').first(), /^No tmate server chosen/);
+  await page.getByRole('button', { name: 'Share work: choose a tmate server first' }).click();
+  await page.locator('#server').waitFor();
+  await page.getByRole('button', { name: 'Not now' }).click();
+  await banner.getByRole('button', { name: 'Choose a tmate server' }).click();
+  await page.locator('#server').waitFor();
   assert.deepEqual(popover.state.snapshot().shares, []);
   assert.deepEqual(sandbox.tmatePids(), []);
 });

@@ -1,0 +1,103 @@
+/**
+ * The everyday comforts in the popover, against the real core: the first run without an SSH key (the
+ * ssh-keygen command to copy, and Check again once it exists), and the Preferences for the pair's size and
+ * view, launch at login and the shortcut, refused inline when invalid.
+ */
+import assert from 'node:assert/strict';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, test } from 'node:test';
+import { waitFor } from '../support/sandbox.ts';
+import { openPopover } from '../support/ui-harness.ts';
+import { textOf, waitForText, waitGone, World } from './helpers.ts';
+
+let world: World | undefined;
+
+afterEach(async () => {
+  await world?.dispose();
+  world = undefined;
+});
+
+test('no SSH key: the ssh-keygen command to copy, and Check again clears it once the key exists', async () => {
+  world = await World.create();
+  const { sandbox } = world;
+  await rm(join(sandbox.env.HOME!, '.ssh'), { recursive: true, force: true });
+  sandbox.newSession('work');
+  const popover = (world.popover = await openPopover({ sandbox }));
+  const { page } = popover;
+  const banner = page.locator('[data-problem="SSH_KEYS_MISSING"]');
+  await banner.waitFor();
+  assert.match(await textOf(banner.locator('.note-message')), /no SSH key/);
+  assert.equal(await textOf(banner.locator('.command-text')), 'ssh-keygen -t ed25519');
+  await popover.screenshot('first-run-no-ssh-key');
+  await banner.getByRole('button', { name: 'Copy the command ssh-keygen -t ed25519' }).click();
+  await waitFor('the copy', () => popover.clipboardWrites.length === 1);
+  assert.deepEqual(popover.clipboardWrites, ['ssh-keygen -t ed25519']);
+  await waitForText(page.locator('#announce'), 'Command copied.');
+
+  sandbox.createSshKey();
+  await banner.getByRole('button', { name: 'Check again' }).click();
+  await waitGone(banner);
+  await popover.sessionRow('work').waitFor();
+  assert.deepEqual(popover.errors, []);
+});
+
+test('Preferences: the pair\'s size and view, launch at login and the shortcut; a bad shortcut is refused inline', async () => {
+  world = await World.create();
+  const { sandbox } = world;
+  sandbox.newSession('work');
+  const popover = (world.popover = await openPopover({ sandbox }));
+  const { page } = popover;
+  const prefs = () => popover.runtime.prefs().prefs;
+  await page.locator('#prefs-toggle').click();
+
+  const size = page.getByRole('combobox', { name: "The pair's terminal size" });
+  assert.equal(await size.inputValue(), 'mine');
+  await size.selectOption('follow');
+  await waitFor('stored', () => prefs()['pair.size'] === 'follow');
+  const view = page.getByRole('combobox', { name: 'What the pair sees' });
+  assert.equal(await view.inputValue(), 'follow');
+  await view.selectOption('independent');
+  await waitFor('stored', () => prefs()['pair.view'] === 'independent');
+
+  const login = page.getByRole('switch', { name: 'Open Pairbar when I log in' });
+  assert.equal(await login.isChecked(), false, 'off by default');
+  await login.click();
+  await waitFor('stored', () => prefs()['app.launchAtLogin'] === true);
+
+  const shortcut = page.getByRole('textbox', { name: 'Shortcut that copies the link' });
+  await shortcut.fill('L');
+  await shortcut.press('Enter');
+  await waitForText(page.locator('#error-shortcut-copyLink'), /.+/);
+  assert.equal(await shortcut.getAttribute('aria-invalid'), 'true');
+  assert.equal(prefs()['shortcut.copyLink'], '', 'nothing stored');
+  await shortcut.fill('CommandOrControl+Alt+L');
+  await shortcut.press('Enter');
+  await waitFor('stored', () => prefs()['shortcut.copyLink'] === 'CommandOrControl+Alt+L');
+  await popover.screenshot('preferences-comfort');
+  assert.deepEqual(popover.errors, []);
+});
+
+test('Test connection on a machine without an SSH key: the failure says so, and the ssh-keygen command can be copied there', async () => {
+  world = await World.create({ refuseAuth: true });
+  const { sandbox, server } = world;
+  await rm(join(sandbox.env.HOME!, '.ssh'), { recursive: true, force: true });
+  sandbox.newSession('work');
+  const popover = (world.popover = await openPopover({ sandbox }));
+  const { page } = popover;
+  await page.locator('#prefs-toggle').click();
+  await page.getByRole('button', { name: 'Add a server…' }).click();
+  await page.getByRole('textbox', { name: 'Host' }).fill('127.0.0.1');
+  await page.getByRole('textbox', { name: 'Port' }).fill(String(server.port));
+  await page.getByRole('button', { name: 'Read server' }).click();
+  await page.locator('#server .trust').waitFor();
+  await page.getByRole('button', { name: 'Test connection' }).click();
+  const failed = page.locator('#server [data-test="failed"]');
+  await failed.waitFor({ timeout: 25_000 });
+  assert.match(await textOf(failed.locator('.note-fix')), /ssh-keygen -t ed25519/);
+  await page.getByRole('button', { name: 'Copy the command ssh-keygen -t ed25519' }).click();
+  await waitFor('the copy', () => popover.clipboardWrites.length === 1);
+  assert.deepEqual(popover.clipboardWrites, ['ssh-keygen -t ed25519']);
+  await popover.screenshot('server-test-no-ssh-key');
+  await waitFor('nothing left running', () => sandbox.tmatePids().length === 0);
+});
