@@ -453,7 +453,8 @@ async function shareWindow(context: BenchContext, app: FakeApp, sandbox: Sandbox
   details.push(...describeWindow('Sharing window, main process', sharing));
 
   await app.evaluate(async (_electron, t, session: string) => {
-    await t.run({ kind: 'stop', session });
+    const share = t.snapshot().shares.find((candidate: any) => candidate.session === session);
+    await t.run({ kind: 'stop', shareId: share.id });
     return true;
   }, SESSION);
   await waitFor('the share to stop', () => app.evaluate((_electron, t, session: string) => !t.snapshot().shares.some((share: any) => share.session === session), SESSION), 15_000);
