@@ -120,3 +120,23 @@ export function endChoiceLabel(minutes: number): string {
 export function endChoices(current: number): number[] {
   return [...new Set([0, 15, 30, 60, 120, 240, current])].sort((a, b) => a - b);
 }
+
+/**
+ * When the pair's tmux client is no longer on the shared session (a read-write pair ran switch-client or
+ * detach-client -E; core/pair-client.ts finds it on each refresh): what the card warns. null while it is.
+ */
+export function pairClientText(share: Pick<ShareView, 'pairClient' | 'pairClientSession'>): { message: string; fix: string } | null {
+  if (share.pairClient === 'elsewhere') {
+    return {
+      message: `The pair's terminal is on another of your sessions, “${share.pairClientSession ?? 'unknown'}”, which you never shared.`,
+      fix: 'End the pair to take it back; your own terminal and sessions stay as they are.',
+    };
+  }
+  if (share.pairClient === 'gone') {
+    return {
+      message: "The pair's terminal has left tmux: they may be running a command outside your session.",
+      fix: 'End the pair to stop it; your own terminal and sessions stay as they are.',
+    };
+  }
+  return null;
+}

@@ -4,7 +4,7 @@ import { orderedLinks, type LinkInfo } from '../../main/core/links.ts';
 import { pairsConnected } from '../../main/core/share-rules.ts';
 import { copyKey, rotateKey, shareKey, stopKey } from '../action-keys.ts';
 import { h, icon, type Child } from '../dom.ts';
-import { allowedText, clientsText, linksChangedText, missingWebText, pairEventText, sessionMeta, SHUT_DOWN, STATE_LABELS, timeLeftText } from '../format.ts';
+import { allowedText, clientsText, linksChangedText, missingWebText, pairClientText, pairEventText, sessionMeta, SHUT_DOWN, STATE_LABELS, timeLeftText } from '../format.ts';
 import { button, copyButton, spinner, title, type ViewContext } from './controls.ts';
 import { errorNote, failureNote } from './notes.ts';
 
@@ -46,6 +46,8 @@ export function shareCard(ctx: ViewContext, item: ShareView, session: SessionVie
     const left = timeLeftText(item, Date.now());
     if (left) body.push(h('p', { class: 'time-left', text: left }));
     // pair.size is `mine` but this tmux cannot hold the user's size: said plainly rather than promised.
+    const away = pairClientText(item);
+    if (away) body.push(h('div', { class: 'note error pair-away', role: 'alert' }, h('p', { class: 'note-message', text: away.message }), h('p', { class: 'note-fix', text: away.fix })));
     if (item.sizeNote) body.push(h('p', { class: 'hint size-note', text: item.sizeNote }));
     if (item.view === 'independent') body.push(h('p', { class: 'hint view-note', text: 'The pair has a view of their own: they switch windows without moving yours.' }));
     const people = [clientsText(item), pairEventText(item.lastPairEvent)].filter((text): text is string => text !== null);

@@ -6,51 +6,18 @@
  * Real tmux, real tmate, the test tmate server; the pair's keys go in through tmate's own pane.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import { pairClientOf, parseClients } from '../../main/core/pair-client.ts';
 import { spawnedSoFar } from '../../main/core/process.ts';
 import type { Share } from '../../main/core/shares.ts';
 import { AppState } from '../../main/state.ts';
-import { sandboxWithServerPerTest, TMATE, waitFor } from '../support/sandbox.ts';
+import { PairAtTheKeyboard } from '../support/pair-tmux.ts';
+import { sandboxWithServerPerTest, waitFor } from '../support/sandbox.ts';
 
 const world = sandboxWithServerPerTest();
 
-/** What the pair types: keys into tmate's one pane, which is the tmux client attached to the user's session. */
-function pairTypes(share: Share, ...keys: string[]): void {
-  execFileSync(TMATE, ['-S', join(world.sandbox.env.PAIRBAR_RUNTIME_DIR!, share.id, 'tmate.sock'), 'send-keys', ...keys], { env: world.sandbox.env });
-}
-
-/** What the pair sees: tmate's one pane, which shows the user's tmux session (its status line last). */
-function pairSees(share: Share): string {
-  return execFileSync(TMATE, ['-S', join(world.sandbox.env.PAIRBAR_RUNTIME_DIR!, share.id, 'tmate.sock'), 'capture-pane', '-p'], { env: world.sandbox.env, encoding: 'utf8' });
-}
-
-/**
- * A tmux command run the way the pair can: the prefix (C-b) and `:`, then, once tmux's command prompt shows
- * on the status line, the command and Enter. (Typed blind, a command can reach the shell instead, when the
- * prefix lands while the inner client is still talking to its terminal.)
- */
-async function pairRunsTmuxCommand(share: Share, command: string): Promise<void> {
-  let typedAt = 0;
-  await waitFor(
-    'tmux\'s command prompt in the pair\'s terminal',
-    () => {
-      const lastLine = pairSees(share).trimEnd().split('\n').at(-1) ?? '';
-      if (lastLine.startsWith(':')) return true;
-      // Typed again only well after the last try, so a prompt slow to draw does not get the keys.
-      if (Date.now() - typedAt > 1500) {
-        pairTypes(share, 'C-b', ':');
-        typedAt = Date.now();
-      }
-      return false;
-    },
-    10_000,
-  );
-  pairTypes(share, '-l', command);
-  pairTypes(share, 'Enter');
-}
+const pairAt = (share: Share) => new PairAtTheKeyboard(world.sandbox.env, share.id);
+const pairRunsTmuxCommand = (share: Share, command: string) => pairAt(share).runsTmuxCommand(command);
 
 /** The session each client of the user's server is on. */
 function clientSessions(): string[] {

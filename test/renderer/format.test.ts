@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ShareView } from '../../main/contract.ts';
-import { allowedText, clientsText, endChoiceLabel, endChoices, linksChangedText, missingWebText, nextTimeLeftChange, offersText, pairEventText, plural, serverText, sessionMeta, STATE_LABELS, statusLine, testHeadline, timeLeftText, timeOf } from '../../renderer/format.ts';
+import { allowedText, clientsText, endChoiceLabel, endChoices, linksChangedText, missingWebText, nextTimeLeftChange, offersText, pairClientText, pairEventText, plural, serverText, sessionMeta, STATE_LABELS, statusLine, testHeadline, timeLeftText, timeOf } from '../../renderer/format.ts';
 import { orderedLinks } from '../../main/core/links.ts';
 import { session, share } from './fixtures.ts';
 
@@ -178,4 +178,22 @@ test('endChoiceLabel and endChoices: the auto-end choices, the preference\'s own
   for (const [minutes, label] of rows) assert.equal(endChoiceLabel(minutes), label, String(minutes));
   assert.deepEqual(endChoices(0), [0, 15, 30, 60, 120, 240]);
   assert.deepEqual(endChoices(45), [0, 15, 30, 45, 60, 120, 240]);
+});
+
+test('pairClientText: a warning with End pair\'s reason when the pair\'s terminal left the shared session, nothing while it is on it', () => {
+  const rows: [Partial<ShareView>, RegExp | null][] = [
+    [{ pairClient: null, pairClientSession: null }, null],
+    [{ pairClient: 'on-session', pairClientSession: 'work' }, null],
+    [{ pairClient: 'elsewhere', pairClientSession: 'secrets' }, /^The pair's terminal is on another of your sessions, “secrets”, which you never shared\.$/],
+    [{ pairClient: 'elsewhere', pairClientSession: '<b>x</b>' }, /“<b>x<\/b>”/],
+    [{ pairClient: 'gone', pairClientSession: null }, /^The pair's terminal has left tmux/],
+  ];
+  for (const [fields, expected] of rows) {
+    const note = pairClientText(share('work', fields));
+    if (expected === null) assert.equal(note, null, JSON.stringify(fields));
+    else {
+      assert.match(note?.message ?? '', expected);
+      assert.match(note?.fix ?? '', /^End the pair/);
+    }
+  }
 });

@@ -11,6 +11,7 @@ import { afterEach, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { waitFor } from '../support/sandbox.ts';
 import { PairKeys } from '../support/pair-ssh.ts';
+import { PairAtTheKeyboard } from '../support/pair-tmux.ts';
 import { openPopover } from '../support/ui-harness.ts';
 import { textOf, waitForText, World } from './helpers.ts';
 
@@ -180,4 +181,32 @@ test('the time left counts down on the card by itself while it shows, with no ne
   assert.ok(later! < earlier!, `counted down: ${counted.join(' → ')}`);
   await page.getByRole('button', { name: 'End pair on work' }).click();
   await host.closed;
+});
+
+test("the pair's terminal moved to a session that was never shared: the card says so when the popover opens, and End pair ends it", async () => {
+  world = await World.create();
+  const { sandbox, server } = world;
+  const work = sandbox.newSession('work', 'default', 'sh');
+  const secret = sandbox.newSession('secret', 'default', 'sh');
+  const popover = (world.popover = await openPopover({ sandbox }));
+  const { page } = popover;
+  await page.getByRole('button', { name: 'Share work', exact: true }).click();
+  const host = await server.nextConnection();
+  const card = popover.shareCard('work');
+  await waitForText(card.locator('.pill'), 'Live');
+  assert.equal(await card.locator('.pair-away').count(), 0, 'no warning while the pair is on the shared session');
+  await sandbox.waitForClients(work, 1);
+
+  const [shared] = JSON.parse((await sandbox.cli(['status', '--json'])).stdout) as { id: string }[];
+  await new PairAtTheKeyboard(sandbox.env, shared!.id).runsTmuxCommand('switch-client -t secret');
+  await waitFor("the pair's client on secret", () => sandbox.clientsOf(secret).length === 1);
+
+  await popover.reshow();
+  await waitForText(card.locator('.pair-away .note-message'), "The pair's terminal is on another of your sessions, “secret”, which you never shared.");
+  assert.equal(await card.locator('.pair-away').getAttribute('role'), 'alert');
+  await popover.screenshot('pair-elsewhere');
+  await page.getByRole('button', { name: 'End pair on work' }).click();
+  await host.closed;
+  await waitFor('tmate gone', () => sandbox.tmatePids().length === 0);
+  assert.deepEqual(sandbox.clientsOf(secret), [], "the pair's client went with tmate");
 });
