@@ -6,7 +6,8 @@
 import type { Clipboard, Dialog } from 'electron';
 import type { ErrorInfo } from './core/errors.ts';
 import type { Popover } from './popover.ts';
-import type { AppState } from './state.ts';
+import type { Result, ShareView } from './contract.ts';
+import { linkToCopyOnShare, type AppState } from './state.ts';
 import type { TrayAction } from './tray.ts';
 
 export interface ActionDeps {
@@ -23,12 +24,18 @@ export function createActions(deps: ActionDeps): RunAction {
   const { state, popover } = deps;
   const showError = (error: ErrorInfo) =>
     void deps.dialog.showMessageBox({ type: 'error', message: error.message, detail: error.fix, buttons: ['OK'], noLink: true });
+  /** Copy on share: the chosen link on the clipboard once a share or New links is ready, where the preference asks. */
+  const copyOnShare = async (result: Result<ShareView>) => {
+    const link = result.ok ? linkToCopyOnShare(result.value, state.runtime.prefs().prefs) : null;
+    if (link) await deps.clipboard.writeText(link);
+  };
 
   return async (action) => {
     switch (action.kind) {
       case 'share':
       case 'share-blank': {
         const result = await state.share(action.kind === 'share' ? { session: action.session, socket: action.socket } : { blank: true });
+        await copyOnShare(result);
         // A share that failed to start is in the snapshot (menu, popover, notification); other errors
         // (the session is gone, tmux is missing) are only known here.
         if (!result.ok && !state.snapshot().shares.some((share) => share.state === 'failed' && share.error?.message === result.error.message)) {
@@ -48,6 +55,7 @@ export function createActions(deps: ActionDeps): RunAction {
       }
       case 'rotate': {
         const result = await state.rotate(action.shareId);
+        await copyOnShare(result);
         if (!result.ok) showError(result.error);
         return;
       }

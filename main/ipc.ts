@@ -10,7 +10,7 @@ import { isLinkKind, LINK_KINDS } from './core/links.ts';
 import { checkHost, checkPort, hasFingerprint, isShutDown, PROFILE_FIELDS, validateProfile, type ServerProfile } from './core/servers.ts';
 import { isShareId } from './core/shares.ts';
 import { isPrefKey, parsePref } from './prefs.ts';
-import type { AppState } from './state.ts';
+import { linkToCopyOnShare, type AppState } from './state.ts';
 
 /** What ipc.ts needs of an IPC event: who sent it. */
 export interface IpcEventLike {
@@ -96,6 +96,13 @@ export function registerIpc(deps: IpcDeps): () => void {
   const { ipcMain, state } = deps;
   const registered: string[] = [];
 
+  /** A share or New links that worked, with its link copied where Copy on share is on. */
+  const copiedOnShare = async (result: Result<ShareView>): Promise<Result<ShareView>> => {
+    const link = result.ok ? linkToCopyOnShare(result.value, state.runtime.prefs().prefs) : null;
+    if (link) await deps.writeClipboard(link);
+    return result;
+  };
+
   /** The share in the current snapshot with this id, or why there is none. */
   const knownShare = (shareId: unknown): ShareView | string => {
     if (!isShareId(shareId)) return 'expected a share id (8 hexadecimal digits)';
@@ -139,7 +146,7 @@ export function registerIpc(deps: IpcDeps): () => void {
         const known = state.snapshot().sessions.some((session) => session.name === checked.session && session.socket === checked.socket);
         if (!known) return invalid('session', `${JSON.stringify(checked.session)} is not one of the listed tmux sessions; refresh and pick again`);
       }
-      return state.share(checked, chosen);
+      return copiedOnShare(await state.share(checked, chosen));
     },
     refusedResult,
     2,
@@ -151,7 +158,7 @@ export function registerIpc(deps: IpcDeps): () => void {
       const share = knownShare(shareId);
       if (typeof share === 'string') return invalid('share', share);
       if (share.state !== 'sharing' && share.state !== 'reconnecting') return invalid('share', `${share.session} is not live; only a live share gets new links`);
-      return state.rotate(share.id);
+      return copiedOnShare(await state.rotate(share.id));
     },
     refusedResult,
     1,

@@ -16,6 +16,16 @@ import { addServer, parsePref, readPrefs, removeServer, resolveServer, useServer
 import type { Runtime } from './runtime.ts';
 import type { Problem, Result, ServerDraft, ServerInput, ServerView, SessionView, ShareTargetArg, ShareView, Snapshot } from './contract.ts';
 
+/**
+ * Copy on share: the link the app puts on the clipboard when a share it started (or New links) is ready,
+ * where the preference asks for it. The kind share.copyLink names, or nothing: never a link that grants
+ * more than the one chosen.
+ */
+export function linkToCopyOnShare(share: Pick<ShareView, 'state' | 'links'>, prefs: Pick<Prefs, 'share.copyOnShare' | 'share.copyLink'>): string | null {
+  if (!prefs['share.copyOnShare'] || share.state !== 'sharing') return null;
+  return share.links[prefs['share.copyLink']] ?? null;
+}
+
 export function shareView(share: Share): ShareView {
   const { pid: _pid, ...view } = share;
   return view;

@@ -16,7 +16,7 @@ import type { PopoverState } from '../store.ts';
 import { button, type BuiltView } from './controls.ts';
 import { failureNote } from './notes.ts';
 
-type Toggle = 'notifications.pairJoined' | 'notifications.pairLeft' | 'notifications.shareProblems' | 'app.launchAtLogin';
+type Toggle = 'notifications.pairJoined' | 'notifications.pairLeft' | 'notifications.shareProblems' | 'app.launchAtLogin' | 'share.copyOnShare';
 
 const TOGGLES: [Toggle, string][] = [
   ['notifications.pairJoined', 'When a pair joins'],
@@ -93,6 +93,7 @@ export function preferencesView(prefs: Prefs, actions: Actions): BuiltView {
         h('div', { class: 'pref-field' }, h('label', { class: 'field-label', for: fieldId('share.copyLink') }, 'Copy gives', copyLink), h('p', { class: 'hint', text: 'The link Copy on share and the tray’s first copy item give.' }), fieldError('share.copyLink')),
         texts[1],
       ),
+      h('div', { class: 'group' }, toggle(['share.copyOnShare', 'Copy that link as soon as a share is ready'])),
       h('h2', { class: 'section' }, 'The pair'),
       h('div', { class: 'group pad' }, ...choices),
       h('h2', { class: 'section' }, 'App'),
@@ -104,7 +105,7 @@ export function preferencesView(prefs: Prefs, actions: Actions): BuiltView {
     update(state) {
       const current = state.snapshot?.prefs;
       if (!current) return;
-      for (const key of [...TOGGLES.map(([key]) => key), 'app.launchAtLogin' as const]) {
+      for (const key of [...TOGGLES.map(([key]) => key), 'app.launchAtLogin' as const, 'share.copyOnShare' as const]) {
         const input = fields[key];
         if (input instanceof HTMLInputElement && document.activeElement !== input) input.checked = current[key];
       }

@@ -46,6 +46,34 @@ afterEach(async () => {
 });
 
 describe('the tray\'s actions', () => {
+  test('Copy on share: off by default, nothing is copied; on, the share.copyLink link is copied when the share is ready, and again after New links', async () => {
+    sandbox.newSession('work');
+    sandbox.newSession('docs');
+    await state.refresh();
+    const [work, docs] = ['work', 'docs'].map((name) => state.snapshot().sessions.find((item) => item.name === name)!);
+    await run({ kind: 'share', session: work!.name, socket: work!.socket });
+    await server.nextConnection();
+    assert.deepEqual(clipboard, [], 'off by default: the clipboard is the user\'s');
+
+    await sandbox.setPrefs({ 'share.copyOnShare': true, 'share.copyLink': 'sshReadOnly' });
+    await run({ kind: 'share', session: docs!.name, socket: docs!.socket });
+    const host = await server.nextConnection();
+    assert.deepEqual(clipboard, [host.links.sshReadOnly], 'the read-only link, as share.copyLink says');
+
+    const shared = state.snapshot().shares.find((item) => item.session === 'docs')!;
+    await run({ kind: 'rotate', shareId: shared.id });
+    const fresh = await server.nextConnection();
+    assert.deepEqual(clipboard, [host.links.sshReadOnly, fresh.links.sshReadOnly], 'New links copies the new one');
+
+    // A kind this server does not give (web, on a bare server) copies nothing rather than another link.
+    await sandbox.setPrefs({ 'share.copyLink': 'web' });
+    const again = state.snapshot().shares.find((item) => item.session === 'docs')!;
+    await run({ kind: 'rotate', shareId: again.id });
+    await server.nextConnection();
+    assert.equal(clipboard.length, 2);
+    assert.deepEqual(dialogs, []);
+  });
+
   test('share, copy the snapshot\'s own link, stop: the share ends and no tmate is left; no dialog', async () => {
     sandbox.newSession('work');
     await state.refresh();

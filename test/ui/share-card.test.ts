@@ -210,3 +210,23 @@ test("the pair's terminal moved to a session that was never shared: the card say
   await waitFor('tmate gone', () => sandbox.tmatePids().length === 0);
   assert.deepEqual(sandbox.clientsOf(secret), [], "the pair's client went with tmate");
 });
+
+test('Copy on share: the popover copies the share.copyLink link once the share is ready, and the new one after New links', async () => {
+  world = await World.create();
+  const { sandbox, server } = world;
+  await sandbox.setPrefs({ 'share.copyOnShare': true, 'share.copyLink': 'sshReadOnly' });
+  sandbox.newSession('work');
+  const popover = (world.popover = await openPopover({ sandbox }));
+  const { page } = popover;
+  await page.getByRole('button', { name: 'Share work', exact: true }).click();
+  const host = await server.nextConnection();
+  await waitForText(popover.shareCard('work').locator('.pill'), 'Live');
+  await waitFor('the read-only link copied', () => popover.clipboardWrites.length === 1);
+  assert.deepEqual(popover.clipboardWrites, [host.links.sshReadOnly]);
+  await page.getByRole('button', { name: /^New links for work/ }).click();
+  const fresh = await server.nextConnection();
+  await waitFor('the new link copied', () => popover.clipboardWrites.length === 2);
+  assert.deepEqual(popover.clipboardWrites, [host.links.sshReadOnly, fresh.links.sshReadOnly]);
+  await page.getByRole('button', { name: 'End pair on work' }).click();
+  await fresh.closed;
+});
