@@ -275,7 +275,8 @@ test('auto-end survives adoption: a process that adopts the share ends it on tim
   const second = cast.sandbox.runtime();
   const adopted = await second.shares.adopt();
   assert.equal(adopted[0]?.endsAt, share.endsAt);
-  await waitFor('the adopted share to end on time', () => second.shares.list().length === 0, 15_000);
+  // Ended means gone from the list and its directory removed (the list empties first, tmate and the files follow).
+  await waitFor('the adopted share to end on time', () => second.shares.list().length === 0 && shareDirs().length === 0, 15_000);
   assert.ok(Date.now() >= share.endsAt!);
   assert.deepEqual(cast.sandbox.tmatePids(), []);
 });

@@ -253,6 +253,16 @@ function recordOf(id: string): { pid: number } {
   return JSON.parse(readFileSync(join(world.sandbox.env.PAIRBAR_RUNTIME_DIR!, id, 'share.json'), 'utf8')) as { pid: number };
 }
 
+/** The pid a share's record names, or 0 while the directory is there but its record not written yet. */
+function recordedPid(id: string): number {
+  try {
+    return recordOf(id).pid;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+    throw error;
+  }
+}
+
 test('the command SIGKILLed while its share is starting: the next start finds its tmate and ends it, nothing left', async () => {
   world.server = await switchServer(world.sandbox, world.server, { sayReady: false }, 60);
   const user = await usersWork();
@@ -260,7 +270,7 @@ test('the command SIGKILLed while its share is starting: the next start finds it
   const [id] = await waitFor('tmate started', () => {
     const dirs = shareDirs(world.sandbox);
     // The daemon, and the `tmate wait tmate-ready` client waiting on it.
-    return dirs.length === 1 && recordOf(dirs[0]!).pid > 0 && world.sandbox.tmatePids().length === 2 ? dirs : undefined;
+    return dirs.length === 1 && recordedPid(dirs[0]!) > 0 && world.sandbox.tmatePids().length === 2 ? dirs : undefined;
   }, 20_000);
   cli.child.kill('SIGKILL');
   await cli.exited;
