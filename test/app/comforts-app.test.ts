@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { describe, test, afterEach } from 'node:test';
 import { CHANNELS } from '../../main/contract.ts';
 import { openPrefsStore } from '../../main/prefs-store.ts';
-import { sandboxWithServerPerTest, waitFor, type Sandbox } from '../support/sandbox.ts';
+import { worldPerTest, waitFor, type Sandbox } from '../support/sandbox.ts';
 import { invoke, launchFakeApp, type FakeApp } from './support/harness.ts';
 
 const skip = process.platform === 'linux' ? false : `the main-process stand-in plays Linux; this is ${process.platform}`;
@@ -20,7 +20,7 @@ afterEach(async () => {
   await app?.close();
   app = undefined;
 });
-const world = sandboxWithServerPerTest();
+const world = worldPerTest();
 
 async function launch(sandbox: Sandbox, extra: NodeJS.ProcessEnv = {}): Promise<FakeApp> {
   app = await launchFakeApp({ ...sandbox.env, XDG_CONFIG_HOME: join(sandbox.root, 'xdg'), FAKE_ELECTRON_USER_DATA: join(sandbox.root, 'user-data'), ...extra });

@@ -7,9 +7,9 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { sandboxWithServerPerTest } from '../support/sandbox.ts';
+import { worldPerTest } from '../support/sandbox.ts';
 
-const world = sandboxWithServerPerTest();
+const world = worldPerTest();
 
 test('six shares started at once in one process: all live, listed once each, each stoppable, no tmate left', async () => {
   const { sandbox } = world;

@@ -13,9 +13,9 @@ import { test } from 'node:test';
 import type { Share } from '../../main/core/shares.ts';
 import { hostileNames } from '../support/hostile-names.ts';
 import { recordReliability, shown } from '../support/reliability.ts';
-import { sandboxWithServerPerTest, TMATE, TMUX, waitFor } from '../support/sandbox.ts';
+import { worldPerTest, TMATE, TMUX, waitFor } from '../support/sandbox.ts';
 
-const world = sandboxWithServerPerTest();
+const world = worldPerTest();
 /** Shares in flight at once: enough to keep the run short on two cores, few enough to stay far from limits. */
 const WORKERS = 6;
 

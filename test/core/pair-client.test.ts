@@ -12,9 +12,9 @@ import { spawnedSoFar } from '../../main/core/process.ts';
 import type { Share } from '../../main/core/shares.ts';
 import { AppState } from '../../main/state.ts';
 import { PairAtTheKeyboard } from '../support/pair-tmux.ts';
-import { sandboxWithServerPerTest, waitFor } from '../support/sandbox.ts';
+import { worldPerTest, waitFor } from '../support/sandbox.ts';
 
-const world = sandboxWithServerPerTest();
+const world = worldPerTest();
 
 const pairAt = (share: Share) => new PairAtTheKeyboard(world.sandbox.env, share.id);
 const pairRunsTmuxCommand = (share: Share, command: string) => pairAt(share).runsTmuxCommand(command);

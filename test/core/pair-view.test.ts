@@ -10,10 +10,10 @@ import { join } from 'node:path';
 import { beforeEach, test } from 'node:test';
 import type { Share } from '../../main/core/shares.ts';
 import { listServers } from '../../main/core/tmux.ts';
-import { sandboxWithServerPerTest, TMATE, TMUX, waitFor, type Sandbox } from '../support/sandbox.ts';
+import { worldPerTest, TMATE, TMUX, waitFor, type Sandbox } from '../support/sandbox.ts';
 import type { HostConnection, TestTmateServer } from '../support/tmate-server.ts';
 
-const world = sandboxWithServerPerTest();
+const world = worldPerTest();
 let sandbox: Sandbox;
 let server: TestTmateServer;
 beforeEach(() => ({ sandbox, server } = world));

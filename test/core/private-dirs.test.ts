@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 import { afterEach, test } from 'node:test';
 import { isPairbarError } from '../../main/core/errors.ts';
 import { AppState } from '../../main/state.ts';
-import { sandboxWithServerPerTest, TMUX } from '../support/sandbox.ts';
+import { worldPerTest, TMUX } from '../support/sandbox.ts';
 
 const isRoot = process.getuid?.() === 0;
 const NOT_ROOT = 'giving a directory to another user needs root; this run is not root';
@@ -27,7 +27,7 @@ afterEach(() => {
     chmodSync(dir, 0o700);
   }
 });
-const world = sandboxWithServerPerTest();
+const world = worldPerTest();
 
 function socketDir(): string {
   return dirname(world.sandbox.socket());

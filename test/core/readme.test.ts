@@ -9,11 +9,11 @@ import { promisify } from 'node:util';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { sandboxWithServerPerTest } from '../support/sandbox.ts';
+import { worldPerTest } from '../support/sandbox.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
 const run = promisify(execFile);
-const world = sandboxWithServerPerTest();
+const world = worldPerTest();
 
 /**
  * The sections whose commands this file runs: they work against any server, so the test server stands in.

@@ -195,24 +195,6 @@ export class Sandbox {
   }
 }
 
-/**
- * A fresh sandbox pointed at a fresh test tmate server for each test of the file, both disposed after it.
- * Read `world.sandbox` / `world.server` inside the tests.
- */
-export function sandboxWithServerPerTest(): { sandbox: Sandbox; server: TestTmateServer } {
-  const world = {} as { sandbox: Sandbox; server: TestTmateServer };
-  beforeEach(async () => {
-    world.sandbox = await Sandbox.create();
-    world.server = await startServer();
-    await world.sandbox.useServer(world.server);
-  });
-  afterEach(async () => {
-    await world.sandbox.dispose();
-    await world.server.close();
-  });
-  return world;
-}
-
 export async function startServer(options?: TestTmateServerOptions): Promise<TestTmateServer> {
   return TestTmateServer.start(options);
 }
