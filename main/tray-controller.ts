@@ -7,6 +7,7 @@ import type { Menu as MenuType, MenuItemConstructorOptions, NativeImage, nativeI
 import { join } from 'node:path';
 import type { Snapshot } from './contract.ts';
 import { buildTrayMenu, trayIconFile, trayState, type TrayAction, type TrayMenuItem, type TrayState, type TrayStateName } from './tray.ts';
+import { nextTimeLeftChange } from './core/time-left.ts';
 
 export interface TrayControllerDeps {
   Tray: typeof TrayType;
@@ -61,8 +62,18 @@ export function createTrayController(deps: TrayControllerDeps, initial: Snapshot
       ...(action ? { click: () => void deps.run(action).catch((error: unknown) => console.error(`Pairbar: ${action.kind} failed:`, error)) } : {}),
     }));
 
+  /** Redraws the tooltip's time left of a share that ends by itself; no timer while none does. */
+  let timeLeftTimer: NodeJS.Timeout | undefined;
+
   function update(snapshot: Snapshot): void {
-    const current = trayState(snapshot);
+    clearTimeout(timeLeftTimer);
+    const now = Date.now();
+    const ending = snapshot.shares.filter((share) => share.endsAt !== null && (share.state === 'sharing' || share.state === 'reconnecting'));
+    if (ending.length > 0) {
+      timeLeftTimer = setTimeout(() => update(snapshot), Math.min(...ending.map((share) => nextTimeLeftChange(share.endsAt!, now))));
+      timeLeftTimer.unref();
+    }
+    const current = trayState(snapshot, now);
     if (current.name !== shownIcon) {
       tray.setImage(image(current.name));
       shownIcon = current.name;

@@ -17,6 +17,7 @@ import { clockTime } from './core/duration.ts';
 import { describeAllowed } from './core/keys.ts';
 import { orderedLinks } from './core/links.ts';
 import { targetKey, totalPairsConnected } from './core/share-rules.ts';
+import { formatTimeLeft } from './core/time-left.ts';
 
 export type TrayStateName = 'idle' | 'starting' | 'sharing' | 'paired' | 'reconnecting' | 'failed';
 
@@ -49,7 +50,7 @@ export function pairsLabel(count: number): string {
  * The state the icon shows. A connected pair outranks everything (someone is in your terminal); then what
  * needs attention (reconnecting, failed), then what is on its way (starting), then plain sharing.
  */
-export function trayState(snapshot: Snapshot): TrayState {
+export function trayState(snapshot: Snapshot, now = Date.now()): TrayState {
   const shares = snapshot.shares;
   const live = shares.filter(isLive);
   const sharing = shares.filter((share) => share.state === 'sharing');
@@ -72,8 +73,8 @@ export function trayState(snapshot: Snapshot): TrayState {
   if (starting.length > 0) parts.push(`starting to share ${quoteList(names(starting))}`);
   const failed = shares.filter((share) => share.state === 'failed');
   if (failed.length > 0) parts.push(`sharing ${quoteList(names(failed))} failed`);
-  // An end time, not a countdown: it stays true without the tray being redrawn every minute.
-  for (const share of live) if (share.endsAt !== null) parts.push(`${quoteList([share.session])} ends at ${clockTime(share.endsAt)}`);
+  // The time left goes stale: the tray controller redraws the tooltip when it next reads differently.
+  for (const share of live) if (share.endsAt !== null) parts.push(`${quoteList([share.session])} ends at ${clockTime(share.endsAt)} (${formatTimeLeft(share.endsAt - now)})`);
   if (parts.length === 0) parts.push('not sharing');
 
   return {

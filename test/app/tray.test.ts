@@ -298,8 +298,9 @@ describe('who may join, new links, the end time, share.copyLink', () => {
   const restricted = share('work', { clients: null, links: { ...SELF_HOSTED_LINKS }, allowed: [{ source: 'github:alice', keys: 2 }], endsAt });
 
   test('a restricted share with an end time: who may join and when it ends, in the menu and the tooltip', () => {
-    const state = trayState(snapshot({ shares: [restricted] }));
-    assert.equal(state.tooltip, 'Pairbar — sharing work; work ends at 14:05');
+    const state = trayState(snapshot({ shares: [restricted] }), endsAt - 25 * 60_000);
+    assert.equal(state.tooltip, 'Pairbar — sharing work; work ends at 14:05 (25 min left)');
+    assert.equal(trayState(snapshot({ shares: [restricted] }), endsAt - 30_000).tooltip, 'Pairbar — sharing work; work ends at 14:05 (30 s left)');
     const menu = buildTrayMenu(snapshot({ shares: [restricted] }), 'linux');
     assert.equal(get(menu, 'Only github:alice · 2 keys may join').enabled, false);
     assert.equal(get(menu, 'Ends by itself at 14:05').enabled, false);
