@@ -142,26 +142,23 @@ export class AppState extends EventEmitter<{ snapshot: [Snapshot] }> {
   }
 
   /** `options` as validateShareOptions gives them (left out: the preferences' defaults). */
-  async share(target: ShareTargetArg, options: ShareOptions = {}): Promise<Result<ShareView>> {
-    try {
-      const share = await this.runtime.shares.share('blank' in target ? {} : { session: target.session, socket: target.socket }, options);
-      void this.refresh();
-      return { ok: true, value: shareView(share) };
-    } catch (error) {
-      void this.refresh();
-      return { ok: false, error: toErrorInfo(error) };
-    }
+  share(target: ShareTargetArg, options: ShareOptions = {}): Promise<Result<ShareView>> {
+    return this.started(() => this.runtime.shares.share('blank' in target ? {} : { session: target.session, socket: target.socket }, options));
   }
 
   /** New links for a share: everyone connected dropped, the old links dead, the user's clients attached. */
-  async rotate(shareId: string): Promise<Result<ShareView>> {
+  rotate(shareId: string): Promise<Result<ShareView>> {
+    return this.started(() => this.runtime.shares.rotate(shareId));
+  }
+
+  /** A start (share or new links) as a Result; the list is refreshed either way. */
+  private async started(start: () => Promise<Share>): Promise<Result<ShareView>> {
     try {
-      const share = await this.runtime.shares.rotate(shareId);
-      void this.refresh();
-      return { ok: true, value: shareView(share) };
+      return { ok: true, value: shareView(await start()) };
     } catch (error) {
-      void this.refresh();
       return { ok: false, error: toErrorInfo(error) };
+    } finally {
+      void this.refresh();
     }
   }
 
