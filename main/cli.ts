@@ -5,17 +5,12 @@
  * This entry parses the arguments, answers --help and --version itself, and then loads only the module of
  * the subcommand asked for (main/cli/commands.ts lists them): the command starts about as fast as Node does.
  */
-import { createRequire } from 'node:module';
-import { checkUsage, commandNamed, OPTIONS, usage, UsageError, type Io } from './cli/commands.ts';
+import { writeSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { checkUsage, commandNamed, OPTIONS, usage, type Io } from './cli/commands.ts';
+import { UsageError } from './cli/usage-error.ts';
 
 export type { Io } from './cli/commands.ts';
-
-// Through require, not import: the ESM namespace of a built-in module reads every export, and node:fs's
-// lazy ones (promises, the stream classes) load some twenty of Node's internal modules that --help never
-// uses. The subcommands' modules import them as usual.
-const require = createRequire(import.meta.url);
-const { writeSync } = require('node:fs') as typeof import('node:fs');
-const { parseArgs } = require('node:util') as typeof import('node:util');
 
 declare const PAIRBAR_VERSION: string | undefined;
 const VERSION = typeof PAIRBAR_VERSION === 'string' ? PAIRBAR_VERSION : 'dev';

@@ -8,7 +8,7 @@ import { errors, type ErrorInfo } from './core/errors.ts';
 import { validateShareOptions } from './core/share-options.ts';
 import { isLinkKind, LINK_KINDS } from './core/links.ts';
 import { checkHost, checkPort, hasFingerprint, isShutDown, PROFILE_FIELDS, validateProfile, type ServerProfile } from './core/servers.ts';
-import { isShareId } from './core/shares.ts';
+import { isShareId } from './core/runtime-dir.ts';
 import { isPrefKey, parsePref } from './prefs.ts';
 import { linkToCopyOnShare, type AppState } from './state.ts';
 

@@ -3,12 +3,13 @@
  * benchmarks share. No Electron here; the app passes its electron-store in as the PrefsStore.
  */
 import { findBinaries } from './core/binaries.ts';
+import { knownVersionsIn, type KnownVersions } from './core/known-versions.ts';
 import { withoutTmux } from './core/process.ts';
 import { ensureDir, RUNTIME_DIR } from './core/dirs.ts';
 import { errors } from './core/errors.ts';
-import { scanHostKeys, type HostKey } from './core/hostkeys.ts';
+import type { HostKey } from './core/hostkeys.ts';
 import { parseKeySourceList } from './core/keys.ts';
-import { testServer, type ServerTestResult } from './core/server-test.ts';
+import type { ServerTestResult } from './core/server-test.ts';
 import { validateProfile, type ServerProfile, type ServerSettings } from './core/servers.ts';
 import { Shares, type AccessSettings, type ShareOrigin } from './core/shares.ts';
 import type { TmuxEnv } from './core/tmux.ts';
@@ -55,11 +56,13 @@ export function createRuntime(env: NodeJS.ProcessEnv = process.env, store?: Pref
   const prefs = (): LoadedPrefs => (store ? readPrefs(store) : loadPrefs(env));
 
   let cached: { key: string; value: ReturnType<Runtime['binaries']> } | undefined;
+  let knownVersions: KnownVersions | undefined;
   const binaries = () => {
     const current = prefs().prefs;
     const key = `${current['tmux.path']}\0${current['tmate.path']}`;
     if (!cached || cached.key !== key) {
-      const value = findBinaries({ env, tmuxPath: current['tmux.path'], tmatePath: current['tmate.path'] }).then((found) => ({
+      knownVersions ??= knownVersionsIn(shares.runtimeDir);
+      const value = findBinaries({ env, tmuxPath: current['tmux.path'], tmatePath: current['tmate.path'], knownVersions }).then((found) => ({
         tmux: found.tmux.path,
         tmate: found.tmate.path,
         tmuxVersion: found.tmux.version,
@@ -108,8 +111,12 @@ export function createRuntime(env: NodeJS.ProcessEnv = process.env, store?: Pref
       }
       await ensureDir(shares.runtimeDir, RUNTIME_DIR);
       const tmate = { tmate: (await binaries()).tmate, env: clean };
+      const { testServer } = await import('./core/server-test.ts');
       return testServer({ tmate, server: profile, timeoutSeconds: loaded.prefs['share.readyTimeoutSeconds'], dir: shares.runtimeDir });
     },
-    scanHostKeys: (server) => scanHostKeys(server, { env: clean }),
+    scanHostKeys: async (server) => {
+      const { scanHostKeys } = await import('./core/hostkeys.ts');
+      return scanHostKeys(server, { env: clean });
+    },
   };
 }

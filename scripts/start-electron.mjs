@@ -44,7 +44,7 @@ default) the first time, into node_modules/electron/dist. Where that host is blo
   - or use an Electron you already have, unpacked:
                      ELECTRON_OVERRIDE_DIST_PATH=/path/to/electron-dist npm start
                      (the folder holding the electron executable / Electron.app)
-The rest of Pairbar works without Electron: the \`pairbar\` command (bin/pairbar.js) and \`npm test\`.
+The rest of Pairbar works without Electron: the \`pairbar\` command (bin/pairbar.cjs) and \`npm test\`.
 `);
   process.exit(1);
 }

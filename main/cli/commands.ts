@@ -9,6 +9,7 @@
  * and any new option to OPTIONS. scripts/build.mjs needs no change: each import() becomes its own chunk.
  */
 import type { ParseArgsConfig } from 'node:util';
+import { UsageError } from './usage-error.ts';
 
 /** Every option of every subcommand; each subcommand lists which of them it takes. */
 export const OPTIONS = {
@@ -76,8 +77,6 @@ export interface CommandSpec {
   load(): Promise<CommandModule>;
 }
 
-/** The usage is wrong: exit 2, with the message and the usage. */
-export class UsageError extends Error {}
 
 export const COMMANDS = {
   sessions: {

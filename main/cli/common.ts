@@ -5,25 +5,27 @@ import { formatTimeLeft } from '../core/duration.ts';
 import { errors } from '../core/errors.ts';
 import { describeAllowed } from '../core/keys.ts';
 import { LINKS, linkInfo, type LinkKind } from '../core/links.ts';
-import { spawnDetached } from '../core/process.ts';
+import { spawnDetached, useNodeSpawn } from '../core/process.ts';
 import type { Share } from '../core/shares.ts';
 import { defaultSocket } from '../core/tmux.ts';
+import type { PrefsStore } from '../prefs.ts';
 import { createRuntime, type Runtime } from '../runtime.ts';
 import type { Io } from './commands.ts';
 
+/** The runtime a subcommand works with: spawning through node:child_process (see useNodeSpawn). */
+export function commandRuntime(io: Io, store?: PrefsStore): Runtime {
+  useNodeSpawn();
+  return createRuntime(io.env, store);
+}
+
 /** Runs `fn` with a runtime, then stops following the shares' logs: the shares go on, the command exits. */
 export async function withRuntime<T>(io: Io, fn: (runtime: Runtime) => Promise<T>): Promise<T> {
-  const runtime = createRuntime(io.env);
+  const runtime = commandRuntime(io);
   try {
     return await fn(runtime);
   } finally {
     runtime.shares.close();
   }
-}
-
-/** Warns about bad values in the preferences file (their defaults are in use). */
-export function warnAboutPrefs(runtime: Runtime, io: Io): void {
-  for (const problem of runtime.prefs().problems) io.stderr(`pairbar: warning: ${problem.message}\n`);
 }
 
 /** The fields of a share the command's --json output gives (a stable, documented shape). */

@@ -3,7 +3,8 @@
  * only `set` opens the file through conf, as the app's electron-store does.
  */
 import { isPrefKey, legacyServerKey, loadPrefs, PREF_KEYS, PREF_SPECS, writePref, type PrefKey } from '../prefs.ts';
-import { UsageError, type CommandContext } from './commands.ts';
+import type { CommandContext } from './commands.ts';
+import { UsageError } from './usage-error.ts';
 
 /** The preference KEY names; a flat server key of the single-server days is refused with what replaced it. */
 function prefKey(key: string): PrefKey {

@@ -1,5 +1,6 @@
 /** `pairbar __follow SHARE_ID` (internal): the detached process that ends a command's share on time (see followToEnd). */
-import { UsageError, type CommandContext } from './commands.ts';
+import type { CommandContext } from './commands.ts';
+import { UsageError } from './usage-error.ts';
 import { withRuntime } from './common.ts';
 
 export function run({ args, io }: CommandContext): Promise<number> {

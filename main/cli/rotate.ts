@@ -1,5 +1,6 @@
 /** `pairbar rotate SESSION [--socket PATH] [--json] [--copy]`: new links for a share; whoever was connected is dropped. */
-import { UsageError, type CommandContext } from './commands.ts';
+import type { CommandContext } from './commands.ts';
+import { UsageError } from './usage-error.ts';
 import { followToEnd, reportShare, withRuntime } from './common.ts';
 
 export function run({ args, values, io }: CommandContext): Promise<number> {

@@ -22,7 +22,9 @@ import {
 } from '../core/servers.ts';
 import { addServer, readPrefs, removeServer, useServer, type PrefsStore } from '../prefs.ts';
 import type { Runtime } from '../runtime.ts';
-import { UsageError, type CommandContext } from './commands.ts';
+import type { CommandContext } from './commands.ts';
+import { commandRuntime } from './common.ts';
+import { UsageError } from './usage-error.ts';
 
 export interface ServerIo {
   stdout: (text: string) => void;
@@ -172,8 +174,7 @@ async function add(runtime: Runtime, io: ServerIo, name: string | undefined, add
 export async function run({ args, values, io }: CommandContext): Promise<number> {
   // add, use and remove write the preferences: open the file as `config set` does (the other commands only read it).
   const { openPrefsStore } = await import('../prefs-store.ts');
-  const { createRuntime } = await import('../runtime.ts');
-  const runtime = createRuntime(io.env, openPrefsStore(io.env));
+  const runtime = commandRuntime(io, openPrefsStore(io.env));
   try {
     return await serverCommand(runtime, { stdout: io.stdout, stderr: io.stderr, readAll: io.readAll ?? readAllStdin, readLine: io.readLine ?? readStdinLine }, args, {
       json: Boolean(values.json),

@@ -5,7 +5,8 @@ import { parseKeySource, type KeySource } from '../core/keys.ts';
 import type { LinkKind } from '../core/links.ts';
 import type { ShareOptions } from '../core/shares.ts';
 import { parsePref } from '../prefs.ts';
-import { UsageError, type CommandContext, type OptionValues } from './commands.ts';
+import type { CommandContext, OptionValues } from './commands.ts';
+import { UsageError } from './usage-error.ts';
 import { followToEnd, reportShare, sessionArgs, withRuntime } from './common.ts';
 
 /** The share's options from the flags; what no flag names is left to the preferences' defaults. */

@@ -1,18 +1,17 @@
 /**
- * `pairbar status [--json]`: what is shared. Reads the share records and asks each tmate socket whether it
- * answers; with nothing shared it spawns nothing, so it loads neither execa nor conf.
+ * `pairbar status [--json]`: what is shared. With no share recorded in the runtime directory it says so at
+ * once, loading none of the share machinery (the usual answer, and the one that must come as fast as Node
+ * starts); otherwise ./status-shares.ts adopts the shares and asks each tmate and tmux where things are.
  */
+import { anyShareRecorded, defaultRuntimeDir } from '../core/runtime-dir.ts';
+import { loadPrefs } from '../prefs.ts';
 import type { CommandContext } from './commands.ts';
-import { describeShare, shareJson, warnAboutPrefs, withRuntime } from './common.ts';
+import { warnAboutProblems } from './prefs-warnings.ts';
 
-export function run({ values, io }: CommandContext): Promise<number> {
-  return withRuntime(io, async (runtime) => {
-    await runtime.shares.adopt();
-    // Where each pair's terminal is now: asked of tmux only when something is shared.
-    const shares = await runtime.shares.checkPairClients();
-    if (values.json) io.stdout(JSON.stringify(shares.map(shareJson), null, 2) + '\n');
-    else io.stdout(shares.length === 0 ? 'Nothing is shared.\n' : shares.map((share) => describeShare(share)).join('\n') + '\n');
-    warnAboutPrefs(runtime, io);
-    return 0;
-  });
+export async function run(context: CommandContext): Promise<number> {
+  const { values, io } = context;
+  if (await anyShareRecorded(defaultRuntimeDir(io.env))) return (await import('./status-shares.ts')).run(context);
+  io.stdout(values.json ? '[]\n' : 'Nothing is shared.\n');
+  warnAboutProblems(loadPrefs(io.env).problems, io);
+  return 0;
 }

@@ -1,5 +1,6 @@
 /** `pairbar stop SESSION [--socket PATH] | --all`: ends a share's tmate side; the user's session stays. */
-import { UsageError, type CommandContext } from './commands.ts';
+import type { CommandContext } from './commands.ts';
+import { UsageError } from './usage-error.ts';
 import { withRuntime } from './common.ts';
 
 export function run({ args, values, io }: CommandContext): Promise<number> {

@@ -4,7 +4,8 @@ import { errors } from '../core/errors.ts';
 import { linkKindFor } from '../core/links.ts';
 import type { Share } from '../core/shares.ts';
 import type { Runtime } from '../runtime.ts';
-import { UsageError, type CommandContext } from './commands.ts';
+import type { CommandContext } from './commands.ts';
+import { UsageError } from './usage-error.ts';
 import { pickLink, withRuntime } from './common.ts';
 
 /** The share SESSION names (on the server at `socket`, where given); with no SESSION, the only share there is. */

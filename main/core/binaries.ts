@@ -19,6 +19,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { errors, installCommand, PairbarError } from './errors.ts';
 import { killGroup, run, start } from './process.ts';
+import { fileIdentity, type KnownVersions } from './known-versions.ts';
 import { randomHex } from './random.ts';
 
 export type BinaryName = 'tmux' | 'tmate';
@@ -49,6 +50,8 @@ export interface FindOptions {
    * terminal (an interactive shell would otherwise take over the terminal's foreground, stopping us).
    */
   interactiveLoginShell?: boolean;
+  /** Versions read by earlier processes (known-versions.ts): a program unchanged since is not run again. */
+  knownVersions?: KnownVersions;
 }
 
 /** Homebrew (Apple silicon, Intel), MacPorts, the system directories, Snap, Linuxbrew and Nix. */
@@ -180,7 +183,7 @@ export function atLeast([major, minor]: [number, number], [wantMajor, wantMinor]
 async function search(name: BinaryName, preferred: string, options: FindOptions): Promise<BinaryInfo> {
   const env = options.env ?? process.env;
   const platform = options.platform ?? process.platform;
-  if (preferred) return fromPreference(name, preferred, env, platform);
+  if (preferred) return fromPreference(name, preferred, env, platform, options.knownVersions);
 
   const tried = new Set<string>();
   const broken: string[] = [];
@@ -192,7 +195,7 @@ async function search(name: BinaryName, preferred: string, options: FindOptions)
       if (tried.has(candidate)) continue;
       tried.add(candidate);
       if (!(await isExecutableFile(candidate))) continue;
-      const probe = await probeVersion(name, candidate, env);
+      const probe = await probeVersion(name, candidate, env, options.knownVersions);
       if ('version' in probe) return { name, path: candidate, version: probe.version, source };
       broken.push(`${candidate} (\`-V\` ${probe.error})`);
     }
@@ -234,7 +237,7 @@ async function search(name: BinaryName, preferred: string, options: FindOptions)
   throw new PairbarError(base.code, message, base.fix, { cause: new Error(`Searched: ${searched.join('; ')}`) });
 }
 
-async function fromPreference(name: BinaryName, raw: string, env: NodeJS.ProcessEnv, platform: NodeJS.Platform): Promise<BinaryInfo> {
+async function fromPreference(name: BinaryName, raw: string, env: NodeJS.ProcessEnv, platform: NodeJS.Platform, known?: KnownVersions): Promise<BinaryInfo> {
   const file = expandHome(raw, env);
   const bad = (reason: string, cause?: unknown) => preferenceError(name, raw, reason, platform, cause);
   if (!path.isAbsolute(file)) throw bad('is not an absolute path');
@@ -251,7 +254,7 @@ async function fromPreference(name: BinaryName, raw: string, env: NodeJS.Process
   } catch (error) {
     throw bad('is not executable', error);
   }
-  const probe = await probeVersion(name, file, env);
+  const probe = await probeVersion(name, file, env, known);
   if ('error' in probe) throw bad(probe.runs ? `is not ${name}: \`-V\` ${probe.error}` : `does not run as ${name} (\`-V\` ${probe.error})`);
   return { name, path: file, version: probe.version, source: 'preference' };
 }
@@ -271,8 +274,21 @@ function preferenceError(name: BinaryName, raw: string, reason: string, platform
   );
 }
 
-/** Runs `<file> -V` and takes the version from `tmux 3.3a` / `tmate 2.4.0`, refusing any other program. */
-async function probeVersion(name: BinaryName, file: string, env: NodeJS.ProcessEnv): Promise<{ version: string } | { error: string; runs: boolean }> {
+/**
+ * Runs `<file> -V` and takes the version from `tmux 3.3a` / `tmate 2.4.0`, refusing any other program; or
+ * takes the version `known` holds for this very file, unchanged since it was read.
+ */
+async function probeVersion(name: BinaryName, file: string, env: NodeJS.ProcessEnv, known?: KnownVersions): Promise<{ version: string } | { error: string; runs: boolean }> {
+  const key = `${name}\0${file}`;
+  const identity = known ? await fsp.stat(file).then(fileIdentity, () => undefined) : undefined;
+  const remembered = identity === undefined ? undefined : await known?.get(key, identity);
+  if (remembered !== undefined && parseVersion(name, file, `${name} ${remembered}`) === remembered) return { version: remembered };
+  const probed = await readVersion(name, file, env);
+  if (identity !== undefined && 'version' in probed) await known?.set(key, identity, probed.version);
+  return probed;
+}
+
+async function readVersion(name: BinaryName, file: string, env: NodeJS.ProcessEnv): Promise<{ version: string } | { error: string; runs: boolean }> {
   let output: string;
   try {
     const result = await run(file, ['-V'], { env, timeoutMs: VERSION_TIMEOUT_MS });

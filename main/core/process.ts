@@ -2,6 +2,11 @@
  * The one place Pairbar starts child processes. Arguments are always arrays (never a shell string), stderr
  * is folded into the error, a time limit kills the child, and every spawn is counted so the benchmarks can
  * state how many processes an operation costs.
+ *
+ * run() has two implementations with one behaviour: execa's (the app, and the default), and one on
+ * node:child_process for the `pairbar` command, which exits after a query or two: loading execa costs it
+ * some 15 ms, more than the rest of `pairbar status` (useNodeSpawn; test/core/process.test.ts runs every
+ * case against both).
  */
 import { closeSync, openSync } from 'node:fs';
 import type { Options as ExecaOptions, ResultPromise } from 'execa';
@@ -16,6 +21,14 @@ function loadExeca(): Promise<typeof import('execa')> {
 }
 
 let spawnCount = 0;
+
+export type Spawner = 'execa' | 'node';
+let spawner: Spawner = 'execa';
+
+/** From now on run() spawns through node:child_process instead of execa: for short-lived processes. */
+export function useNodeSpawn(): void {
+  spawner = 'node';
+}
 
 /**
  * The environment for tmux and tmate: ours, less the variables that would make them think they are nested
@@ -104,18 +117,93 @@ export function killGroup(child: { pid?: number | undefined; kill(signal?: NodeJ
 }
 
 /** Runs a command to completion; rejects with a CommandError unless it exits 0. */
-export async function run(file: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
-  const { execa } = await loadExeca();
+export function run(file: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+  return runWith(spawner, file, args, options);
+}
+
+/** run() through the given implementation. */
+export async function runWith(how: Spawner, file: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+  const { execa } = how === 'execa' ? await loadExeca() : { execa: undefined };
   spawnCount++;
-  const result = await execa(file, args, execaOptions(options));
-  const stdout = String(result.stdout ?? '');
-  const stderr = String(result.stderr ?? '');
-  const exitCode = result.exitCode ?? -1;
-  if (result.failed) {
-    const notFound = (result as { code?: string }).code === 'ENOENT';
-    throw new CommandError(file, args, result.exitCode, stderr, Boolean(result.timedOut), notFound);
-  }
-  return { stdout, stderr, exitCode };
+  const result = execa ? await execaResult(execa(file, args, execaOptions(options))) : await spawnToEnd(file, args, options);
+  if (result.failed) throw new CommandError(file, args, result.exitCode, result.stderr, result.timedOut, result.notFound);
+  return { stdout: result.stdout, stderr: result.stderr, exitCode: result.exitCode ?? -1 };
+}
+
+interface Finished {
+  stdout: string;
+  stderr: string;
+  exitCode: number | undefined;
+  failed: boolean;
+  timedOut: boolean;
+  notFound: boolean;
+}
+
+async function execaResult(child: ResultPromise): Promise<Finished> {
+  const result = await child;
+  return {
+    stdout: String(result.stdout ?? ''),
+    stderr: String(result.stderr ?? ''),
+    exitCode: result.exitCode,
+    failed: Boolean(result.failed),
+    timedOut: Boolean(result.timedOut),
+    notFound: (result as { code?: string }).code === 'ENOENT',
+  };
+}
+
+/** execa's grace between the SIGTERM of a time limit and the SIGKILL, kept for the same behaviour. */
+const FORCE_KILL_AFTER_MS = 5_000;
+
+/** What execaOptions() asks of execa, on node:child_process. */
+async function spawnToEnd(file: string, args: readonly string[], options: RunOptions): Promise<Finished> {
+  const { spawn } = await import('node:child_process');
+  return new Promise((resolve) => {
+    const output = options.detachOutput ? 'ignore' : 'pipe';
+    const child = spawn(file, args, {
+      env: options.env ?? process.env,
+      cwd: options.cwd,
+      stdio: [options.input === undefined ? 'ignore' : 'pipe', output, output],
+      detached: options.group ?? false,
+      windowsHide: true,
+    });
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    child.stdout?.on('data', (chunk: Buffer) => stdout.push(chunk));
+    child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk));
+    let timedOut = false;
+    let forceKill: NodeJS.Timeout | undefined;
+    const stop = (): void => {
+      child.kill('SIGTERM');
+      forceKill ??= setTimeout(() => child.kill('SIGKILL'), FORCE_KILL_AFTER_MS).unref();
+    };
+    const timer =
+      options.timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            timedOut = true;
+            stop();
+          }, options.timeoutMs);
+    const onAbort = (): void => stop();
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    let settled = false;
+    const finish = (exitCode: number | undefined, failed: boolean, notFound = false): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      clearTimeout(forceKill);
+      options.signal?.removeEventListener('abort', onAbort);
+      const text = (chunks: Buffer[]): string => Buffer.concat(chunks).toString('utf8');
+      resolve({ stdout: text(stdout), stderr: text(stderr), exitCode, failed: failed || timedOut || Boolean(options.signal?.aborted), timedOut, notFound });
+    };
+    child.once('error', (error: NodeJS.ErrnoException) => finish(undefined, true, error.code === 'ENOENT'));
+    child.once('close', (code) => finish(code ?? undefined, code !== 0));
+    if (options.signal?.aborted) stop();
+    if (options.input !== undefined) {
+      // A child that exits without reading all of it closes the pipe: that is its business, not an error here.
+      child.stdin?.on('error', () => undefined);
+      child.stdin?.end(options.input);
+    }
+  });
 }
 
 /**

@@ -3,7 +3,6 @@
  * operator's hand-out (tmate.conf lines, or HOST[:PORT]) is read into one. Pure: no files, no processes.
  * Choosing which profile a share uses is not the core's business; it is handed a validated one.
  */
-import { isIP } from 'node:net';
 import { errors } from './errors.ts';
 
 export const KEY_TYPES = ['ed25519', 'rsa', 'ecdsa'] as const;
@@ -53,10 +52,30 @@ export function checkName(name: unknown): string | undefined {
   return undefined;
 }
 
+const IPV4_PART = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
+const IPV4 = new RegExp(`^${IPV4_PART}(?:\\.${IPV4_PART}){3}$`);
+
+/**
+ * 4 or 6 for an IPv4 or IPv6 address, else 0: node:net's isIP without loading node:net (and the streams it
+ * brings), which would cost `pairbar status` more than the rest of its work. IPv6 is left to the URL parser,
+ * which is in Node already; unlike isIP it refuses a zone (`fe80::1%eth0`), which no tmate server address
+ * needs.
+ */
+export function ipVersion(text: string): 0 | 4 | 6 {
+  if (IPV4.test(text)) return 4;
+  if (!text.includes(':') || /[^0-9a-fA-F:.]/.test(text)) return 0;
+  try {
+    new URL(`http://[${text}]/`);
+    return 6;
+  } catch {
+    return 0;
+  }
+}
+
 /** A host name or IP address (IPv6 without brackets); undefined when valid, else why not. */
 export function checkHost(host: unknown): string | undefined {
   if (typeof host !== 'string' || host === '') return 'expected a host name or IP address such as tmate.example.com';
-  if (isIP(host) !== 0 || DNS_NAME.test(host)) return undefined;
+  if (ipVersion(host) !== 0 || DNS_NAME.test(host)) return undefined;
   return `${JSON.stringify(host)} is not a host name or IP address (such as tmate.example.com)`;
 }
 
@@ -122,7 +141,7 @@ export function validateServers(value: unknown): ServerProfile[] | { error: stri
 
 /** host:port as a person writes it, with brackets around an IPv6 address. */
 export function serverLabel(server: Pick<ServerSettings, 'host' | 'port'>): string {
-  return `${isIP(server.host) === 6 ? `[${server.host}]` : server.host}:${server.port}`;
+  return `${ipVersion(server.host) === 6 ? `[${server.host}]` : server.host}:${server.port}`;
 }
 
 /** A profile name made from a host name (the migration names a profile after the host it had). */
@@ -155,8 +174,8 @@ export function parseHostPort(text: string): { host: string; port?: number } {
   if (bracketed) {
     host = bracketed[1] ?? '';
     portText = bracketed[2];
-    if (isIP(host) !== 6) throw errors.invalidArgument('server address', `${JSON.stringify(value)}: only an IPv6 address goes in brackets`);
-  } else if (isIP(value) === 6) {
+    if (ipVersion(host) !== 6) throw errors.invalidArgument('server address', `${JSON.stringify(value)}: only an IPv6 address goes in brackets`);
+  } else if (ipVersion(value) === 6) {
     host = value;
   } else {
     const colon = value.lastIndexOf(':');

@@ -12,18 +12,16 @@
 import { EventEmitter } from 'node:events';
 import { existsSync, watch, type FSWatcher } from 'node:fs';
 import { lstat, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureDir, RUNTIME_DIR } from './dirs.ts';
 import { EndTimers } from './autoend.ts';
 import { errors, isPairbarError, type ErrorInfo, type PairbarError } from './errors.ts';
 import { fatalStartEvent } from './fail-fast.ts';
-import { fingerprintMismatch } from './hostkeys.ts';
 import { collectKeys, formatKeySource, readAuthorizedKeys, writeAuthorizedKeys, type AllowedSource, type ForgeBases, type KeySource } from './keys.ts';
 import { NO_LINKS, type ShareLinks } from './links.ts';
 import { LogFollower } from './log-follower.ts';
 import { withoutTmux, type DaemonExit } from './process.ts';
 import { randomHex } from './random.ts';
+import { defaultRuntimeDir, ensurePrivateDir, isShareId } from './runtime-dir.ts';
 import { targetKey, type SizePolicy, type ViewPolicy } from './share-rules.ts';
 import { serverLabel, type ServerProfile } from './servers.ts';
 import { parseLogLine, type LogEvent } from './tmate-log.ts';
@@ -106,6 +104,8 @@ type ShareRecord = Pick<Share, (typeof RECORD_FIELDS)[number]> & {
   readyLogOffset: number | null;
   /** pid of the process starting it: a start whose process died is an orphan to end, not to wait for. */
   owner?: number;
+  /** pid of tmate's pane (the pair's tmux client), once ready: a later process need not ask tmate for it. */
+  panePid?: number;
 };
 const RECORD_FIELDS = ['id', 'session', 'sessionId', 'socket', 'blank', 'origin', 'server', 'serverName', 'reportsPairs', 'linksChangedAt', 'startedAt', 'pid', 'clients', 'allowed', 'endsAt', 'size', 'view', 'sizeNote', 'viewSession'] as const;
 
@@ -185,30 +185,12 @@ export interface ShareSettings {
 /** How long the link lines of one (re)connection take to arrive, at most, in practice: they come in one burst. */
 const LINKS_SETTLE_MS = 300;
 
-/** PAIRBAR_RUNTIME_DIR, else $XDG_RUNTIME_DIR/pairbar, else a per-user directory in the temp dir. */
-export function defaultRuntimeDir(env: NodeJS.ProcessEnv): string {
-  if (env.PAIRBAR_RUNTIME_DIR) return env.PAIRBAR_RUNTIME_DIR;
-  if (env.XDG_RUNTIME_DIR) return join(env.XDG_RUNTIME_DIR, 'pairbar');
-  return join(tmpdir(), `pairbar-${process.getuid?.() ?? 'user'}`);
-}
-
-/** Creates the runtime directory private to this user, and refuses one that someone else could get into. */
-export async function ensurePrivateDir(dir: string): Promise<void> {
-  await ensureDir(dir, RUNTIME_DIR);
-}
-
-const SHARE_ID = /^[0-9a-f]{8}$/;
-
 /** A start not ready after this long was abandoned (its process died): far beyond any ready time limit. */
 const ABANDONED_START_MS = 10 * 60_000;
 
 /** Removes a share's directory, retrying while something still writes in it; a failure is left for the next adoption. */
 async function removeDir(dir: string): Promise<void> {
   await rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 20 }).catch(() => undefined);
-}
-
-export function isShareId(value: unknown): value is string {
-  return typeof value === 'string' && SHARE_ID.test(value);
 }
 
 function newShareId(): Promise<string> {
@@ -280,7 +262,7 @@ interface Live {
   exited?: Promise<DaemonExit>;
   /** ended() is finding out why: a second notice of the same end is ignored. */
   ending?: boolean;
-  /** The pid of tmate's pane, the pair's tmux client; learnt on the first checkPairClients(). */
+  /** The pid of tmate's pane, the pair's tmux client: learnt once ready, or from share.json when adopted. */
   panePid?: number;
   /** The last share.json write: writes go one after another, so the file ends with the newest state. */
   recordWrite?: Promise<void>;
@@ -406,7 +388,7 @@ export class Shares extends EventEmitter<{
     for (const id of await readdir(this.runtimeDir)) {
       // Asked of each entry, after every await too: a share this process starts meanwhile is its own, not
       // one to adopt or clean up.
-      if (this.live.has(id) || !SHARE_ID.test(id)) continue;
+      if (this.live.has(id) || !isShareId(id)) continue;
       const files = shareFiles(join(this.runtimeDir, id));
       const record = await readRecord(files);
       if (this.live.has(id)) continue;
@@ -439,6 +421,7 @@ export class Shares extends EventEmitter<{
       }
       const share = shareFromRecord(record);
       const live: Live = { share, files, readyLogOffset: record.readyLogOffset };
+      if (typeof record.panePid === 'number' && Number.isSafeInteger(record.panePid) && record.panePid > 0) live.panePid = record.panePid;
       const offset = await replayLog(share, files, record.readyLogOffset);
       if (this.live.has(id)) continue;
       this.live.set(id, live);
@@ -688,6 +671,7 @@ export class Shares extends EventEmitter<{
     live.share.clients = clients;
     live.share.reportsPairs = clients !== null;
     live.share.state = 'sharing';
+    live.panePid = await panePid(tmate, live.files.socket).catch(() => undefined);
     await writeRecord(live);
     // Stopped while the record was being written: the stop wins.
     abort.signal.throwIfAborted();
@@ -715,11 +699,14 @@ export class Shares extends EventEmitter<{
       return errors.shareStopped(live.share.session);
     }
     const { fatal } = starting;
-    const cause = isPairbarError(error)
-      ? error
-      : fatal === 'fingerprint'
-        ? await fingerprintMismatch(server, { env: this.childEnv })
-        : (fatal ?? startFailure(events, server, readyTimeoutSeconds));
+    let cause: PairbarError;
+    if (isPairbarError(error)) cause = error;
+    else if (fatal === 'fingerprint') {
+      // Loaded for this failure only: reading the server's keys needs node:crypto and node:net, which
+      // `pairbar status` would otherwise load for nothing.
+      const { fingerprintMismatch } = await import('./hostkeys.ts');
+      cause = await fingerprintMismatch(server, { env: this.childEnv });
+    } else cause = fatal ?? startFailure(events, server, readyTimeoutSeconds);
     live.share.state = 'failed';
     live.share.error = cause.toJSON();
     if (!sessionIsNew) this.failures.set(targetKey(session.socket, session.id), live.share);
@@ -1021,6 +1008,7 @@ function writeRecord(live: Live): Promise<void> {
     links: share.state === 'starting' ? null : share.links,
     readyLogOffset: live.readyLogOffset,
     owner: process.pid,
+    ...(live.panePid === undefined ? {} : { panePid: live.panePid }),
   };
   const text = JSON.stringify(record, null, 2);
   const temporary = `${files.meta}.tmp`;

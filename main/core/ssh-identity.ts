@@ -6,7 +6,6 @@
  * asked over its socket.
  */
 import { stat } from 'node:fs/promises';
-import { connect } from 'node:net';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
@@ -38,7 +37,8 @@ export async function findSshIdentity(env: NodeJS.ProcessEnv): Promise<SshIdenti
 }
 
 /** How many keys the agent at `socket` holds; undefined when it does not answer like an agent. */
-export function agentKeyCount(socket: string, timeoutMs = AGENT_TIMEOUT_MS): Promise<number | undefined> {
+export async function agentKeyCount(socket: string, timeoutMs = AGENT_TIMEOUT_MS): Promise<number | undefined> {
+  const { connect } = await import('node:net');
   return new Promise((resolve) => {
     const connection = connect(socket);
     let answer = Buffer.alloc(0);

@@ -7,7 +7,6 @@
  */
 import { watch } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
-import { connect } from 'node:net';
 import { join } from 'node:path';
 import type { ShareLinks } from './links.ts';
 import { CommandError, run, spawnDetached, type Detached } from './process.ts';
@@ -62,8 +61,11 @@ export async function startTmate(tmate: TmateEnv, files: ShareFiles, server: Ser
   return spawnDetached(tmate.tmate, ['-F', '-S', files.socket, '-f', files.config], { env, logFile: files.log, cwd: files.dir });
 }
 
-/** Resolves once the unix socket accepts a connection; rejects when `signal` aborts. */
-export function socketAnswers(socket: string): Promise<boolean> {
+/** Whether the unix socket accepts a connection (a live tmate answers on its own). */
+export async function socketAnswers(socket: string): Promise<boolean> {
+  // Loaded here, not at the top: node:net brings Node's streams, which `pairbar status` with nothing
+  // shared would load for nothing.
+  const { connect } = await import('node:net');
   return new Promise((resolve) => {
     const connection = connect(socket);
     connection.once('connect', () => {

@@ -4,7 +4,7 @@
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmod, copyFile, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { chmod, chown, copyFile, mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,6 +18,7 @@ import {
   type BinaryName,
 } from '../../main/core/binaries.ts';
 import { installCommand, isPairbarError, PairbarError } from '../../main/core/errors.ts';
+import { knownVersionsIn } from '../../main/core/known-versions.ts';
 import { spawnedSoFar } from '../../main/core/process.ts';
 
 const TMUX = '/usr/bin/tmux';
@@ -449,4 +450,91 @@ test('a program named tmux on PATH that is not tmux is passed over for the real 
   await symlink('/usr/bin/perl', path.join(dir, 'tmux'));
   const env = { ...process.env, PATH: `${dir}:/usr/bin:/bin` };
   assert.deepEqual(await findBinary('tmux', { env, knownDirs: [] }), { name: 'tmux', path: TMUX, version: TMUX_VERSION, source: 'PATH' });
+});
+
+// ---------------------------------------------------------------------------------------------- known versions
+
+/** A tmux stand-in that logs every `-V` to `log` and prints the real tmux's version line. */
+async function countingTmux(dir: string, log: string): Promise<string> {
+  return script(dir, 'tmux', `[ "$1" = -V ] && echo V >> '${log}'\nexec ${TMUX} "$@"`);
+}
+
+async function probes(log: string): Promise<number> {
+  return (await readFile(log, 'utf8').catch(() => '')).split('\n').filter(Boolean).length;
+}
+
+/** A runtime directory as Pairbar makes it: this user's, 0700. */
+async function runtimeDir(): Promise<string> {
+  const dir = await tempDir('run');
+  await chmod(dir, 0o700);
+  return dir;
+}
+
+test('known versions: the next process takes the version -V printed before, until the program changes', async () => {
+  const dir = await tempDir('known');
+  const log = path.join(dir, 'probes.log');
+  const tmux = await countingTmux(dir, log);
+  const run = await runtimeDir();
+  const lookUp = async () => {
+    clearBinaryCache(); // as a new process starts
+    return findBinary('tmux', { preferredPath: tmux, knownVersions: knownVersionsIn(run) });
+  };
+  assert.equal((await lookUp()).version, TMUX_VERSION);
+  assert.equal(await probes(log), 1);
+  const before = spawnedSoFar();
+  assert.equal((await lookUp()).version, TMUX_VERSION);
+  assert.equal(await probes(log), 1, 'not run again');
+  assert.equal(spawnedSoFar(), before, 'nothing spawned');
+  const file = path.join(run, 'versions.json');
+  assert.equal((await stat(file)).mode & 0o777, 0o600);
+
+  // The program replaced (an upgrade, or something else put there): -V again, and its answer is what counts.
+  await writeFile(tmux, `#!/bin/sh\n[ "$1" = -V ] && echo V >> '${log}' && echo 'tmux 3.4' && exit 0\nexec ${TMUX} "$@"\n`);
+  assert.equal((await lookUp()).version, '3.4');
+  assert.equal(await probes(log), 2);
+  // Replaced by a program that is not tmux at all: refused, whatever was known of the path before.
+  await writeFile(tmux, `#!/bin/sh\necho 'This is perl 5, version 36'\n`);
+  await assert.rejects(lookUp(), /is not tmux/);
+});
+
+test('known versions: a versions file another user could have written is not believed (owner, mode, directory)', async () => {
+  const dir = await tempDir('planted');
+  const log = path.join(dir, 'probes.log');
+  const tmux = await countingTmux(dir, log);
+  const run = await runtimeDir();
+  const file = path.join(run, 'versions.json');
+  const lookUp = async (where = run) => {
+    clearBinaryCache();
+    return findBinary('tmux', { preferredPath: tmux, knownVersions: knownVersionsIn(where) });
+  };
+  await lookUp();
+  assert.equal(await probes(log), 1);
+  // Each planted version below would be believed if its file were: the -V count shows it was not.
+  const plant = async () => {
+    const known = JSON.parse(await readFile(file, 'utf8')) as Record<string, { identity: string; version: string }>;
+    for (const entry of Object.values(known)) entry.version = '9.9z';
+    await writeFile(file, JSON.stringify(known));
+  };
+  await plant();
+  await chmod(file, 0o620); // group-writable
+  assert.equal((await lookUp()).version, TMUX_VERSION);
+  assert.equal(await probes(log), 2);
+
+  await plant();
+  await chmod(file, 0o600);
+  await chown(file, 65534, 65534); // nobody's
+  assert.equal((await lookUp()).version, TMUX_VERSION);
+  assert.equal(await probes(log), 3);
+
+  // A good file in a runtime directory others may enter: not believed either.
+  await rm(file);
+  await lookUp();
+  await plant();
+  await chmod(run, 0o755);
+  assert.equal((await lookUp()).version, TMUX_VERSION);
+  assert.equal(await probes(log), 5);
+  await chmod(run, 0o700);
+  // And the same file, once the directory is private again, is (its planted version shows it was read).
+  assert.equal((await lookUp()).version, '9.9z');
+  assert.equal(await probes(log), 5);
 });

@@ -306,7 +306,7 @@ test('--copy with no clipboard tool says how to get one', async () => {
 /** Runs the built command with its stdout a pipe whose reading end is closed before it writes a byte. */
 function cliIntoClosedPipe(args: string[]): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(import.meta.dirname, '../../bin/pairbar.js'), ...args], { env: sandbox.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [join(import.meta.dirname, '../../bin/pairbar.cjs'), ...args], { env: sandbox.env, stdio: ['ignore', 'pipe', 'pipe'] });
     // Node needs ~30 ms to start the command; the reader is gone long before its first write, as when
     // `head` has had its line, or the pager was quit.
     child.stdout.destroy();
@@ -331,7 +331,7 @@ test('output piped into a reader that has gone (`| head -1`): the command ends q
   await server.nextConnection();
 
   // The shell form a user types: head takes the first line and leaves.
-  const piped = spawnSync('sh', ['-c', '"$0" "$1" sessions | head -n 1', process.execPath, join(import.meta.dirname, '../../bin/pairbar.js')], { env: sandbox.env, encoding: 'utf8' });
+  const piped = spawnSync('sh', ['-c', '"$0" "$1" sessions | head -n 1', process.execPath, join(import.meta.dirname, '../../bin/pairbar.cjs')], { env: sandbox.env, encoding: 'utf8' });
   assert.equal(piped.stderr, '');
   assert.equal(piped.stdout, 'session-00  (1 window, detached)\n');
 });
@@ -353,7 +353,7 @@ test('output into a full non-blocking pipe (EAGAIN) arrives whole and in order, 
   const writer = openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK);
   const chunks: Buffer[] = [];
   try {
-    const child = spawn(process.execPath, [join(ROOT, 'bin/pairbar.js'), 'sessions', '--json'], { env: sandbox.env, stdio: ['ignore', writer, 'pipe'] });
+    const child = spawn(process.execPath, [join(ROOT, 'bin/pairbar.cjs'), 'sessions', '--json'], { env: sandbox.env, stdio: ['ignore', writer, 'pipe'] });
     closeSync(writer);
     let stderr = '';
     child.stderr!.on('data', (chunk) => (stderr += chunk));

@@ -242,7 +242,7 @@ test('connection dropped and back, the server handed out new links: the new link
 
 /** Starts `pairbar ARGS` in the world.sandbox and hands back the child, for a test to kill. */
 function startCli(args: string[]) {
-  const child = spawn(process.execPath, [join(import.meta.dirname, '../../bin/pairbar.js'), ...args], { env: world.sandbox.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [join(import.meta.dirname, '../../bin/pairbar.cjs'), ...args], { env: world.sandbox.env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   child.stdout.on('data', (chunk) => (stdout += chunk));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

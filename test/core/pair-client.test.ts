@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { pairClientOf, parseClients } from '../../main/core/pair-client.ts';
+import { clearBinaryCache } from '../../main/core/binaries.ts';
 import { spawnedSoFar } from '../../main/core/process.ts';
 import type { Share } from '../../main/core/shares.ts';
 import { AppState } from '../../main/state.ts';
@@ -78,9 +79,11 @@ test('the pair switching to another session, coming back, then leaving tmux: sta
   assert.deepEqual(world.sandbox.tmatePids(), []);
 });
 
-test('checking costs nothing while idle, and one tmux call per server (plus one tmate call per share) when asked', async () => {
+test('checking costs nothing while idle, and one tmux call per server when asked, also from a process that adopted the shares', async () => {
   world.sandbox.newSession('work', 'default', 'sh');
   world.sandbox.newSession('side', 'default', 'sh');
+  // As in a first process: tmux and tmate are looked up (and their versions recorded) for this sandbox.
+  clearBinaryCache();
   const { shares } = world.sandbox.runtime();
   await shares.share({ session: 'work' });
   await shares.share({ session: 'side' });
@@ -90,11 +93,18 @@ test('checking costs nothing while idle, and one tmux call per server (plus one 
   const before = spawnedSoFar();
   const checked = await shares.checkPairClients();
   assert.deepEqual(checked.map((share) => share.pairClient), ['on-session', 'on-session']);
-  assert.equal(spawnedSoFar() - before, 3, 'one tmux list-clients for the server, one tmate display per share');
-  // The pane's pid is learnt once: later checks are one call per server.
-  const again = spawnedSoFar();
-  await shares.checkPairClients();
-  assert.equal(spawnedSoFar() - again, 1);
+  assert.equal(spawnedSoFar() - before, 1, 'one tmux list-clients for the server: the panes\' pids were learnt when the shares became ready');
+
+  // Another process (`pairbar status`): it adopts both from share.json and knows the versions tmux and tmate
+  // printed before, so its whole check is the same one call.
+  clearBinaryCache();
+  const later = world.sandbox.runtime();
+  const adopting = spawnedSoFar();
+  await later.shares.adopt();
+  const seen = await later.shares.checkPairClients();
+  assert.deepEqual(seen.map((share) => share.pairClient), ['on-session', 'on-session']);
+  assert.equal(spawnedSoFar() - adopting, 1, 'no `tmux -V`, `tmate -V` or `tmate display`: one tmux list-clients');
+  later.shares.close();
 });
 
 test('pairClientOf: the client with the pane\'s pid decides; a name holding the separator kept whole', () => {

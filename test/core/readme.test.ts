@@ -50,7 +50,7 @@ test('the README\'s pairbar commands all run, in order, and do what the text aro
   sandbox.newSession('work', 'default', 'sh');
   const bin = join(sandbox.root, 'bin');
   execFileSync('mkdir', ['-p', bin]);
-  writeFileSync(join(bin, 'pairbar'), `#!/bin/sh\nexec "${process.execPath}" "${join(ROOT, 'bin/pairbar.js')}" "$@"\n`, { mode: 0o755 });
+  writeFileSync(join(bin, 'pairbar'), `#!/bin/sh\nexec "${process.execPath}" "${join(ROOT, 'bin/pairbar.cjs')}" "$@"\n`, { mode: 0o755 });
   execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(sandbox.root, 'pair')]);
   writeFileSync(join(sandbox.env.HOME!, 'pair.keys'), readFileSync(join(sandbox.root, 'pair.pub')));
   const env = { ...sandbox.env, PATH: `${bin}:${sandbox.env.PATH}` };

@@ -5,11 +5,12 @@
  */
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { isIP } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, test } from 'node:test';
 import { isPairbarError } from '../../main/core/errors.ts';
-import { parseHostPort, parsePaste, serverLabel, validateProfile, type PastedServer } from '../../main/core/servers.ts';
+import { ipVersion, parseHostPort, parsePaste, serverLabel, validateProfile, type PastedServer } from '../../main/core/servers.ts';
 import { addServer, migratePrefs, readPrefs, removeServer, resolveServer, useServer } from '../../main/prefs.ts';
 import { openPrefsStore } from '../../main/prefs-store.ts';
 import { createRuntime } from '../../main/runtime.ts';
@@ -88,6 +89,20 @@ test('parseHostPort and serverLabel agree on IPv6 brackets', () => {
   assert.deepEqual(parseHostPort('[fe80::1]:22'), { host: 'fe80::1', port: 22 });
   assert.equal(serverLabel({ host: 'fe80::1', port: 22 }), '[fe80::1]:22');
   assert.equal(serverLabel({ host: 'tmate.example.com', port: 2222 }), 'tmate.example.com:2222');
+});
+
+test('ipVersion answers as node:net isIP does, for addresses, near-misses and names (zones aside)', () => {
+  const inputs = [
+    '127.0.0.1', '0.0.0.0', '255.255.255.255', '192.168.1.10', '1.2.3', '1.2.3.4.5', '256.1.1.1', '01.2.3.4', '1.2.3.04',
+    '1.2.3.4 ', ' 1.2.3.4', '1..2.3', '0x7f.0.0.1', '127.1', '::', '::1', 'fe80::1', '2001:db8::8a2e:370:7334',
+    '2001:0db8:0000:0000:0000:ff00:0042:8329', '::ffff:192.0.2.128', '::ffff:192.0.2.256', '1:2:3:4:5:6:7:8', '1:2:3:4:5:6:7:8:9',
+    '1::2::3', ':::', '12345::', 'g::1', '[::1]', '::1/128', 'fe80::1 ', 'tmate.example.com', 'localhost', '', ':', '1:2',
+  ];
+  const differ = inputs.filter((input) => ipVersion(input) !== isIP(input));
+  assert.deepEqual(differ, [], differ.map((input) => `${JSON.stringify(input)}: ipVersion ${ipVersion(input)}, isIP ${isIP(input)}`).join('; '));
+  // The one difference, on purpose: a zone names an interface of this machine, never a server's address.
+  assert.equal(isIP('fe80::1%eth0'), 6);
+  assert.equal(ipVersion('fe80::1%eth0'), 0);
 });
 
 // ------------------------------------------------------------------------------------ profile validation

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
 // The `pairbar` command. `npm install` builds dist/ (the prepare script); run `npm run build` after changes.
-import { run } from '../dist/cli.js';
-
-run();
+// CommonJS, as dist/cli.cjs is: see buildCommand in scripts/build.mjs for why.
+'use strict';
+require('../dist/cli.cjs').run();
