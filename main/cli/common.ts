@@ -6,6 +6,7 @@ import { errors } from '../core/errors.ts';
 import { describeAllowed } from '../core/keys.ts';
 import { LINKS, linkInfo, type LinkKind } from '../core/links.ts';
 import { spawnDetached, useNodeSpawn } from '../core/process.ts';
+import { pairSizeText } from '../core/share-rules.ts';
 import type { Share } from '../core/shares.ts';
 import { defaultSocket } from '../core/tmux.ts';
 import type { PrefsStore } from '../prefs.ts';
@@ -29,7 +30,7 @@ export async function withRuntime<T>(io: Io, fn: (runtime: Runtime) => Promise<T
 }
 
 /** The fields of a share the command's --json output gives (a stable, documented shape). */
-const JSON_FIELDS = ['id', 'session', 'socket', 'state', 'links', 'clients', 'server', 'serverName', 'reportsPairs', 'linksChangedAt', 'allowed', 'endsAt', 'pairClient', 'pairClientSession'] as const;
+const JSON_FIELDS = ['id', 'session', 'socket', 'state', 'links', 'clients', 'server', 'serverName', 'reportsPairs', 'linksChangedAt', 'allowed', 'endsAt', 'pairClient', 'pairClientSession', 'pairSize'] as const;
 export type ShareJson = Pick<Share, (typeof JSON_FIELDS)[number]> & Partial<Pick<Share, 'error'>>;
 
 export function shareJson(share: Share): ShareJson {
@@ -55,6 +56,8 @@ export function describeShare(share: Share, first?: LinkKind, now = Date.now()):
   if (!share.reportsPairs && share.state !== 'failed') lines.push("  pairs          this server doesn't report who joins");
   if (share.view === 'independent') lines.push('  view:          independent (the pair switches windows without moving yours)');
   if (share.sizeNote) lines.push(`  note:          ${share.sizeNote}`);
+  const cut = pairSizeText(share);
+  if (cut) lines.push(`  pair's size:   ${cut.message}`, `                 ${cut.fix}`);
   if (share.error) lines.push(`  error: ${share.error.message}`, `  fix:   ${share.error.fix}`);
   const where = pairClientWarning(share);
   if (where) lines.push(`  warning: ${where}`, `  End the pair with: pairbar stop ${shellWord(share.session)}`);

@@ -4,7 +4,10 @@
  * command outside tmux (`detach-client -E`). Pairbar cannot prevent it (a read-write pair has a shell
  * anyway); it finds it out, when asked, from the user's tmux server's own list of clients: the pair's client
  * is the one whose pid is the pid of tmate's pane (the pane execs tmux, so the two are the same process).
+ * The same list, in the same call, gives that client's size, which is the pair's terminal as the tmate
+ * server told it, and the size of the window it shows.
  */
+import type { CellSize, PairSize } from './share-rules.ts';
 
 /**
  * - 'on-session': the pair's client is attached to the shared session;
@@ -17,25 +20,68 @@ export interface ClientInfo {
   pid: number;
   sessionId: string;
   sessionName: string;
+  /** The client's terminal, in cells. */
+  size: CellSize;
+  /** The window the client shows. */
+  window: CellSize;
+  /** Lines of the client's terminal that tmux's status bar takes (its session's `status` option). */
+  statusLines: number;
 }
 
 const FIELD = '\x1f';
 /** The client list format parseClients reads; the session name last, as it may hold anything. */
-export const CLIENT_FORMAT = ['#{client_pid}', '#{session_id}', '#{session_name}'].join(FIELD);
+export const CLIENT_FORMAT = ['#{client_pid}', '#{session_id}', '#{client_width}', '#{client_height}', '#{window_width}', '#{window_height}', '#{status}', '#{session_name}'].join(FIELD);
+
+const CELLS = /^\d+$/;
+
+/** tmux's `status` option: `off`, `on` (one line) or a number of lines. */
+function statusLinesOf(status: string): number | undefined {
+  if (status === 'off') return 0;
+  if (status === 'on') return 1;
+  return CELLS.test(status) ? Number(status) : undefined;
+}
 
 export function parseClients(stdout: string): ClientInfo[] {
   const clients: ClientInfo[] = [];
   for (const line of stdout.split('\n')) {
-    const [pid = '', sessionId = '', ...name] = line.split(FIELD);
-    if (!/^\d+$/.test(pid) || !/^\$\d+$/.test(sessionId)) continue;
-    clients.push({ pid: Number(pid), sessionId, sessionName: name.join(FIELD) });
+    const [pid = '', sessionId = '', cols = '', rows = '', windowCols = '', windowRows = '', status = '', ...name] = line.split(FIELD);
+    const statusLines = statusLinesOf(status);
+    if (!CELLS.test(pid) || !/^\$\d+$/.test(sessionId) || statusLines === undefined || ![cols, rows, windowCols, windowRows].every((cells) => CELLS.test(cells))) continue;
+    clients.push({
+      pid: Number(pid),
+      sessionId,
+      sessionName: name.join(FIELD),
+      size: { cols: Number(cols), rows: Number(rows) },
+      window: { cols: Number(windowCols), rows: Number(windowRows) },
+      statusLines,
+    });
   }
   return clients;
 }
 
-/** Where the client with pid `panePid` is, given the server's clients and the shared session's id. */
-export function pairClientOf(clients: readonly ClientInfo[], panePid: number | undefined, sessionId: string): { pairClient: PairClient; pairClientSession: string | null } {
+/**
+ * tmate's window before its server tells a pair's size: a detached session's default, and the pair's client
+ * has it too (Pairbar's tmate has no status line). It says nothing about a pair, so it is never reported as
+ * theirs; a pair whose size the server tells as exactly this is missed, rather than a size made up.
+ */
+const TMATE_UNTOLD_SIZE: CellSize = { cols: 80, rows: 24 };
+
+/**
+ * How the pair's terminal fits the window its client shows, or null where the server has not told its size.
+ * tmate takes the size its server tells (the pairs' smallest terminal, less the server's own status line) and
+ * keeps it after the last pair leaves; the pair's client inside it has that size, less tmux's status lines.
+ */
+export function pairSizeOf(client: ClientInfo): PairSize | null {
+  if (client.size.cols === TMATE_UNTOLD_SIZE.cols && client.size.rows === TMATE_UNTOLD_SIZE.rows) return null;
+  const room = { cols: client.size.cols, rows: Math.max(0, client.size.rows - client.statusLines) };
+  return { room, window: client.window, smaller: room.cols < client.window.cols || room.rows < client.window.rows };
+}
+
+/** Where the client with pid `panePid` is, given the server's clients and the shared session's id; its size while on the session. */
+export function pairClientOf(clients: readonly ClientInfo[], panePid: number | undefined, sessionId: string): { pairClient: PairClient; pairClientSession: string | null; pairSize: PairSize | null } {
   const client = panePid === undefined ? undefined : clients.find((candidate) => candidate.pid === panePid);
-  if (!client) return { pairClient: 'gone', pairClientSession: null };
-  return { pairClient: client.sessionId === sessionId ? 'on-session' : 'elsewhere', pairClientSession: client.sessionName };
+  if (!client) return { pairClient: 'gone', pairClientSession: null, pairSize: null };
+  // On another session the pair sees a window that was never shared: its size is not the shared window's.
+  if (client.sessionId !== sessionId) return { pairClient: 'elsewhere', pairClientSession: client.sessionName, pairSize: null };
+  return { pairClient: 'on-session', pairClientSession: client.sessionName, pairSize: pairSizeOf(client) };
 }

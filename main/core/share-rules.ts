@@ -35,3 +35,53 @@ export const SIZE_POLICIES: readonly SizePolicy[] = ['follow', 'mine'];
 /** `independent`: the pair moves between windows without moving the user's view; `follow`: one view for both. */
 export type ViewPolicy = 'follow' | 'independent';
 export const VIEW_POLICIES: readonly ViewPolicy[] = ['follow', 'independent'];
+
+/** Columns and rows, in terminal cells. */
+export interface CellSize {
+  cols: number;
+  rows: number;
+}
+
+/** How the pair's terminal fits the shared window, where the server told the pair's size (core/pair-client.ts). */
+export interface PairSize {
+  /** What the pair's terminal has for the window: the size the server told, less tmux's status lines. */
+  room: CellSize;
+  /** The shared window as the pair's client shows it (with pair.size `mine`, the size your terminals give it). */
+  window: CellSize;
+  /** The room is narrower or shorter than the window: the pair sees only part of it. */
+  smaller: boolean;
+}
+
+interface PairSizeFacts extends PresenceFacts {
+  pairSize: PairSize | null;
+  size: SizePolicy;
+  /** Set where `mine` could not be honoured (tmux older than 3.2): the window then follows tmux's own rule. */
+  sizeNote: string | null;
+}
+
+function cells(size: CellSize): string {
+  return `${size.cols}×${size.rows}`;
+}
+
+/**
+ * What the popover and `pairbar status` say when the pair sees only part of the shared window, and what to
+ * do; null otherwise. Said while a pair is connected. Where the server does not report pairs (a bare
+ * tmate-ssh-server) nobody knows whether they still are, so it is said as the size the server last told.
+ */
+export function pairSizeText(share: PairSizeFacts): { message: string; fix: string } | null {
+  const fit = share.pairSize;
+  if (!fit?.smaller || share.state !== 'sharing') return null;
+  const pairs = pairsConnected(share);
+  if (pairs === 0) return null;
+  const sizes = `room for ${cells(fit.room)} of your ${cells(fit.window)} window: they see only part of it.`;
+  const message =
+    pairs === null
+      ? `A pair's terminal has ${sizes} This server doesn't say whether that pair is still connected; the size is the last it told.`
+      : `Your pair's terminal has ${sizes}`;
+  // With ignore-size in effect the window keeps the user's size; otherwise tmux gives it to whoever typed last.
+  const keepsYourSize = share.size === 'mine' && share.sizeNote === null;
+  const fix = keepsYourSize
+    ? 'Ask them to enlarge their terminal. Or end the pair and share again with pair.size follow: your window then takes their size.'
+    : 'Ask them to enlarge their terminal: your window takes their size only while they are the last to type.';
+  return { message, fix };
+}

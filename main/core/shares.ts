@@ -22,7 +22,7 @@ import { LogFollower } from './log-follower.ts';
 import { withoutTmux, type DaemonExit } from './process.ts';
 import { randomHex } from './random.ts';
 import { defaultRuntimeDir, ensurePrivateDir, isShareId } from './runtime-dir.ts';
-import { targetKey, type SizePolicy, type ViewPolicy } from './share-rules.ts';
+import { pairsConnected, targetKey, type PairSize, type SizePolicy, type ViewPolicy } from './share-rules.ts';
 import { serverLabel, type ServerProfile } from './servers.ts';
 import { parseLogLine, type LogEvent } from './tmate-log.ts';
 import { pairClientOf, type PairClient } from './pair-client.ts';
@@ -93,6 +93,11 @@ export interface Share {
   pairClient: PairClient | null;
   /** The session the pair's client is on, by name; null when it is on none. */
   pairClientSession: string | null;
+  /**
+   * How the pair's terminal fits the shared window, as of the last checkPairClients(); null until the server
+   * has told a size, while the pair's client is not on the session, or where the server says no pair is in.
+   */
+  pairSize: PairSize | null;
 }
 
 /** What share.json holds: the share's lasting fields, plus where in the log its live events begin. */
@@ -602,6 +607,7 @@ export class Shares extends EventEmitter<{
       viewSession: null,
       pairClient: null,
       pairClientSession: null,
+      pairSize: null,
     };
     this.failures.delete(targetKey(session.socket, session.id));
     const live: Live = { share, files, readyLogOffset: null };
@@ -841,9 +847,10 @@ export class Shares extends EventEmitter<{
   }
 
   /**
-   * Finds out where each live share's pair client is (see pair-client.ts): one `tmux list-clients` per tmux
-   * server, plus, the first time for a share, one tmate call for its pane's pid. Called when someone looks
-   * (`pairbar status`, the app's snapshot refresh), never on a timer, so an idle share costs nothing.
+   * Finds out where each live share's pair client is, and its size (see pair-client.ts): one `tmux
+   * list-clients` per tmux server, plus, the first time for a share, one tmate call for its pane's pid.
+   * Called when someone looks (`pairbar status`, the app's snapshot refresh), never on a timer, so an idle
+   * share costs nothing.
    * `quiet`: no 'change' event, for a caller that publishes the result itself.
    */
   async checkPairClients(options: { quiet?: boolean } = {}): Promise<Share[]> {
@@ -861,7 +868,10 @@ export class Shares extends EventEmitter<{
       for (const live of lives.filter((candidate) => candidate.share.socket === socket)) {
         // With an independent view the pair's client belongs on the view session, which shows the shared one.
         const where = pairClientOf(clients, live.panePid, live.share.viewSession ?? live.share.sessionId);
-        if (where.pairClient === live.share.pairClient && where.pairClientSession === live.share.pairClientSession) continue;
+        // tmate keeps the last size it was told after the pair leaves: where the server says nobody is in, it is nobody's.
+        if (pairsConnected(live.share) === 0) where.pairSize = null;
+        const { pairClient, pairClientSession, pairSize } = live.share;
+        if (JSON.stringify({ pairClient, pairClientSession, pairSize }) === JSON.stringify(where)) continue;
         Object.assign(live.share, where);
         changed = true;
       }
@@ -948,6 +958,7 @@ function shareFromRecord(record: ShareRecord): Share {
     error: null,
     pairClient: null,
     pairClientSession: null,
+    pairSize: null,
   };
 }
 

@@ -1,7 +1,7 @@
 /** A share: its state, its links with Copy, who is in, and End pair; or its failure with Retry and Dismiss. */
 import type { SessionView, ShareView } from '../../main/contract.ts';
 import { orderedLinks, type LinkInfo } from '../../main/core/links.ts';
-import { pairsConnected } from '../../main/core/share-rules.ts';
+import { pairsConnected, pairSizeText } from '../../main/core/share-rules.ts';
 import { copyKey, rotateKey, shareKey, stopKey } from '../action-keys.ts';
 import { h, icon, type Child } from '../dom.ts';
 import { allowedText, clientsText, linksChangedText, missingWebText, pairClientText, pairEventText, sessionMeta, SHUT_DOWN, STATE_LABELS, timeLeftText } from '../format.ts';
@@ -49,6 +49,8 @@ export function shareCard(ctx: ViewContext, item: ShareView, session: SessionVie
     const away = pairClientText(item);
     if (away) body.push(h('div', { class: 'note error pair-away', role: 'alert' }, h('p', { class: 'note-message', text: away.message }), h('p', { class: 'note-fix', text: away.fix })));
     if (item.sizeNote) body.push(h('p', { class: 'hint size-note', text: item.sizeNote }));
+    const cut = pairSizeText(item);
+    if (cut) body.push(h('div', { class: 'note warning pair-size', role: 'note' }, h('p', { class: 'note-message', text: cut.message }), h('p', { class: 'note-fix', text: cut.fix })));
     if (item.view === 'independent') body.push(h('p', { class: 'hint view-note', text: 'The pair has a view of their own: they switch windows without moving yours.' }));
     const people = [clientsText(item), pairEventText(item.lastPairEvent)].filter((text): text is string => text !== null);
     if (people.length) {

@@ -54,6 +54,7 @@ export function share(name: string, extra: Partial<ShareView> = {}): ShareView {
     endsAt: null,
     pairClient: 'on-session',
     pairClientSession: name,
+    pairSize: null,
     size: 'mine',
     view: 'follow',
     sizeNote: null,

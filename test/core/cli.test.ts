@@ -77,6 +77,7 @@ test('share --json, url, status and stop: the whole round trip', async () => {
     // Not looked at yet: `status` does.
     pairClient: null,
     pairClientSession: null,
+    pairSize: null,
   });
   // The share outlives the command that started it.
   assert.equal(sandbox.tmatePids().length, 1);

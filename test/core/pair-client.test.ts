@@ -7,8 +7,8 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { pairClientOf, parseClients } from '../../main/core/pair-client.ts';
 import { clearBinaryCache } from '../../main/core/binaries.ts';
+import { pairClientOf, pairSizeOf, parseClients, type ClientInfo } from '../../main/core/pair-client.ts';
 import { spawnedSoFar } from '../../main/core/process.ts';
 import type { Share } from '../../main/core/shares.ts';
 import { AppState } from '../../main/state.ts';
@@ -108,16 +108,39 @@ test('checking costs nothing while idle, and one tmux call per server when asked
 });
 
 test('pairClientOf: the client with the pane\'s pid decides; a name holding the separator kept whole', () => {
-  const clients = parseClients(['100\x1f$1\x1fwork', '200\x1f$2\x1fa\x1fb name', 'garbage', ''].join('\n'));
+  const line = (...fields: string[]) => fields.join('\x1f');
+  const clients = parseClients([line('100', '$1', '90', '24', '120', '30', 'on', 'work'), line('200', '$2', '90', '24', '120', '30', 'on', 'a\x1fb name'), 'garbage', ''].join('\n'));
   assert.deepEqual(clients, [
-    { pid: 100, sessionId: '$1', sessionName: 'work' },
-    { pid: 200, sessionId: '$2', sessionName: 'a\x1fb name' },
+    { pid: 100, sessionId: '$1', sessionName: 'work', size: { cols: 90, rows: 24 }, window: { cols: 120, rows: 30 }, statusLines: 1 },
+    { pid: 200, sessionId: '$2', sessionName: 'a\x1fb name', size: { cols: 90, rows: 24 }, window: { cols: 120, rows: 30 }, statusLines: 1 },
   ]);
+  const smaller = { room: { cols: 90, rows: 23 }, window: { cols: 120, rows: 30 }, smaller: true };
   const rows: Array<[string, number | undefined, string, ReturnType<typeof pairClientOf>]> = [
-    ['on the shared session', 100, '$1', { pairClient: 'on-session', pairClientSession: 'work' }],
-    ['on another session', 200, '$1', { pairClient: 'elsewhere', pairClientSession: 'a\x1fb name' }],
-    ['not a client any more', 300, '$1', { pairClient: 'gone', pairClientSession: null }],
-    ['pane pid unknown (tmate did not answer)', undefined, '$1', { pairClient: 'gone', pairClientSession: null }],
+    ['on the shared session', 100, '$1', { pairClient: 'on-session', pairClientSession: 'work', pairSize: smaller }],
+    ['on another session: its window was never shared, so no size', 200, '$1', { pairClient: 'elsewhere', pairClientSession: 'a\x1fb name', pairSize: null }],
+    ['not a client any more', 300, '$1', { pairClient: 'gone', pairClientSession: null, pairSize: null }],
+    ['pane pid unknown (tmate did not answer)', undefined, '$1', { pairClient: 'gone', pairClientSession: null, pairSize: null }],
   ];
   for (const [what, pid, sessionId, expected] of rows) assert.deepEqual(pairClientOf(clients, pid, sessionId), expected, what);
+});
+
+test('pairSizeOf: the room the pair\'s terminal has for the window, against the window; nothing before the server told a size', () => {
+  const client = (cols: number, rows: number, statusLines: number, window: [number, number] = [120, 30]): ClientInfo => ({
+    pid: 1, sessionId: '$1', sessionName: 'work', size: { cols, rows }, window: { cols: window[0], rows: window[1] }, statusLines,
+  });
+  const rows: Array<[string, ClientInfo, ReturnType<typeof pairSizeOf>]> = [
+    ['tmate\'s own 80x24: no size told yet', client(80, 24, 1), null],
+    ['narrower and shorter', client(90, 24, 1), { room: { cols: 90, rows: 23 }, window: { cols: 120, rows: 30 }, smaller: true }],
+    ['as wide, one line short: the status line takes it', client(120, 30, 1), { room: { cols: 120, rows: 29 }, window: { cols: 120, rows: 30 }, smaller: true }],
+    ['the user\'s own terminal size: all of it seen', client(120, 31, 1), { room: { cols: 120, rows: 30 }, window: { cols: 120, rows: 30 }, smaller: false }],
+    ['status off: every line is the window\'s', client(120, 30, 0), { room: { cols: 120, rows: 30 }, window: { cols: 120, rows: 30 }, smaller: false }],
+    ['a two-line status', client(150, 31, 2), { room: { cols: 150, rows: 29 }, window: { cols: 120, rows: 30 }, smaller: true }],
+    ['wider but shorter', client(200, 20, 1), { room: { cols: 200, rows: 19 }, window: { cols: 120, rows: 30 }, smaller: true }],
+    ['larger both ways', client(150, 40, 1), { room: { cols: 150, rows: 39 }, window: { cols: 120, rows: 30 }, smaller: false }],
+    ['a window fitted to the pair (pair.size follow)', client(90, 24, 1, [90, 23]), { room: { cols: 90, rows: 23 }, window: { cols: 90, rows: 23 }, smaller: false }],
+  ];
+  for (const [what, info, expected] of rows) assert.deepEqual(pairSizeOf(info), expected, what);
+  assert.deepEqual(parseClients(['1', '$1', '90', '24', '120', '30', 'bogus', 'work'].join('\x1f')), [], 'a status tmux would not give is no client');
+  assert.deepEqual(parseClients(['1', '$1', '90', '24', '120', '30', '2', 'work'].join('\x1f'))[0]?.statusLines, 2);
+  assert.deepEqual(parseClients(['1', '$1', '90', '24', '120', '30', 'off', 'work'].join('\x1f'))[0]?.statusLines, 0);
 });

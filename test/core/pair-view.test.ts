@@ -1,17 +1,18 @@
 /**
- * What the pair's terminal does to the user's: the size policy (pair.size) and the independent view
- * (pair.view). Real tmux, real tmate 2.4.0, the test tmate server: a pair joining is the server's RESIZE to
- * 80x24, exactly what tmate.io sends for a pair's terminal.
+ * What the pair's terminal does to the user's: the size policy (pair.size), what the share says when the
+ * pair's terminal is smaller than the window, and the independent view (pair.view). Real tmux, real tmate
+ * 2.4.0, the test tmate server: a pair joining is the server's RESIZE to the pair's size, as tmate-ssh-server
+ * sends it (90x24 unless a test says otherwise: not tmate's own 80x24, so a wait for it cannot pass early).
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeEach, test } from 'node:test';
-import type { Share } from '../../main/core/shares.ts';
+import type { Share, Shares } from '../../main/core/shares.ts';
 import { listServers } from '../../main/core/tmux.ts';
-import { worldPerTest, TMATE, TMUX, waitFor, type Sandbox } from '../support/sandbox.ts';
-import type { HostConnection, TestTmateServer } from '../support/tmate-server.ts';
+import { switchServer, worldPerTest, TMATE, waitFor, type Sandbox } from '../support/sandbox.ts';
+import type { HostConnection, PairSize, TestTmateServer } from '../support/tmate-server.ts';
 
 const world = worldPerTest();
 let sandbox: Sandbox;
@@ -44,10 +45,10 @@ function tmate(share: Share, args: string[]): string {
   return execFileSync(TMATE, ['-S', join(sandbox.env.PAIRBAR_RUNTIME_DIR!, share.id, 'tmate.sock'), ...args], { env: sandbox.env, encoding: 'utf8' });
 }
 
-/** A pair joins on an 80x24 terminal; resolves once tmate's window has taken that size. */
-async function pairJoins(host: HostConnection, share: Share): Promise<void> {
-  host.pairJoin();
-  await waitFor('the pair\'s terminal size in tmate', () => tmate(share, ['display-message', '-p', '#{window_width}x#{window_height}']).trim() === '80x24');
+/** A pair joins, the server telling `size` for them; resolves once tmate's window has taken it. */
+async function pairJoins(host: HostConnection, share: Share, size: PairSize = { cols: 90, rows: 24 }): Promise<void> {
+  host.pairJoin(undefined, size);
+  await waitFor('the pair\'s terminal size in tmate', () => tmate(share, ['display-message', '-p', '#{window_width}x#{window_height}']).trim() === `${size.cols}x${size.rows}`);
 }
 
 let currentShare: Share | undefined;
@@ -62,7 +63,7 @@ test('pair.size mine (the default): a pair on a smaller terminal leaves the user
   assert.equal(currentShare.size, 'mine');
   assert.equal(currentShare.sizeNote, null, 'tmux 3.3a honours it: nothing to note');
   await pairJoins(host, currentShare);
-  await waitFor('tmate\'s client at the pair\'s size', () => tmateClient(userTty)?.size === '80x24');
+  await waitFor('tmate\'s client at the pair\'s size', () => tmateClient(userTty)?.size === '90x24');
   assert.match(tmateClient(userTty)!.flags, /ignore-size/);
   // The pair types: with tmux's default rule the latest client to type decides the size.
   tmate(currentShare, ['send-keys', 'echo FROM-PAIR', 'Enter']);
@@ -84,8 +85,18 @@ test('pair.size follow: the user\'s window shrinks to the pair\'s terminal, as t
   const host = await server.nextConnection();
   await pairJoins(host, currentShare);
   tmate(currentShare, ['send-keys', 'echo FROM-PAIR', 'Enter']);
-  await waitFor('the window at the pair\'s size', () => windowSize(id) === '80x23');
+  await waitFor('the window at the pair\'s size', () => windowSize(id) === '90x23');
   assert.doesNotMatch(tmateClient(userTty)!.flags, /ignore-size/);
+  // The window fits the pair's terminal: nothing cut off, nothing to say.
+  const fitted = await pairSizeOnceChecked(shares, (size) => size?.window.cols === 90);
+  assert.deepEqual(fitted, { room: { cols: 90, rows: 23 }, window: { cols: 90, rows: 23 }, smaller: false });
+  assert.doesNotMatch((await sandbox.cli(['status'])).stdout, /pair's size/);
+  // tmux's rule is the latest client to type: once the user types, the window is theirs and the pair's is cut.
+  sandbox.tmux(['send-keys', 'echo FROM-USER', 'Enter'], 'user-terminal');
+  await waitFor('the user\'s size again', () => windowSize(id) === '120x30');
+  const cut = await pairSizeOnceChecked(shares, (size) => size?.smaller === true);
+  assert.deepEqual(cut, { room: { cols: 90, rows: 23 }, window: { cols: 120, rows: 30 }, smaller: true });
+  assert.match((await sandbox.cli(['status'])).stdout, /your window takes their size only while they are the last to type/);
   await shares.stop(currentShare.id);
   await waitFor('the user\'s size again', () => windowSize(id) === '120x30');
 });
@@ -104,10 +115,7 @@ test('per share, the size option overrides the preference', async () => {
 });
 
 test('a tmux older than 3.2 cannot keep the size: the share works, and says so honestly', async () => {
-  // The real tmux behind a wrapper that answers -V as tmux 3.1c (which has no ignore-size).
-  const wrapper = join(sandbox.root, 'tmux-3.1c');
-  writeFileSync(wrapper, `#!/bin/sh\n[ "$1" = -V ] && { echo "tmux 3.1c"; exit 0; }\nexec ${TMUX} "$@"\n`, { mode: 0o755 });
-  await sandbox.setPrefs({ 'tmux.path': wrapper });
+  await sandbox.useTmuxReporting('3.1c');
   const id = await userSession120x30();
   const [userTty = ''] = sandbox.clientsOf(id);
   const { shares } = sandbox.runtime();
@@ -120,6 +128,81 @@ test('a tmux older than 3.2 cannot keep the size: the share works, and says so h
   await waitFor('tmate\'s client', () => tmateClient(userTty));
   assert.doesNotMatch(tmateClient(userTty)!.flags, /ignore-size/);
   await server.nextConnection();
+});
+
+/** The share's pairSize once a check finds it as `wanted` says (the pair's client takes tmate's new size a moment after tmate). */
+async function pairSizeOnceChecked(shares: Shares, wanted: (size: Share['pairSize']) => boolean): Promise<Share['pairSize']> {
+  let last: Share['pairSize'] = null;
+  await waitFor('the pair\'s size as wanted', async () => {
+    [{ pairSize: last = null } = { pairSize: null }] = await shares.checkPairClients();
+    return wanted(last);
+  });
+  return last;
+}
+
+/** What `pairbar status` says of the pair's size (the human line, and the JSON field). */
+async function statusOfPairSize(): Promise<{ line: string | undefined; json: Share['pairSize'] }> {
+  const human = await sandbox.cli(['status']);
+  const json = await sandbox.cli(['status', '--json']);
+  assert.equal(human.code, 0, human.stderr);
+  const [shown] = JSON.parse(json.stdout) as Share[];
+  return { line: human.stdout.split('\n').find((line) => line.includes("pair's size:")), json: shown?.pairSize ?? null };
+}
+
+test('a pair on a terminal smaller than the 120x30 window: the share and status say both sizes, and what to do', async () => {
+  await userSession120x30();
+  const { shares } = sandbox.runtime();
+  currentShare = await shares.share({ session: 'work' });
+  const host = await server.nextConnection();
+  await pairJoins(host, currentShare, { cols: 90, rows: 24 });
+  // The pair's tmux client draws its status line in those 24 rows: 23 are left for the window.
+  const expected = { room: { cols: 90, rows: 23 }, window: { cols: 120, rows: 30 }, smaller: true };
+  assert.deepEqual(await pairSizeOnceChecked(shares, (size) => size !== null), expected);
+  const status = await statusOfPairSize();
+  assert.deepEqual(status.json, expected);
+  // A bare server never says who is connected: the size is the last it told, and said so.
+  assert.equal(
+    status.line?.trim(),
+    "pair's size:   A pair's terminal has room for 90×23 of your 120×30 window: they see only part of it. This server doesn't say whether that pair is still connected; the size is the last it told.",
+  );
+  assert.match((await sandbox.cli(['status'])).stdout, /Ask them to enlarge their terminal\. Or end the pair and share again with pair\.size follow/);
+});
+
+test('a pair on a larger terminal, and no pair yet: nothing is reported', async () => {
+  await userSession120x30();
+  const { shares } = sandbox.runtime();
+  currentShare = await shares.share({ session: 'work' });
+  const host = await server.nextConnection();
+  // Before the server tells a size, tmate's window is its own 80x24, smaller than 120x30 but nobody's.
+  await waitFor('tmate\'s client on the session', async () => (await shares.checkPairClients())[0]?.pairClient === 'on-session');
+  assert.equal(tmate(currentShare, ['display-message', '-p', '#{window_width}x#{window_height}']).trim(), '80x24');
+  assert.deepEqual(await statusOfPairSize(), { line: undefined, json: null });
+
+  await pairJoins(host, currentShare, { cols: 150, rows: 40 });
+  const roomy = await pairSizeOnceChecked(shares, (size) => size !== null);
+  assert.deepEqual(roomy, { room: { cols: 150, rows: 39 }, window: { cols: 120, rows: 30 }, smaller: false });
+  const status = await statusOfPairSize();
+  assert.equal(status.line, undefined);
+  assert.deepEqual(status.json, roomy);
+});
+
+test('a server that reports pairs: said while the pair is connected, not once they have left', async () => {
+  world.server = server = await switchServer(sandbox, server, { mode: 'tmate.io' });
+  await userSession120x30();
+  const { shares } = sandbox.runtime();
+  currentShare = await shares.share({ session: 'work' });
+  const host = await server.nextConnection();
+  await pairJoins(host, currentShare, { cols: 100, rows: 25 });
+  await waitFor('the join heard', () => shares.get(currentShare!.id)?.clients === 1);
+  assert.equal((await pairSizeOnceChecked(shares, (size) => size !== null))?.smaller, true);
+  assert.equal((await statusOfPairSize()).line?.trim(), "pair's size:   Your pair's terminal has room for 100×24 of your 120×30 window: they see only part of it.");
+
+  host.pairLeave();
+  await waitFor('the leave heard', () => shares.get(currentShare!.id)?.clients === 0);
+  // tmate keeps the last size it was told, but nobody is there to see through it.
+  assert.equal(tmate(currentShare, ['display-message', '-p', '#{window_width}x#{window_height}']).trim(), '100x25');
+  assert.equal((await shares.checkPairClients())[0]?.pairSize, null);
+  assert.deepEqual(await statusOfPairSize(), { line: undefined, json: null });
 });
 
 /** The user's session with two windows, the user looking at window 0. */

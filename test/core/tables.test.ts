@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { isLinkKind, linkInfo, linkKindFor, LINK_KINDS, NO_LINKS } from '../../main/core/links.ts';
-import { pairsConnected, targetKey, totalPairsConnected } from '../../main/core/share-rules.ts';
+import { pairsConnected, pairSizeText, targetKey, totalPairsConnected, type PairSize } from '../../main/core/share-rules.ts';
 import { isShareId } from '../../main/core/runtime-dir.ts';
 import { applyEvent, startFailure, type Share } from '../../main/core/shares.ts';
 import { attachCommand, tmateConfig, type AttachOptions } from '../../main/core/tmate-config.ts';
@@ -72,6 +72,7 @@ function share(extra: Partial<Share> = {}): Share {
     endsAt: null,
     pairClient: null,
     pairClientSession: null,
+    pairSize: null,
     size: 'mine',
     view: 'follow',
     sizeNote: null,
@@ -243,4 +244,31 @@ describe('links and share rules', () => {
     assert.equal(totalPairsConnected([{ state: 'sharing', clients: null }]), null);
     assert.equal(totalPairsConnected([{ state: 'sharing', clients: 1 }, { state: 'reconnecting', clients: 3 }, { state: 'sharing', clients: null }, { state: 'sharing', clients: 2 }]), 3);
   });
+});
+
+describe('pairSizeText: what the card and status say when the pair sees only part of the window', () => {
+  const cut: PairSize = { room: { cols: 90, rows: 23 }, window: { cols: 120, rows: 30 }, smaller: true };
+  const fits: PairSize = { room: { cols: 150, rows: 39 }, window: { cols: 120, rows: 30 }, smaller: false };
+  const share = { state: 'sharing' as const, clients: 1, pairSize: cut, size: 'mine' as const, sizeNote: null };
+  const KEEPS = /^Ask them to enlarge their terminal\. Or end the pair and share again with pair\.size follow: your window then takes their size\.$/;
+  const FOLLOWS = /^Ask them to enlarge their terminal: your window takes their size only while they are the last to type\.$/;
+  const rows: Array<[string, Parameters<typeof pairSizeText>[0], RegExp | null, RegExp | null]> = [
+    ['a pair connected, on a smaller terminal', share, /^Your pair's terminal has room for 90×23 of your 120×30 window: they see only part of it\.$/, KEEPS],
+    ['a bare server: the last size it told, and that it does not say who is in', { ...share, clients: null }, /^A pair's terminal has room for 90×23 of your 120×30 window: they see only part of it\. This server doesn't say whether that pair is still connected; the size is the last it told\.$/, KEEPS],
+    ['pair.size follow: the window is theirs only after they type', { ...share, size: 'follow' }, /^Your pair's terminal/, FOLLOWS],
+    ['mine on a tmux older than 3.2: tmux\'s own rule too', { ...share, sizeNote: 'tmux 3.1c cannot…' }, /^Your pair's terminal/, FOLLOWS],
+    ['a larger terminal', { ...share, pairSize: fits }, null, null],
+    ['no size told yet', { ...share, pairSize: null }, null, null],
+    ['the server says nobody is in', { ...share, clients: 0 }, null, null],
+    ['reconnecting: the pair is cut off', { ...share, state: 'reconnecting' }, null, null],
+    ['reconnecting on a bare server', { ...share, clients: null, state: 'reconnecting' }, null, null],
+  ];
+  for (const [what, facts, message, fix] of rows) {
+    test(what, () => {
+      const said = pairSizeText(facts);
+      if (message === null || fix === null) return assert.equal(said, null);
+      assert.match(said?.message ?? '', message);
+      assert.match(said?.fix ?? '', fix);
+    });
+  }
 });

@@ -34,6 +34,7 @@ export function share(of: SessionView | string, fields: Partial<ShareView> = {})
     endsAt: null,
     pairClient: 'on-session',
     pairClientSession: target.name,
+    pairSize: null,
     size: 'mine',
     view: 'follow',
     sizeNote: null,

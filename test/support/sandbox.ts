@@ -115,6 +115,16 @@ export class Sandbox {
   }
 
   /**
+   * Makes Pairbar use the real tmux behind a wrapper that answers `-V` as `tmux VERSION` (say 3.1c, which
+   * has no ignore-size): how an older tmux is met without installing one.
+   */
+  async useTmuxReporting(version: string): Promise<void> {
+    const wrapper = join(this.root, `tmux-${version}`);
+    await writeFile(wrapper, `#!/bin/sh\n[ "$1" = -V ] && { echo "tmux ${version}"; exit 0; }\nexec ${TMUX} "$@"\n`, { mode: 0o755 });
+    await this.setPrefs({ 'tmux.path': wrapper });
+  }
+
+  /**
    * Points Pairbar's preferences at a test tmate server: a profile named `name` (default "test") with the
    * server's fingerprint (or `fingerprint`, to pin a wrong one), made the active one.
    */

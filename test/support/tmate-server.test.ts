@@ -249,6 +249,30 @@ test('pairJoin/pairLeave change #{tmate_num_clients} and print join/leave notice
   assert.doesNotMatch(tmate.log(), /bad message/i);
 });
 
+test('pairJoin with a size: tmate\'s window takes the smallest columns and rows of the pairs in, and keeps them after the last leaves', { timeout: TEST_TIMEOUT }, async (t) => {
+  const server = await TestTmateServer.start();
+  const tmate = await setup(t, server);
+  await tmate.start(server.tmateConfig());
+  const host = await server.nextConnection(10_000);
+  assert.equal(await tmate.waitReady(8_000), true);
+  const SIZE = '#{window_width}x#{window_height}';
+  assert.equal(await tmate.display(SIZE), '80x23', 'tmate\'s own size before any pair: 80x24 less its status line');
+
+  host.pairJoin('203.0.113.5', { cols: 100, rows: 30 });
+  await tmate.waitDisplay(SIZE, '100x30');
+  host.pairJoin('203.0.113.6', { cols: 90, rows: 35 });
+  await tmate.waitDisplay(SIZE, '90x30');
+  host.pairLeave('203.0.113.5');
+  await tmate.waitDisplay(SIZE, '90x35');
+  host.pairLeave('203.0.113.6');
+  assert.equal(host.clients, 0);
+  // RESIZE -1,-1: tmate leaves its window as it was.
+  await sleep(300);
+  assert.equal(await tmate.display(SIZE), '90x35');
+  assert.throws(() => host.pairLeave('203.0.113.6'), /no pair from 203\.0\.113\.6/);
+  assert.doesNotMatch(tmate.log(), /bad message/i);
+});
+
 test('self-hosted mode: only ssh links, no web links, no count', { timeout: TEST_TIMEOUT }, async (t) => {
   const server = await TestTmateServer.start({ mode: 'self-hosted' });
   const tmate = await setup(t, server);

@@ -65,6 +65,12 @@ const TOKEN_LENGTH = 25;
  */
 const HEADER_FOLLOWUP_MS = 2000;
 
+/** Columns and rows of a RESIZE: the part of a pair's terminal that shows the host's session. */
+export interface PairSize {
+  cols: number;
+  rows: number;
+}
+
 /** One connected tmate host (one share). */
 export interface HostConnection {
   readonly tokens: { readonly rw: string; readonly ro: string };
@@ -86,9 +92,12 @@ export interface HostConnection {
   /** Resolves once output() matches; rejects after timeoutMs (default 10 s) or when the connection ends. */
   waitForOutput(pattern: string | RegExp, timeoutMs?: number): Promise<void>;
   /** A pair joins. tmate.io mode: SET_ENV tmate_num_clients N, NOTIFY "A mate has joined (IP) -- N client(s)
-   *  currently connected", RESIZE 80x24. Self-hosted mode: only the RESIZE. */
-  pairJoin(ip?: string): void;
-  /** A pair leaves: like pairJoin with "has left"; RESIZE -1,-1 when no pair is left. Throws at 0 clients. */
+   *  currently connected", RESIZE. Self-hosted mode: only the RESIZE. `size`: what the server tells for this
+   *  pair (a real server: their terminal less its own status line); default 80x24. The RESIZE carries the
+   *  smallest columns and the smallest rows over the pairs joined, as tmate-ssh-server computes it. */
+  pairJoin(ip?: string, size?: PairSize): void;
+  /** The pair from `ip` leaves (the latest to join from it): like pairJoin with "has left"; RESIZE -1,-1 when
+   *  no pair is left. Throws when no pair from `ip` is joined. */
   pairLeave(ip?: string): void;
   /** Send NOTIFY text (shown by the host as a status message). */
   notify(text: string): void;
@@ -175,7 +184,6 @@ interface OutputWaiter {
 class Host implements HostConnection {
   tokens: { rw: string; ro: string } = { rw: '', ro: '' };
   links: { ssh: string; sshReadOnly: string; web?: string; webReadOnly?: string } = { ssh: '', sshReadOnly: '' };
-  clients = 0;
   reconnected = false;
   clientVersion = '';
   isClosed = false;
@@ -187,6 +195,8 @@ class Host implements HostConnection {
   private chunks: Buffer[] = [];
   private outputCache: string | null = '';
   private waiters = new Set<OutputWaiter>();
+  /** The pairs joined, oldest first. */
+  private joined: { ip: string; size: PairSize }[] = [];
 
   constructor(
     private readonly mode: ServerMode,
@@ -264,18 +274,27 @@ class Host implements HostConnection {
       this.setEnv('tmate_num_clients', String(n));
       this.notify(`A mate has ${verb} (${ip}) -- ${n} client${n > 1 ? 's' : ''} currently connected`);
     }
-    if (this.clients > 0) this.send([IN.RESIZE, 80, 24]);
-    else this.send([IN.RESIZE, -1, -1]);
+    if (this.joined.length === 0) {
+      this.send([IN.RESIZE, -1, -1]);
+      return;
+    }
+    const smallest = (side: keyof PairSize) => Math.min(...this.joined.map((pair) => pair.size[side]));
+    this.send([IN.RESIZE, smallest('cols'), smallest('rows')]);
   }
 
-  pairJoin(ip = '198.51.100.7'): void {
-    this.clients++;
+  get clients(): number {
+    return this.joined.length;
+  }
+
+  pairJoin(ip = '198.51.100.7', size: PairSize = { cols: 80, rows: 24 }): void {
+    this.joined.push({ ip, size });
     this.presence('joined', ip);
   }
 
   pairLeave(ip = '198.51.100.7'): void {
-    if (this.clients === 0) throw new Error('pairLeave: no pair is joined');
-    this.clients--;
+    const index = this.joined.map((pair) => pair.ip).lastIndexOf(ip);
+    if (index < 0) throw new Error(`pairLeave: no pair from ${ip} is joined`);
+    this.joined.splice(index, 1);
     this.presence('left', ip);
   }
 

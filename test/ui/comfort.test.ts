@@ -1,7 +1,8 @@
 /**
  * The everyday comforts in the popover, against the real core: the first run without an SSH key (the
- * ssh-keygen command to copy, and Check again once it exists), and the Preferences for the pair's size and
- * view, launch at login and the shortcut, refused inline when invalid.
+ * ssh-keygen command to copy, and Check again once it exists), the Preferences for the pair's size and
+ * view, launch at login and the shortcut, refused inline when invalid; and what the share card says of the
+ * pair's size: a pair's terminal smaller than the window, and a tmux too old to keep the user's size.
  */
 import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
@@ -9,7 +10,7 @@ import { join } from 'node:path';
 import { afterEach, test } from 'node:test';
 import { waitFor } from '../support/sandbox.ts';
 import { openPopover } from '../support/ui-harness.ts';
-import { textOf, waitForText, waitGone, World } from './helpers.ts';
+import { endPair, shareLive, textOf, waitForText, waitGone, World } from './helpers.ts';
 
 let world: World | undefined;
 
@@ -100,4 +101,44 @@ test('Test connection on a machine without an SSH key: the failure says so, and 
   assert.deepEqual(popover.clipboardWrites, ['ssh-keygen -t ed25519']);
   await popover.screenshot('server-test-no-ssh-key');
   await waitFor('nothing left running', () => sandbox.tmatePids().length === 0);
+});
+
+test("the pair's terminal smaller than the window: the card says both sizes and what to do, once the server told the size", async () => {
+  world = await World.create();
+  const { sandbox, server } = world;
+  const work = sandbox.newSession('work', 'default', 'sh');
+  // The user's terminal of 120x31: a 120x30 window under tmux's status line.
+  world.attachUserTerminal(work, { cols: 120, rows: 31 });
+  await sandbox.waitForClients(work, 1);
+  const popover = (world.popover = await openPopover({ sandbox }));
+  const { host, card } = await shareLive(popover, server, 'work');
+  await sandbox.waitForClients(work, 2);
+  await popover.reshow();
+  assert.equal(await card.locator('.pair-size').count(), 0, "tmate's own size before the server tells one is nobody's");
+
+  host.pairJoin('203.0.113.7', { cols: 90, rows: 24 });
+  const pairClientSize = () => sandbox.tmux(['list-clients', '-t', work, '-F', '#{client_width}x#{client_height}']).split('\n');
+  await waitFor("the pair's client at the size the server told", () => pairClientSize().includes('90x24'));
+  await popover.reshow();
+  const note = card.locator('.pair-size');
+  await waitForText(note.locator('.note-message'), /^A pair's terminal has room for 90×23 of your 120×30 window: they see only part of it\. This server doesn't say whether that pair is still connected/);
+  assert.equal(await textOf(note.locator('.note-fix')), 'Ask them to enlarge their terminal. Or end the pair and share again with pair.size follow: your window then takes their size.');
+  assert.equal(await note.getAttribute('role'), 'note');
+  await note.scrollIntoViewIfNeeded();
+  await popover.screenshot('pair-size-smaller');
+  await endPair(popover, host, 'work');
+});
+
+test('a tmux older than 3.2 cannot keep the size: the card says so, and the share works', async () => {
+  world = await World.create();
+  const { sandbox, server } = world;
+  await sandbox.useTmuxReporting('3.1c');
+  sandbox.newSession('work');
+  const popover = (world.popover = await openPopover({ sandbox }));
+  const { host, card } = await shareLive(popover, server, 'work');
+  const note = card.locator('.size-note');
+  await waitForText(note, /^tmux 3\.1c cannot keep the pair's terminal from resizing your windows: that needs tmux 3\.2 or later\. .*Upgrade tmux to keep your size\.$/);
+  await note.scrollIntoViewIfNeeded();
+  await popover.screenshot('size-note-old-tmux');
+  await endPair(popover, host, 'work');
 });

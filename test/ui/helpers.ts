@@ -6,7 +6,7 @@ import { afterEach, beforeEach } from 'node:test';
 import type { Locator } from 'playwright-core';
 import type { LinkKind } from '../../main/contract.ts';
 import { Sandbox, startServer, TMUX, waitFor } from '../support/sandbox.ts';
-import type { TestTmateServer, TestTmateServerOptions } from '../support/tmate-server.ts';
+import type { HostConnection, TestTmateServer, TestTmateServerOptions } from '../support/tmate-server.ts';
 import type { Popover } from '../support/ui-harness.ts';
 
 export const LINKS: [LinkKind, string][] = [
@@ -44,10 +44,11 @@ export class World {
    * The user's own terminal attached to the session: a tmux client running inside a tmux server of its own
    * whose socket lies outside TMUX_TMPDIR, so the popover doesn't list it as a session.
    */
-  attachUserTerminal(sessionId: string): void {
+  attachUserTerminal(sessionId: string, terminal: { cols: number; rows: number } = { cols: 120, rows: 40 }): void {
     const socket = join(this.sandbox.root, 'outer.sock');
     const inner = `exec ${TMUX} -S '${this.sandbox.socket()}' attach-session -t '${sessionId}'`;
-    execFileSync(TMUX, ['-S', socket, 'new-session', '-d', '-x', '120', '-y', '40', 'env', '-u', 'TMUX', 'sh', '-c', inner], { env: this.sandbox.env });
+    const size = ['-x', String(terminal.cols), '-y', String(terminal.rows)];
+    execFileSync(TMUX, ['-S', socket, 'new-session', '-d', ...size, 'env', '-u', 'TMUX', 'sh', '-c', inner], { env: this.sandbox.env });
     this.cleanups.push(() => {
       try {
         execFileSync(TMUX, ['-S', socket, 'kill-server'], { env: this.sandbox.env, stdio: 'ignore' });
@@ -101,6 +102,22 @@ export async function waitForText(locator: Locator, expected: string | RegExp, t
   } catch (error) {
     throw new Error(`${(error as Error).message}; last text: ${JSON.stringify(last)}`, { cause: error });
   }
+}
+
+/** Shares a session with the popover's Share button; resolves with the server's side and the card, once Live. */
+export async function shareLive(popover: Popover, server: TestTmateServer, name: string): Promise<{ host: HostConnection; card: Locator }> {
+  await popover.page.getByRole('button', { name: `Share ${name}`, exact: true }).click();
+  const host = await server.nextConnection();
+  const card = popover.shareCard(name);
+  await waitForText(card.locator('.pill'), 'Live');
+  return { host, card };
+}
+
+/** Ends the share with the card's End pair, once the server saw it go; the page logged no error meanwhile. */
+export async function endPair(popover: Popover, host: HostConnection, name: string): Promise<void> {
+  await popover.page.getByRole('button', { name: `End pair on ${name}` }).click();
+  await host.closed;
+  assert.deepEqual(popover.errors, []);
 }
 
 export async function waitGone(locator: Locator, timeoutMs = 10_000): Promise<void> {
