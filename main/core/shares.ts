@@ -848,8 +848,8 @@ export class Shares extends EventEmitter<{
 
   /**
    * Finds out where each live share's pair client is, and its size (see pair-client.ts): one `tmux
-   * list-clients` per tmux server, plus, the first time for a share, one tmate call for its pane's pid.
-   * Called when someone looks (`pairbar status`, the app's snapshot refresh), never on a timer, so an idle
+   * list-clients` per tmux server (the pane's pid, the pair's client, was learnt when the share became ready,
+   * or read from share.json; asked of tmate only for a share adopted without it). Called when someone looks (`pairbar status`, the app's snapshot refresh), never on a timer, so an idle
    * share costs nothing.
    * `quiet`: no 'change' event, for a caller that publishes the result itself.
    */
