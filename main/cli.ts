@@ -8,7 +8,7 @@
 import { writeSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { checkUsage, commandNamed, OPTIONS, usage, type Io } from './cli/commands.ts';
-import { UsageError } from './cli/usage-error.ts';
+import { isUsageError, UsageError } from './cli/usage-error.ts';
 
 export type { Io } from './cli/commands.ts';
 
@@ -44,14 +44,12 @@ export async function main(argv: string[], io: Io): Promise<number> {
     const { run } = await command.load();
     return await run({ args, values, io });
   } catch (error) {
-    if (error instanceof UsageError) {
+    if (isUsageError(error)) {
       io.stderr(`pairbar: ${error.message}\n\n${usage()}`);
       return 2;
     }
-    const { isPairbarError, toErrorInfo } = await import('./core/errors.ts');
-    const info = toErrorInfo(error);
-    io.stderr(`pairbar: ${info.message}\n${info.fix}\n`);
-    if (!isPairbarError(error) && io.env.PAIRBAR_DEBUG) io.stderr(String((error as Error)?.stack ?? error) + '\n');
+    const { reportError } = await import('./cli/report-error.ts');
+    reportError(error, io);
     return 1;
   }
 }

@@ -69,20 +69,16 @@ await Promise.all(jobs);
  * - dist/cli/NAME.cjs for each main/cli/NAME.ts loaded with import(): each subcommand (main/cli/commands.ts
  *   lists them), and what a subcommand loads only in some cases (status-shares.ts), each with the core it
  *   uses bundled in (a process runs one subcommand, so nothing is loaded twice);
- * - dist/cli/vendor/PKG.cjs, each npm package (execa, conf), loaded on its first use;
- * - dist/cli/SHARED.cjs, the modules whose classes the entry and a subcommand must agree on for
- *   `instanceof` (the usage error, Pairbar's errors): one copy, required by both.
+ * - dist/cli/vendor/PKG.cjs, each npm package (execa, conf), loaded on its first use.
+ * An error thrown in a subcommand's file reaches the entry, which has its own copy of the classes: it tells
+ * them by the mark each carries (isUsageError, isPairbarError), not by instanceof.
  */
 async function buildCommand() {
   const cliOut = join(out, 'cli');
   const cliSources = join(root, 'main/cli');
-  const shared = new Map([
-    [join(root, 'main/cli/usage-error.ts'), 'usage-error'],
-    [join(root, 'main/core/errors.ts'), 'errors'],
-  ]);
   const commandsTable = join(cliSources, 'commands.ts');
   /** Each bundle of dist/cli/ to build (name → source), as the import()s are found. */
-  const bundles = new Map([...shared].map(([file, name]) => [name, file]));
+  const bundles = new Map();
   const vendors = new Set();
   const options = {
     bundle: true,
@@ -112,7 +108,6 @@ async function buildCommand() {
           return { path: requirePath(fromDir, `vendor/${args.path.replace('/', '+')}.cjs`), external: true };
         }
         const file = resolve(args.resolveDir, args.path);
-        if (shared.has(file)) return { path: requirePath(fromDir, `${shared.get(file)}.cjs`), external: true };
         if (args.kind === 'dynamic-import' && dirname(file) === cliSources) {
           const name = basename(file, '.ts');
           bundles.set(name, file);

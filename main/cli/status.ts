@@ -10,7 +10,7 @@ import { warnAboutProblems } from './prefs-warnings.ts';
 
 export async function run(context: CommandContext): Promise<number> {
   const { values, io } = context;
-  if (await anyShareRecorded(defaultRuntimeDir(io.env))) return (await import('./status-shares.ts')).run(context);
+  if (anyShareRecorded(defaultRuntimeDir(io.env))) return (await import('./status-shares.ts')).run(context);
   io.stdout(values.json ? '[]\n' : 'Nothing is shared.\n');
   warnAboutProblems(loadPrefs(io.env).problems, io);
   return 0;

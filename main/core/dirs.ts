@@ -4,6 +4,7 @@
  * Someone who can write there can plant a tmux server that would be listed and shared as the user's own,
  * or read the links a share writes (the keys to the user's shell).
  */
+import { lstatSync, type Stats } from 'node:fs';
 import { lstat, mkdir } from 'node:fs/promises';
 import { errors } from './errors.ts';
 
@@ -34,6 +35,26 @@ export async function checkDir(dir: string, rule: DirRule): Promise<boolean> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
     throw error;
   }
+  return checked(dir, info, rule);
+}
+
+/**
+ * checkDir without waiting: for a command that asks one question and exits (`pairbar status`), where the
+ * first asynchronous file call would start libuv's thread pool for it alone.
+ */
+export function checkDirSync(dir: string, rule: DirRule): boolean {
+  let info;
+  try {
+    info = lstatSync(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw error;
+  }
+  return checked(dir, info, rule);
+}
+
+/** The rule applied to what lstat said of `dir`: true, or UNSAFE_DIRECTORY thrown. */
+function checked(dir: string, info: Stats, rule: DirRule): true {
   if (!info.isDirectory()) throw errors.unsafeDirectory(rule.what, dir, 'not-a-directory', info.mode, rule.env);
   const uid = process.getuid?.();
   if (uid !== undefined && info.uid !== uid) throw errors.unsafeDirectory(rule.what, dir, 'other-owner', info.mode, rule.env);

@@ -43,9 +43,19 @@ export interface ErrorInfo {
   fix: string;
 }
 
+/**
+ * Marks Pairbar's errors whichever copy of this module made them: the command's entry and its subcommand
+ * files each bundle their own (scripts/build.mjs), and an error crosses from one to the other.
+ */
+const PAIRBAR_ERROR = Symbol.for('pairbar.PairbarError');
+
 export class PairbarError extends Error implements ErrorInfo {
   readonly code: ErrorCode;
   readonly fix: string;
+
+  get [PAIRBAR_ERROR](): true {
+    return true;
+  }
 
   constructor(code: ErrorCode, message: string, fix: string, options?: { cause?: unknown }) {
     super(message, options);
@@ -60,7 +70,7 @@ export class PairbarError extends Error implements ErrorInfo {
 }
 
 export function isPairbarError(error: unknown): error is PairbarError {
-  return error instanceof PairbarError;
+  return error instanceof Error && (error as Partial<Record<typeof PAIRBAR_ERROR, true>>)[PAIRBAR_ERROR] === true;
 }
 
 /** The command that installs a Debian/Homebrew/... package on this platform, for messages. */

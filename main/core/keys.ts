@@ -9,7 +9,7 @@
  */
 import { chmod, open, readFile } from 'node:fs/promises';
 import { isAbsolute } from 'node:path';
-import { errors, PairbarError } from './errors.ts';
+import { errors, isPairbarError, PairbarError } from './errors.ts';
 
 export type Forge = 'github' | 'gitlab' | 'codeberg';
 export const FORGES: readonly Forge[] = ['github', 'gitlab', 'codeberg'];
@@ -254,7 +254,7 @@ export async function fetchForgeKeys(forge: Forge, user: string, options: FetchK
     }
     text = await readCapped(response, options.maxBytes ?? DEFAULT_MAX_BYTES, source);
   } catch (error) {
-    if (error instanceof PairbarError) throw error;
+    if (isPairbarError(error)) throw error;
     const cause = fetchCause(error);
     throw errors.keysFetchFailed(source, cause === 'timed out' ? `${url} gave no complete answer within ${timeoutMs / 1000} s` : `${url}: ${cause}`);
   }
@@ -275,7 +275,7 @@ export async function readKeysFile(path: string, maxBytes = DEFAULT_MAX_BYTES): 
       await handle.close();
     }
   } catch (error) {
-    if (error instanceof PairbarError) throw error;
+    if (isPairbarError(error)) throw error;
     const code = (error as { code?: unknown }).code;
     throw new PairbarError(
       'KEYS_INVALID',

@@ -2,10 +2,10 @@
  * Where the shares are recorded: the runtime directory, one directory per share named by its id. Apart from
  * shares.ts so that `pairbar status` can see there is nothing to adopt without loading the share machinery.
  */
-import { readdir } from 'node:fs/promises';
+import { readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkDir, ensureDir, RUNTIME_DIR } from './dirs.ts';
+import { checkDirSync, ensureDir, RUNTIME_DIR } from './dirs.ts';
 
 /** PAIRBAR_RUNTIME_DIR, else $XDG_RUNTIME_DIR/pairbar, else a per-user directory in the temp dir. */
 export function defaultRuntimeDir(env: NodeJS.ProcessEnv): string {
@@ -28,9 +28,9 @@ export function isShareId(value: unknown): value is string {
 /**
  * Whether the runtime directory holds any share's directory (alive, starting or dead: adoption tells them
  * apart). Refused as adoption refuses it when someone else could get into the directory; a directory not
- * made yet holds nothing.
+ * made yet holds nothing. Synchronous, for the command's first question (see checkDirSync).
  */
-export async function anyShareRecorded(dir: string): Promise<boolean> {
-  if (!(await checkDir(dir, RUNTIME_DIR))) return false;
-  return (await readdir(dir)).some(isShareId);
+export function anyShareRecorded(dir: string): boolean {
+  if (!checkDirSync(dir, RUNTIME_DIR)) return false;
+  return readdirSync(dir).some(isShareId);
 }
