@@ -6,7 +6,9 @@ import type { Problem, SessionView, ShareView, Snapshot } from '../main/contract
 import { sessionKey, shareKey } from './action-keys.ts';
 
 /** Problems that leave nothing to list: shown in place of the session list rather than as a banner above it. */
-const BLOCKING: ReadonlySet<Problem['code']> = new Set(['TMUX_MISSING', 'TMATE_MISSING', 'NO_TMUX_SERVER', 'NO_SESSIONS']);
+const BLOCKING: ReadonlySet<Problem['code']> = new Set(['TMUX_MISSING', 'TMATE_MISSING', 'TMATE_TOO_OLD', 'NO_TMUX_SERVER', 'NO_SESSIONS']);
+/** Without these nothing can be shared, not even a new terminal. */
+const CANNOT_SHARE: ReadonlySet<Problem['code']> = new Set(['TMUX_MISSING', 'TMATE_MISSING', 'TMATE_TOO_OLD']);
 
 export const NO_SESSIONS: Problem = { code: 'NO_SESSIONS', message: 'tmux is running but has no sessions.', fix: 'Create one with `tmux new -s work`, or share a new blank terminal instead.' };
 
@@ -32,7 +34,7 @@ export function layout({ sessions, shares, problems }: Pick<Snapshot, 'sessions'
     blocking = problems.filter((problem) => BLOCKING.has(problem.code));
     if (blocking.length === 0) blocking.push(NO_SESSIONS);
   }
-  const missing = problems.some((problem) => problem.code === 'TMUX_MISSING' || problem.code === 'TMATE_MISSING');
+  const missing = problems.some((problem) => CANNOT_SHARE.has(problem.code));
   return {
     banners: problems.filter((problem) => !BLOCKING.has(problem.code)),
     cards,

@@ -32,6 +32,7 @@ test('layout: what is listed, in order, for each kind of snapshot', () => {
     ['no tmux server', { problems: [problem('NO_TMUX_SERVER')] }, ['problem NO_TMUX_SERVER', 'new terminal (primary)']],
     ['no tmux server, a blank share live: the problem goes compact under the card', { problems: [problem('NO_TMUX_SERVER')], shares: [share('pair', { blank: true })] }, ['card pair (no session)', 'compact problem NO_TMUX_SERVER', 'new terminal (primary)']],
     ['tmate missing: nothing to share, no new terminal', { problems: [problem('TMATE_MISSING', { command: 'sudo apt install tmate' })] }, ['problem TMATE_MISSING']],
+    ['tmate too old: the upgrade in place of the list (not "no sessions"), no new terminal', { problems: [problem('TMATE_TOO_OLD', { command: 'sudo apt install --only-upgrade tmate' })] }, ['problem TMATE_TOO_OLD']],
     ['tmux missing', { problems: [problem('TMUX_MISSING')] }, ['problem TMUX_MISSING']],
     ['both missing: both said', { problems: [problem('TMUX_MISSING'), problem('TMATE_MISSING')] }, ['problem TMUX_MISSING', 'problem TMATE_MISSING']],
     ['a bad preference: a banner above the sessions', { sessions: [work], problems: [problem('INVALID_PREFERENCE')] }, ['banner INVALID_PREFERENCE', 'row work (default)', 'new terminal']],

@@ -1,14 +1,16 @@
 /**
  * The everyday comforts in the popover, against the real core: the first run without an SSH key (the
- * ssh-keygen command to copy, and Check again once it exists), the Preferences for the pair's size and
+ * ssh-keygen command to copy, and Check again once it exists), without tmux, or with a tmate too old, each
+ * with its command and Check again; the Preferences for the pair's size and
  * view, launch at login and the shortcut, refused inline when invalid; and what the share card says of the
  * pair's size: a pair's terminal smaller than the window, and a tmux too old to keep the user's size.
  */
 import assert from 'node:assert/strict';
-import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { afterEach, test } from 'node:test';
-import { waitFor } from '../support/sandbox.ts';
+import { installCommand } from '../../main/core/errors.ts';
+import { TMATE, TMUX, waitFor } from '../support/sandbox.ts';
 import { openPopover } from '../support/ui-harness.ts';
 import { endPair, shareLive, textOf, waitForText, waitGone, World } from './helpers.ts';
 
@@ -76,6 +78,56 @@ test('Preferences: the pair\'s size and view, launch at login and the shortcut; 
   await shortcut.press('Enter');
   await waitFor('stored', () => prefs()['shortcut.copyLink'] === 'CommandOrControl+Alt+L');
   await popover.screenshot('preferences-comfort');
+  assert.deepEqual(popover.errors, []);
+});
+
+test('tmux missing: the install command beside Check again, which finds it once installed, without a restart', async () => {
+  world = await World.create();
+  const { sandbox } = world;
+  sandbox.newSession('work');
+  const where = join(sandbox.root, 'bin', 'tmux');
+  await sandbox.setPrefs({ 'tmux.path': where });
+  const popover = (world.popover = await openPopover({ sandbox }));
+  const { page } = popover;
+  const empty = page.locator('[data-problem="TMUX_MISSING"]');
+  await empty.waitFor();
+  assert.equal(await textOf(empty.locator('.empty-title')), `The configured tmux path "${where}" does not exist.`);
+  assert.equal(await textOf(empty.locator('.command-text')), installCommand('tmux').split('   ')[0]);
+  assert.equal(await popover.sessionRow('work').count(), 0, 'no session is listed without tmux');
+  await popover.screenshot('first-run-tmux-missing');
+
+  // Installed where the preference says.
+  await mkdir(dirname(where), { recursive: true });
+  await symlink(TMUX, where);
+  await page.getByRole('button', { name: 'Check again' }).click();
+  await popover.sessionRow('work').waitFor();
+  await waitGone(empty);
+  assert.deepEqual(popover.errors, []);
+});
+
+test('a tmate older than 2.4: what to upgrade, with the command; Check again clears it once it is upgraded', async () => {
+  world = await World.create();
+  const { sandbox } = world;
+  sandbox.newSession('work');
+  const old = join(sandbox.root, 'tmate-2.3');
+  await writeFile(old, `#!/bin/sh\n[ "$1" = -V ] && { echo "tmate 2.3.0"; exit 0; }\nexec ${TMATE} "$@"\n`, { mode: 0o755 });
+  await sandbox.setPrefs({ 'tmate.path': old });
+  const popover = (world.popover = await openPopover({ sandbox }));
+  const { page } = popover;
+  const problem = page.locator('[data-problem="TMATE_TOO_OLD"]');
+  await problem.waitFor();
+  assert.match(await textOf(problem.locator('.empty-title')), new RegExp(`${old} is version 2\\.3\\.0; Pairbar needs tmate 2\\.4 or later`));
+  assert.equal(await textOf(problem.locator('.command-text')), process.platform === 'darwin' ? 'brew upgrade tmate' : 'sudo apt install --only-upgrade tmate');
+  assert.equal(await page.getByRole('button', { name: 'Share work' }).count(), 0, 'nothing can be shared with that tmate');
+  assert.equal(await page.getByRole('button', { name: 'Share a new terminal' }).count(), 0);
+  assert.equal(await page.locator('[data-problem="NO_SESSIONS"]').count(), 0, 'not "tmux has no sessions": it has one');
+  await popover.screenshot('first-run-tmate-too-old');
+
+  // "Upgraded": the same path now runs tmate 2.4.0.
+  await writeFile(old, `#!/bin/sh\nexec ${TMATE} "$@"\n`, { mode: 0o755 });
+  await page.getByRole('button', { name: 'Check again' }).click();
+  await waitGone(problem);
+  await page.getByRole('button', { name: 'Share work' }).waitFor();
   assert.deepEqual(popover.errors, []);
 });
 
