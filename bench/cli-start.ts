@@ -1,24 +1,24 @@
 /**
- * Bench — how fast the `pairbar` command starts: the built bin run as a user runs it (`node bin/pairbar.js
+ * Bench — how fast the `pairbar` command starts: the built bin run as a user runs it (`node bin/pairbar.cjs
  * --help`, `status` with one share live, `sessions`), each against a bare `node -e 0` in the same rounds.
  * Node's own start-up is most of what any of them costs, so the ratio says what Pairbar adds on top.
  *
- * Beside the times, one untimed run of each with a module-loader hook lists the files Node loads and the npm
- * packages bundled into them (esbuild marks each bundled file with a `// node_modules/PKG/…` comment), so
- * a change that makes `status` load execa or conf again shows up by name, whatever the machine's speed.
+ * Beside the times, one untimed run of each with a preload (`--require`) lists the files Node loads, the npm
+ * packages bundled into them (esbuild marks each bundled file with a `// node_modules/PKG/…` comment) and
+ * the processes it starts, so a change that makes `status` load execa again or spawn `tmux -V` again
+ * shows up by name, whatever the machine's speed.
  */
 import { execFile } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { basename, join, relative } from 'node:path';
 import { ROOT, staleBuild } from './lib/build.ts';
 import { median, ms, now, quantile, ratio, spread } from './lib/stats.ts';
 import type { BenchEntry, BenchResult, Figure } from './lib/types.ts';
 import { withWorld } from './lib/world.ts';
 
-const BIN = join(ROOT, 'bin/pairbar.js');
-const BUILT = join(ROOT, 'dist/cli.js');
+const BIN = join(ROOT, 'bin/pairbar.cjs');
+const BUILT = join(ROOT, 'dist/cli.cjs');
 const SOURCES = join(ROOT, 'main');
 const WARMUPS = 3;
 const RUNS = 31;
@@ -32,6 +32,9 @@ interface Arm {
   /** How the docs name it. */
   label: string;
   args: string[];
+  env: NodeJS.ProcessEnv;
+  /** The processes it must start (`tmux list-clients`), in order; none when empty. */
+  spawns?: string[];
   /** What the output must show, so a run that failed early is never timed as a fast one. */
   expect?: RegExp;
   target?: number;
@@ -61,6 +64,8 @@ interface Loaded {
   files: string[];
   bytes: number;
   packages: string[];
+  /** The programs started, with their first argument (`tmux list-clients`), in order. */
+  spawned: string[];
 }
 
 /** Runs `node ARGS` in `env`; resolves with stdout, rejects on a non-zero exit. */
@@ -76,35 +81,43 @@ function node(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
 const BUNDLED_PACKAGE = /^\/\/ (?:.*\/)?node_modules\/((?:@[^/\n]+\/)?[^/\n]+)\//gm;
 
 /**
- * The files Node loads for `args` and the npm packages bundled in them, from a `load` hook registered with
- * --import. The hook runs in Node's loader thread and writes each file: URL to `log`.
+ * The files Node loads for `args`, the npm packages bundled in them and the processes started, from a
+ * preload: the command is CommonJS throughout (scripts/build.mjs), so what it loaded is require's cache at
+ * exit; every child process, through execa or not, goes through ChildProcess.prototype.spawn.
  */
 async function modulesLoaded(dir: string, args: string[], env: NodeJS.ProcessEnv): Promise<Loaded> {
-  const log = join(dir, 'loaded.txt');
-  const hooks = join(dir, 'load-hooks.mjs');
-  const register = join(dir, 'load-register.mjs');
-  await writeFile(log, '');
+  const log = join(dir, 'loaded.json');
+  const preload = join(dir, 'loaded-preload.cjs');
   await writeFile(
-    hooks,
-    `import { appendFileSync } from 'node:fs';
-let log;
-export function initialize(data) { log = data.log; }
-export async function load(url, context, next) {
-  if (url.startsWith('file:')) appendFileSync(log, url + '\\n');
-  return next(url, context);
-}
+    preload,
+    `'use strict';
+const { writeFileSync } = require('node:fs');
+const { ChildProcess } = require('node:child_process');
+const spawned = [];
+const spawn = ChildProcess.prototype.spawn;
+ChildProcess.prototype.spawn = function (options) {
+  spawned.push([options.file, ...options.args.slice(1)]);
+  return spawn.call(this, options);
+};
+process.on('exit', () => writeFileSync(${JSON.stringify(log)}, JSON.stringify({ files: Object.keys(require.cache), spawned })));
 `,
   );
-  await writeFile(register, `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)}, { data: { log: ${JSON.stringify(log)} } });\n`);
-  await node(['--import', pathToFileURL(register).href, ...args], env);
-  const files = [...new Set((await readFile(log, 'utf8')).split('\n').filter(Boolean))].map((url) => fileURLToPath(url)).filter((file) => file.startsWith(ROOT));
+  await node(['--require', preload, ...args], env);
+  const loaded = JSON.parse(await readFile(log, 'utf8')) as { files: string[]; spawned: string[][] };
+  const files = loaded.files.filter((file) => file.startsWith(ROOT));
   const packages = new Set<string>();
   let bytes = 0;
   for (const file of files) {
     bytes += statSync(file).size;
     for (const match of readFileSync(file, 'utf8').matchAll(BUNDLED_PACKAGE)) packages.add(match[1]!);
   }
-  return { files: files.map((file) => relative(ROOT, file)), bytes, packages: [...packages].sort() };
+  return { files: files.map((file) => relative(ROOT, file)), bytes, packages: [...packages].sort(), spawned: loaded.spawned.map(commandName) };
+}
+
+/** `/usr/bin/tmux -S SOCKET list-clients -F …` as `tmux list-clients`: the program and what it was asked. */
+function commandName([file = '', ...args]: string[]): string {
+  const asked = args.find((arg, i) => /^[a-z][a-z-]*$/.test(arg) && args[i - 1] !== '-S' && args[i - 1] !== '-f') ?? args[0] ?? '';
+  return `${basename(file)} ${asked}`.trim();
 }
 
 function kb(bytes: number): string {
@@ -115,15 +128,18 @@ export const cliStart: BenchEntry = {
   id: 'cli-start',
   title: 'The command starting: `--help`, `status`, `sessions` against `node -e 0`',
   method:
-    `Wall time of \`node bin/pairbar.js --help\`, \`node bin/pairbar.js status\` (one share of a session live, on the test ` +
-    `tmate server) and \`node bin/pairbar.js sessions\` (one tmux session), from execFile() until the process exits, each ` +
-    `with its output checked, against \`node -e 0\` run the same way. ${WARMUPS} warm-up rounds, then ${RUNS} rounds, ` +
-    `the arms' order rotated each round; the ratio is of the medians, with the median of the per-round ratios beside it. ` +
+    `Wall time of \`node bin/pairbar.cjs --help\`, \`node bin/pairbar.cjs status\` with nothing shared and with one share of a ` +
+    `session live (on the test tmate server), and \`node bin/pairbar.cjs sessions\` (one tmux session), from execFile() until the ` +
+    `process exits, each with its output checked, against \`node -e 0\` run the same way. ${WARMUPS} warm-up rounds, then ${RUNS} ` +
+    `rounds, the arms' order rotated each round; the ratio is of the medians, with the median of the per-round ratios beside it. ` +
     `Then as many rounds again for the CPU time (user + system) of each, from bash's \`times\`, which moves much less with the ` +
     `machine's load than wall time does; shown without a target. ` +
-    `Targets, on the wall-time ratio: ≤ ${TARGET_RATIO}× for \`--help\` and \`status\`; \`sessions\` runs tmux (and \`tmux -V\`/\`tmate -V\` to find ` +
-    `them), so it has none. Then one untimed run of each with a module-loader hook (\`--import\`) lists the files loaded and the ` +
-    `npm packages bundled into them. Refuses a dist/cli.js older than main/ (SKIP).`,
+    `Targets, on the wall-time ratio: ≤ ${TARGET_RATIO}× for \`--help\` and \`status\` with nothing shared. With a share live, ` +
+    `\`status\` must ask (issue 12): is its tmate alive and answering, and where is the pair's tmux client (\`tmux list-clients\`); ` +
+    `\`sessions\` asks each tmux server for its sessions. Those have no ratio target; their target is the processes they start: ` +
+    `that one tmux call each, nothing else (no \`tmux -V\`/\`tmate -V\`: the versions are known from earlier runs). ` +
+    `Then one untimed run of each with a preload (\`--require\`) lists the files loaded, the npm packages bundled into them ` +
+    `and the processes started. Refuses a dist/cli.cjs older than main/ (SKIP).`,
 
   async run(context): Promise<BenchResult> {
     const stale = staleBuild(BUILT, SOURCES);
@@ -136,12 +152,16 @@ export const cliStart: BenchEntry = {
       const runtime = sandbox.runtime();
       const share = await runtime.shares.share({ session: SESSION });
       const env = sandbox.env;
+      // The same user with nothing shared: a runtime directory of its own, empty and private.
+      const nothingShared = { ...env, PAIRBAR_RUNTIME_DIR: join(sandbox.root, 'run-empty') };
+      await mkdir(nothingShared.PAIRBAR_RUNTIME_DIR, { mode: 0o700 });
       try {
         const arms: Arm[] = [
-          { id: 'node', label: '`node -e 0`', args: ['-e', '0'], times: [], ratios: [], cpu: [] },
-          { id: 'help', label: '`pairbar --help`', args: [BIN, '--help'], expect: /^Usage: pairbar /, target: TARGET_RATIO, times: [], ratios: [], cpu: [] },
-          { id: 'status', label: '`pairbar status`', args: [BIN, 'status'], expect: new RegExp(`^"${SESSION}": sharing via `), target: TARGET_RATIO, times: [], ratios: [], cpu: [] },
-          { id: 'sessions', label: '`pairbar sessions`', args: [BIN, 'sessions'], expect: new RegExp(`^${SESSION} {2}\\(1 window, .*shared\\)$`, 'm'), times: [], ratios: [], cpu: [] },
+          { id: 'node', label: '`node -e 0`', args: ['-e', '0'], env, times: [], ratios: [], cpu: [] },
+          { id: 'help', label: '`pairbar --help`', args: [BIN, '--help'], env, expect: /^Usage: pairbar /, target: TARGET_RATIO, spawns: [], times: [], ratios: [], cpu: [] },
+          { id: 'status', label: '`pairbar status`, nothing shared', args: [BIN, 'status'], env: nothingShared, expect: /^Nothing is shared\.\n$/, target: TARGET_RATIO, spawns: [], times: [], ratios: [], cpu: [] },
+          { id: 'status1', label: '`pairbar status`, one share', args: [BIN, 'status'], env, expect: new RegExp(`^"${SESSION}": sharing via `), spawns: ['tmux list-clients'], times: [], ratios: [], cpu: [] },
+          { id: 'sessions', label: '`pairbar sessions`', args: [BIN, 'sessions'], env, expect: new RegExp(`^${SESSION} {2}\\(1 window, .*shared\\)$`, 'm'), spawns: ['tmux list-sessions'], times: [], ratios: [], cpu: [] },
         ];
         const [baseline] = arms as [Arm, ...Arm[]];
         for (let round = 0; round < WARMUPS + RUNS; round++) {
@@ -150,7 +170,7 @@ export const cliStart: BenchEntry = {
           for (let i = 0; i < arms.length; i++) {
             const arm = arms[(round + i) % arms.length]!;
             const t0 = now();
-            const stdout = await node(arm.args, env);
+            const stdout = await node(arm.args, arm.env);
             took.set(arm, now() - t0);
             if (arm.expect && !arm.expect.test(stdout)) throw new Error(`${arm.label} printed ${JSON.stringify(stdout.slice(0, 300))}, not ${arm.expect}`);
           }
@@ -165,12 +185,12 @@ export const cliStart: BenchEntry = {
           if (context.aborted) throw new Error('interrupted');
           for (let i = 0; i < arms.length; i++) {
             const arm = arms[(round + i) % arms.length]!;
-            arm.cpu.push(await cpuOf(arm.args, env));
+            arm.cpu.push(await cpuOf(arm.args, arm.env));
           }
         }
 
         const loads = new Map<Arm, Loaded>();
-        for (const arm of arms.slice(1)) loads.set(arm, await modulesLoaded(sandbox.root, arm.args, env));
+        for (const arm of arms.slice(1)) loads.set(arm, await modulesLoaded(sandbox.root, arm.args, arm.env));
 
         const base = median(baseline.times);
         const figures: Figure[] = [{ name: '`node -e 0`, median', value: spread(baseline.times) }];
@@ -190,18 +210,26 @@ export const cliStart: BenchEntry = {
           figures.push({
             name: `${arm.label}: npm packages loaded`,
             value: loaded.packages.length ? `${direct.join(', ') || '(none of package.json\'s)'} and ${loaded.packages.length - direct.length} packages they use` : 'none',
-            ...(arm.target ? { target: 'none', pass: loaded.packages.length === 0 } : {}),
+            target: 'none',
+            pass: loaded.packages.length === 0,
+          });
+          const wanted = arm.spawns ?? [];
+          figures.push({
+            name: `${arm.label}: processes started`,
+            value: loaded.spawned.length ? loaded.spawned.map((command) => `\`${command}\``).join(', ') : 'none',
+            target: wanted.length ? wanted.map((command) => `\`${command}\``).join(', ') : 'none',
+            pass: loaded.spawned.join('\n') === wanted.join('\n'),
           });
         }
         return {
           figures,
           details: [
-            '| run | median | over `node -e 0` | JS loaded (Pairbar\'s files) | npm packages in them |',
-            '|---|---:|---:|---|---|',
-            `| ${baseline.label} | ${ms(base)} | — | — | — |`,
+            '| run | median | over `node -e 0` | JS loaded (Pairbar\'s files) | npm packages in them | processes started |',
+            '|---|---:|---:|---|---|---|',
+            `| ${baseline.label} | ${ms(base)} | — | — | — | — |`,
             ...arms.slice(1).map((arm) => {
               const loaded = loads.get(arm)!;
-              return `| ${arm.label} | ${ms(median(arm.times))} | +${ms(median(arm.times) - base)} | ${loaded.files.length} files, ${kb(loaded.bytes)}: ${loaded.files.map((file) => `\`${file}\``).join(', ')} | ${loaded.packages.join(', ') || 'none'} |`;
+              return `| ${arm.label} | ${ms(median(arm.times))} | +${ms(median(arm.times) - base)} | ${loaded.files.length} files, ${kb(loaded.bytes)}: ${loaded.files.map((file) => `\`${file}\``).join(', ')} | ${loaded.packages.join(', ') || 'none'} | ${loaded.spawned.map((command) => `\`${command}\``).join(', ') || 'none'} |`;
             }),
             '',
             `Samples in round order (ms): ${arms.map((arm) => `${arm.id} ${arm.times.map((time) => time.toFixed(0)).join(' ')}`).join('; ')}.`,
