@@ -3,7 +3,7 @@
  * benchmarks share. No Electron here; the app passes its electron-store in as the PrefsStore.
  */
 import { findBinaries } from './core/binaries.ts';
-import { knownVersionsIn, type KnownVersions } from './core/known-versions.ts';
+import { defaultCacheDir, knownVersionsIn, type KnownVersions } from './core/known-versions.ts';
 import { withoutTmux } from './core/process.ts';
 import { ensureDir, RUNTIME_DIR } from './core/dirs.ts';
 import { errors } from './core/errors.ts';
@@ -61,7 +61,7 @@ export function createRuntime(env: NodeJS.ProcessEnv = process.env, store?: Pref
     const current = prefs().prefs;
     const key = `${current['tmux.path']}\0${current['tmate.path']}`;
     if (!cached || cached.key !== key) {
-      knownVersions ??= knownVersionsIn(shares.runtimeDir);
+      knownVersions ??= knownVersionsIn(defaultCacheDir(env));
       const value = findBinaries({ env, tmuxPath: current['tmux.path'], tmatePath: current['tmate.path'], knownVersions }).then((found) => ({
         tmux: found.tmux.path,
         tmate: found.tmate.path,

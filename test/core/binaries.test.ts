@@ -18,7 +18,7 @@ import {
   type BinaryName,
 } from '../../main/core/binaries.ts';
 import { installCommand, isPairbarError, PairbarError } from '../../main/core/errors.ts';
-import { knownVersionsIn } from '../../main/core/known-versions.ts';
+import { fileIdentity, knownVersionsIn } from '../../main/core/known-versions.ts';
 import { spawnedSoFar } from '../../main/core/process.ts';
 
 const TMUX = '/usr/bin/tmux';
@@ -463,7 +463,7 @@ async function probes(log: string): Promise<number> {
   return (await readFile(log, 'utf8').catch(() => '')).split('\n').filter(Boolean).length;
 }
 
-/** A runtime directory as Pairbar makes it: this user's, 0700. */
+/** A private directory as Pairbar makes its own: this user's, 0700. */
 async function runtimeDir(): Promise<string> {
   const dir = await tempDir('run');
   await chmod(dir, 0o700);
@@ -526,7 +526,7 @@ test('known versions: a versions file another user could have written is not bel
   assert.equal((await lookUp()).version, TMUX_VERSION);
   assert.equal(await probes(log), 3);
 
-  // A good file in a runtime directory others may enter: not believed either.
+  // A good file in a directory others may enter: not believed either.
   await rm(file);
   await lookUp();
   await plant();
@@ -537,4 +537,15 @@ test('known versions: a versions file another user could have written is not bel
   // And the same file, once the directory is private again, is (its planted version shows it was read).
   assert.equal((await lookUp()).version, '9.9z');
   assert.equal(await probes(log), 5);
+});
+
+test('known versions: tmux and tmate found at once are both kept for the next process', async () => {
+  const dir = await runtimeDir();
+  clearBinaryCache();
+  // findBinaries looks both up together, so their two versions are written at the same moment.
+  await findBinaries({ knownVersions: knownVersionsIn(dir) });
+  const later = knownVersionsIn(dir);
+  const identity = async (file: string) => fileIdentity(await stat(file));
+  assert.equal(await later.get(`tmux\0${TMUX}`, await identity(TMUX)), TMUX_VERSION);
+  assert.equal(await later.get(`tmate\0${TMATE}`, await identity(TMATE)), TMATE_VERSION);
 });
