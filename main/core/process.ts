@@ -123,7 +123,7 @@ export function run(file: string, args: readonly string[], options: RunOptions =
 
 /** run() through the given implementation. */
 export async function runWith(how: Spawner, file: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
-  const { execa } = how === 'execa' ? await loadExeca() : { execa: undefined };
+  const execa = how === 'execa' ? (await loadExeca()).execa : undefined;
   spawnCount++;
   const result = execa ? await execaResult(execa(file, args, execaOptions(options))) : await spawnToEnd(file, args, options);
   if (result.failed) throw new CommandError(file, args, result.exitCode, result.stderr, result.timedOut, result.notFound);
