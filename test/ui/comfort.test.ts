@@ -25,8 +25,7 @@ test('no SSH key: the ssh-keygen command to copy, and Check again clears it once
   world = await World.create();
   const { sandbox } = world;
   await rm(join(sandbox.env.HOME!, '.ssh'), { recursive: true, force: true });
-  sandbox.newSession('work');
-  const popover = (world.popover = await openPopover({ sandbox }));
+  const popover = await world.openOn('work');
   const { page } = popover;
   const banner = page.locator('[data-problem="SSH_KEYS_MISSING"]');
   await banner.waitFor();
@@ -47,9 +46,7 @@ test('no SSH key: the ssh-keygen command to copy, and Check again clears it once
 
 test('Preferences: the pair\'s size and view, launch at login and the shortcut; a bad shortcut is refused inline', async () => {
   world = await World.create();
-  const { sandbox } = world;
-  sandbox.newSession('work');
-  const popover = (world.popover = await openPopover({ sandbox }));
+  const popover = await world.openOn('work');
   const { page } = popover;
   const prefs = () => popover.runtime.prefs().prefs;
   await page.locator('#prefs-toggle').click();
@@ -135,8 +132,7 @@ test('Test connection on a machine without an SSH key: the failure says so, and 
   world = await World.create({ refuseAuth: true });
   const { sandbox, server } = world;
   await rm(join(sandbox.env.HOME!, '.ssh'), { recursive: true, force: true });
-  sandbox.newSession('work');
-  const popover = (world.popover = await openPopover({ sandbox }));
+  const popover = await world.openOn('work');
   const { page } = popover;
   await page.locator('#prefs-toggle').click();
   await page.getByRole('button', { name: 'Add a server…' }).click();
@@ -185,8 +181,7 @@ test('a tmux older than 3.2 cannot keep the size: the card says so, and the shar
   world = await World.create();
   const { sandbox, server } = world;
   await sandbox.useTmuxReporting('3.1c');
-  sandbox.newSession('work');
-  const popover = (world.popover = await openPopover({ sandbox }));
+  const popover = await world.openOn('work');
   const { host, card } = await shareLive(popover, server, 'work');
   const note = card.locator('.size-note');
   await waitForText(note, /^tmux 3\.1c cannot keep the pair's terminal from resizing your windows: that needs tmux 3\.2 or later\. .*Upgrade tmux to keep your size\.$/);

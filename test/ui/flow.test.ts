@@ -116,9 +116,7 @@ test('open → sessions → Share → links → Copy → a pair joins → End pa
 });
 
 test('a pushed snapshot older than the one shown is ignored', async () => {
-  const { sandbox } = world;
-  sandbox.newSession('work');
-  const popover = (world.popover = await openPopover({ sandbox }));
+  const popover = await world.openOn('work');
   await popover.sessionRow('work').waitFor();
   const stale = { ...popover.state.snapshot(), sessions: [], version: 1 };
   await popover.page.evaluate((payload) => window.__pairbarDeliver?.('pairbar:state', payload), JSON.stringify([stale]));

@@ -7,7 +7,7 @@ import type { Locator } from 'playwright-core';
 import type { LinkKind } from '../../main/contract.ts';
 import { Sandbox, startServer, TMUX, waitFor } from '../support/sandbox.ts';
 import type { HostConnection, TestTmateServer, TestTmateServerOptions } from '../support/tmate-server.ts';
-import type { Popover } from '../support/ui-harness.ts';
+import { openPopover, type Popover } from '../support/ui-harness.ts';
 
 export const LINKS: [LinkKind, string][] = [
   ['ssh', 'SSH'],
@@ -56,6 +56,13 @@ export class World {
         // already gone
       }
     });
+  }
+
+  /** The user's tmux session `name`, and the popover opened over it: how most ui tests begin. */
+  async openOn(name: string): Promise<Popover> {
+    this.sandbox.newSession(name);
+    this.popover = await openPopover({ sandbox: this.sandbox });
+    return this.popover;
   }
 
   async dispose(): Promise<void> {

@@ -61,9 +61,7 @@ test('keyboard: Up/Down move focus through the rows, Enter shares, Escape hides;
 });
 
 test('preferences: notification switches, and the server new shares use', async () => {
-  const { sandbox } = world;
-  sandbox.newSession('work');
-  const popover = (world.popover = await openPopover({ sandbox }));
+  const popover = await world.openOn('work');
   const { page } = popover;
   const prefs = () => popover.runtime.prefs().prefs;
   const toggle = page.locator('#prefs-toggle');
@@ -91,9 +89,7 @@ test('preferences: notification switches, and the server new shares use', async 
 });
 
 test('the tray\'s "Preferences…" (the #preferences fragment) opens Preferences, every time it is chosen', async () => {
-  const { sandbox } = world;
-  sandbox.newSession('work');
-  const popover = (world.popover = await openPopover({ sandbox }));
+  const popover = await world.openOn('work');
   const { page } = popover;
   await popover.sessionRow('work').waitFor();
   const toggle = page.locator('#prefs-toggle');

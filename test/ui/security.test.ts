@@ -51,8 +51,7 @@ test('a session named like markup is shown as text, shared as text, and nothing 
 
 test('IPC arguments are validated: a made-up session, a non-object, bad kinds and keys → INVALID_ARGUMENT', async () => {
   const { sandbox } = world;
-  sandbox.newSession('work');
-  const popover = (world.popover = await openPopover({ sandbox }));
+  const popover = await world.openOn('work');
   const { page } = popover;
   await popover.sessionRow('work').waitFor();
 
@@ -101,8 +100,7 @@ test('IPC arguments are validated: a made-up session, a non-object, bad kinds an
 
 test('the server, new-links and share-choice channels refuse wrong types, extra fields and arguments, and unknown servers', async () => {
   const { sandbox, server } = world;
-  sandbox.newSession('work');
-  const popover = (world.popover = await openPopover({ sandbox }));
+  const popover = await world.openOn('work');
   const { page } = popover;
   await popover.sessionRow('work').waitFor();
   const before = JSON.stringify(popover.runtime.prefs().prefs);
@@ -237,9 +235,7 @@ test('the page: a strict CSP, no inline style, and a renderer bundle of at most 
   const bytes = ['index.js', 'style.css'].reduce((sum, name) => sum + statSync(join(RENDERER_DIR, name)).size, 0);
   assert.ok(bytes <= 60 * 1024, `renderer bundle is ${bytes} bytes`);
 
-  const { sandbox } = world;
-  sandbox.newSession('work');
-  const popover = (world.popover = await openPopover({ sandbox }));
+  const popover = await world.openOn('work');
   await popover.sessionRow('work').waitFor();
   assert.equal(await popover.page.locator('[style]').count(), 0, 'no style attributes');
   // The CSP is enforced: an inline script the page did not ship does not run.

@@ -28,8 +28,7 @@ test('each link says what it grants; share.copyLink puts its link first; a bare 
   world = await World.create();
   const { sandbox, server } = world;
   await sandbox.setPrefs({ 'share.copyLink': 'sshReadOnly' });
-  sandbox.newSession('work');
-  const popover = (world.popover = await openPopover({ sandbox }));
+  const popover = await world.openOn('work');
   const { page } = popover;
   await page.getByRole('button', { name: 'Share work', exact: true }).click();
   const host = await server.nextConnection();
@@ -55,8 +54,7 @@ test('Options: a share with its own keys and auto-end shows who may join, why we
   const keysFile = join(sandbox.root, 'pair.keys');
   await writeFile(keysFile, `${pair.publicKey}\n`);
   await sandbox.setPrefs({ 'access.default': `file:${keysFile}`, 'share.endAfterMinutes': 30 });
-  sandbox.newSession('work');
-  const popover = (world.popover = await openPopover({ sandbox }));
+  const popover = await world.openOn('work');
   const { page } = popover;
 
   await page.getByRole('button', { name: 'Options for sharing work' }).click();
@@ -94,9 +92,8 @@ test('Options: a share with its own keys and auto-end shows who may join, why we
 
 test('links the server changed after a reconnect are marked "New links since HH:MM"', async () => {
   world = await World.create();
-  const { sandbox, server } = world;
-  sandbox.newSession('work');
-  const popover = (world.popover = await openPopover({ sandbox }));
+  const { server } = world;
+  const popover = await world.openOn('work');
   const { page } = popover;
   await page.getByRole('button', { name: 'Share work', exact: true }).click();
   const host = await server.nextConnection();
@@ -115,9 +112,7 @@ test('links the server changed after a reconnect are marked "New links since HH:
 
 test('sharing preferences: who may join, what Copy gives, auto-end; a bad value is refused inline and not stored', async () => {
   world = await World.create();
-  const { sandbox } = world;
-  sandbox.newSession('work');
-  const popover = (world.popover = await openPopover({ sandbox }));
+  const popover = await world.openOn('work');
   const { page } = popover;
   const prefs = () => popover.runtime.prefs().prefs;
   await page.locator('#prefs-toggle').click();
@@ -154,8 +149,7 @@ test('sharing preferences: who may join, what Copy gives, auto-end; a bad value 
 test('the time left counts down on the card by itself while it shows, with no new snapshot needed', async () => {
   world = await World.create();
   const { sandbox, server } = world;
-  sandbox.newSession('work');
-  const popover = (world.popover = await openPopover({ sandbox }));
+  const popover = await world.openOn('work');
   const { page } = popover;
   const socket = sandbox.socket();
   const started = await page.evaluate(({ socket }) => window.pairbar.share({ session: 'work', socket }, { endAfterMs: 40_000 }), { socket });
@@ -215,8 +209,7 @@ test('Copy on share: the popover copies the share.copyLink link once the share i
   world = await World.create();
   const { sandbox, server } = world;
   await sandbox.setPrefs({ 'share.copyOnShare': true, 'share.copyLink': 'sshReadOnly' });
-  sandbox.newSession('work');
-  const popover = (world.popover = await openPopover({ sandbox }));
+  const popover = await world.openOn('work');
   const { page } = popover;
   await page.getByRole('button', { name: 'Share work', exact: true }).click();
   const host = await server.nextConnection();

@@ -23,8 +23,7 @@ afterEach(async () => {
 /** A world whose session `work` has been shared from the popover and is Live. */
 async function shareWorkLive(options?: Parameters<typeof World.create>[0]) {
   world = await World.create(options);
-  world.sandbox.newSession('work');
-  const popover = (world.popover = await openPopover({ sandbox: world.sandbox }));
+  const popover = await world.openOn('work');
   await popover.page.getByRole('button', { name: 'Share work' }).click();
   const host = await world.server.nextConnection();
   const card = popover.shareCard('work');
@@ -59,9 +58,8 @@ test('a dropped connection shows Reconnecting… as progress, then Live again wi
 
 test('starting shows progress; a server that never gets ready fails; Dismiss removes the failed share', async () => {
   world = await World.create({ sayReady: false, readyTimeoutSeconds: 4 });
-  const { sandbox, server } = world;
-  sandbox.newSession('work');
-  const popover = (world.popover = await openPopover({ sandbox }));
+  const { server } = world;
+  const popover = await world.openOn('work');
   const { page } = popover;
   await page.getByRole('button', { name: 'Share work' }).click();
   const card = popover.shareCard('work');
@@ -126,8 +124,7 @@ test('tmate killed while sharing: the card says the share ended and why, at once
 
 test('Cancel while the share is starting (the tray\'s Cancel Sharing): the card goes, no error is shown, the session can be shared again', async () => {
   world = await World.create({ sayReady: false, readyTimeoutSeconds: 60 });
-  world.sandbox.newSession('work');
-  const popover = (world.popover = await openPopover({ sandbox: world.sandbox }));
+  const popover = await world.openOn('work');
   const { page } = popover;
   await page.getByRole('button', { name: 'Share work' }).click();
   const card = popover.shareCard('work');
@@ -253,8 +250,7 @@ test('no tmate server chosen: the popover opens on choosing one; behind it a ban
   world = await World.create();
   const { sandbox } = world;
   removeServer(openPrefsStore(sandbox.env), 'test');
-  sandbox.newSession('work');
-  const popover = (world.popover = await openPopover({ sandbox }));
+  const popover = await world.openOn('work');
   const { page } = popover;
   await waitForText(page.locator('#server h2'), 'Choose a tmate server');
   await page.getByRole('button', { name: 'Not now' }).click();
