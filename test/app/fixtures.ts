@@ -1,6 +1,7 @@
 /** Snapshots as the app sees them, for the tests of the tray, the popover and the notifications. */
 import type { SessionView, ShareView, Snapshot } from '../../main/contract.ts';
 import { DEFAULT_PREFS } from '../../main/prefs.ts';
+import { QUIET_SHARE } from '../support/share-fixture.ts';
 
 export const SOCKET = '/tmp/tmux-1000/default';
 export const SECOND_SOCKET = '/tmp/tmux-1000/second';
@@ -34,31 +35,18 @@ export const SELF_HOSTED_LINKS = { ssh: TMATE_IO_LINKS.ssh, sshReadOnly: TMATE_I
 
 export function share(name: string, extra: Partial<ShareView> = {}): ShareView {
   return {
+    ...QUIET_SHARE,
     id: shareIdOf(name, extra.socket),
     session: name,
     sessionId: sessionIdOf(name),
     socket: SOCKET,
-    blank: false,
     origin: 'app',
-    state: 'sharing',
     links: { ...TMATE_IO_LINKS },
-    clients: 0,
-    lastPairEvent: null,
-    error: null,
     server: '127.0.0.1:2222',
-    serverName: 'ours',
     reportsPairs: true,
-    linksChangedAt: null,
     startedAt: 1_700_000_100_000,
-    allowed: null,
-    endsAt: null,
     pairClient: 'on-session',
     pairClientSession: name,
-    pairSize: null,
-    size: 'mine',
-    view: 'follow',
-    sizeNote: null,
-    viewSession: null,
     ...extra,
   };
 }

@@ -14,6 +14,7 @@ import type { ServerSettings } from '../../main/core/servers.ts';
 import { parseLogLine, type LogEvent } from '../../main/core/tmate-log.ts';
 import { parseLinks } from '../../main/core/tmate.ts';
 import { validateShareTarget } from '../../main/ipc.ts';
+import { QUIET_SHARE } from '../support/share-fixture.ts';
 
 describe('parseLogLine: a line of tmate -F output → an event', () => {
   const rows: [string, LogEvent | undefined][] = [
@@ -51,32 +52,19 @@ describe('parseLogLine: a line of tmate -F output → an event', () => {
 
 function share(extra: Partial<Share> = {}): Share {
   return {
+    ...QUIET_SHARE,
     id: '0a1b2c3d',
     session: 'work',
     sessionId: '$1',
     socket: '/tmp/tmux-0/default',
-    blank: false,
     origin: 'cli',
-    state: 'sharing',
     links: { ssh: 'ssh old@host', sshReadOnly: 'ssh ro-old@host', web: null, webReadOnly: null },
-    clients: 0,
-    lastPairEvent: null,
-    error: null,
     server: 'host:22',
-    serverName: 'ours',
     reportsPairs: false,
-    linksChangedAt: null,
     startedAt: 1,
     pid: 42,
-    allowed: null,
-    endsAt: null,
     pairClient: null,
     pairClientSession: null,
-    pairSize: null,
-    size: 'mine',
-    view: 'follow',
-    sizeNote: null,
-    viewSession: null,
     ...extra,
   };
 }

@@ -2,6 +2,7 @@
 import type { Problem, ServerView, SessionView, ShareView, Snapshot } from '../../main/contract.ts';
 import { NO_LINKS } from '../../main/core/links.ts';
 import { DEFAULT_PREFS } from '../../main/prefs.ts';
+import { QUIET_SHARE } from '../support/share-fixture.ts';
 
 export const SOCKET = '/tmp/tmux-1000/default';
 export const OTHER_SOCKET = '/tmp/tmux-1000/second';
@@ -14,31 +15,18 @@ export function session(name: string, fields: Partial<SessionView> = {}): Sessio
 export function share(of: SessionView | string, fields: Partial<ShareView> = {}): ShareView {
   const target = typeof of === 'string' ? session(of) : of;
   return {
+    ...QUIET_SHARE,
     id: `share-${target.name}`,
     session: target.name,
     sessionId: target.id,
     socket: target.socket,
-    blank: false,
     origin: 'app',
-    state: 'sharing',
     links: { ssh: 'ssh AbC@127.0.0.1', sshReadOnly: 'ssh ro-XyZ@127.0.0.1', web: 'https://127.0.0.1/t/AbC', webReadOnly: 'https://127.0.0.1/t/ro-XyZ' },
-    clients: 0,
-    lastPairEvent: null,
-    error: null,
     server: '127.0.0.1:2200',
-    serverName: 'ours',
     reportsPairs: true,
-    linksChangedAt: null,
     startedAt: 1_700_000_000_000,
-    allowed: null,
-    endsAt: null,
     pairClient: 'on-session',
     pairClientSession: target.name,
-    pairSize: null,
-    size: 'mine',
-    view: 'follow',
-    sizeNote: null,
-    viewSession: null,
     ...fields,
   };
 }
