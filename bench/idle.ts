@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { launchFakeApp, MAIN, type FakeApp } from '../test/app/support/harness.ts';
 import { waitFor, type Sandbox } from '../test/support/sandbox.ts';
+import { judge } from './goals.ts';
 import { staleBuild } from './lib/build.ts';
 import type { BenchContext, BenchEntry, BenchResult, Figure } from './lib/types.ts';
 import { withWorld } from './lib/world.ts';
@@ -358,14 +359,12 @@ export const idle: BenchEntry = {
               {
                 name: IDLE_SPAWNS,
                 value: `${quiet.spawns.length} in ${seconds(quiet.ms)}`,
-                target: '= 0',
-                pass: quiet.spawns.length === 0,
+                ...judge('idle/spawns', quiet.spawns.length),
               },
               {
                 name: IDLE_TIMERS,
                 value: `${quiet.timerCallbacks} in ${seconds(quiet.ms)} (active timers: ${quiet.activeAtStart.Timeout + quiet.activeAtStart.Immediate} at start, ${quiet.activeAtEnd.Timeout + quiet.activeAtEnd.Immediate} at end)`,
-                target: '= 0',
-                pass: quiet.timerCallbacks === 0,
+                ...judge('idle/timers', quiet.timerCallbacks),
               },
             );
             details.push(...describeWindow('Idle window, main process', quiet));
@@ -377,8 +376,7 @@ export const idle: BenchEntry = {
               figures.push({
                 name: IDLE_PAGE,
                 value: `${total} in ${seconds(hidden.ms)} (${hidden.timers} timer, ${hidden.frames} rAF, ${hidden.idle} idle)`,
-                target: '= 0',
-                pass: total === 0,
+                ...judge('idle/page', total),
               });
               details.push(`Hidden popover page: ${hidden.timers} timer, ${hidden.frames} requestAnimationFrame and ${hidden.idle} requestIdleCallback callbacks in ${seconds(hidden.ms)}; CSS animations running at the end: ${hidden.animations}.`);
               for (const [origin, count] of Object.entries(hidden.origins)) details.push(`- page callback ×${count}: \`${origin}\``);
@@ -461,7 +459,7 @@ async function shareWindow(context: BenchContext, app: FakeApp, sandbox: Sandbox
   // Stopping kills tmate; give its exit a moment before judging what is left.
   let left = sandbox.tmatePids();
   for (const deadline = performance.now() + 5_000; left.length > 0 && performance.now() < deadline; left = sandbox.tmatePids()) await sleep(100);
-  figures.push({ name: 'tmate processes left after Stop Sharing', value: `${left.length}`, target: '= 0', pass: left.length === 0 });
+  figures.push({ name: 'tmate processes left after Stop Sharing', value: `${left.length}`, ...judge('idle/tmate-left', left.length) });
 }
 
 /**

@@ -1,20 +1,22 @@
 /**
  * `npm run bench`: builds dist/ (scripts/build.mjs), then runs every bench in bench/entries.ts against real
- * tmux and real tmate (with the local test tmate server), prints one table, and rewrites the results section
- * of docs/benchmarks.md. Run directly, this file does not build: the benches that use dist/ refuse a stale one.
+ * tmux and real tmate (with the local test tmate server), prints one table judged against bench/goals.ts,
+ * and keeps the figures in test-output/bench/run.json; `npm run docs` writes docs/benchmarks.md from them.
+ * Run directly, this file does not build: the benches that use dist/ refuse a stale one.
  *
- * The process exits 0 whether targets pass or fail (this is a report, not a test); 1 only if a bench crashed,
- * in which case docs/benchmarks.md is left as it was.
+ * Exits 0 when every judged figure meets its goal, 1 when one does not (FAIL) or a bench crashed: a bench
+ * run is a check. The figures are kept either way, so the docs can show the FAIL.
  *
- *   npm run bench                            all benches, docs rewritten
- *   npm run bench -- --only ID[,ID]          some benches; the docs are not rewritten
- *   npm run bench -- --only ID[,ID] --docs   some benches; only their rows and sections in the docs replaced
- *   npm run bench -- --no-docs               all benches, docs left alone
+ *   npm run bench                            all benches
+ *   npm run bench -- --only ID[,ID]          some benches; their figures replace theirs in the kept run
+ *   npm run bench -- [--only ID[,ID]] --docs the same, then docs/benchmarks.md written from it at once
  */
 import os from 'node:os';
+import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BENCHES } from './entries.ts';
-import { consoleTable, markdownResults, mergeResults, readResults, status, writeResults, type Outcome } from './lib/report.ts';
+import { goalsTable } from './goals.ts';
+import { consoleTable, mergeRecord, readRunRecord, RUN_RECORD, tally, writeBenchDocs, writeRunRecord, type Outcome, type RunRecord } from './lib/report.ts';
 import type { BenchContext } from './lib/types.ts';
 import { versions } from './lib/world.ts';
 
@@ -22,17 +24,15 @@ const DOCS = fileURLToPath(new URL('../docs/benchmarks.md', import.meta.url));
 
 function parseArgs(argv: string[]): { only: string[] | undefined; docs: boolean } {
   let only: string[] | undefined;
-  let docs: boolean | undefined;
+  let docs = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
-    if (arg === '--no-docs') docs = false;
-    else if (arg === '--docs') docs = true;
+    if (arg === '--docs') docs = true;
     else if (arg === '--only') only = (argv[++i] ?? '').split(',').filter(Boolean);
     else if (arg.startsWith('--only=')) only = arg.slice('--only='.length).split(',').filter(Boolean);
-    else throw new Error(`unknown argument ${arg} (use --only ID[,ID] [--docs] or --no-docs)`);
+    else throw new Error(`unknown argument ${arg} (use [--only ID[,ID]] [--docs])`);
   }
-  // All benches write the docs unless told not to; some write them only when asked.
-  return { only, docs: docs ?? only === undefined };
+  return { only, docs };
 }
 
 const cleanups = new Set<() => Promise<void> | void>();
@@ -93,11 +93,12 @@ async function main(): Promise<number> {
     const t0 = performance.now();
     try {
       const result = await entry.run(context);
-      outcomes.push({ entry, result, seconds: (performance.now() - t0) / 1000 });
+      outcomes.push({ entry: describe(entry), result, seconds: (performance.now() - t0) / 1000 });
     } catch (error) {
       if (interrupted) break;
       process.stderr.write(`  crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-      outcomes.push({ entry, error, seconds: (performance.now() - t0) / 1000 });
+      const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
+      outcomes.push({ entry: describe(entry), error: message, seconds: (performance.now() - t0) / 1000 });
     }
   }
   const seconds = (Date.now() - started) / 1000;
@@ -111,22 +112,28 @@ async function main(): Promise<number> {
     console.log(`\n${entry.id}:`);
     console.log(result.details.join('\n'));
   }
-  const figures = outcomes.flatMap((outcome) => outcome.result?.figures ?? []);
-  const counts = (want: string) => figures.filter((figure) => status(figure) === want).length;
-  const crashed = outcomes.filter((outcome) => outcome.error !== undefined).length;
+  const counts = tally(outcomes);
   console.log(`\nLoad average (1 min): ${loadAtStart.toFixed(1)} at the start, ${(os.loadavg()[0] ?? 0).toFixed(1)} at the end, on ${cpuList.length} CPUs.`);
-  console.log(`${counts('PASS')} PASS · ${counts('FAIL')} FAIL · ${counts('SKIP')} SKIP · ${crashed} crashed · ${seconds.toFixed(0)} s`);
+  console.log(`${counts.text} · ${seconds.toFixed(0)} s`);
 
-  if (crashed > 0) {
-    console.log('A bench crashed: docs/benchmarks.md left unchanged.');
-    return 1;
-  }
-  if (docs) {
-    const info = { date: new Date(), node: process.version, tmux: tools.tmux, tmate: tools.tmate, cpus, seconds, load: [loadAtStart, os.loadavg()[0] ?? 0] as [number, number] };
-    await writeResults(DOCS, only ? mergeResults(await readResults(DOCS), outcomes, info) : markdownResults(outcomes, info));
-    console.log(only ? `Results of ${only.join(', ')} written to docs/benchmarks.md; the others' left as they were.` : `Results written to docs/benchmarks.md.`);
-  }
-  return 0;
+  const fresh: RunRecord = {
+    info: { date: new Date().toISOString(), node: process.version, tmux: tools.tmux, tmate: tools.tmate, cpus, seconds, load: [loadAtStart, os.loadavg()[0] ?? 0] },
+    ...(only ? { only } : {}),
+    outcomes,
+    goals: goalsTable(),
+  };
+  const record = mergeRecord(await readRunRecord(), fresh);
+  await writeRunRecord(record);
+  console.log(`Figures kept in ${relative(process.cwd(), RUN_RECORD)}${record !== fresh ? ' (with the other benches\' from the run before)' : ''}; \`npm run docs\` writes docs/benchmarks.md from them.`);
+  if (counts.crashed > 0) console.log('A bench crashed: `npm run docs` will refuse these figures until it runs through.');
+  if (counts.fail > 0) console.log(`${counts.fail} figure${counts.fail === 1 ? '' : 's'} over ${counts.fail === 1 ? 'its goal' : 'their goals'} (bench/goals.ts): FAIL.`);
+  if (docs) console.log(`docs/benchmarks.md: written from ${await writeBenchDocs(DOCS, record)}.`);
+  return counts.crashed > 0 || counts.fail > 0 ? 1 : 0;
+}
+
+/** What the record keeps of a bench: its words, not its code. */
+function describe({ id, title, method }: Outcome['entry']): Outcome['entry'] {
+  return { id, title, method };
 }
 
 main().then(

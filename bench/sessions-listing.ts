@@ -12,6 +12,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { spawnedSoFar } from '../main/core/process.ts';
 import { listServers, socketDir, type TmuxEnv } from '../main/core/tmux.ts';
+import { judge } from './goals.ts';
 import { median, ms, now, ratio } from './lib/stats.ts';
 import type { BenchEntry, BenchResult, Figure } from './lib/types.ts';
 import { TMUX, withWorld } from './lib/world.ts';
@@ -21,8 +22,6 @@ const execFileAsync = promisify(execFile);
 const SIZES = [1, 10, 100, 1000] as const;
 const RUNS = 11;
 const WARMUPS = 2;
-const TARGET_MS_AT_100 = 30;
-const TARGET_GROWTH = 10;
 /** Sessions created per tmux invocation (`new-session -d -s sN ; new-session …`). */
 const CHUNK = 250;
 /** The same fields listSessions asks for, for the bare baseline call. */
@@ -141,12 +140,12 @@ export const sessionsListing: BenchEntry = {
       const figures: Figure[] = SIZES.map((size) => ({
         name: `listing, ${size} session${size === 1 ? '' : 's'} (median of ${RUNS})`,
         value: ms(at(size), 2),
-        ...(size === 100 ? { target: `≤ ${TARGET_MS_AT_100} ms`, pass: at(100) <= TARGET_MS_AT_100 } : {}),
+        ...(size === 100 ? judge('sessions-listing/at-100', at(100)) : {}),
       }));
       figures.push(
-        { name: 'tmux calls per server per listing (max)', value: String(callsPerServer), target: '= 1', pass: callsPerServer === 1 },
+        { name: 'tmux calls per server per listing (max)', value: String(callsPerServer), ...judge('sessions-listing/calls', callsPerServer) },
         { name: 'slope, per session (1 → 1000)', value: `${(slope * 1000).toFixed(1)} µs/session` },
-        { name: 'time(1000) / time(100)', value: ratio(growth, 1), target: `≤ ${TARGET_GROWTH}× (linear or better)`, pass: growth <= TARGET_GROWTH },
+        { name: 'time(1000) / time(100)', value: ratio(growth, 1), ...judge('sessions-listing/growth', growth) },
       );
       return {
         figures,

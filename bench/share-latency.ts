@@ -9,13 +9,13 @@
 import { join } from 'node:path';
 import { run } from '../main/core/process.ts';
 import type { StartStep } from '../main/core/shares.ts';
+import { judge } from './goals.ts';
 import { median, ms, now, quantile, ratio, spread } from './lib/stats.ts';
 import type { BenchEntry, BenchResult } from './lib/types.ts';
 import { cleanEnv, exec, TMATE, withWorld } from './lib/world.ts';
 
 const WARMUPS = 2;
 const RUNS = 15;
-const TARGET_RATIO = 1.25;
 const SESSION = 'bench';
 const STEPS: readonly StartStep[] = ['resolve', 'adopt', 'prepare', 'launch', 'ready'];
 
@@ -127,7 +127,7 @@ export const shareLatency: BenchEntry = {
         figures: [
           { name: 'raw tmate sequence → link, median', value: spread(rawTotals) },
           { name: 'share() → links, median', value: spread(pairbar) },
-          { name: 'share() / raw, ratio of medians', value: ratio(medianRatio), target: `≤ ${ratio(TARGET_RATIO)}`, pass: medianRatio <= TARGET_RATIO },
+          { name: 'share() / raw, ratio of medians', value: ratio(medianRatio), ...judge('share-latency/ratio', medianRatio) },
           { name: 'share() / raw, median of per-round ratios', value: `${ratio(median(pairedRatios))} (IQR ${quantile(pairedRatios, 0.25).toFixed(2)}–${quantile(pairedRatios, 0.75).toFixed(2)})` },
         ],
         details: [

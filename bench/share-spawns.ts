@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { spawnedSoFar } from '../main/core/process.ts';
+import { judge } from './goals.ts';
 import { now } from './lib/stats.ts';
 import type { BenchContext, BenchEntry, BenchResult, Figure } from './lib/types.ts';
 import { cleanEnv, exec, TMATE, withWorld } from './lib/world.ts';
@@ -16,7 +17,6 @@ const execFileAsync = promisify(execFile);
 
 const COLD_SHARES = 3;
 const WARM_SHARES = 5;
-const TARGET_SPAWNS = 6;
 const POLL_SECONDS = 2;
 const SESSION = 'bench';
 
@@ -54,9 +54,9 @@ export const shareSpawns: BenchEntry = {
         if (!share.links.ssh) throw new Error('share() resolved without links');
         await runtime.shares.stop(share.id);
       }
-      for (const [name, counts] of [['processes per share() → links, cold process (max)', cold], ['processes per share() → links, warm runtime (max)', warm]] as const) {
+      for (const [name, counts, goal] of [['processes per share() → links, cold process (max)', cold, 'share-spawns/cold'], ['processes per share() → links, warm runtime (max)', warm, 'share-spawns/warm']] as const) {
         const worst = Math.max(...counts);
-        figures.push({ name, value: `${worst} (runs: ${counts.join(', ')})`, target: `≤ ${TARGET_SPAWNS}`, pass: worst <= TARGET_SPAWNS });
+        figures.push({ name, value: `${worst} (runs: ${counts.join(', ')})`, ...judge(goal, worst) });
       }
     });
 

@@ -6,7 +6,7 @@
 //   node scripts/scan-electron.mjs [--root DIR] [--exclusions FILE] [--json FILE]
 //
 // --root scans DIR/main and DIR/renderer instead of this checkout's, --exclusions reads another list (the
-// test plants flaws that way); --json writes the result as JSON (docs/reliability.md is written from it).
+// test plants flaws that way); --json writes the result as JSON (the scan's test writes its reliability section from it).
 //
 // Offline: every network connection from this process is refused before the scanner loads. Two parts of
 // electronegativity reach out: its translations (it falls back to the English it ships, at once, when the

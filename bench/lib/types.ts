@@ -1,6 +1,6 @@
 /**
  * What a bench is and what it hands back. index.ts runs a list of these (bench/entries.ts), prints one
- * table, and regenerates the results section of docs/benchmarks.md from the same figures.
+ * table judged against bench/goals.ts, and keeps the figures for `npm run docs` (docs/benchmarks.md).
  */
 
 /** One line of the results table. */
@@ -13,6 +13,8 @@ export interface Figure {
   target?: string;
   /** PASS/FAIL against the target; undefined for informative figures. */
   pass?: boolean;
+  /** The goal judged (an id of bench/goals.ts); set by judge(). */
+  goal?: string;
   /** Set when the figure could not be measured this run (e.g. a harness that does not exist yet). */
   skipped?: string;
 }

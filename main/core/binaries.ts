@@ -21,6 +21,7 @@ import { errors, installCommand, PairbarError } from './errors.ts';
 import { killGroup, run, start } from './process.ts';
 import { fileIdentity, type KnownVersions } from './known-versions.ts';
 import { randomHex } from './random.ts';
+import { absolutePathDirs, isExecutableFile } from './programs.ts';
 
 export type BinaryName = 'tmux' | 'tmate';
 
@@ -145,7 +146,7 @@ export async function findBinaries(
  * it), so that processes Pairbar starts — and the shells tmate starts — find the same tmux and tmate.
  */
 export function augmentedPath(env: NodeJS.ProcessEnv = process.env): string {
-  const current = splitPath(env.PATH);
+  const current = absolutePathDirs(env.PATH);
   const extra: string[] = [];
   for (const info of found.values()) {
     const dir = path.dirname(info.path);
@@ -189,8 +190,9 @@ async function search(name: BinaryName, preferred: string, options: FindOptions)
   const broken: string[] = [];
   const searched: string[] = [];
   const tryDirs = async (dirs: readonly string[], source: BinaryInfo['source']): Promise<BinaryInfo | undefined> => {
+    // Only absolute directories (programs.ts says why): a relative known or login-shell entry is skipped too.
     for (const dir of dirs) {
-      if (!path.isAbsolute(dir)) continue; // '' and relative PATH entries mean "the current directory": never.
+      if (!path.isAbsolute(dir)) continue;
       const candidate = path.join(dir, name);
       if (tried.has(candidate)) continue;
       tried.add(candidate);
@@ -202,7 +204,7 @@ async function search(name: BinaryName, preferred: string, options: FindOptions)
     return undefined;
   };
 
-  const envPath = splitPath(env.PATH);
+  const envPath = absolutePathDirs(env.PATH);
   searched.push(`PATH=${envPath.join(path.delimiter)}`);
   const onPath = await tryDirs(envPath, 'PATH');
   if (onPath) return onPath;
@@ -212,7 +214,7 @@ async function search(name: BinaryName, preferred: string, options: FindOptions)
   const loginPath = await loginShellPathOnce;
   searched.push(loginPath === undefined ? 'login shell (no PATH: failed or timed out)' : `login shell PATH=${loginPath}`);
   if (loginPath !== undefined) {
-    const viaLogin = await tryDirs(splitPath(loginPath), 'login-shell');
+    const viaLogin = await tryDirs(absolutePathDirs(loginPath), 'login-shell');
     if (viaLogin) return viaLogin;
     // PATH set in ~/.zshrc or ~/.bashrc is only seen by an interactive shell. Only worth it (and only safe)
     // when the login shell itself worked and we have no terminal for the interactive shell to take over.
@@ -221,7 +223,7 @@ async function search(name: BinaryName, preferred: string, options: FindOptions)
       const interactivePath = await interactiveShellPathOnce;
       if (interactivePath !== undefined) {
         searched.push(`interactive login shell PATH=${interactivePath}`);
-        const viaInteractive = await tryDirs(splitPath(interactivePath), 'login-shell');
+        const viaInteractive = await tryDirs(absolutePathDirs(interactivePath), 'login-shell');
         if (viaInteractive) return viaInteractive;
       }
     }
@@ -414,24 +416,6 @@ function hasControllingTerminal(): boolean {
 }
 
 // ---------------------------------------------------------------------------------------------- helpers
-
-/** A regular file (after following symlinks) with an execute bit we may use. */
-async function isExecutableFile(file: string): Promise<boolean> {
-  try {
-    await fsp.access(file, fsConstants.X_OK);
-    return (await fsp.stat(file)).isFile();
-  } catch {
-    return false;
-  }
-}
-
-function splitPath(value: string | undefined): string[] {
-  const dirs: string[] = [];
-  for (const dir of (value ?? '').split(path.delimiter)) {
-    if (dir !== '' && !dirs.includes(dir)) dirs.push(dir);
-  }
-  return dirs;
-}
 
 function homeDir(env: NodeJS.ProcessEnv): string | undefined {
   if (env.HOME && path.isAbsolute(env.HOME)) return env.HOME;

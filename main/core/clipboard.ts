@@ -1,28 +1,11 @@
 /** The system clipboard for the CLI (the app uses Electron's clipboard instead). */
-import { access, constants } from 'node:fs/promises';
-import { delimiter, isAbsolute, join } from 'node:path';
 import { errors } from './errors.ts';
+import { findProgram } from './programs.ts';
 import { run } from './process.ts';
 
 interface ClipboardTool {
   file: string;
   args: string[];
-}
-
-async function onPath(name: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
-  for (const dir of (env.PATH ?? '').split(delimiter)) {
-    // '' and relative entries mean "the directory the command runs in": whatever is planted there would
-    // receive the read-write link, so only absolute directories count.
-    if (!isAbsolute(dir)) continue;
-    const candidate = join(dir, name);
-    try {
-      await access(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // Not in this directory.
-    }
-  }
-  return undefined;
 }
 
 /** The first clipboard tool that can work in this session: pbcopy, wl-copy (Wayland), xclip or xsel (X11). */
@@ -32,7 +15,8 @@ export async function findClipboardTool(env: NodeJS.ProcessEnv = process.env, pl
   if (env.WAYLAND_DISPLAY) candidates.push({ file: 'wl-copy', args: [] });
   if (env.DISPLAY) candidates.push({ file: 'xclip', args: ['-selection', 'clipboard', '-in'] }, { file: 'xsel', args: ['--clipboard', '--input'] });
   for (const candidate of candidates) {
-    const path = await onPath(candidate.file, env);
+    // Whatever runs here receives the read-write link: found only in absolute PATH entries (programs.ts).
+    const path = await findProgram(candidate.file, env);
     if (path) return { file: path, args: candidate.args };
   }
   return undefined;

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { connect } from 'node:net';
 import { errors, PairbarError } from './errors.ts';
 import { CommandError, run } from './process.ts';
+import { findProgram } from './programs.ts';
 import { fingerprintField, KEY_TYPES, serverLabel, type KeyType, type ServerProfile, type ServerSettings } from './servers.ts';
 
 export interface HostKey {
@@ -68,10 +69,13 @@ export function probeServer(server: Pick<ServerSettings, 'host' | 'port'>, timeo
   });
 }
 
+/** Where openssh-client puts ssh-keyscan, for an app started with a PATH that lacks it. */
+const KEYSCAN_DIRS = ['/usr/bin', '/usr/local/bin', '/opt/homebrew/bin'];
+
 export interface ScanOptions {
   timeoutMs?: number;
   env?: NodeJS.ProcessEnv;
-  /** Default: ssh-keyscan on PATH (openssh-client). */
+  /** Default: ssh-keyscan in an absolute PATH entry or a system directory (openssh-client). */
   keyscan?: string;
 }
 
@@ -84,9 +88,12 @@ export async function scanHostKeys(server: Pick<ServerSettings, 'host' | 'port'>
   const started = Date.now();
   await probeServer(server, timeoutMs);
   const left = Math.max(1_000, timeoutMs - (Date.now() - started));
+  // Found by absolute path only (programs.ts): a planted ssh-keyscan would get to say which key the server has.
+  const keyscan = options.keyscan ?? (await findProgram('ssh-keyscan', options.env ?? process.env, KEYSCAN_DIRS));
+  if (keyscan === undefined) throw errors.keyscanMissing();
   let stdout: string;
   try {
-    ({ stdout } = await run(options.keyscan ?? 'ssh-keyscan', ['-T', String(Math.ceil(left / 1000)), '-p', String(server.port), '-t', KEY_TYPES.join(','), server.host], {
+    ({ stdout } = await run(keyscan, ['-T', String(Math.ceil(left / 1000)), '-p', String(server.port), '-t', KEY_TYPES.join(','), server.host], {
       env: options.env,
       timeoutMs: left + 1_000,
     }));

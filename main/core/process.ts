@@ -10,6 +10,7 @@
  */
 import { closeSync, openSync } from 'node:fs';
 import type { Options as ExecaOptions, ResultPromise } from 'execa';
+import { safeEnvPath } from './programs.ts';
 
 /**
  * execa (and node:child_process), loaded on the first spawn: most of what the `pairbar` command would load
@@ -31,13 +32,16 @@ export function useNodeSpawn(): void {
 }
 
 /**
- * The environment for tmux and tmate: ours, less the variables that would make them think they are nested
- * (tmux refuses to attach while TMUX is set; tmate sets it to its own socket).
+ * The environment for tmux, tmate and the other programs Pairbar runs: ours, less the variables that would
+ * make them think they are nested (tmux refuses to attach while TMUX is set; tmate sets it to its own
+ * socket), and with PATH cut to its absolute entries, so that tmate's pane shell, and whatever else looks a
+ * program up by name, never runs one from the directory it happens to be in (programs.ts).
  */
 export function withoutTmux(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const clean = { ...env };
   delete clean.TMUX;
   delete clean.TMUX_PANE;
+  if (clean.PATH !== undefined) clean.PATH = safeEnvPath(clean.PATH);
   return clean;
 }
 

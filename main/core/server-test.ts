@@ -7,15 +7,12 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errors, isPairbarError, toErrorInfo, type ErrorInfo, type PairbarError } from './errors.ts';
-import { fatalStartEvent } from './fail-fast.ts';
-import { fingerprintMismatch, probeServer } from './hostkeys.ts';
+import { probeServer } from './hostkeys.ts';
 import { spawnDetached } from './process.ts';
 import { serverLabel, type ServerProfile } from './servers.ts';
-import { LogFollower } from './log-follower.ts';
+import { startLogFailure, watchStartLog } from './start-log.ts';
 import { tmateConfig } from './tmate-config.ts';
-import { parseLogLine, type LogEvent } from './tmate-log.ts';
 import { shareFiles, stopTmate, waitForSocket, waitReadyThenReadLinks, type TmateEnv } from './tmate.ts';
-import { startFailure } from './shares.ts';
 
 /** What the server hands a share. */
 export interface ServerOffers {
@@ -47,16 +44,8 @@ export async function testServer(options: ServerTestOptions): Promise<ServerTest
   const files = shareFiles(join(options.dir, `test-${randomBytes(4).toString('hex')}`));
   const timeout = new AbortController();
   const timer = setTimeout(() => timeout.abort(new Error('time limit')), timeoutSeconds * 1000);
-  const events: LogEvent[] = [];
-  let fatal: PairbarError | 'fingerprint' | undefined;
-  const follower = new LogFollower(files.log);
-  follower.on('line', (line) => {
-    const event = parseLogLine(line);
-    if (!event) return;
-    events.push(event);
-    fatal ??= fatalStartEvent(event, server);
-    if (fatal) timeout.abort(new Error('failed'));
-  });
+  const log = watchStartLog(files.log, server, timeout);
+  const { follower } = log;
   let pid = 0;
   try {
     // A name that does not resolve or a port that refuses is known without starting tmate at all.
@@ -80,13 +69,12 @@ export async function testServer(options: ServerTestOptions): Promise<ServerTest
     };
   } catch (error) {
     await follower.pump();
-    let cause: PairbarError | ErrorInfo;
+    let cause: PairbarError;
     if (isPairbarError(error)) cause = error;
-    else if (fatal === 'fingerprint') cause = await fingerprintMismatch(server);
-    else if (fatal) cause = fatal;
+    // tmate never ran (it could not be spawned): its log holds nothing to tell from.
     else if (pid === 0) cause = errors.tmateFailed(toErrorInfo(error).message);
-    else cause = startFailure(events, server, timeoutSeconds);
-    return { ok: false, ...base, ms: Date.now() - started, error: isPairbarError(cause) ? cause.toJSON() : cause };
+    else cause = await startLogFailure(log, server, timeoutSeconds);
+    return { ok: false, ...base, ms: Date.now() - started, error: cause.toJSON() };
   } finally {
     clearTimeout(timer);
     follower.close();

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { copyToClipboard, findClipboardTool } from '../../main/core/clipboard.ts';
 import { isPairbarError } from '../../main/core/errors.ts';
+import { inDir } from '../support/sandbox.ts';
 
 const root = await mkdtemp(join(tmpdir(), 'pairbar-clipboard-'));
 after(() => rm(root, { recursive: true, force: true }));
@@ -21,16 +22,6 @@ async function plant(dir: string, name: string, canary: string): Promise<void> {
   const file = join(dir, name);
   await writeFile(file, `#!/bin/sh\ncat > '${canary}'\n`);
   await chmod(file, 0o755);
-}
-
-async function inDir<T>(dir: string, body: () => Promise<T>): Promise<T> {
-  const cwd = process.cwd();
-  process.chdir(dir);
-  try {
-    return await body();
-  } finally {
-    process.chdir(cwd);
-  }
 }
 
 test('a clipboard tool planted where a relative or empty PATH entry points is never run', async () => {

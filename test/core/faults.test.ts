@@ -3,7 +3,7 @@
  * killed mid-share, actions racing each other, a preferences folder that cannot be written. Each test checks
  * what the user sees (through the app's snapshot, which the popover and the tray draw, or the command's
  * output), how long until they see it (an upper bound with margin; the measured time goes to
- * docs/reliability.md), and that nothing is lost or left running: no tmate process, no share directory or
+ * test-output/reliability/, which `npm run docs` puts in docs/reliability.md), and that nothing is lost or left running: no tmate process, no share directory or
  * socket, the user's tmux session and client still there.
  */
 import assert from 'node:assert/strict';

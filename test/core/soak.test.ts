@@ -2,7 +2,7 @@
  * Soak: 200 share/stop cycles in a row, then 10 shares at once, through the same core the app and the
  * command drive (real tmux, real tmate 2.4.0, the test tmate server). What must not grow: tmate processes,
  * share directories and sockets, this process's open file descriptors (all exact: nothing extra), and the
- * heap (within a stated allowance). The figures go to docs/reliability.md.
+ * heap (within a stated allowance). The figures go to test-output/reliability/ (`npm run docs`: docs/reliability.md).
  */
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';

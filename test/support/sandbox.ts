@@ -250,3 +250,14 @@ export async function waitFor<T>(what: string, check: () => T | undefined | fals
     await sleep(50);
   }
 }
+
+/** Runs `body` with `dir` as the current directory (for tests of what a relative PATH entry would find there). */
+export async function inDir<T>(dir: string, body: () => Promise<T>): Promise<T> {
+  const cwd = process.cwd();
+  process.chdir(dir);
+  try {
+    return await body();
+  } finally {
+    process.chdir(cwd);
+  }
+}
