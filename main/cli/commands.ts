@@ -23,6 +23,7 @@ export const OPTIONS = {
   'authorized-keys': { type: 'string', multiple: true },
   anyone: { type: 'boolean' },
   for: { type: 'string' },
+  'end-when-empty': { type: 'string' },
   all: { type: 'boolean' },
   socket: { type: 'string' },
   server: { type: 'string' },
@@ -86,8 +87,8 @@ export const COMMANDS = {
     load: () => import('./sessions.ts'),
   },
   share: {
-    usage: [['share [SESSION] [--json] [--copy] [--read-only] [WHO] [--for DURATION] [--server NAME] [--view V] [--size S]', 'share SESSION (exact name); without one, a new blank terminal']],
-    options: ['json', 'copy', 'socket', 'read-only', 'github', 'gitlab', 'codeberg', 'authorized-keys', 'anyone', 'for', 'server', 'view', 'size'],
+    usage: [['share [SESSION] [--json] [--copy] [--read-only] [WHO] [--for DURATION] [--end-when-empty DURATION] [--server NAME] [--view V] [--size S]', 'share SESSION (exact name); without one, a new blank terminal']],
+    options: ['json', 'copy', 'socket', 'read-only', 'github', 'gitlab', 'codeberg', 'authorized-keys', 'anyone', 'for', 'end-when-empty', 'server', 'view', 'size'],
     maxArgs: 1,
     load: () => import('./share.ts'),
   },
@@ -143,6 +144,13 @@ export const COMMANDS = {
     maxArgs: 1,
     load: () => import('./follow.ts'),
   },
+  // Internal: a share's presence watcher (see core/shares/watch.ts), started with every share.
+  __presence: {
+    usage: [],
+    options: [],
+    maxArgs: 3,
+    load: () => import('./presence-watch.ts'),
+  },
 } satisfies Record<string, CommandSpec>;
 
 export type CommandName = keyof typeof COMMANDS;
@@ -186,6 +194,9 @@ Who may join (share; repeatable, combined; default: the access.default preferenc
 Options:
   --for DURATION  with share: end the share by itself after 90s, 30m, 2h or 1h30m
                   (default: share.endAfterMinutes; 0 = never)
+  --end-when-empty DURATION
+                  with share: end it that long after the last pair left, or after
+                  it started if nobody joined (default: share.endWhenEmptyMinutes)
   --read-only     with share: the read-only link first, and the one --copy copies; with url: that link
   --socket PATH   with share/url/stop/rotate: SESSION on the tmux server at PATH only (tells apart
                   sessions of one name on two tmux servers)

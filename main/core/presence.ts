@@ -20,11 +20,12 @@ import { spawnStreaming } from './process.ts';
 /**
  * The size the watcher's client asks for. tmate's window is the smallest of its clients, so it stays at this
  * size only while no pair's terminal is smaller in either direction: a pair is missed only with a terminal of
- * at least 1000 columns AND 401 rows (the server tells one row less), beyond a full-screen window on a 4K
- * display at any readable font. tmate 2.4 accepts up to 5000 a side; the cost of this size is measured in
- * docs/benchmarks.md (tmate's and tmux's memory with and without the watcher).
+ * at least 500 columns AND 201 rows at once (the server tells one row less), more than a full-screen window
+ * on a 4K display shows at a 8 px-wide font. Larger costs more: while nobody is in, the user's tmux draws
+ * their window inside a terminal of this size and fills the rest, and each full redraw (about one byte a
+ * cell: 100 KB here, 400 KB at 1000x400) goes to the tmate server; the cost is in docs/benchmarks.md.
  */
-export const SENTINEL: CellSize = { cols: 1000, rows: 400 };
+export const SENTINEL: CellSize = { cols: 500, rows: 200 };
 
 /** What the watcher writes to presence.log, one a line. `at`: epoch ms. */
 export type PresenceEvent =

@@ -23,10 +23,10 @@ const exec = promisify(execFile);
 
 test('windowSizeOf: the window size of a %layout-change line and of the watcher\'s own size answer; nothing from any other line', () => {
   const rows: Array<[string, ReturnType<typeof windowSizeOf>]> = [
-    ['%layout-change @0 84dd,1000x400,0,0,0 84dd,1000x400,0,0,0 *', { cols: 1000, rows: 400 }],
+    ['%layout-change @0 84dd,500x200,0,0,0 84dd,500x200,0,0,0 *', { cols: 500, rows: 200 }],
     ['%layout-change @0 b29d,90x24,0,0,0', { cols: 90, rows: 24 }],
     ['%layout-change @3 1a2b,70x19,0,0,0 1a2b,70x19,0,0,0 *', { cols: 70, rows: 19 }],
-    ['pairbar-size 1000x400', { cols: 1000, rows: 400 }],
+    ['pairbar-size 500x200', { cols: 500, rows: 200 }],
     ['%output %0 %layout-change @0 b29d,90x24,0,0,0', undefined],
     ['%output %0 pairbar-size 90x24', undefined],
     ['%begin 1796414554 3 1', undefined],
@@ -45,21 +45,21 @@ test('presenceOfWindow: the sentinel size means nobody; smaller either way means
     [{ cols: SENTINEL.cols - 1, rows: SENTINEL.rows }, { present: true, size: { cols: SENTINEL.cols - 1, rows: SENTINEL.rows } }],
   ];
   for (const [window, expected] of rows) assert.deepEqual(presenceOfWindow(window), expected, JSON.stringify(window));
-  assert.match(watcherCommands(), /^refresh-client -C 1000,400\n/);
+  assert.match(watcherCommands(), /^refresh-client -C 500,200\n/);
 });
 
 test('ControlScanner: sizes from lines split across chunks, in order; a %layout-change inside a pane\'s output is not one', () => {
   const scanner = new ControlScanner();
   const stream = [
-    '%begin 1 1 0\n%end 1 1 0\n%layout-change @0 84dd,1000x400,0,0,0 84dd,1000x400,0,0,0 *\n%begin 1 2 1\npairbar-size 1000x400\n%end 1 2 1\n',
+    '%begin 1 1 0\n%end 1 1 0\n%layout-change @0 84dd,500x200,0,0,0 84dd,500x200,0,0,0 *\n%begin 1 2 1\npairbar-size 500x200\n%end 1 2 1\n',
     '%output %0 cat says %layout-change @0 b29d,5x5,0,0,0\\015\\012\n%layout-cha',
     'nge @0 b29d,90x24,0,0,0 b29d,90x24,0,0,0 *\n%output %0 ',
     'x'.repeat(100_000),
-    '\n%layout-change @0 1a2b,70x19,0,0,0 *\n%layout-change @0 84dd,1000x400,0,0,0 *\npartial',
+    '\n%layout-change @0 1a2b,70x19,0,0,0 *\n%layout-change @0 84dd,500x200,0,0,0 *\npartial',
   ];
   const seen = stream.flatMap((chunk) => scanner.feed(Buffer.from(chunk, 'latin1')));
   assert.deepEqual(seen, [
-    { cols: 1000, rows: 400 }, { cols: 1000, rows: 400 }, { cols: 90, rows: 24 }, { cols: 70, rows: 19 }, { cols: 1000, rows: 400 },
+    { cols: 500, rows: 200 }, { cols: 500, rows: 200 }, { cols: 90, rows: 24 }, { cols: 70, rows: 19 }, { cols: 500, rows: 200 },
   ]);
 });
 

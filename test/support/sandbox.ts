@@ -18,6 +18,8 @@ import { fingerprintField } from '../../main/core/servers.ts';
 
 export const TMUX = '/usr/bin/tmux';
 export const TMATE = '/usr/bin/tmate';
+/** The built `pairbar` command. */
+export const PAIRBAR_BIN = join(import.meta.dirname, '../../bin/pairbar.cjs');
 
 export class Sandbox {
   readonly env: NodeJS.ProcessEnv;
@@ -135,9 +137,14 @@ export class Sandbox {
     await this.setPrefs({ 'share.readyTimeoutSeconds': readyTimeoutSeconds });
   }
 
-  /** A runtime on this sandbox, as the command has it (reads the preferences), or as the app has it with `store`. */
-  runtime(store?: PrefsStore): Runtime {
-    const runtime = createRuntime(this.env, store);
+  /**
+   * A runtime on this sandbox, as the command has it (reads the preferences), or as the app has it with
+   * `store`. Its shares get a presence watcher as the product's do (the built command, `__presence`), unless
+   * `watch` is false.
+   */
+  runtime(store?: PrefsStore, { watch = true }: { watch?: boolean } = {}): Runtime {
+    const watcher = watch ? { command: process.execPath, args: [PAIRBAR_BIN] } : undefined;
+    const runtime = createRuntime(this.env, store, 'cli', watcher);
     this.runtimes.push(runtime);
     return runtime;
   }
@@ -145,7 +152,7 @@ export class Sandbox {
   /** Runs the built `pairbar` command in this sandbox. */
   cli(args: string[], extraEnv: NodeJS.ProcessEnv = {}, input?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
     return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [join(import.meta.dirname, '../../bin/pairbar.cjs'), ...args], { env: { ...this.env, ...extraEnv }, stdio: ['pipe', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [PAIRBAR_BIN, ...args], { env: { ...this.env, ...extraEnv }, stdio: ['pipe', 'pipe', 'pipe'] });
       // Standard input is what a user would type or pipe in; none means it is closed at once.
       child.stdin.end(input ?? '');
       let stdout = '';
