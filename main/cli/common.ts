@@ -1,4 +1,5 @@
 /** What several subcommands share: the runtime's lifetime, how a share is printed, and following it to its end. */
+import { shellWord } from '../core/shell-word.ts';
 import { join } from 'node:path';
 import { copyToClipboard } from '../core/clipboard.ts';
 import { formatTimeLeft } from '../core/duration.ts';
@@ -8,7 +9,7 @@ import { LINKS, linkInfo, type LinkKind } from '../core/links.ts';
 import { spawnDetached, useNodeSpawn } from '../core/process.ts';
 import { pairSizeText } from '../core/share-rules.ts';
 import type { Share } from '../core/shares.ts';
-import { defaultSocket } from '../core/tmux.ts';
+import { checkedSocket, defaultSocket } from '../core/tmux.ts';
 import type { PrefsStore } from '../prefs.ts';
 import { createRuntime, type Runtime } from '../runtime.ts';
 import type { Io } from './commands.ts';
@@ -114,7 +115,12 @@ export function sessionArgs(io: Io, share: Share): string {
   return `${shellWord(share.session)}${share.socket === defaultSocket(io.env) ? '' : ` --socket ${shellWord(share.socket)}`}`;
 }
 
-/** A session name as the user would type it back into a shell. */
-export function shellWord(value: string): string {
-  return /^[A-Za-z0-9_./+-]+$/.test(value) && !value.startsWith('-') ? value : `'${value.replaceAll("'", `'\\''`)}'`;
+/**
+ * --socket as shares record it: its real path, checked each time (checkedSocket), so `DIR/./default` names
+ * the share of `DIR/default`. A socket that is gone is kept as typed: there is no server left to check.
+ */
+export async function socketOption(io: Io, socket: string | undefined): Promise<string | undefined> {
+  return socket === undefined ? undefined : ((await checkedSocket(io.env, socket)) ?? socket);
 }
+
+export { shellWord };

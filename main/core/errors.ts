@@ -276,6 +276,12 @@ export const errors = {
         : `Someone else may have made it to catch your sessions. Remove it (it is not yours to trust), or set ${env} to a directory of your own.`;
     return new PairbarError('UNSAFE_DIRECTORY', `The ${what} ${dir} ${detail}, so Pairbar will not use it.`, fix);
   },
+  unsafeSocket: (socket: string, detail: string) =>
+    new PairbarError(
+      'UNSAFE_DIRECTORY',
+      `The tmux socket ${socket} ${detail}, so Pairbar will not share through it.`,
+      'Someone else may have made it to catch your sessions. Name the socket of a tmux server of your own (`pairbar sessions` lists them), or leave --socket out.',
+    ),
   invalidKeySource: (text: string, reason: string) =>
     new PairbarError(
       'INVALID_ARGUMENT',
