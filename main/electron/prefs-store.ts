@@ -6,9 +6,9 @@
  * as a problem.
  */
 import Store from 'electron-store';
-import { storeOptions, type PrefsStore } from './prefs.ts';
+import { storeOptions, type PrefsStore } from '../prefs/file.ts';
 
-export function openAppStore(env: NodeJS.ProcessEnv): PrefsStore | undefined {
+export function openElectronStore(env: NodeJS.ProcessEnv): PrefsStore | undefined {
   const { configName, ...options } = storeOptions(env);
   try {
     return new Store<Record<string, unknown>>({ ...options, name: configName ?? 'preferences' });
