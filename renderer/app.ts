@@ -8,6 +8,7 @@
 import type { Actions } from './actions.ts';
 import { FocusKeeper, focusFirstField, installKeys } from './focus.ts';
 import { nextTimeLeftChange, statusLine } from './format.ts';
+import { patch } from './patch.ts';
 import type { PopoverState, ScreenName, Store } from './store.ts';
 import type { BuiltView } from './views/controls.ts';
 import { preferencesView } from './views/preferences.ts';
@@ -22,14 +23,17 @@ interface Screen {
   draw(state: PopoverState, actions: Actions): void;
 }
 
-/** Rebuilt on every draw; focus carried over by FocusKeeper. */
+/**
+ * Drawn afresh on every change and patched in place (patch.ts): only what changed is touched. Focus on a
+ * control that went away (Share, once its row became a card) is carried over by FocusKeeper.
+ */
 function sessionsScreen(element: HTMLElement): Screen {
   const focus = new FocusKeeper();
   return {
     element,
     draw(state, actions) {
       const kept = focus.capture(element);
-      element.replaceChildren(...sessionsView(state, actions));
+      patch(element, sessionsView(state, actions));
       focus.restore(element, kept);
     },
   };

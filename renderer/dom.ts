@@ -1,17 +1,20 @@
 /**
  * A tiny element builder. Text only ever goes in through `textContent` / `append(string)` (text nodes), and
- * attributes through `setAttribute`: nothing the popover shows is parsed as HTML.
+ * attributes through `setAttribute`: nothing the popover shows is parsed as HTML. `onclick` is set as the
+ * element's property and `key` kept on the element (not in the DOM), for patch.ts.
  */
+import type { Keyed } from './patch.ts';
 
 export type Child = Node | string | null | undefined | false;
-export type Attrs = Record<string, string | number | boolean | null | undefined | ((event: Event) => void)>;
+export type Attrs = Record<string, string | number | boolean | null | undefined> & { onclick?: (event: Event) => void };
 
 export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs | null = null, ...children: Child[]): HTMLElementTagNameMap[K] {
   const element = document.createElement(tag);
   if (attrs) {
     for (const [name, value] of Object.entries(attrs)) {
       if (value === null || value === undefined || value === false) continue;
-      if (typeof value === 'function') element.addEventListener(name.slice(2), value);
+      if (typeof value === 'function') element.onclick = value;
+      else if (name === 'key') (element as Keyed).key = String(value);
       else if (name === 'text') element.textContent = String(value);
       else element.setAttribute(name, value === true ? '' : String(value));
     }

@@ -1,7 +1,7 @@
 /**
- * Focus and keys. A screen that rebuilds its elements on every render loses the focused one: FocusKeeper
- * carries focus over by data-key, else to the same group (data-group, e.g. a session's row and then its
- * card), also across renders in which that group has nothing to focus yet. The keys: Up/Down move through
+ * Focus and keys. Patching (patch.ts) keeps the focused control where it stays; when it goes (Share, once
+ * the row became a card), FocusKeeper carries focus over by data-key, else to the same group (data-group,
+ * e.g. a session's row and then its card), also across renders in which that group has nothing to focus yet. The keys: Up/Down move through
  * every control, Escape hides the popover.
  */
 
@@ -22,6 +22,10 @@ export class FocusKeeper {
   restore(scope: HTMLElement, { key, group }: { key: string | undefined; group: string | undefined }): void {
     this.wantGroup = undefined;
     if (key === undefined && group === undefined) return;
+    // Still on a control that stayed (patched in place) and can be pressed: nothing to carry over. A control
+    // just disabled (Share, while it starts) is about to lose focus, so its group is looked for as if it had.
+    const active = document.activeElement;
+    if (active !== document.body && scope.contains(active) && !active?.hasAttribute('disabled')) return;
     const same = [...scope.querySelectorAll<HTMLElement>('[data-key]')].find((element) => element.dataset.key === key && !element.hasAttribute('disabled'));
     const home = [...scope.querySelectorAll<HTMLElement>('[data-group]')].find((element) => element.dataset.group === group);
     const target = same ?? home?.querySelector<HTMLElement>('button:not([disabled])');

@@ -35,12 +35,12 @@ export function pairNotification(share: { session: string }, event: PairEvent, p
  * The server handed out new links for a share (a bare tmate-ssh-server does after a reconnect): a pair
  * holding the old ones is locked out until given the new. Links that came back the same are no news.
  */
-export function linksChangedNotification(share: Pick<ShareView, 'session' | 'links'>, prefs: NotifyPrefs): NotificationSpec | null {
+export function linksChangedNotification(share: Pick<ShareView, 'session'>, prefs: NotifyPrefs): NotificationSpec | null {
   if (!prefs['notifications.shareProblems']) return null;
-  const link = share.links.ssh ?? share.links.sshReadOnly;
+  // The link itself is never put in a notification: lock screens and notification history show it to anyone.
   return {
     title: `New links for “${share.session}” — the old ones no longer work`,
-    body: link ? `Send your pair the new one: ${link}` : 'Send your pair the new links from the Pairbar menu.',
+    body: `Send your pair the new links of “${share.session}” from the Pairbar menu.`,
     pref: 'notifications.shareProblems',
   };
 }

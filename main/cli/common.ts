@@ -1,4 +1,5 @@
 /** What several subcommands share: the runtime's lifetime, how a share is printed, and following it to its end. */
+import { shellWord } from '../core/shell-word.ts';
 import { join } from 'node:path';
 import { copyToClipboard } from '../core/clipboard.ts';
 import { formatTimeLeft } from '../core/duration.ts';
@@ -8,7 +9,7 @@ import { LINKS, linkInfo, type LinkKind } from '../core/links.ts';
 import { spawnDetached, useNodeSpawn } from '../core/process.ts';
 import { pairSizeText } from '../core/share-rules.ts';
 import type { Share } from '../core/shares.ts';
-import { defaultSocket } from '../core/tmux.ts';
+import { checkedSocket, defaultSocket } from '../core/tmux.ts';
 import type { PrefsStore } from '../prefs/file.ts';
 import { createRuntime, type Runtime } from '../runtime.ts';
 import type { Io } from './context.ts';
@@ -30,7 +31,7 @@ export async function withRuntime<T>(io: Io, fn: (runtime: Runtime) => Promise<T
 }
 
 /** The fields of a share the command's --json output gives (a stable, documented shape). */
-const JSON_FIELDS = ['id', 'session', 'socket', 'state', 'links', 'clients', 'server', 'serverName', 'reportsPairs', 'linksChangedAt', 'allowed', 'endsAt', 'pairClient', 'pairClientSession', 'pairSize'] as const;
+const JSON_FIELDS = ['id', 'session', 'socket', 'state', 'links', 'clients', 'server', 'serverName', 'reportsPairs', 'linksChangedAt', 'allowed', 'endsAt', 'pairClient', 'pairClientSession', 'pairSize', 'pairCanType'] as const;
 export type ShareJson = Pick<Share, (typeof JSON_FIELDS)[number]> & Partial<Pick<Share, 'error'>>;
 
 export function shareJson(share: Share): ShareJson {
@@ -56,6 +57,7 @@ export function describeShare(share: Share, first?: LinkKind, now = Date.now()):
   if (!share.reportsPairs && share.state !== 'failed') lines.push("  pairs          this server doesn't report who joins");
   if (share.view === 'independent') lines.push('  view:          independent (the pair switches windows without moving yours)');
   if (share.sizeNote) lines.push(`  note:          ${share.sizeNote}`);
+  if (share.pairCanType === false) lines.push(`  keyboard:      yours: the pair watches, their typing does nothing (pairbar keyboard ${shellWord(share.session)} give hands it back)`);
   const cut = pairSizeText(share);
   if (cut) lines.push(`  pair's size:   ${cut.message}`, `                 ${cut.fix}`);
   if (share.error) lines.push(`  error: ${share.error.message}`, `  fix:   ${share.error.fix}`);
@@ -113,7 +115,12 @@ export function sessionArgs(io: Io, share: Share): string {
   return `${shellWord(share.session)}${share.socket === defaultSocket(io.env) ? '' : ` --socket ${shellWord(share.socket)}`}`;
 }
 
-/** A session name as the user would type it back into a shell. */
-export function shellWord(value: string): string {
-  return /^[A-Za-z0-9_./+-]+$/.test(value) && !value.startsWith('-') ? value : `'${value.replaceAll("'", `'\\''`)}'`;
+/**
+ * --socket as shares record it: its real path, checked each time (checkedSocket), so `DIR/./default` names
+ * the share of `DIR/default`. A socket that is gone is kept as typed: there is no server left to check.
+ */
+export async function socketOption(io: Io, socket: string | undefined): Promise<string | undefined> {
+  return socket === undefined ? undefined : ((await checkedSocket(io.env, socket)) ?? socket);
 }
+
+export { shellWord };

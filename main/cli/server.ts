@@ -13,6 +13,7 @@ import {
   hasFingerprint,
   isShutDown,
   KEY_TYPES,
+  MAX_PASTE_BYTES,
   parseHostPort,
   parsePaste,
   serverLabel,
@@ -188,9 +189,18 @@ export async function run({ args, values, io }: CommandContext): Promise<number>
   }
 }
 
+/** Standard input for --paste, refused past MAX_PASTE_BYTES (as the popover's paste is) without reading on. */
 async function readAllStdin(): Promise<string> {
   const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  let total = 0;
+  for await (const chunk of process.stdin) {
+    total += (chunk as Buffer).length;
+    if (total > MAX_PASTE_BYTES) {
+      process.stdin.destroy();
+      throw errors.invalidArgument('server lines', `standard input holds more than ${MAX_PASTE_BYTES / 1024} KiB; the tmate-server lines of a tmate.conf are a few hundred bytes`);
+    }
+    chunks.push(chunk as Buffer);
+  }
   return Buffer.concat(chunks).toString('utf8');
 }
 

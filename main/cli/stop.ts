@@ -1,7 +1,7 @@
 /** `pairbar stop SESSION [--socket PATH] | --all`: ends a share's tmate side; the user's session stays. */
 import type { CommandContext } from './context.ts';
 import { UsageError } from './usage-error.ts';
-import { withRuntime } from './common.ts';
+import { socketOption, withRuntime } from './common.ts';
 
 export function run({ args, values, io }: CommandContext): Promise<number> {
   return withRuntime(io, async (runtime) => {
@@ -14,7 +14,7 @@ export function run({ args, values, io }: CommandContext): Promise<number> {
     }
     const session = args[0];
     if (session === undefined) throw new UsageError('stop needs a SESSION, or --all');
-    await runtime.shares.stop(runtime.shares.resolve(session, values.socket).id);
+    await runtime.shares.stop(runtime.shares.resolve(session, await socketOption(io, values.socket)).id);
     io.stdout(`Stopped sharing ${JSON.stringify(session)}. Your session and terminal are untouched.\n`);
     return 0;
   });

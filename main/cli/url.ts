@@ -6,7 +6,7 @@ import type { Share } from '../core/shares.ts';
 import type { Runtime } from '../runtime.ts';
 import type { CommandContext } from './context.ts';
 import { UsageError } from './usage-error.ts';
-import { pickLink, withRuntime } from './common.ts';
+import { pickLink, socketOption, withRuntime } from './common.ts';
 
 /** The share SESSION names (on the server at `socket`, where given); with no SESSION, the only share there is. */
 function chooseShare(runtime: Runtime, shares: Share[], session: string | undefined, socket: string | undefined): Share {
@@ -19,7 +19,7 @@ function chooseShare(runtime: Runtime, shares: Share[], session: string | undefi
 
 export function run({ args, values, io }: CommandContext): Promise<number> {
   return withRuntime(io, async (runtime) => {
-    const share = chooseShare(runtime, await runtime.shares.adopt(), args[0], values.socket);
+    const share = chooseShare(runtime, await runtime.shares.adopt(), args[0], await socketOption(io, values.socket));
     const flagged = values['read-only'] || values.web;
     const link = pickLink(share, flagged ? linkKindFor(Boolean(values['read-only']), Boolean(values.web)) : runtime.prefs().prefs['share.copyLink']);
     if (values.copy) await copyToClipboard(link, io.env);

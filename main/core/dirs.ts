@@ -4,7 +4,7 @@
  * Someone who can write there can plant a tmux server that would be listed and shared as the user's own,
  * or read the links a share writes (the keys to the user's shell).
  */
-import { lstatSync, type Stats } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, type Stats } from 'node:fs';
 import { lstat, mkdir } from 'node:fs/promises';
 import { errors } from './errors.ts';
 
@@ -74,4 +74,27 @@ export async function ensureDir(dir: string, rule: DirRule): Promise<void> {
     if (code !== 'EEXIST' && code !== 'ENOTDIR') throw error;
   }
   await checkDir(dir, rule);
+}
+
+/**
+ * A folder of the user's own files (the preferences): made 0700 when missing, tightened to 0700 when it is the
+ * user's and open to others (made so by an earlier version, or by a umask), and `file` in it tightened to
+ * 0600 the same way. Synchronous: the stores that write there open synchronously. Best effort on a folder
+ * that cannot be changed (read-only): the write that follows says what is wrong with it.
+ */
+export function makePrivateSync(dir: string, file?: string): void {
+  const uid = process.getuid?.();
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+  } catch {
+    return;
+  }
+  for (const [path, mode] of [[dir, 0o700], ...(file ? [[file, 0o600] as const] : [])] as const) {
+    try {
+      const info = lstatSync(path);
+      if ((uid === undefined || info.uid === uid) && (info.mode & 0o077) !== 0 && !info.isSymbolicLink()) chmodSync(path, mode);
+    } catch {
+      // Missing (the file before its first write) or not ours to change.
+    }
+  }
 }

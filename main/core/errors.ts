@@ -35,7 +35,8 @@ export type ErrorCode =
   | 'KEYS_NOT_FOUND'
   | 'KEYS_FETCH_FAILED'
   | 'KEYS_INVALID'
-  | 'KEYS_EMPTY';
+  | 'KEYS_EMPTY'
+  | 'PAIR_CLIENT_GONE';
 
 export interface ErrorInfo {
   code: ErrorCode;
@@ -224,6 +225,12 @@ export const errors = {
       `The preferences could not be saved to ${file}: ${reason}.`,
       `Make ${dir} writable and free some space on its disk, then set the value again. The file was left as it was.`,
     ),
+  pairClientGone: (session: string) =>
+    new PairbarError(
+      'PAIR_CLIENT_GONE',
+      `The pair's terminal in the share of ${JSON.stringify(session)} is no longer attached to your tmux server, so there is no keyboard to take or give.`,
+      `End the pair with \`pairbar stop ${session}\` and share again, or get new links with \`pairbar rotate ${session}\`.`,
+    ),
   shareNotFound: (session: string) =>
     new PairbarError(
       'SHARE_NOT_FOUND',
@@ -269,6 +276,12 @@ export const errors = {
         : `Someone else may have made it to catch your sessions. Remove it (it is not yours to trust), or set ${env} to a directory of your own.`;
     return new PairbarError('UNSAFE_DIRECTORY', `The ${what} ${dir} ${detail}, so Pairbar will not use it.`, fix);
   },
+  unsafeSocket: (socket: string, detail: string) =>
+    new PairbarError(
+      'UNSAFE_DIRECTORY',
+      `The tmux socket ${socket} ${detail}, so Pairbar will not share through it.`,
+      'Someone else may have made it to catch your sessions. Name the socket of a tmux server of your own (`pairbar sessions` lists them), or leave --socket out.',
+    ),
   invalidKeySource: (text: string, reason: string) =>
     new PairbarError(
       'INVALID_ARGUMENT',

@@ -7,9 +7,11 @@
  * cannot be read in full, or holds anything but public keys, refuses the whole share rather than being
  * skipped.
  */
-import { chmod, open, readFile } from 'node:fs/promises';
-import { isAbsolute } from 'node:path';
+import { constants, type Stats } from 'node:fs';
+import { chmod, open, readFile, realpath, stat } from 'node:fs/promises';
+import { dirname, isAbsolute } from 'node:path';
 import { errors, isPairbarError, PairbarError } from './errors.ts';
+import { shellWord } from './shell-word.ts';
 
 export type Forge = 'github' | 'gitlab' | 'codeberg';
 export const FORGES: readonly Forge[] = ['github', 'gitlab', 'codeberg'];
@@ -151,12 +153,13 @@ export function parsePublicKey(line: string): { key: string } | { error: string 
   const [type, data] = fields;
   if (type === undefined || data === undefined) return { error: 'expected a key type and its base64 data' };
   const parts = Object.hasOwn(KEY_TYPES, type) ? KEY_TYPES[type] : undefined;
-  if (parts === undefined) return { error: `${JSON.stringify(type.slice(0, 40))} is not an SSH public key type` };
+  // What the line holds is never repeated: it could be any file's contents (a secret named by mistake).
+  if (parts === undefined) return { error: 'it does not begin with an SSH public key type (such as ssh-ed25519)' };
   if (!BASE64.test(data)) return { error: `the data of the ${type} key is not base64` };
   const strings = blobStrings(Buffer.from(data, 'base64'));
   const embedded = strings?.[0]?.toString('latin1');
   if (!strings || embedded === undefined) return { error: `the data of the ${type} key is not an SSH key` };
-  if (embedded !== type) return { error: `the line says ${type} but the key inside is ${JSON.stringify(embedded.slice(0, 40))}` };
+  if (embedded !== type) return { error: `the line says ${type} but the key inside is ${Object.hasOwn(KEY_TYPES, embedded) ? embedded : 'of another type'}` };
   if (strings.length !== parts) return { error: `the data of the ${type} key does not have the fields of a ${type} key` };
   if (type.startsWith('ecdsa-sha2-') && strings[1]?.toString('latin1') !== type.slice('ecdsa-sha2-'.length)) {
     return { error: `the curve inside the ${type} key does not match its type` };
@@ -262,26 +265,65 @@ export async function fetchForgeKeys(forge: Forge, user: string, options: FetchK
   return parseKeyList(text, source);
 }
 
+/**
+ * Why a keys file (or a directory above it) must not be used, or undefined when it may: OpenSSH's StrictModes
+ * for authorized_keys. Whoever can write the file, or replace it through its directory, decides who gets a
+ * shell. Root may own it (a system-wide keys file); a sticky directory (/tmp) lets nobody replace another's file.
+ */
+function unsafeKeysPath(info: Stats, kind: 'file' | 'directory', uid: number | undefined): string | undefined {
+  const mode = (info.mode & 0o7777).toString(8).padStart(4, '0');
+  if (uid !== undefined && info.uid !== uid && info.uid !== 0) return `it is owned by another user (uid ${info.uid})`;
+  const sticky = kind === 'directory' && (info.mode & 0o1000) !== 0;
+  if ((info.mode & 0o022) !== 0 && !sticky) return `others can write to it (mode ${mode})`;
+  return undefined;
+}
+
+/**
+ * The keys of a keys file. Checked before it is read, on the open file itself: a regular file (a FIFO is
+ * opened without blocking and refused, /dev/zero refused), owned by the user or root and writable by nobody
+ * else, in directories nobody else can write to (see unsafeKeysPath); then at most `maxBytes` are read,
+ * whatever the file says its size is. What the file holds is never repeated in a message.
+ */
 export async function readKeysFile(path: string, maxBytes = DEFAULT_MAX_BYTES): Promise<string[]> {
   const source = `keys file ${path}`;
+  const refuse = (why: string, fix: string, cause?: unknown) =>
+    new PairbarError('KEYS_INVALID', `Pairbar will not use the ${source}: ${why}.`, `${fix} No share was started.`, cause === undefined ? undefined : { cause });
+  const uid = process.getuid?.();
   let text: string;
   try {
-    const handle = await open(path, 'r');
+    // The real path, so the directories checked are the ones the file is really in.
+    const real = await realpath(path);
+    for (let dir = dirname(real); ; dir = dirname(dir)) {
+      const problem = unsafeKeysPath(await stat(dir), 'directory', uid);
+      if (problem) throw refuse(`its folder ${dir}: ${problem}`, `Keep the keys in a folder only you can write to (chmod go-w ${shellWord(dir)}).`);
+      if (dirname(dir) === dir) break;
+    }
+    const handle = await open(real, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
     try {
-      const { size } = await handle.stat();
-      if (size > maxBytes) throw errors.keysInvalid(source, `it is ${size} bytes, more than the ${maxBytes} a list of keys needs`);
-      text = await readFile(handle, 'utf8');
+      const info = await handle.stat();
+      if (!info.isFile()) throw refuse('it is not a regular file', 'Name a file of public keys, one per line, like ~/.ssh/authorized_keys.');
+      const problem = unsafeKeysPath(info, 'file', uid);
+      if (problem) throw refuse(problem, `Make it yours and writable by you alone (chmod go-w ${shellWord(real)}), then check the keys in it.`);
+      // Read up to one byte past the limit: a file that grows while it is read is still caught.
+      const buffer = Buffer.alloc(maxBytes + 1);
+      let length = 0;
+      for (;;) {
+        const { bytesRead } = await handle.read(buffer, length, buffer.length - length, null);
+        if (bytesRead === 0) break;
+        length += bytesRead;
+        if (length > maxBytes) throw errors.keysInvalid(source, `it is more than the ${maxBytes} bytes a list of keys needs`);
+      }
+      text = buffer.subarray(0, length).toString('utf8');
     } finally {
       await handle.close();
     }
   } catch (error) {
     if (isPairbarError(error)) throw error;
     const code = (error as { code?: unknown }).code;
-    throw new PairbarError(
-      'KEYS_INVALID',
-      `Cannot read the ${source}: ${code === 'ENOENT' ? 'there is no such file' : error instanceof Error ? error.message : String(error)}.`,
-      'Check the path (a file of public keys, one per line, like ~/.ssh/authorized_keys), then share again. No share was started.',
-      { cause: error },
+    throw refuse(
+      code === 'ENOENT' ? 'there is no such file' : code === 'EACCES' ? 'permission denied' : `it cannot be read (${typeof code === 'string' ? code : 'unknown error'})`,
+      'Check the path (a file of public keys, one per line, like ~/.ssh/authorized_keys), then share again.',
+      error,
     );
   }
   return parseKeyList(text, source);

@@ -76,7 +76,7 @@ export function ipVersion(text: string): 0 | 4 | 6 {
 export function checkHost(host: unknown): string | undefined {
   if (typeof host !== 'string' || host === '') return 'expected a host name or IP address such as tmate.example.com';
   if (ipVersion(host) !== 0 || DNS_NAME.test(host)) return undefined;
-  return `${JSON.stringify(host)} is not a host name or IP address (such as tmate.example.com)`;
+  return `${shownText(host)} is not a host name or IP address (such as tmate.example.com)`;
 }
 
 export function checkPort(port: unknown): string | undefined {
@@ -167,14 +167,14 @@ export interface PastedServer {
 /** `HOST`, `HOST:PORT`, `[IPv6]:PORT`, `[IPv6]` or a bare IPv6 address; throws naming what is wrong. */
 export function parseHostPort(text: string): { host: string; port?: number } {
   const value = text.trim();
-  if (value.includes('/')) throw errors.invalidArgument('server address', `${JSON.stringify(value)}: expected HOST[:PORT], not a URL`);
+  if (value.includes('/')) throw errors.invalidArgument('server address', `${shownText(value)}: expected HOST[:PORT], not a URL`);
   let host = value;
   let portText: string | undefined;
   const bracketed = value.match(/^\[([^\]]*)\](?::(.*))?$/);
   if (bracketed) {
     host = bracketed[1] ?? '';
     portText = bracketed[2];
-    if (ipVersion(host) !== 6) throw errors.invalidArgument('server address', `${JSON.stringify(value)}: only an IPv6 address goes in brackets`);
+    if (ipVersion(host) !== 6) throw errors.invalidArgument('server address', `${shownText(value)}: only an IPv6 address goes in brackets`);
   } else if (ipVersion(value) === 6) {
     host = value;
   } else {
@@ -185,11 +185,11 @@ export function parseHostPort(text: string): { host: string; port?: number } {
     }
   }
   const hostProblem = checkHost(host);
-  if (hostProblem) throw errors.invalidArgument('server address', `${JSON.stringify(value)}: ${hostProblem}`);
+  if (hostProblem) throw errors.invalidArgument('server address', `${shownText(value)}: ${hostProblem}`);
   if (portText === undefined) return { host };
   const port = /^\d{1,5}$/.test(portText) ? Number(portText) : NaN;
   const portProblem = checkPort(port);
-  if (portProblem) throw errors.invalidArgument('server address', `${JSON.stringify(value)}: ${portProblem}`);
+  if (portProblem) throw errors.invalidArgument('server address', `${shownText(value)}: ${portProblem}`);
   return { host, port };
 }
 
@@ -236,6 +236,17 @@ function words(line: string): string[] | undefined {
  * not, `set-option` too, comments, CRLF), or one `HOST[:PORT]` line. Every value is validated; a line it
  * does not understand is named in the error, and nothing partial is returned.
  */
+/** The most a paste may hold, in the popover and on `server add --paste`'s standard input: a tmate.conf's server lines are a few hundred bytes. */
+export const MAX_PASTE_BYTES = 16 * 1024;
+
+/** How much of a line or value an error repeats: enough to recognise it, never a whole pasted file. */
+const SHOWN_CHARS = 80;
+
+/** `text` as an error shows it: quoted, and cut to SHOWN_CHARS with the length said when longer. */
+export function shownText(text: string): string {
+  return text.length <= SHOWN_CHARS ? JSON.stringify(text) : `${JSON.stringify(text.slice(0, SHOWN_CHARS))}… (${text.length} characters)`;
+}
+
 export function parsePaste(text: string): PastedServer {
   const lines = text.split(/\r?\n|\r/).map((raw, index) => ({ raw, number: index + 1, text: raw.trim() }));
   const meaningful = lines.filter((line) => line.text !== '' && !line.text.startsWith('#'));
@@ -248,7 +259,7 @@ export function parsePaste(text: string): PastedServer {
   const found: Partial<Record<keyof PastedServer, string | number>> = {};
   const where: Record<string, number> = {};
   for (const line of meaningful) {
-    const bad = (why: string) => errors.invalidArgument('server lines', `line ${line.number} (${JSON.stringify(line.raw.trim())}): ${why}`);
+    const bad = (why: string) => errors.invalidArgument('server lines', `line ${line.number} (${shownText(line.raw.trim())}): ${why}`);
     const parts = words(line.text);
     if (!parts) throw bad('a quote is not closed');
     const [command, ...args] = parts;

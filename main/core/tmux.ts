@@ -5,8 +5,8 @@
  * as a prefix or fnmatch pattern, and even the exact form `=NAME` cannot reach a name that starts with `$`.
  * Names are matched exactly here, in TypeScript, and only the id goes back to tmux.
  */
-import { readdir, stat } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { lstat, readdir, realpath, stat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { atLeast, majorMinor } from './binaries.ts';
 import { checkDir, ensureDir, TMUX_SOCKET_DIR } from './dirs.ts';
 import { CLIENT_FORMAT, parseClients, type ClientInfo } from './pair-client.ts';
@@ -75,10 +75,13 @@ export async function listSockets(env: NodeJS.ProcessEnv): Promise<string[]> {
     return [];
   }
   const sockets: string[] = [];
+  const uid = process.getuid?.();
   await Promise.all(
     names.map(async (name) => {
       try {
-        if ((await stat(join(dir, name))).isSocket()) sockets.push(name);
+        // Only the user's own: a socket someone else owns is not a server to list or share as theirs.
+        const info = await stat(join(dir, name));
+        if (info.isSocket() && (uid === undefined || info.uid === uid)) sockets.push(name);
       } catch {
         // Vanished between readdir and stat: a server that just exited.
       }
@@ -145,6 +148,39 @@ export async function listServers(tmux: TmuxEnv): Promise<TmuxServer[]> {
   return servers.filter((server): server is TmuxServer => server !== undefined);
 }
 
+/**
+ * A socket the caller named (`--socket`), resolved to its real path before anything is checked (so
+ * `DIR/./default`, `DIR//default` and links get the checks `DIR/default` gets), then checked, each time:
+ * a socket owned by the user that other users cannot use (tmux's own mode), in a directory nobody else can
+ * write to (the user's socket directory under tmux's rule; any other owned by the user or root, and not
+ * writable by others unless sticky, as /tmp is). A socket in the user's socket directory is given back as
+ * listSockets() names it, so one server has one name whichever way it was reached. Undefined when there is
+ * no such socket.
+ */
+export async function checkedSocket(env: NodeJS.ProcessEnv, socket: string): Promise<string | undefined> {
+  let real: string;
+  try {
+    real = await realpath(socket);
+  } catch {
+    return undefined;
+  }
+  const uid = process.getuid?.();
+  const dir = dirname(real);
+  const userDir = socketDir(env);
+  const inUserDir = await realpath(userDir).then((resolved) => resolved === dir, () => false);
+  if (inUserDir) await checkDir(userDir, TMUX_SOCKET_DIR);
+  else {
+    const info = await stat(dir);
+    if (uid !== undefined && info.uid !== uid && info.uid !== 0) throw errors.unsafeDirectory('tmux socket directory', dir, 'other-owner', info.mode);
+    if ((info.mode & 0o022) !== 0 && (info.mode & 0o1000) === 0) throw errors.unsafeDirectory('tmux socket directory', dir, 'open-to-others', info.mode);
+  }
+  const info = await lstat(real);
+  if (!info.isSocket()) return undefined;
+  if (uid !== undefined && info.uid !== uid) throw errors.unsafeSocket(real, `belongs to another user (uid ${info.uid})`);
+  if ((info.mode & 0o007) !== 0) throw errors.unsafeSocket(real, `can be used by other users (mode ${(info.mode & 0o7777).toString(8).padStart(4, '0')})`);
+  return inUserDir ? join(userDir, basename(real)) : real;
+}
+
 export interface SessionRef {
   name: string;
   /** Restrict the lookup to this server socket; otherwise servers are searched default first. */
@@ -156,9 +192,9 @@ export interface SessionRef {
  * falls back to a prefix or pattern match.
  */
 export async function resolveSession(tmux: TmuxEnv, ref: SessionRef): Promise<TmuxSession> {
-  // A socket named by the caller in the user's socket directory gets the same check as a listed one.
-  if (ref.socket !== undefined && dirname(ref.socket) === socketDir(tmux.env)) await checkDir(socketDir(tmux.env), TMUX_SOCKET_DIR);
-  const sockets = ref.socket ? [ref.socket] : await listSockets(tmux.env);
+  const named = ref.socket ? await checkedSocket(tmux.env, ref.socket) : undefined;
+  if (ref.socket && named === undefined) throw errors.noTmuxServer();
+  const sockets = named ? [named] : await listSockets(tmux.env);
   let anyServer = false;
   for (const socket of sockets) {
     const sessions = await listSessions(tmux, socket);
@@ -180,6 +216,21 @@ export async function listClients(tmux: TmuxEnv, socket: string): Promise<Client
     if (isNoServer(error)) return [];
     throw error;
   }
+}
+
+/**
+ * Makes one client read-only (keys typed through it do nothing) or gives its keys back. tmux 3.3 sets the
+ * read-only flag with `refresh-client -f read-only` but will not clear it that way (a read-only client must
+ * not free itself); `switch-client -r` toggles it, and clears ignore-size with it, so giving back puts
+ * ignore-size back in the same call where the client had it. switch-client is told the session the client
+ * is on: without -t it moves the client to the session used last.
+ */
+export async function setClientReadOnly(tmux: TmuxEnv, socket: string, client: ClientInfo, readOnly: boolean, ignoreSize: boolean): Promise<void> {
+  if (client.readOnly === readOnly) return;
+  const args = readOnly
+    ? ['refresh-client', '-t', client.name, '-f', 'read-only']
+    : ['switch-client', '-c', client.name, '-t', client.sessionId, '-r', ...(ignoreSize ? [';', 'refresh-client', '-t', client.name, '-f', 'ignore-size'] : [])];
+  await run(tmux.tmux, ['-S', socket, ...args], { env: tmux.env, timeoutMs: 10_000 });
 }
 
 export async function killSession(tmux: TmuxEnv, socket: string, id: string): Promise<void> {

@@ -6,9 +6,11 @@
  * as a problem.
  */
 import Store from 'electron-store';
-import { storeOptions, type PrefsStore } from '../prefs/file.ts';
+import { makePrivateSync } from '../core/dirs.ts';
+import { configDir, prefsFile, storeOptions, type PrefsStore } from '../prefs/file.ts';
 
 export function openElectronStore(env: NodeJS.ProcessEnv): PrefsStore | undefined {
+  makePrivateSync(configDir(env), prefsFile(env));
   const { configName, ...options } = storeOptions(env);
   try {
     return new Store<Record<string, unknown>>({ ...options, name: configName ?? 'preferences' });

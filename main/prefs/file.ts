@@ -35,6 +35,8 @@ export function storeOptions(env: NodeJS.ProcessEnv = process.env): ConfOptions<
     // Keys contain dots ("server.host"); store them flat rather than as nested objects.
     accessPropertiesByDotNotation: false,
     clearInvalidConfig: false,
+    // It names the servers trusted and who may join: the user's alone (its folder is made 0700, makePrivateSync).
+    configFileMode: 0o600,
     // Shared between processes: the app sees what `pairbar config set` wrote.
     watch: false,
   };

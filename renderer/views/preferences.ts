@@ -11,6 +11,7 @@ import { serverKey } from '../action-keys.ts';
 import type { Actions } from '../actions.ts';
 import { h } from '../dom.ts';
 import { FocusKeeper } from '../focus.ts';
+import { patch } from '../patch.ts';
 import { serverText } from '../format.ts';
 import type { PopoverState } from '../store.ts';
 import { button, type BuiltView } from './controls.ts';
@@ -79,7 +80,6 @@ export function preferencesView(prefs: Prefs, actions: Actions): BuiltView {
 
   const serverList = h('div', { class: 'server-list' });
   const listFocus = new FocusKeeper();
-  let shownServers = '';
 
   return {
     children: [
@@ -115,13 +115,9 @@ export function preferencesView(prefs: Prefs, actions: Actions): BuiltView {
         element.textContent = error ? error.message : '';
         fields[key]?.setAttribute('aria-invalid', String(Boolean(error)));
       }
-      // The list is drawn again only when it or an action on it changed, so focus and typing elsewhere hold.
-      const servers = state.snapshot?.servers ?? [];
-      const signature = JSON.stringify([servers, [...state.pending].filter((key) => key.startsWith('server-')), [...state.failures.keys()].filter((key) => key.startsWith('server-'))]);
-      if (signature === shownServers) return;
-      shownServers = signature;
+      // Patched in place: only what changed in the list is touched, so focus and typing elsewhere hold.
       const kept = listFocus.capture(serverList);
-      serverList.replaceChildren(...serversGroup(state, actions, servers));
+      patch(serverList, serversGroup(state, actions, state.snapshot?.servers ?? []));
       listFocus.restore(serverList, kept);
     },
   };

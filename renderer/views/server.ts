@@ -11,6 +11,7 @@ import type { ServerTestResult } from '../../main/core/server-test.ts';
 import type { Actions } from '../actions.ts';
 import { h, type Child } from '../dom.ts';
 import { FocusKeeper } from '../focus.ts';
+import { patch } from '../patch.ts';
 import { offersText, SHUT_DOWN, testHeadline } from '../format.ts';
 import type { PopoverState } from '../store.ts';
 import { button, spinner, type BuiltView } from './controls.ts';
@@ -24,7 +25,6 @@ type Step = 'read' | 'test' | 'save';
 export function serverView(state: PopoverState, actions: Actions): BuiltView {
   const first = !state.snapshot?.servers.some((server) => server.active);
   let draft: ServerDraft | undefined;
-  let nameField: HTMLInputElement | undefined;
   let tested: Result<ServerTestResult> | undefined;
   let failed: ErrorInfo | undefined;
   let busy: Step | undefined;
@@ -33,6 +33,9 @@ export function serverView(state: PopoverState, actions: Actions): BuiltView {
   const host = h('input', { id: 'server-host', class: 'field', type: 'text', spellcheck: 'false', autocomplete: 'off', placeholder: 'tmate.example.com' });
   const port = h('input', { id: 'server-port', class: 'field port', type: 'text', inputmode: 'numeric', value: '22' });
   const result = h('div', { class: 'server-result' });
+  // Made once and passed to every redraw as it is (patch.ts keeps it), so the name being typed stays put.
+  const nameField = h('input', { id: 'server-name', class: 'field', type: 'text', spellcheck: 'false', autocomplete: 'off', 'data-key': 'server-name' });
+  const nameLabel = h('label', { class: 'field-label', for: 'server-name', key: 'server-name' }, 'Name', nameField);
   const readButton = button('Read server', { 'data-key': 'server-read', onclick: () => void read() }, 'primary small');
   const focus = new FocusKeeper();
 
@@ -79,11 +82,11 @@ export function serverView(state: PopoverState, actions: Actions): BuiltView {
       const answer = await actions.readServer(wanted);
       if (answer.ok) {
         draft = answer.value;
-        nameField = h('input', { id: 'server-name', class: 'field', type: 'text', spellcheck: 'false', autocomplete: 'off', value: draft.profile.name, 'data-key': 'server-name' });
+        nameField.value = draft.profile.name;
       } else failed = answer.error;
     });
 
-  const profile = () => (draft ? { ...draft.profile, name: (nameField?.value ?? draft.profile.name).trim() } : undefined);
+  const profile = () => (draft ? { ...draft.profile, name: nameField.value.trim() } : undefined);
 
   const test = () =>
     step('test', async () => {
@@ -104,7 +107,7 @@ export function serverView(state: PopoverState, actions: Actions): BuiltView {
     readButton.disabled = Boolean(busy);
     readButton.lastChild!.textContent = busy === 'read' ? 'Reading…' : 'Read server';
     const kept = focus.capture(result);
-    result.replaceChildren(...draw().filter((child): child is Node => child instanceof Node));
+    patch(result, draw().filter((child): child is Node => child instanceof Node));
     focus.restore(result, kept);
   }
 
@@ -127,7 +130,7 @@ export function serverView(state: PopoverState, actions: Actions): BuiltView {
         ),
       );
     }
-    out.push(h('label', { class: 'field-label', for: 'server-name' }, 'Name', nameField));
+    out.push(nameLabel);
     const actionsRow = h(
       'div',
       { class: 'actions' },

@@ -18,9 +18,10 @@ export function sessionsView(state: PopoverState, actions: Actions): Node[] {
 
   const { banners, cards, blocking, rows, newTerminal } = layout(state.snapshot);
   const out: Child[] = banners.map((problem) => banner(ctx, problem));
-  if (cards.length > 0) out.push(h('h2', { class: 'section' }, 'Sharing'), h('ul', { class: 'list', 'aria-label': 'Shared sessions' }, ...cards.map(({ share, session }) => shareCard(ctx, share, session))));
+  // Keyed (patch.ts), so the list of sessions stays itself when the list of cards appears above it.
+  if (cards.length > 0) out.push(h('h2', { class: 'section', key: 'cards' }, 'Sharing'), h('ul', { class: 'list', key: 'card-list', 'aria-label': 'Shared sessions' }, ...cards.map(({ share, session }) => shareCard(ctx, share, session))));
   for (const { problem, big } of blocking) out.push(problemState(ctx, problem, big));
-  if (rows.length > 0) out.push(h('h2', { class: 'section' }, 'tmux sessions'), h('ul', { class: 'list', 'aria-label': 'tmux sessions' }, ...rows.map((session) => sessionRow(ctx, session))));
+  if (rows.length > 0) out.push(h('h2', { class: 'section', key: 'rows' }, 'tmux sessions'), h('ul', { class: 'list', key: 'row-list', 'aria-label': 'tmux sessions' }, ...rows.map((session) => sessionRow(ctx, session))));
   if (newTerminal) out.push(newTerminalButton(ctx, newTerminal.primary));
   // Drawn last, so `placed` is complete: a failure nothing above showed goes on top.
   const unplaced = [...state.failures].filter(([key]) => !placed.has(key));

@@ -218,7 +218,10 @@ describe('the app in Node with a stand-in for Electron', { skip }, () => {
       const shown = await target.evaluate(() => (globalThis as any).fakeElectron.notifications);
       return shown.length > 0 ? shown : undefined;
     });
-    assert.deepEqual(notifications, [{ title: 'New links for “work” — the old ones no longer work', body: `Send your pair the new one: ${again.links.ssh}` }]);
+    assert.deepEqual(notifications, [{ title: 'New links for “work” — the old ones no longer work', body: 'Send your pair the new links of “work” from the Pairbar menu.' }]);
+    // Lock screens and notification history show what a notification says: never a link.
+    const token = /\S+@/.exec(again.links.ssh ?? '')?.[0] ?? 'no-link';
+    assert.ok(!JSON.stringify(notifications).includes(token), `no link in the notification: ${JSON.stringify(notifications)}`);
     const [view] = await target.evaluate((_electron, t) => t.snapshot().shares);
     assert.equal(typeof view.linksChangedAt, 'number');
     await clickTray(target, 'Quit Pairbar');

@@ -25,11 +25,11 @@ describe('notifications', () => {
     assert.equal(pairNotification({ session: 'work' }, left, { ...ALL_ON, 'notifications.pairLeft': false }), null);
   });
 
-  test('new links after a reconnect: says the old ones no longer work, with the new one to send', () => {
+  test('new links after a reconnect: says the old ones no longer work, naming the session, never the link', () => {
     const changed = share('work', { links: { ssh: 'ssh -p2222 NEWtoken@tmate.example.com', sshReadOnly: 'ssh -p2222 ro-NEW@tmate.example.com', web: null, webReadOnly: null }, linksChangedAt: 1_700_000_200_000 });
     assert.deepEqual(linksChangedNotification(changed, ALL_ON), {
       title: 'New links for “work” — the old ones no longer work',
-      body: 'Send your pair the new one: ssh -p2222 NEWtoken@tmate.example.com',
+      body: 'Send your pair the new links of “work” from the Pairbar menu.',
       pref: 'notifications.shareProblems',
     });
     assert.equal(linksChangedNotification(changed, ALL_OFF), null);

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { chmod, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -23,7 +23,7 @@ import {
   writeAuthorizedKeys,
   type FetchKeysOptions,
 } from '../../main/core/keys.ts';
-import { isPairbarError, type ErrorCode } from '../../main/core/errors.ts';
+import { isPairbarError, type ErrorCode, type PairbarError } from '../../main/core/errors.ts';
 
 const exec = promisify(execFile);
 
@@ -123,6 +123,15 @@ after(async () => {
 
 function options(extra: Partial<FetchKeysOptions> = {}): FetchKeysOptions {
   return { bases: { github: base, gitlab: `${base}/`, codeberg: base }, ...extra };
+}
+
+/** The PairbarError `promise` rejects with, checked like rejectsWith, for a test that looks at it further. */
+async function refusal(promise: Promise<unknown>, code: ErrorCode, ...words: string[]): Promise<PairbarError> {
+  const error = await promise.then(() => undefined, (caught: unknown) => caught);
+  assert.ok(isPairbarError(error), `expected a PairbarError, got ${String(error)}`);
+  assert.equal(error.code, code, error.message);
+  for (const word of words) assert.ok(error.message.includes(word), `${JSON.stringify(error.message)} should mention ${word}`);
+  return error;
 }
 
 async function rejectsWith(promise: Promise<unknown>, code: ErrorCode, ...words: (string | RegExp)[]): Promise<void> {
@@ -283,4 +292,55 @@ test('parsePublicKey on the key types ssh-keygen makes', () => {
   for (const line of Object.values(pub)) assert.deepEqual(parsePublicKey(line), { key: keyOnly(line) });
   assert.ok('error' in parsePublicKey('ssh-ed25519'));
   assert.ok('error' in parsePublicKey('ssh-ed25519 AAAA'));
+});
+
+// Keys files as OpenSSH's StrictModes has them: whoever can write the file (or swap it through its folder)
+// decides who gets a shell, so such a file is refused before a byte of it is used.
+
+test('a keys file others can write to, one owned by another user, or in a folder others can write to: refused, with the chmod that fixes it', async () => {
+  const openFile = join(dir, 'open.keys');
+  await writeFile(openFile, `${pub.ed25519}\n`);
+  for (const mode of [0o666, 0o646, 0o664]) {
+    await chmod(openFile, mode);
+    const error = await refusal(readKeysFile(openFile), 'KEYS_INVALID', openFile, `others can write to it (mode 0${mode.toString(8)})`);
+    assert.match(error.fix, /chmod go-w \S*open\.keys/);
+  }
+  await chmod(openFile, 0o644);
+  assert.deepEqual(await readKeysFile(openFile), [keyOnly(pub.ed25519)], 'readable by others is fine, as for OpenSSH');
+
+  const folder = await mkdtemp(join(dir, 'shared-folder-'));
+  const inFolder = join(folder, 'team.keys');
+  await writeFile(inFolder, `${pub.ed25519}\n`);
+  await chmod(folder, 0o777);
+  assert.match((await refusal(readKeysFile(inFolder), 'KEYS_INVALID', folder, 'others can write')).fix, /chmod go-w /);
+  await chmod(folder, 0o1777);
+  assert.deepEqual(await readKeysFile(inFolder), [keyOnly(pub.ed25519)], 'a sticky folder (like /tmp) lets nobody replace the file');
+  await chmod(folder, 0o700);
+});
+
+test('a keys file owned by another user: refused', { skip: process.getuid?.() === 0 ? false : 'needs root to give a file to another user (CI runs as root)' }, async () => {
+  const theirs = join(dir, 'theirs.keys');
+  await writeFile(theirs, `${pub.ed25519}\n`);
+  await chown(theirs, 65534, 65534);
+  await refusal(readKeysFile(theirs), 'KEYS_INVALID', theirs, 'owned by another user (uid 65534)');
+});
+
+test('a FIFO, /dev/zero and a directory as the keys file: refused at once, nothing read', async () => {
+  const fifo = join(dir, 'pipe.keys');
+  await exec('mkfifo', [fifo]);
+  // Nobody ever writes into the FIFO: a reader that blocked on it would never return.
+  await rejectsWith(readKeysFile(fifo), 'KEYS_INVALID', fifo, 'not a regular file');
+  await rejectsWith(readKeysFile('/dev/zero'), 'KEYS_INVALID', '/dev/zero', 'not a regular file');
+  await rejectsWith(readKeysFile(dir), 'KEYS_INVALID', 'not a regular file');
+});
+
+test('a keys file larger than the limit is refused whatever it claims; its contents are never repeated in the message', async () => {
+  const big = join(dir, 'big.keys');
+  await writeFile(big, `${pub.ed25519}\n`.repeat(2000));
+  await rejectsWith(readKeysFile(big, 4096), 'KEYS_INVALID', 'more than the 4096 bytes');
+  const secret = join(dir, 'not-keys');
+  await writeFile(secret, 'root_password SECRETHASHVALUE\n');
+  const error = await refusal(readKeysFile(secret), 'KEYS_INVALID');
+  assert.ok(!error.message.includes('SECRET') && !error.fix.includes('SECRET') && !error.message.includes('root_password'), error.message);
+  assert.match(error.message, /line 1: it does not begin with an SSH public key type/);
 });

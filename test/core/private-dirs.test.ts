@@ -205,3 +205,53 @@ test('each share\'s directory, its files and tmate\'s socket are the user\'s alo
   }
   await shares.stop(share.id);
 });
+
+/** The ways one socket can be named: as listed, with `.` and `//` in it, and through a link elsewhere. */
+function socketSpellings(): string[] {
+  const socket = world.sandbox.socket();
+  const link = join(world.sandbox.root, 'socket-link');
+  if (!existsSync(link)) symlinkSync(socket, link);
+  return [socket, join(socketDir(), '.', 'default').replace('/default', '/./default'), socket.replace('/default', '//default'), link];
+}
+
+test('--socket spelt another way (DIR/./default, DIR//default, a link): the same checks, and the same server', async () => {
+  const id = world.sandbox.newSession('work', 'default', 'sh');
+  const spellings = socketSpellings();
+  chmodSync(socketDir(), 0o777);
+  const { shares } = world.sandbox.runtime();
+  for (const socket of spellings) {
+    await assert.rejects(shares.share({ session: 'work', socket }), (error) => isPairbarError(error) && error.code === 'UNSAFE_DIRECTORY' && error.message.includes(socketDir()), socket);
+    const cli = await world.sandbox.cli(['share', 'work', '--socket', socket]);
+    assert.equal(cli.code, 1, `${socket}: ${cli.stdout}`);
+    assert.match(cli.stderr, /can be used by other users/, socket);
+  }
+  assert.deepEqual(world.sandbox.tmatePids(), [], 'no tmate started');
+  assert.equal(world.sandbox.clientsOf(id).length, 0, 'nothing attached to the session');
+
+  chmodSync(socketDir(), 0o700);
+  const [listed, dotted, , linked] = spellings;
+  const first = await shares.share({ session: 'work', socket: dotted });
+  assert.equal(first.socket, listed, 'recorded under the name the listing gives');
+  assert.equal((await shares.share({ session: 'work', socket: linked })).id, first.id, 'the same share, not a second one');
+  const stopped = await world.sandbox.cli(['stop', 'work', '--socket', dotted!]);
+  assert.equal(stopped.code, 0, stopped.stderr);
+  await shares.adopt();
+  assert.deepEqual(shares.list(), []);
+});
+
+test('a socket owned by another user: not listed, and refused by --socket however it is spelt', { skip: isRoot ? false : NOT_ROOT }, async () => {
+  const id = world.sandbox.newSession('work', 'default', 'sh');
+  const spellings = socketSpellings();
+  chownSync(world.sandbox.socket(), OTHER_UID, OTHER_UID);
+  try {
+    const { shares } = world.sandbox.runtime();
+    await assert.rejects(shares.share({ session: 'work' }), (error) => isPairbarError(error) && error.code === 'NO_TMUX_SERVER', 'not found by name');
+    for (const socket of spellings) {
+      await assert.rejects(shares.share({ session: 'work', socket }), (error) => isPairbarError(error) && error.code === 'UNSAFE_DIRECTORY' && /belongs to another user/.test(error.message), socket);
+    }
+    assert.deepEqual(world.sandbox.tmatePids(), [], 'no tmate started');
+    assert.equal(world.sandbox.clientsOf(id).length, 0);
+  } finally {
+    chownSync(world.sandbox.socket(), 0, 0);
+  }
+});

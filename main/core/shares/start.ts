@@ -127,6 +127,7 @@ export async function prepareStart(place: StartPlace, session: TmuxSession, blan
     viewSession: null,
     pairClient: null,
     pairClientSession: null,
+    pairCanType: null,
     pairSize: null,
   };
   const live: Live = { share, files, readyLogOffset: null };
