@@ -141,6 +141,11 @@ export class Shares extends EventEmitter<{
       this.live.delete(id);
       changed = true;
     }
+    // A share past its end (its watchdog killed, no follower left) is ended by whichever process looks,
+    // `pairbar status` included: now, not on a timer that this process may not outlive.
+    for (const live of [...this.live.values()]) {
+      if (live.share.state !== 'starting' && live.share.endsAt !== null && live.share.endsAt <= Date.now()) await this.stopLive(live);
+    }
     if (changed) this.changed();
     return this.list();
   }
