@@ -47,6 +47,12 @@ export interface Live {
   ending?: boolean;
   /** The pid of tmate's pane, the pair's tmux client: learnt once ready, or from share.json when adopted. */
   panePid?: number;
+  /**
+   * Where the pair's client is was known from the start: tmate's pane attached to the session it was
+   * started on, and no pair has joined since (the server said so, and the log has said nothing of a pair),
+   * so nobody can have moved it: tmux need not be asked. Cleared by the first pair event.
+   */
+  pairKnown?: boolean;
   /** The last share.json write: writes go one after another, so the file ends with the newest state. */
   recordWrite?: Promise<void>;
   /** Set while new links are arriving, so one 'links' event tells of the whole set. */
