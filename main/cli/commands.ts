@@ -103,6 +103,12 @@ export const COMMANDS = {
     maxArgs: 1,
     load: () => import('./rotate.ts'),
   },
+  keyboard: {
+    usage: [['keyboard SESSION take|give [--socket PATH] [--json]', "take the keyboard: the pair watches, their typing does\nnothing; give: they can type again (same links, nobody dropped)"]],
+    options: ['socket', 'json'],
+    maxArgs: 2,
+    load: () => import('./keyboard.ts'),
+  },
   status: {
     usage: [['status [--json]', 'list what is shared']],
     options: ['json'],

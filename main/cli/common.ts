@@ -31,7 +31,7 @@ export async function withRuntime<T>(io: Io, fn: (runtime: Runtime) => Promise<T
 }
 
 /** The fields of a share the command's --json output gives (a stable, documented shape). */
-const JSON_FIELDS = ['id', 'session', 'socket', 'state', 'links', 'clients', 'server', 'serverName', 'reportsPairs', 'linksChangedAt', 'allowed', 'endsAt', 'pairClient', 'pairClientSession', 'pairSize'] as const;
+const JSON_FIELDS = ['id', 'session', 'socket', 'state', 'links', 'clients', 'server', 'serverName', 'reportsPairs', 'linksChangedAt', 'allowed', 'endsAt', 'pairClient', 'pairClientSession', 'pairSize', 'pairCanType'] as const;
 export type ShareJson = Pick<Share, (typeof JSON_FIELDS)[number]> & Partial<Pick<Share, 'error'>>;
 
 export function shareJson(share: Share): ShareJson {
@@ -57,6 +57,7 @@ export function describeShare(share: Share, first?: LinkKind, now = Date.now()):
   if (!share.reportsPairs && share.state !== 'failed') lines.push("  pairs          this server doesn't report who joins");
   if (share.view === 'independent') lines.push('  view:          independent (the pair switches windows without moving yours)');
   if (share.sizeNote) lines.push(`  note:          ${share.sizeNote}`);
+  if (share.pairCanType === false) lines.push(`  keyboard:      yours: the pair watches, their typing does nothing (pairbar keyboard ${shellWord(share.session)} give hands it back)`);
   const cut = pairSizeText(share);
   if (cut) lines.push(`  pair's size:   ${cut.message}`, `                 ${cut.fix}`);
   if (share.error) lines.push(`  error: ${share.error.message}`, `  fix:   ${share.error.fix}`);

@@ -35,7 +35,8 @@ export type ErrorCode =
   | 'KEYS_NOT_FOUND'
   | 'KEYS_FETCH_FAILED'
   | 'KEYS_INVALID'
-  | 'KEYS_EMPTY';
+  | 'KEYS_EMPTY'
+  | 'PAIR_CLIENT_GONE';
 
 export interface ErrorInfo {
   code: ErrorCode;
@@ -223,6 +224,12 @@ export const errors = {
       'PREFS_NOT_SAVED',
       `The preferences could not be saved to ${file}: ${reason}.`,
       `Make ${dir} writable and free some space on its disk, then set the value again. The file was left as it was.`,
+    ),
+  pairClientGone: (session: string) =>
+    new PairbarError(
+      'PAIR_CLIENT_GONE',
+      `The pair's terminal in the share of ${JSON.stringify(session)} is no longer attached to your tmux server, so there is no keyboard to take or give.`,
+      `End the pair with \`pairbar stop ${session}\` and share again, or get new links with \`pairbar rotate ${session}\`.`,
     ),
   shareNotFound: (session: string) =>
     new PairbarError(

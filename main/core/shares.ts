@@ -15,7 +15,8 @@ import { defaultRuntimeDir, ensurePrivateDir } from './runtime-dir.ts';
 import { targetKey } from './share-rules.ts';
 import { startLogFailure } from './start-log.ts';
 import { isOurTmate, socketAnswers, stopTmate, type TmateEnv } from './tmate.ts';
-import { createBlankSession, killSession, listSessions, resolveSession, type TmuxEnv, type TmuxSession } from './tmux.ts';
+import { findPairClient } from './pair-client.ts';
+import { createBlankSession, killSession, listClients, listSessions, resolveSession, setClientReadOnly, type TmuxEnv, type TmuxSession } from './tmux.ts';
 import type { PairEvent, Share, ShareOptions, ShareOrigin, SharesOptions, ShareTarget, StartStep } from './shares/model.ts';
 import { endCause, followShare, locatePairClients } from './shares/follow.ts';
 import { readRuntimeDir, removeDir, removeView, type Live } from './shares/record.ts';
@@ -143,6 +144,11 @@ export class Shares extends EventEmitter<{
       this.live.delete(id);
       changed = true;
     }
+    // A share past its end (its watchdog killed, no follower left) is ended by whichever process looks,
+    // `pairbar status` included: now, not on a timer that this process may not outlive.
+    for (const live of [...this.live.values()]) {
+      if (live.share.state !== 'starting' && live.share.endsAt !== null && live.share.endsAt <= Date.now()) await this.stopLive(live);
+    }
     if (changed) this.changed();
     return this.list();
   }
@@ -202,8 +208,12 @@ export class Shares extends EventEmitter<{
     const key = targetKey(session.socket, session.id);
     // Registered as in flight so that sharing the session meanwhile waits for this start, not a second one.
     const restarted = (async () => {
+      // A keyboard the user took stays taken: new links must not hand it to whoever holds them.
+      await locatePairClients([live], await this.env());
+      const keyboardTaken = live.share.pairCanType === false;
       await this.stopLive(live);
-      return this.start(session, share.blank, plan);
+      const fresh = await this.start(session, share.blank, plan);
+      return keyboardTaken ? this.setPairKeyboard(fresh.id, false) : fresh;
     })().finally(() => this.inFlight.delete(key));
     this.inFlight.set(key, restarted);
     return restarted;
@@ -387,6 +397,28 @@ export class Shares extends EventEmitter<{
     const changed = await locatePairClients(lives, await this.env());
     if (changed && !options.quiet) this.changed();
     return this.list();
+  }
+
+  /**
+   * Takes the keyboard from the pair (`canType` false) or gives it back, without new links and without
+   * dropping anyone: the pair's tmux client (tmate's pane) is made read-only, so the pairs on the read-write
+   * link go on watching while their keys do nothing. The state lives in tmux itself, so every process sees
+   * the same; the share's pairCanType is what tmux says after the change.
+   */
+  async setPairKeyboard(id: string, canType: boolean): Promise<Share> {
+    const live = this.live.get(id);
+    if (!live || (live.share.state !== 'sharing' && live.share.state !== 'reconnecting')) throw errors.shareNotFound(live?.share.session ?? id);
+    const env = await this.env();
+    await locatePairClients([live], env);
+    const client = findPairClient(await listClients(env.tmux, live.share.socket), live.panePid);
+    if (!client) throw errors.pairClientGone(live.share.session);
+    // The client had ignore-size exactly when the share keeps the user's size (tmux 3.2 and later).
+    const ignoreSize = live.share.size === 'mine' && live.share.sizeNote === null;
+    await setClientReadOnly(env.tmux, live.share.socket, client, !canType, ignoreSize);
+    await locatePairClients([live], env);
+    if (live.share.pairCanType !== canType) throw errors.pairClientGone(live.share.session);
+    this.changed();
+    return structuredClone(live.share);
   }
 
   /** Resolves once the share with this id is no longer live here (ended, stopped, or never known). */

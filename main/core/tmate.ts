@@ -50,13 +50,15 @@ export interface AttachTarget extends AttachOptions {
 
 /** Writes the config and starts `tmate -F` detached. */
 export async function startTmate(tmate: TmateEnv, files: ShareFiles, server: ServerSettings, target: AttachTarget, access: TmateAccess = {}): Promise<Detached> {
-  await writeFile(files.config, tmateConfig(server, { ignoreSize: target.ignoreSize, ownSession: target.ownSession, ...access }), { mode: 0o600 });
+  await writeFile(files.config, tmateConfig(server, { ignoreSize: target.ignoreSize, ownSession: target.ownSession, endsAt: target.endsAt ?? null, ...access }), { mode: 0o600 });
   await writeFile(files.log, '', { mode: 0o600, flag: 'a' });
   const env: NodeJS.ProcessEnv = {
     ...tmate.env,
     PAIRBAR_TMUX: target.tmux,
     PAIRBAR_TMUX_SOCKET: target.socket,
     PAIRBAR_TMUX_SESSION: target.sessionId,
+    // What the end watchdog needs (tmate-config.ts): whole seconds, rounded up so it never ends early.
+    ...(target.endsAt ? { PAIRBAR_ENDS_AT: String(Math.ceil(target.endsAt / 1000)), PAIRBAR_TMATE: tmate.tmate, PAIRBAR_TMATE_SOCKET: files.socket } : {}),
   };
   return spawnDetached(tmate.tmate, ['-F', '-S', files.socket, '-f', files.config], { env, logFile: files.log, cwd: files.dir });
 }

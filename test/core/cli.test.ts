@@ -78,6 +78,7 @@ test('share --json, url, status and stop: the whole round trip', async () => {
     pairClient: 'on-session',
     pairClientSession: 'work',
     pairSize: null,
+    pairCanType: null,
   });
   // The share outlives the command that started it.
   assert.equal(sandbox.tmatePids().length, 1);

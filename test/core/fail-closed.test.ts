@@ -4,10 +4,12 @@
  * real ssh.
  */
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { worldPerTest } from '../support/sandbox.ts';
+import { joinAsPair, PairKeys } from '../support/pair-ssh.ts';
+import { waitFor, worldPerTest } from '../support/sandbox.ts';
 
 const world = worldPerTest();
 
@@ -68,4 +70,87 @@ test('a keys file others can write to: share refuses, naming the file and the fi
   assert.deepEqual(sandbox.tmatePids(), [], 'no tmate started');
   const status = await sandbox.cli(['status', '--json']);
   assert.deepEqual(JSON.parse(status.stdout), []);
+});
+
+/** The processes whose environment names this tmate socket, with their command lines: tmate's pane and the end watchdog. */
+function processesOfShare(socket: string): Array<{ pid: number; command: string }> {
+  const found: Array<{ pid: number; command: string }> = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (!readFileSync(`/proc/${entry}/environ`, 'utf8').split('\0').includes(`PAIRBAR_TMATE_SOCKET=${socket}`)) continue;
+      found.push({ pid: Number(entry), command: readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').join(' ').trim() });
+    } catch {
+      // Gone meanwhile, or not ours to read.
+    }
+  }
+  return found;
+}
+
+/** The end watchdog's processes (its shell and its sleep): of tmate's tree, and neither tmate nor the tmux client. */
+function watchdogOf(socket: string): number[] {
+  return processesOfShare(socket).filter((proc) => /^(?:\S*\/)?(?:sh|sleep) /.test(proc.command)).map((proc) => proc.pid);
+}
+
+function followerPids(shareId: string): number[] {
+  try {
+    return execFileSync('pgrep', ['-f', `__follow ${shareId}`], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+test('share --for: with its follower killed, the share still ends at its end; the pair is thrown out and the link is dead', async () => {
+  const { sandbox, server } = world;
+  const id = sandbox.newSession('work', 'default', 'sh');
+  sandbox.attachUserClient(id);
+  await sandbox.waitForClients(id, 1);
+  const userClients = sandbox.clientsOf(id);
+  const shared = await sandbox.cli(['share', 'work', '--for', '8s', '--json']);
+  assert.equal(shared.code, 0, shared.stderr);
+  const share = JSON.parse(shared.stdout) as { id: string; endsAt: number; links: { ssh: string } };
+  const socket = join(sandbox.env.PAIRBAR_RUNTIME_DIR!, share.id, 'tmate.sock');
+
+  // The one Pairbar process that was left to end it on time: gone, as after `kill` or a crash.
+  const followers = await waitFor('the detached follower', () => (followerPids(share.id).length > 0 ? followerPids(share.id) : undefined));
+  for (const pid of followers) process.kill(pid, 'SIGKILL');
+  await waitFor('the follower to be gone', () => followerPids(share.id).length === 0);
+
+  // A pair in, through real ssh, until the share throws them out.
+  const keys = await PairKeys.create();
+  try {
+    sandbox.tmux(['send-keys', '-t', 'work:', 'echo PAIR-CAN-SEE', 'Enter']);
+    const pair = await joinAsPair(server, share.links.ssh, await keys.key('pair'), 'THIS-IS-NEVER-SHOWN', { timeoutMs: 40_000 });
+    assert.match(pair.output, /PAIR-CAN-SEE/, 'the pair was in');
+    assert.notEqual(pair.code, null, 'thrown out by the end of the share, not by the test');
+    assert.ok(Date.now() >= share.endsAt, 'not before its end');
+    await waitFor('tmate to be gone', () => sandbox.tmatePids().length === 0, 10_000);
+    await waitFor('the watchdog to be gone', () => processesOfShare(socket).length === 0, 10_000);
+    const again = await joinAsPair(server, share.links.ssh, await keys.key('late'), 'never shown');
+    assert.match(again.output, /Invalid or expired session token/, 'the link is dead');
+  } finally {
+    await keys.dispose();
+  }
+  assert.deepEqual(sandbox.clientsOf(id), userClients, "the user's own terminal stays attached");
+  const status = await sandbox.cli(['status', '--json']);
+  assert.deepEqual(JSON.parse(status.stdout), []);
+});
+
+test('a share past its end, with nothing left to end it (follower and watchdog killed): the next pairbar status ends it', async () => {
+  const { sandbox } = world;
+  sandbox.newSession('work', 'default', 'sh');
+  // Long enough that the follower and the watchdog are killed before the end even on a loaded machine.
+  const shared = await sandbox.cli(['share', 'work', '--for', '10s', '--json']);
+  assert.equal(shared.code, 0, shared.stderr);
+  const share = JSON.parse(shared.stdout) as { id: string; endsAt: number };
+  const socket = join(sandbox.env.PAIRBAR_RUNTIME_DIR!, share.id, 'tmate.sock');
+  for (const pid of await waitFor('the follower', () => (followerPids(share.id).length > 0 ? followerPids(share.id) : undefined))) process.kill(pid, 'SIGKILL');
+  for (const pid of watchdogOf(socket)) process.kill(pid, 'SIGKILL');
+  assert.ok(Date.now() < share.endsAt, 'killed before the end');
+  await waitFor('the end to pass', () => Date.now() > share.endsAt + 500, 20_000);
+  assert.equal(sandbox.tmatePids().length, 1, 'still running: nothing was left to end it');
+  const status = await sandbox.cli(['status', '--json']);
+  assert.equal(status.code, 0, status.stderr);
+  assert.deepEqual(JSON.parse(status.stdout), [], 'status does not list it as shared');
+  assert.deepEqual(sandbox.tmatePids(), [], 'and it has ended it');
 });

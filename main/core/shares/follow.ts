@@ -108,8 +108,8 @@ export async function locatePairClients(all: Live[], { tmux, tmate }: { tmux: Tm
       const where = pairClientOf(clients, live.panePid, live.share.viewSession ?? live.share.sessionId);
       // tmate keeps the last size it was told after the pair leaves: where the server says nobody is in, it is nobody's.
       if (pairsConnected(live.share) === 0) where.pairSize = null;
-      const { pairClient, pairClientSession, pairSize } = live.share;
-      if (JSON.stringify({ pairClient, pairClientSession, pairSize }) === JSON.stringify(where)) continue;
+      const { pairClient, pairClientSession, pairSize, pairCanType } = live.share;
+      if (JSON.stringify({ pairClient, pairClientSession, pairSize, pairCanType }) === JSON.stringify(where)) continue;
       Object.assign(live.share, where);
       changed = true;
     }

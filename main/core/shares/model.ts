@@ -83,6 +83,11 @@ export interface Share {
    * has told a size, while the pair's client is not on the session, or where the server says no pair is in.
    */
   pairSize: PairSize | null;
+  /**
+   * Whether keys typed on the read-write link reach the session: false while the user has taken the keyboard
+   * (the pair's tmux client is read-only); null until checked, or while the pair's client is gone.
+   */
+  pairCanType: boolean | null;
 }
 
 

@@ -148,6 +148,7 @@ function shareFromRecord(record: ShareRecord): Share {
     error: null,
     pairClient: null,
     pairClientSession: null,
+    pairCanType: null,
     pairSize: null,
   };
 }

@@ -127,6 +127,7 @@ export async function prepareStart(place: StartPlace, session: TmuxSession, blan
     viewSession: null,
     pairClient: null,
     pairClientSession: null,
+    pairCanType: null,
     pairSize: null,
   };
   const live: Live = { share, files, readyLogOffset: null };
@@ -158,7 +159,7 @@ export async function launch(starting: Starting, tmux: TmuxEnv, tmate: TmateEnv)
     attachTo = view.id;
   }
   const access = live.share.allowed ? { authorizedKeys: live.files.keys } : {};
-  const target = { tmux: tmux.tmux, socket: session.socket, sessionId: attachTo, ignoreSize, ownSession: attachTo !== session.id };
+  const target = { tmux: tmux.tmux, socket: session.socket, sessionId: attachTo, ignoreSize, ownSession: attachTo !== session.id, endsAt: live.share.endsAt };
   const daemon = await startTmate(tmate, live.files, server, target, access);
   live.share.pid = daemon.pid;
   live.exited = daemon.exited;
