@@ -34,6 +34,10 @@ export async function run({ args, values, io }: CommandContext): Promise<number>
     const [value] = rest;
     if (key === undefined || value === undefined) throw new UsageError('config set needs KEY and VALUE');
     const name = prefKey(key);
+    if (name === 'tmux.path' || name === 'tmate.path') {
+      const { checkPreferredPath } = await import('../core/binaries.ts');
+      await checkPreferredPath(name === 'tmux.path' ? 'tmux' : 'tmate', value, io.env);
+    }
     const { openPrefsStore } = await import('../prefs-store.ts');
     io.stdout(`${name} = ${JSON.stringify(writePref(openPrefsStore(io.env), name, value))}\n`);
     return 0;

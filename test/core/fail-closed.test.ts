@@ -154,3 +154,22 @@ test('a share past its end, with nothing left to end it (follower and watchdog k
   assert.deepEqual(JSON.parse(status.stdout), [], 'status does not list it as shared');
   assert.deepEqual(sandbox.tmatePids(), [], 'and it has ended it');
 });
+
+test('config set tmux.path / tmate.path: a program that is not tmux / tmate is refused at once, saying what to do; the setting is left as it was', async () => {
+  const { sandbox } = world;
+  const file = join(sandbox.env.PAIRBAR_CONFIG_DIR!, 'preferences.json');
+  const before = readFileSync(file, 'utf8');
+  for (const [key, program, wanted] of [['tmux.path', '/usr/bin/perl', 'tmux'], ['tmate.path', '/usr/bin/perl', 'tmate'], ['tmate.path', '/usr/bin/tmux', 'tmate'], ['tmux.path', '/usr/bin/tmate', 'tmux']] as const) {
+    const set = await sandbox.cli(['config', 'set', key, program]);
+    assert.equal(set.code, 1, `${key} ${program}: ${set.stdout}`);
+    assert.match(set.stderr, new RegExp(`"${program}" is not ${wanted}`), `${key} ${program}`);
+    assert.match(set.stderr, new RegExp(`command -v ${wanted}`), 'how to find the right one');
+    assert.equal(readFileSync(file, 'utf8'), before, `${key} ${program}: the file is untouched`);
+  }
+  const missing = await sandbox.cli(['config', 'set', 'tmux.path', '/nonexistent/tmux']);
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr, /does not exist/);
+  const real = await sandbox.cli(['config', 'set', 'tmux.path', '/usr/bin/tmux']);
+  assert.equal(real.code, 0, real.stderr);
+  assert.equal((await sandbox.cli(['config', 'set', 'tmux.path', ''])).code, 0, 'empty: look it up again');
+});
