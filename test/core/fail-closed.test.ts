@@ -9,9 +9,9 @@ import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSyn
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { validateShareOptions } from '../../main/core/share-options.ts';
-import { addServer } from '../../main/prefs.ts';
-import { openPrefsStore } from '../../main/prefs-store.ts';
-import { AppState } from '../../main/state.ts';
+import { addServer } from '../../main/prefs/servers.ts';
+import { openPrefsStore } from '../../main/prefs/prefs-store.ts';
+import { AppState } from '../../main/app/app-state.ts';
 import { joinAsPair, PairKeys } from '../support/pair-ssh.ts';
 import { waitFor, worldPerTest } from '../support/sandbox.ts';
 
