@@ -10,9 +10,9 @@ import { spawnDetached, useNodeSpawn } from '../core/process.ts';
 import { pairSizeText, presenceOf, type CellSize } from '../core/share-rules.ts';
 import type { Share } from '../core/shares.ts';
 import { checkedSocket, defaultSocket } from '../core/tmux.ts';
-import type { PrefsStore } from '../prefs.ts';
+import type { PrefsStore } from '../prefs/file.ts';
 import { createRuntime, type Runtime } from '../runtime.ts';
-import type { Io } from './commands.ts';
+import type { Io } from './context.ts';
 
 /** The runtime a subcommand works with: spawning through node:child_process (see useNodeSpawn). */
 export function commandRuntime(io: Io, store?: PrefsStore): Runtime {
@@ -33,7 +33,7 @@ export async function withRuntime<T>(io: Io, fn: (runtime: Runtime) => Promise<T
 }
 
 /** The fields of a share the command's --json output gives (a stable, documented shape). */
-const JSON_FIELDS = ['id', 'session', 'socket', 'state', 'links', 'clients', 'server', 'serverName', 'reportsPairs', 'linksChangedAt', 'allowed', 'endsAt', 'endWhenEmptyMs', 'pairClient', 'pairClientSession'] as const;
+const JSON_FIELDS = ['id', 'session', 'socket', 'state', 'links', 'clients', 'server', 'serverName', 'reportsPairs', 'linksChangedAt', 'allowed', 'endsAt', 'endWhenEmptyMs', 'pairClient', 'pairClientSession', 'pairCanType'] as const;
 export type ShareJson = Pick<Share, (typeof JSON_FIELDS)[number]> &
   Partial<Pick<Share, 'error'>> & {
     /** Who is in, by the one rule (share-rules.ts presenceOf): null where nobody can know. */
@@ -78,6 +78,7 @@ export function describeShare(share: Share, first?: LinkKind, now = Date.now()):
   if (!share.reportsPairs && share.state !== 'failed') lines.push("  pairs          this server doesn't report who joins");
   if (share.view === 'independent') lines.push('  view:          independent (the pair switches windows without moving yours)');
   if (share.sizeNote) lines.push(`  note:          ${share.sizeNote}`);
+  if (share.pairCanType === false) lines.push(`  keyboard:      yours: the pair watches, their typing does nothing (pairbar keyboard ${shellWord(share.session)} give hands it back)`);
   const cut = pairSizeText(share);
   if (cut) lines.push(`  pair's size:   ${cut.message}`, `                 ${cut.fix}`);
   if (share.error) lines.push(`  error: ${share.error.message}`, `  fix:   ${share.error.fix}`);

@@ -11,7 +11,7 @@ import { withoutTmux } from '../core/process.ts';
 import { readRecord } from '../core/shares/record.ts';
 import { shareFiles } from '../core/tmate.ts';
 import { setIgnoreSize } from '../core/tmux.ts';
-import type { CommandContext } from './commands.ts';
+import type { CommandContext } from './context.ts';
 import { UsageError } from './usage-error.ts';
 import { withRuntime } from './common.ts';
 

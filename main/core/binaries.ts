@@ -127,6 +127,15 @@ export async function findBinary(name: BinaryName, options: FindOptions = {}): P
   }
 }
 
+/**
+ * A tmux.path or tmate.path value checked before it is saved: the program must be there and answer `-V` as
+ * that program (perl, a shell, a tmate given for tmux are refused at once, with what to do), rather than
+ * being accepted and failing at the next share. Empty means "look it up" and is always fine.
+ */
+export async function checkPreferredPath(name: BinaryName, value: string, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  if (value.trim() !== '') await findBinary(name, { env, preferredPath: value });
+}
+
 /** Finds both; if both fail, the tmux error is the one thrown. */
 export async function findBinaries(
   options: { tmuxPath?: string; tmatePath?: string } & Omit<FindOptions, 'preferredPath'> = {},

@@ -3,6 +3,7 @@
  * went wrong, and a `fix` saying what the person can do about it. The CLI prints both; the popover shows
  * both with a Retry.
  */
+import { shellWord } from './shell-word.ts';
 
 export type ErrorCode =
   | 'TMUX_MISSING'
@@ -35,7 +36,8 @@ export type ErrorCode =
   | 'KEYS_NOT_FOUND'
   | 'KEYS_FETCH_FAILED'
   | 'KEYS_INVALID'
-  | 'KEYS_EMPTY';
+  | 'KEYS_EMPTY'
+  | 'PAIR_CLIENT_GONE';
 
 export interface ErrorInfo {
   code: ErrorCode;
@@ -224,6 +226,12 @@ export const errors = {
       `The preferences could not be saved to ${file}: ${reason}.`,
       `Make ${dir} writable and free some space on its disk, then set the value again. The file was left as it was.`,
     ),
+  pairClientGone: (session: string) =>
+    new PairbarError(
+      'PAIR_CLIENT_GONE',
+      `The pair's terminal in the share of ${JSON.stringify(session)} is no longer attached to your tmux server, so there is no keyboard to take or give.`,
+      `End the pair with \`pairbar stop ${session}\` and share again, or get new links with \`pairbar rotate ${session}\`.`,
+    ),
   shareNotFound: (session: string) =>
     new PairbarError(
       'SHARE_NOT_FOUND',
@@ -281,11 +289,11 @@ export const errors = {
       `Cannot use ${JSON.stringify(text)} as a source of allowed keys: ${reason}.`,
       'Name a forge user as github:NAME, gitlab:NAME or codeberg:NAME, or a keys file by its path (file:/path/to/keys).',
     ),
-  sharedOtherwise: (session: string, allowed: string[] | null) =>
+  sharedOtherwise: (session: string, differences: readonly string[]) =>
     new PairbarError(
       'INVALID_ARGUMENT',
-      `${JSON.stringify(session)} is already shared, and ${allowed ? `only ${allowed.join(', ')} may join it` : 'anyone with a link may join it'}: not what was asked for.`,
-      'End that share first (pairbar stop SESSION), then share again with the keys you want.',
+      `${JSON.stringify(session)} is already shared, and ${differences.join('; ')}: not what was asked for.`,
+      `End that share first (End pair in Pairbar, or \`pairbar stop ${shellWord(session)}\`), then share it again with what you asked for. Sharing it with no options gives the running share's links.`,
     ),
   keysNotFound: (source: string, url: string) =>
     new PairbarError(

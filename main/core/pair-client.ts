@@ -26,11 +26,15 @@ export interface ClientInfo {
   window: CellSize;
   /** Lines of the client's terminal that tmux's status bar takes (its session's `status` option). */
   statusLines: number;
+  /** tmux's name for the client (its tty), the target of commands that act on one client. */
+  name: string;
+  /** Keys typed through this client do nothing (tmux's read-only flag). */
+  readOnly: boolean;
 }
 
 const FIELD = '\x1f';
 /** The client list format parseClients reads; the session name last, as it may hold anything. */
-export const CLIENT_FORMAT = ['#{client_pid}', '#{session_id}', '#{client_width}', '#{client_height}', '#{window_width}', '#{window_height}', '#{status}', '#{session_name}'].join(FIELD);
+export const CLIENT_FORMAT = ['#{client_pid}', '#{session_id}', '#{client_width}', '#{client_height}', '#{window_width}', '#{window_height}', '#{status}', '#{client_readonly}', '#{client_name}', '#{session_name}'].join(FIELD);
 
 const CELLS = /^\d+$/;
 
@@ -44,9 +48,10 @@ function statusLinesOf(status: string): number | undefined {
 export function parseClients(stdout: string): ClientInfo[] {
   const clients: ClientInfo[] = [];
   for (const line of stdout.split('\n')) {
-    const [pid = '', sessionId = '', cols = '', rows = '', windowCols = '', windowRows = '', status = '', ...name] = line.split(FIELD);
+    const [pid = '', sessionId = '', cols = '', rows = '', windowCols = '', windowRows = '', status = '', readOnly = '', clientName = '', ...name] = line.split(FIELD);
     const statusLines = statusLinesOf(status);
     if (!CELLS.test(pid) || !/^\$\d+$/.test(sessionId) || statusLines === undefined || ![cols, rows, windowCols, windowRows].every((cells) => CELLS.test(cells))) continue;
+    if ((readOnly !== '0' && readOnly !== '1') || clientName === '') continue;
     clients.push({
       pid: Number(pid),
       sessionId,
@@ -54,6 +59,8 @@ export function parseClients(stdout: string): ClientInfo[] {
       size: { cols: Number(cols), rows: Number(rows) },
       window: { cols: Number(windowCols), rows: Number(windowRows) },
       statusLines,
+      name: clientName,
+      readOnly: readOnly === '1',
     });
   }
   return clients;
@@ -80,11 +87,25 @@ export function pairSizeOf(client: ClientInfo, told?: CellSize): PairSize | null
   return { room, window: client.window, smaller: room.cols < client.window.cols || room.rows < client.window.rows };
 }
 
+/** The pair's client among the server's clients: the one whose pid is tmate's pane's. */
+export function findPairClient(clients: readonly ClientInfo[], panePid: number | undefined): ClientInfo | undefined {
+  return panePid === undefined ? undefined : clients.find((candidate) => candidate.pid === panePid);
+}
+
+export interface PairWhereabouts {
+  pairClient: PairClient;
+  pairClientSession: string | null;
+  pairSize: PairSize | null;
+  /** Whether keys typed on the read-write link reach the session; null when the pair's client is gone. */
+  pairCanType: boolean | null;
+}
+
 /** Where the client with pid `panePid` is, given the server's clients and the shared session's id; its size while on the session. */
-export function pairClientOf(clients: readonly ClientInfo[], panePid: number | undefined, sessionId: string, told?: CellSize): { pairClient: PairClient; pairClientSession: string | null; pairSize: PairSize | null } {
-  const client = panePid === undefined ? undefined : clients.find((candidate) => candidate.pid === panePid);
-  if (!client) return { pairClient: 'gone', pairClientSession: null, pairSize: null };
+export function pairClientOf(clients: readonly ClientInfo[], panePid: number | undefined, sessionId: string, told?: CellSize): PairWhereabouts {
+  const client = findPairClient(clients, panePid);
+  if (!client) return { pairClient: 'gone', pairClientSession: null, pairSize: null, pairCanType: null };
+  const pairCanType = !client.readOnly;
   // On another session the pair sees a window that was never shared: its size is not the shared window's.
-  if (client.sessionId !== sessionId) return { pairClient: 'elsewhere', pairClientSession: client.sessionName, pairSize: null };
-  return { pairClient: 'on-session', pairClientSession: client.sessionName, pairSize: pairSizeOf(client, told) };
+  if (client.sessionId !== sessionId) return { pairClient: 'elsewhere', pairClientSession: client.sessionName, pairSize: null, pairCanType };
+  return { pairClient: 'on-session', pairClientSession: client.sessionName, pairSize: pairSizeOf(client, told), pairCanType };
 }

@@ -12,16 +12,18 @@ import { errors, isPairbarError, type ErrorInfo, type PairbarError } from './err
 import { readAuthorizedKeys } from './keys.ts';
 import { withoutTmux, type DaemonExit } from './process.ts';
 import { defaultRuntimeDir, ensurePrivateDir } from './runtime-dir.ts';
-import { targetKey } from './share-rules.ts';
+import { presenceOf, targetKey } from './share-rules.ts';
 import { startLogFailure } from './start-log.ts';
 import { isOurTmate, socketAnswers, stopTmate, type TmateEnv } from './tmate.ts';
-import { createBlankSession, killSession, listSessions, resolveSession, type TmuxEnv, type TmuxSession } from './tmux.ts';
+import { findPairClient } from './pair-client.ts';
+import { createBlankSession, killSession, listClients, listSessions, resolveSession, setClientReadOnly, type TmuxEnv, type TmuxSession } from './tmux.ts';
 import type { PairEvent, Share, ShareOptions, ShareOrigin, SharesOptions, ShareTarget, StartStep } from './shares/model.ts';
 import { endCause, followShare, locatePairClients, unfollow } from './shares/follow.ts';
 import { followPresence, isWatcherOf, replayPresence, startWatcher, watcherGone } from './shares/watch.ts';
 import { readRuntimeDir, removeDir, removeView, writeRecord, type Live } from './shares/record.ts';
 import type { Presence } from './presence.ts';
-import { launch, planStart, watches, prepareStart, sameAccess, STOPPED_BY_USER, tearDownStart, waitForReady, type Starting, type StartPlan } from './shares/start.ts';
+import { sameOptions } from './shares/same-options.ts';
+import { launch, planStart, watches, prepareStart, STOPPED_BY_USER, tearDownStart, waitForReady, type Starting, type StartPlan } from './shares/start.ts';
 
 export { applyEvent } from './shares/model.ts';
 export type { AccessSettings, PairEvent, Share, ShareOptions, ShareOrigin, SharesOptions, ShareSettings, ShareState, ShareTarget, StartStep, WatcherLaunch } from './shares/model.ts';
@@ -119,10 +121,12 @@ export class Shares extends EventEmitter<{
   async adopt(): Promise<Share[]> {
     await ensurePrivateDir(this.runtimeDir);
     let changed = false;
+    const adopted = new Set<Live>();
     await readRuntimeDir(this.runtimeDir, {
       known: (id) => this.live.has(id),
       env: () => this.env(),
       adopt: async (live, offset) => {
+        adopted.add(live);
         this.live.set(live.share.id, live);
         this.follow(live, offset);
         this.endTimers.schedule(live.share.id, live.share.endsAt);
@@ -132,8 +136,9 @@ export class Shares extends EventEmitter<{
     });
     // Shares that ended while nobody watched: another process stopped them (their directory is gone), or
     // their tmate died (its socket left behind, refusing): the check an adopted share gets, on each refresh.
+    // (A share adopted just now answered a moment ago.)
     for (const [id, live] of this.live) {
-      if (live.share.state === 'starting' || (await socketAnswers(live.files.socket))) continue;
+      if (live.share.state === 'starting' || adopted.has(live) || (await socketAnswers(live.files.socket))) continue;
       if (this.live.get(id) !== live) continue; // Ended or stopped while this asked.
       if (existsSync(live.files.dir)) {
         await this.ended(live);
@@ -143,6 +148,11 @@ export class Shares extends EventEmitter<{
       this.endTimers.cancel(id);
       this.live.delete(id);
       changed = true;
+    }
+    // A share past its end (its watchdog killed, no follower left) is ended by whichever process looks,
+    // `pairbar status` included: now, not on a timer that this process may not outlive.
+    for (const live of [...this.live.values()]) {
+      if (live.share.state !== 'starting' && live.share.endsAt !== null && live.share.endsAt <= Date.now()) await this.stopLive(live);
     }
     if (changed) this.changed();
     return this.list();
@@ -170,15 +180,15 @@ export class Shares extends EventEmitter<{
     // Share while stopping: the stop finishes first, so this share is a new one rather than the dying one.
     await this.stopping.get(key)?.catch(() => undefined);
     const existing = this.liveFor(key);
-    if (existing) return sameAccess(existing.share, options);
+    if (existing) return sameOptions(existing.share, options);
     const pending = this.inFlight.get(key);
-    if (pending) return sameAccess(await pending, options);
+    if (pending) return sameOptions(await pending, options);
     const started = (async () => {
       // Another process (the CLI, another app instance) may have shared it already.
       await this.adopt();
       this.emit('step', 'adopt', undefined);
       const adopted = this.liveFor(key);
-      return adopted ? sameAccess(adopted.share, options) : this.start(session, blank, { ...plan, sessionIsNew: blank });
+      return adopted ? sameOptions(adopted.share, options) : this.start(session, blank, { ...plan, sessionIsNew: blank });
     })().finally(() => this.inFlight.delete(key));
     this.inFlight.set(key, started);
     return started;
@@ -204,8 +214,12 @@ export class Shares extends EventEmitter<{
     const key = targetKey(session.socket, session.id);
     // Registered as in flight so that sharing the session meanwhile waits for this start, not a second one.
     const restarted = (async () => {
+      // A keyboard the user took stays taken: new links must not hand it to whoever holds them.
+      await locatePairClients([live], await this.env());
+      const keyboardTaken = live.share.pairCanType === false;
       await this.stopLive(live);
-      return this.start(session, share.blank, plan);
+      const fresh = await this.start(session, share.blank, plan);
+      return keyboardTaken ? this.setPairKeyboard(fresh.id, false) : fresh;
     })().finally(() => this.inFlight.delete(key));
     this.inFlight.set(key, restarted);
     return restarted;
@@ -430,6 +444,29 @@ export class Shares extends EventEmitter<{
     const changed = await locatePairClients(lives, await this.env());
     if (changed && !options.quiet) this.changed();
     return this.list();
+  }
+
+  /**
+   * Takes the keyboard from the pair (`canType` false) or gives it back, without new links and without
+   * dropping anyone: the pair's tmux client (tmate's pane) is made read-only, so the pairs on the read-write
+   * link go on watching while their keys do nothing. The state lives in tmux itself, so every process sees
+   * the same; the share's pairCanType is what tmux says after the change.
+   */
+  async setPairKeyboard(id: string, canType: boolean): Promise<Share> {
+    const live = this.live.get(id);
+    if (!live || (live.share.state !== 'sharing' && live.share.state !== 'reconnecting')) throw errors.shareNotFound(live?.share.session ?? id);
+    const env = await this.env();
+    await locatePairClients([live], env);
+    const client = findPairClient(await listClients(env.tmux, live.share.socket), live.panePid);
+    if (!client) throw errors.pairClientGone(live.share.session);
+    // The client had ignore-size exactly when the share keeps the user's size (tmux 3.2 and later).
+    // Also where the presence watcher keeps ignore-size on while nobody is in (pair.size follow).
+    const ignoreSize = (live.share.size === 'mine' && live.share.sizeNote === null) || (live.share.watched && presenceOf(live.share).present !== true);
+    await setClientReadOnly(env.tmux, live.share.socket, client, !canType, ignoreSize);
+    await locatePairClients([live], env);
+    if (live.share.pairCanType !== canType) throw errors.pairClientGone(live.share.session);
+    this.changed();
+    return structuredClone(live.share);
   }
 
   /** Resolves once the share with this id is no longer live here (ended, stopped, or never known). */

@@ -18,6 +18,37 @@ export interface AttachOptions {
    * would destroy it at once.
    */
   ownSession: boolean;
+  /**
+   * When the share ends by itself (epoch ms), or null. Enforced inside tmate's own process tree by the
+   * watchdog of endWatchdog(), so no Pairbar process needs to outlive the share for it to end on time.
+   */
+  endsAt?: number | null;
+}
+
+/**
+ * How often, at most, the watchdog looks at the clock (seconds). `sleep` counts time awake only (a monotonic
+ * clock), so after the machine slept past the end the watchdog ends the share within this long of waking.
+ */
+export const WATCHDOG_STEP_SECONDS = 5;
+
+/**
+ * The watchdog of a share that ends by itself, started in the background by tmate's pane shell before it
+ * becomes the tmux client: a child of tmate, so killing the Pairbar process that started or follows the share
+ * (or quitting the app) leaves it running. It compares the wall clock (`date +%s`) with the end, an absolute
+ * time, every few seconds; at the end it asks exactly this share's tmate (its own socket) to end, as `pairbar
+ * stop` does, never the user's tmux server or clients. It stops by itself as soon as tmate is gone (tmate's
+ * pid is the shell's parent), and dies with the pane when the share ends otherwise (the hang-up of its
+ * terminal). The end, tmate's path and its socket reach it through the environment; its output goes nowhere,
+ * so the pair never sees it.
+ */
+function endWatchdog(): string {
+  return (
+    'if [ -n "$PAIRBAR_ENDS_AT" ]; then t=$PPID; (' +
+    'while :; do n=$(date +%s) || exit 0; [ "$n" -ge "$PAIRBAR_ENDS_AT" ] && break; kill -0 "$t" || exit 0; ' +
+    `w=$((PAIRBAR_ENDS_AT - n)); [ "$w" -gt ${WATCHDOG_STEP_SECONDS} ] && w=${WATCHDOG_STEP_SECONDS}; sleep "$w"; done; ` +
+    'exec "$PAIRBAR_TMATE" -S "$PAIRBAR_TMATE_SOCKET" kill-server' +
+    ') </dev/null >/dev/null 2>&1 & fi; '
+  );
 }
 
 /**
@@ -30,7 +61,8 @@ export interface AttachOptions {
 export function attachCommand(options: AttachOptions): string {
   const flags = options.ignoreSize ? ' -f ignore-size' : '';
   const own = options.ownSession ? ' \\; set-option -t "$PAIRBAR_TMUX_SESSION" destroy-unattached on' : '';
-  return `unset TMUX TMUX_PANE; exec "$PAIRBAR_TMUX" -u -S "$PAIRBAR_TMUX_SOCKET" attach-session${flags} -t "$PAIRBAR_TMUX_SESSION"${own}`;
+  const watchdog = options.endsAt ? endWatchdog() : '';
+  return `unset TMUX TMUX_PANE; ${watchdog}exec "$PAIRBAR_TMUX" -u -S "$PAIRBAR_TMUX_SOCKET" attach-session${flags} -t "$PAIRBAR_TMUX_SESSION"${own}`;
 }
 
 /** tmux config strings: validated values only reach here, but quote them anyway. */
@@ -50,7 +82,7 @@ export interface TmateAccess {
  * (tmate.io's) value, which another server can never match: an unpinned key type fails closed.
  */
 export function tmateConfig(server: ServerSettings, options: Partial<AttachOptions> & TmateAccess = {}): string {
-  const attach: AttachOptions = { ignoreSize: options.ignoreSize ?? false, ownSession: options.ownSession ?? false };
+  const attach: AttachOptions = { ignoreSize: options.ignoreSize ?? false, ownSession: options.ownSession ?? false, endsAt: options.endsAt ?? null };
   const lines = [
     '# Written by Pairbar for one share; rewritten on every share.',
     // The pair must see exactly the user's tmux session: no second status bar, and no tmate prefix key
@@ -61,6 +93,8 @@ export function tmateConfig(server: ServerSettings, options: Partial<AttachOptio
     'unbind-key -a',
     'set -g escape-time 0',
     'set -g tmate-foreground-restart 0',
+    // The pane's command is POSIX sh, whatever the user's login shell is (fish and csh read it otherwise).
+    "set -g default-shell '/bin/sh'",
     // Single quotes: tmux takes the text literally, so the shell sees the "$PAIRBAR_…" expansions.
     `set -g default-command '${attachCommand(attach)}'`,
   ];

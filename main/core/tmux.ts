@@ -219,6 +219,21 @@ export async function listClients(tmux: TmuxEnv, socket: string): Promise<Client
 }
 
 /**
+ * Makes one client read-only (keys typed through it do nothing) or gives its keys back. tmux 3.3 sets the
+ * read-only flag with `refresh-client -f read-only` but will not clear it that way (a read-only client must
+ * not free itself); `switch-client -r` toggles it, and clears ignore-size with it, so giving back puts
+ * ignore-size back in the same call where the client had it. switch-client is told the session the client
+ * is on: without -t it moves the client to the session used last.
+ */
+export async function setClientReadOnly(tmux: TmuxEnv, socket: string, client: ClientInfo, readOnly: boolean, ignoreSize: boolean): Promise<void> {
+  if (client.readOnly === readOnly) return;
+  const args = readOnly
+    ? ['refresh-client', '-t', client.name, '-f', 'read-only']
+    : ['switch-client', '-c', client.name, '-t', client.sessionId, '-r', ...(ignoreSize ? [';', 'refresh-client', '-t', client.name, '-f', 'ignore-size'] : [])];
+  await run(tmux.tmux, ['-S', socket, ...args], { env: tmux.env, timeoutMs: 10_000 });
+}
+
+/**
  * Sets or lifts tmux's `ignore-size` flag on the client with this pid (tmux 3.2 and later): with it, the
  * client's terminal has no say in the size of the windows it shows. False when no such client is attached.
  */

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { buildTrayMenu, menuActions, TRAY_STATES, trayIconFile, trayState, type TrayMenuItem } from '../../main/tray.ts';
+import { buildTrayMenu, menuActions, TRAY_STATES, trayIconFile, trayState, type TrayMenuItem } from '../../main/app/tray.ts';
 import { SECOND_SOCKET, SELF_HOSTED_LINKS, session, share, shareIdOf, snapshot, SOCKET } from './fixtures.ts';
 
 const PLATFORMS = ['darwin', 'linux', 'win32'] as const;
@@ -313,6 +313,17 @@ describe('who may join, new links, the end time, share.copyLink', () => {
     }
     for (const state of ['starting', 'failed'] as const) {
       assert.equal(find(buildTrayMenu(snapshot({ shares: [share('work', { state })] }), 'darwin'), /^New Links/), undefined, state);
+    }
+  });
+
+  test('the keyboard: Take while the pair can type, Give back while taken, nothing while their terminal has left tmux or the share is not live', () => {
+    const take = get(buildTrayMenu(snapshot({ shares: [share('work', { pairClient: 'on-session', pairCanType: true })] }), 'darwin'), 'Take the Keyboard in “work” (Pair Watches Only)');
+    assert.deepEqual(take.action, { kind: 'keyboard', shareId: shareIdOf('work'), canType: false });
+    const give = get(buildTrayMenu(snapshot({ shares: [share('work', { pairClient: 'on-session', pairCanType: false })] }), 'darwin'), 'Give the Keyboard Back in “work”');
+    assert.deepEqual(give.action, { kind: 'keyboard', shareId: shareIdOf('work'), canType: true });
+    assert.equal(find(buildTrayMenu(snapshot({ shares: [share('work', { pairClient: 'gone', pairCanType: null })] }), 'darwin'), /Keyboard/), undefined, 'gone');
+    for (const state of ['starting', 'failed', 'reconnecting'] as const) {
+      assert.equal(find(buildTrayMenu(snapshot({ shares: [share('work', { state })] }), 'darwin'), /Keyboard/), undefined, state);
     }
   });
 

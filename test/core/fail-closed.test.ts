@@ -4,10 +4,16 @@
  * real ssh.
  */
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { worldPerTest } from '../support/sandbox.ts';
+import { validateShareOptions } from '../../main/core/share-options.ts';
+import { addServer } from '../../main/prefs/servers.ts';
+import { openPrefsStore } from '../../main/prefs/prefs-store.ts';
+import { AppState } from '../../main/app/app-state.ts';
+import { joinAsPair, PairKeys } from '../support/pair-ssh.ts';
+import { waitFor, worldPerTest } from '../support/sandbox.ts';
 
 const world = worldPerTest();
 
@@ -68,4 +74,170 @@ test('a keys file others can write to: share refuses, naming the file and the fi
   assert.deepEqual(sandbox.tmatePids(), [], 'no tmate started');
   const status = await sandbox.cli(['status', '--json']);
   assert.deepEqual(JSON.parse(status.stdout), []);
+});
+
+/** The processes whose environment names this tmate socket, with their command lines: tmate's pane and the end watchdog. */
+function processesOfShare(socket: string): Array<{ pid: number; command: string }> {
+  const found: Array<{ pid: number; command: string }> = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (!readFileSync(`/proc/${entry}/environ`, 'utf8').split('\0').includes(`PAIRBAR_TMATE_SOCKET=${socket}`)) continue;
+      found.push({ pid: Number(entry), command: readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').join(' ').trim() });
+    } catch {
+      // Gone meanwhile, or not ours to read.
+    }
+  }
+  return found;
+}
+
+/** The end watchdog's processes (its shell and its sleep): of tmate's tree, and neither tmate nor the tmux client. */
+function watchdogOf(socket: string): number[] {
+  return processesOfShare(socket).filter((proc) => /^(?:\S*\/)?(?:sh|sleep) /.test(proc.command)).map((proc) => proc.pid);
+}
+
+function followerPids(shareId: string): number[] {
+  try {
+    return execFileSync('pgrep', ['-f', `__follow ${shareId}`], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+test('share --for: with its follower killed, the share still ends at its end; the pair is thrown out and the link is dead', async () => {
+  const { sandbox, server } = world;
+  const id = sandbox.newSession('work', 'default', 'sh');
+  sandbox.attachUserClient(id);
+  await sandbox.waitForClients(id, 1);
+  const userClients = sandbox.clientsOf(id);
+  const shared = await sandbox.cli(['share', 'work', '--for', '8s', '--json']);
+  assert.equal(shared.code, 0, shared.stderr);
+  const share = JSON.parse(shared.stdout) as { id: string; endsAt: number; links: { ssh: string } };
+  const socket = join(sandbox.env.PAIRBAR_RUNTIME_DIR!, share.id, 'tmate.sock');
+
+  // The one Pairbar process that was left to end it on time: gone, as after `kill` or a crash.
+  const followers = await waitFor('the detached follower', () => (followerPids(share.id).length > 0 ? followerPids(share.id) : undefined));
+  for (const pid of followers) process.kill(pid, 'SIGKILL');
+  await waitFor('the follower to be gone', () => followerPids(share.id).length === 0);
+
+  // A pair in, through real ssh, until the share throws them out.
+  const keys = await PairKeys.create();
+  try {
+    sandbox.tmux(['send-keys', '-t', 'work:', 'echo PAIR-CAN-SEE', 'Enter']);
+    const pair = await joinAsPair(server, share.links.ssh, await keys.key('pair'), 'THIS-IS-NEVER-SHOWN', { timeoutMs: 40_000 });
+    assert.match(pair.output, /PAIR-CAN-SEE/, 'the pair was in');
+    assert.notEqual(pair.code, null, 'thrown out by the end of the share, not by the test');
+    assert.ok(Date.now() >= share.endsAt, 'not before its end');
+    await waitFor('tmate to be gone', () => sandbox.tmatePids().length === 0, 10_000);
+    await waitFor('the watchdog to be gone', () => processesOfShare(socket).length === 0, 10_000);
+    const again = await joinAsPair(server, share.links.ssh, await keys.key('late'), 'never shown');
+    assert.match(again.output, /Invalid or expired session token/, 'the link is dead');
+  } finally {
+    await keys.dispose();
+  }
+  assert.deepEqual(sandbox.clientsOf(id), userClients, "the user's own terminal stays attached");
+  const status = await sandbox.cli(['status', '--json']);
+  assert.deepEqual(JSON.parse(status.stdout), []);
+});
+
+test('a share past its end, with nothing left to end it (follower and watchdog killed): the next pairbar status ends it', async () => {
+  const { sandbox } = world;
+  sandbox.newSession('work', 'default', 'sh');
+  // Long enough that the follower and the watchdog are killed before the end even on a loaded machine.
+  const shared = await sandbox.cli(['share', 'work', '--for', '10s', '--json']);
+  assert.equal(shared.code, 0, shared.stderr);
+  const share = JSON.parse(shared.stdout) as { id: string; endsAt: number };
+  const socket = join(sandbox.env.PAIRBAR_RUNTIME_DIR!, share.id, 'tmate.sock');
+  for (const pid of await waitFor('the follower', () => (followerPids(share.id).length > 0 ? followerPids(share.id) : undefined))) process.kill(pid, 'SIGKILL');
+  for (const pid of watchdogOf(socket)) process.kill(pid, 'SIGKILL');
+  assert.ok(Date.now() < share.endsAt, 'killed before the end');
+  await waitFor('the end to pass', () => Date.now() > share.endsAt + 500, 20_000);
+  assert.equal(sandbox.tmatePids().length, 1, 'still running: nothing was left to end it');
+  const status = await sandbox.cli(['status', '--json']);
+  assert.equal(status.code, 0, status.stderr);
+  assert.deepEqual(JSON.parse(status.stdout), [], 'status does not list it as shared');
+  assert.deepEqual(sandbox.tmatePids(), [], 'and it has ended it');
+});
+
+test('config set tmux.path / tmate.path: a program that is not tmux / tmate is refused at once, saying what to do; the setting is left as it was', async () => {
+  const { sandbox } = world;
+  const file = join(sandbox.env.PAIRBAR_CONFIG_DIR!, 'preferences.json');
+  const before = readFileSync(file, 'utf8');
+  for (const [key, program, wanted] of [['tmux.path', '/usr/bin/perl', 'tmux'], ['tmate.path', '/usr/bin/perl', 'tmate'], ['tmate.path', '/usr/bin/tmux', 'tmate'], ['tmux.path', '/usr/bin/tmate', 'tmux']] as const) {
+    const set = await sandbox.cli(['config', 'set', key, program]);
+    assert.equal(set.code, 1, `${key} ${program}: ${set.stdout}`);
+    assert.match(set.stderr, new RegExp(`"${program}" is not ${wanted}`), `${key} ${program}`);
+    assert.match(set.stderr, new RegExp(`command -v ${wanted}`), 'how to find the right one');
+    assert.equal(readFileSync(file, 'utf8'), before, `${key} ${program}: the file is untouched`);
+  }
+  const missing = await sandbox.cli(['config', 'set', 'tmux.path', '/nonexistent/tmux']);
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr, /does not exist/);
+  const real = await sandbox.cli(['config', 'set', 'tmux.path', '/usr/bin/tmux']);
+  assert.equal(real.code, 0, real.stderr);
+  assert.equal((await sandbox.cli(['config', 'set', 'tmux.path', ''])).code, 0, 'empty: look it up again');
+});
+
+test('sharing a shared session again with other options: refused, saying what differs and how to change it; the share is as it was', async () => {
+  const { sandbox, server } = world;
+  sandbox.newSession('work', 'default', 'sh');
+  const store = openPrefsStore(sandbox.env);
+  addServer(store, { name: 'other', host: server.host, port: server.port, rsaFingerprint: '', ed25519Fingerprint: server.fingerprint, ecdsaFingerprint: '' });
+  const first = await sandbox.cli(['share', 'work', '--json']);
+  assert.equal(first.code, 0, first.stderr);
+  const share = JSON.parse(first.stdout) as { id: string; endsAt: number | null };
+  const keysFile = await sandbox.writeFile('pair.keys', readFileSync(join(sandbox.env.HOME!, '.ssh', 'id_ed25519.pub'), 'utf8'));
+  const cases: Array<[string[], RegExp]> = [
+    [['--for', '1m'], /it never ends by itself \(asked: to end by \d\d:\d\d\)/],
+    [['--view', 'independent'], /the pair's view is follow \(asked: independent\)/],
+    [['--size', 'follow'], /its window size is mine \(asked: follow\)/],
+    [['--server', 'other'], /it goes to the server "test" \(asked: "other"\)/],
+    [['--authorized-keys', keysFile], /anyone with a link may join it \(asked: only file:\S+pair\.keys\)/],
+  ];
+  for (const [options, said] of cases) {
+    const again = await sandbox.cli(['share', 'work', ...options]);
+    assert.equal(again.code, 1, `${options.join(' ')}: ${again.stdout}`);
+    assert.match(again.stderr, /"work" is already shared, and /, options.join(' '));
+    assert.match(again.stderr, said, options.join(' '));
+    assert.match(again.stderr, /pairbar stop work/, 'how to change it');
+  }
+  const both = await sandbox.cli(['share', 'work', '--for', '1m', '--view', 'independent']);
+  assert.match(both.stderr, /never ends by itself .*; the pair's view is follow/, 'every difference named');
+  const status = JSON.parse((await sandbox.cli(['status', '--json'])).stdout) as Array<{ id: string; endsAt: number | null }>;
+  assert.deepEqual(status.map((entry) => [entry.id, entry.endsAt]), [[share.id, null]], 'the one share, as it was');
+  for (const same of [[], ['--anyone'], ['--view', 'follow', '--size', 'mine', '--server', 'test']]) {
+    const again = await sandbox.cli(['share', 'work', '--json', ...same]);
+    assert.equal(again.code, 0, `${same.join(' ')}: ${again.stderr}`);
+    assert.equal((JSON.parse(again.stdout) as { id: string }).id, share.id, 'the same options: the running share');
+  }
+});
+
+test('the end is the one option with a safer side: a share that ends sooner than asked is given back, one that would outlast it is refused', async () => {
+  const { sandbox } = world;
+  sandbox.newSession('work', 'default', 'sh');
+  const first = JSON.parse((await sandbox.cli(['share', 'work', '--for', '10m', '--json'])).stdout) as { id: string; endsAt: number };
+  const later = await sandbox.cli(['share', 'work', '--for', '30m', '--json']);
+  assert.equal(later.code, 0, later.stderr);
+  assert.equal((JSON.parse(later.stdout) as { id: string }).id, first.id);
+  const sooner = await sandbox.cli(['share', 'work', '--for', '1m']);
+  assert.equal(sooner.code, 1);
+  assert.match(sooner.stderr, /it ends at \d\d:\d\d \(10 min left\) \(asked: to end by \d\d:\d\d\)/);
+});
+
+test('the app: sharing a shared session with other options gives the refusal as the result, for the popover to show', async () => {
+  const { sandbox } = world;
+  sandbox.newSession('work', 'default', 'sh');
+  const state = new AppState(sandbox.runtime());
+  const opened = await state.share({ session: 'work', socket: sandbox.socket() }, {});
+  assert.ok(opened.ok, opened.ok ? '' : opened.error.message);
+  const keysFile = await sandbox.writeFile('pair.keys', readFileSync(join(sandbox.env.HOME!, '.ssh', 'id_ed25519.pub'), 'utf8'));
+  const options = validateShareOptions({ endAfterMs: 60_000, allowed: [`file:${keysFile}`] });
+  assert.ok(typeof options !== 'string', String(options));
+  const again = await state.share({ session: 'work', socket: sandbox.socket() }, options);
+  assert.equal(again.ok, false, 'refused');
+  assert.ok(!again.ok);
+  assert.match(again.error.message, /"work" is already shared, and anyone with a link may join it \(asked: only file:\S+\); it never ends by itself \(asked: to end by \d\d:\d\d\)/);
+  assert.match(again.error.fix, /End pair/);
+  assert.equal(state.snapshot().shares.length, 1);
+  assert.equal(state.snapshot().shares[0]?.endsAt, null);
 });

@@ -11,9 +11,9 @@ import { clearBinaryCache } from '../../main/core/binaries.ts';
 import { pairClientOf, pairSizeOf, parseClients, type ClientInfo } from '../../main/core/pair-client.ts';
 import { spawnedSoFar } from '../../main/core/process.ts';
 import type { Share } from '../../main/core/shares.ts';
-import { AppState } from '../../main/state.ts';
+import { AppState } from '../../main/app/app-state.ts';
 import { PairAtTheKeyboard } from '../support/pair-tmux.ts';
-import { worldPerTest, waitFor } from '../support/sandbox.ts';
+import { switchServer, worldPerTest, waitFor } from '../support/sandbox.ts';
 
 const world = worldPerTest();
 
@@ -107,26 +107,55 @@ test('checking costs nothing while idle, and one tmux call per server when asked
   later.shares.close();
 });
 
+test('a server that says who is in: right after the start, with nobody in, where the pair\'s client is costs no tmux call; once a pair joined, one', async () => {
+  world.server = await switchServer(world.sandbox, world.server, { mode: 'tmate.io' });
+  const work = world.sandbox.newSession('work', 'default', 'sh');
+  const { shares } = world.sandbox.runtime();
+  const share = await shares.share({ session: 'work' });
+  const host = await world.server.nextConnection();
+  assert.equal(share.clients, 0, 'the server said nobody is in');
+  await world.sandbox.waitForClients(work, 1);
+  let before = spawnedSoFar();
+  let [checked] = await shares.checkPairClients();
+  assert.deepEqual([checked?.pairClient, checked?.pairClientSession, checked?.pairSize], ['on-session', 'work', null]);
+  assert.equal(spawnedSoFar() - before, 0, 'tmate\'s client is on the session it was started on, and nobody can have moved it');
+
+  host.pairJoin();
+  await waitFor('the pair in', () => shares.find('work')?.clients === 1);
+  before = spawnedSoFar();
+  [checked] = await shares.checkPairClients();
+  assert.deepEqual([checked?.pairClient, checked?.pairClientSession], ['on-session', 'work']);
+  assert.equal(spawnedSoFar() - before, 1, 'a pair has been in: tmux is asked, in one list-clients');
+
+  // Gone again: the pair may have moved their client before leaving, so tmux is still asked.
+  host.pairLeave();
+  await waitFor('the pair out', () => shares.find('work')?.clients === 0);
+  before = spawnedSoFar();
+  await shares.checkPairClients();
+  assert.equal(spawnedSoFar() - before, 1);
+  await shares.stop(share.id);
+});
+
 test('pairClientOf: the client with the pane\'s pid decides; a name holding the separator kept whole', () => {
   const line = (...fields: string[]) => fields.join('\x1f');
-  const clients = parseClients([line('100', '$1', '90', '24', '120', '30', 'on', 'work'), line('200', '$2', '90', '24', '120', '30', 'on', 'a\x1fb name'), 'garbage', ''].join('\n'));
+  const clients = parseClients([line('100', '$1', '90', '24', '120', '30', 'on', '0', '/dev/pts/4', 'work'), line('200', '$2', '90', '24', '120', '30', 'on', '1', '/dev/pts/5', 'a\x1fb name'), 'garbage', ''].join('\n'));
   assert.deepEqual(clients, [
-    { pid: 100, sessionId: '$1', sessionName: 'work', size: { cols: 90, rows: 24 }, window: { cols: 120, rows: 30 }, statusLines: 1 },
-    { pid: 200, sessionId: '$2', sessionName: 'a\x1fb name', size: { cols: 90, rows: 24 }, window: { cols: 120, rows: 30 }, statusLines: 1 },
+    { pid: 100, sessionId: '$1', sessionName: 'work', size: { cols: 90, rows: 24 }, window: { cols: 120, rows: 30 }, statusLines: 1, name: '/dev/pts/4', readOnly: false },
+    { pid: 200, sessionId: '$2', sessionName: 'a\x1fb name', size: { cols: 90, rows: 24 }, window: { cols: 120, rows: 30 }, statusLines: 1, name: '/dev/pts/5', readOnly: true },
   ]);
   const smaller = { room: { cols: 90, rows: 23 }, window: { cols: 120, rows: 30 }, smaller: true };
   const rows: Array<[string, number | undefined, string, ReturnType<typeof pairClientOf>]> = [
-    ['on the shared session', 100, '$1', { pairClient: 'on-session', pairClientSession: 'work', pairSize: smaller }],
-    ['on another session: its window was never shared, so no size', 200, '$1', { pairClient: 'elsewhere', pairClientSession: 'a\x1fb name', pairSize: null }],
-    ['not a client any more', 300, '$1', { pairClient: 'gone', pairClientSession: null, pairSize: null }],
-    ['pane pid unknown (tmate did not answer)', undefined, '$1', { pairClient: 'gone', pairClientSession: null, pairSize: null }],
+    ['on the shared session', 100, '$1', { pairClient: 'on-session', pairClientSession: 'work', pairSize: smaller, pairCanType: true }],
+    ['on another session: its window was never shared, so no size', 200, '$1', { pairClient: 'elsewhere', pairClientSession: 'a\x1fb name', pairSize: null, pairCanType: false }],
+    ['not a client any more', 300, '$1', { pairClient: 'gone', pairClientSession: null, pairSize: null, pairCanType: null }],
+    ['pane pid unknown (tmate did not answer)', undefined, '$1', { pairClient: 'gone', pairClientSession: null, pairSize: null, pairCanType: null }],
   ];
   for (const [what, pid, sessionId, expected] of rows) assert.deepEqual(pairClientOf(clients, pid, sessionId), expected, what);
 });
 
 test('pairSizeOf: the room the pair\'s terminal has for the window, against the window; nothing before the server told a size', () => {
   const client = (cols: number, rows: number, statusLines: number, window: [number, number] = [120, 30]): ClientInfo => ({
-    pid: 1, sessionId: '$1', sessionName: 'work', size: { cols, rows }, window: { cols: window[0], rows: window[1] }, statusLines,
+    pid: 1, sessionId: '$1', sessionName: 'work', size: { cols, rows }, window: { cols: window[0], rows: window[1] }, statusLines, name: '/dev/pts/4', readOnly: false,
   });
   const rows: Array<[string, ClientInfo, ReturnType<typeof pairSizeOf>]> = [
     ['tmate\'s own 80x24: no size told yet', client(80, 24, 1), null],
@@ -140,7 +169,9 @@ test('pairSizeOf: the room the pair\'s terminal has for the window, against the 
     ['a window fitted to the pair (pair.size follow)', client(90, 24, 1, [90, 23]), { room: { cols: 90, rows: 23 }, window: { cols: 90, rows: 23 }, smaller: false }],
   ];
   for (const [what, info, expected] of rows) assert.deepEqual(pairSizeOf(info), expected, what);
-  assert.deepEqual(parseClients(['1', '$1', '90', '24', '120', '30', 'bogus', 'work'].join('\x1f')), [], 'a status tmux would not give is no client');
-  assert.deepEqual(parseClients(['1', '$1', '90', '24', '120', '30', '2', 'work'].join('\x1f'))[0]?.statusLines, 2);
-  assert.deepEqual(parseClients(['1', '$1', '90', '24', '120', '30', 'off', 'work'].join('\x1f'))[0]?.statusLines, 0);
+  assert.deepEqual(parseClients(['1', '$1', '90', '24', '120', '30', 'bogus', '0', '/dev/pts/4', 'work'].join('\x1f')), [], 'a status tmux would not give is no client');
+  assert.deepEqual(parseClients(['1', '$1', '90', '24', '120', '30', '2', '0', '/dev/pts/4', 'work'].join('\x1f'))[0]?.statusLines, 2);
+  assert.deepEqual(parseClients(['1', '$1', '90', '24', '120', '30', 'off', '0', '/dev/pts/4', 'work'].join('\x1f'))[0]?.statusLines, 0);
+  assert.deepEqual(parseClients(['1', '$1', '90', '24', '120', '30', 'on', 'yes', '/dev/pts/4', 'work'].join('\x1f')), [], 'a read-only flag tmux would not give is no client');
+  assert.deepEqual(parseClients(['1', '$1', '90', '24', '120', '30', 'on', '0', '', 'work'].join('\x1f')), [], 'a client without a name cannot be addressed');
 });

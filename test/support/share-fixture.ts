@@ -16,6 +16,7 @@ export const QUIET_SHARE = {
   allowed: null,
   endsAt: null,
   pairSize: null,
+  pairCanType: null,
   size: 'mine',
   view: 'follow',
   sizeNote: null,

@@ -85,6 +85,11 @@ export interface Share {
    */
   pairSize: PairSize | null;
   /**
+   * Whether keys typed on the read-write link reach the session: false while the user has taken the keyboard
+   * (the pair's tmux client is read-only); null until checked, or while the pair's client is gone.
+   */
+  pairCanType: boolean | null;
+  /**
    * A presence watcher runs for this share (core/presence.ts): false where tmux is older than 3.2 (the
    * watcher's large client would resize the user's windows) or the process that started it could not start
    * one. Where false, who is in is known only from a server that counts pairs.

@@ -8,13 +8,13 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errors } from '../errors.ts';
-import { collectKeys, formatKeySource, writeAuthorizedKeys, type AllowedSource } from '../keys.ts';
+import { collectKeys, writeAuthorizedKeys, type AllowedSource } from '../keys.ts';
 import { NO_LINKS } from '../links.ts';
 import { randomHex } from '../random.ts';
 import type { SizePolicy, ViewPolicy } from '../share-rules.ts';
 import { serverLabel, type ServerProfile } from '../servers.ts';
 import { watchStartLog, type StartLog } from '../start-log.ts';
-import { panePid, shareFiles, startTmate, stopTmate, waitForSocket, waitReadyThenReadLinks, type TmateEnv } from '../tmate.ts';
+import { shareFiles, startTmate, stopTmate, waitForSocket, waitReadyThenReadLinks, type TmateEnv } from '../tmate.ts';
 import { createViewSession, supportsIgnoreSize, viewSessionName, type TmuxEnv, type TmuxSession } from '../tmux.ts';
 import { sizeNote, type Share, type ShareOptions, type ShareOrigin, type SharesOptions, type ShareSettings } from './model.ts';
 import { removeDir, removeView, writeRecord, type Live } from './record.ts';
@@ -150,6 +150,7 @@ export async function prepareStart(place: StartPlace, session: TmuxSession, blan
     viewSession: null,
     pairClient: null,
     pairClientSession: null,
+    pairCanType: null,
     pairSize: null,
     watched,
     presence: watched ? initialPresence(startedAt) : null,
@@ -184,23 +185,24 @@ export async function launch(starting: Starting, tmux: TmuxEnv, tmate: TmateEnv)
     attachTo = view.id;
   }
   const access = live.share.allowed ? { authorizedKeys: live.files.keys } : {};
-  const target = { tmux: tmux.tmux, socket: session.socket, sessionId: attachTo, ignoreSize, ownSession: attachTo !== session.id };
+  const target = { tmux: tmux.tmux, socket: session.socket, sessionId: attachTo, ignoreSize, ownSession: attachTo !== session.id, endsAt: live.share.endsAt };
   const daemon = await startTmate(tmate, live.files, server, target, access);
   live.share.pid = daemon.pid;
   live.exited = daemon.exited;
   // tmate quitting before it is ready (a config it rejects, a crash) must not wait out the time limit.
   void daemon.exited.then(() => abort.abort(new Error('tmate exited')));
   abort.signal.throwIfAborted();
-  await writeRecord(live);
+  // tmate's pid is recorded (so a start whose process dies can be ended) while tmate makes its socket.
+  const recorded = writeRecord(live);
   starting.log.follower.start();
-  await waitForSocket(live.files, abort.signal);
+  await Promise.all([recorded, waitForSocket(live.files, abort.signal)]);
 }
 
 /** Step 3: the server said READY; the links are read and recorded. */
 export async function waitForReady(starting: Starting, tmate: TmateEnv): Promise<void> {
   const { live, abort } = starting;
   const { follower } = starting.log;
-  const { links, clients } = await waitReadyThenReadLinks(tmate, live.files.socket, abort.signal);
+  const { links, clients, panePid } = await waitReadyThenReadLinks(tmate, live.files.socket, abort.signal);
   if (abort.signal.aborted) throw abort.signal.reason;
   await follower.pump();
   live.readyLogOffset = follower.position;
@@ -208,7 +210,14 @@ export async function waitForReady(starting: Starting, tmate: TmateEnv): Promise
   live.share.clients = clients;
   live.share.reportsPairs = clients !== null;
   live.share.state = 'sharing';
-  live.panePid = await panePid(tmate, live.files.socket).catch(() => undefined);
+  if (panePid !== null) live.panePid = panePid;
+  if (panePid !== null && clients === 0) {
+    // Nobody in yet: the pair's client is tmate's own, on the session it attached to, at no pair's size.
+    live.share.pairClient = 'on-session';
+    live.share.pairClientSession = live.share.viewSession ? viewSessionName(live.share.id) : live.share.session;
+    live.share.pairSize = null;
+    live.pairKnown = true;
+  }
   await writeRecord(live);
   // Stopped while the record was being written: the stop wins.
   abort.signal.throwIfAborted();
@@ -228,15 +237,3 @@ export async function tearDownStart(starting: Starting, tmux: TmuxEnv, tmate: Tm
   await removeDir(live.files.dir);
 }
 
-/**
- * Sharing a session that is already shared gives that share, unless the caller named who may join and the
- * share lets in someone else: then it is refused, never handed back as if it were what was asked for.
- */
-export function sameAccess(share: Share, options: ShareOptions): Share {
-  if (options.allowed !== undefined) {
-    const asked = options.allowed?.length ? options.allowed.map(formatKeySource) : null;
-    const has = share.allowed?.map((entry) => entry.source) ?? null;
-    if (JSON.stringify(asked) !== JSON.stringify(has)) throw errors.sharedOtherwise(share.session, has);
-  }
-  return structuredClone(share);
-}

@@ -1,7 +1,7 @@
 /**
  * The tray: which icon, title and tooltip stand for the current snapshot, and the menu it offers. Both are
  * PURE functions of the snapshot (no Electron import here, only types), so they are tested without Electron;
- * tray-controller.ts turns the plain menu template into Electron's Menu; actions.ts runs the action descriptors.
+ * electron/tray.ts turns the plain menu template into Electron's Menu; tray-actions.ts runs the action descriptors.
  *
  * Per platform:
  * - macOS: Template images (black + alpha, the system tints them), the pair count as the title next to the
@@ -12,12 +12,12 @@
  *   the menu alone must do everything: open the popover, share, copy, stop, preferences, quit. Its first line
  *   also states what the tooltip says elsewhere, as most Linux panels show no tooltip.
  */
-import type { LinkKind, SessionView, ShareView, Snapshot } from './contract.ts';
-import { clockTime } from './core/duration.ts';
-import { describeAllowed } from './core/keys.ts';
-import { orderedLinks } from './core/links.ts';
-import { targetKey, totalPairsConnected } from './core/share-rules.ts';
-import { formatTimeLeft } from './core/time-left.ts';
+import type { LinkKind, SessionView, ShareView, Snapshot } from '../contract.ts';
+import { clockTime } from '../core/duration.ts';
+import { describeAllowed } from '../core/keys.ts';
+import { orderedLinks } from '../core/links.ts';
+import { targetKey, totalPairsConnected } from '../core/share-rules.ts';
+import { formatTimeLeft } from '../core/time-left.ts';
 
 export type TrayStateName = 'idle' | 'starting' | 'sharing' | 'paired' | 'reconnecting' | 'failed';
 
@@ -91,13 +91,14 @@ export function trayIconFile(state: TrayStateName, platform: NodeJS.Platform): s
   return platform === 'darwin' ? `tray-${state}Template.png` : `tray-${state}.png`;
 }
 
-/** What a menu item does, as data: actions.ts maps each kind to the call it makes. */
+/** What a menu item does, as data: tray-actions.ts maps each kind to the call it makes. */
 export type TrayAction =
   | { kind: 'share'; session: string; socket: string }
   | { kind: 'share-blank' }
   | { kind: 'copy'; shareId: string; link: LinkKind }
   | { kind: 'stop'; shareId: string }
   | { kind: 'rotate'; shareId: string }
+  | { kind: 'keyboard'; shareId: string; canType: boolean }
   | { kind: 'refresh' }
   | { kind: 'open' }
   | { kind: 'preferences' }
@@ -149,6 +150,13 @@ function shareItems(share: ShareView, server: string | undefined, platform: Node
     ...(share.endsAt !== null ? [{ label: `Ends by itself at ${clockTime(share.endsAt)}`, enabled: false }] : []),
   ];
   const rotate: TrayMenuItem = { label: `New Links for ${name} (Drops Everyone)`, action: { kind: 'rotate', shareId: share.id } };
+  // Only where the pair's client is on the user's tmux server: elsewhere there is no keyboard to take.
+  const keyboard = (): TrayMenuItem[] =>
+    share.pairClient === 'gone'
+      ? []
+      : share.pairCanType === false
+        ? [{ label: `Give the Keyboard Back in ${name}`, action: { kind: 'keyboard', shareId: share.id, canType: true } }]
+        : [{ label: `Take the Keyboard in ${name} (Pair Watches Only)`, action: { kind: 'keyboard', shareId: share.id, canType: false } }];
   switch (share.state) {
     case 'starting':
       return [
@@ -161,6 +169,7 @@ function shareItems(share: ShareView, server: string | undefined, platform: Node
         { label: `Sharing ${name}${pairs}`, enabled: false },
         ...access(),
         ...copies(),
+        ...keyboard(),
         rotate,
         { label: share.clients ? `End Pairing: Stop Sharing ${name}` : `Stop Sharing ${name}`, action: { kind: 'stop', shareId: share.id } },
       ];

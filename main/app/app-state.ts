@@ -5,16 +5,20 @@
  */
 import { EventEmitter } from 'node:events';
 import { homedir } from 'node:os';
-import { errors, installCommand, isPairbarError, SSH_KEYGEN_COMMAND, toErrorInfo, upgradeCommand, type ErrorInfo } from './core/errors.ts';
-import { profileFromKeys } from './core/hostkeys.ts';
-import type { ServerTestResult } from './core/server-test.ts';
-import { hasFingerprint, isShutDown, nameFromHost, parsePaste, serverLabel, type ServerProfile } from './core/servers.ts';
-import { findSshIdentity } from './core/ssh-identity.ts';
-import type { Share, ShareOptions } from './core/shares.ts';
-import { listServers } from './core/tmux.ts';
-import { addServer, parsePref, readPrefs, removeServer, resolveServer, useServer, writePref, DEFAULT_PREFS, type PrefKey, type Prefs, type PrefsStore } from './prefs.ts';
-import type { Runtime } from './runtime.ts';
-import type { Problem, Result, ServerDraft, ServerInput, ServerView, SessionView, ShareTargetArg, ShareView, Snapshot } from './contract.ts';
+import { errors, installCommand, isPairbarError, SSH_KEYGEN_COMMAND, toErrorInfo, upgradeCommand, type ErrorInfo } from '../core/errors.ts';
+import { profileFromKeys } from '../core/hostkeys.ts';
+import type { ServerTestResult } from '../core/server-test.ts';
+import { hasFingerprint, isShutDown, nameFromHost, parsePaste, serverLabel, type ServerProfile } from '../core/servers.ts';
+import { findSshIdentity } from '../core/ssh-identity.ts';
+import type { Share, ShareOptions } from '../core/shares.ts';
+import { listServers } from '../core/tmux.ts';
+import type { PrefsStore } from '../prefs/file.ts';
+import { readPrefs } from '../prefs/load.ts';
+import { parsePref, DEFAULT_PREFS, type PrefKey, type Prefs } from '../prefs/schema.ts';
+import { addServer, removeServer, resolveServer, useServer } from '../prefs/servers.ts';
+import { writePref } from '../prefs/write.ts';
+import type { Runtime } from '../runtime.ts';
+import type { Problem, Result, ServerDraft, ServerInput, ServerView, SessionView, ShareTargetArg, ShareView, Snapshot } from '../contract.ts';
 
 /**
  * Copy on share: the link the app puts on the clipboard when a share it started (or New links) is ready,
@@ -149,6 +153,17 @@ export class AppState extends EventEmitter<{ snapshot: [Snapshot] }> {
   /** New links for a share: everyone connected dropped, the old links dead, the user's clients attached. */
   rotate(shareId: string): Promise<Result<ShareView>> {
     return this.started(() => this.runtime.shares.rotate(shareId));
+  }
+
+  /** The keyboard taken from the pair or given back (Shares.setPairKeyboard); the list is refreshed either way. */
+  async setPairKeyboard(shareId: string, canType: boolean): Promise<Result<ShareView>> {
+    try {
+      return { ok: true, value: shareView(await this.runtime.shares.setPairKeyboard(shareId, canType)) };
+    } catch (error) {
+      return { ok: false, error: toErrorInfo(error) };
+    } finally {
+      void this.refresh();
+    }
   }
 
   /** A start (share or new links) as a Result; the list is refreshed either way. */
