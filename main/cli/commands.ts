@@ -55,6 +55,12 @@ export const COMMANDS = {
     maxArgs: 2,
     load: () => import('./keyboard.ts'),
   },
+  events: {
+    usage: [['events [SESSION] [--socket PATH] [--json]', 'one line (one JSON object with --json) each time someone joins,\nleaves or resizes, the links change, or the share ends']],
+    options: ['json', 'socket'],
+    maxArgs: 1,
+    load: () => import('./events.ts'),
+  },
   status: {
     usage: [['status [--json]', 'list what is shared']],
     options: ['json'],

@@ -13,6 +13,7 @@ import { checkedSocket, defaultSocket } from '../core/tmux.ts';
 import type { PrefsStore } from '../prefs/file.ts';
 import { createRuntime, type Runtime } from '../runtime.ts';
 import type { Io } from './context.ts';
+import { UsageError } from './usage-error.ts';
 
 /** The runtime a subcommand works with: spawning through node:child_process (see useNodeSpawn). */
 export function commandRuntime(io: Io, store?: PrefsStore): Runtime {
@@ -129,6 +130,15 @@ export async function followToEnd(runtime: Runtime, io: Io, share: Share): Promi
     env: io.env,
     logFile: join(runtime.shares.runtimeDir, share.id, 'follow.log'),
   });
+}
+
+export /** The share SESSION names (on the server at `socket`, where given); with no SESSION, the only share there is. */
+function chooseShare(runtime: Runtime, shares: Share[], session: string | undefined, socket: string | undefined): Share {
+  if (session !== undefined) return runtime.shares.resolve(session, socket);
+  const live = shares.filter((share) => share.state !== 'failed' && (socket === undefined || share.socket === socket));
+  if (live.length === 1 && live[0]) return live[0];
+  if (live.length === 0) throw errors.invalidArgument('command', 'nothing is shared; share a session first with `pairbar share SESSION`');
+  throw new UsageError(`Several sessions are shared; name one: ${live.map((share) => JSON.stringify(share.session)).join(', ')}`);
 }
 
 /** The SESSION (and --socket) arguments that name this share again. */

@@ -15,7 +15,8 @@ import type { Share } from '../../main/core/shares.ts';
 import { pidAlive } from '../../main/core/tmate.ts';
 import { PairKeys, type PairKey } from '../support/pair-ssh.ts';
 import { PairTerminal } from '../support/pair-terminal.ts';
-import { switchServer, waitFor, worldPerTest } from '../support/sandbox.ts';
+import { PAIRBAR_BIN, switchServer, waitFor, worldPerTest } from '../support/sandbox.ts';
+import { spawn } from 'node:child_process';
 
 const world = worldPerTest();
 
@@ -201,4 +202,32 @@ test('end when empty is refused where Pairbar cannot see who is in (tmux older t
   const plain = await shares.share({ session: 'work' });
   assert.equal(plain.watched, false);
   assert.equal(presenceOf(plain).present, null, 'nobody can know');
+});
+
+test('pairbar events work --json: one JSON line as each thing happens, and it exits when the share ends', { timeout: 90_000 }, async (t) => {
+  world.sandbox.newSession('work', 'default', 'sh');
+  const shared = await world.sandbox.cli(['share', 'work']);
+  assert.equal(shared.code, 0, shared.stderr);
+  const host = await world.server.nextConnection();
+  const child = spawn(process.execPath, [PAIRBAR_BIN, 'events', 'work', '--json'], { env: world.sandbox.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+  t.after(() => { if (child.exitCode === null) child.kill('SIGKILL'); });
+  const lines = () => out.split('\n').filter(Boolean).map((line) => JSON.parse(line) as { event: string; present: boolean | null; pairSize: unknown; presentSince: string | null });
+  await waitFor('the state line', () => lines().length >= 1);
+  assert.deepEqual([lines()[0]?.event, lines()[0]?.present], ['state', false]);
+
+  const pair = await PairTerminal.join(world.server, host, host.links.ssh, await pairKey(t), { cols: 90, rows: 25 });
+  t.after(() => pair.leave());
+  await waitFor('a joined line', () => lines().some((line) => line.event === 'joined'));
+  const joined = lines().find((line) => line.event === 'joined')!;
+  assert.equal(joined.present, true);
+  assert.deepEqual(joined.pairSize, { cols: 90, rows: 24 });
+  assert.ok(joined.presentSince !== null);
+  await pair.leave(host);
+  await waitFor('a left line', () => lines().some((line) => line.event === 'left'));
+  assert.equal((await world.sandbox.cli(['stop', 'work'])).code, 0);
+  assert.equal(await exited, 0);
+  assert.deepEqual(lines().map((line) => line.event), ['state', 'joined', 'left', 'ended']);
 });

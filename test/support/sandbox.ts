@@ -6,7 +6,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -23,6 +23,15 @@ export const TMUX = '/usr/bin/tmux';
 export const TMATE = '/usr/bin/tmate';
 /** The built `pairbar` command. */
 export const PAIRBAR_BIN = join(import.meta.dirname, '../../bin/pairbar.cjs');
+
+/** Whether the process is a control-mode client (`tmate -S SOCKET -C attach`), as a presence watcher runs. */
+function isControlClient(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes('-C');
+  } catch {
+    return false;
+  }
+}
 
 export class Sandbox {
   readonly env: NodeJS.ProcessEnv;
@@ -169,8 +178,18 @@ export class Sandbox {
 
   /** pids of tmate processes whose command line mentions this sandbox. */
   tmatePids(): number[] {
+    // The shares' tmate servers: not the control-mode clients of their presence watchers (watcherPids).
+    return this.pidsMatching(`tmate.*${this.root}`).filter((pid) => !isControlClient(pid));
+  }
+
+  /** pids of this sandbox's presence watchers and their control-mode tmate clients. */
+  watcherPids(): number[] {
+    return [...this.pidsMatching(`__presence ${this.root}`), ...this.pidsMatching(`tmate.*${this.root}`).filter(isControlClient)];
+  }
+
+  private pidsMatching(pattern: string): number[] {
     try {
-      return execFileSync('pgrep', ['-f', `tmate.*${this.root}`], { encoding: 'utf8' })
+      return execFileSync('pgrep', ['-f', pattern], { encoding: 'utf8' })
         .split('\n')
         .filter(Boolean)
         .map(Number);
@@ -192,7 +211,7 @@ export class Sandbox {
       await runtime.shares.stopAll().catch(() => undefined);
       runtime.shares.close();
     }
-    for (const pid of this.tmatePids()) {
+    for (const pid of [...this.tmatePids(), ...this.watcherPids()]) {
       try {
         process.kill(pid, 'SIGKILL');
       } catch {
