@@ -7,9 +7,13 @@ import { withRuntime } from './common.ts';
 
 export function run({ values, io }: CommandContext): Promise<number> {
   return withRuntime(io, async (runtime) => {
-    const tmux = await runtime.tmux();
-    const servers = await listServers(tmux);
-    const shared = new Set((await runtime.shares.adopt()).map((share) => targetKey(share.socket, share.sessionId)));
+    // The tmux servers asked while the shares are read, not after: each waits on something else.
+    const [listed, adopted] = await Promise.allSettled([runtime.tmux().then(listServers), runtime.shares.adopt()]);
+    // What tmux said wrong is the answer to `sessions`; a runtime directory in a bad state comes second.
+    if (listed.status === 'rejected') throw listed.reason;
+    if (adopted.status === 'rejected') throw adopted.reason;
+    const servers = listed.value;
+    const shared = new Set(adopted.value.map((share) => targetKey(share.socket, share.sessionId)));
     const rows = servers.flatMap((server) =>
       server.sessions.map((session) => ({
         name: session.name,

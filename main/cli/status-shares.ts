@@ -8,6 +8,8 @@ import { warnAboutProblems } from './prefs-warnings.ts';
 
 export function run({ values, io }: CommandContext): Promise<number> {
   return withRuntime(io, async (runtime) => {
+    // tmux is looked up while the shares are read (both wait on the disk), not after: the check needs it.
+    void runtime.binaries().catch(() => undefined);
     await runtime.shares.adopt();
     // Where each pair's terminal is now: asked of tmux only when something is shared.
     const shares = await runtime.shares.checkPairClients();

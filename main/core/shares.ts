@@ -116,10 +116,12 @@ export class Shares extends EventEmitter<{
   async adopt(): Promise<Share[]> {
     await ensurePrivateDir(this.runtimeDir);
     let changed = false;
+    const adopted = new Set<Live>();
     await readRuntimeDir(this.runtimeDir, {
       known: (id) => this.live.has(id),
       env: () => this.env(),
       adopt: (live, offset) => {
+        adopted.add(live);
         this.live.set(live.share.id, live);
         this.follow(live, offset);
         this.endTimers.schedule(live.share.id, live.share.endsAt);
@@ -128,8 +130,9 @@ export class Shares extends EventEmitter<{
     });
     // Shares that ended while nobody watched: another process stopped them (their directory is gone), or
     // their tmate died (its socket left behind, refusing): the check an adopted share gets, on each refresh.
+    // (A share adopted just now answered a moment ago.)
     for (const [id, live] of this.live) {
-      if (live.share.state === 'starting' || (await socketAnswers(live.files.socket))) continue;
+      if (live.share.state === 'starting' || adopted.has(live) || (await socketAnswers(live.files.socket))) continue;
       if (this.live.get(id) !== live) continue; // Ended or stopped while this asked.
       if (existsSync(live.files.dir)) {
         await this.ended(live);

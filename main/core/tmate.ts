@@ -98,27 +98,34 @@ export async function waitForSocket(files: ShareFiles, signal: AbortSignal): Pro
   }
 }
 
-const LINK_FORMAT = ['#{tmate_ssh}', '#{tmate_ssh_ro}', '#{tmate_web}', '#{tmate_web_ro}', '#{tmate_num_clients}'].join('\x1f');
+/** The links, the count of pairs in, and the pid of tmate's one pane (the pair's tmux client), in one call. */
+const LINK_FORMAT = ['#{tmate_ssh}', '#{tmate_ssh_ro}', '#{tmate_web}', '#{tmate_web_ro}', '#{tmate_num_clients}', '#{pane_pid}'].join('\x1f');
 
 export interface LinksAndClients {
   links: ShareLinks;
   /** null when the server does not report it (a self-hosted server without its web back end). */
   clients: number | null;
+  /** The pid of the process in tmate's pane: the tmux client attached for the pair; null if tmate gave none. */
+  panePid: number | null;
 }
 
+const COUNT = /^\d+$/;
+
 export function parseLinks(stdout: string): LinksAndClients {
-  const [ssh = '', sshReadOnly = '', web = '', webReadOnly = '', clients = ''] = stdout.replace(/\n$/, '').split('\x1f');
+  const [ssh = '', sshReadOnly = '', web = '', webReadOnly = '', clients = '', pane = ''] = stdout.replace(/\n$/, '').split('\x1f');
   const orNull = (value: string) => (value.trim() === '' ? null : value.trim());
+  const pid = COUNT.test(pane.trim()) ? Number(pane.trim()) : 0;
   return {
     links: { ssh: orNull(ssh), sshReadOnly: orNull(sshReadOnly), web: orNull(web), webReadOnly: orNull(webReadOnly) },
-    clients: /^\d+$/.test(clients.trim()) ? Number(clients.trim()) : null,
+    clients: COUNT.test(clients.trim()) ? Number(clients.trim()) : null,
+    panePid: Number.isSafeInteger(pid) && pid > 0 ? pid : null,
   };
 }
 
 /**
- * Blocks until the server says READY (`wait tmate-ready`), then reads the links, in one tmate process: the
- * two commands chained with tmux's `;` separator, so a share costs one spawn less. Killed when `signal`
- * aborts.
+ * Blocks until the server says READY (`wait tmate-ready`), then reads the links and the pane's pid, in one
+ * tmate process: the two commands chained with tmux's `;` separator, so a share costs no spawn more than
+ * it must. Killed when `signal` aborts.
  */
 export async function waitReadyThenReadLinks(tmate: TmateEnv, socket: string, signal: AbortSignal): Promise<LinksAndClients> {
   signal.throwIfAborted();

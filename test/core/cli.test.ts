@@ -74,9 +74,9 @@ test('share --json, url, status and stop: the whole round trip', async () => {
     linksChangedAt: null,
     allowed: null,
     endsAt: null,
-    // Not looked at yet: `status` does.
-    pairClient: null,
-    pairClientSession: null,
+    // Known from the start, as `status` would find it: tmate's client on the session, nobody in yet.
+    pairClient: 'on-session',
+    pairClientSession: 'work',
     pairSize: null,
     pairCanType: null,
   });

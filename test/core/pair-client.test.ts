@@ -13,7 +13,7 @@ import { spawnedSoFar } from '../../main/core/process.ts';
 import type { Share } from '../../main/core/shares.ts';
 import { AppState } from '../../main/state.ts';
 import { PairAtTheKeyboard } from '../support/pair-tmux.ts';
-import { worldPerTest, waitFor } from '../support/sandbox.ts';
+import { switchServer, worldPerTest, waitFor } from '../support/sandbox.ts';
 
 const world = worldPerTest();
 
@@ -105,6 +105,35 @@ test('checking costs nothing while idle, and one tmux call per server when asked
   assert.deepEqual(seen.map((share) => share.pairClient), ['on-session', 'on-session']);
   assert.equal(spawnedSoFar() - adopting, 1, 'no `tmux -V`, `tmate -V` or `tmate display`: one tmux list-clients');
   later.shares.close();
+});
+
+test('a server that says who is in: right after the start, with nobody in, where the pair\'s client is costs no tmux call; once a pair joined, one', async () => {
+  world.server = await switchServer(world.sandbox, world.server, { mode: 'tmate.io' });
+  const work = world.sandbox.newSession('work', 'default', 'sh');
+  const { shares } = world.sandbox.runtime();
+  const share = await shares.share({ session: 'work' });
+  const host = await world.server.nextConnection();
+  assert.equal(share.clients, 0, 'the server said nobody is in');
+  await world.sandbox.waitForClients(work, 1);
+  let before = spawnedSoFar();
+  let [checked] = await shares.checkPairClients();
+  assert.deepEqual([checked?.pairClient, checked?.pairClientSession, checked?.pairSize], ['on-session', 'work', null]);
+  assert.equal(spawnedSoFar() - before, 0, 'tmate\'s client is on the session it was started on, and nobody can have moved it');
+
+  host.pairJoin();
+  await waitFor('the pair in', () => shares.find('work')?.clients === 1);
+  before = spawnedSoFar();
+  [checked] = await shares.checkPairClients();
+  assert.deepEqual([checked?.pairClient, checked?.pairClientSession], ['on-session', 'work']);
+  assert.equal(spawnedSoFar() - before, 1, 'a pair has been in: tmux is asked, in one list-clients');
+
+  // Gone again: the pair may have moved their client before leaving, so tmux is still asked.
+  host.pairLeave();
+  await waitFor('the pair out', () => shares.find('work')?.clients === 0);
+  before = spawnedSoFar();
+  await shares.checkPairClients();
+  assert.equal(spawnedSoFar() - before, 1);
+  await shares.stop(share.id);
 });
 
 test('pairClientOf: the client with the pane\'s pid decides; a name holding the separator kept whole', () => {

@@ -119,15 +119,16 @@ describe('startFailure: what tmate printed while starting → the error a person
   }
 });
 
-describe('parseLinks: the chained display-message output → links and count', () => {
+describe('parseLinks: the chained display-message output → links, count and pane pid', () => {
   const US = '\x1f';
   const rows: [string, string, ReturnType<typeof parseLinks>][] = [
-    ['tmate.io: four links and a count', ['ssh a@h', 'ssh ro-a@h', 'https://w/a', 'https://w/ro-a', '0'].join(US) + '\n', { links: { ssh: 'ssh a@h', sshReadOnly: 'ssh ro-a@h', web: 'https://w/a', webReadOnly: 'https://w/ro-a' }, clients: 0 }],
-    ['self-hosted: ssh only, no count', ['ssh a@h', 'ssh ro-a@h', '', '', ''].join(US) + '\n', { links: { ssh: 'ssh a@h', sshReadOnly: 'ssh ro-a@h', web: null, webReadOnly: null }, clients: null }],
-    ['a count of 3', ['ssh a@h', '', '', '', '3'].join(US), { links: { ...NO_LINKS, ssh: 'ssh a@h' }, clients: 3 }],
-    ['a count that is not a number is no count', ['ssh a@h', '', '', '', 'x'].join(US), { links: { ...NO_LINKS, ssh: 'ssh a@h' }, clients: null }],
-    ['blank values with spaces are absent', [' ', ' ', ' ', ' ', ' '].join(US), { links: { ...NO_LINKS }, clients: null }],
-    ['nothing at all', '', { links: { ...NO_LINKS }, clients: null }],
+    ['tmate.io: four links, a count and the pane pid', ['ssh a@h', 'ssh ro-a@h', 'https://w/a', 'https://w/ro-a', '0', '4242'].join(US) + '\n', { links: { ssh: 'ssh a@h', sshReadOnly: 'ssh ro-a@h', web: 'https://w/a', webReadOnly: 'https://w/ro-a' }, clients: 0, panePid: 4242 }],
+    ['self-hosted: ssh only, no count', ['ssh a@h', 'ssh ro-a@h', '', '', '', '17'].join(US) + '\n', { links: { ssh: 'ssh a@h', sshReadOnly: 'ssh ro-a@h', web: null, webReadOnly: null }, clients: null, panePid: 17 }],
+    ['a count of 3', ['ssh a@h', '', '', '', '3', '17'].join(US), { links: { ...NO_LINKS, ssh: 'ssh a@h' }, clients: 3, panePid: 17 }],
+    ['a count that is not a number is no count', ['ssh a@h', '', '', '', 'x', '17'].join(US), { links: { ...NO_LINKS, ssh: 'ssh a@h' }, clients: null, panePid: 17 }],
+    ['a pane pid that is not a positive number is none', ['ssh a@h', '', '', '', '0', '0'].join(US), { links: { ...NO_LINKS, ssh: 'ssh a@h' }, clients: 0, panePid: null }],
+    ['blank values with spaces are absent', [' ', ' ', ' ', ' ', ' ', ' '].join(US), { links: { ...NO_LINKS }, clients: null, panePid: null }],
+    ['nothing at all', '', { links: { ...NO_LINKS }, clients: null, panePid: null }],
   ];
   for (const [name, stdout, expected] of rows) test(name, () => assert.deepEqual(parseLinks(stdout), expected));
 });

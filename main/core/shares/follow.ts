@@ -40,7 +40,11 @@ export function followShare(live: Live, offset: number, on: FollowHandlers): voi
     const before = JSON.stringify(live.share);
     const changedAt = live.share.linksChangedAt;
     const pairEvent = applyEvent(live.share, event);
-    if (pairEvent) on.pair(pairEvent);
+    if (pairEvent) {
+      // A pair has been in: from now on only tmux knows where their client is.
+      live.pairKnown = false;
+      on.pair(pairEvent);
+    }
     if (live.share.linksChangedAt !== changedAt && !live.linksTimer) {
       // The server announces its links one line each (read-only first): tell once they are all in.
       live.linksTimer = setTimeout(() => {
@@ -88,7 +92,9 @@ export async function endCause(live: Live, how?: DaemonExit): Promise<PairbarErr
  * per tmux server; true when any share changed. The pane's pid (the pair's client) is learnt once: when the
  * share became ready, from share.json, or asked of tmate for a share adopted without it.
  */
-export async function locatePairClients(lives: Live[], { tmux, tmate }: { tmux: TmuxEnv; tmate: TmateEnv }): Promise<boolean> {
+export async function locatePairClients(all: Live[], { tmux, tmate }: { tmux: TmuxEnv; tmate: TmateEnv }): Promise<boolean> {
+  // Right after the start, with nobody in, where the pair's client is was known already (Live.pairKnown).
+  const lives = all.filter((live) => !(live.pairKnown && pairsConnected(live.share) === 0));
   await Promise.all(
     lives.map(async (live) => {
       live.panePid ??= await panePid(tmate, live.files.socket).catch(() => undefined);

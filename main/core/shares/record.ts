@@ -47,6 +47,12 @@ export interface Live {
   ending?: boolean;
   /** The pid of tmate's pane, the pair's tmux client: learnt once ready, or from share.json when adopted. */
   panePid?: number;
+  /**
+   * Where the pair's client is was known from the start: tmate's pane attached to the session it was
+   * started on, and no pair has joined since (the server said so, and the log has said nothing of a pair),
+   * so nobody can have moved it: tmux need not be asked. Cleared by the first pair event.
+   */
+  pairKnown?: boolean;
   /** The last share.json write: writes go one after another, so the file ends with the newest state. */
   recordWrite?: Promise<void>;
   /** Set while new links are arriving, so one 'links' event tells of the whole set. */
@@ -104,19 +110,19 @@ export async function readRuntimeDir(runtimeDir: string, how: Adoption): Promise
       await removeDir(files.dir);
       continue;
     }
-    const alive = record.pid > 0 && (await isOurTmate(record.pid, files.socket)) && (await socketAnswers(files.socket));
+    // The three reads at once, not one after another (`pairbar status` waits for them): is it our tmate,
+    // does it answer, and what has its log said since it was ready (thrown away if it is gone).
+    const share = shareFromRecord(record);
+    const [ours, answers, offset] = await Promise.all([record.pid > 0 && isOurTmate(record.pid, files.socket), socketAnswers(files.socket), replayLog(share, files, record.readyLogOffset)]);
     if (how.known(id)) continue;
-    if (!alive) {
+    if (!ours || !answers) {
       // tmux removes a view session itself when tmate's client goes; this covers a tmux that did not.
       if (record.viewSession) await removeView((await how.env()).tmux, record);
       await removeDir(files.dir);
       continue;
     }
-    const share = shareFromRecord(record);
     const live: Live = { share, files, readyLogOffset: record.readyLogOffset };
     if (typeof record.panePid === 'number' && Number.isSafeInteger(record.panePid) && record.panePid > 0) live.panePid = record.panePid;
-    const offset = await replayLog(share, files, record.readyLogOffset);
-    if (how.known(id)) continue;
     how.adopt(live, offset);
   }
 }

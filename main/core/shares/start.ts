@@ -14,7 +14,7 @@ import { randomHex } from '../random.ts';
 import type { SizePolicy, ViewPolicy } from '../share-rules.ts';
 import { serverLabel, type ServerProfile } from '../servers.ts';
 import { watchStartLog, type StartLog } from '../start-log.ts';
-import { panePid, shareFiles, startTmate, stopTmate, waitForSocket, waitReadyThenReadLinks, type TmateEnv } from '../tmate.ts';
+import { shareFiles, startTmate, stopTmate, waitForSocket, waitReadyThenReadLinks, type TmateEnv } from '../tmate.ts';
 import { createViewSession, supportsIgnoreSize, viewSessionName, type TmuxEnv, type TmuxSession } from '../tmux.ts';
 import { sizeNote, type Share, type ShareOptions, type ShareOrigin, type SharesOptions, type ShareSettings } from './model.ts';
 import { removeDir, removeView, writeRecord, type Live } from './record.ts';
@@ -175,7 +175,7 @@ export async function launch(starting: Starting, tmux: TmuxEnv, tmate: TmateEnv)
 export async function waitForReady(starting: Starting, tmate: TmateEnv): Promise<void> {
   const { live, abort } = starting;
   const { follower } = starting.log;
-  const { links, clients } = await waitReadyThenReadLinks(tmate, live.files.socket, abort.signal);
+  const { links, clients, panePid } = await waitReadyThenReadLinks(tmate, live.files.socket, abort.signal);
   if (abort.signal.aborted) throw abort.signal.reason;
   await follower.pump();
   live.readyLogOffset = follower.position;
@@ -183,7 +183,14 @@ export async function waitForReady(starting: Starting, tmate: TmateEnv): Promise
   live.share.clients = clients;
   live.share.reportsPairs = clients !== null;
   live.share.state = 'sharing';
-  live.panePid = await panePid(tmate, live.files.socket).catch(() => undefined);
+  if (panePid !== null) live.panePid = panePid;
+  if (panePid !== null && clients === 0) {
+    // Nobody in yet: the pair's client is tmate's own, on the session it attached to, at no pair's size.
+    live.share.pairClient = 'on-session';
+    live.share.pairClientSession = live.share.viewSession ? viewSessionName(live.share.id) : live.share.session;
+    live.share.pairSize = null;
+    live.pairKnown = true;
+  }
   await writeRecord(live);
   // Stopped while the record was being written: the stop wins.
   abort.signal.throwIfAborted();
