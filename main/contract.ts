@@ -9,7 +9,7 @@ import type { ServerTestResult } from './core/server-test.ts';
 import type { ServerProfile } from './core/servers.ts';
 import type { Share } from './core/shares.ts';
 import type { LinkKind } from './core/links.ts';
-import type { Prefs, PrefKey } from './prefs.ts';
+import type { Prefs, PrefKey } from './prefs/schema.ts';
 
 export const CHANNELS = {
   getState: 'pairbar:get-state',

@@ -13,7 +13,11 @@ import type { ServerTestResult } from './core/server-test.ts';
 import { validateProfile, type ServerProfile, type ServerSettings } from './core/servers.ts';
 import { Shares, type AccessSettings, type ShareOrigin } from './core/shares.ts';
 import type { TmuxEnv } from './core/tmux.ts';
-import { forgeBases, loadPrefs, migratePrefs, readPrefs, resolveServer, type LoadedPrefs, type Prefs, type PrefsStore } from './prefs.ts';
+import type { PrefsStore } from './prefs/file.ts';
+import { loadPrefs, readPrefs } from './prefs/load.ts';
+import { migratePrefs } from './prefs/migrations.ts';
+import { forgeBases, type LoadedPrefs, type Prefs } from './prefs/schema.ts';
+import { resolveServer } from './prefs/servers.ts';
 
 export interface Runtime {
   env: NodeJS.ProcessEnv;

@@ -5,7 +5,7 @@
 import type { CommandProblem, LinkKind, PairbarApi, Result, ServerDraft, ServerInput, ShareOptionsArg, ShareTargetArg, ShareView, Snapshot } from '../main/contract.ts';
 import type { ServerTestResult } from '../main/core/server-test.ts';
 import type { ServerProfile } from '../main/core/servers.ts';
-import type { PrefKey, Prefs } from '../main/prefs.ts';
+import type { PrefKey, Prefs } from '../main/prefs/schema.ts';
 import { copyCommandKey, copyKey, rotateKey, serverKey, shareKey, stopKey } from './action-keys.ts';
 import { announcements } from './announcements.ts';
 import type { Say } from './live-region.ts';

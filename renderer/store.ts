@@ -6,7 +6,7 @@
  */
 import type { ShareTargetArg, Snapshot } from '../main/contract.ts';
 import type { ErrorInfo } from '../main/core/errors.ts';
-import type { PrefKey } from '../main/prefs.ts';
+import type { PrefKey } from '../main/prefs/schema.ts';
 
 /** The popover's screens; the current one is shown, the others hidden (see app.ts to add one). */
 export type ScreenName = 'sessions' | 'preferences' | 'server' | 'share-options';

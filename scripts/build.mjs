@@ -18,7 +18,7 @@ const define = { PAIRBAR_VERSION: JSON.stringify(pkg.version) };
 const requireShim = "import { createRequire as __pairbarCreateRequire } from 'node:module'; const require = __pairbarCreateRequire(import.meta.url);";
 
 const jobs = [buildCommand()];
-// The tests' hook (main/test-hook.ts) is its own file, dist/test-hook.js, which main.js imports only when
+// The tests' hook (main/electron/test-hook.ts) is its own file, dist/test-hook.js, which main.js imports only when
 // the tests ask for it, and which the packaged app leaves out (electron-builder.yml): the import stays an
 // import of the built file instead of being bundled into main.js.
 const testHookApart = {
@@ -27,13 +27,13 @@ const testHookApart = {
     build.onResolve({ filter: /^\.\/test-hook\.ts$/ }, () => ({ path: './test-hook.js', external: true }));
   },
 };
-if (existsSync(join(root, 'main/index.ts'))) {
+if (existsSync(join(root, 'main/electron/index.ts'))) {
   const mainProcess = { bundle: true, platform: 'node', format: 'esm', target: 'node22', external: ['electron'], define, banner: { js: requireShim }, logLevel: 'warning' };
   jobs.push(
-    build({ ...mainProcess, entryPoints: [join(root, 'main/index.ts')], outfile: join(out, 'main.js'), plugins: [testHookApart] }),
-    build({ ...mainProcess, banner: {}, entryPoints: [join(root, 'main/test-hook.ts')], outfile: join(out, 'test-hook.js') }),
+    build({ ...mainProcess, entryPoints: [join(root, 'main/electron/index.ts')], outfile: join(out, 'main.js'), plugins: [testHookApart] }),
+    build({ ...mainProcess, banner: {}, entryPoints: [join(root, 'main/electron/test-hook.ts')], outfile: join(out, 'test-hook.js') }),
     build({
-      entryPoints: [join(root, 'main/preload.ts')],
+      entryPoints: [join(root, 'main/electron/preload.ts')],
       outfile: join(out, 'preload.cjs'),
       bundle: true,
       platform: 'node',
@@ -64,7 +64,7 @@ await Promise.all(jobs);
  * The `pairbar` command, as CommonJS: Node starts a CommonJS file about 4 ms sooner than an ES module (it
  * sets up no ES loader), which is a fifth of a bare `node -e 0`. esbuild splits only ES modules, so the
  * layers are built apart, each a file that requires the next only when it is needed:
- * - dist/cli.cjs, the entry (main/cli.ts and the table of subcommands): parses the arguments, answers
+ * - dist/cli.cjs, the entry (main/cli/index.ts and the table of subcommands): parses the arguments, answers
  *   --help and --version;
  * - dist/cli/NAME.cjs for each main/cli/NAME.ts loaded with import(): each subcommand (main/cli/commands.ts
  *   lists them), and what a subcommand loads only in some cases (status-shares.ts), each with the core it
@@ -120,7 +120,7 @@ async function buildCommand() {
       });
     },
   });
-  await build({ ...options, entryPoints: [join(root, 'main/cli.ts')], outfile: join(out, 'cli.cjs'), plugins: [layers(out)] });
+  await build({ ...options, entryPoints: [join(root, 'main/cli/index.ts')], outfile: join(out, 'cli.cjs'), plugins: [layers(out)] });
   // Each round builds the bundles found so far; a bundle's own import()s are found while it is built.
   const built = new Set();
   while (built.size < bundles.size) {

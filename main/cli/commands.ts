@@ -1,72 +1,18 @@
 /**
  * The `pairbar` subcommands: for each, its lines in the usage, the options it takes, how many arguments,
- * and the module that runs it. The entry (main/cli.ts) loads this file and nothing else before it knows
+ * and the module that runs it. The entry (main/cli/index.ts) loads this file and nothing else before it knows
  * which subcommand runs, so `--help` and `--version` cost next to nothing and `status` never loads what
  * only `share` needs. Keep it that way: no value imports here, only `import()` inside `load`.
  *
- * To add a subcommand: write main/cli/NAME.ts exporting `run(context: CommandContext): Promise<number>`,
+ * To add a subcommand: write main/cli/NAME.ts exporting `run(context: CommandContext): Promise<number>` (CommandContext: context.ts),
  * add its entry to COMMANDS below (the usage lines, the options it takes, `load: () => import('./NAME.ts')`),
- * and any new option to OPTIONS. scripts/build.mjs needs no change: each import() becomes its own chunk.
+ * and any new option to OPTIONS (context.ts). scripts/build.mjs needs no change: each import() becomes its own chunk.
  */
-import type { ParseArgsConfig } from 'node:util';
+import type { CommandModule, OptionName, OptionValues } from './context.ts';
 import { UsageError } from './usage-error.ts';
-
-/** Every option of every subcommand; each subcommand lists which of them it takes. */
-export const OPTIONS = {
-  json: { type: 'boolean' },
-  copy: { type: 'boolean' },
-  'read-only': { type: 'boolean' },
-  web: { type: 'boolean' },
-  github: { type: 'string', multiple: true },
-  gitlab: { type: 'string', multiple: true },
-  codeberg: { type: 'string', multiple: true },
-  'authorized-keys': { type: 'string', multiple: true },
-  anyone: { type: 'boolean' },
-  for: { type: 'string' },
-  all: { type: 'boolean' },
-  socket: { type: 'string' },
-  server: { type: 'string' },
-  view: { type: 'string' },
-  size: { type: 'string' },
-  paste: { type: 'boolean' },
-  trust: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
-  version: { type: 'boolean', short: 'v' },
-} as const satisfies NonNullable<ParseArgsConfig['options']>;
-
-export type OptionName = keyof typeof OPTIONS;
-type OptionValue<C> = C extends { type: 'string'; multiple: true } ? string[] : C extends { type: 'string' } ? string : boolean;
-export type OptionValues = { [K in OptionName]?: OptionValue<(typeof OPTIONS)[K]> };
 
 /** The options every subcommand takes. */
 const GLOBAL_OPTIONS: readonly OptionName[] = ['help', 'version'];
-
-export interface Io {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-  env: NodeJS.ProcessEnv;
-  /** All of standard input; default: this process's. */
-  readAll?: () => Promise<string>;
-  /** One line of standard input, or null at its end; default: this process's. */
-  readLine?: () => Promise<string | null>;
-  /**
-   * The script that runs this command, for a share that ends by itself: a detached `pairbar` process
-   * follows it until its end, since this one exits at once. Unset (in-process callers): nobody follows.
-   */
-  script?: string;
-}
-
-/** What a subcommand is handed: the arguments after its name, the options given, and the streams. */
-export interface CommandContext {
-  args: string[];
-  values: OptionValues;
-  io: Io;
-}
-
-/** A subcommand's module. Returns the exit code; throws UsageError (exit 2) or any error (exit 1, with its fix). */
-export interface CommandModule {
-  run(context: CommandContext): Promise<number>;
-}
 
 export interface CommandSpec {
   /** Lines of the usage: what to type after `pairbar`, and what it does (a `\n` continues it below). None: internal. */

@@ -10,9 +10,9 @@ import { spawnDetached, useNodeSpawn } from '../core/process.ts';
 import { pairSizeText } from '../core/share-rules.ts';
 import type { Share } from '../core/shares.ts';
 import { checkedSocket, defaultSocket } from '../core/tmux.ts';
-import type { PrefsStore } from '../prefs.ts';
+import type { PrefsStore } from '../prefs/file.ts';
 import { createRuntime, type Runtime } from '../runtime.ts';
-import type { Io } from './commands.ts';
+import type { Io } from './context.ts';
 
 /** The runtime a subcommand works with: spawning through node:child_process (see useNodeSpawn). */
 export function commandRuntime(io: Io, store?: PrefsStore): Runtime {

@@ -2,8 +2,10 @@
  * `pairbar config get [KEY]` and `pairbar config set KEY VALUE`. Reading uses loadPrefs() (plain fs);
  * only `set` opens the file through conf, as the app's electron-store does.
  */
-import { isPrefKey, legacyServerKey, loadPrefs, PREF_KEYS, PREF_SPECS, writePref, type PrefKey } from '../prefs.ts';
-import type { CommandContext } from './commands.ts';
+import { loadPrefs } from '../prefs/load.ts';
+import { isPrefKey, PREF_KEYS, PREF_SPECS, type PrefKey } from '../prefs/schema.ts';
+import { legacyServerKey, writePref } from '../prefs/write.ts';
+import type { CommandContext } from './context.ts';
 import { UsageError } from './usage-error.ts';
 
 /** The preference KEY names; a flat server key of the single-server days is refused with what replaced it. */
@@ -38,7 +40,7 @@ export async function run({ args, values, io }: CommandContext): Promise<number>
       const { checkPreferredPath } = await import('../core/binaries.ts');
       await checkPreferredPath(name === 'tmux.path' ? 'tmux' : 'tmate', value, io.env);
     }
-    const { openPrefsStore } = await import('../prefs-store.ts');
+    const { openPrefsStore } = await import('../prefs/prefs-store.ts');
     io.stdout(`${name} = ${JSON.stringify(writePref(openPrefsStore(io.env), name, value))}\n`);
     return 0;
   }

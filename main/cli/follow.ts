@@ -1,5 +1,5 @@
 /** `pairbar __follow SHARE_ID` (internal): the detached process that ends a command's share on time (see followToEnd). */
-import type { CommandContext } from './commands.ts';
+import type { CommandContext } from './context.ts';
 import { UsageError } from './usage-error.ts';
 import { withRuntime } from './common.ts';
 

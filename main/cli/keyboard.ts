@@ -2,7 +2,7 @@
  * `pairbar keyboard SESSION take|give [--socket PATH] [--json]`: the pair's typing stops reaching the
  * session, or reaches it again; nobody is dropped and the links stay the same.
  */
-import type { CommandContext } from './commands.ts';
+import type { CommandContext } from './context.ts';
 import { UsageError } from './usage-error.ts';
 import { shareJson, shellWord, withRuntime } from './common.ts';
 

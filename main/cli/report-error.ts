@@ -1,6 +1,6 @@
 /** A subcommand's failure as the command prints it: the message and its fix (exit 1); a bug's stack with PAIRBAR_DEBUG. */
 import { isPairbarError, toErrorInfo } from '../core/errors.ts';
-import type { Io } from './commands.ts';
+import type { Io } from './context.ts';
 
 export function reportError(error: unknown, io: Pick<Io, 'stderr' | 'env'>): void {
   const info = toErrorInfo(error);

@@ -1,5 +1,5 @@
 /** `pairbar rotate SESSION [--socket PATH] [--json] [--copy]`: new links for a share; whoever was connected is dropped. */
-import type { CommandContext } from './commands.ts';
+import type { CommandContext } from './context.ts';
 import { UsageError } from './usage-error.ts';
 import { followToEnd, reportShare, socketOption, withRuntime } from './common.ts';
 

@@ -21,9 +21,11 @@ import {
   TMATE_IO_PROFILE,
   type ServerProfile,
 } from '../core/servers.ts';
-import { addServer, readPrefs, removeServer, useServer, type PrefsStore } from '../prefs.ts';
+import type { PrefsStore } from '../prefs/file.ts';
+import { readPrefs } from '../prefs/load.ts';
+import { addServer, removeServer, useServer } from '../prefs/servers.ts';
 import type { Runtime } from '../runtime.ts';
-import type { CommandContext } from './commands.ts';
+import type { CommandContext } from './context.ts';
 import { commandRuntime } from './common.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -174,7 +176,7 @@ async function add(runtime: Runtime, io: ServerIo, name: string | undefined, add
 /** The subcommand's entry: `pairbar server ACTION …`. */
 export async function run({ args, values, io }: CommandContext): Promise<number> {
   // add, use and remove write the preferences: open the file as `config set` does (the other commands only read it).
-  const { openPrefsStore } = await import('../prefs-store.ts');
+  const { openPrefsStore } = await import('../prefs/prefs-store.ts');
   const runtime = commandRuntime(io, openPrefsStore(io.env));
   try {
     return await serverCommand(runtime, { stdout: io.stdout, stderr: io.stderr, readAll: io.readAll ?? readAllStdin, readLine: io.readLine ?? readStdinLine }, args, {

@@ -2,7 +2,7 @@
 import { errors } from '../core/errors.ts';
 import { targetKey } from '../core/share-rules.ts';
 import { listServers } from '../core/tmux.ts';
-import type { CommandContext } from './commands.ts';
+import type { CommandContext } from './context.ts';
 import { withRuntime } from './common.ts';
 
 export function run({ values, io }: CommandContext): Promise<number> {

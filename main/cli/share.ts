@@ -4,8 +4,8 @@ import { parseDuration } from '../core/duration.ts';
 import { parseKeySource, type KeySource } from '../core/keys.ts';
 import type { LinkKind } from '../core/links.ts';
 import type { ShareOptions } from '../core/shares.ts';
-import { parsePref } from '../prefs.ts';
-import type { CommandContext, OptionValues } from './commands.ts';
+import { parsePref } from '../prefs/schema.ts';
+import type { CommandContext, OptionValues } from './context.ts';
 import { UsageError } from './usage-error.ts';
 import { followToEnd, reportShare, sessionArgs, withRuntime } from './common.ts';
 

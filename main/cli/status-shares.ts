@@ -2,7 +2,7 @@
  * `pairbar status` once a share is recorded (status.ts looks first): adopts the shares, asks each tmate
  * socket whether it answers and the tmux servers where each pair's client is.
  */
-import type { CommandContext } from './commands.ts';
+import type { CommandContext } from './context.ts';
 import { describeShare, shareJson, withRuntime } from './common.ts';
 import { warnAboutProblems } from './prefs-warnings.ts';
 

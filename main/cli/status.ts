@@ -4,8 +4,8 @@
  * starts); otherwise ./status-shares.ts adopts the shares and asks each tmate and tmux where things are.
  */
 import { anyShareRecorded, defaultRuntimeDir } from '../core/runtime-dir.ts';
-import { loadPrefs } from '../prefs.ts';
-import type { CommandContext } from './commands.ts';
+import { loadPrefs } from '../prefs/load.ts';
+import type { CommandContext } from './context.ts';
 import { warnAboutProblems } from './prefs-warnings.ts';
 
 export async function run(context: CommandContext): Promise<number> {

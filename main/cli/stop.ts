@@ -1,5 +1,5 @@
 /** `pairbar stop SESSION [--socket PATH] | --all`: ends a share's tmate side; the user's session stays. */
-import type { CommandContext } from './commands.ts';
+import type { CommandContext } from './context.ts';
 import { UsageError } from './usage-error.ts';
 import { socketOption, withRuntime } from './common.ts';
 

@@ -4,7 +4,7 @@ import { errors } from '../core/errors.ts';
 import { linkKindFor } from '../core/links.ts';
 import type { Share } from '../core/shares.ts';
 import type { Runtime } from '../runtime.ts';
-import type { CommandContext } from './commands.ts';
+import type { CommandContext } from './context.ts';
 import { UsageError } from './usage-error.ts';
 import { pickLink, socketOption, withRuntime } from './common.ts';
 

@@ -1,13 +1,13 @@
 /**
  * Notes: what went wrong and what to do about it, drawn by the thing that failed (or on top when that thing
- * is gone), and the banners of problems that leave the sessions usable.
+ * is gone), the banners of problems that leave the sessions usable, and the box with a command to copy that
+ * both a banner and an empty state (problems.ts) show.
  */
 import type { CommandProblem, Problem } from '../../main/contract.ts';
 import { copyCommandKey } from '../action-keys.ts';
 import type { ErrorInfo } from '../../main/core/errors.ts';
 import { h, withCode } from '../dom.ts';
-import { button, SERVER_PROBLEMS, type ViewContext } from './controls.ts';
-import { commandBox } from './problems.ts';
+import { button, copyButton, SERVER_PROBLEMS, type ViewContext } from './controls.ts';
 
 /** What went wrong and what to do about it, with the buttons that act on it. */
 export function errorNote(error: ErrorInfo, actions: HTMLElement[], attrs: Record<string, string> = {}): HTMLElement {
@@ -53,4 +53,9 @@ export function banner(ctx: ViewContext, problem: Problem): HTMLElement {
 /** A failure whose row is gone (the session closed meanwhile), shown on top rather than lost. */
 export function orphanNote(ctx: ViewContext, key: string, error: ErrorInfo): HTMLElement {
   return errorNote(error, [button('OK', { 'aria-label': 'Dismiss this error', 'data-key': `orphan:${key}`, onclick: () => ctx.actions.dismiss(key) }, 'secondary small')], { class: 'note error top', 'data-group': `orphan:${key}` });
+}
+
+/** The install command: selectable text, and a Copy button (the main process copies it; the page can't). */
+export function commandBox(ctx: ViewContext, code: CommandProblem, command: string): HTMLElement {
+  return h('div', { class: 'command' }, h('code', { class: 'command-text', text: command }), copyButton(ctx, copyCommandKey(code), `Copy the command ${command}`, () => ctx.actions.copyCommand(code)));
 }

@@ -6,7 +6,7 @@
  */
 import type { ServerView } from '../../main/contract.ts';
 import { LINKS } from '../../main/core/links.ts';
-import type { CopyLink, PrefKey, Prefs } from '../../main/prefs.ts';
+import type { CopyLink, PrefKey, Prefs } from '../../main/prefs/schema.ts';
 import { serverKey } from '../action-keys.ts';
 import type { Actions } from '../actions.ts';
 import { h } from '../dom.ts';

@@ -2,8 +2,8 @@
 import type { CommandProblem, Problem } from '../../main/contract.ts';
 import { copyCommandKey } from '../action-keys.ts';
 import { h, icon, withCode, type Child, type IconName } from '../dom.ts';
-import { button, copyButton, spinner, type ViewContext } from './controls.ts';
-import { failureNote } from './notes.ts';
+import { button, spinner, type ViewContext } from './controls.ts';
+import { commandBox, failureNote } from './notes.ts';
 
 function emptyState(glyph: IconName, heading: string, text: string, extra: Child[]): HTMLElement {
   return h('section', { class: 'empty' }, h('span', { class: 'empty-icon' }, icon(glyph)), h('h2', { class: 'empty-title', text: heading }), h('p', { class: 'empty-text' }, ...withCode(text)), ...extra);
@@ -30,9 +30,4 @@ export function problemState(ctx: ViewContext, problem: Problem, big: boolean): 
   element.dataset.problem = problem.code;
   if (!big) element.classList.add('compact');
   return element;
-}
-
-/** The install command: selectable text, and a Copy button (the main process copies it; the page can't). */
-export function commandBox(ctx: ViewContext, code: CommandProblem, command: string): HTMLElement {
-  return h('div', { class: 'command' }, h('code', { class: 'command-text', text: command }), copyButton(ctx, copyCommandKey(code), `Copy the command ${command}`, () => ctx.actions.copyCommand(code)));
 }

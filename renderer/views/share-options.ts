@@ -3,7 +3,7 @@
  * and when it ends by itself (`share.endAfterMinutes` pre-selected). Built once per opening. The choices go
  * with this one share only; a choice the main process refuses comes back as the row's failure, with Retry.
  */
-import type { Prefs } from '../../main/prefs.ts';
+import type { Prefs } from '../../main/prefs/schema.ts';
 import type { Actions } from '../actions.ts';
 import { h } from '../dom.ts';
 import { endChoiceLabel, endChoices } from '../format.ts';

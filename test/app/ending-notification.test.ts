@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { endingNotification } from '../../main/notifications.ts';
-import { DEFAULT_PREFS } from '../../main/prefs.ts';
+import { endingNotification } from '../../main/app/notifications.ts';
+import { DEFAULT_PREFS } from '../../main/prefs/schema.ts';
 
 test('the warning before a share ends by itself: how long is left, gated with the share-problem notices', () => {
   const spec = endingNotification({ session: 'work' }, 60_000, DEFAULT_PREFS);

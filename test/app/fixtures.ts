@@ -1,6 +1,6 @@
 /** Snapshots as the app sees them, for the tests of the tray, the popover and the notifications. */
 import type { SessionView, ShareView, Snapshot } from '../../main/contract.ts';
-import { DEFAULT_PREFS } from '../../main/prefs.ts';
+import { DEFAULT_PREFS } from '../../main/prefs/schema.ts';
 import { QUIET_SHARE } from '../support/share-fixture.ts';
 
 export const SOCKET = '/tmp/tmux-1000/default';

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { inflateSync } from 'node:zlib';
-import { TRAY_STATES, trayIconFile } from '../../main/tray.ts';
+import { TRAY_STATES, trayIconFile } from '../../main/app/tray.ts';
 
 const ASSETS = join(import.meta.dirname, '../../assets');
 

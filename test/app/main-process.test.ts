@@ -1,5 +1,5 @@
 /**
- * The composition root (main/index.ts, as built into dist/main.js) run for real in Node, with `electron`
+ * The composition root (main/electron/index.ts, as built into dist/main.js) run for real in Node, with `electron`
  * resolved to a main-process stand-in (support/fake-electron.mjs) because Electron's binary can't be had
  * here — and everything else real: the core, real tmux, real tmate, the test tmate server, the
  * preferences file. What it checks is the wiring: one instance, the tray per state with its menu actions,
@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CHANNELS } from '../../main/contract.ts';
-import { openPrefsStore } from '../../main/prefs-store.ts';
+import { openPrefsStore } from '../../main/prefs/prefs-store.ts';
 import { Sandbox, startServer, switchServer, waitFor } from '../support/sandbox.ts';
 import type { TestTmateServer } from '../support/tmate-server.ts';
 import { invoke, launchFakeApp, type FakeApp } from './support/harness.ts';
@@ -64,7 +64,7 @@ function trayView(target: FakeApp): Promise<TrayView> {
   });
 }
 
-/** Clicks a tray menu item by its label, through the Electron menu template tray-controller.ts built. */
+/** Clicks a tray menu item by its label, through the Electron menu template electron/tray.ts built. */
 function clickTray(target: FakeApp, label: string): Promise<boolean> {
   return target.evaluate(
     (_electron, _t, wanted: string) => {

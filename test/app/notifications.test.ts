@@ -1,8 +1,8 @@
 /** Notifications, each gated by its preference, and the question asked before quitting ends pairs. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { endedNotification, failureNotifications, linksChangedNotification, pairNotification, quitQuestion } from '../../main/notifications.ts';
-import { DEFAULT_PREFS } from '../../main/prefs.ts';
+import { endedNotification, failureNotifications, linksChangedNotification, pairNotification, quitQuestion } from '../../main/app/notifications.ts';
+import { DEFAULT_PREFS } from '../../main/prefs/schema.ts';
 import { share } from './fixtures.ts';
 
 const ALL_ON = { ...DEFAULT_PREFS };

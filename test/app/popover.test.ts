@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { isPopoverUrl, POPOVER_SIZE, popoverPosition, popoverWindowOptions, type Rect } from '../../main/popover.ts';
+import { isPopoverUrl, POPOVER_SIZE, popoverPosition, popoverWindowOptions, type Rect } from '../../main/electron/popover.ts';
 
 const SIZE = POPOVER_SIZE; // 360 × 480
 const ZERO: Rect = { x: 0, y: 0, width: 0, height: 0 };

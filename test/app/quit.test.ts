@@ -1,13 +1,13 @@
 /**
- * The quit sequence (main/quit.ts) on its own: Electron's quit is played by a function that sends
+ * The quit sequence (main/app/quit.ts) on its own: Electron's quit is played by a function that sends
  * before-quit through the sequence and exits unless it was cancelled, as app.quit() does; the question is
  * answered by the test. The whole app quitting with real shares is in main-process.test.ts; here are the
  * paths it cannot reach: a stop that hangs or fails, a second quit while asking, a signal.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { QuitQuestion } from '../../main/notifications.ts';
-import { createQuitSequence, type QuitDeps } from '../../main/quit.ts';
+import type { QuitQuestion } from '../../main/app/notifications.ts';
+import { createQuitSequence, type QuitDeps } from '../../main/app/quit.ts';
 import { share } from './fixtures.ts';
 
 interface Run {

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { buildTrayMenu, menuActions, TRAY_STATES, trayIconFile, trayState, type TrayMenuItem } from '../../main/tray.ts';
+import { buildTrayMenu, menuActions, TRAY_STATES, trayIconFile, trayState, type TrayMenuItem } from '../../main/app/tray.ts';
 import { SECOND_SOCKET, SELF_HOSTED_LINKS, session, share, shareIdOf, snapshot, SOCKET } from './fixtures.ts';
 
 const PLATFORMS = ['darwin', 'linux', 'win32'] as const;

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { isPairbarError } from '../../main/core/errors.ts';
 import { validateShareOptions } from '../../main/core/share-options.ts';
-import { AppState } from '../../main/state.ts';
+import { AppState } from '../../main/app/app-state.ts';
 import type { Share } from '../../main/core/shares.ts';
 import { accessCast, keyOnly } from '../support/forge.ts';
 import { joinAsPair } from '../support/pair-ssh.ts';

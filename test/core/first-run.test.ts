@@ -11,7 +11,7 @@ import { afterEach, beforeEach, test } from 'node:test';
 import { agentKeyCount, findSshIdentity } from '../../main/core/ssh-identity.ts';
 import { tmateTooOld } from '../../main/core/binaries.ts';
 import type { Problem } from '../../main/contract.ts';
-import { AppState } from '../../main/state.ts';
+import { AppState } from '../../main/app/app-state.ts';
 import { Sandbox, startServer, TMATE, TMUX, waitFor } from '../support/sandbox.ts';
 import type { TestTmateServer } from '../support/tmate-server.ts';
 

@@ -11,7 +11,7 @@ import { clearBinaryCache } from '../../main/core/binaries.ts';
 import { pairClientOf, pairSizeOf, parseClients, type ClientInfo } from '../../main/core/pair-client.ts';
 import { spawnedSoFar } from '../../main/core/process.ts';
 import type { Share } from '../../main/core/shares.ts';
-import { AppState } from '../../main/state.ts';
+import { AppState } from '../../main/app/app-state.ts';
 import { PairAtTheKeyboard } from '../support/pair-tmux.ts';
 import { switchServer, worldPerTest, waitFor } from '../support/sandbox.ts';
 

@@ -5,8 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, test } from 'node:test';
 import Conf from 'conf';
-import { configDir, DEFAULT_PREFS, loadPrefs, prefsFile, readPrefs, storeOptions, writePref } from '../../main/prefs.ts';
-import { openPrefsStore } from '../../main/prefs-store.ts';
+import { configDir, prefsFile, storeOptions } from '../../main/prefs/file.ts';
+import { loadPrefs, readPrefs } from '../../main/prefs/load.ts';
+import { DEFAULT_PREFS } from '../../main/prefs/schema.ts';
+import { writePref } from '../../main/prefs/write.ts';
+import { openPrefsStore } from '../../main/prefs/prefs-store.ts';
 import { isPairbarError } from '../../main/core/errors.ts';
 
 let dir: string;

@@ -10,7 +10,7 @@ import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, readdirSync, st
 import { dirname, join } from 'node:path';
 import { afterEach, test } from 'node:test';
 import { isPairbarError } from '../../main/core/errors.ts';
-import { AppState } from '../../main/state.ts';
+import { AppState } from '../../main/app/app-state.ts';
 import { worldPerTest, TMUX } from '../support/sandbox.ts';
 
 const isRoot = process.getuid?.() === 0;

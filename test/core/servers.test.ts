@@ -11,8 +11,10 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, test } from 'node:test';
 import { isPairbarError } from '../../main/core/errors.ts';
 import { ipVersion, parseHostPort, parsePaste, serverLabel, validateProfile, type PastedServer } from '../../main/core/servers.ts';
-import { addServer, migratePrefs, readPrefs, removeServer, resolveServer, useServer } from '../../main/prefs.ts';
-import { openPrefsStore } from '../../main/prefs-store.ts';
+import { readPrefs } from '../../main/prefs/load.ts';
+import { migratePrefs } from '../../main/prefs/migrations.ts';
+import { addServer, removeServer, resolveServer, useServer } from '../../main/prefs/servers.ts';
+import { openPrefsStore } from '../../main/prefs/prefs-store.ts';
 import { createRuntime } from '../../main/runtime.ts';
 import { Sandbox } from '../support/sandbox.ts';
 

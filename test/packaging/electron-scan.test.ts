@@ -70,7 +70,7 @@ test('a planted window without isolation or sandbox loading http, and the permis
     join(root, 'main', 'planted.ts'),
     "import { BrowserWindow } from 'electron';\nexport const win = new BrowserWindow({ webPreferences: { nodeIntegration: true, contextIsolation: false, sandbox: false } });\nwin.loadURL('http://example.com/');\n",
   );
-  const hardening = join(root, 'main', 'hardening.ts');
+  const hardening = join(root, 'main', 'electron', 'hardening.ts');
   writeFileSync(hardening, readFileSync(hardening, 'utf8').replace(/session\.setPermissionRequestHandler\([^\n]*\n/, ''));
   const { code, summary } = scan(['--root', root]);
   assert.equal(code, 1);

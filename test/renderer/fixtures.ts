@@ -1,7 +1,7 @@
 /** Snapshot parts as the main process sends them, for the renderer's table tests: each field as in a real one. */
 import type { Problem, ServerView, SessionView, ShareView, Snapshot } from '../../main/contract.ts';
 import { NO_LINKS } from '../../main/core/links.ts';
-import { DEFAULT_PREFS } from '../../main/prefs.ts';
+import { DEFAULT_PREFS } from '../../main/prefs/schema.ts';
 import { QUIET_SHARE } from '../support/share-fixture.ts';
 
 export const SOCKET = '/tmp/tmux-1000/default';

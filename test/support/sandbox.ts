@@ -12,8 +12,11 @@ import { afterEach, beforeEach } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TestTmateServer, type TestTmateServerOptions } from './tmate-server.ts';
 import { createRuntime, type Runtime } from '../../main/runtime.ts';
-import { addServer, isPrefKey, useServer as chooseServer, writePref, type PrefsStore } from '../../main/prefs.ts';
-import { openPrefsStore } from '../../main/prefs-store.ts';
+import type { PrefsStore } from '../../main/prefs/file.ts';
+import { isPrefKey } from '../../main/prefs/schema.ts';
+import { addServer, useServer as chooseServer } from '../../main/prefs/servers.ts';
+import { writePref } from '../../main/prefs/write.ts';
+import { openPrefsStore } from '../../main/prefs/prefs-store.ts';
 import { fingerprintField } from '../../main/core/servers.ts';
 
 export const TMUX = '/usr/bin/tmux';

@@ -1,7 +1,7 @@
 /**
  * The popover in Chromium with everything behind it real: the built renderer (dist/renderer), the real
- * preload (main/preload.ts, bundled here with `electron` resolved to ./electron-stand-in.ts), the real
- * handlers of main/ipc.ts registered by the real `registerIpc`, the real AppState over the real core
+ * preload (main/electron/preload.ts, bundled here with `electron` resolved to ./electron-stand-in.ts), the real
+ * handlers of main/electron/ipc.ts registered by the real `registerIpc`, the real AppState over the real core
  * (`createRuntime(sandbox.env)`), real tmux, real tmate, and the test tmate server.
  *
  * Only Electron itself is stood in for, by the smallest pieces `registerIpc` takes:
@@ -23,11 +23,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { build } from 'esbuild';
 import type { Browser, BrowserContext, Frame, Locator, Page } from 'playwright-core';
 import { CHANNELS, type Snapshot } from '../../main/contract.ts';
-import { registerIpc, type IpcEventLike, type IpcMainLike } from '../../main/ipc.ts';
-import { openPrefsStore } from '../../main/prefs-store.ts';
+import { registerIpc, type IpcEventLike, type IpcMainLike } from '../../main/electron/ipc.ts';
+import { openPrefsStore } from '../../main/prefs/prefs-store.ts';
 import type { Runtime } from '../../main/runtime.ts';
-import { addServer } from '../../main/prefs.ts';
-import { AppState } from '../../main/state.ts';
+import { addServer } from '../../main/prefs/servers.ts';
+import { AppState } from '../../main/app/app-state.ts';
 import { launchChromium } from './chromium.ts';
 import { Sandbox, waitFor } from './sandbox.ts';
 
@@ -40,7 +40,7 @@ const STAND_IN = join(import.meta.dirname, 'electron-stand-in.ts');
 /** The popover is served from this made-up origin through `context.route` (file:// blocks module scripts). */
 export const POPOVER_ORIGIN = 'http://pairbar.test';
 export const POPOVER_URL = `${POPOVER_ORIGIN}/index.html`;
-/** About the size of the popover window main/popover.ts makes. */
+/** About the size of the popover window main/electron/popover.ts makes. */
 export const POPOVER_SIZE = { width: 360, height: 480 };
 
 const TYPES: Record<string, string> = {
@@ -58,7 +58,7 @@ let preload: Promise<string> | undefined;
 /** The real preload, bundled for the page with `electron` → the stand-in (once per process). */
 export function bundlePreload(): Promise<string> {
   preload ??= build({
-    entryPoints: [join(ROOT, 'main/preload.ts')],
+    entryPoints: [join(ROOT, 'main/electron/preload.ts')],
     bundle: true,
     write: false,
     format: 'iife',
@@ -172,7 +172,7 @@ export class Popover {
   static async open(options: PopoverOptions): Promise<Popover> {
     const files = await rendererFiles();
     const script = await bundlePreload();
-    // The app's runtime: with a store, as main/index.ts gives it electron-store (conf, opened the same way).
+    // The app's runtime: with a store, as main/electron/index.ts gives it electron-store (conf, opened the same way).
     const runtime = options.sandbox.runtime(openPrefsStore(options.sandbox.env));
     const state = new AppState(runtime);
     if (options.warm !== false) await state.refresh();
@@ -257,7 +257,7 @@ export class Popover {
     });
   }
 
-  /** webContents.send(CHANNELS.state, snapshot), as main/index.ts does on every AppState 'snapshot'. */
+  /** webContents.send(CHANNELS.state, snapshot), as main/electron/index.ts does on every AppState 'snapshot'. */
   private push(snapshot: Snapshot): void {
     if (this.closed) return;
     void this.page

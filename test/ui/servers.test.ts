@@ -7,8 +7,8 @@
 import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
 import { TMATE_IO_PROFILE } from '../../main/core/servers.ts';
-import { addServer } from '../../main/prefs.ts';
-import { openPrefsStore } from '../../main/prefs-store.ts';
+import { addServer } from '../../main/prefs/servers.ts';
+import { openPrefsStore } from '../../main/prefs/prefs-store.ts';
 import { Sandbox, startServer, waitFor } from '../support/sandbox.ts';
 import type { TestTmateServer } from '../support/tmate-server.ts';
 import { openPopover, type Popover } from '../support/ui-harness.ts';

@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { afterEach, test } from 'node:test';
 import { installCommand } from '../../main/core/errors.ts';
 import { waitFor } from '../support/sandbox.ts';
-import { removeServer } from '../../main/prefs.ts';
-import { openPrefsStore } from '../../main/prefs-store.ts';
+import { removeServer } from '../../main/prefs/servers.ts';
+import { openPrefsStore } from '../../main/prefs/prefs-store.ts';
 import { openPopover } from '../support/ui-harness.ts';
 import { textOf, waitForText, waitGone, World } from './helpers.ts';
 

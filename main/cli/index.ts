@@ -7,10 +7,11 @@
  */
 import { writeSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { checkUsage, commandNamed, OPTIONS, usage, type Io } from './cli/commands.ts';
-import { isUsageError, UsageError } from './cli/usage-error.ts';
+import { checkUsage, commandNamed, usage } from './commands.ts';
+import { OPTIONS, type Io } from './context.ts';
+import { isUsageError, UsageError } from './usage-error.ts';
 
-export type { Io } from './cli/commands.ts';
+export type { Io } from './context.ts';
 
 declare const PAIRBAR_VERSION: string | undefined;
 const VERSION = typeof PAIRBAR_VERSION === 'string' ? PAIRBAR_VERSION : 'dev';
@@ -48,7 +49,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
       io.stderr(`pairbar: ${error.message}\n\n${usage()}`);
       return 2;
     }
-    const { reportError } = await import('./cli/report-error.ts');
+    const { reportError } = await import('./report-error.ts');
     reportError(error, io);
     return 1;
   }

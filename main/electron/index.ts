@@ -7,18 +7,18 @@
 import { app, BrowserWindow, clipboard, dialog, globalShortcut, ipcMain, Menu, nativeImage, Notification, screen, session, Tray } from 'electron';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createActions } from './actions.ts';
-import { installComforts } from './comforts.ts';
-import { openAppStore } from './app-store.ts';
-import { CHANNELS } from './contract.ts';
+import { createTrayActions } from '../app/tray-actions.ts';
+import { installLoginAndShortcut } from './login-and-shortcut.ts';
+import { openElectronStore } from './prefs-store.ts';
+import { CHANNELS } from '../contract.ts';
 import { devToolsAllowed, harden } from './hardening.ts';
 import { registerIpc } from './ipc.ts';
-import { createNotifier } from './notifier.ts';
+import { createNotifier } from './notifications.ts';
 import { createPopover } from './popover.ts';
 import { installQuit } from './quit.ts';
-import { createRuntime } from './runtime.ts';
-import { AppState } from './state.ts';
-import { createTrayController } from './tray-controller.ts';
+import { createRuntime } from '../runtime.ts';
+import { AppState } from '../app/app-state.ts';
+import { createTrayController } from './tray.ts';
 
 const platform = process.platform;
 /** dist/, where this bundle (dist/main.js), the preload, the renderer and the test hook are. */
@@ -53,9 +53,9 @@ function main(): void {
   // A menu-bar app: no Dock icon (the packaged app also sets LSUIElement, so it never shows one at all).
   if (platform === 'darwin') app.dock?.hide();
 
-  const runtime = createRuntime(process.env, openAppStore(process.env), 'app');
+  const runtime = createRuntime(process.env, openElectronStore(process.env), 'app');
   const state = new AppState(runtime);
-  const run = createActions({ state, popover: { show: (view) => popover.show(view) }, clipboard, dialog, quit: () => app.quit() });
+  const run = createTrayActions({ state, popover: { show: (view) => popover.show(view) }, clipboard, dialog, quit: () => app.quit() });
   const tray = createTrayController(
     { Tray, Menu, nativeImage, platform, assets: join(DIST, '..', 'assets'), run, onClick: () => popover.toggle(), onRightClick: () => void state.refresh() },
     state.snapshot(),
@@ -66,7 +66,7 @@ function main(): void {
   registerIpc({ ipcMain, state, isTrustedSender: (event) => popover.isSender(event), writeClipboard, hidePopover: () => popover.hide() });
   const notifier = createNotifier({ Notification, shares: runtime.shares, prefs: () => runtime.prefs().prefs, initial: state.snapshot(), onClick: () => popover.show() });
   testHook?.installTestHook({ state, tray, popover, notifier, run });
-  installComforts({ app, globalShortcut, writeClipboard, notify: (spec) => notifier.show(spec), state, platform, env: process.env, execPath: process.execPath });
+  installLoginAndShortcut({ app, globalShortcut, writeClipboard, notify: (spec) => notifier.show(spec), state, platform, env: process.env, execPath: process.execPath });
 
   // One snapshot, three readers.
   state.on('snapshot', (snapshot) => {

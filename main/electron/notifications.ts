@@ -1,13 +1,13 @@
 /**
- * Shows the desktop notifications notifications.ts decides on: a pair joined or left, a share ended on its
+ * Shows the desktop notifications app/notifications.ts decides on: a pair joined or left, a share ended on its
  * own or is about to end by itself, a share got new links (the old ones dead), a share failed (found by comparing each snapshot with the one before). Electron's Notification comes
  * in as a parameter (types only are imported).
  */
 import type { Notification as NotificationType, NotificationConstructorOptions } from 'electron';
-import type { ShareView, Snapshot } from './contract.ts';
-import type { Shares } from './core/shares.ts';
-import { endedNotification, endingNotification, failureNotifications, linksChangedNotification, pairNotification, type NotificationSpec } from './notifications.ts';
-import type { Prefs } from './prefs.ts';
+import type { ShareView, Snapshot } from '../contract.ts';
+import type { Shares } from '../core/shares.ts';
+import { endedNotification, endingNotification, failureNotifications, linksChangedNotification, pairNotification, type NotificationSpec } from '../app/notifications.ts';
+import type { Prefs } from '../prefs/schema.ts';
 
 export interface NotifierDeps {
   Notification: Pick<typeof NotificationType, 'isSupported'> & (new (options: NotificationConstructorOptions) => NotificationType);

@@ -4,10 +4,9 @@
  * first quit is cancelled, the work done, and the quit called again once it is.
  *
  * createQuitSequence takes every effect as a function, so the sequence is tested in plain Node;
- * installQuit connects it to Electron's app and dialog and to the core's shares.
+ * electron/quit.ts connects it to Electron's app and dialog and to the core's shares.
  */
-import type { App, Dialog } from 'electron';
-import type { Share, Shares } from './core/shares.ts';
+import type { Share } from '../core/shares.ts';
 import { quitQuestion, type QuitQuestion } from './notifications.ts';
 
 /** Stopping a share is a tmate kill and a directory removal; a stuck one must not keep the app alive. */
@@ -80,39 +79,4 @@ export function createQuitSequence(deps: QuitDeps): QuitSequence {
     },
     phase: () => phase,
   };
-}
-
-export interface QuitWiring {
-  app: Pick<App, 'on' | 'quit' | 'focus'>;
-  dialog: Pick<Dialog, 'showMessageBox'>;
-  platform: NodeJS.Platform;
-  shares: Pick<Shares, 'list' | 'stopAll' | 'close'>;
-  hidePopover(): void;
-}
-
-export function installQuit(wiring: QuitWiring): QuitSequence {
-  const { app, shares } = wiring;
-  const sequence = createQuitSequence({
-    ownShares: () => shares.list().filter((share) => share.origin === 'app'),
-    async ask(question) {
-      if (wiring.platform === 'darwin') app.focus({ steal: true });
-      const { response } = await wiring.dialog.showMessageBox({
-        type: 'warning',
-        message: question.message,
-        detail: question.detail,
-        buttons: question.buttons,
-        defaultId: 0,
-        cancelId: 1,
-        noLink: true,
-      });
-      return response === 0;
-    },
-    leaving: () => wiring.hidePopover(),
-    stopShares: () => shares.stopAll('app'),
-    release: () => shares.close(),
-    quit: () => app.quit(),
-  });
-  app.on('before-quit', (event) => sequence.beforeQuit(event));
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => sequence.quitWithoutAsking());
-  return sequence;
 }

@@ -2,14 +2,14 @@
  * Launch at login and the global shortcut wired into the app: the built dist/main.js run with `electron`
  * resolved to the main-process stand-in (as main-process.test.ts does), real tmux, real tmate and the
  * test tmate server behind it. Linux only: the stand-in plays Linux (the autostart entry); macOS's login
- * item call is in comforts.test.ts.
+ * item call is in login-and-shortcut.test.ts.
  */
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test, afterEach } from 'node:test';
 import { CHANNELS } from '../../main/contract.ts';
-import { openPrefsStore } from '../../main/prefs-store.ts';
+import { openPrefsStore } from '../../main/prefs/prefs-store.ts';
 import { worldPerTest, waitFor, type Sandbox } from '../support/sandbox.ts';
 import { invoke, launchFakeApp, type FakeApp } from './support/harness.ts';
 
@@ -34,7 +34,7 @@ function fake<R>(target: FakeApp, read: (record: any) => R): Promise<Awaited<R>>
   return target.evaluate((_electron, _t, source: string) => new Function('record', `return (${source})(record);`)((globalThis as any).fakeElectron), read.toString()) as Promise<Awaited<R>>;
 }
 
-describe('the app\'s comforts, in Node with a stand-in for Electron', { skip }, () => {
+describe('launch at login and the global shortcut, in the app, in Node with a stand-in for Electron', { skip }, () => {
   test('launch at login: off writes nothing; turned on in the popover, the autostart entry starts this executable; off removes it', async () => {
     const { sandbox } = world;
     const target = await launch(sandbox);

@@ -1,14 +1,14 @@
 /**
  * What Pairbar tells the user outside the popover: the desktop notifications (pair joined, pair left, a share
  * that failed or dropped), each gated by its preference, and the question asked before quitting ends pairs.
- * PURE functions (no Electron): notifier.ts shows what they return; quit.ts asks the question.
+ * PURE functions (no Electron): electron/notifications.ts shows what they return; quit.ts asks the question.
  */
-import { formatTimeLeft } from './core/duration.ts';
-import { pairsConnected, totalPairsConnected } from './core/share-rules.ts';
-import type { ErrorInfo } from './core/errors.ts';
-import type { PairEvent } from './core/shares.ts';
-import type { ShareView } from './contract.ts';
-import type { Prefs } from './prefs.ts';
+import { formatTimeLeft } from '../core/duration.ts';
+import { pairsConnected, totalPairsConnected } from '../core/share-rules.ts';
+import type { ErrorInfo } from '../core/errors.ts';
+import type { PairEvent } from '../core/shares.ts';
+import type { ShareView } from '../contract.ts';
+import type { Prefs } from '../prefs/schema.ts';
 import { pairsLabel } from './tray.ts';
 
 export interface NotificationSpec {

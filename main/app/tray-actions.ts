@@ -1,18 +1,18 @@
 /**
- * Runs the tray menu's action descriptors (tray.ts builds them as data). Each kind becomes one call on the
+ * Runs the tray menu's action descriptors (app/tray.ts builds them as data). Each kind becomes one call on the
  * app state, the popover, the clipboard or the app; errors the snapshot cannot show go to a dialog.
  * Electron comes in as parameters, so this file never makes Node load the electron package.
  */
 import type { Clipboard, Dialog } from 'electron';
-import type { ErrorInfo } from './core/errors.ts';
-import type { Popover } from './popover.ts';
-import type { Result, ShareView } from './contract.ts';
-import { linkToCopyOnShare, type AppState } from './state.ts';
+import type { ErrorInfo } from '../core/errors.ts';
+import type { Result, ShareView } from '../contract.ts';
+import { linkToCopyOnShare, type AppState } from './app-state.ts';
 import type { TrayAction } from './tray.ts';
 
-export interface ActionDeps {
+export interface TrayActionDeps {
   state: AppState;
-  popover: Pick<Popover, 'show'>;
+  /** The popover window (electron/popover.ts), shown on a screen of the page. */
+  popover: { show(view?: string): void };
   clipboard: Pick<Clipboard, 'writeText'>;
   dialog: Pick<Dialog, 'showMessageBox'>;
   quit(): void;
@@ -20,7 +20,7 @@ export interface ActionDeps {
 
 export type RunAction = (action: TrayAction) => Promise<void>;
 
-export function createActions(deps: ActionDeps): RunAction {
+export function createTrayActions(deps: TrayActionDeps): RunAction {
   const { state, popover } = deps;
   const showError = (error: ErrorInfo) =>
     void deps.dialog.showMessageBox({ type: 'error', message: error.message, detail: error.fix, buttons: ['OK'], noLink: true });

@@ -5,16 +5,20 @@
  */
 import { EventEmitter } from 'node:events';
 import { homedir } from 'node:os';
-import { errors, installCommand, isPairbarError, SSH_KEYGEN_COMMAND, toErrorInfo, upgradeCommand, type ErrorInfo } from './core/errors.ts';
-import { profileFromKeys } from './core/hostkeys.ts';
-import type { ServerTestResult } from './core/server-test.ts';
-import { hasFingerprint, isShutDown, nameFromHost, parsePaste, serverLabel, type ServerProfile } from './core/servers.ts';
-import { findSshIdentity } from './core/ssh-identity.ts';
-import type { Share, ShareOptions } from './core/shares.ts';
-import { listServers } from './core/tmux.ts';
-import { addServer, parsePref, readPrefs, removeServer, resolveServer, useServer, writePref, DEFAULT_PREFS, type PrefKey, type Prefs, type PrefsStore } from './prefs.ts';
-import type { Runtime } from './runtime.ts';
-import type { Problem, Result, ServerDraft, ServerInput, ServerView, SessionView, ShareTargetArg, ShareView, Snapshot } from './contract.ts';
+import { errors, installCommand, isPairbarError, SSH_KEYGEN_COMMAND, toErrorInfo, upgradeCommand, type ErrorInfo } from '../core/errors.ts';
+import { profileFromKeys } from '../core/hostkeys.ts';
+import type { ServerTestResult } from '../core/server-test.ts';
+import { hasFingerprint, isShutDown, nameFromHost, parsePaste, serverLabel, type ServerProfile } from '../core/servers.ts';
+import { findSshIdentity } from '../core/ssh-identity.ts';
+import type { Share, ShareOptions } from '../core/shares.ts';
+import { listServers } from '../core/tmux.ts';
+import type { PrefsStore } from '../prefs/file.ts';
+import { readPrefs } from '../prefs/load.ts';
+import { parsePref, DEFAULT_PREFS, type PrefKey, type Prefs } from '../prefs/schema.ts';
+import { addServer, removeServer, resolveServer, useServer } from '../prefs/servers.ts';
+import { writePref } from '../prefs/write.ts';
+import type { Runtime } from '../runtime.ts';
+import type { Problem, Result, ServerDraft, ServerInput, ServerView, SessionView, ShareTargetArg, ShareView, Snapshot } from '../contract.ts';
 
 /**
  * Copy on share: the link the app puts on the clipboard when a share it started (or New links) is ready,

@@ -3,7 +3,7 @@
  * typed object, `window.pairbar`, and nothing else: no ipcRenderer, no Node.
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import { CHANNELS, type PairbarApi, type Snapshot } from './contract.ts';
+import { CHANNELS, type PairbarApi, type Snapshot } from '../contract.ts';
 
 const api: PairbarApi = {
   getState: () => ipcRenderer.invoke(CHANNELS.getState),

@@ -1,17 +1,17 @@
 /**
- * The app's everyday comforts, kept in step with the preferences: launch at login (login-item.ts) and the
- * global shortcut that copies the current share's link (shortcut.ts). Both follow every snapshot, so a
+ * Launch at login (login-item.ts) and the global shortcut that copies the current share's link
+ * (shortcut.ts), kept in step with the preferences. Both follow every snapshot, so a
  * change made in the popover or with `pairbar config set` takes effect at the next refresh. Electron's
  * objects come in as parameters.
  */
-import type { ErrorInfo } from './core/errors.ts';
+import type { ErrorInfo } from '../core/errors.ts';
 import { applyLoginItem, type LoginItemApp } from './login-item.ts';
-import type { NotificationSpec } from './notifications.ts';
-import type { Prefs } from './prefs.ts';
+import type { NotificationSpec } from '../app/notifications.ts';
+import type { Prefs } from '../prefs/schema.ts';
 import { CopyLinkShortcut, type GlobalShortcutLike } from './shortcut.ts';
-import type { AppState } from './state.ts';
+import type { AppState } from '../app/app-state.ts';
 
-export interface ComfortsDeps {
+export interface LoginAndShortcutDeps {
   app: LoginItemApp & { on(event: 'will-quit', listener: () => void): unknown };
   globalShortcut: GlobalShortcutLike;
   writeClipboard: (text: string) => void | Promise<void>;
@@ -22,7 +22,7 @@ export interface ComfortsDeps {
   execPath: string;
 }
 
-export function installComforts(deps: ComfortsDeps): void {
+export function installLoginAndShortcut(deps: LoginAndShortcutDeps): void {
   const { state } = deps;
   const say = (title: string, body: string) => deps.notify({ title, body, pref: null });
   const shortcut = new CopyLinkShortcut({

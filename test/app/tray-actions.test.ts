@@ -1,12 +1,12 @@
 /**
- * The tray's actions (main/actions.ts) run against the real AppState over the real core: real tmux, real
+ * The tray's actions (main/app/tray-actions.ts) run against the real AppState over the real core: real tmux, real
  * tmate, the test tmate server. Electron's clipboard and dialog are the smallest stand-ins that record what
  * the action did with them, since Electron cannot run here.
  */
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, test } from 'node:test';
-import { createActions, type RunAction } from '../../main/actions.ts';
-import { AppState } from '../../main/state.ts';
+import { createTrayActions, type RunAction } from '../../main/app/tray-actions.ts';
+import { AppState } from '../../main/app/app-state.ts';
 import { Sandbox, startServer, waitFor } from '../support/sandbox.ts';
 import type { TestTmateServer } from '../support/tmate-server.ts';
 
@@ -29,7 +29,7 @@ beforeEach(async () => {
   dialogs = [];
   shown = [];
   quits = 0;
-  run = createActions({
+  run = createTrayActions({
     state,
     popover: { show: (view) => void shown.push(view) },
     clipboard: { writeText: async (text: string) => void clipboard.push(text) },

@@ -1,13 +1,13 @@
 /**
  * The tray icon in Electron: the image, title and tooltip for each snapshot's state, the menu built from
- * tray.ts's pure template, and the clicks each platform sends. What to show is decided in tray.ts; this file
+ * app/tray.ts's pure template, and the clicks each platform sends. What to show is decided in app/tray.ts; this file
  * only hands it to Electron's Tray and Menu, which come in as parameters (types only are imported).
  */
 import type { Menu as MenuType, MenuItemConstructorOptions, NativeImage, nativeImage as NativeImageModule, Rectangle, Tray as TrayType } from 'electron';
 import { join } from 'node:path';
-import type { Snapshot } from './contract.ts';
-import { buildTrayMenu, trayIconFile, trayState, type TrayAction, type TrayMenuItem, type TrayState, type TrayStateName } from './tray.ts';
-import { nextTimeLeftChange } from './core/time-left.ts';
+import type { Snapshot } from '../contract.ts';
+import { buildTrayMenu, trayIconFile, trayState, type TrayAction, type TrayMenuItem, type TrayState, type TrayStateName } from '../app/tray.ts';
+import { nextTimeLeftChange } from '../core/time-left.ts';
 
 export interface TrayControllerDeps {
   Tray: typeof TrayType;
@@ -23,7 +23,7 @@ export interface TrayControllerDeps {
   onRightClick(): void;
 }
 
-/** What the tray shows now, as tray.ts computed it for the last snapshot. */
+/** What the tray shows now, as app/tray.ts computed it for the last snapshot. */
 export interface TrayShown {
   state: TrayState;
   menu: TrayMenuItem[];

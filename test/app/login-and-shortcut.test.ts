@@ -9,10 +9,11 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, before, beforeEach, describe, test } from 'node:test';
-import { applyAutostart, applyLoginItem, autostartDir, AUTOSTART_FILE, execArgument, loginExecutable } from '../../main/login-item.ts';
-import { acceleratorProblem, CopyLinkShortcut, currentShare, type GlobalShortcutLike } from '../../main/shortcut.ts';
-import { writePref } from '../../main/prefs.ts';
-import { openPrefsStore } from '../../main/prefs-store.ts';
+import { applyAutostart, applyLoginItem, autostartDir, AUTOSTART_FILE, execArgument, loginExecutable } from '../../main/electron/login-item.ts';
+import { acceleratorProblem } from '../../main/prefs/accelerator.ts';
+import { CopyLinkShortcut, currentShare, type GlobalShortcutLike } from '../../main/electron/shortcut.ts';
+import { writePref } from '../../main/prefs/write.ts';
+import { openPrefsStore } from '../../main/prefs/prefs-store.ts';
 import { share, SELF_HOSTED_LINKS } from './fixtures.ts';
 
 interface FakeElectron {

@@ -1,7 +1,7 @@
 /**
  * The tray: which icon, title and tooltip stand for the current snapshot, and the menu it offers. Both are
  * PURE functions of the snapshot (no Electron import here, only types), so they are tested without Electron;
- * tray-controller.ts turns the plain menu template into Electron's Menu; actions.ts runs the action descriptors.
+ * electron/tray.ts turns the plain menu template into Electron's Menu; tray-actions.ts runs the action descriptors.
  *
  * Per platform:
  * - macOS: Template images (black + alpha, the system tints them), the pair count as the title next to the
@@ -12,12 +12,12 @@
  *   the menu alone must do everything: open the popover, share, copy, stop, preferences, quit. Its first line
  *   also states what the tooltip says elsewhere, as most Linux panels show no tooltip.
  */
-import type { LinkKind, SessionView, ShareView, Snapshot } from './contract.ts';
-import { clockTime } from './core/duration.ts';
-import { describeAllowed } from './core/keys.ts';
-import { orderedLinks } from './core/links.ts';
-import { targetKey, totalPairsConnected } from './core/share-rules.ts';
-import { formatTimeLeft } from './core/time-left.ts';
+import type { LinkKind, SessionView, ShareView, Snapshot } from '../contract.ts';
+import { clockTime } from '../core/duration.ts';
+import { describeAllowed } from '../core/keys.ts';
+import { orderedLinks } from '../core/links.ts';
+import { targetKey, totalPairsConnected } from '../core/share-rules.ts';
+import { formatTimeLeft } from '../core/time-left.ts';
 
 export type TrayStateName = 'idle' | 'starting' | 'sharing' | 'paired' | 'reconnecting' | 'failed';
 
@@ -91,7 +91,7 @@ export function trayIconFile(state: TrayStateName, platform: NodeJS.Platform): s
   return platform === 'darwin' ? `tray-${state}Template.png` : `tray-${state}.png`;
 }
 
-/** What a menu item does, as data: actions.ts maps each kind to the call it makes. */
+/** What a menu item does, as data: tray-actions.ts maps each kind to the call it makes. */
 export type TrayAction =
   | { kind: 'share'; session: string; socket: string }
   | { kind: 'share-blank' }

@@ -4,12 +4,12 @@
  * when PAIRBAR_E2E=1 (the app and e2e harnesses set it); it is built as its own file and left out of the
  * packaged app, so a shipped Pairbar has no such hook at all. Types only are imported: the parts come in.
  */
-import type { Notifier } from './notifier.ts';
-import type { NotificationSpec } from './notifications.ts';
+import type { Notifier } from './notifications.ts';
+import type { NotificationSpec } from '../app/notifications.ts';
 import type { Popover } from './popover.ts';
-import type { RunAction } from './actions.ts';
-import type { AppState } from './state.ts';
-import type { TrayController } from './tray-controller.ts';
+import type { RunAction } from '../app/tray-actions.ts';
+import type { AppState } from '../app/app-state.ts';
+import type { TrayController } from './tray.ts';
 
 export interface TestHookParts {
   state: AppState;

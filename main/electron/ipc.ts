@@ -3,14 +3,14 @@
  * validates every argument (type, length, known session, known key) before the core sees it. Electron's
  * objects come in as parameters: the app passes the real ones, the ui tests the stand-in.
  */
-import { CHANNELS, COMMAND_PROBLEMS, type InvokeChannel, type InvokeMap, type Result, type ServerInput, type ShareTargetArg, type ShareView } from './contract.ts';
-import { errors, type ErrorInfo } from './core/errors.ts';
-import { validateShareOptions } from './core/share-options.ts';
-import { isLinkKind, LINK_KINDS } from './core/links.ts';
-import { checkHost, checkPort, hasFingerprint, isShutDown, PROFILE_FIELDS, validateProfile, type ServerProfile } from './core/servers.ts';
-import { isShareId } from './core/runtime-dir.ts';
-import { isPrefKey, parsePref } from './prefs.ts';
-import { linkToCopyOnShare, type AppState } from './state.ts';
+import { CHANNELS, COMMAND_PROBLEMS, type InvokeChannel, type InvokeMap, type Result, type ServerInput, type ShareTargetArg, type ShareView } from '../contract.ts';
+import { errors, type ErrorInfo } from '../core/errors.ts';
+import { validateShareOptions } from '../core/share-options.ts';
+import { isLinkKind, LINK_KINDS } from '../core/links.ts';
+import { checkHost, checkPort, hasFingerprint, isShutDown, PROFILE_FIELDS, validateProfile, type ServerProfile } from '../core/servers.ts';
+import { isShareId } from '../core/runtime-dir.ts';
+import { isPrefKey, parsePref } from '../prefs/schema.ts';
+import { linkToCopyOnShare, type AppState } from '../app/app-state.ts';
 
 /** What ipc.ts needs of an IPC event: who sent it. */
 export interface IpcEventLike {

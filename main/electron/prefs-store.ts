@@ -6,10 +6,10 @@
  * as a problem.
  */
 import Store from 'electron-store';
-import { makePrivateSync } from './core/dirs.ts';
-import { configDir, prefsFile, storeOptions, type PrefsStore } from './prefs.ts';
+import { makePrivateSync } from '../core/dirs.ts';
+import { configDir, prefsFile, storeOptions, type PrefsStore } from '../prefs/file.ts';
 
-export function openAppStore(env: NodeJS.ProcessEnv): PrefsStore | undefined {
+export function openElectronStore(env: NodeJS.ProcessEnv): PrefsStore | undefined {
   makePrivateSync(configDir(env), prefsFile(env));
   const { configName, ...options } = storeOptions(env);
   try {
