@@ -166,9 +166,10 @@ export async function launch(starting: Starting, tmux: TmuxEnv, tmate: TmateEnv)
   // tmate quitting before it is ready (a config it rejects, a crash) must not wait out the time limit.
   void daemon.exited.then(() => abort.abort(new Error('tmate exited')));
   abort.signal.throwIfAborted();
-  await writeRecord(live);
+  // tmate's pid is recorded (so a start whose process dies can be ended) while tmate makes its socket.
+  const recorded = writeRecord(live);
   starting.log.follower.start();
-  await waitForSocket(live.files, abort.signal);
+  await Promise.all([recorded, waitForSocket(live.files, abort.signal)]);
 }
 
 /** Step 3: the server said READY; the links are read and recorded. */
