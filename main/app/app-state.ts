@@ -172,6 +172,17 @@ export class AppState extends EventEmitter<{ snapshot: [Snapshot] }> {
     return this.started(() => this.runtime.shares.rotate(shareId));
   }
 
+  /** The keyboard taken from the pair or given back (Shares.setPairKeyboard); the list is refreshed either way. */
+  async setPairKeyboard(shareId: string, canType: boolean): Promise<Result<ShareView>> {
+    try {
+      return { ok: true, value: shareView(await this.runtime.shares.setPairKeyboard(shareId, canType)) };
+    } catch (error) {
+      return { ok: false, error: toErrorInfo(error) };
+    } finally {
+      void this.refresh();
+    }
+  }
+
   /** A start (share or new links) as a Result; the list is refreshed either way. */
   private async started(start: () => Promise<Share>): Promise<Result<ShareView>> {
     try {

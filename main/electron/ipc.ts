@@ -165,6 +165,19 @@ export function registerIpc(deps: IpcDeps): () => void {
   );
 
   handle(
+    CHANNELS.keyboard,
+    async (shareId, canType) => {
+      const share = knownShare(shareId);
+      if (typeof share === 'string') return invalid('share', share);
+      if (typeof canType !== 'boolean') return invalid('keyboard', 'expected true (give it back) or false (take it)');
+      if (share.state !== 'sharing' && share.state !== 'reconnecting') return invalid('share', `${share.session} is not live; only a live share has a keyboard to take`);
+      return state.setPairKeyboard(share.id, canType);
+    },
+    refusedResult,
+    2,
+  );
+
+  handle(
     CHANNELS.readServer,
     async (input) => {
       const checked = validateServerInput(input);

@@ -11,6 +11,7 @@ const api: PairbarApi = {
   // Only the arguments given are sent: ipc.ts refuses a call with more than it expects.
   share: (...args) => ipcRenderer.invoke(CHANNELS.share, ...args),
   rotate: (shareId) => ipcRenderer.invoke(CHANNELS.rotate, shareId),
+  keyboard: (shareId, canType) => ipcRenderer.invoke(CHANNELS.keyboard, shareId, canType),
   readServer: (input) => ipcRenderer.invoke(CHANNELS.readServer, input),
   testServer: (server) => ipcRenderer.invoke(CHANNELS.testServer, server),
   saveServer: (profile) => ipcRenderer.invoke(CHANNELS.saveServer, profile),
