@@ -67,6 +67,7 @@ export class AppState extends EventEmitter<{ snapshot: [Snapshot] }> {
   private current: Snapshot;
   private version = 0;
   private refreshing: Promise<Snapshot> | undefined;
+  private refreshAgain: Promise<Snapshot> | undefined;
   private readonly guards = new Map<PrefKey, (value: Prefs[PrefKey]) => ErrorInfo | null>();
 
   constructor(readonly runtime: Runtime) {
@@ -85,12 +86,28 @@ export class AppState extends EventEmitter<{ snapshot: [Snapshot] }> {
     return this.current;
   }
 
-  /** Lists the sessions again (one tmux call per server) and adopts shares other processes started. */
+  /**
+   * Lists the sessions again (one tmux call per server) and adopts shares other processes started. A refresh
+   * asked while one runs is answered by one more run after it (shared by all who asked meanwhile): the
+   * running one may have asked tmux before the session the caller just made existed.
+   */
   refresh(): Promise<Snapshot> {
-    this.refreshing ??= this.load().finally(() => {
+    if (this.refreshing) {
+      this.refreshAgain ??= this.refreshing.then(
+        () => this.rerun(),
+        () => this.rerun(),
+      );
+      return this.refreshAgain;
+    }
+    this.refreshing = this.load().finally(() => {
       this.refreshing = undefined;
     });
     return this.refreshing;
+  }
+
+  private rerun(): Promise<Snapshot> {
+    this.refreshAgain = undefined;
+    return this.refresh();
   }
 
   private async load(): Promise<Snapshot> {
