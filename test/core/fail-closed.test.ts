@@ -9,7 +9,8 @@ import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSyn
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { joinAsPair, PairKeys } from '../support/pair-ssh.ts';
-import { waitFor, worldPerTest } from '../support/sandbox.ts';
+import { waitFor } from '../support/sandbox.ts';
+import { worldPerTest } from '../support/world.ts';
 
 const world = worldPerTest();
 

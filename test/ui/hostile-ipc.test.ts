@@ -16,7 +16,7 @@ import { waitFor } from '../support/sandbox.ts';
 import { openPopover, POPOVER_URL } from '../support/ui-harness.ts';
 import { worldPerTest } from './helpers.ts';
 
-const holder = worldPerTest();
+const world = worldPerTest();
 
 const EVIL = 'http://evil.test';
 
@@ -119,7 +119,6 @@ async function sweep(target: Page | Frame, known: Record<string, string>): Promi
 }
 
 test('every channel, called with hostile arguments from the page and from a foreign frame: each refused, nothing done, main alive', { timeout: 5 * 60_000 }, async () => {
-  const { world } = holder;
   const { sandbox, server } = world;
   const sessionId = sandbox.newSession('work');
   sandbox.newSession('other');
