@@ -31,6 +31,7 @@ export const CHANNELS = {
   copyCommand: 'pairbar:copy-command',
   setPref: 'pairbar:set-pref',
   rotate: 'pairbar:rotate',
+  keyboard: 'pairbar:keyboard',
   readServer: 'pairbar:read-server',
   testServer: 'pairbar:test-server',
   saveServer: 'pairbar:save-server',
@@ -126,6 +127,8 @@ export interface PairbarApi {
   share(target: ShareTargetArg, options?: ShareOptionsArg): Promise<Result<ShareView>>;
   /** New links: ends the tmate side and starts it again on the same session with the same options. */
   rotate(shareId: string): Promise<Result<ShareView>>;
+  /** Takes the keyboard from the pair (`canType` false: they watch, their keys do nothing) or gives it back; same links, nobody dropped. */
+  keyboard(shareId: string, canType: boolean): Promise<Result<ShareView>>;
   /** Reads a server from a paste or a host and port, and, when it names no fingerprint, scans its host keys. Saves nothing. */
   readServer(input: ServerInput): Promise<Result<ServerDraft>>;
   /** Test connection: a saved server by name, or a draft's profile (with its fingerprints). */
@@ -151,6 +154,7 @@ export interface InvokeMap {
   [CHANNELS.refresh]: [[], Snapshot];
   [CHANNELS.share]: [[ShareTargetArg, ShareOptionsArg?], Result<ShareView>];
   [CHANNELS.rotate]: [[string], Result<ShareView>];
+  [CHANNELS.keyboard]: [[string, boolean], Result<ShareView>];
   [CHANNELS.readServer]: [[ServerInput], Result<ServerDraft>];
   [CHANNELS.testServer]: [[string | ServerProfile], Result<ServerTestResult>];
   [CHANNELS.saveServer]: [[ServerProfile], Result<Prefs>];

@@ -13,4 +13,5 @@ export const stopKey = (item: Pick<ShareView, 'socket' | 'sessionId'>): string =
 export const copyKey = (kind: LinkKind, shareId: string): string => `copy:${kind}:${shareId}`;
 export const copyCommandKey = (code: CommandProblem): string => `copy-command:${code}`;
 export const rotateKey = (shareId: string): string => `rotate:${shareId}`;
+export const keyboardKey = (shareId: string): string => `keyboard:${shareId}`;
 export const serverKey = (what: 'use' | 'remove', name: string): string => `server-${what}:${name}`;

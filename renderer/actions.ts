@@ -6,7 +6,7 @@ import type { CommandProblem, LinkKind, PairbarApi, Result, ServerDraft, ServerI
 import type { ServerTestResult } from '../main/core/server-test.ts';
 import type { ServerProfile } from '../main/core/servers.ts';
 import type { PrefKey, Prefs } from '../main/prefs/schema.ts';
-import { copyCommandKey, copyKey, rotateKey, serverKey, shareKey, stopKey } from './action-keys.ts';
+import { copyCommandKey, copyKey, keyboardKey, rotateKey, serverKey, shareKey, stopKey } from './action-keys.ts';
 import { announcements } from './announcements.ts';
 import type { Say } from './live-region.ts';
 import type { ScreenName, ShareSubject, Store } from './store.ts';
@@ -23,6 +23,8 @@ export interface Actions {
   share(target: ShareTargetArg, key: string, options?: ShareOptionsArg): void;
   /** New links for a live share. */
   rotate(item: ShareView): void;
+  /** Takes the keyboard from the pair (canType false) or gives it back. */
+  keyboard(item: ShareView, canType: boolean): void;
   /** Ends a share, or dismisses a failed one. */
   stop(item: ShareView): void;
   copy(item: ShareView, kind: LinkKind, label: string): void;
@@ -100,6 +102,11 @@ export function createActions(api: PairbarApi, store: Store, say: Say): Actions 
     },
     rotate(item) {
       void act(rotateKey(item.id), `make new links for ${item.session}`, () => api.rotate(item.id), () => actions.rotate(item), () => say(`New links for ${item.session}: the old ones no longer work.`));
+    },
+    keyboard(item, canType) {
+      const what = canType ? `give the keyboard back in ${item.session}` : `take the keyboard in ${item.session}`;
+      const done = canType ? `The pair can type in ${item.session} again.` : `You have the keyboard of ${item.session}: the pair watches, their typing does nothing.`;
+      void act(keyboardKey(item.id), what, () => api.keyboard(item.id, canType), () => actions.keyboard(item, canType), () => say(done));
     },
     stop(item) {
       store.dismiss(shareKey(item));

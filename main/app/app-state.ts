@@ -67,6 +67,7 @@ export class AppState extends EventEmitter<{ snapshot: [Snapshot] }> {
   private current: Snapshot;
   private version = 0;
   private refreshing: Promise<Snapshot> | undefined;
+  private refreshAgain: Promise<Snapshot> | undefined;
   private readonly guards = new Map<PrefKey, (value: Prefs[PrefKey]) => ErrorInfo | null>();
 
   /**
@@ -92,12 +93,28 @@ export class AppState extends EventEmitter<{ snapshot: [Snapshot] }> {
     return this.current;
   }
 
-  /** Lists the sessions again (one tmux call per server) and adopts shares other processes started. */
+  /**
+   * Lists the sessions again (one tmux call per server) and adopts shares other processes started. A refresh
+   * asked while one runs is answered by one more run after it (shared by all who asked meanwhile): the
+   * running one may have asked tmux before the session the caller just made existed.
+   */
   refresh(): Promise<Snapshot> {
-    this.refreshing ??= this.load().finally(() => {
+    if (this.refreshing) {
+      this.refreshAgain ??= this.refreshing.then(
+        () => this.rerun(),
+        () => this.rerun(),
+      );
+      return this.refreshAgain;
+    }
+    this.refreshing = this.load().finally(() => {
       this.refreshing = undefined;
     });
     return this.refreshing;
+  }
+
+  private rerun(): Promise<Snapshot> {
+    this.refreshAgain = undefined;
+    return this.refresh();
   }
 
   private async load(): Promise<Snapshot> {
@@ -160,6 +177,17 @@ export class AppState extends EventEmitter<{ snapshot: [Snapshot] }> {
   /** New links for a share: everyone connected dropped, the old links dead, the user's clients attached. */
   rotate(shareId: string): Promise<Result<ShareView>> {
     return this.started(() => this.runtime.shares.rotate(shareId));
+  }
+
+  /** The keyboard taken from the pair or given back (Shares.setPairKeyboard); the list is refreshed either way. */
+  async setPairKeyboard(shareId: string, canType: boolean): Promise<Result<ShareView>> {
+    try {
+      return { ok: true, value: shareView(await this.runtime.shares.setPairKeyboard(shareId, canType)) };
+    } catch (error) {
+      return { ok: false, error: toErrorInfo(error) };
+    } finally {
+      void this.refresh();
+    }
   }
 
   /**

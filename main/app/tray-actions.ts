@@ -51,6 +51,11 @@ export function createTrayActions(deps: TrayActionDeps): RunAction {
         if (!result.ok) showError(result.error);
         return;
       }
+      case 'keyboard': {
+        const result = await state.setPairKeyboard(action.shareId, action.canType);
+        if (!result.ok) showError(result.error);
+        return;
+      }
       case 'refresh':
         await state.refresh();
         return;

@@ -98,6 +98,7 @@ export type TrayAction =
   | { kind: 'copy'; shareId: string; link: LinkKind }
   | { kind: 'stop'; shareId: string }
   | { kind: 'rotate'; shareId: string }
+  | { kind: 'keyboard'; shareId: string; canType: boolean }
   | { kind: 'refresh' }
   | { kind: 'open' }
   | { kind: 'preferences' }
@@ -149,6 +150,13 @@ function shareItems(share: ShareView, server: string | undefined, platform: Node
     ...(share.endsAt !== null ? [{ label: `Ends by itself at ${clockTime(share.endsAt)}`, enabled: false }] : []),
   ];
   const rotate: TrayMenuItem = { label: `New Links for ${name} (Drops Everyone)`, action: { kind: 'rotate', shareId: share.id } };
+  // Only where the pair's client is on the user's tmux server: elsewhere there is no keyboard to take.
+  const keyboard = (): TrayMenuItem[] =>
+    share.pairClient === 'gone'
+      ? []
+      : share.pairCanType === false
+        ? [{ label: `Give the Keyboard Back in ${name}`, action: { kind: 'keyboard', shareId: share.id, canType: true } }]
+        : [{ label: `Take the Keyboard in ${name} (Pair Watches Only)`, action: { kind: 'keyboard', shareId: share.id, canType: false } }];
   switch (share.state) {
     case 'starting':
       return [
@@ -161,6 +169,7 @@ function shareItems(share: ShareView, server: string | undefined, platform: Node
         { label: `Sharing ${name}${pairs}`, enabled: false },
         ...access(),
         ...copies(),
+        ...keyboard(),
         rotate,
         { label: share.clients ? `End Pairing: Stop Sharing ${name}` : `Stop Sharing ${name}`, action: { kind: 'stop', shareId: share.id } },
       ];

@@ -3,6 +3,7 @@
  * went wrong, and a `fix` saying what the person can do about it. The CLI prints both; the popover shows
  * both with a Retry.
  */
+import { shellWord } from './shell-word.ts';
 
 export type ErrorCode =
   | 'TMUX_MISSING'
@@ -288,11 +289,11 @@ export const errors = {
       `Cannot use ${JSON.stringify(text)} as a source of allowed keys: ${reason}.`,
       'Name a forge user as github:NAME, gitlab:NAME or codeberg:NAME, or a keys file by its path (file:/path/to/keys).',
     ),
-  sharedOtherwise: (session: string, allowed: string[] | null) =>
+  sharedOtherwise: (session: string, differences: readonly string[]) =>
     new PairbarError(
       'INVALID_ARGUMENT',
-      `${JSON.stringify(session)} is already shared, and ${allowed ? `only ${allowed.join(', ')} may join it` : 'anyone with a link may join it'}: not what was asked for.`,
-      'End that share first (pairbar stop SESSION), then share again with the keys you want.',
+      `${JSON.stringify(session)} is already shared, and ${differences.join('; ')}: not what was asked for.`,
+      `End that share first (End pair in Pairbar, or \`pairbar stop ${shellWord(session)}\`), then share it again with what you asked for. Sharing it with no options gives the running share's links.`,
     ),
   keysNotFound: (source: string, url: string) =>
     new PairbarError(

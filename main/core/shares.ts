@@ -20,7 +20,8 @@ import { createBlankSession, killSession, listClients, listSessions, resolveSess
 import type { PairEvent, Share, ShareOptions, ShareOrigin, SharesOptions, ShareTarget, StartStep } from './shares/model.ts';
 import { endCause, followShare, locatePairClients } from './shares/follow.ts';
 import { readRuntimeDir, removeDir, removeView, type Live } from './shares/record.ts';
-import { launch, planStart, prepareStart, sameAccess, STOPPED_BY_USER, tearDownStart, waitForReady, type Starting, type StartPlan } from './shares/start.ts';
+import { sameOptions } from './shares/same-options.ts';
+import { launch, planStart, prepareStart, STOPPED_BY_USER, tearDownStart, waitForReady, type Starting, type StartPlan } from './shares/start.ts';
 
 export { applyEvent } from './shares/model.ts';
 export type { AccessSettings, PairEvent, Share, ShareOptions, ShareOrigin, SharesOptions, ShareSettings, ShareState, ShareTarget, StartStep } from './shares/model.ts';
@@ -174,15 +175,15 @@ export class Shares extends EventEmitter<{
     // Share while stopping: the stop finishes first, so this share is a new one rather than the dying one.
     await this.stopping.get(key)?.catch(() => undefined);
     const existing = this.liveFor(key);
-    if (existing) return sameAccess(existing.share, options);
+    if (existing) return sameOptions(existing.share, options);
     const pending = this.inFlight.get(key);
-    if (pending) return sameAccess(await pending, options);
+    if (pending) return sameOptions(await pending, options);
     const started = (async () => {
       // Another process (the CLI, another app instance) may have shared it already.
       await this.adopt();
       this.emit('step', 'adopt', undefined);
       const adopted = this.liveFor(key);
-      return adopted ? sameAccess(adopted.share, options) : this.start(session, blank, { ...plan, sessionIsNew: blank });
+      return adopted ? sameOptions(adopted.share, options) : this.start(session, blank, { ...plan, sessionIsNew: blank });
     })().finally(() => this.inFlight.delete(key));
     this.inFlight.set(key, started);
     return started;

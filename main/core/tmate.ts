@@ -50,8 +50,11 @@ export interface AttachTarget extends AttachOptions {
 
 /** Writes the config and starts `tmate -F` detached. */
 export async function startTmate(tmate: TmateEnv, files: ShareFiles, server: ServerSettings, target: AttachTarget, access: TmateAccess = {}): Promise<Detached> {
-  await writeFile(files.config, tmateConfig(server, { ignoreSize: target.ignoreSize, ownSession: target.ownSession, endsAt: target.endsAt ?? null, ...access }), { mode: 0o600 });
-  await writeFile(files.log, '', { mode: 0o600, flag: 'a' });
+  // Both at once: a share's start waits on each.
+  await Promise.all([
+    writeFile(files.config, tmateConfig(server, { ignoreSize: target.ignoreSize, ownSession: target.ownSession, endsAt: target.endsAt ?? null, ...access }), { mode: 0o600 }),
+    writeFile(files.log, '', { mode: 0o600, flag: 'a' }),
+  ]);
   const env: NodeJS.ProcessEnv = {
     ...tmate.env,
     PAIRBAR_TMUX: target.tmux,

@@ -6,6 +6,7 @@ import { copyKey, rotateKey, shareKey, stopKey } from '../action-keys.ts';
 import { h, icon, type Child } from '../dom.ts';
 import { allowedText, clientsText, linksChangedText, missingWebText, pairClientText, pairEventText, sessionMeta, SHUT_DOWN, STATE_LABELS, timeLeftText } from '../format.ts';
 import { button, copyButton, spinner, title, type ViewContext } from './controls.ts';
+import { keyboardPart } from './keyboard.ts';
 import { errorNote, failureNote } from './notes.ts';
 
 export function shareCard(ctx: ViewContext, item: ShareView, session: SessionView | undefined): HTMLElement {
@@ -56,6 +57,7 @@ export function shareCard(ctx: ViewContext, item: ShareView, session: SessionVie
     if (people.length) {
       body.push(h('div', { class: `presence${pairsConnected(item) ? ' joined' : ''}` }, icon('users'), h('div', null, h('p', { class: 'count', text: people[0] }), people[1] ? h('p', { class: 'event', text: people[1] }) : null)));
     }
+    if (item.state === 'sharing') body.push(keyboardPart(ctx, item));
     const stopping = pending.has(stopKey(item));
     const rotating = pending.has(rotateKey(item.id));
     body.push(

@@ -316,6 +316,17 @@ describe('who may join, new links, the end time, share.copyLink', () => {
     }
   });
 
+  test('the keyboard: Take while the pair can type, Give back while taken, nothing while their terminal has left tmux or the share is not live', () => {
+    const take = get(buildTrayMenu(snapshot({ shares: [share('work', { pairClient: 'on-session', pairCanType: true })] }), 'darwin'), 'Take the Keyboard in “work” (Pair Watches Only)');
+    assert.deepEqual(take.action, { kind: 'keyboard', shareId: shareIdOf('work'), canType: false });
+    const give = get(buildTrayMenu(snapshot({ shares: [share('work', { pairClient: 'on-session', pairCanType: false })] }), 'darwin'), 'Give the Keyboard Back in “work”');
+    assert.deepEqual(give.action, { kind: 'keyboard', shareId: shareIdOf('work'), canType: true });
+    assert.equal(find(buildTrayMenu(snapshot({ shares: [share('work', { pairClient: 'gone', pairCanType: null })] }), 'darwin'), /Keyboard/), undefined, 'gone');
+    for (const state of ['starting', 'failed', 'reconnecting'] as const) {
+      assert.equal(find(buildTrayMenu(snapshot({ shares: [share('work', { state })] }), 'darwin'), /Keyboard/), undefined, state);
+    }
+  });
+
   test('the first copy item is the one share.copyLink names', () => {
     const menu = buildTrayMenu(snapshot({ shares: [share('work')], prefs: { ...snapshot().prefs, 'share.copyLink': 'sshReadOnly' } }), 'win32');
     const copies = menuActions(menu).filter((action) => action.kind === 'copy');

@@ -233,9 +233,9 @@ test('a self-hosted server (the default): --web says there are no web links', as
 });
 
 test('config get/set: validated, shared file, defaults restored with an empty value', async () => {
-  const set = await sandbox.cli(['config', 'set', 'tmate.path', '/opt/tmate/bin/tmate']);
+  const set = await sandbox.cli(['config', 'set', 'tmate.path', '/usr/bin/tmate']);
   assert.equal(set.code, 0, set.stderr);
-  assert.equal((await sandbox.cli(['config', 'get', 'tmate.path'])).stdout, '/opt/tmate/bin/tmate\n');
+  assert.equal((await sandbox.cli(['config', 'get', 'tmate.path'])).stdout, '/usr/bin/tmate\n');
   for (const [key, value, reason] of [
     ['share.readyTimeoutSeconds', '700', /whole number from 1 to 600/],
     ['share.readyTimeoutSeconds', 'soon', /whole number/],

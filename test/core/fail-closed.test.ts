@@ -8,6 +8,10 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { validateShareOptions } from '../../main/core/share-options.ts';
+import { addServer } from '../../main/prefs/servers.ts';
+import { openPrefsStore } from '../../main/prefs/prefs-store.ts';
+import { AppState } from '../../main/app/app-state.ts';
 import { joinAsPair, PairKeys } from '../support/pair-ssh.ts';
 import { waitFor } from '../support/sandbox.ts';
 import { worldPerTest } from '../support/world.ts';
@@ -173,4 +177,68 @@ test('config set tmux.path / tmate.path: a program that is not tmux / tmate is r
   const real = await sandbox.cli(['config', 'set', 'tmux.path', '/usr/bin/tmux']);
   assert.equal(real.code, 0, real.stderr);
   assert.equal((await sandbox.cli(['config', 'set', 'tmux.path', ''])).code, 0, 'empty: look it up again');
+});
+
+test('sharing a shared session again with other options: refused, saying what differs and how to change it; the share is as it was', async () => {
+  const { sandbox, server } = world;
+  sandbox.newSession('work', 'default', 'sh');
+  const store = openPrefsStore(sandbox.env);
+  addServer(store, { name: 'other', host: server.host, port: server.port, rsaFingerprint: '', ed25519Fingerprint: server.fingerprint, ecdsaFingerprint: '' });
+  const first = await sandbox.cli(['share', 'work', '--json']);
+  assert.equal(first.code, 0, first.stderr);
+  const share = JSON.parse(first.stdout) as { id: string; endsAt: number | null };
+  const keysFile = await sandbox.writeFile('pair.keys', readFileSync(join(sandbox.env.HOME!, '.ssh', 'id_ed25519.pub'), 'utf8'));
+  const cases: Array<[string[], RegExp]> = [
+    [['--for', '1m'], /it never ends by itself \(asked: to end by \d\d:\d\d\)/],
+    [['--view', 'independent'], /the pair's view is follow \(asked: independent\)/],
+    [['--size', 'follow'], /its window size is mine \(asked: follow\)/],
+    [['--server', 'other'], /it goes to the server "test" \(asked: "other"\)/],
+    [['--authorized-keys', keysFile], /anyone with a link may join it \(asked: only file:\S+pair\.keys\)/],
+  ];
+  for (const [options, said] of cases) {
+    const again = await sandbox.cli(['share', 'work', ...options]);
+    assert.equal(again.code, 1, `${options.join(' ')}: ${again.stdout}`);
+    assert.match(again.stderr, /"work" is already shared, and /, options.join(' '));
+    assert.match(again.stderr, said, options.join(' '));
+    assert.match(again.stderr, /pairbar stop work/, 'how to change it');
+  }
+  const both = await sandbox.cli(['share', 'work', '--for', '1m', '--view', 'independent']);
+  assert.match(both.stderr, /never ends by itself .*; the pair's view is follow/, 'every difference named');
+  const status = JSON.parse((await sandbox.cli(['status', '--json'])).stdout) as Array<{ id: string; endsAt: number | null }>;
+  assert.deepEqual(status.map((entry) => [entry.id, entry.endsAt]), [[share.id, null]], 'the one share, as it was');
+  for (const same of [[], ['--anyone'], ['--view', 'follow', '--size', 'mine', '--server', 'test']]) {
+    const again = await sandbox.cli(['share', 'work', '--json', ...same]);
+    assert.equal(again.code, 0, `${same.join(' ')}: ${again.stderr}`);
+    assert.equal((JSON.parse(again.stdout) as { id: string }).id, share.id, 'the same options: the running share');
+  }
+});
+
+test('the end is the one option with a safer side: a share that ends sooner than asked is given back, one that would outlast it is refused', async () => {
+  const { sandbox } = world;
+  sandbox.newSession('work', 'default', 'sh');
+  const first = JSON.parse((await sandbox.cli(['share', 'work', '--for', '10m', '--json'])).stdout) as { id: string; endsAt: number };
+  const later = await sandbox.cli(['share', 'work', '--for', '30m', '--json']);
+  assert.equal(later.code, 0, later.stderr);
+  assert.equal((JSON.parse(later.stdout) as { id: string }).id, first.id);
+  const sooner = await sandbox.cli(['share', 'work', '--for', '1m']);
+  assert.equal(sooner.code, 1);
+  assert.match(sooner.stderr, /it ends at \d\d:\d\d \(10 min left\) \(asked: to end by \d\d:\d\d\)/);
+});
+
+test('the app: sharing a shared session with other options gives the refusal as the result, for the popover to show', async () => {
+  const { sandbox } = world;
+  sandbox.newSession('work', 'default', 'sh');
+  const state = new AppState(sandbox.runtime());
+  const opened = await state.share({ session: 'work', socket: sandbox.socket() }, {});
+  assert.ok(opened.ok, opened.ok ? '' : opened.error.message);
+  const keysFile = await sandbox.writeFile('pair.keys', readFileSync(join(sandbox.env.HOME!, '.ssh', 'id_ed25519.pub'), 'utf8'));
+  const options = validateShareOptions({ endAfterMs: 60_000, allowed: [`file:${keysFile}`] });
+  assert.ok(typeof options !== 'string', String(options));
+  const again = await state.share({ session: 'work', socket: sandbox.socket() }, options);
+  assert.equal(again.ok, false, 'refused');
+  assert.ok(!again.ok);
+  assert.match(again.error.message, /"work" is already shared, and anyone with a link may join it \(asked: only file:\S+\); it never ends by itself \(asked: to end by \d\d:\d\d\)/);
+  assert.match(again.error.fix, /End pair/);
+  assert.equal(state.snapshot().shares.length, 1);
+  assert.equal(state.snapshot().shares[0]?.endsAt, null);
 });

@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 import { afterEach, test } from 'node:test';
 import { isPairbarError } from '../../main/core/errors.ts';
 import { AppState } from '../../main/app/app-state.ts';
-import { TMUX } from '../support/sandbox.ts';
+import { TMUX, waitFor } from '../support/sandbox.ts';
 import { worldPerTest } from '../support/world.ts';
 
 const isRoot = process.getuid?.() === 0;
@@ -236,8 +236,9 @@ test('--socket spelt another way (DIR/./default, DIR//default, a link): the same
   assert.equal((await shares.share({ session: 'work', socket: linked })).id, first.id, 'the same share, not a second one');
   const stopped = await world.sandbox.cli(['stop', 'work', '--socket', dotted!]);
   assert.equal(stopped.code, 0, stopped.stderr);
-  await shares.adopt();
-  assert.deepEqual(shares.list(), []);
+  // Stopped by another process: this one notices through its own watch of the share, or on its next adopt.
+  await waitFor('the share to be gone here too', async () => (await shares.adopt()).length === 0);
+  assert.deepEqual(world.sandbox.tmatePids(), []);
 });
 
 test('a socket owned by another user: not listed, and refused by --socket however it is spelt', { skip: isRoot ? false : NOT_ROOT }, async () => {

@@ -1,7 +1,7 @@
 /**
  * The popover in Chromium with everything behind it real: the built renderer (dist/renderer), the real
  * preload (main/electron/preload.ts, bundled here with `electron` resolved to ./electron-stand-in.ts), the real
- * handlers of main/electron/ipc.ts registered by the real `registerIpc`, the real AppState over the real core
+ * handlers of main/electron/ipc/ registered by the real `registerIpc`, the real AppState over the real core
  * (`createRuntime(sandbox.env)`), real tmux, real tmate, and the test tmate server.
  *
  * Only Electron itself is stood in for, by the smallest pieces `registerIpc` takes:

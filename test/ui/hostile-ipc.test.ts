@@ -3,7 +3,7 @@
  * all a page has) with wrong types, missing and extra fields, 1 MB strings, `__proto__` / `constructor`
  * keys, unknown share ids, sessions and sockets; then the same calls from a foreign frame. Each must come
  * back refused with an error, nothing may be shared, copied, written to the preferences file or made in
- * tmux, and the main process must go on answering. Real preload, real ipc.ts handlers, real core, Chromium.
+ * tmux, and the main process must go on answering. Real preload, real IPC handlers (main/electron/ipc/), real core, Chromium.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';

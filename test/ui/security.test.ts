@@ -95,7 +95,7 @@ test('IPC arguments are validated: a made-up session, a non-object, bad kinds an
     node: typeof (window as unknown as { require?: unknown }).require + typeof (window as unknown as { process?: unknown }).process,
     ipc: 'ipcRenderer' in window,
   }));
-  assert.deepEqual(surface, { keys: ['copy', 'copyCommand', 'getState', 'hide', 'onState', 'readServer', 'refresh', 'removeServer', 'rotate', 'saveServer', 'setPref', 'share', 'stop', 'testServer', 'useServer'], frozen: true, node: 'undefinedundefined', ipc: false });
+  assert.deepEqual(surface, { keys: ['copy', 'copyCommand', 'getState', 'hide', 'keyboard', 'onState', 'readServer', 'refresh', 'removeServer', 'rotate', 'saveServer', 'setPref', 'share', 'stop', 'testServer', 'useServer'], frozen: true, node: 'undefinedundefined', ipc: false });
 });
 
 test('the server, new-links and share-choice channels refuse wrong types, extra fields and arguments, and unknown servers', async () => {
@@ -123,6 +123,9 @@ test('the server, new-links and share-choice channels refuse wrong types, extra 
         shareExtraArgument: await api.share!(work, {}, 'more'),
         rotateNumber: await api.rotate!(7),
         rotateUnknown: await api.rotate!('0123abcd'),
+        keyboardUnknown: await api.keyboard!('0123abcd', false),
+        keyboardNumber: await api.keyboard!(7, false),
+        keyboardFlagText: await api.keyboard!('0123abcd', 'false'),
         readText: await api.readServer!('127.0.0.1:22'),
         readPasteType: await api.readServer!({ paste: 42 }),
         readPasteEmpty: await api.readServer!({ paste: '' }),
@@ -154,6 +157,7 @@ test('the server, new-links and share-choice channels refuse wrong types, extra 
   // IPC. (A source string: tsx's keepNames would add __name calls the page doesn't have.)
   const extra: Record<string, unknown[]> = {
     rotateExtraArgument: [CHANNELS.rotate, '0123abcd', 'more'],
+    keyboardExtraArgument: [CHANNELS.keyboard, '0123abcd', false, 'more'],
     saveExtraArgument: [CHANNELS.saveServer, good, 'more'],
     testExtraArgument: [CHANNELS.testServer, 'test', 'more'],
     readExtraArgument: [CHANNELS.readServer, { host: '127.0.0.1', port: 22 }, 'more'],

@@ -8,7 +8,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errors } from '../errors.ts';
-import { collectKeys, formatKeySource, writeAuthorizedKeys, type AllowedSource } from '../keys.ts';
+import { collectKeys, writeAuthorizedKeys, type AllowedSource } from '../keys.ts';
 import { NO_LINKS } from '../links.ts';
 import { randomHex } from '../random.ts';
 import type { SizePolicy, ViewPolicy } from '../share-rules.ts';
@@ -166,9 +166,10 @@ export async function launch(starting: Starting, tmux: TmuxEnv, tmate: TmateEnv)
   // tmate quitting before it is ready (a config it rejects, a crash) must not wait out the time limit.
   void daemon.exited.then(() => abort.abort(new Error('tmate exited')));
   abort.signal.throwIfAborted();
-  await writeRecord(live);
+  // tmate's pid is recorded (so a start whose process dies can be ended) while tmate makes its socket.
+  const recorded = writeRecord(live);
   starting.log.follower.start();
-  await waitForSocket(live.files, abort.signal);
+  await Promise.all([recorded, waitForSocket(live.files, abort.signal)]);
 }
 
 /** Step 3: the server said READY; the links are read and recorded. */
@@ -210,15 +211,3 @@ export async function tearDownStart(starting: Starting, tmux: TmuxEnv, tmate: Tm
   await removeDir(live.files.dir);
 }
 
-/**
- * Sharing a session that is already shared gives that share, unless the caller named who may join and the
- * share lets in someone else: then it is refused, never handed back as if it were what was asked for.
- */
-export function sameAccess(share: Share, options: ShareOptions): Share {
-  if (options.allowed !== undefined) {
-    const asked = options.allowed?.length ? options.allowed.map(formatKeySource) : null;
-    const has = share.allowed?.map((entry) => entry.source) ?? null;
-    if (JSON.stringify(asked) !== JSON.stringify(has)) throw errors.sharedOtherwise(share.session, has);
-  }
-  return structuredClone(share);
-}

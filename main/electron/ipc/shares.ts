@@ -1,10 +1,10 @@
-/** The share channels: share a listed session (or a new terminal), new links, end a share. */
+/** The share channels: share a listed session (or a new terminal), new links, the pair's keyboard, end a share. */
 import { CHANNELS } from '../../contract.ts';
 import { validateShareOptions } from '../../core/share-options.ts';
 import { accept, handler, refuse, refusedResult, type Handlers } from './handler.ts';
 import { invalid, knownShare, validateShareTarget } from './validate.ts';
 
-export const shareHandlers: Handlers<typeof CHANNELS.share | typeof CHANNELS.rotate | typeof CHANNELS.stop> = {
+export const shareHandlers: Handlers<typeof CHANNELS.share | typeof CHANNELS.rotate | typeof CHANNELS.keyboard | typeof CHANNELS.stop> = {
   [CHANNELS.share]: handler({
     maxArgs: 2,
     validate([target, options], { state }) {
@@ -30,6 +30,18 @@ export const shareHandlers: Handlers<typeof CHANNELS.share | typeof CHANNELS.rot
       return accept(share.id);
     },
     handle: (id, { state }) => state.rotate(id),
+    refused: refusedResult,
+  }),
+  [CHANNELS.keyboard]: handler({
+    maxArgs: 2,
+    validate([shareId, canType], ctx) {
+      const share = knownShare(ctx, shareId);
+      if (typeof share === 'string') return refuse(invalid('share', share));
+      if (typeof canType !== 'boolean') return refuse(invalid('keyboard', 'expected true (give it back) or false (take it)'));
+      if (share.state !== 'sharing' && share.state !== 'reconnecting') return refuse(invalid('share', `${share.session} is not live; only a live share has a keyboard to take`));
+      return accept({ id: share.id, canType });
+    },
+    handle: ({ id, canType }, { state }) => state.setPairKeyboard(id, canType),
     refused: refusedResult,
   }),
   [CHANNELS.stop]: handler({
