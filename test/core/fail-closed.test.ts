@@ -13,7 +13,8 @@ import { addServer } from '../../main/prefs/servers.ts';
 import { openPrefsStore } from '../../main/prefs/prefs-store.ts';
 import { AppState } from '../../main/app/app-state.ts';
 import { joinAsPair, PairKeys } from '../support/pair-ssh.ts';
-import { waitFor, worldPerTest } from '../support/sandbox.ts';
+import { waitFor } from '../support/sandbox.ts';
+import { worldPerTest } from '../support/world.ts';
 
 const world = worldPerTest();
 
