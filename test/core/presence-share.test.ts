@@ -15,7 +15,8 @@ import type { Share } from '../../main/core/shares.ts';
 import { pidAlive } from '../../main/core/tmate.ts';
 import { PairKeys, type PairKey } from '../support/pair-ssh.ts';
 import { PairTerminal } from '../support/pair-terminal.ts';
-import { PAIRBAR_BIN, switchServer, waitFor, worldPerTest } from '../support/sandbox.ts';
+import { PAIRBAR_BIN, switchServer, waitFor } from '../support/sandbox.ts';
+import { worldPerTest } from '../support/world.ts';
 import { spawn } from 'node:child_process';
 
 const world = worldPerTest();
