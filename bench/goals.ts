@@ -34,10 +34,10 @@ export const GOALS = {
     why: 'Issue 21: 3 on 2026-12-01, as many as the raw sequence: resolve the session (tmux), start tmate, wait for ready and read the links (one call).',
   },
   'share-spawns/cold': {
-    measure: 'processes per share() → links, from a new process (`pairbar share`)',
+    measure: 'processes per share() → links, from a new process (`pairbar share`), versions known from an earlier run',
     limit: { atMost: 4 },
     unit: 'count',
-    why: 'Issue 21: the warm share plus finding the binaries, whose versions are cached after the first run.',
+    why: 'Issue 21: the warm share plus finding tmux and tmate. The first run on a machine also checks each with `-V` once (fail closed: it must be tmux, tmate ≥ 2.4), then keeps the versions (known-versions.ts): that run is shown beside, not judged (2026-12-04: 5).',
   },
   'ui-bundle-size/code': {
     measure: 'renderer JS + CSS as built (minified), raw bytes',
