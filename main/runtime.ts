@@ -17,6 +17,7 @@ import type { PrefsStore } from './prefs/file.ts';
 import { loadPrefs, readPrefs } from './prefs/load.ts';
 import { migratePrefs } from './prefs/migrations.ts';
 import { forgeBases, type LoadedPrefs, type Prefs } from './prefs/schema.ts';
+import { refuseUnreadableGuards } from './prefs/guards.ts';
 import { resolveServer } from './prefs/servers.ts';
 
 export interface Runtime {
@@ -90,7 +91,12 @@ export function createRuntime(env: NodeJS.ProcessEnv = process.env, store?: Pref
       const loaded = prefs();
       return { server: resolveServer(loaded, serverName), readyTimeoutSeconds: loaded.prefs['share.readyTimeoutSeconds'] };
     },
-    access: () => accessSettings(prefs().prefs),
+    access: () => {
+      // Every share asks for these first: a guarding setting that cannot be read refuses it (guards.ts).
+      const loaded = prefs();
+      refuseUnreadableGuards(loaded);
+      return accessSettings(loaded.prefs);
+    },
     pair: () => {
       const current = prefs().prefs;
       return { size: current['pair.size'], view: current['pair.view'] };

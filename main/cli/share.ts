@@ -4,7 +4,9 @@ import { parseDuration } from '../core/duration.ts';
 import { parseKeySource, type KeySource } from '../core/keys.ts';
 import type { LinkKind } from '../core/links.ts';
 import type { ShareOptions } from '../core/shares.ts';
+import { fallbackProblems } from '../prefs/guards.ts';
 import { parsePref } from '../prefs/schema.ts';
+import { warnAboutProblems } from './prefs-warnings.ts';
 import type { CommandContext, OptionValues } from './context.ts';
 import { UsageError } from './usage-error.ts';
 import { followToEnd, reportShare, sessionArgs, withRuntime } from './common.ts';
@@ -29,6 +31,9 @@ function shareOptions(values: OptionValues): ShareOptions {
 export function run({ args, values, io }: CommandContext): Promise<number> {
   return withRuntime(io, async (runtime) => {
     const options = shareOptions(values);
+    // A setting that guards access and cannot be read refuses the share (with its own message); any other is
+    // said here, as `status` says it, since its default is what this share gets.
+    warnAboutProblems(fallbackProblems(runtime.prefs()), io);
     const share = await runtime.shares.share({ session: args[0], socket: values.socket }, options);
     await followToEnd(runtime, io, share);
     const kind: LinkKind = values['read-only'] ? 'sshReadOnly' : runtime.prefs().prefs['share.copyLink'];

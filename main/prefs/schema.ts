@@ -2,8 +2,9 @@
  * The preferences' schema: every key with its type, default, description and parser (PREF_SPECS), and the
  * check of a whole stored file against it (parseStored). Values are validated on the way in, and checked
  * again on the way out: a hand-edited file with a bad value is never rewritten or reset (that would lose the
- * user's other settings); the bad value is reported as a problem. A bad server value means no share starts
- * until it is fixed; any other bad value is replaced by its default meanwhile.
+ * user's other settings); the bad value is reported as a problem. A bad value of a setting that guards
+ * access (ACCESS_GUARDS: the servers, who may join, the forges, the end) means no share starts until it is
+ * fixed (guards.ts); any other bad value is replaced by its default meanwhile.
  *
  * The rest of prefs/: where the file is (file.ts), its migrations (migrations.ts), reading it (load.ts),
  * writing one value (write.ts), the server profiles (servers.ts), the store that writes it for the command
@@ -11,7 +12,7 @@
  */
 import { errors, isPairbarError } from '../core/errors.ts';
 import { DEFAULT_FORGE_BASES, formatKeySource, parseKeySourceList, type Forge, type ForgeBases } from '../core/keys.ts';
-import { checkName, validateServers, type ServerProfile } from '../core/servers.ts';
+import { checkName, shownText, validateServers, type ServerProfile } from '../core/servers.ts';
 import { SIZE_POLICIES, VIEW_POLICIES, type SizePolicy, type ViewPolicy } from '../core/share-rules.ts';
 import { acceleratorProblem } from './accelerator.ts';
 
@@ -186,6 +187,26 @@ export const PREF_SPECS: { [K in PrefKey]: PrefSpec<K> } = {
   'shortcut.copyLink': stringPref('a key combination, from any application, that copies the current share\'s link, such as CommandOrControl+Alt+L (empty: none)', acceleratorProblem),
 };
 
+/**
+ * The settings that guard access: which server the pair meets, who may join, where their keys come from,
+ * how long a share lasts. A value in the file that cannot be read refuses every share, in the command and the
+ * app, until it is fixed (guards.ts), and is never replaced by its default ("anyone with a link", "never
+ * ends"): the user asked for something narrower than the default, so the default would let in more. Every
+ * other bad value falls back to its default, with a warning.
+ *
+ * A new setting that decides who gets in or for how long (share.endWhenEmptyMinutes, admit, record, …)
+ * is added to this list, and that is all it takes.
+ */
+export const ACCESS_GUARDS: ReadonlySet<PrefKey> = new Set<PrefKey>([
+  'servers',
+  'server.active',
+  'access.default',
+  'access.githubUrl',
+  'access.gitlabUrl',
+  'access.codebergUrl',
+  'share.endAfterMinutes',
+]);
+
 export const PREF_KEYS = Object.keys(PREF_SPECS) as PrefKey[];
 
 export function isPrefKey(key: string): key is PrefKey {
@@ -223,8 +244,10 @@ export function parseStored(stored: Stored, file: string): LoadedPrefs {
     if (!Object.hasOwn(stored, key)) continue;
     const parsed = PREF_SPECS[key].parse(stored[key]);
     if (typeof parsed === 'object' && parsed !== null && 'error' in parsed) {
-      const consequence = key === 'servers' || key === 'server.active' ? 'no share starts until it is fixed' : 'using the default until it is fixed';
-      problems.push({ key, message: `${key} in ${file} is invalid (${parsed.error}); ${consequence}` });
+      const consequence = ACCESS_GUARDS.has(key) ? 'no share starts until it is fixed' : 'using the default until it is fixed';
+      // The value is named (cut when long), so the person sees what to fix; a server list is too long to repeat.
+      const holds = key === 'servers' ? '' : `: it holds ${shownText(typeof stored[key] === 'string' ? stored[key] : JSON.stringify(stored[key]) ?? 'nothing')}`;
+      problems.push({ key, message: `${key} in ${file} is invalid (${parsed.error})${holds}; ${consequence}` });
     } else {
       prefs[key] = parsed;
     }

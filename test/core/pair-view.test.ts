@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { beforeEach, test } from 'node:test';
 import type { Share, Shares } from '../../main/core/shares.ts';
 import { listServers } from '../../main/core/tmux.ts';
-import { switchServer, worldPerTest, TMATE, waitFor, type Sandbox } from '../support/sandbox.ts';
+import { switchServer, TMATE, waitFor, type Sandbox } from '../support/sandbox.ts';
+import { worldPerTest } from '../support/world.ts';
 import type { HostConnection, PairSize, TestTmateServer } from '../support/tmate-server.ts';
 
 const world = worldPerTest();

@@ -13,7 +13,7 @@ import { attachCommand, tmateConfig, type AttachOptions } from '../../main/core/
 import type { ServerSettings } from '../../main/core/servers.ts';
 import { parseLogLine, type LogEvent } from '../../main/core/tmate-log.ts';
 import { parseLinks } from '../../main/core/tmate.ts';
-import { validateShareTarget } from '../../main/electron/ipc.ts';
+import { validateShareTarget } from '../../main/electron/ipc/index.ts';
 import { QUIET_SHARE } from '../support/share-fixture.ts';
 
 describe('parseLogLine: a line of tmate -F output → an event', () => {

@@ -8,7 +8,6 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { afterEach, beforeEach } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TestTmateServer, type TestTmateServerOptions } from './tmate-server.ts';
 import { createRuntime, type Runtime } from '../../main/runtime.ts';
@@ -210,30 +209,6 @@ export class Sandbox {
 
 export async function startServer(options?: TestTmateServerOptions): Promise<TestTmateServer> {
   return TestTmateServer.start(options);
-}
-
-export interface World {
-  sandbox: Sandbox;
-  /** Replaced by tests that need a server behaving differently (switchServer). */
-  server: TestTmateServer;
-}
-
-/**
- * A fresh sandbox and test tmate server for each test of the calling file (node:test hooks), the sandbox
- * pointed at the server; both disposed after the test.
- */
-export function worldPerTest(): World {
-  const world = {} as World;
-  beforeEach(async () => {
-    world.sandbox = await Sandbox.create();
-    world.server = await startServer();
-    await world.sandbox.useServer(world.server);
-  });
-  afterEach(async () => {
-    await world.sandbox.dispose();
-    await world.server.close();
-  });
-  return world;
 }
 
 /** Swaps a test's tmate server for one that behaves differently, and points the sandbox's preferences at it. */
