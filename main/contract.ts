@@ -1,7 +1,18 @@
 /**
- * The typed IPC contract between the popover (renderer) and the main process. Types only: the renderer
- * imports this file type-only, and the channel names are a plain const object that the preload and ipc.ts
- * both use, so a channel can't be misspelt on one side.
+ * The typed IPC contract between the popover (renderer) and the main process, at main/contract.ts: the page
+ * (renderer/), the preload (main/electron/preload.ts) and the handlers (main/electron/ipc/) all import it
+ * from here. Types only, but for two plain objects: the renderer imports this file type-only, and the
+ * channel names are one const object the preload and the handlers both use, so a channel can't be misspelt
+ * on one side.
+ *
+ * To add a channel (the compiler points at each step left undone):
+ *   1. its name in CHANNELS, its method in PairbarApi (the same key), its [arguments, answer] in InvokeMap;
+ *   2. the method in main/electron/preload.ts (`api` is typed PairbarApi);
+ *   3. its handler in the domain's file of main/electron/ipc/ (or a new file, spread into HANDLERS in
+ *      ipc/index.ts): `validate` checks every argument the page sends (an untrusted page: type, length, and
+ *      that what it names exists) and returns accept(…) or refuse(…); `handle` does the work through
+ *      AppState (main/app/app-state.ts); `refused` answers a sender that is not the popover;
+ *   4. a row in test/ui/hostile-ipc.test.ts: hostile arguments from the page and a foreign frame refused.
  */
 import type { ErrorInfo } from './core/errors.ts';
 import type { HostKey } from './core/hostkeys.ts';
@@ -137,7 +148,7 @@ export interface PairbarApi {
   onState(callback: (snapshot: Snapshot) => void): () => void;
 }
 
-/** Channel → [argument tuple, result] for the invoke channels; ipc.ts and the preload are typed from it. */
+/** Channel → [argument tuple, result] for the invoke channels; the handlers (electron/ipc/) are typed from it. */
 export interface InvokeMap {
   [CHANNELS.getState]: [[], Snapshot];
   [CHANNELS.refresh]: [[], Snapshot];
@@ -157,3 +168,15 @@ export interface InvokeMap {
 }
 
 export type InvokeChannel = keyof InvokeMap;
+
+/**
+ * Compile-time checks that the three lists above agree: every CHANNELS name but the push is an invoke
+ * channel with its types, and is a method of PairbarApi of the same name (and nothing else is).
+ */
+type InvokeName = Exclude<keyof typeof CHANNELS, 'state'>;
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Holds<T extends true> = T;
+export type ContractChecks = [
+  Holds<Same<(typeof CHANNELS)[InvokeName], InvokeChannel>>,
+  Holds<Same<Exclude<keyof PairbarApi, 'onState'>, InvokeName>>,
+];

@@ -25,7 +25,7 @@ import type { Problem, Result, ServerDraft, ServerInput, ServerView, SessionView
  * where the preference asks for it. The kind share.copyLink names, or nothing: never a link that grants
  * more than the one chosen.
  */
-export function linkToCopyOnShare(share: Pick<ShareView, 'state' | 'links'>, prefs: Pick<Prefs, 'share.copyOnShare' | 'share.copyLink'>): string | null {
+function linkToCopyOnShare(share: Pick<ShareView, 'state' | 'links'>, prefs: Pick<Prefs, 'share.copyOnShare' | 'share.copyLink'>): string | null {
   if (!prefs['share.copyOnShare'] || share.state !== 'sharing') return null;
   return share.links[prefs['share.copyLink']] ?? null;
 }
@@ -70,7 +70,14 @@ export class AppState extends EventEmitter<{ snapshot: [Snapshot] }> {
   private refreshAgain: Promise<Snapshot> | undefined;
   private readonly guards = new Map<PrefKey, (value: Prefs[PrefKey]) => ErrorInfo | null>();
 
-  constructor(readonly runtime: Runtime) {
+  /**
+   * `writeClipboard`: where Copy on share puts the link (Electron's clipboard in the app); without it, a
+   * share copies nothing.
+   */
+  constructor(
+    readonly runtime: Runtime,
+    private readonly options: { writeClipboard?: (text: string) => Promise<void> | void } = {},
+  ) {
     super();
     this.current = { sessions: [], shares: [], problems: [], prefs: { ...DEFAULT_PREFS }, servers: [], version: 0 };
     runtime.shares.on('change', () => this.publish({ shares: runtime.shares.list().map(shareView) }));
@@ -183,15 +190,23 @@ export class AppState extends EventEmitter<{ snapshot: [Snapshot] }> {
     }
   }
 
-  /** A start (share or new links) as a Result; the list is refreshed either way. */
+  /**
+   * A start (share or new links) as a Result; the list is refreshed either way. Copy on share is decided
+   * here, once, for the popover and the tray alike: a share that is ready puts the chosen link on the
+   * clipboard where the preference asks.
+   */
   private async started(start: () => Promise<Share>): Promise<Result<ShareView>> {
+    let result: Result<ShareView>;
     try {
-      return { ok: true, value: shareView(await start()) };
+      result = { ok: true, value: shareView(await start()) };
     } catch (error) {
-      return { ok: false, error: toErrorInfo(error) };
+      result = { ok: false, error: toErrorInfo(error) };
     } finally {
       void this.refresh();
     }
+    const link = result.ok ? linkToCopyOnShare(result.value, this.runtime.prefs().prefs) : null;
+    if (link) await this.options.writeClipboard?.(link);
+    return result;
   }
 
   async stop(shareId: string): Promise<Result<null>> {

@@ -5,8 +5,7 @@
  */
 import type { Clipboard, Dialog } from 'electron';
 import type { ErrorInfo } from '../core/errors.ts';
-import type { Result, ShareView } from '../contract.ts';
-import { linkToCopyOnShare, type AppState } from './app-state.ts';
+import type { AppState } from './app-state.ts';
 import type { TrayAction } from './tray.ts';
 
 export interface TrayActionDeps {
@@ -24,18 +23,12 @@ export function createTrayActions(deps: TrayActionDeps): RunAction {
   const { state, popover } = deps;
   const showError = (error: ErrorInfo) =>
     void deps.dialog.showMessageBox({ type: 'error', message: error.message, detail: error.fix, buttons: ['OK'], noLink: true });
-  /** Copy on share: the chosen link on the clipboard once a share or New links is ready, where the preference asks. */
-  const copyOnShare = async (result: Result<ShareView>) => {
-    const link = result.ok ? linkToCopyOnShare(result.value, state.runtime.prefs().prefs) : null;
-    if (link) await deps.clipboard.writeText(link);
-  };
 
   return async (action) => {
     switch (action.kind) {
       case 'share':
       case 'share-blank': {
         const result = await state.share(action.kind === 'share' ? { session: action.session, socket: action.socket } : { blank: true });
-        await copyOnShare(result);
         // A share that failed to start is in the snapshot (menu, popover, notification); other errors
         // (the session is gone, tmux is missing) are only known here.
         if (!result.ok && !state.snapshot().shares.some((share) => share.state === 'failed' && share.error?.message === result.error.message)) {
@@ -55,7 +48,6 @@ export function createTrayActions(deps: TrayActionDeps): RunAction {
       }
       case 'rotate': {
         const result = await state.rotate(action.shareId);
-        await copyOnShare(result);
         if (!result.ok) showError(result.error);
         return;
       }

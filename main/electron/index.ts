@@ -12,7 +12,7 @@ import { installLoginAndShortcut } from './login-and-shortcut.ts';
 import { openElectronStore } from './prefs-store.ts';
 import { CHANNELS } from '../contract.ts';
 import { devToolsAllowed, harden } from './hardening.ts';
-import { registerIpc } from './ipc.ts';
+import { registerIpc } from './ipc/index.ts';
 import { createNotifier } from './notifications.ts';
 import { createPopover } from './popover.ts';
 import { installQuit } from './quit.ts';
@@ -53,8 +53,11 @@ function main(): void {
   // A menu-bar app: no Dock icon (the packaged app also sets LSUIElement, so it never shows one at all).
   if (platform === 'darwin') app.dock?.hide();
 
-  const runtime = createRuntime(process.env, openElectronStore(process.env), 'app');
-  const state = new AppState(runtime);
+  // A share's presence watcher is the command's script run by this executable as plain Node.
+  const watcher = { command: process.execPath, args: [join(DIST, 'cli.cjs')], env: { ELECTRON_RUN_AS_NODE: '1' } };
+  const runtime = createRuntime(process.env, openElectronStore(process.env), 'app', watcher);
+  const writeClipboard = (text: string) => clipboard.writeText(text);
+  const state = new AppState(runtime, { writeClipboard });
   const run = createTrayActions({ state, popover: { show: (view) => popover.show(view) }, clipboard, dialog, quit: () => app.quit() });
   const tray = createTrayController(
     { Tray, Menu, nativeImage, platform, assets: join(DIST, '..', 'assets'), run, onClick: () => popover.toggle(), onRightClick: () => void state.refresh() },
@@ -62,7 +65,6 @@ function main(): void {
   );
   const files = { preload: join(DIST, 'preload.cjs'), page: join(DIST, 'renderer', 'index.html') };
   const popover = createPopover({ BrowserWindow, screen, platform, ...files, devTools: devToolsAllowed(app), trayBounds: () => tray.bounds(), onShow: () => void state.refresh() });
-  const writeClipboard = (text: string) => clipboard.writeText(text);
   registerIpc({ ipcMain, state, isTrustedSender: (event) => popover.isSender(event), writeClipboard, hidePopover: () => popover.hide() });
   const notifier = createNotifier({ Notification, shares: runtime.shares, prefs: () => runtime.prefs().prefs, initial: state.snapshot(), onClick: () => popover.show() });
   testHook?.installTestHook({ state, tray, popover, notifier, run });

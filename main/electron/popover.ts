@@ -5,7 +5,7 @@
  */
 import type { BrowserWindow as BrowserWindowType, BrowserWindowConstructorOptions, Rectangle, Screen } from 'electron';
 import { pathToFileURL } from 'node:url';
-import type { IpcEventLike } from './ipc.ts';
+import type { IpcEventLike } from './ipc/index.ts';
 
 export interface Rect {
   x: number;

@@ -8,7 +8,7 @@ import { CHANNELS, type PairbarApi, type Snapshot } from '../contract.ts';
 const api: PairbarApi = {
   getState: () => ipcRenderer.invoke(CHANNELS.getState),
   refresh: () => ipcRenderer.invoke(CHANNELS.refresh),
-  // Only the arguments given are sent: ipc.ts refuses a call with more than it expects.
+  // Only the arguments given are sent: the handlers (ipc/) refuse a call with more than a channel takes.
   share: (...args) => ipcRenderer.invoke(CHANNELS.share, ...args),
   rotate: (shareId) => ipcRenderer.invoke(CHANNELS.rotate, shareId),
   keyboard: (shareId, canType) => ipcRenderer.invoke(CHANNELS.keyboard, shareId, canType),

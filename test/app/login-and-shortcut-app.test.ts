@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { describe, test, afterEach } from 'node:test';
 import { CHANNELS } from '../../main/contract.ts';
 import { openPrefsStore } from '../../main/prefs/prefs-store.ts';
-import { worldPerTest, waitFor, type Sandbox } from '../support/sandbox.ts';
+import { waitFor, type Sandbox } from '../support/sandbox.ts';
+import { worldPerTest } from '../support/world.ts';
 import { invoke, launchFakeApp, type FakeApp } from './support/harness.ts';
 
 const skip = process.platform === 'linux' ? false : `the main-process stand-in plays Linux; this is ${process.platform}`;

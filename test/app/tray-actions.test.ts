@@ -24,8 +24,9 @@ beforeEach(async () => {
   server = await startServer();
   await sandbox.useServer(server);
   const runtime = sandbox.runtime();
-  state = new AppState(runtime);
   clipboard = [];
+  // The app hands AppState and the tray the same clipboard: Copy on share writes through AppState.
+  state = new AppState(runtime, { writeClipboard: async (text: string) => void clipboard.push(text) });
   dialogs = [];
   shown = [];
   quits = 0;

@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { worldPerTest } from '../support/sandbox.ts';
+import { worldPerTest } from '../support/world.ts';
 
 const world = worldPerTest();
 

@@ -16,7 +16,8 @@ import type { ShareTargetArg, ShareView, Snapshot } from '../../main/contract.ts
 import { addServer, useServer } from '../../main/prefs/servers.ts';
 import { openPrefsStore } from '../../main/prefs/prefs-store.ts';
 import { AppState } from '../../main/app/app-state.ts';
-import { switchServer, waitFor, worldPerTest } from '../support/sandbox.ts';
+import { switchServer, waitFor } from '../support/sandbox.ts';
+import { worldPerTest } from '../support/world.ts';
 import { expectStartFailure, shareDirs } from '../support/share-checks.ts';
 import { recordReliability } from '../support/reliability.ts';
 

@@ -13,7 +13,8 @@ import { test } from 'node:test';
 import type { Share } from '../../main/core/shares.ts';
 import { hostileNames } from '../support/hostile-names.ts';
 import { recordReliability, shown } from '../support/reliability.ts';
-import { worldPerTest, TMATE, TMUX, waitFor } from '../support/sandbox.ts';
+import { TMATE, TMUX, waitFor } from '../support/sandbox.ts';
+import { worldPerTest } from '../support/world.ts';
 
 const world = worldPerTest();
 /** Shares in flight at once: enough to keep the run short on two cores, few enough to stay far from limits. */

@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import type { Share } from '../../main/core/shares.ts';
 import { PairAtTheKeyboard } from '../support/pair-tmux.ts';
-import { TMATE, worldPerTest, waitFor } from '../support/sandbox.ts';
+import { TMATE, waitFor } from '../support/sandbox.ts';
+import { worldPerTest } from '../support/world.ts';
 
 const world = worldPerTest();
 

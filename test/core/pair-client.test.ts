@@ -13,7 +13,8 @@ import { spawnedSoFar } from '../../main/core/process.ts';
 import type { Share } from '../../main/core/shares.ts';
 import { AppState } from '../../main/app/app-state.ts';
 import { PairAtTheKeyboard } from '../support/pair-tmux.ts';
-import { switchServer, worldPerTest, waitFor } from '../support/sandbox.ts';
+import { switchServer, waitFor } from '../support/sandbox.ts';
+import { worldPerTest } from '../support/world.ts';
 
 const world = worldPerTest();
 

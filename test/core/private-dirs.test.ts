@@ -11,7 +11,8 @@ import { dirname, join } from 'node:path';
 import { afterEach, test } from 'node:test';
 import { isPairbarError } from '../../main/core/errors.ts';
 import { AppState } from '../../main/app/app-state.ts';
-import { waitFor, worldPerTest, TMUX } from '../support/sandbox.ts';
+import { TMUX, waitFor } from '../support/sandbox.ts';
+import { worldPerTest } from '../support/world.ts';
 
 const isRoot = process.getuid?.() === 0;
 const NOT_ROOT = 'giving a directory to another user needs root; this run is not root';

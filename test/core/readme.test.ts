@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { worldPerTest } from '../support/sandbox.ts';
+import { worldPerTest } from '../support/world.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
 const run = promisify(execFile);

@@ -9,7 +9,8 @@ import { readdirSync } from 'node:fs';
 import { after, test } from 'node:test';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { waitFor, worldPerTest } from '../support/sandbox.ts';
+import { waitFor } from '../support/sandbox.ts';
+import { worldPerTest } from '../support/world.ts';
 import { shareDirs } from '../support/share-checks.ts';
 import { recordReliability } from '../support/reliability.ts';
 

@@ -1,7 +1,7 @@
 /**
  * The popover in Chromium with everything behind it real: the built renderer (dist/renderer), the real
  * preload (main/electron/preload.ts, bundled here with `electron` resolved to ./electron-stand-in.ts), the real
- * handlers of main/electron/ipc.ts registered by the real `registerIpc`, the real AppState over the real core
+ * handlers of main/electron/ipc/ registered by the real `registerIpc`, the real AppState over the real core
  * (`createRuntime(sandbox.env)`), real tmux, real tmate, and the test tmate server.
  *
  * Only Electron itself is stood in for, by the smallest pieces `registerIpc` takes:
@@ -23,7 +23,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { build } from 'esbuild';
 import type { Browser, BrowserContext, Frame, Locator, Page } from 'playwright-core';
 import { CHANNELS, type Snapshot } from '../../main/contract.ts';
-import { registerIpc, type IpcEventLike, type IpcMainLike } from '../../main/electron/ipc.ts';
+import { registerIpc, type IpcEventLike, type IpcMainLike } from '../../main/electron/ipc/index.ts';
 import { openPrefsStore } from '../../main/prefs/prefs-store.ts';
 import type { Runtime } from '../../main/runtime.ts';
 import { addServer } from '../../main/prefs/servers.ts';
@@ -143,7 +143,6 @@ type HarnessEvent = IpcEventLike & { senderFrame: { url: string; frame: Frame } 
 
 export class Popover {
   /** The stand-in for Electron's clipboard: every text the copy handler wrote, in order. */
-  readonly clipboardWrites: string[] = [];
   /** How many times the hide handler asked to hide the popover. */
   hideCalls = 0;
   /** Every invoke that reached the ipc stand-in, trusted or not. */
@@ -167,6 +166,8 @@ export class Popover {
     readonly context: BrowserContext,
     readonly page: Page,
     private readonly ownsBrowser: boolean,
+    /** What reached (the stand-in for) Electron's clipboard, in order: copies, and copy on share. */
+    readonly clipboardWrites: string[],
   ) {}
 
   static async open(options: PopoverOptions): Promise<Popover> {
@@ -174,13 +175,15 @@ export class Popover {
     const script = await bundlePreload();
     // The app's runtime: with a store, as main/electron/index.ts gives it electron-store (conf, opened the same way).
     const runtime = options.sandbox.runtime(openPrefsStore(options.sandbox.env));
-    const state = new AppState(runtime);
+    // Copy on share writes where the IPC's copies do: the same record (the app passes both Electron's clipboard).
+    const clipboardWrites: string[] = [];
+    const state = new AppState(runtime, { writeClipboard: (text) => void clipboardWrites.push(text) });
     if (options.warm !== false) await state.refresh();
     const browser = options.browser ?? (await launchChromium());
     try {
       const context = await browser.newContext({ viewport: POPOVER_SIZE, deviceScaleFactor: 2, colorScheme: options.colorScheme ?? 'light', locale: 'en-US', timezoneId: 'UTC' });
       const page = await context.newPage();
-      const popover = new Popover(options.sandbox, runtime, state, browser, context, page, !options.browser);
+      const popover = new Popover(options.sandbox, runtime, state, browser, context, page, !options.browser, clipboardWrites);
       await popover.wire(files, script);
       if (options.open !== false) await popover.show();
       return popover;

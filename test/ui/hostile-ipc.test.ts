@@ -3,7 +3,7 @@
  * all a page has) with wrong types, missing and extra fields, 1 MB strings, `__proto__` / `constructor`
  * keys, unknown share ids, sessions and sockets; then the same calls from a foreign frame. Each must come
  * back refused with an error, nothing may be shared, copied, written to the preferences file or made in
- * tmux, and the main process must go on answering. Real preload, real ipc.ts handlers, real core, Chromium.
+ * tmux, and the main process must go on answering. Real preload, real IPC handlers (main/electron/ipc/), real core, Chromium.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -16,7 +16,7 @@ import { waitFor } from '../support/sandbox.ts';
 import { openPopover, POPOVER_URL } from '../support/ui-harness.ts';
 import { worldPerTest } from './helpers.ts';
 
-const holder = worldPerTest();
+const world = worldPerTest();
 
 const EVIL = 'http://evil.test';
 
@@ -119,7 +119,6 @@ async function sweep(target: Page | Frame, known: Record<string, string>): Promi
 }
 
 test('every channel, called with hostile arguments from the page and from a foreign frame: each refused, nothing done, main alive', { timeout: 5 * 60_000 }, async () => {
-  const { world } = holder;
   const { sandbox, server } = world;
   const sessionId = sandbox.newSession('work');
   sandbox.newSession('other');

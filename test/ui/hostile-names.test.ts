@@ -15,13 +15,12 @@ import { TMUX, waitFor } from '../support/sandbox.ts';
 import { openPopover } from '../support/ui-harness.ts';
 import { waitForText, worldPerTest } from './helpers.ts';
 
-const holder = worldPerTest();
+const world = worldPerTest();
 
 /** Each element's tag and classes, in document order: what a row is made of, whatever its text. */
 const SHAPE = `(root) => Array.from(root.querySelectorAll('*')).map((element) => element.tagName + '.' + element.getAttribute('class'))`;
 
 test('300+ hostile names: every row and card shows the name as text, with no element added, and nothing runs', { timeout: 5 * 60_000 }, async () => {
-  const { world } = holder;
   const { sandbox } = world;
   const canary = join(sandbox.root, 'canary');
   const stored = new Set<string>();
