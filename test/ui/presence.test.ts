@@ -7,8 +7,7 @@ import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
 import { PairKeys } from '../support/pair-ssh.ts';
 import { PairTerminal } from '../support/pair-terminal.ts';
-import { openPopover } from '../support/ui-harness.ts';
-import { endPair, shareLive, textOf, waitForText, waitGone, World } from './helpers.ts';
+import { endPair, shareWorkFromTerminal, textOf, waitForText, waitGone, World } from './helpers.ts';
 
 let world: World | undefined;
 
@@ -19,12 +18,8 @@ afterEach(async () => {
 
 test('bare server: the card says nobody is in, then someone since when with their size, the size note live, then nobody again', { timeout: 120_000 }, async (t) => {
   world = await World.create();
-  const { sandbox, server } = world;
-  const work = sandbox.newSession('work', 'default', 'sh');
-  world.attachUserTerminal(work, { cols: 120, rows: 31 });
-  await sandbox.waitForClients(work, 1);
-  const popover = (world.popover = await openPopover({ sandbox }));
-  const { host, card } = await shareLive(popover, server, 'work');
+  const { server } = world;
+  const { popover, host, card } = await shareWorkFromTerminal(world);
   const presence = card.locator('.presence');
   await waitForText(presence.locator('.count'), 'Nobody is in');
   assert.equal(await textOf(presence.locator('.event')), "This server doesn't say who joins; Pairbar sees whether someone is in.");
