@@ -6,6 +6,7 @@ import { cp, mkdir, readFile, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { rendererBuildOptions } from './renderer-options.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const pkg = JSON.parse(await readFile(join(root, 'package.json'), 'utf8'));
@@ -46,16 +47,7 @@ if (existsSync(join(root, 'main/electron/index.ts'))) {
 }
 if (existsSync(join(root, 'renderer/index.ts'))) {
   jobs.push(
-    build({
-      entryPoints: [join(root, 'renderer/index.ts'), join(root, 'renderer/style.css')],
-      outdir: join(out, 'renderer'),
-      bundle: true,
-      minify: true,
-      platform: 'browser',
-      format: 'esm',
-      target: 'chrome120',
-      logLevel: 'warning',
-    }).then(() => cp(join(root, 'renderer/index.html'), join(out, 'renderer/index.html'))),
+    build(rendererBuildOptions(root)).then(() => cp(join(root, 'renderer/index.html'), join(out, 'renderer/index.html'))),
   );
 }
 await Promise.all(jobs);

@@ -4,7 +4,9 @@ import { parseDuration } from '../core/duration.ts';
 import { parseKeySource, type KeySource } from '../core/keys.ts';
 import type { LinkKind } from '../core/links.ts';
 import type { ShareOptions } from '../core/shares.ts';
+import { fallbackProblems } from '../prefs/guards.ts';
 import { parsePref } from '../prefs/schema.ts';
+import { warnAboutProblems } from './prefs-warnings.ts';
 import type { CommandContext, OptionValues } from './context.ts';
 import { UsageError } from './usage-error.ts';
 import { followToEnd, reportShare, sessionArgs, withRuntime } from './common.ts';
@@ -20,6 +22,7 @@ function shareOptions(values: OptionValues): ShareOptions {
   if (values.anyone) options.allowed = null;
   else if (allowed.length > 0) options.allowed = allowed;
   if (values.for !== undefined) options.endAfterMs = parseDuration(values.for);
+  if (values['end-when-empty'] !== undefined) options.endWhenEmptyMs = parseDuration(values['end-when-empty']);
   if (values.server !== undefined) options.server = values.server;
   if (values.view !== undefined) options.view = parsePref('pair.view', values.view);
   if (values.size !== undefined) options.size = parsePref('pair.size', values.size);
@@ -29,6 +32,9 @@ function shareOptions(values: OptionValues): ShareOptions {
 export function run({ args, values, io }: CommandContext): Promise<number> {
   return withRuntime(io, async (runtime) => {
     const options = shareOptions(values);
+    // A setting that guards access and cannot be read refuses the share (with its own message); any other is
+    // said here, as `status` says it, since its default is what this share gets.
+    warnAboutProblems(fallbackProblems(runtime.prefs()), io);
     const share = await runtime.shares.share({ session: args[0], socket: values.socket }, options);
     await followToEnd(runtime, io, share);
     const kind: LinkKind = values['read-only'] ? 'sshReadOnly' : runtime.prefs().prefs['share.copyLink'];

@@ -2,8 +2,9 @@
  * The preferences' schema: every key with its type, default, description and parser (PREF_SPECS), and the
  * check of a whole stored file against it (parseStored). Values are validated on the way in, and checked
  * again on the way out: a hand-edited file with a bad value is never rewritten or reset (that would lose the
- * user's other settings); the bad value is reported as a problem. A bad server value means no share starts
- * until it is fixed; any other bad value is replaced by its default meanwhile.
+ * user's other settings); the bad value is reported as a problem. A bad value of a setting that guards
+ * access (ACCESS_GUARDS: the servers, who may join, the forges, the end) means no share starts until it is
+ * fixed (guards.ts); any other bad value is replaced by its default meanwhile.
  *
  * The rest of prefs/: where the file is (file.ts), its migrations (migrations.ts), reading it (load.ts),
  * writing one value (write.ts), the server profiles (servers.ts), the store that writes it for the command
@@ -11,7 +12,7 @@
  */
 import { errors, isPairbarError } from '../core/errors.ts';
 import { DEFAULT_FORGE_BASES, formatKeySource, parseKeySourceList, type Forge, type ForgeBases } from '../core/keys.ts';
-import { checkName, validateServers, type ServerProfile } from '../core/servers.ts';
+import { checkName, shownText, validateServers, type ServerProfile } from '../core/servers.ts';
 import { SIZE_POLICIES, VIEW_POLICIES, type SizePolicy, type ViewPolicy } from '../core/share-rules.ts';
 import { acceleratorProblem } from './accelerator.ts';
 
@@ -33,6 +34,7 @@ export interface Prefs {
   'share.copyLink': CopyLink;
   'share.copyOnShare': boolean;
   'share.endAfterMinutes': number;
+  'share.endWhenEmptyMinutes': number;
   'pair.size': SizePolicy;
   'pair.view': ViewPolicy;
   'app.launchAtLogin': boolean;
@@ -180,11 +182,33 @@ export const PREF_SPECS: { [K in PrefKey]: PrefSpec<K> } = {
   'share.copyLink': choicePref(COPY_LINKS, 'ssh', 'the link Copy gives: ssh (can type), sshReadOnly (can only watch), web, webReadOnly'),
   'share.copyOnShare': booleanPref('the app copies the share.copyLink link as soon as a share (or New links) is ready', false),
   'share.endAfterMinutes': integerPref(0, 0, 7 * 24 * 60, 'end a share by itself after this many minutes (0: never)'),
+  'share.endWhenEmptyMinutes': integerPref(0, 0, 7 * 24 * 60, 'end a share by itself this many minutes after the last pair left, or after it started if nobody joined (0: never)'),
   'pair.size': choicePref(SIZE_POLICIES, 'mine', "mine: the pair's terminal never resizes your windows (tmux 3.2 or later); follow: windows take the size of whoever typed last, as tmux does"),
   'pair.view': choicePref(VIEW_POLICIES, 'follow', 'follow: the pair sees the window you see; independent: the pair switches windows without moving yours'),
   'app.launchAtLogin': booleanPref('start Pairbar when you log in (the app only; the command is unaffected)', false),
   'shortcut.copyLink': stringPref('a key combination, from any application, that copies the current share\'s link, such as CommandOrControl+Alt+L (empty: none)', acceleratorProblem),
 };
+
+/**
+ * The settings that guard access: which server the pair meets, who may join, where their keys come from,
+ * how long a share lasts. A value in the file that cannot be read refuses every share, in the command and the
+ * app, until it is fixed (guards.ts), and is never replaced by its default ("anyone with a link", "never
+ * ends"): the user asked for something narrower than the default, so the default would let in more. Every
+ * other bad value falls back to its default, with a warning.
+ *
+ * A new setting that decides who gets in or for how long (share.endWhenEmptyMinutes, admit, record, …)
+ * is added to this list, and that is all it takes.
+ */
+export const ACCESS_GUARDS: ReadonlySet<PrefKey> = new Set<PrefKey>([
+  'servers',
+  'server.active',
+  'access.default',
+  'access.githubUrl',
+  'access.gitlabUrl',
+  'access.codebergUrl',
+  'share.endAfterMinutes',
+  'share.endWhenEmptyMinutes',
+]);
 
 export const PREF_KEYS = Object.keys(PREF_SPECS) as PrefKey[];
 
@@ -223,8 +247,10 @@ export function parseStored(stored: Stored, file: string): LoadedPrefs {
     if (!Object.hasOwn(stored, key)) continue;
     const parsed = PREF_SPECS[key].parse(stored[key]);
     if (typeof parsed === 'object' && parsed !== null && 'error' in parsed) {
-      const consequence = key === 'servers' || key === 'server.active' ? 'no share starts until it is fixed' : 'using the default until it is fixed';
-      problems.push({ key, message: `${key} in ${file} is invalid (${parsed.error}); ${consequence}` });
+      const consequence = ACCESS_GUARDS.has(key) ? 'no share starts until it is fixed' : 'using the default until it is fixed';
+      // The value is named (cut when long), so the person sees what to fix; a server list is too long to repeat.
+      const holds = key === 'servers' ? '' : `: it holds ${shownText(typeof stored[key] === 'string' ? stored[key] : JSON.stringify(stored[key]) ?? 'nothing')}`;
+      problems.push({ key, message: `${key} in ${file} is invalid (${parsed.error})${holds}; ${consequence}` });
     } else {
       prefs[key] = parsed;
     }

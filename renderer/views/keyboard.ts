@@ -17,7 +17,7 @@ export function keyboardPart(ctx: ViewContext, item: ShareView): HTMLElement | n
   if (item.pairCanType === false) {
     return h(
       'div',
-      { class: 'note warning keyboard', role: 'note' },
+      { class: 'note warning keyboard', role: 'note', key: 'keyboard-taken' },
       h('p', { class: 'note-message', text: 'You have the keyboard: the pair watches, their typing does nothing.' }),
       h('p', { class: 'note-fix', text: 'Everyone on the read-write link can type again once you give it back; the links stay the same.' }),
       h('div', { class: 'actions' }, button(busy ? 'Giving back…' : 'Give it back', { 'aria-label': `Give the keyboard back in ${item.session}`, 'data-key': key, disabled: busy, onclick: () => ctx.actions.keyboard(item, true) }, 'primary small')),
@@ -26,7 +26,7 @@ export function keyboardPart(ctx: ViewContext, item: ShareView): HTMLElement | n
   }
   return h(
     'div',
-    { class: 'keyboard' },
+    { class: 'keyboard', key: 'keyboard' },
     h('p', { class: 'hint', text: 'Pairs on the read-write link can type.' }),
     button(busy ? 'Taking…' : 'Take the keyboard', { 'aria-label': `Take the keyboard in ${item.session}: the pair keeps watching, their typing does nothing`, title: 'The pair keeps watching; nobody is dropped', 'data-key': key, disabled: busy, onclick: () => ctx.actions.keyboard(item, false) }, 'secondary small'),
     failed,

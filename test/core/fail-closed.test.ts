@@ -242,3 +242,71 @@ test('the app: sharing a shared session with other options gives the refusal as 
   assert.equal(state.snapshot().shares.length, 1);
   assert.equal(state.snapshot().shares[0]?.endsAt, null);
 });
+
+/** Writes the preferences file as a person would edit it by hand: the JSON as given, nothing validated. */
+function handEdit(sandbox: typeof world.sandbox, changes: Record<string, unknown>): { file: string; bytes: Buffer } {
+  const file = join(sandbox.env.PAIRBAR_CONFIG_DIR!, 'preferences.json');
+  writeFileSync(file, JSON.stringify({ ...(JSON.parse(readFileSync(file, 'utf8')) as object), ...changes }, null, 2));
+  return { file, bytes: readFileSync(file) };
+}
+
+test('a hand-edited access.default or share.endAfterMinutes that cannot be read refuses every share (command and app), naming key, value and fix; the file is left byte for byte', async () => {
+  const { sandbox, server } = world;
+  sandbox.newSession('work', 'default', 'sh');
+  const { file, bytes } = handEdit(sandbox, { 'access.default': 'github:alice, gitlab:bob.git', 'share.endAfterMinutes': 20000 });
+  for (const args of [['share', 'work'], ['share', 'work', '--anyone', '--for', '10m'], ['share']]) {
+    const shared = await sandbox.cli(args);
+    assert.equal(shared.code, 1, `${args.join(' ')}: ${shared.stdout}`);
+    assert.match(shared.stderr, /No share starts while a setting that decides who may join/);
+    assert.match(shared.stderr, /access\.default in .*preferences\.json is invalid \(.*\): it holds "github:alice, gitlab:bob\.git"/);
+    assert.match(shared.stderr, /share\.endAfterMinutes in .* is invalid \(expected a whole number from 0 to 10080\): it holds "20000"/);
+    assert.match(shared.stderr, /pairbar config set access\.default VALUE/);
+    assert.match(shared.stderr, /pairbar config set share\.endAfterMinutes VALUE/);
+  }
+  assert.deepEqual(sandbox.tmatePids(), [], 'nothing shared: no link for a stranger to use');
+  assert.equal(server.connections().length, 0, 'tmate never reached the server');
+  assert.deepEqual(readFileSync(file), bytes, 'the file, byte for byte');
+
+  // The app: the same refusal as the share's result, which the popover shows; the same file untouched.
+  const state = new AppState(sandbox.runtime(openPrefsStore(sandbox.env)));
+  const result = await state.share({ session: 'work', socket: sandbox.socket() }, {});
+  assert.ok(!result.ok, 'the app refuses too');
+  assert.match(result.error.message, /access\.default .* it holds "github:alice, gitlab:bob\.git"/);
+  assert.match(result.error.fix, /pairbar config set access\.default/);
+  assert.deepEqual(sandbox.tmatePids(), []);
+  assert.deepEqual(readFileSync(file), bytes, 'the file, byte for byte, after the app opened it');
+
+  // The fix it names works.
+  assert.equal((await sandbox.cli(['config', 'set', 'access.default', ''])).code, 0);
+  assert.equal((await sandbox.cli(['config', 'set', 'share.endAfterMinutes', '30'])).code, 0);
+  const fixed = await sandbox.cli(['share', 'work', '--json']);
+  assert.equal(fixed.code, 0, fixed.stderr);
+  assert.equal(typeof (JSON.parse(fixed.stdout) as { endsAt: unknown }).endsAt, 'number');
+});
+
+test('a hand-edited share.endWhenEmptyMinutes that cannot be read refuses every share, naming it and its fix; the file left as it was', async () => {
+  const { sandbox, server } = world;
+  sandbox.newSession('work', 'default', 'sh');
+  const { file, bytes } = handEdit(sandbox, { 'share.endWhenEmptyMinutes': 'ten' });
+  const shared = await sandbox.cli(['share', 'work']);
+  assert.equal(shared.code, 1, shared.stdout);
+  assert.match(shared.stderr, /No share starts while a setting that decides who may join, or for how long, cannot be read/);
+  assert.match(shared.stderr, /share\.endWhenEmptyMinutes in .* is invalid/);
+  assert.match(shared.stderr, /pairbar config set share\.endWhenEmptyMinutes VALUE/);
+  assert.deepEqual(sandbox.tmatePids(), []);
+  assert.equal(server.connections().length, 0);
+  assert.deepEqual(readFileSync(file), bytes);
+  assert.equal((await sandbox.cli(['config', 'set', 'share.endWhenEmptyMinutes', '10'])).code, 0);
+  const fixed = await sandbox.cli(['share', 'work', '--json']);
+  assert.equal(fixed.code, 0, fixed.stderr);
+  assert.equal((JSON.parse(fixed.stdout) as { endWhenEmptyMs: unknown }).endWhenEmptyMs, 600_000);
+});
+
+test('a hand-edited setting that guards nothing falls back to its default, and share says so on stderr', async () => {
+  const { sandbox } = world;
+  sandbox.newSession('work', 'default', 'sh');
+  handEdit(sandbox, { 'share.copyLink': 'carrier-pigeon' });
+  const shared = await sandbox.cli(['share', 'work']);
+  assert.equal(shared.code, 0, shared.stderr);
+  assert.match(shared.stderr, /warning: share\.copyLink in .* is invalid \(expected one of ssh, sshReadOnly, web, webReadOnly\): it holds "carrier-pigeon"; using the default until it is fixed/);
+});

@@ -63,13 +63,14 @@ test('a snapshot that changes one card leaves the other card as it was: the same
     });
   const copy = page.getByRole('button', { name: 'Copy SSH link for work' });
   await copy.focus();
-  await page.getByRole('button', { name: 'End pair on work' }).hover();
   const scrolled = await page.evaluate(() => {
     const content = document.getElementById('content')!;
     content.scrollTop = 30;
     return { top: content.scrollTop, room: content.scrollHeight - content.clientHeight };
   });
   assert.ok(scrolled.top > 0, `the sessions screen scrolls with two cards (room: ${scrolled.room}px)`);
+  // Hovered after scrolling: a scroll moves the page under a mouse that stays where it is.
+  await page.getByRole('button', { name: 'End pair on work' }).hover();
   await watch(page);
 
   // A pair joins play: play's card says so, the screen reader hears it once, work's card is untouched.
