@@ -2,12 +2,13 @@
 import { shellWord } from '../core/shell-word.ts';
 import { join } from 'node:path';
 import { copyToClipboard } from '../core/clipboard.ts';
-import { formatTimeLeft } from '../core/duration.ts';
+import { clockTime, formatTimeLeft } from '../core/duration.ts';
 import { errors } from '../core/errors.ts';
 import { describeAllowed } from '../core/keys.ts';
 import { LINKS, linkInfo, type LinkKind } from '../core/links.ts';
 import { spawnDetached, useNodeSpawn } from '../core/process.ts';
-import { pairSizeText, presenceOf, type CellSize } from '../core/share-rules.ts';
+import { emptyEndText, pairSizeText, presenceOf, presenceText, type CellSize } from '../core/share-rules.ts';
+import { formatSpan } from '../core/time-left.ts';
 import type { Share } from '../core/shares.ts';
 import { checkedSocket, defaultSocket } from '../core/tmux.ts';
 import type { PrefsStore } from '../prefs/file.ts';
@@ -76,7 +77,11 @@ export function describeShare(share: Share, first?: LinkKind, now = Date.now()):
   }
   if (share.endsAt !== null) lines.push(`  ends           at ${new Date(share.endsAt).toLocaleTimeString()} (${formatTimeLeft(share.endsAt - now)})`);
   if (share.linksChangedAt !== null) lines.push(`  new links      since ${new Date(share.linksChangedAt).toLocaleTimeString()}: the server handed out new ones, the old ones no longer work`);
-  if (!share.reportsPairs && share.state !== 'failed') lines.push("  pairs          this server doesn't report who joins");
+  const emptyEnd = emptyEndText(share, clockTime, formatSpan);
+  if (emptyEnd) lines.push(`  ends           ${emptyEnd}`);
+  const who = share.state === 'sharing' ? presenceText(share, clockTime) : null;
+  if (who) lines.push(`  who is in      ${who}${share.clients === null ? " (this server doesn't say who or how many)" : ''}`);
+  else if (!share.reportsPairs && share.state !== 'failed') lines.push("  pairs          this server doesn't report who joins");
   if (share.view === 'independent') lines.push('  view:          independent (the pair switches windows without moving yours)');
   if (share.sizeNote) lines.push(`  note:          ${share.sizeNote}`);
   if (share.pairCanType === false) lines.push(`  keyboard:      yours: the pair watches, their typing does nothing (pairbar keyboard ${shellWord(share.session)} give hands it back)`);

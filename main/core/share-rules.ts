@@ -75,6 +75,18 @@ export function presenceText(share: PresenceSources, clock: (at: number) => stri
   return `${who}${since !== null ? ` since ${clock(since)}` : ''}${size}`;
 }
 
+/**
+ * When a share set to end once nobody is in ends, in words (the card and `status`, like the end of `--for`):
+ * "at 14:32 unless someone joins" while nobody is, "10 min after the last pair leaves" while someone is;
+ * null for a share that does not end so. `span` formats a length of time.
+ */
+export function emptyEndText(share: PresenceSources & { endWhenEmptyMs: number | null }, clock: (at: number) => string, span: (ms: number) => string): string | null {
+  if (share.endWhenEmptyMs === null || !share.presence) return null;
+  const after = `${span(share.endWhenEmptyMs)} after the last pair leaves`;
+  if (presenceOf(share).present) return after;
+  return `at ${clock(share.presence.since + share.endWhenEmptyMs)} unless someone joins (${after})`;
+}
+
 /** The live shares someone is in (by the presence rule). */
 export function sharesWithSomeoneIn<T extends PresenceSources>(shares: readonly T[]): T[] {
   return shares.filter((share) => presenceOf(share).present === true);

@@ -75,6 +75,9 @@ test('bare server: real ssh pairs joining, resizing and leaving are seen by the 
   assert.equal(status.clients, null);
   assert.deepEqual(status.pairSize, { cols: 90, rows: 24 });
 
+  const human = await world.sandbox.cli(['status']);
+  assert.match(human.stdout, /^ {2}who is in {6}Someone is in since \d\d:\d\d(:\d\d)?.* \(their terminal 90×24\) \(this server doesn't say who or how many\)$/m);
+
   await pair.resize({ cols: 100, rows: 31 });
   await waitFor('their new size', () => presenceOf(shares.get(share.id)!).pairSize?.cols === 100);
   assert.deepEqual(presenceOf(shares.get(share.id)!).pairSize, { cols: 100, rows: 30 });
@@ -176,6 +179,7 @@ test('end when empty: a share nobody joins ends that long after it started; one 
   const lonely = await shares.share({ session: 'lonely' }, { endWhenEmptyMs: 2_000 });
   await world.server.nextConnection();
   assert.equal(lonely.endWhenEmptyMs, 2_000);
+
   const lonelyEnded = await waitFor('the lonely share ended', () => ended.get('lonely'), 20_000);
   assert.ok(lonelyEnded >= lonely.startedAt + 2_000, 'not before its time');
 
@@ -184,6 +188,7 @@ test('end when empty: a share nobody joins ends that long after it started; one 
   const pair = await PairTerminal.join(world.server, host, host.links.ssh, await pairKey(t), { cols: 90, rows: 25 });
   t.after(() => pair.leave());
   await waitFor('someone in', () => presenceOf(shares.get(visited.id)!).present === true);
+  assert.match((await world.sandbox.cli(['status'])).stdout, /^ {2}ends {11}2 s after the last pair leaves$/m);
   // Well past the time after the start: someone is in, so it goes on.
   await new Promise((resolve) => setTimeout(resolve, 3_000));
   assert.equal(shares.get(visited.id)?.state, 'sharing');

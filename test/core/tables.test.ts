@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { isLinkKind, linkInfo, linkKindFor, LINK_KINDS, NO_LINKS } from '../../main/core/links.ts';
-import { pairsConnected, pairSizeText, presenceOf, presenceText, targetKey, totalPairsConnected, type PairSize } from '../../main/core/share-rules.ts';
+import { emptyEndText, pairsConnected, pairSizeText, presenceOf, presenceText, targetKey, totalPairsConnected, type PairSize } from '../../main/core/share-rules.ts';
 import { isShareId } from '../../main/core/runtime-dir.ts';
 import { applyEvent, startFailure, type Share } from '../../main/core/shares.ts';
 import { attachCommand, tmateConfig, type AttachOptions } from '../../main/core/tmate-config.ts';
@@ -255,6 +255,19 @@ describe('presenceOf and presenceText: who is in, the one rule every surface rea
       assert.equal(presenceText(facts, clock), text);
     });
   }
+});
+
+describe('emptyEndText: when a share set to end once nobody is in ends, in words', () => {
+  const base = { state: 'sharing' as const, clients: null, lastPairEvent: null, endWhenEmptyMs: 600_000, presence: { present: false, since: 1_000, size: null } };
+  const clock = (at: number) => `t${at}`;
+  const span = (ms: number) => `${ms / 60_000} min`;
+  const rows: Array<[string, Parameters<typeof emptyEndText>[0], string | null]> = [
+    ['nobody in: at the time, unless someone joins', base, 'at t601000 unless someone joins (10 min after the last pair leaves)'],
+    ['someone in: that long after they leave', { ...base, presence: { present: true, since: 5, size: null } }, '10 min after the last pair leaves'],
+    ['not set to end so', { ...base, endWhenEmptyMs: null }, null],
+    ['no watcher', { ...base, presence: null }, null],
+  ];
+  for (const [what, share, text] of rows) test(what, () => assert.equal(emptyEndText(share, clock, span), text));
 });
 
 describe('pairSizeText: what the card and status say when the pair sees only part of the window', () => {
