@@ -77,6 +77,13 @@ export function watcherCommands(sentinel: CellSize = SENTINEL): string {
 export class ControlScanner {
   private carry: Buffer = Buffer.alloc(0);
 
+  /**
+   * `sizedFirst`: no size counts until the answer to the watcher's own size query. The client attaches at
+   * tmate's default 80x24 and takes the sentinel size only with its first command, so a `%layout-change`
+   * before that answer is the client's own passing size, not a pair's (it read as a pair of 80x24 joining).
+   */
+  constructor(private sizedFirst = false) {}
+
   /** The window sizes in this chunk, in order. */
   feed(chunk: Buffer): CellSize[] {
     const data = this.carry.length > 0 ? Buffer.concat([this.carry, chunk]) : chunk;
@@ -85,20 +92,28 @@ export class ControlScanner {
       this.carry = Buffer.from(data);
       return [];
     }
-    const found: { at: number; size: CellSize }[] = [];
+    const found: { at: number; size: CellSize; reply: boolean }[] = [];
     for (const needle of NEEDLES) {
       for (let at = data.indexOf(needle); at >= 0 && at < end; at = data.indexOf(needle, at + 1)) {
         if (at > 0 && data[at - 1] !== 10) continue;
         const size = windowSizeOf(data.toString('latin1', at, data.indexOf(10, at)));
-        if (size) found.push({ at, size });
+        if (size) found.push({ at, size, reply: needle === REPLY_NEEDLE });
       }
     }
     // Keep only what follows the last newline (usually nothing, at most one line's start).
     this.carry = Buffer.from(data.subarray(end + 1));
-    return found.sort((x, y) => x.at - y.at).map((entry) => entry.size);
+    found.sort((x, y) => x.at - y.at);
+    if (this.sizedFirst) {
+      const answer = found.findIndex((entry) => entry.reply);
+      if (answer < 0) return [];
+      found.splice(0, answer);
+      this.sizedFirst = false;
+    }
+    return found.map((entry) => entry.size);
   }
 }
-const NEEDLES = [Buffer.from('%layout-change '), Buffer.from(SIZE_REPLY)];
+const REPLY_NEEDLE = Buffer.from(SIZE_REPLY);
+const NEEDLES = [Buffer.from('%layout-change '), REPLY_NEEDLE];
 
 /** One line of presence.log, or undefined for anything else (a torn last line, another version's event). */
 export function parsePresenceLine(line: string): PresenceEvent | undefined {
@@ -195,7 +210,7 @@ export async function watchPresence(options: WatchOptions): Promise<void> {
   child.stdin.on('error', () => undefined);
   // Kept open for the client's whole life: a control client exits when its stdin ends.
   child.stdin.write(watcherCommands(sentinel));
-  const scanner = new ControlScanner();
+  const scanner = new ControlScanner(true);
   let last: PresenceEvent | undefined;
   child.stdout.on('data', (chunk: Buffer) => {
     for (const window of scanner.feed(chunk)) {

@@ -10,7 +10,7 @@ import { test } from 'node:test';
 import { clearBinaryCache } from '../../main/core/binaries.ts';
 import { pairClientOf, pairSizeOf, parseClients, type ClientInfo } from '../../main/core/pair-client.ts';
 import { spawnedSoFar } from '../../main/core/process.ts';
-import type { Share } from '../../main/core/shares.ts';
+import type { Share, Shares } from '../../main/core/shares.ts';
 import { AppState } from '../../main/app/app-state.ts';
 import { PairAtTheKeyboard } from '../support/pair-tmux.ts';
 import { switchServer, waitFor } from '../support/sandbox.ts';
@@ -121,21 +121,38 @@ test('a server that says who is in: right after the start, with nobody in, where
   assert.deepEqual([checked?.pairClient, checked?.pairClientSession, checked?.pairSize], ['on-session', 'work', null]);
   assert.equal(spawnedSoFar() - before, 0, 'tmate\'s client is on the session it was started on, and nobody can have moved it');
 
+  // The presence watcher's news of the join makes a check of its own: counted only once that one is done.
+  const seenIn = presenceSays(shares, true);
   host.pairJoin();
   await waitFor('the pair in', () => shares.find('work')?.clients === 1);
+  await seenIn;
   before = spawnedSoFar();
   [checked] = await shares.checkPairClients();
   assert.deepEqual([checked?.pairClient, checked?.pairClientSession], ['on-session', 'work']);
   assert.equal(spawnedSoFar() - before, 1, 'a pair has been in: tmux is asked, in one list-clients');
 
   // Gone again: the pair may have moved their client before leaving, so tmux is still asked.
+  const seenOut = presenceSays(shares, false);
   host.pairLeave();
   await waitFor('the pair out', () => shares.find('work')?.clients === 0);
+  await seenOut;
   before = spawnedSoFar();
   await shares.checkPairClients();
   assert.equal(spawnedSoFar() - before, 1);
   await shares.stop(share.id);
 });
+
+/** Resolves once the share's presence event says `present`: the check it makes has then been made. */
+function presenceSays(shares: Shares, present: boolean): Promise<void> {
+  return new Promise((resolve) => {
+    const heard = (share: Share): void => {
+      if (share.presence?.present !== present) return;
+      shares.off('presence', heard);
+      resolve();
+    };
+    shares.on('presence', heard);
+  });
+}
 
 test('pairClientOf: the client with the pane\'s pid decides; a name holding the separator kept whole', () => {
   const line = (...fields: string[]) => fields.join('\x1f');

@@ -63,6 +63,16 @@ test('ControlScanner: sizes from lines split across chunks, in order; a %layout-
   ]);
 });
 
+test('ControlScanner for the watcher: no size counts before the answer to its own size query (the client\'s own 80x24 on attaching is nobody)', () => {
+  const scanner = new ControlScanner(true);
+  const seen = [
+    '%begin 1 1 0\n%end 1 1 0\n%layout-change @0 84dd,80x24,0,0,0 84dd,80x24,0,0,0 *\n',
+    '%layout-change @0 84dd,500x200,0,0,0 *\n%begin 1 2 1\npairbar-size 500x200\n%end 1 2 1\n',
+    '%layout-change @0 b29d,90x24,0,0,0 *\n',
+  ].flatMap((chunk) => scanner.feed(Buffer.from(chunk, 'latin1')));
+  assert.deepEqual(seen, [{ cols: 500, rows: 200 }, { cols: 90, rows: 24 }]);
+});
+
 test('eventFor: an event only when who is in, or their size, changed', () => {
   const in90: PresenceEvent = { at: 1, kind: 'in', cols: 90, rows: 24 };
   const out: PresenceEvent = { at: 1, kind: 'out' };

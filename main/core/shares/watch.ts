@@ -4,9 +4,9 @@
  * on adoption and followed live with fs.watch like tmate.log (core/presence.ts has the watcher itself).
  */
 import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { appendFile, readFile, writeFile } from 'node:fs/promises';
 import { LogFollower } from '../log-follower.ts';
-import { foldPresence, parsePresenceLine, type Presence } from '../presence.ts';
+import { foldPresence, parsePresenceLine, type Presence, type PresenceEvent } from '../presence.ts';
 import { spawnDetached } from '../process.ts';
 import { pidAlive } from '../tmate.ts';
 import type { WatcherLaunch } from './model.ts';
@@ -20,6 +20,10 @@ export async function startWatcher(launch: WatcherLaunch, live: Live, binaries: 
   const args = [...launch.args, '__presence', files.dir, binaries.tmate, binaries.tmux];
   const detached = await spawnDetached(launch.command, args, { env: { ...env, ...launch.env }, logFile: files.watcherLog, cwd: files.dir });
   live.watcherPid = detached.pid;
+  // Said now, not only by the watcher once Node has started: a process adopting the share in between would
+  // find no watcher, start a second, and that one's client attaching at 80x24 reads to the first as a pair.
+  const watching: PresenceEvent = { at: Date.now(), kind: 'watching', pid: detached.pid };
+  await appendFile(files.presence, JSON.stringify(watching) + '\n');
 }
 
 /** Whether `pid` is the watcher of the share in `dir` (not a recycled pid). */
