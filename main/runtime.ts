@@ -11,7 +11,7 @@ import type { HostKey } from './core/hostkeys.ts';
 import { parseKeySourceList } from './core/keys.ts';
 import type { ServerTestResult } from './core/server-test.ts';
 import { validateProfile, type ServerProfile, type ServerSettings } from './core/servers.ts';
-import { Shares, type AccessSettings, type ShareOrigin } from './core/shares.ts';
+import { Shares, type AccessSettings, type ShareOrigin, type WatcherLaunch } from './core/shares.ts';
 import type { TmuxEnv } from './core/tmux.ts';
 import type { PrefsStore } from './prefs/file.ts';
 import { loadPrefs, readPrefs } from './prefs/load.ts';
@@ -42,15 +42,21 @@ export interface Runtime {
 export function accessSettings(prefs: Prefs): AccessSettings {
   const allowed = parseKeySourceList(prefs['access.default']);
   const minutes = prefs['share.endAfterMinutes'];
-  return { forges: forgeBases(prefs), allowed: allowed.length > 0 ? allowed : null, endAfterMs: minutes > 0 ? minutes * 60_000 : null };
+  const empty = prefs['share.endWhenEmptyMinutes'];
+  return {
+    forges: forgeBases(prefs),
+    allowed: allowed.length > 0 ? allowed : null,
+    endAfterMs: minutes > 0 ? minutes * 60_000 : null,
+    endWhenEmptyMs: empty > 0 ? empty * 60_000 : null,
+  };
 }
 
 /**
- * The core wired up for one process. `store` is the app's electron-store (or a conf store in the tests);
+ * The core wired up for one process. `watcher`: how this process starts a share's presence watcher (none: no watcher). `store` is the app's electron-store (or a conf store in the tests);
  * without one, the preferences are read from the file as they are on each call (loadPrefs), which keeps
  * conf out of the commands that only read them.
  */
-export function createRuntime(env: NodeJS.ProcessEnv = process.env, store?: PrefsStore, origin: ShareOrigin = 'cli'): Runtime {
+export function createRuntime(env: NodeJS.ProcessEnv = process.env, store?: PrefsStore, origin: ShareOrigin = 'cli', watcher?: WatcherLaunch): Runtime {
   if (store) {
     try {
       migratePrefs(store);
@@ -97,6 +103,7 @@ export function createRuntime(env: NodeJS.ProcessEnv = process.env, store?: Pref
       refuseUnreadableGuards(loaded);
       return accessSettings(loaded.prefs);
     },
+    watcher,
     pair: () => {
       const current = prefs().prefs;
       return { size: current['pair.size'], view: current['pair.view'] };

@@ -104,3 +104,47 @@ export function quitQuestion(shares: readonly Pick<ShareView, 'state' | 'clients
     buttons: ['End and Quit', 'Cancel'],
   };
 }
+
+/** How long who is in must hold still before it is announced: comings and goings within it make one notice. */
+export const PRESENCE_SETTLE_MS = 2_000;
+
+/**
+ * What a settled burst of presence changes on a bare server comes to: "Someone joined work" when someone
+ * is in now and nobody was, "Nobody is in work now" when the last one left, nothing when it came back to
+ * where it was (someone came and went within the burst, or only a size changed). A server that counts
+ * pairs announces each join and leave itself (pairNotification), so nothing is said here for its shares.
+ */
+export function presenceNotification(share: Pick<ShareView, 'session' | 'clients'>, wasIn: boolean, isIn: boolean, prefs: NotifyPrefs): NotificationSpec | null {
+  if (share.clients !== null || wasIn === isIn) return null;
+  if (isIn) {
+    if (!prefs['notifications.pairJoined']) return null;
+    return { title: `Someone joined “${share.session}”`, body: "This server doesn't say who or how many; the popover shows since when and their terminal's size.", pref: 'notifications.pairJoined' };
+  }
+  if (!prefs['notifications.pairLeft']) return null;
+  return { title: `Nobody is in “${share.session}” now`, body: 'The last pair left; the links still work.', pref: 'notifications.pairLeft' };
+}
+
+/**
+ * Coalesces a share's presence changes: the first change of a burst remembers whether someone was in, each
+ * further one restarts the wait, and once it has been still for `settleMs` one notification (or none) says
+ * where it ended up. The timers come in as parameters, so the tables can drive it without waiting.
+ */
+export function presenceNotices(
+  show: (spec: NotificationSpec) => void,
+  prefs: () => NotifyPrefs,
+  timers: { set: (fn: () => void, ms: number) => unknown; clear: (handle: unknown) => void } = { set: (fn, ms) => setTimeout(fn, ms).unref(), clear: (handle) => clearTimeout(handle as NodeJS.Timeout) },
+  settleMs = PRESENCE_SETTLE_MS,
+): (share: Pick<ShareView, 'id' | 'session' | 'clients'>, wasIn: boolean, isIn: boolean) => void {
+  const pending = new Map<string, { wasIn: boolean; timer: unknown }>();
+  return (share, wasIn, isIn) => {
+    const burst = pending.get(share.id);
+    if (burst) timers.clear(burst.timer);
+    const startedIn = burst ? burst.wasIn : wasIn;
+    const timer = timers.set(() => {
+      pending.delete(share.id);
+      const spec = presenceNotification(share, startedIn, isIn, prefs());
+      if (spec) show(spec);
+    }, settleMs);
+    pending.set(share.id, { wasIn: startedIn, timer });
+  };
+}

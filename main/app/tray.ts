@@ -16,7 +16,7 @@ import type { LinkKind, SessionView, ShareView, Snapshot } from '../contract.ts'
 import { clockTime } from '../core/duration.ts';
 import { describeAllowed } from '../core/keys.ts';
 import { orderedLinks } from '../core/links.ts';
-import { targetKey, totalPairsConnected } from '../core/share-rules.ts';
+import { presenceOf, sharesWithSomeoneIn, targetKey, totalPairsConnected } from '../core/share-rules.ts';
 import { formatTimeLeft } from '../core/time-left.ts';
 
 export type TrayStateName = 'idle' | 'starting' | 'sharing' | 'paired' | 'reconnecting' | 'failed';
@@ -57,8 +57,10 @@ export function trayState(snapshot: Snapshot, now = Date.now()): TrayState {
   const pairs = totalPairsConnected(live);
   const names = (list: ShareView[]) => list.map((share) => share.session);
 
+  // Someone in, by the one presence rule: the server's count, or the presence watcher on a bare server.
+  const occupied = sharesWithSomeoneIn(live);
   let name: TrayStateName;
-  if (pairs !== null && pairs > 0) name = 'paired';
+  if ((pairs !== null && pairs > 0) || occupied.length > 0) name = 'paired';
   else if (shares.some((share) => share.state === 'reconnecting')) name = 'reconnecting';
   else if (shares.some((share) => share.state === 'failed')) name = 'failed';
   else if (shares.some((share) => share.state === 'starting')) name = 'starting';
@@ -67,6 +69,8 @@ export function trayState(snapshot: Snapshot, now = Date.now()): TrayState {
 
   const parts: string[] = [];
   if (sharing.length > 0) parts.push(`sharing ${quoteList(names(sharing))}${pairs !== null ? `, ${pairsLabel(pairs)}` : ''}`);
+  const uncounted = occupied.filter((share) => share.clients === null);
+  if (uncounted.length > 0) parts.push(`someone is in ${quoteList(names(uncounted))}`);
   const reconnecting = shares.filter((share) => share.state === 'reconnecting');
   if (reconnecting.length > 0) parts.push(`reconnecting ${quoteList(names(reconnecting))}`);
   const starting = shares.filter((share) => share.state === 'starting');
@@ -164,7 +168,7 @@ function shareItems(share: ShareView, server: string | undefined, platform: Node
         { label: `Cancel Sharing ${name}`, action: { kind: 'stop', shareId: share.id } },
       ];
     case 'sharing': {
-      const pairs = share.clients === null ? '' : ` — ${pairsLabel(share.clients)}`;
+      const pairs = share.clients !== null ? ` — ${pairsLabel(share.clients)}` : presenceOf(share).present ? ' — someone is in' : '';
       return [
         { label: `Sharing ${name}${pairs}`, enabled: false },
         ...access(),

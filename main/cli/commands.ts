@@ -32,8 +32,8 @@ export const COMMANDS = {
     load: () => import('./sessions.ts'),
   },
   share: {
-    usage: [['share [SESSION] [--json] [--copy] [--read-only] [WHO] [--for DURATION] [--server NAME] [--view V] [--size S]', 'share SESSION (exact name); without one, a new blank terminal']],
-    options: ['json', 'copy', 'socket', 'read-only', 'github', 'gitlab', 'codeberg', 'authorized-keys', 'anyone', 'for', 'server', 'view', 'size'],
+    usage: [['share [SESSION] [--json] [--copy] [--read-only] [WHO] [--for DURATION] [--end-when-empty DURATION] [--server NAME] [--view V] [--size S]', 'share SESSION (exact name); without one, a new blank terminal']],
+    options: ['json', 'copy', 'socket', 'read-only', 'github', 'gitlab', 'codeberg', 'authorized-keys', 'anyone', 'for', 'end-when-empty', 'server', 'view', 'size'],
     maxArgs: 1,
     load: () => import('./share.ts'),
   },
@@ -54,6 +54,12 @@ export const COMMANDS = {
     options: ['socket', 'json'],
     maxArgs: 2,
     load: () => import('./keyboard.ts'),
+  },
+  events: {
+    usage: [['events [SESSION] [--socket PATH] [--json]', 'one line (one JSON object with --json) each time someone joins,\nleaves or resizes, the links change, or the share ends']],
+    options: ['json', 'socket'],
+    maxArgs: 1,
+    load: () => import('./events.ts'),
   },
   status: {
     usage: [['status [--json]', 'list what is shared']],
@@ -94,6 +100,13 @@ export const COMMANDS = {
     options: [],
     maxArgs: 1,
     load: () => import('./follow.ts'),
+  },
+  // Internal: a share's presence watcher (see core/shares/watch.ts), started with every share.
+  __presence: {
+    usage: [],
+    options: [],
+    maxArgs: 3,
+    load: () => import('./presence-watch.ts'),
   },
 } satisfies Record<string, CommandSpec>;
 
@@ -138,6 +151,9 @@ Who may join (share; repeatable, combined; default: the access.default preferenc
 Options:
   --for DURATION  with share: end the share by itself after 90s, 30m, 2h or 1h30m
                   (default: share.endAfterMinutes; 0 = never)
+  --end-when-empty DURATION
+                  with share: end it that long after the last pair left, or after
+                  it started if nobody joined (default: share.endWhenEmptyMinutes)
   --read-only     with share: the read-only link first, and the one --copy copies; with url: that link
   --socket PATH   with share/url/stop/rotate: SESSION on the tmux server at PATH only (tells apart
                   sessions of one name on two tmux servers)

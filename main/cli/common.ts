@@ -2,22 +2,26 @@
 import { shellWord } from '../core/shell-word.ts';
 import { join } from 'node:path';
 import { copyToClipboard } from '../core/clipboard.ts';
-import { formatTimeLeft } from '../core/duration.ts';
+import { clockTime, formatTimeLeft } from '../core/duration.ts';
 import { errors } from '../core/errors.ts';
 import { describeAllowed } from '../core/keys.ts';
 import { LINKS, linkInfo, type LinkKind } from '../core/links.ts';
 import { spawnDetached, useNodeSpawn } from '../core/process.ts';
-import { pairSizeText } from '../core/share-rules.ts';
+import { emptyEndText, pairSizeText, presenceOf, presenceText, type CellSize } from '../core/share-rules.ts';
+import { formatSpan } from '../core/time-left.ts';
 import type { Share } from '../core/shares.ts';
 import { checkedSocket, defaultSocket } from '../core/tmux.ts';
 import type { PrefsStore } from '../prefs/file.ts';
 import { createRuntime, type Runtime } from '../runtime.ts';
 import type { Io } from './context.ts';
+import { UsageError } from './usage-error.ts';
 
 /** The runtime a subcommand works with: spawning through node:child_process (see useNodeSpawn). */
 export function commandRuntime(io: Io, store?: PrefsStore): Runtime {
   useNodeSpawn();
-  return createRuntime(io.env, store);
+  // A share's presence watcher is this same command, run detached (`pairbar __presence`).
+  const watcher = io.script ? { command: process.execPath, args: [io.script] } : undefined;
+  return createRuntime(io.env, store, 'cli', watcher);
 }
 
 /** Runs `fn` with a runtime, then stops following the shares' logs: the shares go on, the command exits. */
@@ -31,11 +35,30 @@ export async function withRuntime<T>(io: Io, fn: (runtime: Runtime) => Promise<T
 }
 
 /** The fields of a share the command's --json output gives (a stable, documented shape). */
-const JSON_FIELDS = ['id', 'session', 'socket', 'state', 'links', 'clients', 'server', 'serverName', 'reportsPairs', 'linksChangedAt', 'allowed', 'endsAt', 'pairClient', 'pairClientSession', 'pairSize', 'pairCanType'] as const;
-export type ShareJson = Pick<Share, (typeof JSON_FIELDS)[number]> & Partial<Pick<Share, 'error'>>;
+const JSON_FIELDS = ['id', 'session', 'socket', 'state', 'links', 'clients', 'server', 'serverName', 'reportsPairs', 'linksChangedAt', 'allowed', 'endsAt', 'endWhenEmptyMs', 'pairClient', 'pairClientSession', 'pairCanType'] as const;
+export type ShareJson = Pick<Share, (typeof JSON_FIELDS)[number]> &
+  Partial<Pick<Share, 'error'>> & {
+    /** Who is in, by the one rule (share-rules.ts presenceOf): null where nobody can know. */
+    present: boolean | null;
+    /** Since when someone is in (ISO time); null while nobody is or where nobody can know. */
+    presentSince: string | null;
+    /** The smallest pair's terminal as the server told it, while someone is in. */
+    pairSize: CellSize | null;
+    /** How that terminal fits the shared window (room, window, smaller), once looked at. */
+    pairFit: Share['pairSize'];
+  };
 
 export function shareJson(share: Share): ShareJson {
-  const json = Object.fromEntries(JSON_FIELDS.map((field) => [field, share[field]])) as ShareJson;
+  const picked = Object.fromEntries(JSON_FIELDS.map((field) => [field, share[field]])) as Pick<Share, (typeof JSON_FIELDS)[number]>;
+  const presence = presenceOf(share);
+  const json: ShareJson = {
+    ...picked,
+    clients: presence.clients,
+    present: presence.present,
+    presentSince: presence.present && presence.since !== null ? new Date(presence.since).toISOString() : null,
+    pairSize: presence.pairSize,
+    pairFit: share.pairSize,
+  };
   if (share.error) json.error = share.error;
   return json;
 }
@@ -54,7 +77,11 @@ export function describeShare(share: Share, first?: LinkKind, now = Date.now()):
   }
   if (share.endsAt !== null) lines.push(`  ends           at ${new Date(share.endsAt).toLocaleTimeString()} (${formatTimeLeft(share.endsAt - now)})`);
   if (share.linksChangedAt !== null) lines.push(`  new links      since ${new Date(share.linksChangedAt).toLocaleTimeString()}: the server handed out new ones, the old ones no longer work`);
-  if (!share.reportsPairs && share.state !== 'failed') lines.push("  pairs          this server doesn't report who joins");
+  const emptyEnd = emptyEndText(share, clockTime, formatSpan);
+  if (emptyEnd) lines.push(`  ends           ${emptyEnd}`);
+  const who = share.state === 'sharing' ? presenceText(share, clockTime) : null;
+  if (who) lines.push(`  who is in      ${who}${share.clients === null ? " (this server doesn't say who or how many)" : ''}`);
+  else if (!share.reportsPairs && share.state !== 'failed') lines.push("  pairs          this server doesn't report who joins");
   if (share.view === 'independent') lines.push('  view:          independent (the pair switches windows without moving yours)');
   if (share.sizeNote) lines.push(`  note:          ${share.sizeNote}`);
   if (share.pairCanType === false) lines.push(`  keyboard:      yours: the pair watches, their typing does nothing (pairbar keyboard ${shellWord(share.session)} give hands it back)`);
@@ -108,6 +135,15 @@ export async function followToEnd(runtime: Runtime, io: Io, share: Share): Promi
     env: io.env,
     logFile: join(runtime.shares.runtimeDir, share.id, 'follow.log'),
   });
+}
+
+export /** The share SESSION names (on the server at `socket`, where given); with no SESSION, the only share there is. */
+function chooseShare(runtime: Runtime, shares: Share[], session: string | undefined, socket: string | undefined): Share {
+  if (session !== undefined) return runtime.shares.resolve(session, socket);
+  const live = shares.filter((share) => share.state !== 'failed' && (socket === undefined || share.socket === socket));
+  if (live.length === 1 && live[0]) return live[0];
+  if (live.length === 0) throw errors.invalidArgument('command', 'nothing is shared; share a session first with `pairbar share SESSION`');
+  throw new UsageError(`Several sessions are shared; name one: ${live.map((share) => JSON.stringify(share.session)).join(', ')}`);
 }
 
 /** The SESSION (and --socket) arguments that name this share again. */

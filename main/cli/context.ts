@@ -18,6 +18,7 @@ export const OPTIONS = {
   'authorized-keys': { type: 'string', multiple: true },
   anyone: { type: 'boolean' },
   for: { type: 'string' },
+  'end-when-empty': { type: 'string' },
   all: { type: 'boolean' },
   socket: { type: 'string' },
   server: { type: 'string' },

@@ -22,6 +22,7 @@ function shareOptions(values: OptionValues): ShareOptions {
   if (values.anyone) options.allowed = null;
   else if (allowed.length > 0) options.allowed = allowed;
   if (values.for !== undefined) options.endAfterMs = parseDuration(values.for);
+  if (values['end-when-empty'] !== undefined) options.endWhenEmptyMs = parseDuration(values['end-when-empty']);
   if (values.server !== undefined) options.server = values.server;
   if (values.view !== undefined) options.view = parsePref('pair.view', values.view);
   if (values.size !== undefined) options.size = parsePref('pair.size', values.size);

@@ -75,12 +75,15 @@ const TMATE_UNTOLD_SIZE: CellSize = { cols: 80, rows: 24 };
 
 /**
  * How the pair's terminal fits the window its client shows, or null where the server has not told its size.
+ * `told`: the pair's size as the presence watcher saw it, where it did.
  * tmate takes the size its server tells (the pairs' smallest terminal, less the server's own status line) and
  * keeps it after the last pair leaves; the pair's client inside it has that size, less tmux's status lines.
  */
-export function pairSizeOf(client: ClientInfo): PairSize | null {
-  if (client.size.cols === TMATE_UNTOLD_SIZE.cols && client.size.rows === TMATE_UNTOLD_SIZE.rows) return null;
-  const room = { cols: client.size.cols, rows: Math.max(0, client.size.rows - client.statusLines) };
+export function pairSizeOf(client: ClientInfo, told?: CellSize): PairSize | null {
+  // The size the presence watcher saw is the pair's for certain; the client's own takes it a moment later.
+  const size = told ?? client.size;
+  if (!told && size.cols === TMATE_UNTOLD_SIZE.cols && size.rows === TMATE_UNTOLD_SIZE.rows) return null;
+  const room = { cols: size.cols, rows: Math.max(0, size.rows - client.statusLines) };
   return { room, window: client.window, smaller: room.cols < client.window.cols || room.rows < client.window.rows };
 }
 
@@ -98,11 +101,11 @@ export interface PairWhereabouts {
 }
 
 /** Where the client with pid `panePid` is, given the server's clients and the shared session's id; its size while on the session. */
-export function pairClientOf(clients: readonly ClientInfo[], panePid: number | undefined, sessionId: string): PairWhereabouts {
+export function pairClientOf(clients: readonly ClientInfo[], panePid: number | undefined, sessionId: string, told?: CellSize): PairWhereabouts {
   const client = findPairClient(clients, panePid);
   if (!client) return { pairClient: 'gone', pairClientSession: null, pairSize: null, pairCanType: null };
   const pairCanType = !client.readOnly;
   // On another session the pair sees a window that was never shared: its size is not the shared window's.
   if (client.sessionId !== sessionId) return { pairClient: 'elsewhere', pairClientSession: client.sessionName, pairSize: null, pairCanType };
-  return { pairClient: 'on-session', pairClientSession: client.sessionName, pairSize: pairSizeOf(client), pairCanType };
+  return { pairClient: 'on-session', pairClientSession: client.sessionName, pairSize: pairSizeOf(client, told), pairCanType };
 }

@@ -257,3 +257,17 @@ export async function spawnDetached(file: string, args: readonly string[], optio
     }
   });
 }
+
+/**
+ * A long-lived child whose stdin this process writes and whose stdout it reads as a stream, nothing
+ * buffered (a control-mode client prints the shared pane's output: megabytes nobody keeps). stderr is ignored.
+ */
+export async function spawnStreaming(file: string, args: readonly string[], options: { env: NodeJS.ProcessEnv; cwd?: string }): Promise<import('node:child_process').ChildProcessByStdio<import('node:stream').Writable, import('node:stream').Readable, null>> {
+  const { spawn } = await import('node:child_process');
+  spawnCount++;
+  const child = spawn(file, args, { env: options.env, cwd: options.cwd, stdio: ['pipe', 'pipe', 'ignore'] });
+  return new Promise((resolve, reject) => {
+    child.once('error', (error) => reject((error as NodeJS.ErrnoException).code === 'ENOENT' ? new CommandError(file, args, undefined, '', false, true) : error));
+    child.once('spawn', () => resolve(child));
+  });
+}

@@ -13,6 +13,45 @@ interface PresenceFacts {
   clients: number | null;
 }
 
+/** What a share's presence watcher said (core/presence.ts), as the share carries it. */
+interface WatchedPresence {
+  present: boolean;
+  since: number;
+  size: CellSize | null;
+}
+
+interface PresenceSources extends PresenceFacts {
+  /** null where no watcher runs for the share. */
+  presence: WatchedPresence | null;
+  lastPairEvent: { at: number } | null;
+}
+
+/**
+ * Who is in a share, the one answer tray, card, notifications, `status` and `--json` give.
+ * - `present`: someone is in; null where nobody can know (no watcher and a server that does not count).
+ * - `since`: since when someone is in, or since when nobody is (the last left, or the share started).
+ * - `clients`: the exact count, only where the server reports one (tmate.io-style servers).
+ * - `pairSize`: the smallest pair's terminal as the server told it (less its status line), while someone is in.
+ * A server's count wins over the watcher (it is exact); while the connection is down nobody is in.
+ */
+export interface PresenceView {
+  present: boolean | null;
+  since: number | null;
+  clients: number | null;
+  pairSize: CellSize | null;
+}
+
+export function presenceOf(share: PresenceSources): PresenceView {
+  const clients = pairsConnected(share);
+  const watched = share.presence;
+  const live = share.state === 'sharing';
+  const present = clients !== null ? clients > 0 : watched && live ? watched.present : watched ? false : null;
+  const agrees = watched !== null && live && watched.present === present;
+  const since = agrees ? watched.since : (share.lastPairEvent?.at ?? null);
+  const pairSize = present && agrees && watched.size ? { ...watched.size } : null;
+  return { present, since: present === null ? null : since, clients, pairSize };
+}
+
 /**
  * Pairs connected to one share: the server's count while sharing; 0 while the connection is down (whoever
  * was in is cut off until tmate reconnects); null where the server does not report pairs.
@@ -20,6 +59,37 @@ interface PresenceFacts {
 export function pairsConnected(share: PresenceFacts): number | null {
   if (share.clients === null) return null;
   return share.state === 'sharing' ? share.clients : 0;
+}
+
+/**
+ * Who is in, in words, for the card and `pairbar status`: "Someone is in since 14:02 (their terminal 90×23)"
+ * or "Nobody is in" where only the watcher knows; with the server's count where it gives one; null where
+ * nobody can know. `clock` formats a time of day.
+ */
+export function presenceText(share: PresenceSources, clock: (at: number) => string): string | null {
+  const { present, since, clients, pairSize } = presenceOf(share);
+  if (present === null) return null;
+  const size = pairSize ? ` (${clients !== null && clients > 1 ? 'the smallest terminal' : 'their terminal'} ${cells(pairSize)})` : '';
+  if (!present) return clients === null ? 'Nobody is in' : 'No pair connected';
+  const who = clients === null ? 'Someone is in' : `${clients} pair${clients === 1 ? '' : 's'} connected`;
+  return `${who}${since !== null ? ` since ${clock(since)}` : ''}${size}`;
+}
+
+/**
+ * When a share set to end once nobody is in ends, in words (the card and `status`, like the end of `--for`):
+ * "at 14:32 unless someone joins" while nobody is, "10 min after the last pair leaves" while someone is;
+ * null for a share that does not end so. `span` formats a length of time.
+ */
+export function emptyEndText(share: PresenceSources & { endWhenEmptyMs: number | null }, clock: (at: number) => string, span: (ms: number) => string): string | null {
+  if (share.endWhenEmptyMs === null || !share.presence) return null;
+  const after = `${span(share.endWhenEmptyMs)} after the last pair leaves`;
+  if (presenceOf(share).present) return after;
+  return `at ${clock(share.presence.since + share.endWhenEmptyMs)} unless someone joins (${after})`;
+}
+
+/** The live shares someone is in (by the presence rule). */
+export function sharesWithSomeoneIn<T extends PresenceSources>(shares: readonly T[]): T[] {
+  return shares.filter((share) => presenceOf(share).present === true);
 }
 
 /** Pairs connected over all shares, or null when no share's server reports them. */
@@ -52,7 +122,7 @@ export interface PairSize {
   smaller: boolean;
 }
 
-interface PairSizeFacts extends PresenceFacts {
+interface PairSizeFacts extends PresenceSources {
   pairSize: PairSize | null;
   size: SizePolicy;
   /** Set where `mine` could not be honoured (tmux older than 3.2): the window then follows tmux's own rule. */
@@ -71,11 +141,12 @@ function cells(size: CellSize): string {
 export function pairSizeText(share: PairSizeFacts): { message: string; fix: string } | null {
   const fit = share.pairSize;
   if (!fit?.smaller || share.state !== 'sharing') return null;
-  const pairs = pairsConnected(share);
-  if (pairs === 0) return null;
+  const { present } = presenceOf(share);
+  if (present === false) return null;
   const sizes = `room for ${cells(fit.room)} of your ${cells(fit.window)} window: they see only part of it.`;
+  // Known to be in (a count, or the presence watcher), or only the size the server last told.
   const message =
-    pairs === null
+    present === null
       ? `A pair's terminal has ${sizes} This server doesn't say whether that pair is still connected; the size is the last it told.`
       : `Your pair's terminal has ${sizes}`;
   // With ignore-size in effect the window keeps the user's size; otherwise tmux gives it to whoever typed last.

@@ -12,19 +12,21 @@ import { errors, isPairbarError, type ErrorInfo, type PairbarError } from './err
 import { readAuthorizedKeys } from './keys.ts';
 import { withoutTmux, type DaemonExit } from './process.ts';
 import { defaultRuntimeDir, ensurePrivateDir } from './runtime-dir.ts';
-import { targetKey } from './share-rules.ts';
+import { presenceOf, targetKey } from './share-rules.ts';
 import { startLogFailure } from './start-log.ts';
 import { isOurTmate, socketAnswers, stopTmate, type TmateEnv } from './tmate.ts';
 import { findPairClient } from './pair-client.ts';
 import { createBlankSession, killSession, listClients, listSessions, resolveSession, setClientReadOnly, type TmuxEnv, type TmuxSession } from './tmux.ts';
 import type { PairEvent, Share, ShareOptions, ShareOrigin, SharesOptions, ShareTarget, StartStep } from './shares/model.ts';
-import { endCause, followShare, locatePairClients } from './shares/follow.ts';
-import { readRuntimeDir, removeDir, removeView, type Live } from './shares/record.ts';
+import { endCause, followShare, locatePairClients, unfollow } from './shares/follow.ts';
+import { followPresence, isWatcherOf, replayPresence, startWatcher, watcherGone } from './shares/watch.ts';
+import { readRuntimeDir, removeDir, removeView, writeRecord, type Live } from './shares/record.ts';
+import type { Presence } from './presence.ts';
 import { sameOptions } from './shares/same-options.ts';
-import { launch, planStart, prepareStart, STOPPED_BY_USER, tearDownStart, waitForReady, type Starting, type StartPlan } from './shares/start.ts';
+import { launch, planStart, watches, prepareStart, STOPPED_BY_USER, tearDownStart, waitForReady, type Starting, type StartPlan } from './shares/start.ts';
 
 export { applyEvent } from './shares/model.ts';
-export type { AccessSettings, PairEvent, Share, ShareOptions, ShareOrigin, SharesOptions, ShareSettings, ShareState, ShareTarget, StartStep } from './shares/model.ts';
+export type { AccessSettings, PairEvent, Share, ShareOptions, ShareOrigin, SharesOptions, ShareSettings, ShareState, ShareTarget, StartStep, WatcherLaunch } from './shares/model.ts';
 export { startFailure } from './start-log.ts';
 
 export class Shares extends EventEmitter<{
@@ -34,6 +36,8 @@ export class Shares extends EventEmitter<{
   links: [Share];
   ended: [Share, ErrorInfo | null];
   step: [StartStep, Share | undefined];
+  /** Who is in changed, as the share's presence watcher saw it (the presence before it, to compare). */
+  presence: [Share, Presence];
   /** A share that ends by itself will end in msLeft (a minute before, or at once when less is left). */
   ending: [Share, number];
 }> {
@@ -121,12 +125,13 @@ export class Shares extends EventEmitter<{
     await readRuntimeDir(this.runtimeDir, {
       known: (id) => this.live.has(id),
       env: () => this.env(),
-      adopt: (live, offset) => {
+      adopt: async (live, offset) => {
         adopted.add(live);
         this.live.set(live.share.id, live);
         this.follow(live, offset);
         this.endTimers.schedule(live.share.id, live.share.endsAt);
         changed = true;
+        await this.watch(live, true);
       },
     });
     // Shares that ended while nobody watched: another process stopped them (their directory is gone), or
@@ -139,8 +144,7 @@ export class Shares extends EventEmitter<{
         await this.ended(live);
         continue;
       }
-      live.follower?.close();
-      live.dirWatcher?.close();
+      unfollow(live);
       this.endTimers.cancel(id);
       this.live.delete(id);
       changed = true;
@@ -161,6 +165,7 @@ export class Shares extends EventEmitter<{
    */
   async share(target: ShareTarget, options: ShareOptions = {}): Promise<Share> {
     const plan = await planStart(this.options, options);
+    if (plan.endWhenEmptyMs !== null) await this.refuseUnwatched();
     const { tmux } = await this.env();
     let session: TmuxSession;
     let blank = false;
@@ -205,7 +210,7 @@ export class Shares extends EventEmitter<{
     // The keys as fetched when the share started: new links must not depend on the forge answering again.
     const keys = share.allowed ? await readAuthorizedKeys(live.files.keys) : null;
     // The same server profile, resolved again: one that was removed or made invalid meanwhile is refused.
-    const plan: StartPlan = { settings: this.options.settings(share.serverName), keys, allowed: share.allowed, endsAt: share.endsAt, size: share.size, view: share.view };
+    const plan: StartPlan = { settings: this.options.settings(share.serverName), keys, allowed: share.allowed, endsAt: share.endsAt, endWhenEmptyMs: share.endWhenEmptyMs, size: share.size, view: share.view };
     const key = targetKey(session.socket, session.id);
     // Registered as in flight so that sharing the session meanwhile waits for this start, not a second one.
     const restarted = (async () => {
@@ -218,6 +223,14 @@ export class Shares extends EventEmitter<{
     })().finally(() => this.inFlight.delete(key));
     this.inFlight.set(key, restarted);
     return restarted;
+  }
+
+  /** Ending once nobody is in needs to know who is in: without a watcher that is refused, never ignored. */
+  private async refuseUnwatched(): Promise<void> {
+    const { tmuxVersion } = await this.options.binaries();
+    if (watches({ tmuxVersion, canWatch: this.options.watcher !== undefined })) return;
+    const why = this.options.watcher ? `tmux ${tmuxVersion ?? '(version unknown)'} is older than 3.2` : 'this process cannot start a presence watcher';
+    throw errors.invalidArgument('end when empty', `a share can end once nobody is in only where Pairbar sees who is in, and ${why}. Upgrade tmux, or share without it: pairbar config set share.endWhenEmptyMinutes 0`);
   }
 
   private liveFor(key: string): Live | undefined {
@@ -247,13 +260,46 @@ export class Shares extends EventEmitter<{
     const { live } = starting;
     this.follow(live, live.readyLogOffset ?? 0);
     this.endTimers.schedule(live.share.id, live.share.endsAt);
+    await this.watch(live, false);
     this.changed();
     return structuredClone(live.share);
+  }
+
+  /**
+   * The share's presence: its watcher started (for an adopted share, only when the last one is gone) and
+   * presence.log followed (shares/watch.ts). A watcher that cannot be started leaves the share unwatched.
+   */
+  private async watch(live: Live, adopted: boolean): Promise<void> {
+    if (!live.share.watched) return;
+    const offset = adopted ? await replayPresence(live) : 0;
+    const launch = this.options.watcher;
+    if (launch && !(adopted && (await isWatcherOf(live.watcherPid, live.files.dir)))) {
+      try {
+        await startWatcher(launch, live, await this.options.binaries(), this.childEnv);
+      } catch {
+        live.share.watched = false;
+        live.share.presence = null;
+        await writeRecord(live).catch(() => undefined);
+        return;
+      }
+    }
+    followPresence(live, offset, (before) => {
+      if (!this.live.has(live.share.id)) return;
+      // The pair's size against the window, now rather than at the next look: the popover's note is live.
+      void this.env()
+        .then((env) => locatePairClients([live], env))
+        .catch(() => false)
+        .then(() => {
+          if (!this.live.has(live.share.id)) return;
+          this.emit('presence', structuredClone(live.share), before);
+          this.changed();
+        });
+    });
   }
   /** Step 1 (shares/start.ts): the share's directory and record, announced as starting; the time limit starts now. */
   private async prepare(session: TmuxSession, blank: boolean, plan: StartPlan): Promise<Starting> {
     const { tmuxVersion } = await this.options.binaries();
-    const place = { runtimeDir: this.runtimeDir, origin: this.options.origin ?? 'cli', tmuxVersion } as const;
+    const place = { runtimeDir: this.runtimeDir, origin: this.options.origin ?? 'cli', tmuxVersion, canWatch: this.options.watcher !== undefined } as const;
     const starting = await prepareStart(place, session, blank, plan, (live) => {
       this.failures.delete(targetKey(session.socket, session.id));
       this.live.set(live.share.id, live);
@@ -308,8 +354,7 @@ export class Shares extends EventEmitter<{
   private async ended(live: Live, how?: DaemonExit): Promise<void> {
     if (this.closed || live.ending || !this.live.has(live.share.id)) return;
     live.ending = true;
-    live.follower?.close();
-    live.dirWatcher?.close();
+    unfollow(live);
     this.endTimers.cancel(live.share.id);
     // Listed as it was until the cause is known, then as failed in the same step: a snapshot taken
     // meanwhile (a refresh) never shows the share gone and then back as failed.
@@ -326,6 +371,7 @@ export class Shares extends EventEmitter<{
     if (!how && (await isOurTmate(live.share.pid, live.files.socket))) {
       await stopTmate(tmate, live.files.socket, live.share.pid).catch(() => undefined);
     }
+    await watcherGone(live);
     await removeView(tmux, live.share);
     await removeDir(live.files.dir);
     this.emit('ended', structuredClone(live.share), cause?.toJSON() ?? null);
@@ -356,14 +402,14 @@ export class Shares extends EventEmitter<{
   }
 
   private stopLive(live: Live): Promise<void> {
-    live.follower?.close();
-    live.dirWatcher?.close();
+    unfollow(live);
     this.endTimers.cancel(live.share.id);
     this.live.delete(live.share.id);
     const key = targetKey(live.share.socket, live.share.sessionId);
     const stopping = (async () => {
       const { tmux, tmate } = await this.env();
       await stopTmate(tmate, live.files.socket, live.share.pid);
+      await watcherGone(live);
       await removeView(tmux, live.share);
       await removeDir(live.files.dir);
       live.share.state = 'stopped';
@@ -414,7 +460,8 @@ export class Shares extends EventEmitter<{
     const client = findPairClient(await listClients(env.tmux, live.share.socket), live.panePid);
     if (!client) throw errors.pairClientGone(live.share.session);
     // The client had ignore-size exactly when the share keeps the user's size (tmux 3.2 and later).
-    const ignoreSize = live.share.size === 'mine' && live.share.sizeNote === null;
+    // Also where the presence watcher keeps ignore-size on while nobody is in (pair.size follow).
+    const ignoreSize = (live.share.size === 'mine' && live.share.sizeNote === null) || (live.share.watched && presenceOf(live.share).present !== true);
     await setClientReadOnly(env.tmux, live.share.socket, client, !canType, ignoreSize);
     await locatePairClients([live], env);
     if (live.share.pairCanType !== canType) throw errors.pairClientGone(live.share.session);
@@ -440,8 +487,7 @@ export class Shares extends EventEmitter<{
     this.closed = true;
     this.endTimers.clear();
     for (const live of this.live.values()) {
-      live.follower?.close();
-      live.dirWatcher?.close();
+      unfollow(live);
     }
   }
 }

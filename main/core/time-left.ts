@@ -2,12 +2,17 @@
 
 /** "45 s left", "12 min left", "1 h 05 min left": coarse on purpose, it is read at a glance. */
 export function formatTimeLeft(ms: number): string {
+  return `${formatSpan(ms)} left`;
+}
+
+/** "45 s", "12 min", "1 h 05 min": a span of time, rounded up as formatTimeLeft rounds it. */
+export function formatSpan(ms: number): string {
   const seconds = Math.max(0, Math.ceil(ms / 1000));
-  if (seconds < 60) return `${seconds} s left`;
+  if (seconds < 60) return `${seconds} s`;
   const minutes = Math.ceil(seconds / 60);
-  if (minutes < 60) return `${minutes} min left`;
+  if (minutes < 60) return `${minutes} min`;
   const hours = Math.floor(minutes / 60);
-  return `${hours} h ${String(minutes % 60).padStart(2, '0')} min left`;
+  return `${hours} h ${String(minutes % 60).padStart(2, '0')} min`;
 }
 
 /**

@@ -44,7 +44,8 @@ export const WATCHDOG_STEP_SECONDS = 5;
 function endWatchdog(): string {
   return (
     'if [ -n "$PAIRBAR_ENDS_AT" ]; then t=$PPID; (' +
-    'while :; do n=$(date +%s) || exit 0; [ "$n" -ge "$PAIRBAR_ENDS_AT" ] && break; kill -0 "$t" || exit 0; ' +
+    // A clock it cannot read ends the share now rather than never (fail closed).
+    'while :; do n=$(date +%s); case $n in ""|*[!0-9]*) break;; esac; [ "$n" -ge "$PAIRBAR_ENDS_AT" ] && break; kill -0 "$t" || exit 0; ' +
     `w=$((PAIRBAR_ENDS_AT - n)); [ "$w" -gt ${WATCHDOG_STEP_SECONDS} ] && w=${WATCHDOG_STEP_SECONDS}; sleep "$w"; done; ` +
     'exec "$PAIRBAR_TMATE" -S "$PAIRBAR_TMATE_SOCKET" kill-server' +
     ') </dev/null >/dev/null 2>&1 & fi; '

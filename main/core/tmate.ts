@@ -21,6 +21,10 @@ export interface ShareFiles {
   meta: string;
   /** The keys that may join, when the share is restricted (tmate-authorized-keys). */
   keys: string;
+  /** What the share's presence watcher saw (core/presence.ts), one JSON event a line. */
+  presence: string;
+  /** The watcher process's own output (nothing, unless it fails). */
+  watcherLog: string;
 }
 
 export function shareFiles(dir: string): ShareFiles {
@@ -31,6 +35,8 @@ export function shareFiles(dir: string): ShareFiles {
     log: join(dir, 'tmate.log'),
     meta: join(dir, 'share.json'),
     keys: join(dir, 'authorized_keys'),
+    presence: join(dir, 'presence.log'),
+    watcherLog: join(dir, 'watcher.log'),
   };
 }
 

@@ -233,6 +233,18 @@ export async function setClientReadOnly(tmux: TmuxEnv, socket: string, client: C
   await run(tmux.tmux, ['-S', socket, ...args], { env: tmux.env, timeoutMs: 10_000 });
 }
 
+/**
+ * Sets or lifts tmux's `ignore-size` flag on the client with this pid (tmux 3.2 and later): with it, the
+ * client's terminal has no say in the size of the windows it shows. False when no such client is attached.
+ */
+export async function setIgnoreSize(tmux: TmuxEnv, socket: string, pid: number, ignore: boolean): Promise<boolean> {
+  const { stdout } = await run(tmux.tmux, ['-S', socket, 'list-clients', '-F', '#{client_pid}\x1f#{client_name}'], { env: tmux.env, timeoutMs: 10_000 });
+  const name = stdout.split('\n').map((line) => line.split('\x1f')).find(([clientPid]) => clientPid === String(pid))?.[1];
+  if (name === undefined) return false;
+  await run(tmux.tmux, ['-S', socket, 'refresh-client', '-t', name, '-f', ignore ? 'ignore-size' : '!ignore-size'], { env: tmux.env, timeoutMs: 10_000 });
+  return true;
+}
+
 export async function killSession(tmux: TmuxEnv, socket: string, id: string): Promise<void> {
   await run(tmux.tmux, ['-S', socket, 'kill-session', '-t', id], { env: tmux.env, timeoutMs: 10_000 });
 }

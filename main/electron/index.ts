@@ -53,7 +53,9 @@ function main(): void {
   // A menu-bar app: no Dock icon (the packaged app also sets LSUIElement, so it never shows one at all).
   if (platform === 'darwin') app.dock?.hide();
 
-  const runtime = createRuntime(process.env, openElectronStore(process.env), 'app');
+  // A share's presence watcher is the command's script run by this executable as plain Node.
+  const watcher = { command: process.execPath, args: [join(DIST, 'cli.cjs')], env: { ELECTRON_RUN_AS_NODE: '1' } };
+  const runtime = createRuntime(process.env, openElectronStore(process.env), 'app', watcher);
   const writeClipboard = (text: string) => clipboard.writeText(text);
   const state = new AppState(runtime, { writeClipboard });
   const run = createTrayActions({ state, popover: { show: (view) => popover.show(view) }, clipboard, dialog, quit: () => app.quit() });

@@ -1,12 +1,13 @@
 /**
- * Shows the desktop notifications app/notifications.ts decides on: a pair joined or left, a share ended on its
+ * Shows the desktop notifications app/notifications.ts decides on: a pair joined or left (on a bare server:
+ * someone joined, nobody is in now, coalesced), a share ended on its
  * own or is about to end by itself, a share got new links (the old ones dead), a share failed (found by comparing each snapshot with the one before). Electron's Notification comes
  * in as a parameter (types only are imported).
  */
 import type { Notification as NotificationType, NotificationConstructorOptions } from 'electron';
 import type { ShareView, Snapshot } from '../contract.ts';
 import type { Shares } from '../core/shares.ts';
-import { endedNotification, endingNotification, failureNotifications, linksChangedNotification, pairNotification, type NotificationSpec } from '../app/notifications.ts';
+import { endedNotification, endingNotification, failureNotifications, linksChangedNotification, pairNotification, presenceNotices, type NotificationSpec } from '../app/notifications.ts';
 import type { Prefs } from '../prefs/schema.ts';
 
 export interface NotifierDeps {
@@ -54,6 +55,8 @@ export function createNotifier(deps: NotifierDeps): Notifier {
   deps.shares.on('ended', (share, error) => notify(endedNotification(share, error, deps.prefs())));
   deps.shares.on('ending', (share, msLeft) => notify(endingNotification(share, msLeft, deps.prefs())));
   deps.shares.on('links', (share) => notify(linksChangedNotification(share, deps.prefs())));
+  const presenceChanged = presenceNotices(notify, () => deps.prefs());
+  deps.shares.on('presence', (share, before) => presenceChanged(share, before.present, share.presence?.present === true));
 
   return {
     snapshot(snapshot) {

@@ -34,6 +34,7 @@ export interface Prefs {
   'share.copyLink': CopyLink;
   'share.copyOnShare': boolean;
   'share.endAfterMinutes': number;
+  'share.endWhenEmptyMinutes': number;
   'pair.size': SizePolicy;
   'pair.view': ViewPolicy;
   'app.launchAtLogin': boolean;
@@ -181,6 +182,7 @@ export const PREF_SPECS: { [K in PrefKey]: PrefSpec<K> } = {
   'share.copyLink': choicePref(COPY_LINKS, 'ssh', 'the link Copy gives: ssh (can type), sshReadOnly (can only watch), web, webReadOnly'),
   'share.copyOnShare': booleanPref('the app copies the share.copyLink link as soon as a share (or New links) is ready', false),
   'share.endAfterMinutes': integerPref(0, 0, 7 * 24 * 60, 'end a share by itself after this many minutes (0: never)'),
+  'share.endWhenEmptyMinutes': integerPref(0, 0, 7 * 24 * 60, 'end a share by itself this many minutes after the last pair left, or after it started if nobody joined (0: never)'),
   'pair.size': choicePref(SIZE_POLICIES, 'mine', "mine: the pair's terminal never resizes your windows (tmux 3.2 or later); follow: windows take the size of whoever typed last, as tmux does"),
   'pair.view': choicePref(VIEW_POLICIES, 'follow', 'follow: the pair sees the window you see; independent: the pair switches windows without moving yours'),
   'app.launchAtLogin': booleanPref('start Pairbar when you log in (the app only; the command is unaffected)', false),
@@ -205,6 +207,7 @@ export const ACCESS_GUARDS: ReadonlySet<PrefKey> = new Set<PrefKey>([
   'access.gitlabUrl',
   'access.codebergUrl',
   'share.endAfterMinutes',
+  'share.endWhenEmptyMinutes',
 ]);
 
 export const PREF_KEYS = Object.keys(PREF_SPECS) as PrefKey[];

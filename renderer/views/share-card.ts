@@ -1,12 +1,13 @@
 /** A share: its state, its links with Copy, who is in, and End pair; or its failure with Retry and Dismiss. */
 import type { SessionView, ShareView } from '../../main/contract.ts';
 import { orderedLinks, type LinkInfo } from '../../main/core/links.ts';
-import { pairsConnected, pairSizeText } from '../../main/core/share-rules.ts';
+import { pairSizeText } from '../../main/core/share-rules.ts';
 import { copyKey, rotateKey, shareKey, stopKey } from '../action-keys.ts';
 import { h, icon, type Child } from '../dom.ts';
-import { allowedText, clientsText, linksChangedText, missingWebText, pairClientText, pairEventText, sessionMeta, SHUT_DOWN, STATE_LABELS, timeLeftText } from '../format.ts';
+import { allowedText, linksChangedText, missingWebText, pairClientText, sessionMeta, SHUT_DOWN, STATE_LABELS, timeLeftText } from '../format.ts';
 import { button, copyButton, spinner, title, type ViewContext } from './controls.ts';
 import { keyboardPart } from './keyboard.ts';
+import { presencePart } from './presence.ts';
 import { errorNote, failureNote } from './notes.ts';
 
 export function shareCard(ctx: ViewContext, item: ShareView, session: SessionView | undefined): HTMLElement {
@@ -53,10 +54,7 @@ export function shareCard(ctx: ViewContext, item: ShareView, session: SessionVie
     const cut = pairSizeText(item);
     if (cut) body.push(h('div', { class: 'note warning pair-size', role: 'note' }, h('p', 'note-message', cut.message), h('p', 'note-fix', cut.fix)));
     if (item.view === 'independent') body.push(h('p', 'hint view-note', 'The pair has a view of their own: they switch windows without moving yours.'));
-    const people = [clientsText(item), pairEventText(item.lastPairEvent)].filter((text): text is string => text !== null);
-    if (people.length) {
-      body.push(h('div', `presence${pairsConnected(item) ? ' joined' : ''}`, icon('users'), h('div', null, h('p', 'count', people[0]), people[1] ? h('p', 'event', people[1]) : null)));
-    }
+    body.push(...presencePart(item));
     if (item.state === 'sharing') body.push(keyboardPart(ctx, item));
     const stopping = pending.has(stopKey(item));
     const rotating = pending.has(rotateKey(item.id));

@@ -66,6 +66,18 @@ describe('trayState', () => {
     assert.equal(state.tooltip, 'Pairbar — sharing work, 1 pair connected');
   });
 
+  test('a bare server with someone in (the presence watcher): the icon shows a pair, the tooltip and the menu say someone is in, no count', () => {
+    const watched = { clients: null, reportsPairs: false, watched: true, presence: { present: true, since: 1, size: { cols: 90, rows: 23 } } };
+    const state = trayState(snapshot({ shares: [share('work', watched)] }));
+    assert.equal(state.name, 'paired');
+    assert.equal(state.pairs, null);
+    assert.equal(state.tooltip, 'Pairbar — sharing work; someone is in work');
+    assert.ok(labels(buildTrayMenu(snapshot({ shares: [share('work', watched)] }), 'linux')).includes('Sharing “work” — someone is in'));
+    const empty = trayState(snapshot({ shares: [share('work', { ...watched, presence: { present: false, since: 1, size: null } })] }));
+    assert.equal(empty.name, 'sharing');
+    assert.equal(empty.tooltip, 'Pairbar — sharing work');
+  });
+
   test('reconnecting', () => {
     const state = trayState(snapshot({ shares: [share('work', { state: 'reconnecting', clients: 1 })] }));
     assert.equal(state.name, 'reconnecting');

@@ -5,7 +5,7 @@ import { closeSync, constants, existsSync, openSync, readFileSync, readSync } fr
 import { join } from 'node:path';
 import { afterEach, beforeEach, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Sandbox, startServer, switchServer } from '../support/sandbox.ts';
+import { Sandbox, startServer, switchServer, waitFor } from '../support/sandbox.ts';
 import type { TestTmateServer } from '../support/tmate-server.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
@@ -74,12 +74,18 @@ test('share --json, url, status and stop: the whole round trip', async () => {
     linksChangedAt: null,
     allowed: null,
     endsAt: null,
+    endWhenEmptyMs: null,
     // Known from the start, as `status` would find it: tmate's client on the session, nobody in yet.
     pairClient: 'on-session',
     pairClientSession: 'work',
-    pairSize: null,
     pairCanType: null,
+    present: false,
+    presentSince: null,
+    pairSize: null,
+    pairFit: null,
   });
+  // And a presence watcher for it, which outlives the command too.
+  await waitFor('the share\'s presence watcher', () => sandbox.watcherPids().length === 2);
   // The share outlives the command that started it.
   assert.equal(sandbox.tmatePids().length, 1);
 

@@ -284,6 +284,24 @@ test('a hand-edited access.default or share.endAfterMinutes that cannot be read 
   assert.equal(typeof (JSON.parse(fixed.stdout) as { endsAt: unknown }).endsAt, 'number');
 });
 
+test('a hand-edited share.endWhenEmptyMinutes that cannot be read refuses every share, naming it and its fix; the file left as it was', async () => {
+  const { sandbox, server } = world;
+  sandbox.newSession('work', 'default', 'sh');
+  const { file, bytes } = handEdit(sandbox, { 'share.endWhenEmptyMinutes': 'ten' });
+  const shared = await sandbox.cli(['share', 'work']);
+  assert.equal(shared.code, 1, shared.stdout);
+  assert.match(shared.stderr, /No share starts while a setting that decides who may join, or for how long, cannot be read/);
+  assert.match(shared.stderr, /share\.endWhenEmptyMinutes in .* is invalid/);
+  assert.match(shared.stderr, /pairbar config set share\.endWhenEmptyMinutes VALUE/);
+  assert.deepEqual(sandbox.tmatePids(), []);
+  assert.equal(server.connections().length, 0);
+  assert.deepEqual(readFileSync(file), bytes);
+  assert.equal((await sandbox.cli(['config', 'set', 'share.endWhenEmptyMinutes', '10'])).code, 0);
+  const fixed = await sandbox.cli(['share', 'work', '--json']);
+  assert.equal(fixed.code, 0, fixed.stderr);
+  assert.equal((JSON.parse(fixed.stdout) as { endWhenEmptyMs: unknown }).endWhenEmptyMs, 600_000);
+});
+
 test('a hand-edited setting that guards nothing falls back to its default, and share says so on stderr', async () => {
   const { sandbox } = world;
   sandbox.newSession('work', 'default', 'sh');

@@ -143,11 +143,12 @@ async function pairSizeOnceChecked(shares: Shares, wanted: (size: Share['pairSiz
 
 /** What `pairbar status` says of the pair's size (the human line, and the JSON field). */
 async function statusOfPairSize(): Promise<{ line: string | undefined; json: Share['pairSize'] }> {
+  // (`pairFit` in the JSON: `pairSize` there is the pair's terminal alone, while someone is in.)
   const human = await sandbox.cli(['status']);
   const json = await sandbox.cli(['status', '--json']);
   assert.equal(human.code, 0, human.stderr);
-  const [shown] = JSON.parse(json.stdout) as Share[];
-  return { line: human.stdout.split('\n').find((line) => line.includes("pair's size:")), json: shown?.pairSize ?? null };
+  const [shown] = JSON.parse(json.stdout) as Array<{ pairFit: Share['pairSize'] }>;
+  return { line: human.stdout.split('\n').find((line) => line.includes("pair's size:")), json: shown?.pairFit ?? null };
 }
 
 test('a pair on a terminal smaller than the 120x30 window: the share and status say both sizes, and what to do', async () => {
@@ -161,11 +162,8 @@ test('a pair on a terminal smaller than the 120x30 window: the share and status 
   assert.deepEqual(await pairSizeOnceChecked(shares, (size) => size !== null), expected);
   const status = await statusOfPairSize();
   assert.deepEqual(status.json, expected);
-  // A bare server never says who is connected: the size is the last it told, and said so.
-  assert.equal(
-    status.line?.trim(),
-    "pair's size:   A pair's terminal has room for 90×23 of your 120×30 window: they see only part of it. This server doesn't say whether that pair is still connected; the size is the last it told.",
-  );
+  // A bare server never says who is connected, but the share's presence watcher sees that someone is in.
+  assert.equal(status.line?.trim(), "pair's size:   Your pair's terminal has room for 90×23 of your 120×30 window: they see only part of it.");
   assert.match((await sandbox.cli(['status'])).stdout, /Ask them to enlarge their terminal\. Or end the pair and share again with pair\.size follow/);
 });
 
@@ -174,9 +172,9 @@ test('a pair on a larger terminal, and no pair yet: nothing is reported', async 
   const { shares } = sandbox.runtime();
   currentShare = await shares.share({ session: 'work' });
   const host = await server.nextConnection();
-  // Before the server tells a size, tmate's window is its own 80x24, smaller than 120x30 but nobody's.
+  // Before anyone joins, tmate's window is the presence watcher's 500x200, larger than 120x30 but nobody's.
   await waitFor('tmate\'s client on the session', async () => (await shares.checkPairClients())[0]?.pairClient === 'on-session');
-  assert.equal(tmate(currentShare, ['display-message', '-p', '#{window_width}x#{window_height}']).trim(), '80x24');
+  await waitFor('the watcher\'s size', () => tmate(currentShare!, ['display-message', '-p', '#{window_width}x#{window_height}']).trim() === '500x200');
   assert.deepEqual(await statusOfPairSize(), { line: undefined, json: null });
 
   await pairJoins(host, currentShare, { cols: 150, rows: 40 });
@@ -200,8 +198,8 @@ test('a server that reports pairs: said while the pair is connected, not once th
 
   host.pairLeave();
   await waitFor('the leave heard', () => shares.get(currentShare!.id)?.clients === 0);
-  // tmate keeps the last size it was told, but nobody is there to see through it.
-  assert.equal(tmate(currentShare, ['display-message', '-p', '#{window_width}x#{window_height}']).trim(), '100x25');
+  // tmate keeps the last size it was told; with the presence watcher's client it is back at 500x200 at once.
+  await waitFor('the watcher\'s size again', () => tmate(currentShare!, ['display-message', '-p', '#{window_width}x#{window_height}']).trim() === '500x200');
   assert.equal((await shares.checkPairClients())[0]?.pairSize, null);
   assert.deepEqual(await statusOfPairSize(), { line: undefined, json: null });
 });

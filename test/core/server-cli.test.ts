@@ -109,12 +109,12 @@ test('use, remove, and share --server: a share goes only where the user said', a
   assert.equal(sandbox.tmatePids().length, 1, 'only the share of work runs');
 });
 
-test('status says when a bare server handed out new links, and that it does not report who joins', async () => {
+test('status says when a bare server handed out new links, and who is in, saying the server tells neither who nor how many', async () => {
   assert.equal((await sandbox.cli(['server', 'add', 'ours', `127.0.0.1:${server.port}`, '--trust'])).code, 0);
   sandbox.newSession('work');
   assert.equal((await sandbox.cli(['share', 'work'])).code, 0);
   const status = await sandbox.cli(['status']);
-  assert.match(status.stdout, /^ {2}pairs {10}this server doesn't report who joins$/m);
+  assert.match(status.stdout, /^ {2}who is in {6}Nobody is in \(this server doesn't say who or how many\)$/m);
   assert.doesNotMatch(status.stdout, /new links/);
   const first = await server.nextConnection();
   first.drop();

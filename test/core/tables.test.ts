@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { isLinkKind, linkInfo, linkKindFor, LINK_KINDS, NO_LINKS } from '../../main/core/links.ts';
-import { pairsConnected, pairSizeText, targetKey, totalPairsConnected, type PairSize } from '../../main/core/share-rules.ts';
+import { emptyEndText, pairsConnected, pairSizeText, presenceOf, presenceText, targetKey, totalPairsConnected, type PairSize } from '../../main/core/share-rules.ts';
 import { isShareId } from '../../main/core/runtime-dir.ts';
 import { applyEvent, startFailure, type Share } from '../../main/core/shares.ts';
 import { attachCommand, tmateConfig, type AttachOptions } from '../../main/core/tmate-config.ts';
@@ -235,10 +235,46 @@ describe('links and share rules', () => {
   });
 });
 
+describe('presenceOf and presenceText: who is in, the one rule every surface reads', () => {
+  const base = { state: 'sharing' as const, clients: null, presence: null, lastPairEvent: null };
+  const inSince = { present: true, since: 5_000, size: { cols: 90, rows: 23 } };
+  const out = { present: false, since: 7_000, size: null };
+  const clock = (at: number) => `t${at}`;
+  const rows: Array<[string, Parameters<typeof presenceOf>[0], ReturnType<typeof presenceOf>, string | null]> = [
+    ['a bare server without a watcher: nobody can know', base, { present: null, since: null, clients: null, pairSize: null }, null],
+    ['a bare server, the watcher sees someone', { ...base, presence: inSince }, { present: true, since: 5_000, clients: null, pairSize: { cols: 90, rows: 23 } }, 'Someone is in since t5000 (their terminal 90×23)'],
+    ['a bare server, the watcher sees nobody', { ...base, presence: out }, { present: false, since: 7_000, clients: null, pairSize: null }, 'Nobody is in'],
+    ['reconnecting: whoever was in is cut off', { ...base, state: 'reconnecting', presence: inSince }, { present: false, since: null, clients: null, pairSize: null }, 'Nobody is in'],
+    ['a counting server: its count, the watcher\'s since and size', { ...base, clients: 2, presence: inSince }, { present: true, since: 5_000, clients: 2, pairSize: { cols: 90, rows: 23 } }, '2 pairs connected since t5000 (the smallest terminal 90×23)'],
+    ['a counting server without a watcher: since the last join', { ...base, clients: 1, lastPairEvent: { at: 4_000 } }, { present: true, since: 4_000, clients: 1, pairSize: null }, '1 pair connected since t4000'],
+    ['a counting server at 0, the watcher not caught up: the count wins', { ...base, clients: 0, presence: inSince }, { present: false, since: null, clients: 0, pairSize: null }, 'No pair connected'],
+  ];
+  for (const [what, facts, view, text] of rows) {
+    test(what, () => {
+      assert.deepEqual(presenceOf(facts), view);
+      assert.equal(presenceText(facts, clock), text);
+    });
+  }
+});
+
+describe('emptyEndText: when a share set to end once nobody is in ends, in words', () => {
+  const base = { state: 'sharing' as const, clients: null, lastPairEvent: null, endWhenEmptyMs: 600_000, presence: { present: false, since: 1_000, size: null } };
+  const clock = (at: number) => `t${at}`;
+  const span = (ms: number) => `${ms / 60_000} min`;
+  const rows: Array<[string, Parameters<typeof emptyEndText>[0], string | null]> = [
+    ['nobody in: at the time, unless someone joins', base, 'at t601000 unless someone joins (10 min after the last pair leaves)'],
+    ['someone in: that long after they leave', { ...base, presence: { present: true, since: 5, size: null } }, '10 min after the last pair leaves'],
+    ['not set to end so', { ...base, endWhenEmptyMs: null }, null],
+    ['no watcher', { ...base, presence: null }, null],
+  ];
+  for (const [what, share, text] of rows) test(what, () => assert.equal(emptyEndText(share, clock, span), text));
+});
+
 describe('pairSizeText: what the card and status say when the pair sees only part of the window', () => {
   const cut: PairSize = { room: { cols: 90, rows: 23 }, window: { cols: 120, rows: 30 }, smaller: true };
   const fits: PairSize = { room: { cols: 150, rows: 39 }, window: { cols: 120, rows: 30 }, smaller: false };
-  const share = { state: 'sharing' as const, clients: 1, pairSize: cut, size: 'mine' as const, sizeNote: null };
+  const share = { state: 'sharing' as const, clients: 1, pairSize: cut, size: 'mine' as const, sizeNote: null, presence: null, lastPairEvent: null };
+  const watchedIn = { present: true, since: 1, size: { cols: 90, rows: 24 } };
   const KEEPS = /^Ask them to enlarge their terminal\. Or end the pair and share again with pair\.size follow: your window then takes their size\.$/;
   const FOLLOWS = /^Ask them to enlarge their terminal: your window takes their size only while they are the last to type\.$/;
   const rows: Array<[string, Parameters<typeof pairSizeText>[0], RegExp | null, RegExp | null]> = [
@@ -251,6 +287,8 @@ describe('pairSizeText: what the card and status say when the pair sees only par
     ['the server says nobody is in', { ...share, clients: 0 }, null, null],
     ['reconnecting: the pair is cut off', { ...share, state: 'reconnecting' }, null, null],
     ['reconnecting on a bare server', { ...share, clients: null, state: 'reconnecting' }, null, null],
+    ['a bare server with the presence watcher: someone is in, so it is said as theirs', { ...share, clients: null, presence: watchedIn }, /^Your pair's terminal has room for 90×23 of your 120×30 window: they see only part of it\.$/, KEEPS],
+    ['the watcher says nobody is in: nothing to say', { ...share, clients: null, presence: { present: false, since: 1, size: null } }, null, null],
   ];
   for (const [what, facts, message, fix] of rows) {
     test(what, () => {

@@ -38,6 +38,21 @@ export class PairKeys {
   }
 }
 
+/** ssh's options for a pair: this identity only, nothing from the machine's ssh setup, the server's key pinned. */
+export function pairSshOptions(knownHosts: string, key: PairKey): string[] {
+  return [
+    '-F', '/dev/null',
+    '-o', 'BatchMode=yes',
+    '-o', 'IdentitiesOnly=yes',
+    '-o', 'IdentityAgent=none',
+    '-o', `UserKnownHostsFile=${knownHosts}`,
+    '-o', 'GlobalKnownHostsFile=/dev/null',
+    '-o', 'StrictHostKeyChecking=yes',
+    '-o', 'ConnectTimeout=10',
+    '-i', key.identity,
+  ];
+}
+
 export interface PairResult {
   /** The pair saw `expect` in their terminal. */
   joined: boolean;
@@ -65,19 +80,7 @@ export async function joinAsPair(
   const home = await mkdtemp(join(tmpdir(), 'pairbar-pair-home-'));
   const knownHosts = join(home, 'known_hosts');
   await writeFile(knownHosts, `[${server.host}]:${server.port} ${server.publicKey}\n`);
-  const args = [
-    '-F', '/dev/null',
-    '-o', 'BatchMode=yes',
-    '-o', 'IdentitiesOnly=yes',
-    '-o', 'IdentityAgent=none',
-    '-o', `UserKnownHostsFile=${knownHosts}`,
-    '-o', 'GlobalKnownHostsFile=/dev/null',
-    '-o', 'StrictHostKeyChecking=yes',
-    '-o', 'ConnectTimeout=10',
-    '-i', key.identity,
-    '-tt',
-    ...words.slice(1),
-  ];
+  const args = [...pairSshOptions(knownHosts, key), '-tt', ...words.slice(1)];
   const child = spawn('/usr/bin/ssh', args, { env: { PATH: process.env.PATH, HOME: home, TERM: 'xterm' }, stdio: ['pipe', 'pipe', 'pipe'] });
   let output = '';
   let stderr = '';

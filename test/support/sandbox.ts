@@ -6,7 +6,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TestTmateServer, type TestTmateServerOptions } from './tmate-server.ts';
@@ -20,6 +20,17 @@ import { fingerprintField } from '../../main/core/servers.ts';
 
 export const TMUX = '/usr/bin/tmux';
 export const TMATE = '/usr/bin/tmate';
+/** The built `pairbar` command. */
+export const PAIRBAR_BIN = join(import.meta.dirname, '../../bin/pairbar.cjs');
+
+/** Whether the process is a control-mode client (`tmate -S SOCKET -C attach`), as a presence watcher runs. */
+function isControlClient(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes('-C');
+  } catch {
+    return false;
+  }
+}
 
 export class Sandbox {
   readonly env: NodeJS.ProcessEnv;
@@ -137,9 +148,14 @@ export class Sandbox {
     await this.setPrefs({ 'share.readyTimeoutSeconds': readyTimeoutSeconds });
   }
 
-  /** A runtime on this sandbox, as the command has it (reads the preferences), or as the app has it with `store`. */
-  runtime(store?: PrefsStore): Runtime {
-    const runtime = createRuntime(this.env, store);
+  /**
+   * A runtime on this sandbox, as the command has it (reads the preferences), or as the app has it with
+   * `store`. Its shares get a presence watcher as the product's do (the built command, `__presence`), unless
+   * `watch` is false.
+   */
+  runtime(store?: PrefsStore, { watch = true }: { watch?: boolean } = {}): Runtime {
+    const watcher = watch ? { command: process.execPath, args: [PAIRBAR_BIN] } : undefined;
+    const runtime = createRuntime(this.env, store, 'cli', watcher);
     this.runtimes.push(runtime);
     return runtime;
   }
@@ -147,7 +163,7 @@ export class Sandbox {
   /** Runs the built `pairbar` command in this sandbox. */
   cli(args: string[], extraEnv: NodeJS.ProcessEnv = {}, input?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
     return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [join(import.meta.dirname, '../../bin/pairbar.cjs'), ...args], { env: { ...this.env, ...extraEnv }, stdio: ['pipe', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [PAIRBAR_BIN, ...args], { env: { ...this.env, ...extraEnv }, stdio: ['pipe', 'pipe', 'pipe'] });
       // Standard input is what a user would type or pipe in; none means it is closed at once.
       child.stdin.end(input ?? '');
       let stdout = '';
@@ -161,8 +177,18 @@ export class Sandbox {
 
   /** pids of tmate processes whose command line mentions this sandbox. */
   tmatePids(): number[] {
+    // The shares' tmate servers: not the control-mode clients of their presence watchers (watcherPids).
+    return this.pidsMatching(`tmate.*${this.root}`).filter((pid) => !isControlClient(pid));
+  }
+
+  /** pids of this sandbox's presence watchers and their control-mode tmate clients. */
+  watcherPids(): number[] {
+    return [...this.pidsMatching(`__presence ${this.root}`), ...this.pidsMatching(`tmate.*${this.root}`).filter(isControlClient)];
+  }
+
+  private pidsMatching(pattern: string): number[] {
     try {
-      return execFileSync('pgrep', ['-f', `tmate.*${this.root}`], { encoding: 'utf8' })
+      return execFileSync('pgrep', ['-f', pattern], { encoding: 'utf8' })
         .split('\n')
         .filter(Boolean)
         .map(Number);
@@ -184,7 +210,7 @@ export class Sandbox {
       await runtime.shares.stopAll().catch(() => undefined);
       runtime.shares.close();
     }
-    for (const pid of this.tmatePids()) {
+    for (const pid of [...this.tmatePids(), ...this.watcherPids()]) {
       try {
         process.kill(pid, 'SIGKILL');
       } catch {

@@ -21,4 +21,7 @@ export const QUIET_SHARE = {
   view: 'follow',
   sizeNote: null,
   viewSession: null,
+  watched: false,
+  presence: null,
+  endWhenEmptyMs: null,
 } as const satisfies Partial<Share>;

@@ -13,6 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { TestTmateServer, type HostConnection } from './tmate-server.ts';
 import { joinAsPair, PairKeys } from './pair-ssh.ts';
+import { PairTerminal } from './pair-terminal.ts';
 
 const TEST_TIMEOUT = 45_000;
 const LINKS_FORMAT = '#{tmate_ssh}|#{tmate_ssh_ro}|#{tmate_web}|#{tmate_web_ro}|#{tmate_num_clients}';
@@ -271,6 +272,42 @@ test('pairJoin with a size: tmate\'s window takes the smallest columns and rows 
   assert.equal(await tmate.display(SIZE), '90x35');
   assert.throws(() => host.pairLeave('203.0.113.6'), /no pair from 203\.0\.113\.6/);
   assert.doesNotMatch(tmate.log(), /bad message/i);
+});
+
+test('real ssh pairs: the host is told each terminal less one row, the smallest over the pairs, resizes, and nothing new when the last leaves', { timeout: 90_000 }, async (t) => {
+  const server = await TestTmateServer.start();
+  const tmate = await setup(t, server);
+  await tmate.start(server.tmateConfig());
+  const host = await server.nextConnection(10_000);
+  assert.equal(await tmate.waitReady(8_000), true);
+  const keys = await PairKeys.create();
+  t.after(() => keys.dispose());
+  const key = await keys.key('pair');
+  const SIZE = '#{window_width}x#{window_height}';
+
+  // As measured upstream: a 90x25 pair made tmate's window 90x24; a second 70x20 pair 70x19.
+  const first = await PairTerminal.join(server, host, host.links.ssh, key, { cols: 90, rows: 25 });
+  t.after(() => first.leave());
+  await tmate.waitDisplay(SIZE, '90x24');
+  const second = await PairTerminal.join(server, host, host.links.sshReadOnly, key, { cols: 70, rows: 20 });
+  t.after(() => second.leave());
+  await tmate.waitDisplay(SIZE, '70x19');
+  assert.equal(host.clients, 2);
+
+  await second.leave(host);
+  await tmate.waitDisplay(SIZE, '90x24');
+  // The pair who stays enlarges their terminal: ssh's window-change reaches the host as a new RESIZE.
+  await first.resize({ cols: 120, rows: 30 });
+  await tmate.waitDisplay(SIZE, '120x29');
+
+  // The last pair leaves: the server sends -1,-1 and tmate keeps the size it had.
+  await first.leave(host);
+  assert.equal(host.clients, 0);
+  assert.equal(host.sshPairs, 0);
+  await sleep(300);
+  assert.equal(await tmate.display(SIZE), '120x29');
+  assert.equal(await tmate.display('#{tmate_num_clients}'), '', 'a bare server never tells a count');
+  assert.doesNotMatch(tmate.log(), /A mate has|bad message/i);
 });
 
 test('self-hosted mode: only ssh links, no web links, no count', { timeout: TEST_TIMEOUT }, async (t) => {

@@ -94,7 +94,8 @@ export interface HostConnection {
   /** A pair joins. tmate.io mode: SET_ENV tmate_num_clients N, NOTIFY "A mate has joined (IP) -- N client(s)
    *  currently connected", RESIZE. Self-hosted mode: only the RESIZE. `size`: what the server tells for this
    *  pair (a real server: their terminal less its own status line); default 80x24. The RESIZE carries the
-   *  smallest columns and the smallest rows over the pairs joined, as tmate-ssh-server computes it. */
+   *  smallest columns and the smallest rows over the pairs joined, as tmate-ssh-server computes it. A real
+   *  ssh pair joins the same way with its pty's size less one row (toldSize), and its window-changes resize. */
   pairJoin(ip?: string, size?: PairSize): void;
   /** The pair from `ip` leaves (the latest to join from it): like pairJoin with "has left"; RESIZE -1,-1 when
    *  no pair is left. Throws when no pair from `ip` is joined. */
@@ -105,6 +106,22 @@ export interface HostConnection {
   drop(): void;
   /** Resolves when the host's connection ends. */
   readonly closed: Promise<void>;
+}
+
+/** One pair in a host's session, with the size the server tells for it. */
+interface JoinedPair {
+  ip: string;
+  size: PairSize;
+}
+
+/**
+ * What the server tells the host for a pair's terminal: its columns, and its rows less the one the server's
+ * own status line takes (measured upstream: a 90x25 terminal gave the host 90x24). A pty request without a
+ * size (ssh whose stdin is no terminal asks for 0x0) counts as 80x24, tmux's default.
+ */
+export function toldSize(terminal: { cols: number; rows: number }): PairSize {
+  if (!(terminal.cols > 0 && terminal.rows > 1)) return { cols: 80, rows: 23 };
+  return { cols: terminal.cols, rows: terminal.rows - 1 };
 }
 
 interface SessionRecord {
@@ -196,7 +213,7 @@ class Host implements HostConnection {
   private outputCache: string | null = '';
   private waiters = new Set<OutputWaiter>();
   /** The pairs joined, oldest first. */
-  private joined: { ip: string; size: PairSize }[] = [];
+  private joined: JoinedPair[] = [];
 
   constructor(
     private readonly mode: ServerMode,
@@ -274,6 +291,11 @@ class Host implements HostConnection {
       this.setEnv('tmate_num_clients', String(n));
       this.notify(`A mate has ${verb} (${ip}) -- ${n} client${n > 1 ? 's' : ''} currently connected`);
     }
+    this.sendSmallest();
+  }
+
+  /** RESIZE with the smallest columns and rows over the pairs in; -1,-1 once nobody is (tmate then keeps its size). */
+  private sendSmallest(): void {
     if (this.joined.length === 0) {
       this.send([IN.RESIZE, -1, -1]);
       return;
@@ -287,8 +309,30 @@ class Host implements HostConnection {
   }
 
   pairJoin(ip = '198.51.100.7', size: PairSize = { cols: 80, rows: 24 }): void {
-    this.joined.push({ ip, size });
+    this.join(ip, size);
+  }
+
+  /** pairJoin, handing back the pair's entry (a real ssh pair resizes and leaves through it). */
+  join(ip: string, size: PairSize): JoinedPair {
+    const pair: JoinedPair = { ip, size: { ...size } };
+    this.joined.push(pair);
     this.presence('joined', ip);
+    return pair;
+  }
+
+  /** The pair's terminal changed size: the server tells the host the new smallest size (no notice). */
+  resizePair(pair: JoinedPair, size: PairSize): void {
+    if (!this.joined.includes(pair)) return;
+    pair.size = { ...size };
+    this.sendSmallest();
+  }
+
+  /** This pair leaves (a real ssh pair hanging up); nothing happens for one that has left already. */
+  leave(pair: JoinedPair): void {
+    const index = this.joined.indexOf(pair);
+    if (index < 0) return;
+    this.joined.splice(index, 1);
+    this.presence('left', pair.ip);
   }
 
   pairLeave(ip = '198.51.100.7'): void {
@@ -594,7 +638,19 @@ export class TestTmateServer {
   }
 
   private servePair(session: Session, token: string, client: Connection): void {
-    session.on('pty', (accept) => accept?.());
+    let terminal: PairSize = { cols: 0, rows: 0 };
+    let joined: JoinedPair | null = null;
+    let joinedTo: Host | null = null;
+    session.on('pty', (accept, _reject, info) => {
+      terminal = { cols: info.cols, rows: info.rows };
+      accept?.();
+    });
+    // The pair's terminal resized: as upstream, the host is told the new smallest size.
+    session.on('window-change', (accept, _reject, info) => {
+      terminal = { cols: info.cols, rows: info.rows };
+      accept?.();
+      if (joined && joinedTo) joinedTo.resizePair(joined, toldSize(terminal));
+    });
     session.on('exec', (_accept, reject) => reject?.());
     session.on('subsystem', (_accept, reject) => reject?.());
     session.on('shell', (accept) => {
@@ -611,7 +667,8 @@ export class TestTmateServer {
         return;
       }
       host.sshPairs++;
-      host.pairJoin('127.0.0.1');
+      joined = host.join('127.0.0.1', toldSize(terminal));
+      joinedTo = host;
       channel.write(host.outputBytes());
       const unsubscribe = host.onOutput((bytes) => channel.write(bytes));
       let left = false;
@@ -620,7 +677,7 @@ export class TestTmateServer {
         left = true;
         unsubscribe();
         host.sshPairs--;
-        if (!host.isClosed && host.clients > 0) host.pairLeave('127.0.0.1');
+        if (!host.isClosed && joined) host.leave(joined);
       };
       channel.once('close', leave);
       void host.closed.then(() => {

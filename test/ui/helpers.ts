@@ -18,6 +18,7 @@ export const LINKS: [LinkKind, string][] = [
 ];
 
 export { World, worldPerTest } from '../support/world.ts';
+import type { World } from '../support/world.ts';
 
 export async function textOf(locator: Locator): Promise<string> {
   return ((await locator.textContent()) ?? '').trim();
@@ -41,6 +42,22 @@ export async function waitForText(locator: Locator, expected: string | RegExp, t
 }
 
 /** Shares a session with the popover's Share button; resolves with the server's side and the card, once Live. */
+/**
+ * The user's session `work` in their own terminal of 120x31 (a 120x30 window under tmux's status line), the
+ * popover opened over it and the session shared through it, live, with tmate's client attached.
+ */
+export async function shareWorkFromTerminal(world: World): Promise<{ popover: Popover; host: HostConnection; card: Locator; work: string }> {
+  const { sandbox, server } = world;
+  const work = sandbox.newSession('work', 'default', 'sh');
+  world.attachUserTerminal(work, { cols: 120, rows: 31 });
+  await sandbox.waitForClients(work, 1);
+  const { openPopover } = await import('../support/ui-harness.ts');
+  const popover = (world.popover = await openPopover({ sandbox }));
+  const { host, card } = await shareLive(popover, server, 'work');
+  await sandbox.waitForClients(work, 2);
+  return { popover, host, card, work };
+}
+
 export async function shareLive(popover: Popover, server: TestTmateServer, name: string): Promise<{ host: HostConnection; card: Locator }> {
   await popover.page.getByRole('button', { name: `Share ${name}`, exact: true }).click();
   const host = await server.nextConnection();

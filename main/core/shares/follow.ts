@@ -10,7 +10,7 @@ import { LogFollower } from '../log-follower.ts';
 import type { DaemonExit } from '../process.ts';
 import { parseLogLine } from '../tmate-log.ts';
 import { pairClientOf } from '../pair-client.ts';
-import { pairsConnected } from '../share-rules.ts';
+import { presenceOf } from '../share-rules.ts';
 import { panePid, socketAnswers, type TmateEnv } from '../tmate.ts';
 import { listClients, type TmuxEnv } from '../tmux.ts';
 import { applyEvent, type PairEvent } from './model.ts';
@@ -73,6 +73,13 @@ export function followShare(live: Live, offset: number, on: FollowHandlers): voi
   void live.exited?.then((how) => on.ended(how));
 }
 
+/** Stops following the share here: its logs and its directory (the share itself goes on). */
+export function unfollow(live: Live): void {
+  live.follower?.close();
+  live.dirWatcher?.close();
+  live.presenceFollower?.close();
+}
+
 /**
  * Why a share ended by itself, or null when that was no fault (the shared session closed on a tmux server
  * that goes on, another process stopped it). A tmux server that is gone cannot say whether it was killed or
@@ -94,7 +101,7 @@ export async function endCause(live: Live, how?: DaemonExit): Promise<PairbarErr
  */
 export async function locatePairClients(all: Live[], { tmux, tmate }: { tmux: TmuxEnv; tmate: TmateEnv }): Promise<boolean> {
   // Right after the start, with nobody in, where the pair's client is was known already (Live.pairKnown).
-  const lives = all.filter((live) => !(live.pairKnown && pairsConnected(live.share) === 0));
+  const lives = all.filter((live) => !(live.pairKnown && presenceOf(live.share).present === false));
   await Promise.all(
     lives.map(async (live) => {
       live.panePid ??= await panePid(tmate, live.files.socket).catch(() => undefined);
@@ -105,9 +112,11 @@ export async function locatePairClients(all: Live[], { tmux, tmate }: { tmux: Tm
     const clients = await listClients(tmux, socket).catch(() => []);
     for (const live of lives.filter((candidate) => candidate.share.socket === socket)) {
       // With an independent view the pair's client belongs on the view session, which shows the shared one.
-      const where = pairClientOf(clients, live.panePid, live.share.viewSession ?? live.share.sessionId);
-      // tmate keeps the last size it was told after the pair leaves: where the server says nobody is in, it is nobody's.
-      if (pairsConnected(live.share) === 0) where.pairSize = null;
+      const presence = presenceOf(live.share);
+      const where = pairClientOf(clients, live.panePid, live.share.viewSession ?? live.share.sessionId, presence.pairSize ?? undefined);
+      // tmate keeps the last size it was told after the pair leaves, and takes the watcher's far larger one
+      // while nobody is in: where the server or the watcher says nobody is in, the size is nobody's.
+      if (presence.present === false) where.pairSize = null;
       const { pairClient, pairClientSession, pairSize, pairCanType } = live.share;
       if (JSON.stringify({ pairClient, pairClientSession, pairSize, pairCanType }) === JSON.stringify(where)) continue;
       Object.assign(live.share, where);

@@ -13,6 +13,7 @@ import type { PairClient } from '../pair-client.ts';
 import type { PairSize, SizePolicy, ViewPolicy } from '../share-rules.ts';
 import type { ServerProfile } from '../servers.ts';
 import type { LogEvent } from '../tmate-log.ts';
+import type { Presence } from '../presence.ts';
 
 export type ShareState = 'starting' | 'sharing' | 'reconnecting' | 'stopped' | 'failed';
 
@@ -88,6 +89,16 @@ export interface Share {
    * (the pair's tmux client is read-only); null until checked, or while the pair's client is gone.
    */
   pairCanType: boolean | null;
+  /**
+   * A presence watcher runs for this share (core/presence.ts): false where tmux is older than 3.2 (the
+   * watcher's large client would resize the user's windows) or the process that started it could not start
+   * one. Where false, who is in is known only from a server that counts pairs.
+   */
+  watched: boolean;
+  /** Who is in as the watcher last said (replayed from presence.log); null where no watcher runs. */
+  presence: Presence | null;
+  /** The share ends by itself this long after the last pair left (or after it started, if nobody came); null: never so. */
+  endWhenEmptyMs: number | null;
 }
 
 
@@ -110,6 +121,8 @@ export interface ShareOptions {
   allowed?: KeySource[] | null;
   /** The share ends by itself this long after it is started. */
   endAfterMs?: number | null;
+  /** The share ends by itself this long after the last pair left, or after it started if nobody joined. */
+  endWhenEmptyMs?: number | null;
   /** Whether the pair's terminal may resize the user's windows (default: SharesOptions.settings). */
   size?: SizePolicy;
   /** Whether the pair gets a view of its own (default: SharesOptions.settings). */
@@ -121,6 +134,8 @@ export interface AccessSettings {
   forges: ForgeBases;
   allowed: KeySource[] | null;
   endAfterMs: number | null;
+  /** share.endWhenEmptyMinutes, in ms; null: never. */
+  endWhenEmptyMs?: number | null;
 }
 
 /** The steps of starting a share, in order; 'step' events name each as it completes. */
@@ -139,6 +154,19 @@ export interface SharesOptions {
   origin?: ShareOrigin;
   /** Forge addresses and the default options; without it, shares are open to any link and never end by themselves. */
   access?: () => AccessSettings;
+  /**
+   * How to start a presence watcher, a Pairbar process of its own (`pairbar __presence`): the command and the
+   * arguments before the subcommand (node and the CLI's script; the app's executable run as node). Without
+   * it this process starts no watcher, and its shares know who is in only from a server that counts them.
+   */
+  watcher?: WatcherLaunch;
+}
+
+export interface WatcherLaunch {
+  command: string;
+  args: readonly string[];
+  /** Added to the environment (the app's executable needs ELECTRON_RUN_AS_NODE). */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface ShareSettings {

@@ -16,6 +16,7 @@ import { parseLogLine } from '../tmate-log.ts';
 import { isOurTmate, pidAlive, shareFiles, socketAnswers, stopTmate, type ShareFiles, type TmateEnv } from '../tmate.ts';
 import { killSession, removeViewSession, viewSessionName, type TmuxEnv } from '../tmux.ts';
 import { applyEvent, type Share } from './model.ts';
+import { initialPresence } from '../presence.ts';
 
 /** What share.json holds: the share's lasting fields, plus where in the log its live events begin. */
 type ShareRecord = Pick<Share, (typeof RECORD_FIELDS)[number]> & {
@@ -29,7 +30,7 @@ type ShareRecord = Pick<Share, (typeof RECORD_FIELDS)[number]> & {
   /** pid of tmate's pane (the pair's tmux client), once ready: a later process need not ask tmate for it. */
   panePid?: number;
 };
-const RECORD_FIELDS = ['id', 'session', 'sessionId', 'socket', 'blank', 'origin', 'server', 'serverName', 'reportsPairs', 'linksChangedAt', 'startedAt', 'pid', 'clients', 'allowed', 'endsAt', 'size', 'view', 'sizeNote', 'viewSession'] as const;
+const RECORD_FIELDS = ['id', 'session', 'sessionId', 'socket', 'blank', 'origin', 'server', 'serverName', 'reportsPairs', 'linksChangedAt', 'startedAt', 'pid', 'clients', 'allowed', 'endsAt', 'size', 'view', 'sizeNote', 'viewSession', 'watched', 'endWhenEmptyMs'] as const;
 
 /** A start not ready after this long was abandoned (its process died): far beyond any ready time limit. */
 const ABANDONED_START_MS = 10 * 60_000;
@@ -57,6 +58,10 @@ export interface Live {
   recordWrite?: Promise<void>;
   /** Set while new links are arriving, so one 'links' event tells of the whole set. */
   linksTimer?: NodeJS.Timeout;
+  /** Follows presence.log (shares/watch.ts). */
+  presenceFollower?: LogFollower;
+  /** The pid of the share's presence watcher: the one this process started, or the last to say 'watching'. */
+  watcherPid?: number;
 }
 
 /** Removes a share's directory, retrying while something still writes in it; a failure is left for the next adoption. */
@@ -74,8 +79,8 @@ export interface Adoption {
   /** Whether this process knows the share already (it may start one meanwhile): asked after every await. */
   known: (id: string) => boolean;
   env: () => Promise<{ tmux: TmuxEnv; tmate: TmateEnv }>;
-  /** A live, ready share found: to follow from `offset` of its log on. */
-  adopt: (live: Live, offset: number) => void;
+  /** A live, ready share found: to follow from `offset` of its log on (and its presence watched). */
+  adopt: (live: Live, offset: number) => Promise<void>;
 }
 
 /**
@@ -123,7 +128,7 @@ export async function readRuntimeDir(runtimeDir: string, how: Adoption): Promise
     }
     const live: Live = { share, files, readyLogOffset: record.readyLogOffset };
     if (typeof record.panePid === 'number' && Number.isSafeInteger(record.panePid) && record.panePid > 0) live.panePid = record.panePid;
-    how.adopt(live, offset);
+    await how.adopt(live, offset);
   }
 }
 
@@ -150,6 +155,7 @@ function shareFromRecord(record: ShareRecord): Share {
     pairClientSession: null,
     pairCanType: null,
     pairSize: null,
+    presence: record.watched ? initialPresence(record.startedAt) : null,
   };
 }
 
@@ -176,7 +182,7 @@ async function replayLog(share: Share, files: ShareFiles, readyOffset: number): 
 
 export async function readRecord(files: ShareFiles): Promise<ShareRecord | undefined> {
   try {
-    type Added = 'origin' | 'allowed' | 'endsAt' | 'size' | 'view' | 'sizeNote' | 'viewSession';
+    type Added = 'origin' | 'allowed' | 'endsAt' | 'size' | 'view' | 'sizeNote' | 'viewSession' | 'watched' | 'endWhenEmptyMs';
     const record = JSON.parse(await readFile(files.meta, 'utf8')) as Omit<ShareRecord, Added> & Partial<Pick<ShareRecord, Added>> & { tmuxSocket?: string };
     if (record.version !== 1) return undefined;
     // Records written before these fields existed: the socket was `tmuxSocket`, every share came from the
@@ -192,6 +198,8 @@ export async function readRecord(files: ShareFiles): Promise<ShareRecord | undef
       view: record.view ?? 'follow',
       sizeNote: record.sizeNote ?? null,
       viewSession: record.viewSession ?? null,
+      watched: record.watched ?? false,
+      endWhenEmptyMs: record.endWhenEmptyMs ?? null,
     };
   } catch {
     return undefined;

@@ -11,6 +11,7 @@
  * One that would outlast the request is refused.
  */
 import { clockTime, formatTimeLeft } from '../duration.ts';
+import { formatSpan } from '../time-left.ts';
 import { errors } from '../errors.ts';
 import { formatKeySource } from '../keys.ts';
 import type { Share, ShareOptions } from './model.ts';
@@ -38,6 +39,11 @@ const COMPARE: { [K in keyof Required<ShareOptions>]: Compare<K> } = {
     const safeEnough = share.endsAt !== null && (wanted === null || share.endsAt <= wanted);
     if (safeEnough || (share.endsAt === null && wanted === null)) return undefined;
     return `${endWords(share.endsAt, now)} (asked: ${wanted === null ? 'no end' : `to end by ${clockTime(wanted)}`})`;
+  },
+  endWhenEmptyMs: (share, asked) => {
+    if (share.endWhenEmptyMs === asked) return undefined;
+    const words = (ms: number | null) => (ms === null ? 'never once nobody is in' : `${formatSpan(ms)} after the last pair leaves`);
+    return `it ends ${words(share.endWhenEmptyMs)} (asked: ${words(asked)})`;
   },
   size: (share, asked) => (share.size === asked ? undefined : `its window size is ${share.size} (asked: ${asked})`),
   view: (share, asked) => (share.view === asked ? undefined : `the pair's view is ${share.view} (asked: ${asked})`),

@@ -18,6 +18,7 @@ import { shareFiles, startTmate, stopTmate, waitForSocket, waitReadyThenReadLink
 import { createViewSession, supportsIgnoreSize, viewSessionName, type TmuxEnv, type TmuxSession } from '../tmux.ts';
 import { sizeNote, type Share, type ShareOptions, type ShareOrigin, type SharesOptions, type ShareSettings } from './model.ts';
 import { removeDir, removeView, writeRecord, type Live } from './record.ts';
+import { initialPresence } from '../presence.ts';
 
 /** ShareOptions resolved for one start: the keys already fetched, the end already fixed. */
 export interface StartPlan {
@@ -25,6 +26,8 @@ export interface StartPlan {
   keys: string[] | null;
   allowed: AllowedSource[] | null;
   endsAt: number | null;
+  /** Ends this long after the last pair left (or the start, if nobody came); null: never so. */
+  endWhenEmptyMs: number | null;
   size: SizePolicy;
   view: ViewPolicy;
   /**
@@ -76,10 +79,15 @@ export async function planStart(from: SharesOptions, options: ShareOptions): Pro
     throw errors.invalidArgument('duration', 'a share has to last longer than 0 s');
   }
   const endsAt = endAfterMs === null ? null : Date.now() + endAfterMs;
-  if (sources === null || sources.length === 0) return { settings, keys: null, allowed: null, endsAt, ...pair };
+  const endWhenEmptyMs = options.endWhenEmptyMs !== undefined ? options.endWhenEmptyMs : (access?.endWhenEmptyMs ?? null);
+  if (endWhenEmptyMs !== null && !(Number.isFinite(endWhenEmptyMs) && endWhenEmptyMs > 0)) {
+    throw errors.invalidArgument('end when empty', 'the time after the last pair leaves has to be longer than 0 s');
+  }
+  const ends = { endsAt, endWhenEmptyMs };
+  if (sources === null || sources.length === 0) return { settings, keys: null, allowed: null, ...ends, ...pair };
   if (!access) throw errors.invalidArgument('allowed keys', 'this process has no forge addresses to fetch keys from');
   const { keys, allowed } = await collectKeys(sources, { bases: access.forges });
-  return { settings, keys, allowed, endsAt, ...pair };
+  return { settings, keys, allowed, ...ends, ...pair };
 }
 
 /** Where a share is made, and by whom. */
@@ -87,6 +95,17 @@ export interface StartPlace {
   runtimeDir: string;
   origin: ShareOrigin;
   tmuxVersion: string | undefined;
+  /** This process can start a presence watcher (SharesOptions.watcher). */
+  canWatch: boolean;
+}
+
+/**
+ * Whether a share gets a presence watcher: the process can start one, and tmux is 3.2 or later. The
+ * watcher's client makes tmate's window far larger than any terminal, and so the terminal of tmate's own
+ * tmux client: only `ignore-size` keeps that client from resizing the user's windows.
+ */
+export function watches(place: Pick<StartPlace, 'tmuxVersion' | 'canWatch'>): boolean {
+  return place.canWatch && supportsIgnoreSize(place.tmuxVersion);
 }
 
 /**
@@ -97,10 +116,14 @@ export async function prepareStart(place: StartPlace, session: TmuxSession, blan
   const { server, readyTimeoutSeconds } = plan.settings;
   const { size, view } = plan;
   const { tmuxVersion } = place;
-  const ignoreSize = size === 'mine' && supportsIgnoreSize(tmuxVersion);
+  const watched = watches(place);
+  // With `follow` too while watched: the watcher lifts ignore-size while someone is in (cli/presence-watch.ts),
+  // so the user's window takes the pair's size then, and never the watcher's or tmate's default before.
+  const ignoreSize = (size === 'mine' && supportsIgnoreSize(tmuxVersion)) || watched;
   const id = await newShareId();
   const files = shareFiles(join(place.runtimeDir, id));
   await mkdir(files.dir, { mode: 0o700 });
+  const startedAt = Date.now();
   const share: Share = {
     id,
     session: session.name,
@@ -117,7 +140,7 @@ export async function prepareStart(place: StartPlace, session: TmuxSession, blan
     serverName: server.name,
     reportsPairs: false,
     linksChangedAt: null,
-    startedAt: Date.now(),
+    startedAt,
     pid: 0,
     allowed: plan.allowed,
     endsAt: plan.endsAt,
@@ -129,6 +152,9 @@ export async function prepareStart(place: StartPlace, session: TmuxSession, blan
     pairClientSession: null,
     pairCanType: null,
     pairSize: null,
+    watched,
+    presence: watched ? initialPresence(startedAt) : null,
+    endWhenEmptyMs: plan.endWhenEmptyMs,
   };
   const live: Live = { share, files, readyLogOffset: null };
   known(live);

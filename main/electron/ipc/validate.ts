@@ -6,7 +6,7 @@
 import type { ServerInput, ShareTargetArg, ShareView } from '../../contract.ts';
 import { errors, type ErrorInfo } from '../../core/errors.ts';
 import { isShareId } from '../../core/runtime-dir.ts';
-import { checkHost, checkPort, hasFingerprint, isShutDown, PROFILE_FIELDS, validateProfile, type ServerProfile } from '../../core/servers.ts';
+import { checkHost, checkPort, hasFingerprint, isShutDown, MAX_PASTE_BYTES, PROFILE_FIELDS, validateProfile, type ServerProfile } from '../../core/servers.ts';
 import type { IpcContext } from './handler.ts';
 
 const MAX_NAME = 256;
@@ -33,7 +33,8 @@ export function validateShareTarget(value: unknown): ShareTargetArg | string {
 }
 
 /** The longest paste the server screen takes: a tmate.conf's server lines are a few hundred characters. */
-const MAX_PASTE = 16_384;
+/** The same limit as `server add --paste`'s standard input (counted in characters here, as the page sends text). */
+const MAX_PASTE = MAX_PASTE_BYTES;
 
 /** A plain object with exactly `keys` (any order), or why not. */
 function exactObject(value: unknown, keys: readonly string[]): Record<string, unknown> | string {
