@@ -360,12 +360,6 @@ export class Shares extends EventEmitter<{
     // meanwhile (a refresh) never shows the share gone and then back as failed.
     const cause = await endCause(live, how);
     if (!this.live.has(live.share.id)) return; // Stopped meanwhile: the stop has the last word.
-    this.live.delete(live.share.id);
-    if (cause) {
-      live.share.state = 'failed';
-      live.share.error = cause.toJSON();
-      this.failures.set(targetKey(live.share.socket, live.share.sessionId), live.share);
-    }
     // Usually tmate is gone already; a kill-server spawned at a dead socket would only outlive the news.
     const { tmux, tmate } = await this.env();
     if (!how && (await isOurTmate(live.share.pid, live.files.socket))) {
@@ -374,6 +368,15 @@ export class Shares extends EventEmitter<{
     await watcherGone(live);
     await removeView(tmux, live.share);
     await removeDir(live.files.dir);
+    if (!this.live.has(live.share.id)) return; // Stopped while cleaning up: the stop has the last word.
+    // Shown as ended only now, in one step with the 'ended' event: whoever sees the share failed also finds
+    // its event sent and nothing of it left (its directory, its watcher, its view session).
+    this.live.delete(live.share.id);
+    if (cause) {
+      live.share.state = 'failed';
+      live.share.error = cause.toJSON();
+      this.failures.set(targetKey(live.share.socket, live.share.sessionId), live.share);
+    }
     this.emit('ended', structuredClone(live.share), cause?.toJSON() ?? null);
     this.changed();
   }

@@ -164,7 +164,11 @@ export class Sandbox {
   cli(args: string[], extraEnv: NodeJS.ProcessEnv = {}, input?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
     return new Promise((resolve, reject) => {
       const child = spawn(process.execPath, [PAIRBAR_BIN, ...args], { env: { ...this.env, ...extraEnv }, stdio: ['pipe', 'pipe', 'pipe'] });
-      // Standard input is what a user would type or pipe in; none means it is closed at once.
+      // Standard input is what a user would type or pipe in; none means it is closed at once. A command that
+      // exits without reading it (a usage error) closes the pipe first: that EPIPE is no failure of the test.
+      child.stdin.on('error', (error: NodeJS.ErrnoException) => {
+        if (error.code !== 'EPIPE') reject(error);
+      });
       child.stdin.end(input ?? '');
       let stdout = '';
       let stderr = '';
