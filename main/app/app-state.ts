@@ -1,7 +1,10 @@
 /**
- * The one snapshot `{ sessions, shares, problems, prefs }` the popover and the tray both read. It is
- * rebuilt when asked (the popover opens, an action completes) and whenever a share changes; nothing polls,
- * so an idle app with the popover hidden spawns no process and runs no timer.
+ * The app's state: the one snapshot `{ sessions, shares, problems, prefs, servers, version }` the popover,
+ * the tray and the notifications read, and the actions on it that the IPC handlers and the tray's menu
+ * both call (share, new links, the pair's keyboard, stop, servers, preferences), each answering a Result.
+ * Copy on share is decided here, once. The snapshot is rebuilt when asked (the popover opens, an action
+ * completes) and whenever a share changes; nothing polls, so an idle app with the popover hidden spawns no
+ * process and runs no timer.
  */
 import { EventEmitter } from 'node:events';
 import { homedir } from 'node:os';

@@ -1,7 +1,8 @@
 /**
- * What Pairbar tells the user outside the popover: the desktop notifications (pair joined, pair left, a share
- * that failed or dropped), each gated by its preference, and the question asked before quitting ends pairs.
- * PURE functions (no Electron): electron/notifications.ts shows what they return; quit.ts asks the question.
+ * What Pairbar tells the user outside the popover: the desktop notifications (a pair joined or left, new
+ * links that make the old ones dead, a share that ended by itself or is about to, a share that failed),
+ * each gated by its preference, and the question asked before quitting ends pairs. PURE functions (no
+ * Electron): electron/notifications.ts shows what they return; quit.ts asks the question.
  */
 import { formatTimeLeft } from '../core/duration.ts';
 import { pairsConnected, totalPairsConnected } from '../core/share-rules.ts';

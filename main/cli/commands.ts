@@ -1,8 +1,9 @@
 /**
  * The `pairbar` subcommands: for each, its lines in the usage, the options it takes, how many arguments,
  * and the module that runs it. The entry (main/cli/index.ts) loads this file and nothing else before it knows
- * which subcommand runs, so `--help` and `--version` cost next to nothing and `status` never loads what
- * only `share` needs. Keep it that way: no value imports here, only `import()` inside `load`.
+ * which subcommand runs (with context.ts, its types and OPTIONS, and usage-error.ts), so `--help` and
+ * `--version` cost next to nothing and `status` never loads what only `share` needs. Keep it that way: no
+ * value import here but usage-error.ts; a subcommand's module is only an `import()` inside `load`.
  *
  * To add a subcommand: write main/cli/NAME.ts exporting `run(context: CommandContext): Promise<number>` (CommandContext: context.ts),
  * add its entry to COMMANDS below (the usage lines, the options it takes, `load: () => import('./NAME.ts')`),

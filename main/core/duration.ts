@@ -1,6 +1,6 @@
 /**
- * How long a share lasts: `--for 90s`, `30m`, `2h` (and `1h30m`), and the time left as the card and the
- * tray tooltip show it.
+ * How long a share lasts, as typed (`--for 90s`, `30m`, `2h`, `1h30m`), and the clock time it ends at. The
+ * time left, as the card, the tray tooltip and `status` say it, is time-left.ts's (re-exported here).
  */
 import { errors } from './errors.ts';
 

@@ -23,6 +23,7 @@ export type ErrorCode =
   | 'SSH_KEYS_MISSING'
   | 'TMATE_FAILED'
   | 'TMUX_SERVER_GONE'
+  | 'SHARED_SESSION_CLOSED'
   | 'SHARE_STOPPED'
   | 'PREFS_NOT_SAVED'
   | 'SHARE_NOT_FOUND'
@@ -217,6 +218,12 @@ export const errors = {
       'TMUX_SERVER_GONE',
       `The tmux server holding ${JSON.stringify(session)} is no longer running (it was stopped or killed, or its last session closed; ${socket} no longer answers), so sharing it ended.`,
       'Start tmux again (`tmux new -s work`) and share the session you want; Dismiss clears this message.',
+    ),
+  sharedSessionClosed: (session: string) =>
+    new PairbarError(
+      'SHARED_SESSION_CLOSED',
+      `${JSON.stringify(session)} was closed, so sharing it ended: the pair's own view of it (a session grouped with yours) is closed with it.`,
+      'Share another session when you want to; Dismiss clears this message.',
     ),
   shareStopped: (session: string) =>
     new PairbarError('SHARE_STOPPED', `Sharing ${JSON.stringify(session)} was stopped before its links were ready.`, 'Share it again when you want to.'),

@@ -1,3 +1,4 @@
+/** Following a log file that another process appends to (tmate's, for a share's start and its life after). */
 import { watch, type FSWatcher } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { EventEmitter } from 'node:events';

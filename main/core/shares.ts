@@ -18,11 +18,12 @@ import { isOurTmate, socketAnswers, stopTmate, type TmateEnv } from './tmate.ts'
 import { findPairClient } from './pair-client.ts';
 import { createBlankSession, killSession, listClients, listSessions, resolveSession, setClientReadOnly, type TmuxEnv, type TmuxSession } from './tmux.ts';
 import type { PairEvent, Share, ShareOptions, ShareOrigin, SharesOptions, ShareTarget, StartStep } from './shares/model.ts';
-import { endCause, followShare, locatePairClients, unfollow } from './shares/follow.ts';
+import { closedUnderView, endCause, followShare, locatePairClients, unfollow } from './shares/follow.ts';
 import { followPresence, isWatcherOf, replayPresence, startWatcher, watcherGone } from './shares/watch.ts';
 import { readRuntimeDir, removeDir, removeView, writeRecord, type Live } from './shares/record.ts';
 import type { Presence } from './presence.ts';
 import { sameOptions } from './shares/same-options.ts';
+import { stopStartsElsewhere } from './shares/stop-request.ts';
 import { launch, planStart, watches, prepareStart, STOPPED_BY_USER, tearDownStart, waitForReady, type Starting, type StartPlan } from './shares/start.ts';
 
 export { applyEvent } from './shares/model.ts';
@@ -132,6 +133,16 @@ export class Shares extends EventEmitter<{
         this.endTimers.schedule(live.share.id, live.share.endsAt);
         changed = true;
         await this.watch(live, true);
+      },
+      dead: async (live) => {
+        // Found ended by nobody watching: said only where the user's own act ended it, the session closed
+        // under an independent view (status and the popover show why; other ends are cleaned up quietly).
+        const cause = live.share.viewSession ? await endCause(live, undefined, (await this.env()).tmux) : null;
+        if (cause?.code !== 'SHARED_SESSION_CLOSED') return;
+        live.share.state = 'failed';
+        live.share.error = cause.toJSON();
+        this.failures.set(targetKey(live.share.socket, live.share.sessionId), live.share);
+        changed = true;
       },
     });
     // Shares that ended while nobody watched: another process stopped them (their directory is gone), or
@@ -254,6 +265,7 @@ export class Shares extends EventEmitter<{
     } finally {
       clearTimeout(starting.timer);
       starting.log.follower.close();
+      starting.stopRequests.close();
       this.starting.delete(starting.live.share.id);
       starting.settle();
     }
@@ -358,7 +370,7 @@ export class Shares extends EventEmitter<{
     this.endTimers.cancel(live.share.id);
     // Listed as it was until the cause is known, then as failed in the same step: a snapshot taken
     // meanwhile (a refresh) never shows the share gone and then back as failed.
-    const cause = await endCause(live, how);
+    const cause = await endCause(live, how, (await this.env()).tmux);
     if (!this.live.has(live.share.id)) return; // Stopped meanwhile: the stop has the last word.
     // Usually tmate is gone already; a kill-server spawned at a dead socket would only outlive the news.
     const { tmux, tmate } = await this.env();
@@ -424,6 +436,21 @@ export class Shares extends EventEmitter<{
     return stopping;
   }
 
+  /**
+   * Stop during Start, from another process: the starts under way elsewhere for the session with this name
+   * (on this tmux server, where given; no name: all of them) are asked to stop and waited for (see
+   * shares/stop-request.ts). A start that became ready meanwhile is stopped here as any share. Returns how
+   * many ended.
+   */
+  async stopStarting(session?: string, socket?: string): Promise<number> {
+    const { stopped, ready } = await stopStartsElsewhere(this.runtimeDir, { session, socket, known: (id) => this.live.has(id), env: () => this.env() });
+    if (ready.length === 0) return stopped;
+    await this.adopt();
+    const adopted = ready.map((id) => this.live.get(id)).filter((live) => live !== undefined);
+    await Promise.all(adopted.map((live) => this.stopLive(live)));
+    return stopped + adopted.length;
+  }
+
   /** Stops every share, or only those started by one kind of process; returns how many were stopped. */
   async stopAll(origin?: ShareOrigin): Promise<number> {
     const all = [...this.live.values()].filter((live) => origin === undefined || live.share.origin === origin);
@@ -444,7 +471,11 @@ export class Shares extends EventEmitter<{
   async checkPairClients(options: { quiet?: boolean } = {}): Promise<Share[]> {
     const lives = [...this.live.values()].filter((live) => live.share.state === 'sharing' || live.share.state === 'reconnecting');
     if (lives.length === 0) return this.list();
-    const changed = await locatePairClients(lives, await this.env());
+    const env = await this.env();
+    // An independent view outlives the user's session: a closed one ends its share here, with the reason.
+    const closed = await closedUnderView(lives, env.tmux);
+    for (const live of closed) await this.ended(live);
+    const changed = closed.length > 0 || (await locatePairClients(lives.filter((live) => !closed.includes(live)), env));
     if (changed && !options.quiet) this.changed();
     return this.list();
   }

@@ -16,7 +16,7 @@ import type { ShareTargetArg, ShareView, Snapshot } from '../../main/contract.ts
 import { addServer, useServer } from '../../main/prefs/servers.ts';
 import { openPrefsStore } from '../../main/prefs/prefs-store.ts';
 import { AppState } from '../../main/app/app-state.ts';
-import { switchServer, waitFor } from '../support/sandbox.ts';
+import { switchServer, TMUX, waitFor } from '../support/sandbox.ts';
 import { worldPerTest } from '../support/world.ts';
 import { expectStartFailure, shareDirs } from '../support/share-checks.ts';
 import { recordReliability } from '../support/reliability.ts';
@@ -343,6 +343,45 @@ test('Stop while the share is starting (tmate running, no links yet): the start 
   assert.equal(result.ok, false);
   assert.equal(result.ok ? '' : result.error.code, 'SHARE_STOPPED');
   assert.deepEqual(state.snapshot().shares, [], 'no failed card: the user asked for the stop');
+  await nothingLeft(user);
+});
+
+test('`pairbar stop work` from another process while the app is starting the share: the start ends as stopped (not failed), the command says so; nothing left', async () => {
+  world.server = await switchServer(world.sandbox, world.server, { sayReady: false }, 60);
+  const user = await usersWork();
+  const state = await app();
+  const sharing = state.share(work());
+  await waitFor('starting, tmate running', () => state.snapshot().shares[0]?.state === 'starting' && world.sandbox.tmatePids().length === 2);
+  const stopAt = Date.now();
+  const stopped = await world.sandbox.cli(['stop', 'work']);
+  assert.equal(stopped.code, 0, stopped.stderr);
+  assert.match(stopped.stdout, /Stopped sharing "work" before its links were ready/);
+  const result = await sharing;
+  measured('`pairbar stop` from another process during Start', 'the command: stopped; the app: its Share answers "stopped", no card', seconds(stopAt), 5);
+  assert.equal(result.ok ? '' : result.error.code, 'SHARE_STOPPED', 'one outcome: the start was stopped');
+  assert.deepEqual(state.snapshot().shares, [], 'no failed card: a person asked for the stop');
+  await nothingLeft(user);
+});
+
+test('`pairbar stop work` while `pairbar share work` in another terminal waits for the links: that command answers "stopped" and exits 1; nothing left, not even a blank session', async () => {
+  world.server = await switchServer(world.sandbox, world.server, { sayReady: false }, 60);
+  const user = await usersWork();
+  const sharing = world.sandbox.cli(['share', 'work']);
+  const blank = world.sandbox.cli(['share']);
+  await waitFor('both starts under way, tmate running', () => shareDirs(world.sandbox).length === 2 && world.sandbox.tmatePids().length === 4, 20_000);
+  const stopped = await world.sandbox.cli(['stop', 'work']);
+  assert.equal(stopped.code, 0, stopped.stderr);
+  assert.match(stopped.stdout, /Stopped sharing "work" before its links were ready/);
+  const shared = await sharing;
+  assert.equal(shared.code, 1);
+  assert.match(shared.stderr, /stopped before its links were ready/);
+  // --all ends a start elsewhere too, and the new terminal made for it goes with it.
+  const all = await world.sandbox.cli(['stop', '--all']);
+  assert.equal(all.code, 0, all.stderr);
+  assert.match(all.stdout, /Stopped 1 share/);
+  assert.equal((await blank).code, 1);
+  const sessions = execFileSync(TMUX, ['-S', world.sandbox.socket(), 'list-sessions', '-F', '#{session_name}'], { env: world.sandbox.env, encoding: 'utf8' });
+  assert.deepEqual(sessions.split('\n').filter(Boolean), ['work'], 'the blank session made for the stopped start is gone');
   await nothingLeft(user);
 });
 

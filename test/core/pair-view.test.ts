@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { beforeEach, test } from 'node:test';
 import type { Share, Shares } from '../../main/core/shares.ts';
 import { listServers } from '../../main/core/tmux.ts';
+import { AppState } from '../../main/app/app-state.ts';
 import { switchServer, TMATE, waitFor, type Sandbox } from '../support/sandbox.ts';
 import { worldPerTest } from '../support/world.ts';
 import type { HostConnection, PairSize, TestTmateServer } from '../support/tmate-server.ts';
@@ -254,6 +255,47 @@ test('pair.view independent: the pair switches windows without moving the user\'
   assert.equal(sandbox.tmux(['list-windows', '-t', id, '-F', '#{window_index}']).trim(), '0\n1', 'both windows are still the user\'s');
   assert.deepEqual(sandbox.clientsOf(id), userClients, 'the user is still attached');
   assert.equal(currentWindow(id), '0');
+});
+
+test('pair.view independent, the user kills their own session: the app\'s share ends with the reason on its card; no tmate and no view session left', async () => {
+  const id = await twoWindows();
+  // Another session keeps this tmux server running (with none left, the server exits, which its own message says).
+  sandbox.newSession('other', 'default', 'sh');
+  const app = new AppState(sandbox.runtime());
+  await app.refresh();
+  const shared = await app.share({ session: 'work', socket: sandbox.socket() }, { view: 'independent' });
+  assert.ok(shared.ok, shared.ok ? '' : shared.error.message);
+  const host = await server.nextConnection();
+  assert.deepEqual(sessionNames(), ['other', `pairbar-view-${shared.value.id}`, 'work']);
+
+  sandbox.tmux(['kill-session', '-t', id]);
+  await host.closed;
+  const card = await waitFor('the card says why', () => app.snapshot().shares.find((view) => view.id === shared.value.id && view.state === 'failed'));
+  assert.equal(card.error?.code, 'SHARED_SESSION_CLOSED');
+  assert.match(card.error?.message ?? '', /"work" was closed, so sharing it ended/);
+  await waitFor('no tmate left', () => sandbox.tmatePids().length === 0);
+  assert.deepEqual(sessionNames(), ['other'], 'the view session went with the share; the user\'s other session is untouched');
+});
+
+test('pair.view independent, shared by the command, the user kills their own session: `pairbar status` says the share ended and why; nothing left', async () => {
+  const id = await twoWindows();
+  sandbox.newSession('other', 'default', 'sh');
+  const shared = await sandbox.cli(['share', 'work', '--view', 'independent']);
+  assert.equal(shared.code, 0, shared.stderr);
+  const host = await server.nextConnection();
+
+  sandbox.tmux(['kill-session', '-t', id]);
+  // Nobody follows a share the command started, and its view session can keep tmate attached: the next look
+  // ends it (or, where tmate went with the session, says why it went).
+  const status = await sandbox.cli(['status', '--json']);
+  assert.equal(status.code, 0, status.stderr);
+  const [ended, ...more] = JSON.parse(status.stdout) as { session: string; state: string; error?: { code: string } }[];
+  assert.deepEqual(more, []);
+  assert.deepEqual([ended?.session, ended?.state, ended?.error?.code], ['work', 'failed', 'SHARED_SESSION_CLOSED']);
+  await host.closed;
+  await waitFor('no tmate left', () => sandbox.tmatePids().length === 0);
+  assert.match((await sandbox.cli(['status'])).stdout, /Nothing is shared/, 'said once: the next look finds nothing left');
+  assert.deepEqual(sessionNames(), ['other']);
 });
 
 test('pair.view follow (the default): the same keys move the user\'s view, which is what independent prevents', async () => {

@@ -12,8 +12,8 @@ import { parseLogLine } from '../tmate-log.ts';
 import { pairClientOf } from '../pair-client.ts';
 import { presenceOf } from '../share-rules.ts';
 import { panePid, socketAnswers, type TmateEnv } from '../tmate.ts';
-import { listClients, type TmuxEnv } from '../tmux.ts';
-import { applyEvent, type PairEvent } from './model.ts';
+import { listClients, listSessions, type TmuxEnv } from '../tmux.ts';
+import { applyEvent, type PairEvent, type Share } from './model.ts';
 import { writeRecord, type Live } from './record.ts';
 
 /** How long the link lines of one (re)connection take to arrive, at most, in practice: they come in one burst. */
@@ -86,12 +86,39 @@ export function unfollow(live: Live): void {
  * exited with its last session (both leave a dead socket), so the cause says both. A tmate that exits in
  * order removes its socket; a killed one leaves it behind, refusing connections.
  */
-export async function endCause(live: Live, how?: DaemonExit): Promise<PairbarError | null> {
+export async function endCause(live: Live, how: DaemonExit | undefined, tmux: TmuxEnv): Promise<PairbarError | null> {
   const { share, files } = live;
   if (!(await socketAnswers(share.socket))) return errors.tmuxServerGone(share.session, share.socket);
+  if (share.viewSession && !(await sessionLives(tmux, share))) return errors.sharedSessionClosed(share.session);
   if (how?.signal) return errors.tmateFailed(`it was killed (${how.signal}) while sharing ${JSON.stringify(share.session)}`);
   if (existsSync(files.socket) && !(await socketAnswers(files.socket))) return errors.tmateFailed(`its process ended without closing the share of ${JSON.stringify(share.session)}`);
   return null;
+}
+
+/** Whether the shared session is still there (asked for an independent view, which outlives it otherwise). */
+async function sessionLives(tmux: TmuxEnv, share: Pick<Share, 'socket' | 'sessionId'>): Promise<boolean> {
+  const sessions = await listSessions(tmux, share.socket).catch(() => undefined);
+  // A listing that failed proves nothing: the share is left as it is.
+  return sessions === undefined || sessions.some((session) => session.id === share.sessionId);
+}
+
+/**
+ * The independent-view shares whose shared session was closed. The pair's view is a session of its own,
+ * grouped with the user's, so it keeps the windows alive and tmate attached when the user's session is
+ * killed: nothing ends by itself, and the share has to be ended here. One `tmux list-sessions` per tmux
+ * server with such a share; none for the default view (its tmate exits with the session).
+ */
+export async function closedUnderView(lives: Live[], tmux: TmuxEnv): Promise<Live[]> {
+  const views = lives.filter((live) => live.share.viewSession !== null);
+  const closed: Live[] = [];
+  for (const socket of new Set(views.map((live) => live.share.socket))) {
+    const sessions = await listSessions(tmux, socket).catch(() => undefined);
+    if (sessions === undefined) continue; // A listing that failed proves nothing.
+    for (const live of views) {
+      if (live.share.socket === socket && !sessions.some((session) => session.id === live.share.sessionId)) closed.push(live);
+    }
+  }
+  return closed;
 }
 
 /**

@@ -81,6 +81,8 @@ export interface Adoption {
   env: () => Promise<{ tmux: TmuxEnv; tmate: TmateEnv }>;
   /** A live, ready share found: to follow from `offset` of its log on (and its presence watched). */
   adopt: (live: Live, offset: number) => Promise<void>;
+  /** A ready share found dead (its tmate gone), before what it left is removed: the registry may keep why. */
+  dead: (live: Live) => Promise<void>;
 }
 
 /**
@@ -121,6 +123,7 @@ export async function readRuntimeDir(runtimeDir: string, how: Adoption): Promise
     const [ours, answers, offset] = await Promise.all([record.pid > 0 && isOurTmate(record.pid, files.socket), socketAnswers(files.socket), replayLog(share, files, record.readyLogOffset)]);
     if (how.known(id)) continue;
     if (!ours || !answers) {
+      await how.dead({ share, files, readyLogOffset: record.readyLogOffset });
       // tmux removes a view session itself when tmate's client goes; this covers a tmux that did not.
       if (record.viewSession) await removeView((await how.env()).tmux, record);
       await removeDir(files.dir);
@@ -132,8 +135,8 @@ export async function readRuntimeDir(runtimeDir: string, how: Adoption): Promise
   }
 }
 
-/** A start whose process died before the links were ready: its tmate is ended and its directory removed. */
-async function endOrphan(record: ShareRecord, files: ShareFiles, { tmux, tmate }: { tmux: TmuxEnv; tmate: TmateEnv }): Promise<void> {
+/** A start whose process died (or no longer answers) before the links were ready: its tmate is ended and its directory removed. */
+export async function endOrphan(record: ShareRecord, files: ShareFiles, { tmux, tmate }: { tmux: TmuxEnv; tmate: TmateEnv }): Promise<void> {
   if (record.pid > 0) await stopTmate(tmate, files.socket, record.pid).catch(() => undefined);
   // Nobody ever got the blank session's name: it goes with its share, as in a failed start.
   if (record.blank) await killSession(tmux, record.socket, record.sessionId).catch(() => undefined);

@@ -5,6 +5,7 @@
  * The registry (../shares.ts) runs the steps in order and keeps the books (which shares are live, starting,
  * failed); nothing here knows of other shares.
  */
+import type { FSWatcher } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errors } from '../errors.ts';
@@ -18,6 +19,7 @@ import { shareFiles, startTmate, stopTmate, waitForSocket, waitReadyThenReadLink
 import { createViewSession, supportsIgnoreSize, viewSessionName, type TmuxEnv, type TmuxSession } from '../tmux.ts';
 import { sizeNote, type Share, type ShareOptions, type ShareOrigin, type SharesOptions, type ShareSettings } from './model.ts';
 import { removeDir, removeView, writeRecord, type Live } from './record.ts';
+import { watchStopRequest } from './stop-request.ts';
 import { initialPresence } from '../presence.ts';
 
 /** ShareOptions resolved for one start: the keys already fetched, the end already fixed. */
@@ -60,6 +62,8 @@ export interface Starting {
   timer: NodeJS.Timeout;
   /** What tmate prints while starting: the evidence for the failure message. */
   log: StartLog;
+  /** Watches for a stop asked from another process (stop-request.ts); closed when the start is over. */
+  stopRequests: FSWatcher;
   /** Resolves once the start has finished, either way: what stop() of a starting share waits for. */
   settled: Promise<void>;
   settle: () => void;
@@ -164,9 +168,10 @@ export async function prepareStart(place: StartPlace, session: TmuxSession, blan
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(new Error('ready timeout')), readyTimeoutSeconds * 1000);
   const log = watchStartLog(files.log, server, abort);
+  const stopRequests = watchStopRequest(files.dir, () => abort.abort(STOPPED_BY_USER));
   let settle = () => {};
   const settled = new Promise<void>((resolve) => (settle = resolve));
-  return { live, session, ignoreSize, server, readyTimeoutSeconds, abort, timer, log, sessionIsNew: plan.sessionIsNew === true, settled, settle };
+  return { live, session, ignoreSize, server, readyTimeoutSeconds, abort, timer, log, stopRequests, sessionIsNew: plan.sessionIsNew === true, settled, settle };
 }
 
 /**
