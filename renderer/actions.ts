@@ -44,14 +44,9 @@ export interface Actions {
 
 export function createActions(api: PairbarApi, store: Store, say: Say): Actions {
   /** Runs one action: `what` completes "Could not …" when it fails. */
-  async function act<T>(key: string, what: string, call: () => Promise<Result<T>>, retry: () => void, onDone?: (value: T) => void): Promise<void> {
+  async function act<T>(key: string, what: string, run: () => Promise<Result<T>>, retry: () => void, onDone?: (value: T) => void): Promise<void> {
     if (!store.begin(key)) return;
-    let result: Result<T>;
-    try {
-      result = await call();
-    } catch (error) {
-      result = { ok: false, error: { code: 'COMMAND_FAILED', message: error instanceof Error ? error.message : String(error), fix: 'Try again.' } };
-    }
+    const result = await settle(run);
     if (result.ok) {
       onDone?.(result.value);
       store.end(key);
@@ -71,7 +66,7 @@ export function createActions(api: PairbarApi, store: Store, say: Say): Actions 
   }
 
   /** Calls the main process, turning a thrown error (the IPC itself failed) into a Result like the others. */
-  async function call<T>(run: () => Promise<Result<T>>): Promise<Result<T>> {
+  async function settle<T>(run: () => Promise<Result<T>>): Promise<Result<T>> {
     try {
       return await run();
     } catch (error) {
@@ -127,19 +122,19 @@ export function createActions(api: PairbarApi, store: Store, say: Say): Actions 
       store.show(screen, subject);
     },
     async readServer(input) {
-      const result = await call(() => api.readServer(input));
+      const result = await settle(() => api.readServer(input));
       if (!result.ok) say(`Could not read the server: ${result.error.message}`);
       else if (result.value.keys) say(`${result.value.profile.host} presented ${result.value.keys.length} host key fingerprints; compare them before saving.`);
       return result;
     },
     async testServer(server) {
-      const result = await call(() => api.testServer(server));
+      const result = await settle(() => api.testServer(server));
       if (!result.ok) say(`Could not test the server: ${result.error.message}`);
       else say(result.value.ok ? `Test passed: links in ${(result.value.msToLinks / 1000).toFixed(1)} s.` : `Test failed: ${result.value.error.message}`);
       return result;
     },
     async saveServer(profile) {
-      const result = await call(() => api.saveServer(profile));
+      const result = await settle(() => api.saveServer(profile));
       say(result.ok ? `Saved ${profile.name}.` : `Could not save ${profile.name}: ${result.error.message}`);
       return result;
     },

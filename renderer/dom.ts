@@ -8,9 +8,11 @@ import type { Keyed } from './patch.ts';
 export type Child = Node | string | null | undefined | false;
 export type Attrs = Record<string, string | number | boolean | null | undefined> & { onclick?: (event: Event) => void };
 
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs | null = null, ...children: Child[]): HTMLElementTagNameMap[K] {
+/** `attrs` as a string is the class alone: h('p', 'note-fix', text). */
+export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs | string | null = null, ...children: Child[]): HTMLElementTagNameMap[K] {
   const element = document.createElement(tag);
-  if (attrs) {
+  if (typeof attrs === 'string') element.className = attrs;
+  else if (attrs) {
     for (const [name, value] of Object.entries(attrs)) {
       if (value === null || value === undefined || value === false) continue;
       if (typeof value === 'function') element.onclick = value;

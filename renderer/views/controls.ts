@@ -54,8 +54,8 @@ export function copyButton(ctx: ViewContext, key: string, ariaLabel: string, onc
 export function title(name: string, server: string): HTMLElement {
   return h(
     'div',
-    { class: 'row-name' },
-    h('span', { class: 'row-title', text: name }),
+    'row-name',
+    h('span', 'row-title', name),
     server === 'default' ? null : h('span', { class: 'tag', text: server, title: `tmux -L ${server}` }),
   );
 }

@@ -18,16 +18,16 @@ export function keyboardPart(ctx: ViewContext, item: ShareView): HTMLElement | n
     return h(
       'div',
       { class: 'note warning keyboard', role: 'note', key: 'keyboard-taken' },
-      h('p', { class: 'note-message', text: 'You have the keyboard: the pair watches, their typing does nothing.' }),
-      h('p', { class: 'note-fix', text: 'Everyone on the read-write link can type again once you give it back; the links stay the same.' }),
-      h('div', { class: 'actions' }, button(busy ? 'Giving back…' : 'Give it back', { 'aria-label': `Give the keyboard back in ${item.session}`, 'data-key': key, disabled: busy, onclick: () => ctx.actions.keyboard(item, true) }, 'primary small')),
+      h('p', 'note-message', 'You have the keyboard: the pair watches, their typing does nothing.'),
+      h('p', 'note-fix', 'Everyone on the read-write link can type again once you give it back; the links stay the same.'),
+      h('div', 'actions', button(busy ? 'Giving back…' : 'Give it back', { 'aria-label': `Give the keyboard back in ${item.session}`, 'data-key': key, disabled: busy, onclick: () => ctx.actions.keyboard(item, true) }, 'primary small')),
       failed,
     );
   }
   return h(
     'div',
     { class: 'keyboard', key: 'keyboard' },
-    h('p', { class: 'hint', text: 'Pairs on the read-write link can type.' }),
+    h('p', 'hint', 'Pairs on the read-write link can type.'),
     button(busy ? 'Taking…' : 'Take the keyboard', { 'aria-label': `Take the keyboard in ${item.session}: the pair keeps watching, their typing does nothing`, title: 'The pair keeps watching; nobody is dropped', 'data-key': key, disabled: busy, onclick: () => ctx.actions.keyboard(item, false) }, 'secondary small'),
     failed,
   );

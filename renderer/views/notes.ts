@@ -14,9 +14,9 @@ export function errorNote(error: ErrorInfo, actions: HTMLElement[], attrs: Recor
   return h(
     'div',
     { class: 'note error', role: 'alert', ...attrs },
-    h('p', { class: 'note-message' }, error.message),
-    h('p', { class: 'note-fix' }, ...withCode(error.fix)),
-    h('div', { class: 'actions' }, ...actions),
+    h('p', 'note-message', error.message),
+    h('p', 'note-fix', ...withCode(error.fix)),
+    h('div', 'actions', ...actions),
   );
 }
 
@@ -37,15 +37,15 @@ export function banner(ctx: ViewContext, problem: Problem): HTMLElement {
   return h(
     'div',
     { class: 'note warning', role: 'status', 'data-problem': problem.code },
-    h('p', { class: 'note-message' }, problem.message),
-    h('p', { class: 'note-fix' }, ...withCode(problem.fix)),
+    h('p', 'note-message', problem.message),
+    h('p', 'note-fix', ...withCode(problem.fix)),
     problem.command ? commandBox(ctx, code, problem.command) : null,
     problem.command ? failureNote(ctx, copyCommandKey(code), 'copying the command') : null,
-    problem.command ? h('div', { class: 'actions' }, button('Check again', { 'data-key': `check:${problem.code}`, onclick: () => void ctx.actions.load() }, 'secondary small', 'refresh')) : null,
+    problem.command ? h('div', 'actions', button('Check again', { 'data-key': `check:${problem.code}`, onclick: () => void ctx.actions.load() }, 'secondary small', 'refresh')) : null,
     problem.code === 'INVALID_PREFERENCE'
-      ? h('div', { class: 'actions' }, button('Open Preferences', { 'data-key': `open-prefs:${problem.message}`, onclick: () => ctx.actions.show('preferences') }, 'secondary small'))
+      ? h('div', 'actions', button('Open Preferences', { 'data-key': `open-prefs:${problem.message}`, onclick: () => ctx.actions.show('preferences') }, 'secondary small'))
       : SERVER_PROBLEMS.has(problem.code)
-        ? h('div', { class: 'actions' }, button('Choose a tmate server', { 'data-key': `choose-server:${problem.code}`, onclick: () => ctx.actions.show('server') }, 'primary small'))
+        ? h('div', 'actions', button('Choose a tmate server', { 'data-key': `choose-server:${problem.code}`, onclick: () => ctx.actions.show('server') }, 'primary small'))
         : null,
   );
 }
@@ -57,5 +57,5 @@ export function orphanNote(ctx: ViewContext, key: string, error: ErrorInfo): HTM
 
 /** The install command: selectable text, and a Copy button (the main process copies it; the page can't). */
 export function commandBox(ctx: ViewContext, code: CommandProblem, command: string): HTMLElement {
-  return h('div', { class: 'command' }, h('code', { class: 'command-text', text: command }), copyButton(ctx, copyCommandKey(code), `Copy the command ${command}`, () => ctx.actions.copyCommand(code)));
+  return h('div', 'command', h('code', 'command-text', command), copyButton(ctx, copyCommandKey(code), `Copy the command ${command}`, () => ctx.actions.copyCommand(code)));
 }

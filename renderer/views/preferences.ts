@@ -56,7 +56,7 @@ export function preferencesView(prefs: Prefs, actions: Actions): BuiltView {
         if (!ok) input.checked = !wanted;
       });
     });
-    return h('label', { class: 'toggle' }, h('span', { text: label }), input, fieldError(key));
+    return h('label', 'toggle', h('span', { text: label }), input, fieldError(key));
   };
   const toggles = TOGGLES.map(toggle);
 
@@ -64,7 +64,7 @@ export function preferencesView(prefs: Prefs, actions: Actions): BuiltView {
     const input = (fields[key] = h('input', { id: fieldId(key), class: 'field', type: 'text', spellcheck: 'false', autocomplete: 'off', 'data-key': `pref:${key}`, 'aria-describedby': `${fieldId(key)}-hint error-${key.replace('.', '-')}`, value: String(prefs[key]) }));
     // The main process validates and says why it refuses; the field keeps what was typed, to be corrected.
     input.addEventListener('change', () => void actions.savePref(key, input.value as never));
-    return h('div', { class: 'pref-field' }, h('label', { class: 'field-label', for: fieldId(key) }, label, input), h('p', { class: 'hint', id: `${fieldId(key)}-hint`, text: hint }), fieldError(key));
+    return h('div', 'pref-field', h('label', { class: 'field-label', for: fieldId(key) }, label, input), h('p', { class: 'hint', id: `${fieldId(key)}-hint`, text: hint }), fieldError(key));
   });
 
   const copyLink = (fields['share.copyLink'] = h('select', { id: fieldId('share.copyLink'), class: 'field', 'data-key': 'pref:share.copyLink' }, ...LINKS.map((link) => h('option', { value: link.kind, text: `${link.label} (${link.grants})` }))));
@@ -75,31 +75,31 @@ export function preferencesView(prefs: Prefs, actions: Actions): BuiltView {
     const select = (fields[key] = h('select', { id: fieldId(key), class: 'field', 'data-key': `pref:${key}` }, ...options.map(([value, text]) => h('option', { value, text }))));
     select.value = prefs[key];
     select.addEventListener('change', () => void actions.savePref(key, select.value as never));
-    return h('div', { class: 'pref-field' }, h('label', { class: 'field-label', for: fieldId(key) }, label, select), fieldError(key));
+    return h('div', 'pref-field', h('label', { class: 'field-label', for: fieldId(key) }, label, select), fieldError(key));
   });
 
-  const serverList = h('div', { class: 'server-list' });
+  const serverList = h('div', 'server-list');
   const listFocus = new FocusKeeper();
 
   return {
     children: [
-      h('h2', { class: 'section' }, 'Notifications'),
-      h('div', { class: 'group' }, ...toggles),
-      h('h2', { class: 'section' }, 'Sharing'),
+      h('h2', 'section', 'Notifications'),
+      h('div', 'group', ...toggles),
+      h('h2', 'section', 'Sharing'),
       h(
         'div',
-        { class: 'group pad' },
+        'group pad',
         texts[0],
-        h('div', { class: 'pref-field' }, h('label', { class: 'field-label', for: fieldId('share.copyLink') }, 'Copy gives', copyLink), h('p', { class: 'hint', text: 'The link Copy on share and the tray’s first copy item give.' }), fieldError('share.copyLink')),
+        h('div', 'pref-field', h('label', { class: 'field-label', for: fieldId('share.copyLink') }, 'Copy gives', copyLink), h('p', 'hint', 'The link Copy on share and the tray’s first copy item give.'), fieldError('share.copyLink')),
         texts[1],
       ),
-      h('div', { class: 'group' }, toggle(['share.copyOnShare', 'Copy that link as soon as a share is ready'])),
-      h('h2', { class: 'section' }, 'The pair'),
-      h('div', { class: 'group pad' }, ...choices),
-      h('h2', { class: 'section' }, 'App'),
-      h('div', { class: 'group' }, toggle(['app.launchAtLogin', 'Open Pairbar when I log in'])),
-      h('div', { class: 'group pad app-shortcut' }, texts[2]),
-      h('h2', { class: 'section' }, 'tmate servers'),
+      h('div', 'group', toggle(['share.copyOnShare', 'Copy that link as soon as a share is ready'])),
+      h('h2', 'section', 'The pair'),
+      h('div', 'group pad', ...choices),
+      h('h2', 'section', 'App'),
+      h('div', 'group', toggle(['app.launchAtLogin', 'Open Pairbar when I log in'])),
+      h('div', 'group pad app-shortcut', texts[2]),
+      h('h2', 'section', 'tmate servers'),
       serverList,
     ],
     update(state) {
@@ -134,8 +134,8 @@ function serversGroup(state: PopoverState, actions: Actions, servers: ServerView
       { class: 'server-row', 'data-group': `server:${server.name}`, 'data-server': server.name },
       h(
         'div',
-        { class: 'server-line' },
-        h('div', { class: 'row-text' }, h('span', { class: 'row-title', text: serverText(server) }), h('span', { class: `row-meta${server.shutDown ? ' gone' : ''}`, text: server.active ? 'New shares go here' : server.shutDown ? 'Shares here will fail' : '' })),
+        'server-line',
+        h('div', 'row-text', h('span', 'row-title', serverText(server)), h('span', `row-meta${server.shutDown ? ' gone' : ''}`, server.active ? 'New shares go here' : server.shutDown ? 'Shares here will fail' : '')),
         server.active ? null : button(state.pending.has(use) ? 'Using…' : 'Use', { 'aria-label': `Use ${server.name} for new shares`, 'data-key': use, disabled: state.pending.has(use), onclick: () => actions.useServer(server.name) }, 'secondary small'),
         button(state.pending.has(remove) ? 'Removing…' : 'Remove', { 'aria-label': `Remove ${server.name}`, 'data-key': remove, disabled: state.pending.has(remove), onclick: () => actions.removeServer(server.name) }, 'ghost small'),
       ),
@@ -143,8 +143,8 @@ function serversGroup(state: PopoverState, actions: Actions, servers: ServerView
       failureNote(ctx, remove, `removing ${server.name}`),
     );
   });
-  const empty = servers.length === 0 ? h('p', { class: 'hint', text: 'No tmate server yet: shares need one.' }) : null;
+  const empty = servers.length === 0 ? h('p', 'hint', 'No tmate server yet: shares need one.') : null;
   return [
-    h('div', { class: 'group pad' }, rows.length > 0 ? h('ul', { class: 'servers', 'aria-label': 'tmate servers' }, ...rows) : empty, h('div', { class: 'actions' }, button('Add a server…', { 'data-key': 'server-add', onclick: () => actions.show('server') }, 'secondary small', 'plus'))),
+    h('div', 'group pad', rows.length > 0 ? h('ul', { class: 'servers', 'aria-label': 'tmate servers' }, ...rows) : empty, h('div', 'actions', button('Add a server…', { 'data-key': 'server-add', onclick: () => actions.show('server') }, 'secondary small', 'plus'))),
   ];
 }

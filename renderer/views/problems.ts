@@ -6,7 +6,7 @@ import { button, spinner, type ViewContext } from './controls.ts';
 import { commandBox, failureNote } from './notes.ts';
 
 function emptyState(glyph: IconName, heading: string, text: string, extra: Child[]): HTMLElement {
-  return h('section', { class: 'empty' }, h('span', { class: 'empty-icon' }, icon(glyph)), h('h2', { class: 'empty-title', text: heading }), h('p', { class: 'empty-text' }, ...withCode(text)), ...extra);
+  return h('section', 'empty', h('span', 'empty-icon', icon(glyph)), h('h2', 'empty-title', heading), h('p', 'empty-text', ...withCode(text)), ...extra);
 }
 
 export function loading(): HTMLElement {
@@ -24,7 +24,7 @@ export function problemState(ctx: ViewContext, problem: Problem, big: boolean): 
     const code = problem.code as CommandProblem;
     extra.push(commandBox(ctx, code, problem.command), failureNote(ctx, copyCommandKey(code), 'copying the command'));
   }
-  extra.push(h('div', { class: 'actions center' }, button('Check again', { 'data-key': `check:${problem.code}`, onclick: () => void ctx.actions.load() }, 'secondary small', 'refresh')));
+  extra.push(h('div', 'actions center', button('Check again', { 'data-key': `check:${problem.code}`, onclick: () => void ctx.actions.load() }, 'secondary small', 'refresh')));
   const glyph = problem.code === 'NO_TMUX_SERVER' || problem.code === 'NO_SESSIONS' ? 'terminal' : 'alert';
   const element = emptyState(glyph, problem.message, problem.fix, extra);
   element.dataset.problem = problem.code;

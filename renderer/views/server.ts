@@ -32,7 +32,7 @@ export function serverView(state: PopoverState, actions: Actions): BuiltView {
   const paste = h('textarea', { id: 'server-paste', class: 'field paste', rows: 4, spellcheck: 'false', 'aria-describedby': 'server-paste-hint', placeholder: 'set -g tmate-server-host tmate.example.com\nset -g tmate-server-port 22\n…or tmate.example.com:2222' });
   const host = h('input', { id: 'server-host', class: 'field', type: 'text', spellcheck: 'false', autocomplete: 'off', placeholder: 'tmate.example.com' });
   const port = h('input', { id: 'server-port', class: 'field port', type: 'text', inputmode: 'numeric', value: '22' });
-  const result = h('div', { class: 'server-result' });
+  const result = h('div', 'server-result');
   // Made once and passed to every redraw as it is (patch.ts keeps it), so the name being typed stays put.
   const nameField = h('input', { id: 'server-name', class: 'field', type: 'text', spellcheck: 'false', autocomplete: 'off', 'data-key': 'server-name' });
   const nameLabel = h('label', { class: 'field-label', for: 'server-name', key: 'server-name' }, 'Name', nameField);
@@ -117,51 +117,51 @@ export function serverView(state: PopoverState, actions: Actions): BuiltView {
     if (!draft) return out;
     const { profile: found, keys, shutDown, address: where } = draft;
     if (shutDown) {
-      out.push(h('div', { class: 'note warning', role: 'status' }, h('p', { class: 'note-message' }, `${where}: tmate.io's public servers, ${SHUT_DOWN}.`), h('p', { class: 'note-fix' }, 'Shares there will fail. Use your own or your team\'s tmate-ssh-server instead.')));
+      out.push(h('div', { class: 'note warning', role: 'status' }, h('p', 'note-message', `${where}: tmate.io's public servers, ${SHUT_DOWN}.`), h('p', 'note-fix', 'Shares there will fail. Use your own or your team\'s tmate-ssh-server instead.')));
     } else {
-      const rows = (['ed25519', 'ecdsa', 'rsa'] as const).filter((type) => found[`${type}Fingerprint`] !== '').map((type) => h('li', { class: 'fingerprint' }, h('span', { class: 'fp-type', text: type.toUpperCase() }), h('code', { class: 'fp-value', text: found[`${type}Fingerprint`] })));
+      const rows = (['ed25519', 'ecdsa', 'rsa'] as const).filter((type) => found[`${type}Fingerprint`] !== '').map((type) => h('li', 'fingerprint', h('span', 'fp-type', type.toUpperCase()), h('code', { class: 'fp-value', text: found[`${type}Fingerprint`] })));
       out.push(
         h(
           'section',
           { class: `trust${keys ? ' confirm' : ''}`, 'aria-label': 'Host key fingerprints' },
           h('p', { class: 'trust-title', text: keys ? `${where} presented these host keys:` : `Fingerprints from the paste for ${where}:` }),
-          h('ul', { class: 'fingerprints' }, ...rows),
-          keys ? h('p', { class: 'trust-ask', text: "Compare with what your server's operator gave you. Save only if they match: Pairbar will trust exactly these keys." }) : null,
+          h('ul', 'fingerprints', ...rows),
+          keys ? h('p', 'trust-ask', "Compare with what your server's operator gave you. Save only if they match: Pairbar will trust exactly these keys.") : null,
         ),
       );
     }
     out.push(nameLabel);
     const actionsRow = h(
       'div',
-      { class: 'actions' },
+      'actions',
       button(busy === 'test' ? 'Testing…' : 'Test connection', { 'data-key': 'server-test', disabled: Boolean(busy), onclick: () => void test() }, 'secondary small'),
       button(busy === 'save' ? 'Saving…' : keys ? 'Trust and save' : 'Save', { 'data-key': 'server-save', disabled: Boolean(busy), onclick: () => void save() }, 'primary small'),
     );
     out.push(actionsRow);
-    if (busy === 'test') out.push(h('p', { class: 'progress' }, spinner(), 'Starting a throwaway tmate session…'));
+    if (busy === 'test') out.push(h('p', 'progress', spinner(), 'Starting a throwaway tmate session…'));
     if (tested) out.push(testNote(tested));
     // No SSH key here: the command that makes one, copied by the main process (it is among the snapshot's problems).
     if (tested?.ok && !tested.value.ok && tested.value.error.code === 'SSH_KEYS_MISSING') {
-      out.push(h('div', { class: 'actions' }, button('Copy ssh-keygen -t ed25519', { 'aria-label': 'Copy the command ssh-keygen -t ed25519', 'data-key': 'server-copy-keygen', onclick: () => actions.copyCommand('SSH_KEYS_MISSING') }, 'secondary small', 'copy')));
+      out.push(h('div', 'actions', button('Copy ssh-keygen -t ed25519', { 'aria-label': 'Copy the command ssh-keygen -t ed25519', 'data-key': 'server-copy-keygen', onclick: () => actions.copyCommand('SSH_KEYS_MISSING') }, 'secondary small', 'copy')));
     }
     return out;
   }
 
   const children: Node[] = [
-    h('h2', { class: 'section', text: first ? 'Choose a tmate server' : 'Add a tmate server' }),
+    h('h2', 'section', first ? 'Choose a tmate server' : 'Add a tmate server'),
     h(
       'div',
-      { class: 'group pad server-form' },
-      h('p', { class: 'intro', text: "tmate.io's public servers shut down in 2025: shares go to your own or your team's tmate-ssh-server." }),
+      'group pad server-form',
+      h('p', 'intro', "tmate.io's public servers shut down in 2025: shares go to your own or your team's tmate-ssh-server."),
       h('label', { class: 'field-label', for: 'server-paste' }, "Paste what the server's operator gave you", paste),
       h('p', { class: 'hint', id: 'server-paste-hint', text: 'The set -g tmate-server-… lines of a tmate.conf, or HOST[:PORT].' }),
-      h('p', { class: 'or', text: 'or type its address' }),
-      h('div', { class: 'field-row' }, h('label', { class: 'field-label grow', for: 'server-host' }, 'Host', host), h('label', { class: 'field-label', for: 'server-port' }, 'Port', port)),
-      h('div', { class: 'actions' }, readButton),
+      h('p', 'or', 'or type its address'),
+      h('div', 'field-row', h('label', { class: 'field-label grow', for: 'server-host' }, 'Host', host), h('label', { class: 'field-label', for: 'server-port' }, 'Port', port)),
+      h('div', 'actions', readButton),
       result,
-      h('p', { class: 'hint readme' }, 'No server yet? See ', h('strong', { text: `“${README_SECTION}”` }), ' in the README.'),
+      h('p', 'hint readme', 'No server yet? See ', h('strong', { text: `“${README_SECTION}”` }), ' in the README.'),
     ),
-    h('div', { class: 'actions center' }, button(first ? 'Not now' : 'Cancel', { 'data-key': 'server-cancel', onclick: () => actions.show('sessions') }, 'ghost small')),
+    h('div', 'actions center', button(first ? 'Not now' : 'Cancel', { 'data-key': 'server-cancel', onclick: () => actions.show('sessions') }, 'ghost small')),
   ];
   // Everything here follows the screen's own steps, not the snapshot.
   return { children, update: () => undefined };
@@ -172,5 +172,5 @@ function testNote(tested: Result<ServerTestResult>): HTMLElement {
   if (!tested.ok) return errorNote(tested.error, []);
   const value = tested.value;
   if (!value.ok) return errorNote({ ...value.error, message: `${testHeadline(value)}: ${value.error.message}` }, [], { 'data-test': 'failed' });
-  return h('div', { class: 'note success', role: 'status', 'data-test': 'ok' }, h('p', { class: 'note-message', text: testHeadline(value) }), h('p', { class: 'note-fix', text: `It offers ${offersText(value.offers)}.` }));
+  return h('div', { class: 'note success', role: 'status', 'data-test': 'ok' }, h('p', 'note-message', testHeadline(value)), h('p', { class: 'note-fix', text: `It offers ${offersText(value.offers)}.` }));
 }

@@ -29,9 +29,9 @@ export function sessionRow(ctx: ViewContext, session: SessionView): HTMLElement 
     { class: 'row session-row', 'data-group': key },
     h(
       'div',
-      { class: 'row-main' },
-      h('span', { class: 'row-icon' }, icon('terminal')),
-      h('div', { class: 'row-text' }, title(session.name, session.server), h('div', { class: 'row-meta', text: sessionMeta(session) })),
+      'row-main',
+      h('span', 'row-icon', icon('terminal')),
+      h('div', 'row-text', title(session.name, session.server), h('div', 'row-meta', sessionMeta(session))),
       ...shareButtons(ctx, { target: { session: session.name, socket: session.socket }, key, name: session.name }, busy),
     ),
     failureNote(ctx, key, `sharing ${session.name}`),

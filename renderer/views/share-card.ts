@@ -21,7 +21,7 @@ export function shareCard(ctx: ViewContext, item: ShareView, session: SessionVie
   const server = `${item.server}${gone ? ` (${SHUT_DOWN})` : ''}`;
 
   if (item.state === 'starting') {
-    body.push(h('p', { class: 'progress' }, spinner(), `Connecting to ${server}…`));
+    body.push(h('p', 'progress', spinner(), `Connecting to ${server}…`));
   } else if (item.state === 'failed') {
     ctx.place(key); // The card shows the share's failure; the share call's own error is the same one.
     const error = item.error ?? { code: 'TMATE_FAILED', message: 'The share failed.', fix: 'Try again.' };
@@ -33,7 +33,7 @@ export function shareCard(ctx: ViewContext, item: ShareView, session: SessionVie
     );
   } else {
     if (item.state === 'reconnecting') {
-      body.push(h('p', { class: 'progress' }, spinner(), `Connection lost. Reconnecting to ${server}…`));
+      body.push(h('p', 'progress', spinner(), `Connection lost. Reconnecting to ${server}…`));
     }
     const copyFirst = ctx.state.snapshot?.prefs['share.copyLink'] ?? 'ssh';
     const links = orderedLinks(copyFirst).filter(({ kind }) => item.links[kind]).map((link) => linkRow(ctx, item, link));
@@ -42,18 +42,18 @@ export function shareCard(ctx: ViewContext, item: ShareView, session: SessionVie
     if (changed) body.push(h('p', { class: 'links-changed', role: 'note' }, icon('refresh'), changed));
     const noWeb = missingWebText(item);
     body.push(
-      h('p', { class: `allowed${item.allowed ? ' restricted' : ''}` }, h('span', { class: 'allowed-label', text: 'Who may join: ' }), allowedText(item)),
-      noWeb ? h('p', { class: 'hint no-web', text: noWeb }) : null,
+      h('p', `allowed${item.allowed ? ' restricted' : ''}`, h('span', 'allowed-label', 'Who may join: '), allowedText(item)),
+      noWeb ? h('p', 'hint no-web', noWeb) : null,
     );
     const left = timeLeftText(item, Date.now());
-    if (left) body.push(h('p', { class: 'time-left', text: left }));
+    if (left) body.push(h('p', 'time-left', left));
     // pair.size is `mine` but this tmux cannot hold the user's size: said plainly rather than promised.
     const away = pairClientText(item);
-    if (away) body.push(h('div', { class: 'note error pair-away', role: 'alert' }, h('p', { class: 'note-message', text: away.message }), h('p', { class: 'note-fix', text: away.fix })));
-    if (item.sizeNote) body.push(h('p', { class: 'hint size-note', text: item.sizeNote }));
+    if (away) body.push(h('div', { class: 'note error pair-away', role: 'alert' }, h('p', 'note-message', away.message), h('p', 'note-fix', away.fix)));
+    if (item.sizeNote) body.push(h('p', 'hint size-note', item.sizeNote));
     const cut = pairSizeText(item);
-    if (cut) body.push(h('div', { class: 'note warning pair-size', role: 'note' }, h('p', { class: 'note-message', text: cut.message }), h('p', { class: 'note-fix', text: cut.fix })));
-    if (item.view === 'independent') body.push(h('p', { class: 'hint view-note', text: 'The pair has a view of their own: they switch windows without moving yours.' }));
+    if (cut) body.push(h('div', { class: 'note warning pair-size', role: 'note' }, h('p', 'note-message', cut.message), h('p', 'note-fix', cut.fix)));
+    if (item.view === 'independent') body.push(h('p', 'hint view-note', 'The pair has a view of their own: they switch windows without moving yours.'));
     body.push(...presencePart(item));
     if (item.state === 'sharing') body.push(keyboardPart(ctx, item));
     const stopping = pending.has(stopKey(item));
@@ -61,7 +61,7 @@ export function shareCard(ctx: ViewContext, item: ShareView, session: SessionVie
     body.push(
       h(
         'div',
-        { class: 'card-foot' },
+        'card-foot',
         h('span', { class: 'via', text: `via ${server}` }),
         button(rotating ? 'New links…' : 'New links', { 'aria-label': `New links for ${name}: the old ones stop working and everyone connected is dropped`, title: 'The old links stop working; everyone connected is dropped', 'data-key': rotateKey(item.id), disabled: rotating || stopping, onclick: () => ctx.actions.rotate(item) }, 'secondary small'),
         button(stopping ? 'Ending…' : 'End pair', { 'aria-label': `End pair on ${name}`, 'data-key': stopKey(item), disabled: stopping, onclick: () => ctx.actions.stop(item) }, 'danger small'),
@@ -76,10 +76,10 @@ export function shareCard(ctx: ViewContext, item: ShareView, session: SessionVie
     { class: `card share state-${item.state}`, 'data-group': key, 'aria-busy': busy ? 'true' : 'false', 'aria-label': `${name}: ${STATE_LABELS[item.state]}` },
     h(
       'div',
-      { class: 'card-head' },
-      h('span', { class: 'row-icon' }, icon('terminal')),
-      h('div', { class: 'row-text' }, title(name, session?.server ?? 'default'), h('div', { class: 'row-meta', text: meta })),
-      h('span', { class: `pill ${item.state}` }, STATE_LABELS[item.state]),
+      'card-head',
+      h('span', 'row-icon', icon('terminal')),
+      h('div', 'row-text', title(name, session?.server ?? 'default'), h('div', 'row-meta', meta)),
+      h('span', `pill ${item.state}`, STATE_LABELS[item.state]),
     ),
     ...body,
   );
@@ -92,7 +92,7 @@ function linkRow(ctx: ViewContext, item: ShareView, { kind, label, grants, readO
   return h(
     'li',
     { class: 'link', 'data-kind': kind },
-    h('div', { class: 'link-text' }, h('div', { class: 'link-head' }, h('span', { class: 'link-label', text: label }), h('span', { class: `grants${readOnly ? '' : ' writes'}`, text: grants })), h('code', { class: 'link-value', text: link, title: link })),
+    h('div', 'link-text', h('div', 'link-head', h('span', 'link-label', label), h('span', `grants${readOnly ? '' : ' writes'}`, grants)), h('code', { class: 'link-value', text: link, title: link })),
     copyButton(ctx, key, `Copy ${label} link for ${item.session}`, () => ctx.actions.copy(item, kind, label)),
     failureNote(ctx, key, `copying the ${label} link`),
   );

@@ -29,13 +29,13 @@ export function shareOptionsView(subject: ShareSubject, prefs: Prefs, actions: A
       h('h2', { class: 'section', text: `Share ${subject.name}` }),
       h(
         'div',
-        { class: 'group pad' },
+        'group pad',
         h('label', { class: 'field-label', for: 'share-allowed' }, 'Who may join', allowed),
         h('p', { class: 'hint', id: 'share-allowed-hint', text: 'github:NAME, gitlab:NAME, codeberg:NAME or file:/path, separated by commas: only their keys get in, and there are no web links. Empty: anyone with a link.' }),
         h('label', { class: 'field-label', for: 'share-ends' }, 'Ends by itself', ends),
         h(
           'div',
-          { class: 'actions' },
+          'actions',
           button('Share', { 'aria-label': `Share ${subject.name} with these choices`, 'data-key': 'share-options-go', onclick: share }, 'primary small'),
           button('Cancel', { 'data-key': 'share-options-cancel', onclick: () => actions.show('sessions') }, 'ghost small'),
         ),
