@@ -24,7 +24,7 @@ afterEach(async () => {
   world = keys = undefined;
 });
 
-test('each link says what it grants; share.copyLink puts its link first; a bare server says it does not report who joins', async () => {
+test('each link says what it grants; share.copyLink puts its link first; a bare server says nobody is in, and that it does not say who joins', async () => {
   world = await World.create();
   const { sandbox, server } = world;
   await sandbox.setPrefs({ 'share.copyLink': 'sshReadOnly' });
@@ -37,7 +37,8 @@ test('each link says what it grants; share.copyLink puts its link first; a bare 
   assert.deepEqual(await card.locator('.link-label').allTextContents(), ['SSH read-only', 'SSH']);
   assert.deepEqual(await card.locator('.grants').allTextContents(), ['can only watch', 'can type in your session']);
   assert.deepEqual(await card.locator('.link-value').allTextContents(), [host.links.sshReadOnly, host.links.ssh]);
-  assert.equal(await textOf(card.locator('.presence')), "This server doesn't report who joins");
+  assert.equal(await textOf(card.locator('.presence .count')), 'Nobody is in');
+  assert.equal(await textOf(card.locator('.presence .event')), "This server doesn't say who joins; Pairbar sees whether someone is in.");
   assert.equal(await textOf(card.locator('.allowed')), 'Who may join: Anyone with a link');
   assert.equal(await card.locator('.no-web').count(), 0, 'no reason given where the keys are not why');
   assert.equal(await card.locator('.time-left').count(), 0, 'a share without an end shows no time');

@@ -31,12 +31,13 @@ async function shareWorkLive(options?: Parameters<typeof World.create>[0]) {
   return { popover, host, card };
 }
 
-test('a self-hosted server (the default): the ssh links only, no web links, and "This server doesn\'t report who joins"', async () => {
+test('a self-hosted server (the default): the ssh links only, no web links, and "Nobody is in" with what this server cannot say', async () => {
   const { popover, host, card } = await shareWorkLive();
   assert.deepEqual(await card.locator('.link-label').allTextContents(), ['SSH', 'SSH read-only']);
   assert.deepEqual(await card.locator('.link-value').allTextContents(), [host.links.ssh, host.links.sshReadOnly]);
   assert.equal(await popover.page.getByRole('button', { name: /^Copy Web/ }).count(), 0);
-  assert.equal(await textOf(card.locator('.presence')), "This server doesn't report who joins", 'no count where the server gives none, and it says so');
+  assert.equal(await textOf(card.locator('.presence .count')), 'Nobody is in', 'no count where the server gives none: the watcher says whether someone is in');
+  assert.equal(await textOf(card.locator('.presence .event')), "This server doesn't say who joins; Pairbar sees whether someone is in.");
   await popover.screenshot('self-hosted');
 });
 
