@@ -13,7 +13,8 @@ module.exports = {
     },
     {
       name: 'core-stands-alone',
-      comment: 'main/core/ is what the CLI, the app, the tests and the benchmarks all drive: it never imports Electron, the preferences or anything above it.',
+      comment:
+        'main/core/ is what the CLI, the app, the tests and the benchmarks all drive: it never imports Electron, the preferences or anything above it.',
       severity: 'error',
       from: { path: '^main/core/' },
       to: { path: '^(main/(app|electron|prefs|cli)/|main/(contract|runtime)\\.ts$)|^electron$|node_modules/electron/' },
@@ -27,7 +28,8 @@ module.exports = {
     },
     {
       name: 'app-is-pure',
-      comment: 'main/app/ is the app logic tested in plain Node: Electron objects come in as parameters, so it imports no Electron adapter (main/electron/) and nothing of electron but types.',
+      comment:
+        'main/app/ is the app logic tested in plain Node: Electron objects come in as parameters, so it imports no Electron adapter (main/electron/) and nothing of electron but types.',
       severity: 'error',
       from: { path: '^main/app/' },
       to: { path: '^main/(electron|cli)/' },
@@ -48,7 +50,8 @@ module.exports = {
     },
     {
       name: 'renderer-has-no-node',
-      comment: 'The popover has no Node and no Electron: it imports the main side only as types, except the core files written for it (no imports of their own).',
+      comment:
+        'The popover has no Node and no Electron: it imports the main side only as types, except the core files written for it (no imports of their own).',
       severity: 'error',
       from: { path: '^renderer/' },
       to: {

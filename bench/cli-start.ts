@@ -25,7 +25,10 @@ const WARMUPS = 3;
 const RUNS = 31;
 const SESSION = 'work';
 /** package.json's own dependencies: the figures name these, and count what they bring with them. */
-const DEPENDENCIES = Object.keys((JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> }).dependencies ?? {});
+const DEPENDENCIES = Object.keys(
+  (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> })
+    .dependencies ?? {},
+);
 
 interface Arm {
   id: string;
@@ -52,12 +55,20 @@ interface Arm {
  */
 function cpuOf(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   return new Promise((resolve, reject) => {
-    execFile('bash', ['-c', '"$@" >/dev/null 2>&1; times', 'bash', process.execPath, ...args], { env, encoding: 'utf8', timeout: 30_000 }, (error, stdout) => {
-      const children = stdout.trim().split('\n')[1] ?? '';
-      const seconds = [...children.matchAll(/(\d+)m([\d.]+)s/g)].map((match) => Number(match[1]) * 60 + Number(match[2]));
-      if (error || seconds.length !== 2) reject(new Error(`bash times for node ${args.join(' ')}: ${error?.message ?? stdout}`));
-      else resolve((seconds[0]! + seconds[1]!) * 1000);
-    });
+    execFile(
+      'bash',
+      ['-c', '"$@" >/dev/null 2>&1; times', 'bash', process.execPath, ...args],
+      { env, encoding: 'utf8', timeout: 30_000 },
+      (error, stdout) => {
+        const children = stdout.trim().split('\n')[1] ?? '';
+        const seconds = [...children.matchAll(/(\d+)m([\d.]+)s/g)].map(
+          (match) => Number(match[1]) * 60 + Number(match[2]),
+        );
+        if (error || seconds.length !== 2)
+          reject(new Error(`bash times for node ${args.join(' ')}: ${error?.message ?? stdout}`));
+        else resolve((seconds[0]! + seconds[1]!) * 1000);
+      },
+    );
   });
 }
 
@@ -112,12 +123,18 @@ process.on('exit', () => writeFileSync(${JSON.stringify(log)}, JSON.stringify({ 
     bytes += statSync(file).size;
     for (const match of readFileSync(file, 'utf8').matchAll(BUNDLED_PACKAGE)) packages.add(match[1]!);
   }
-  return { files: files.map((file) => relative(ROOT, file)), bytes, packages: [...packages].sort(), spawned: loaded.spawned.map(commandName) };
+  return {
+    files: files.map((file) => relative(ROOT, file)),
+    bytes,
+    packages: [...packages].sort(),
+    spawned: loaded.spawned.map(commandName),
+  };
 }
 
 /** `/usr/bin/tmux -S SOCKET list-clients -F …` as `tmux list-clients`: the program and what it was asked. */
 function commandName([file = '', ...args]: string[]): string {
-  const asked = args.find((arg, i) => /^[a-z][a-z-]*$/.test(arg) && args[i - 1] !== '-S' && args[i - 1] !== '-f') ?? args[0] ?? '';
+  const asked =
+    args.find((arg, i) => /^[a-z][a-z-]*$/.test(arg) && args[i - 1] !== '-S' && args[i - 1] !== '-f') ?? args[0] ?? '';
   return `${basename(file)} ${asked}`.trim();
 }
 
@@ -159,10 +176,54 @@ export const cliStart: BenchEntry = {
       try {
         const arms: Arm[] = [
           { id: 'node', label: '`node -e 0`', args: ['-e', '0'], env, times: [], ratios: [], cpu: [] },
-          { id: 'help', label: '`pairbar --help`', args: [BIN, '--help'], env, expect: /^Usage: pairbar /, goal: 'cli-start/help', spawns: [], times: [], ratios: [], cpu: [] },
-          { id: 'status', label: '`pairbar status`, nothing shared', args: [BIN, 'status'], env: nothingShared, expect: /^Nothing is shared\.\n$/, goal: 'cli-start/status', spawns: [], times: [], ratios: [], cpu: [] },
-          { id: 'status1', label: '`pairbar status`, one share', args: [BIN, 'status'], env, expect: new RegExp(`^"${SESSION}": sharing via `), goal: 'cli-start/status1', spawns: ['tmux list-clients'], times: [], ratios: [], cpu: [] },
-          { id: 'sessions', label: '`pairbar sessions`', args: [BIN, 'sessions'], env, expect: new RegExp(`^${SESSION} {2}\\(1 window, .*shared\\)$`, 'm'), goal: 'cli-start/sessions', spawns: ['tmux list-sessions'], times: [], ratios: [], cpu: [] },
+          {
+            id: 'help',
+            label: '`pairbar --help`',
+            args: [BIN, '--help'],
+            env,
+            expect: /^Usage: pairbar /,
+            goal: 'cli-start/help',
+            spawns: [],
+            times: [],
+            ratios: [],
+            cpu: [],
+          },
+          {
+            id: 'status',
+            label: '`pairbar status`, nothing shared',
+            args: [BIN, 'status'],
+            env: nothingShared,
+            expect: /^Nothing is shared\.\n$/,
+            goal: 'cli-start/status',
+            spawns: [],
+            times: [],
+            ratios: [],
+            cpu: [],
+          },
+          {
+            id: 'status1',
+            label: '`pairbar status`, one share',
+            args: [BIN, 'status'],
+            env,
+            expect: new RegExp(`^"${SESSION}": sharing via `),
+            goal: 'cli-start/status1',
+            spawns: ['tmux list-clients'],
+            times: [],
+            ratios: [],
+            cpu: [],
+          },
+          {
+            id: 'sessions',
+            label: '`pairbar sessions`',
+            args: [BIN, 'sessions'],
+            env,
+            expect: new RegExp(`^${SESSION} {2}\\(1 window, .*shared\\)$`, 'm'),
+            goal: 'cli-start/sessions',
+            spawns: ['tmux list-sessions'],
+            times: [],
+            ratios: [],
+            cpu: [],
+          },
         ];
         const [baseline] = arms as [Arm, ...Arm[]];
         for (let round = 0; round < WARMUPS + RUNS; round++) {
@@ -173,7 +234,8 @@ export const cliStart: BenchEntry = {
             const t0 = now();
             const stdout = await node(arm.args, arm.env);
             took.set(arm, now() - t0);
-            if (arm.expect && !arm.expect.test(stdout)) throw new Error(`${arm.label} printed ${JSON.stringify(stdout.slice(0, 300))}, not ${arm.expect}`);
+            if (arm.expect && !arm.expect.test(stdout))
+              throw new Error(`${arm.label} printed ${JSON.stringify(stdout.slice(0, 300))}, not ${arm.expect}`);
           }
           if (round < WARMUPS) continue;
           for (const arm of arms) {
@@ -203,14 +265,19 @@ export const cliStart: BenchEntry = {
             value: `${ratio(value)} (per-round ratios: median ${ratio(median(arm.ratios))}, IQR ${quantile(arm.ratios, 0.25).toFixed(2)}–${quantile(arm.ratios, 0.75).toFixed(2)})`,
             ...(arm.goal ? judge(arm.goal, value) : {}),
           });
-          figures.push({ name: `${arm.label} / \`node -e 0\`, CPU time, ratio of medians`, value: `${ratio(median(arm.cpu) / median(baseline.cpu))} (${ms(median(arm.cpu), 0)} / ${ms(median(baseline.cpu), 0)})` });
+          figures.push({
+            name: `${arm.label} / \`node -e 0\`, CPU time, ratio of medians`,
+            value: `${ratio(median(arm.cpu) / median(baseline.cpu))} (${ms(median(arm.cpu), 0)} / ${ms(median(baseline.cpu), 0)})`,
+          });
         }
         for (const arm of arms.slice(1)) {
           const loaded = loads.get(arm)!;
           const direct = loaded.packages.filter((name) => DEPENDENCIES.includes(name));
           figures.push({
             name: `${arm.label}: npm packages loaded`,
-            value: loaded.packages.length ? `${direct.join(', ') || '(none of package.json\'s)'} and ${loaded.packages.length - direct.length} packages they use` : 'none',
+            value: loaded.packages.length
+              ? `${direct.join(', ') || "(none of package.json's)"} and ${loaded.packages.length - direct.length} packages they use`
+              : 'none',
             ...judge('cli-start/packages', loaded.packages.length),
           });
           const wanted = arm.spawns ?? [];
@@ -224,7 +291,7 @@ export const cliStart: BenchEntry = {
         return {
           figures,
           details: [
-            '| run | median | over `node -e 0` | JS loaded (Pairbar\'s files) | npm packages in them | processes started |',
+            "| run | median | over `node -e 0` | JS loaded (Pairbar's files) | npm packages in them | processes started |",
             '|---|---:|---:|---|---|---|',
             `| ${baseline.label} | ${ms(base)} | — | — | — | — |`,
             ...arms.slice(1).map((arm) => {

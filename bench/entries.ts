@@ -11,4 +11,12 @@ import { shareSpawns } from './share-spawns.ts';
 import type { BenchEntry } from './lib/types.ts';
 import { UI_BENCHES } from './ui.ts';
 
-export const BENCHES: BenchEntry[] = [shareLatency, shareSpawns, serverTest, sessionsListing, cliStart, idle, ...UI_BENCHES];
+export const BENCHES: BenchEntry[] = [
+  shareLatency,
+  shareSpawns,
+  serverTest,
+  sessionsListing,
+  cliStart,
+  idle,
+  ...UI_BENCHES,
+];

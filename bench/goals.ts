@@ -49,7 +49,7 @@ export const GOALS = {
     measure: '`pairbar --help` / `node -e 0`, wall time, ratio of medians (same run)',
     limit: { atMost: 1.3 },
     unit: 'ratio',
-    why: 'Issue 8 item 9, kept by issue 21: the command adds under a third to Node\'s own start-up.',
+    why: "Issue 8 item 9, kept by issue 21: the command adds under a third to Node's own start-up.",
   },
   'cli-start/status': {
     measure: '`pairbar status` with nothing shared / `node -e 0`, wall time, ratio of medians',
@@ -67,7 +67,7 @@ export const GOALS = {
     measure: '`pairbar sessions` / `node -e 0`, wall time, ratio of medians',
     limit: { atMost: 1.5 },
     unit: 'ratio',
-    why: 'Issue 21: one `tmux list-sessions` per server on top of Node\'s start-up.',
+    why: "Issue 21: one `tmux list-sessions` per server on top of Node's start-up.",
   },
   'cli-start/packages': {
     measure: 'npm packages the command loads (each run: --help, status, sessions)',
@@ -138,7 +138,9 @@ export function formatGoalValue(unit: Goal['unit'], value: number): string {
 /** The goal as the results table's target column shows it: "≤ 1.10×", "= 0". */
 export function targetText(id: GoalId): string {
   const goal: Goal = GOALS[id];
-  return 'atMost' in goal.limit ? `≤ ${formatGoalValue(goal.unit, goal.limit.atMost)}` : `= ${formatGoalValue(goal.unit, goal.limit.exactly)}`;
+  return 'atMost' in goal.limit
+    ? `≤ ${formatGoalValue(goal.unit, goal.limit.atMost)}`
+    : `= ${formatGoalValue(goal.unit, goal.limit.exactly)}`;
 }
 
 /** The target and the PASS/FAIL of a figure measured as `value` (in the goal's unit), for a Figure. */
@@ -153,6 +155,9 @@ export function goalsTable(): string[] {
   return [
     '| goal | measure | target | why |',
     '|---|---|---|---|',
-    ...(Object.entries(GOALS) as Array<[GoalId, Goal]>).map(([id, goal]) => `| \`${id}\` | ${goal.measure.replaceAll('|', '\\|')} | ${targetText(id)} | ${goal.why.replaceAll('|', '\\|')} |`),
+    ...(Object.entries(GOALS) as Array<[GoalId, Goal]>).map(
+      ([id, goal]) =>
+        `| \`${id}\` | ${goal.measure.replaceAll('|', '\\|')} | ${targetText(id)} | ${goal.why.replaceAll('|', '\\|')} |`,
+    ),
   ];
 }

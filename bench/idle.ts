@@ -74,7 +74,10 @@ function installProbe(): boolean {
     const holder: { stack?: string } = {};
     Error.captureStackTrace(holder, skip);
     Error.stackTraceLimit = limit;
-    const frames = (holder.stack ?? '').split('\n').slice(1).map((line) => line.trim());
+    const frames = (holder.stack ?? '')
+      .split('\n')
+      .slice(1)
+      .map((line) => line.trim());
     while (frames.length && /\(node:|^at node:/.test(frames[0]!)) frames.shift();
     return frames;
   };
@@ -123,7 +126,10 @@ function startWindow(): boolean {
     driverTimers: 0,
     spawns: [],
     other: {},
-    activeAtStart: { Timeout: active.filter((kind) => kind === 'Timeout').length, Immediate: active.filter((kind) => kind === 'Immediate').length },
+    activeAtStart: {
+      Timeout: active.filter((kind) => kind === 'Timeout').length,
+      Immediate: active.filter((kind) => kind === 'Immediate').length,
+    },
   });
   probe.hook.enable();
   return true;
@@ -154,7 +160,10 @@ function readWindow(_electron: unknown, _test: unknown, close: boolean): MainWin
       origin: frames.slice(0, 8).join(' ← '),
     })),
     activeAtStart: probe.activeAtStart,
-    activeAtEnd: { Timeout: active.filter((kind) => kind === 'Timeout').length, Immediate: active.filter((kind) => kind === 'Immediate').length },
+    activeAtEnd: {
+      Timeout: active.filter((kind) => kind === 'Timeout').length,
+      Immediate: active.filter((kind) => kind === 'Immediate').length,
+    },
     other: probe.other,
   };
 }
@@ -175,7 +184,8 @@ async function settle(app: FakeApp, open = true): Promise<MainWindow> {
       seen = activity;
       quietSince = performance.now();
     }
-    if (performance.now() - quietSince >= QUIET_MS || performance.now() > deadline) return app.evaluate(readWindow, true);
+    if (performance.now() - quietSince >= QUIET_MS || performance.now() > deadline)
+      return app.evaluate(readWindow, true);
     await sleep(100);
   }
 }
@@ -266,8 +276,11 @@ interface PopoverLike {
 async function openPage(sandbox: Sandbox): Promise<PopoverLike | { missing: string }> {
   const loaded = await loadUiHarness();
   if ('missing' in loaded) return loaded;
-  const openPopover = (loaded.harness as { openPopover?: (options: { sandbox: Sandbox; open?: boolean }) => Promise<PopoverLike> }).openPopover;
-  if (typeof openPopover !== 'function') return { missing: 'test/support/ui-harness.ts no longer exports openPopover: see bench/idle.ts' };
+  const openPopover = (
+    loaded.harness as { openPopover?: (options: { sandbox: Sandbox; open?: boolean }) => Promise<PopoverLike> }
+  ).openPopover;
+  if (typeof openPopover !== 'function')
+    return { missing: 'test/support/ui-harness.ts no longer exports openPopover: see bench/idle.ts' };
   let popover: PopoverLike;
   try {
     popover = await openPopover({ sandbox, open: false });
@@ -301,7 +314,11 @@ function describeWindow(label: string, window: MainWindow): string[] {
   const lines = [
     `${label}: ${window.timerCallbacks} timer callbacks and ${window.spawns.length} spawns in ${seconds(window.ms)}; active timers ${window.activeAtStart.Timeout} Timeout + ` +
       `${window.activeAtStart.Immediate} Immediate at the start, ${window.activeAtEnd.Timeout} + ${window.activeAtEnd.Immediate} at the end; ` +
-      `timers of the stand-in's driver: ${window.driverTimers}. Other callbacks the loop ran: ${Object.entries(window.other).map(([kind, count]) => `${kind} ${count}`).join(', ') || 'none'}.`,
+      `timers of the stand-in's driver: ${window.driverTimers}. Other callbacks the loop ran: ${
+        Object.entries(window.other)
+          .map(([kind, count]) => `${kind} ${count}`)
+          .join(', ') || 'none'
+      }.`,
   ];
   for (const timer of window.timers) lines.push(`- timer ×${timer.count}: \`${timer.origin}\``);
   for (const spawn of window.spawns) lines.push(`- spawn: \`${spawn.command}\` from \`${spawn.origin}\``);
@@ -353,7 +370,10 @@ export const idle: BenchEntry = {
             await app.evaluate(startWindow);
             context.log(`idle: counting for ${WINDOW_SECONDS} s`);
             await sleep(WINDOW_SECONDS * 1000);
-            const [quiet, hidden] = await Promise.all([app.evaluate(readWindow, true), popover?.page.evaluate<PageWindow>(PAGE_READ)]);
+            const [quiet, hidden] = await Promise.all([
+              app.evaluate(readWindow, true),
+              popover?.page.evaluate<PageWindow>(PAGE_READ),
+            ]);
 
             figures.push(
               {
@@ -378,11 +398,19 @@ export const idle: BenchEntry = {
                 value: `${total} in ${seconds(hidden.ms)} (${hidden.timers} timer, ${hidden.frames} rAF, ${hidden.idle} idle)`,
                 ...judge('idle/page', total),
               });
-              details.push(`Hidden popover page: ${hidden.timers} timer, ${hidden.frames} requestAnimationFrame and ${hidden.idle} requestIdleCallback callbacks in ${seconds(hidden.ms)}; CSS animations running at the end: ${hidden.animations}.`);
-              for (const [origin, count] of Object.entries(hidden.origins)) details.push(`- page callback ×${count}: \`${origin}\``);
-              const check = await popover.page.evaluate<{ timers: number; frames: number; idle: number }>(PAGE_SELF_CHECK);
-              if (check.timers !== 1 || check.frames !== 1 || check.idle !== 1) throw new Error(`the page probe's self-check counted ${JSON.stringify(check)}, not one of each`);
-              details.push(`Self-check of the page's probe, after the window: a setTimeout, a requestAnimationFrame and a requestIdleCallback from the page's world were counted ${check.timers}, ${check.frames} and ${check.idle}.`);
+              details.push(
+                `Hidden popover page: ${hidden.timers} timer, ${hidden.frames} requestAnimationFrame and ${hidden.idle} requestIdleCallback callbacks in ${seconds(hidden.ms)}; CSS animations running at the end: ${hidden.animations}.`,
+              );
+              for (const [origin, count] of Object.entries(hidden.origins))
+                details.push(`- page callback ×${count}: \`${origin}\``);
+              const check = await popover.page.evaluate<{ timers: number; frames: number; idle: number }>(
+                PAGE_SELF_CHECK,
+              );
+              if (check.timers !== 1 || check.frames !== 1 || check.idle !== 1)
+                throw new Error(`the page probe's self-check counted ${JSON.stringify(check)}, not one of each`);
+              details.push(
+                `Self-check of the page's probe, after the window: a setTimeout, a requestAnimationFrame and a requestIdleCallback from the page's world were counted ${check.timers}, ${check.frames} and ${check.idle}.`,
+              );
             }
           } finally {
             await popover?.close();
@@ -405,7 +433,13 @@ export const idle: BenchEntry = {
 };
 
 /** Shares SESSION through the app, counts a window while sharing, then stops the share. */
-async function shareWindow(context: BenchContext, app: FakeApp, sandbox: Sandbox, figures: Figure[], details: string[]): Promise<void> {
+async function shareWindow(
+  context: BenchContext,
+  app: FakeApp,
+  sandbox: Sandbox,
+  figures: Figure[],
+  details: string[],
+): Promise<void> {
   // Counted from the click on, so the share's own start shows what the probe sees when there is something to see.
   await app.evaluate(startWindow);
   const started = await app.evaluate(async (_electron, t, session: string) => {
@@ -425,18 +459,28 @@ async function shareWindow(context: BenchContext, app: FakeApp, sandbox: Sandbox
   if (!started) throw new Error(`the tray menu has no share action for ${SESSION}`);
   await waitFor(
     'the share',
-    () => app.evaluate((_electron, t, session: string) => t.snapshot().shares.some((share: any) => share.session === session && share.state === 'sharing'), SESSION),
+    () =>
+      app.evaluate(
+        (_electron, t, session: string) =>
+          t.snapshot().shares.some((share: any) => share.session === session && share.state === 'sharing'),
+        SESSION,
+      ),
     30_000,
   );
   const start = await settle(app, false);
   details.push(...describeWindow('Share start, from the click until settled in `sharing` (not judged)', start));
-  if (start.spawns.length === 0) throw new Error('the probe saw no spawn while the app started a share: it is not counting');
+  if (start.spawns.length === 0)
+    throw new Error('the probe saw no spawn while the app started a share: it is not counting');
 
   await app.evaluate(startWindow);
   context.log(`idle: sharing, counting for ${WINDOW_SECONDS} s`);
   await sleep(WINDOW_SECONDS * 1000);
   const sharing = await app.evaluate(readWindow, true);
-  const still = await app.evaluate((_electron, t, session: string) => t.snapshot().shares.find((share: any) => share.session === session)?.state ?? 'gone', SESSION);
+  const still = await app.evaluate(
+    (_electron, t, session: string) =>
+      t.snapshot().shares.find((share: any) => share.session === session)?.state ?? 'gone',
+    SESSION,
+  );
   if (still !== 'sharing') throw new Error(`the share ended up ${still} during the window`);
   figures.push(
     {
@@ -455,11 +499,28 @@ async function shareWindow(context: BenchContext, app: FakeApp, sandbox: Sandbox
     await t.run({ kind: 'stop', shareId: share.id });
     return true;
   }, SESSION);
-  await waitFor('the share to stop', () => app.evaluate((_electron, t, session: string) => !t.snapshot().shares.some((share: any) => share.session === session), SESSION), 15_000);
+  await waitFor(
+    'the share to stop',
+    () =>
+      app.evaluate(
+        (_electron, t, session: string) => !t.snapshot().shares.some((share: any) => share.session === session),
+        SESSION,
+      ),
+    15_000,
+  );
   // Stopping kills tmate; give its exit a moment before judging what is left.
   let left = sandbox.tmatePids();
-  for (const deadline = performance.now() + 5_000; left.length > 0 && performance.now() < deadline; left = sandbox.tmatePids()) await sleep(100);
-  figures.push({ name: 'tmate processes left after Stop Sharing', value: `${left.length}`, ...judge('idle/tmate-left', left.length) });
+  for (
+    const deadline = performance.now() + 5_000;
+    left.length > 0 && performance.now() < deadline;
+    left = sandbox.tmatePids()
+  )
+    await sleep(100);
+  figures.push({
+    name: 'tmate processes left after Stop Sharing',
+    value: `${left.length}`,
+    ...judge('idle/tmate-left', left.length),
+  });
 }
 
 /**
@@ -479,7 +540,9 @@ async function selfCheck(app: FakeApp): Promise<string> {
   });
   const seen = await app.evaluate(readWindow, true);
   if (seen.timerCallbacks !== 2 || seen.spawns.length !== 1) {
-    throw new Error(`the probe's self-check saw ${seen.timerCallbacks} timer callbacks and ${seen.spawns.length} spawns, not 2 and 1`);
+    throw new Error(
+      `the probe's self-check saw ${seen.timerCallbacks} timer callbacks and ${seen.spawns.length} spawns, not 2 and 1`,
+    );
   }
   return `Self-check of the app's probe: a setTimeout, a setImmediate and an \`execFile('true')\` run in the app came back as ${seen.timerCallbacks} timer callbacks and ${seen.spawns.length} spawn (\`${seen.spawns[0]?.command}\`).`;
 }

@@ -16,7 +16,17 @@ import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BENCHES } from './entries.ts';
 import { goalsTable } from './goals.ts';
-import { consoleTable, mergeRecord, readRunRecord, RUN_RECORD, tally, writeBenchDocs, writeRunRecord, type Outcome, type RunRecord } from './lib/report.ts';
+import {
+  consoleTable,
+  mergeRecord,
+  readRunRecord,
+  RUN_RECORD,
+  tally,
+  writeBenchDocs,
+  writeRunRecord,
+  type Outcome,
+  type RunRecord,
+} from './lib/report.ts';
 import type { BenchContext } from './lib/types.ts';
 import { versions } from './lib/world.ts';
 
@@ -76,7 +86,8 @@ const context: BenchContext = {
 async function main(): Promise<number> {
   const { only, docs } = parseArgs(process.argv.slice(2));
   const unknown = only?.filter((id) => !BENCHES.some((entry) => entry.id === id)) ?? [];
-  if (unknown.length) throw new Error(`no bench ${unknown.join(', ')}; known: ${BENCHES.map((entry) => entry.id).join(', ')}`);
+  if (unknown.length)
+    throw new Error(`no bench ${unknown.join(', ')}; known: ${BENCHES.map((entry) => entry.id).join(', ')}`);
   const selected = only ? BENCHES.filter((entry) => only.includes(entry.id)) : BENCHES;
 
   const started = Date.now();
@@ -113,20 +124,36 @@ async function main(): Promise<number> {
     console.log(result.details.join('\n'));
   }
   const counts = tally(outcomes);
-  console.log(`\nLoad average (1 min): ${loadAtStart.toFixed(1)} at the start, ${(os.loadavg()[0] ?? 0).toFixed(1)} at the end, on ${cpuList.length} CPUs.`);
+  console.log(
+    `\nLoad average (1 min): ${loadAtStart.toFixed(1)} at the start, ${(os.loadavg()[0] ?? 0).toFixed(1)} at the end, on ${cpuList.length} CPUs.`,
+  );
   console.log(`${counts.text} · ${seconds.toFixed(0)} s`);
 
   const fresh: RunRecord = {
-    info: { date: new Date().toISOString(), node: process.version, tmux: tools.tmux, tmate: tools.tmate, cpus, seconds, load: [loadAtStart, os.loadavg()[0] ?? 0] },
+    info: {
+      date: new Date().toISOString(),
+      node: process.version,
+      tmux: tools.tmux,
+      tmate: tools.tmate,
+      cpus,
+      seconds,
+      load: [loadAtStart, os.loadavg()[0] ?? 0],
+    },
     ...(only ? { only } : {}),
     outcomes,
     goals: goalsTable(),
   };
   const record = mergeRecord(await readRunRecord(), fresh);
   await writeRunRecord(record);
-  console.log(`Figures kept in ${relative(process.cwd(), RUN_RECORD)}${record !== fresh ? ' (with the other benches\' from the run before)' : ''}; \`npm run docs\` writes docs/benchmarks.md from them.`);
-  if (counts.crashed > 0) console.log('A bench crashed: `npm run docs` will refuse these figures until it runs through.');
-  if (counts.fail > 0) console.log(`${counts.fail} figure${counts.fail === 1 ? '' : 's'} over ${counts.fail === 1 ? 'its goal' : 'their goals'} (bench/goals.ts): FAIL.`);
+  console.log(
+    `Figures kept in ${relative(process.cwd(), RUN_RECORD)}${record !== fresh ? " (with the other benches' from the run before)" : ''}; \`npm run docs\` writes docs/benchmarks.md from them.`,
+  );
+  if (counts.crashed > 0)
+    console.log('A bench crashed: `npm run docs` will refuse these figures until it runs through.');
+  if (counts.fail > 0)
+    console.log(
+      `${counts.fail} figure${counts.fail === 1 ? '' : 's'} over ${counts.fail === 1 ? 'its goal' : 'their goals'} (bench/goals.ts): FAIL.`,
+    );
   if (docs) console.log(`docs/benchmarks.md: written from ${await writeBenchDocs(DOCS, record)}.`);
   return counts.crashed > 0 || counts.fail > 0 ? 1 : 0;
 }

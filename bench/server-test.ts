@@ -52,7 +52,10 @@ export const serverTest: BenchEntry = {
           const value = await arm();
           if (keep) (arm === rawOnce ? raw : tested).push(value);
         }
-        if (keep) context.log(`server-test: round ${round - WARMUPS + 1}/${RUNS}: raw ${raw.at(-1)!.toFixed(0)} ms, test ${tested.at(-1)!.toFixed(0)} ms`);
+        if (keep)
+          context.log(
+            `server-test: round ${round - WARMUPS + 1}/${RUNS}: raw ${raw.at(-1)!.toFixed(0)} ms, test ${tested.at(-1)!.toFixed(0)} ms`,
+          );
       }
       return {
         figures: [

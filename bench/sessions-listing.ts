@@ -25,7 +25,13 @@ const WARMUPS = 2;
 /** Sessions created per tmux invocation (`new-session -d -s sN ; new-session …`). */
 const CHUNK = 250;
 /** The same fields listSessions asks for, for the bare baseline call. */
-const FORMAT = ['#{session_id}', '#{session_windows}', '#{session_attached}', '#{session_created}', '#{session_name}'].join('\x1f');
+const FORMAT = [
+  '#{session_id}',
+  '#{session_windows}',
+  '#{session_attached}',
+  '#{session_created}',
+  '#{session_name}',
+].join('\x1f');
 
 interface Server {
   size: number;
@@ -81,15 +87,24 @@ export const sessionsListing: BenchEntry = {
         for (const size of SIZES) {
           const env = { ...base.env, TMUX_TMPDIR: join(sandbox.root, `tmux-${size}`) };
           await mkdir(env.TMUX_TMPDIR, { recursive: true });
-          const server: Server = { size, tmux: { tmux: base.tmux, env }, socket: join(socketDir(env), 'default'), times: [], bare: [], calls: [] };
+          const server: Server = {
+            size,
+            tmux: { tmux: base.tmux, env },
+            socket: join(socketDir(env), 'default'),
+            times: [],
+            bare: [],
+            calls: [],
+          };
           servers.push(server);
           // The first session alone, so the server's pid is known before the bulk of them is created.
           await mkdir(socketDir(env), { recursive: true, mode: 0o700 });
           await execFileAsync(TMUX, ['-S', server.socket, 'new-session', '-d', '-s', 's1', 'cat'], { env });
-          const { stdout } = await execFileAsync(TMUX, ['-S', server.socket, 'display-message', '-p', '#{pid}'], { env });
+          const { stdout } = await execFileAsync(TMUX, ['-S', server.socket, 'display-message', '-p', '#{pid}'], {
+            env,
+          });
           server.pid = Number(stdout.trim()) || undefined;
           if (server.pid === undefined) throw new Error(`tmux did not tell its pid: ${JSON.stringify(stdout)}`);
-          for (let created = 1; created < size; ) {
+          for (let created = 1; created < size;) {
             const args: string[] = ['-S', server.socket];
             const upTo = Math.min(size, created + CHUNK);
             for (let n = created + 1; n <= upTo; n++) {
@@ -108,7 +123,10 @@ export const sessionsListing: BenchEntry = {
             const server = servers[(round + i) % servers.length]!;
             const bareOnce = async () => {
               const t0 = now();
-              await execFileAsync(TMUX, ['-S', server.socket, 'list-sessions', '-F', FORMAT], { env: server.tmux.env, maxBuffer: 64 * 1024 * 1024 });
+              await execFileAsync(TMUX, ['-S', server.socket, 'list-sessions', '-F', FORMAT], {
+                env: server.tmux.env,
+                maxBuffer: 64 * 1024 * 1024,
+              });
               if (keep) server.bare.push(now() - t0);
             };
             if (round % 2 === 0) await bareOnce();
@@ -119,7 +137,9 @@ export const sessionsListing: BenchEntry = {
             const spawned = spawnedSoFar() - before;
             const found = listed.reduce((sum, entry) => sum + entry.sessions.length, 0);
             if (listed.length !== 1 || found !== server.size) {
-              throw new Error(`listServers found ${listed.length} servers / ${found} sessions, expected 1 / ${server.size}`);
+              throw new Error(
+                `listServers found ${listed.length} servers / ${found} sessions, expected 1 / ${server.size}`,
+              );
             }
             if (keep) {
               server.times.push(elapsed);
@@ -143,7 +163,11 @@ export const sessionsListing: BenchEntry = {
         ...(size === 100 ? judge('sessions-listing/at-100', at(100)) : {}),
       }));
       figures.push(
-        { name: 'tmux calls per server per listing (max)', value: String(callsPerServer), ...judge('sessions-listing/calls', callsPerServer) },
+        {
+          name: 'tmux calls per server per listing (max)',
+          value: String(callsPerServer),
+          ...judge('sessions-listing/calls', callsPerServer),
+        },
         { name: 'slope, per session (1 → 1000)', value: `${(slope * 1000).toFixed(1)} µs/session` },
         { name: 'time(1000) / time(100)', value: ratio(growth, 1), ...judge('sessions-listing/growth', growth) },
       );
@@ -153,7 +177,8 @@ export const sessionsListing: BenchEntry = {
           '| sessions | listServers() | bare `tmux list-sessions` | ratio | tmux calls per listing |',
           '|---:|---:|---:|---:|---:|',
           ...servers.map(
-            (server) => `| ${server.size} | ${ms(median(server.times), 2)} | ${ms(median(server.bare), 2)} | ${ratio(median(server.times) / median(server.bare))} | ${Math.max(...server.calls)} |`,
+            (server) =>
+              `| ${server.size} | ${ms(median(server.times), 2)} | ${ms(median(server.bare), 2)} | ${ratio(median(server.times) / median(server.bare))} | ${Math.max(...server.calls)} |`,
           ),
         ],
       };

@@ -70,9 +70,12 @@ export const shareLatency: BenchEntry = {
         };
         runtime.shares.on('step', onStep);
         const t0 = now();
-        const share = await runtime.shares.share({ session: SESSION }).finally(() => runtime.shares.off('step', onStep));
+        const share = await runtime.shares
+          .share({ session: SESSION })
+          .finally(() => runtime.shares.off('step', onStep));
         const total = now() - t0;
-        if (share.state !== 'sharing' || !share.links.ssh) throw new Error(`share() resolved without links: ${JSON.stringify(share)}`);
+        if (share.state !== 'sharing' || !share.links.ssh)
+          throw new Error(`share() resolved without links: ${JSON.stringify(share)}`);
         await runtime.shares.stop(share.id);
         const sample = { total } as PhaseSample;
         let previous = t0;
@@ -88,13 +91,22 @@ export const shareLatency: BenchEntry = {
       const raw: RawSample[] = [];
       const phases: PhaseSample[] = [];
       const arms = [
-        async (keep: boolean) => { const s = await rawOnce(); if (keep) raw.push(s); },
-        async (keep: boolean) => { const s = await pairbarOnce(); if (keep) phases.push(s); },
+        async (keep: boolean) => {
+          const s = await rawOnce();
+          if (keep) raw.push(s);
+        },
+        async (keep: boolean) => {
+          const s = await pairbarOnce();
+          if (keep) phases.push(s);
+        },
       ];
       for (let round = 0; round < WARMUPS + RUNS; round++) {
         const keep = round >= WARMUPS;
         for (let i = 0; i < arms.length; i++) await arms[(round + i) % arms.length]!(keep);
-        if (keep) context.log(`share-latency: round ${round - WARMUPS + 1}/${RUNS}: raw ${raw.at(-1)!.total.toFixed(0)} ms, share() ${phases.at(-1)!.total.toFixed(0)} ms`);
+        if (keep)
+          context.log(
+            `share-latency: round ${round - WARMUPS + 1}/${RUNS}: raw ${raw.at(-1)!.total.toFixed(0)} ms, share() ${phases.at(-1)!.total.toFixed(0)} ms`,
+          );
       }
 
       // Per-call cost of the core's process runner (execa) next to a bare execFile, for the breakdown.
@@ -121,14 +133,22 @@ export const shareLatency: BenchEntry = {
       const m = (pick: (sample: PhaseSample) => number) => median(phases.map(pick));
       const rawStep = (pick: (sample: RawSample) => number) => median(raw.map(pick));
       const phaseSum = STEPS.reduce((sum, step) => sum + m((p) => p[step]), 0);
-      const row = (what: string, pairbarValue: string, rawValue: string) => `| ${what} | ${pairbarValue} | ${rawValue} |`;
+      const row = (what: string, pairbarValue: string, rawValue: string) =>
+        `| ${what} | ${pairbarValue} | ${rawValue} |`;
 
       return {
         figures: [
           { name: 'raw tmate sequence → link, median', value: spread(rawTotals) },
           { name: 'share() → links, median', value: spread(pairbar) },
-          { name: 'share() / raw, ratio of medians', value: ratio(medianRatio), ...judge('share-latency/ratio', medianRatio) },
-          { name: 'share() / raw, median of per-round ratios', value: `${ratio(median(pairedRatios))} (IQR ${quantile(pairedRatios, 0.25).toFixed(2)}–${quantile(pairedRatios, 0.75).toFixed(2)})` },
+          {
+            name: 'share() / raw, ratio of medians',
+            value: ratio(medianRatio),
+            ...judge('share-latency/ratio', medianRatio),
+          },
+          {
+            name: 'share() / raw, median of per-round ratios',
+            value: `${ratio(median(pairedRatios))} (IQR ${quantile(pairedRatios, 0.25).toFixed(2)}–${quantile(pairedRatios, 0.75).toFixed(2)})`,
+          },
         ],
         details: [
           `Where the time goes (medians of ${RUNS} rounds, each step of share() timed as it completed in the timed arm):`,
@@ -138,9 +158,21 @@ export const shareLatency: BenchEntry = {
           row('resolve (`tmux list-sessions`)', ms(m((p) => p.resolve)), '—'),
           row('adopt (shares left by other processes)', ms(m((p) => p.adopt)), '—'),
           row('prepare (share directory and record)', ms(m((p) => p.prepare)), '—'),
-          row('launch (config, log, spawn `tmate -F`, socket up) / `new-session -d`', ms(m((p) => p.launch)), ms(rawStep((r) => r.newSession))),
-          row('ready (`wait tmate-ready ; display-message`, one call) / two calls', ms(m((p) => p.ready)), ms(rawStep((r) => r.waitReady + r.display))),
-          row('sum of step medians', ms(phaseSum), ms(rawStep((r) => r.newSession) + rawStep((r) => r.waitReady) + rawStep((r) => r.display))),
+          row(
+            'launch (config, log, spawn `tmate -F`, socket up) / `new-session -d`',
+            ms(m((p) => p.launch)),
+            ms(rawStep((r) => r.newSession)),
+          ),
+          row(
+            'ready (`wait tmate-ready ; display-message`, one call) / two calls',
+            ms(m((p) => p.ready)),
+            ms(rawStep((r) => r.waitReady + r.display)),
+          ),
+          row(
+            'sum of step medians',
+            ms(phaseSum),
+            ms(rawStep((r) => r.newSession) + rawStep((r) => r.waitReady) + rawStep((r) => r.display)),
+          ),
           row('one `tmate -V` via process.run (execa) / via execFile', ms(median(viaRun)), ms(median(viaExecFile))),
           '',
           `Samples in round order (ms): raw ${rawTotals.map((v) => v.toFixed(0)).join(' ')}; share() ${pairbar.map((v) => v.toFixed(0)).join(' ')}.`,

@@ -58,66 +58,79 @@ export const shareSpawns: BenchEntry = {
       // The sandbox's cache starts empty: the first cold run is a machine's first `pairbar share`, which also
       // checks tmux and tmate with `-V` once (then kept: known-versions.ts); the later ones are every other.
       const [first = Number.NaN, ...later] = cold;
-      figures.push({ name: 'processes per share() → links, first run on a machine (tmux and tmate checked with -V, then kept)', value: String(first) });
-      for (const [name, counts, goal] of [['processes per share() → links, cold process, versions known (max)', later, 'share-spawns/cold'], ['processes per share() → links, warm runtime (max)', warm, 'share-spawns/warm']] as const) {
+      figures.push({
+        name: 'processes per share() → links, first run on a machine (tmux and tmate checked with -V, then kept)',
+        value: String(first),
+      });
+      for (const [name, counts, goal] of [
+        ['processes per share() → links, cold process, versions known (max)', later, 'share-spawns/cold'],
+        ['processes per share() → links, warm runtime (max)', warm, 'share-spawns/warm'],
+      ] as const) {
         const worst = Math.max(...counts);
         figures.push({ name, value: `${worst} (runs: ${counts.join(', ')})`, ...judge(goal, worst) });
       }
     });
 
-    await withWorld(context, { server: { sayReady: false }, readyTimeoutSeconds: POLL_SECONDS + 4 }, async ({ sandbox, server }) => {
-      if (!server) throw new Error('no test server');
-      const env = cleanEnv(sandbox);
+    await withWorld(
+      context,
+      { server: { sayReady: false }, readyTimeoutSeconds: POLL_SECONDS + 4 },
+      async ({ sandbox, server }) => {
+        if (!server) throw new Error('no test server');
+        const env = cleanEnv(sandbox);
 
-      // The recipe: start a session, then poll display until a link shows up.
-      const config = await sandbox.writeFile('recipe-tmate.conf', server.tmateConfig());
-      const socket = join(sandbox.root, 'recipe.sock');
-      await exec(TMATE, ['-S', socket, '-f', config, 'new-session', '-d'], env);
-      const polls = await busyWait(env, socket, POLL_SECONDS * 1000, context);
-      await exec(TMATE, ['-S', socket, 'kill-server'], env).catch(() => undefined);
-      const perSecond = polls.count / (polls.ms / 1000);
-      figures.push({
-        name: 'shell recipe busy wait, READY withheld',
-        value: `${perSecond.toFixed(0)} tmate processes/s (${polls.count} in ${(polls.ms / 1000).toFixed(2)} s, + as many grep)`,
-      });
+        // The recipe: start a session, then poll display until a link shows up.
+        const config = await sandbox.writeFile('recipe-tmate.conf', server.tmateConfig());
+        const socket = join(sandbox.root, 'recipe.sock');
+        await exec(TMATE, ['-S', socket, '-f', config, 'new-session', '-d'], env);
+        const polls = await busyWait(env, socket, POLL_SECONDS * 1000, context);
+        await exec(TMATE, ['-S', socket, 'kill-server'], env).catch(() => undefined);
+        const perSecond = polls.count / (polls.ms / 1000);
+        figures.push({
+          name: 'shell recipe busy wait, READY withheld',
+          value: `${perSecond.toFixed(0)} tmate processes/s (${polls.count} in ${(polls.ms / 1000).toFixed(2)} s, + as many grep)`,
+        });
 
-      // Pairbar waiting for the same READY: one blocking `tmate wait tmate-ready`, nothing spawned meanwhile.
-      sandbox.newSession(SESSION, 'default', 'sh');
-      const runtime = sandbox.runtime();
-      await runtime.binaries();
-      const start = spawnedSoFar();
-      const attempt = runtime.shares.share({ session: SESSION }).then(
-        () => 'resolved',
-        (error: unknown) => (error instanceof Error ? error.message : String(error)),
-      );
-      // The window opens once Pairbar has settled into waiting (no spawn for 500 ms), however loaded the machine.
-      for (let last = spawnedSoFar(), quietSince = now(), deadline = now() + 5_000; now() - quietSince < 500 && now() < deadline; ) {
-        await sleep(50);
-        if (spawnedSoFar() !== last) {
-          last = spawnedSoFar();
-          quietSince = now();
+        // Pairbar waiting for the same READY: one blocking `tmate wait tmate-ready`, nothing spawned meanwhile.
+        sandbox.newSession(SESSION, 'default', 'sh');
+        const runtime = sandbox.runtime();
+        await runtime.binaries();
+        const start = spawnedSoFar();
+        const attempt = runtime.shares.share({ session: SESSION }).then(
+          () => 'resolved',
+          (error: unknown) => (error instanceof Error ? error.message : String(error)),
+        );
+        // The window opens once Pairbar has settled into waiting (no spawn for 500 ms), however loaded the machine.
+        for (
+          let last = spawnedSoFar(), quietSince = now(), deadline = now() + 5_000;
+          now() - quietSince < 500 && now() < deadline;
+        ) {
+          await sleep(50);
+          if (spawnedSoFar() !== last) {
+            last = spawnedSoFar();
+            quietSince = now();
+          }
         }
-      }
-      const settled = spawnedSoFar() - start;
-      const windowStart = spawnedSoFar();
-      const t0 = now();
-      await sleep(POLL_SECONDS * 1000);
-      const windowSpawns = spawnedSoFar() - windowStart;
-      const windowMs = now() - t0;
-      const outcome = await attempt;
-      const total = spawnedSoFar() - start;
-      if (outcome === 'resolved') throw new Error('share() resolved although the server withheld READY');
-      figures.push({
-        name: 'Pairbar waiting, READY withheld',
-        value: `${(windowSpawns / (windowMs / 1000)).toFixed(0)} processes/s (${windowSpawns} in ${(windowMs / 1000).toFixed(2)} s, after ${settled} to start)`,
-      });
-      details.push(
-        `The shell recipe polled ${polls.count} times in ${(polls.ms / 1000).toFixed(2)} s. Pairbar spawned ${settled} to start ` +
-          `(the tmux lookup, \`tmate -F\`, the one blocking \`wait tmate-ready ; display\` that also reads the links), then ${windowSpawns} in a ${(windowMs / 1000).toFixed(2)} s ` +
-          `window of waiting, and ${total} for the whole attempt including clean-up after its ${POLL_SECONDS + 4} s limit, which ended ` +
-          `with: ${outcome.split('\n')[0]}`,
-      );
-    });
+        const settled = spawnedSoFar() - start;
+        const windowStart = spawnedSoFar();
+        const t0 = now();
+        await sleep(POLL_SECONDS * 1000);
+        const windowSpawns = spawnedSoFar() - windowStart;
+        const windowMs = now() - t0;
+        const outcome = await attempt;
+        const total = spawnedSoFar() - start;
+        if (outcome === 'resolved') throw new Error('share() resolved although the server withheld READY');
+        figures.push({
+          name: 'Pairbar waiting, READY withheld',
+          value: `${(windowSpawns / (windowMs / 1000)).toFixed(0)} processes/s (${windowSpawns} in ${(windowMs / 1000).toFixed(2)} s, after ${settled} to start)`,
+        });
+        details.push(
+          `The shell recipe polled ${polls.count} times in ${(polls.ms / 1000).toFixed(2)} s. Pairbar spawned ${settled} to start ` +
+            `(the tmux lookup, \`tmate -F\`, the one blocking \`wait tmate-ready ; display\` that also reads the links), then ${windowSpawns} in a ${(windowMs / 1000).toFixed(2)} s ` +
+            `window of waiting, and ${total} for the whole attempt including clean-up after its ${POLL_SECONDS + 4} s limit, which ended ` +
+            `with: ${outcome.split('\n')[0]}`,
+        );
+      },
+    );
 
     return { figures, details };
   },
@@ -138,7 +151,12 @@ async function coldShare(env: NodeJS.ProcessEnv, session: string): Promise<numbe
 }
 
 /** Runs the recipe's loop for `durationMs`, then kills its process group; counts completed polls. */
-async function busyWait(env: NodeJS.ProcessEnv, socket: string, durationMs: number, context: BenchContext): Promise<{ count: number; ms: number }> {
+async function busyWait(
+  env: NodeJS.ProcessEnv,
+  socket: string,
+  durationMs: number,
+  context: BenchContext,
+): Promise<{ count: number; ms: number }> {
   const child = spawn('/bin/sh', ['-c', BUSY_LOOP], {
     env: { ...env, TMATE, SOCK: socket },
     detached: true,

@@ -44,7 +44,12 @@ interface UiHarness {
 
 function isTimings(value: unknown): value is Timings {
   const candidate = value as Partial<Timings> | undefined;
-  return Array.isArray(candidate?.samples) && typeof candidate?.median === 'number' && typeof candidate.min === 'number' && typeof candidate.max === 'number';
+  return (
+    Array.isArray(candidate?.samples) &&
+    typeof candidate?.median === 'number' &&
+    typeof candidate.min === 'number' &&
+    typeof candidate.max === 'number'
+  );
 }
 
 function describe(timings: Timings): string {
@@ -86,15 +91,16 @@ export const popoverWarm: BenchEntry = {
   method:
     `benchPopoverOpen() from test/support/ui-harness.ts: a sandbox with ${POPOVER_SESSIONS} tmux sessions, AppState's snapshot ` +
     `already loaded and the popover opened once; ${POPOVER_WARMUP} warm-up opens, then ${POPOVER_RUNS} timed ones (headless Chromium). ` +
-    'The warm open is the app\'s: the hidden popover shown again (visibilitychange) after a new tmux session appeared, ' +
-    'until that session\'s row is painted, timed in the page. The page load (`page.goto` until a row is visible) is ' +
+    "The warm open is the app's: the hidden popover shown again (visibilitychange) after a new tmux session appeared, " +
+    "until that session's row is painted, timed in the page. The page load (`page.goto` until a row is visible) is " +
     'shown for context: every request goes through the harness, so it mostly measures the harness.',
   async run(): Promise<BenchResult> {
     const name = 'popover → sessions visible, warm (median)';
     const loaded = await loadUiHarness();
     if ('missing' in loaded) return skip(name, loaded.missing);
     const { benchPopoverOpen } = loaded.harness;
-    if (typeof benchPopoverOpen !== 'function') return skip(name, 'test/support/ui-harness.ts no longer exports benchPopoverOpen: see bench/ui.ts');
+    if (typeof benchPopoverOpen !== 'function')
+      return skip(name, 'test/support/ui-harness.ts no longer exports benchPopoverOpen: see bench/ui.ts');
     let result;
     try {
       result = await benchPopoverOpen({ runs: POPOVER_RUNS, warmup: POPOVER_WARMUP, sessions: POPOVER_SESSIONS });
@@ -105,11 +111,20 @@ export const popoverWarm: BenchEntry = {
     }
     const byPath = result as Partial<Record<'reshow' | 'reload', unknown>>;
     if (isTimings(byPath.reshow)) {
-      const figures: Figure[] = [{ name, value: describe(byPath.reshow), ...judge('ui-popover-warm/reshow', byPath.reshow.median) }];
-      const details = [`Shown again (\`reshow\`), samples in order (ms): ${byPath.reshow.samples.map((value) => value.toFixed(0)).join(' ')}.`];
+      const figures: Figure[] = [
+        { name, value: describe(byPath.reshow), ...judge('ui-popover-warm/reshow', byPath.reshow.median) },
+      ];
+      const details = [
+        `Shown again (\`reshow\`), samples in order (ms): ${byPath.reshow.samples.map((value) => value.toFixed(0)).join(' ')}.`,
+      ];
       if (isTimings(byPath.reload)) {
-        figures.push({ name: 'popover page load → sessions visible (median; mostly the harness)', value: describe(byPath.reload) });
-        details.push(`Page load (\`reload\`), samples in order (ms): ${byPath.reload.samples.map((value) => value.toFixed(0)).join(' ')}.`);
+        figures.push({
+          name: 'popover page load → sessions visible (median; mostly the harness)',
+          value: describe(byPath.reload),
+        });
+        details.push(
+          `Page load (\`reload\`), samples in order (ms): ${byPath.reload.samples.map((value) => value.toFixed(0)).join(' ')}.`,
+        );
       }
       return { figures, details };
     }
@@ -120,7 +135,10 @@ export const popoverWarm: BenchEntry = {
         details: [`Samples in order (ms): ${result.samples.map((value) => value.toFixed(0)).join(' ')}.`],
       };
     }
-    return skip(name, 'benchPopoverOpen() of test/support/ui-harness.ts answered in a shape bench/ui.ts does not know: see bench/ui.ts');
+    return skip(
+      name,
+      'benchPopoverOpen() of test/support/ui-harness.ts answered in a shape bench/ui.ts does not know: see bench/ui.ts',
+    );
   },
 };
 
@@ -136,8 +154,10 @@ export const rendererBundle: BenchEntry = {
     const loaded = await loadUiHarness();
     if ('missing' in loaded && !existsSync(UI_HARNESS)) return skip(name, loaded.missing);
     // The size needs no browser: only the harness module.
-    const harness = 'harness' in loaded ? loaded.harness : ((await import(pathToFileURL(UI_HARNESS).href)) as Partial<UiHarness>);
-    if (typeof harness.rendererFiles !== 'function') return skip(name, 'test/support/ui-harness.ts no longer exports rendererFiles: see bench/ui.ts');
+    const harness =
+      'harness' in loaded ? loaded.harness : ((await import(pathToFileURL(UI_HARNESS).href)) as Partial<UiHarness>);
+    if (typeof harness.rendererFiles !== 'function')
+      return skip(name, 'test/support/ui-harness.ts no longer exports rendererFiles: see bench/ui.ts');
     let files: Map<string, Buffer>;
     try {
       files = await harness.rendererFiles();
@@ -147,8 +167,13 @@ export const rendererBundle: BenchEntry = {
       throw error;
     }
     const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
-    const rows = [...files].sort(([a], [b]) => a.localeCompare(b)).map(([path, body]) => ({ path, raw: body.length, gzip: gzipSync(body, { level: 9 }).length }));
-    const total = rows.reduce((sum, row) => ({ raw: sum.raw + row.raw, gzip: sum.gzip + row.gzip }), { raw: 0, gzip: 0 });
+    const rows = [...files]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([path, body]) => ({ path, raw: body.length, gzip: gzipSync(body, { level: 9 }).length }));
+    const total = rows.reduce((sum, row) => ({ raw: sum.raw + row.raw, gzip: sum.gzip + row.gzip }), {
+      raw: 0,
+      gzip: 0,
+    });
     const code = rows.filter((row) => /\.(m?js|css)$/.test(row.path));
     const codeBytes = code.reduce((sum, row) => sum + row.raw, 0);
     const html = rows.filter((row) => row.path.endsWith('.html')).reduce((sum, row) => sum + row.raw, 0);
@@ -159,7 +184,10 @@ export const rendererBundle: BenchEntry = {
           value: `${codeBytes} bytes, ${kb(codeBytes)} (${code.map((row) => row.path).join(' + ')}; HTML ${html} bytes besides)`,
           ...judge('ui-bundle-size/code', codeBytes),
         },
-        { name: 'renderer bundle, all files', value: `${kb(total.raw)} (${kb(total.gzip)} gzipped, ${rows.length} files)` },
+        {
+          name: 'renderer bundle, all files',
+          value: `${kb(total.raw)} (${kb(total.gzip)} gzipped, ${rows.length} files)`,
+        },
       ],
       details: [
         '| file | bytes | gzip -9 |',
@@ -194,7 +222,9 @@ async function largestModules(): Promise<string[]> {
     '',
     '| module | bytes | share |',
     '|---|---:|---:|',
-    ...modules.slice(0, LARGEST).map((module) => `| ${module.path} | ${module.bytes} | ${((module.bytes / all) * 100).toFixed(1)} % |`),
+    ...modules
+      .slice(0, LARGEST)
+      .map((module) => `| ${module.path} | ${module.bytes} | ${((module.bytes / all) * 100).toFixed(1)} % |`),
   ];
 }
 

@@ -46,7 +46,12 @@ export type { LinkKind } from './core/links.ts';
 
 /** Problems that come with a command to copy: the install or upgrade command, the ssh-keygen command. */
 export type CommandProblem = 'TMUX_MISSING' | 'TMATE_MISSING' | 'TMATE_TOO_OLD' | 'SSH_KEYS_MISSING';
-export const COMMAND_PROBLEMS: readonly CommandProblem[] = ['TMUX_MISSING', 'TMATE_MISSING', 'TMATE_TOO_OLD', 'SSH_KEYS_MISSING'];
+export const COMMAND_PROBLEMS: readonly CommandProblem[] = [
+  'TMUX_MISSING',
+  'TMATE_MISSING',
+  'TMATE_TOO_OLD',
+  'SSH_KEYS_MISSING',
+];
 
 export interface SessionView {
   /** tmux's session id (`$3`): with the socket, what a share of it records as sessionId. */

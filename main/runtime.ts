@@ -56,7 +56,12 @@ export function accessSettings(prefs: Prefs): AccessSettings {
  * without one, the preferences are read from the file as they are on each call (loadPrefs), which keeps
  * conf out of the commands that only read them.
  */
-export function createRuntime(env: NodeJS.ProcessEnv = process.env, store?: PrefsStore, origin: ShareOrigin = 'cli', watcher?: WatcherLaunch): Runtime {
+export function createRuntime(
+  env: NodeJS.ProcessEnv = process.env,
+  store?: PrefsStore,
+  origin: ShareOrigin = 'cli',
+  watcher?: WatcherLaunch,
+): Runtime {
   if (store) {
     try {
       migratePrefs(store);
@@ -73,7 +78,12 @@ export function createRuntime(env: NodeJS.ProcessEnv = process.env, store?: Pref
     const key = `${current['tmux.path']}\0${current['tmate.path']}`;
     if (!cached || cached.key !== key) {
       knownVersions ??= knownVersionsIn(defaultCacheDir(env));
-      const value = findBinaries({ env, tmuxPath: current['tmux.path'], tmatePath: current['tmate.path'], knownVersions }).then((found) => ({
+      const value = findBinaries({
+        env,
+        tmuxPath: current['tmux.path'],
+        tmatePath: current['tmate.path'],
+        knownVersions,
+      }).then((found) => ({
         tmux: found.tmux.path,
         tmate: found.tmate.path,
         tmuxVersion: found.tmux.version,
@@ -95,7 +105,10 @@ export function createRuntime(env: NodeJS.ProcessEnv = process.env, store?: Pref
     binaries,
     settings: (serverName) => {
       const loaded = prefs();
-      return { server: resolveServer(loaded, serverName), readyTimeoutSeconds: loaded.prefs['share.readyTimeoutSeconds'] };
+      return {
+        server: resolveServer(loaded, serverName),
+        readyTimeoutSeconds: loaded.prefs['share.readyTimeoutSeconds'],
+      };
     },
     access: () => {
       // Every share asks for these first: a guarding setting that cannot be read refuses it (guards.ts).
@@ -129,7 +142,12 @@ export function createRuntime(env: NodeJS.ProcessEnv = process.env, store?: Pref
       await ensureDir(shares.runtimeDir, RUNTIME_DIR);
       const tmate = { tmate: (await binaries()).tmate, env: clean };
       const { testServer } = await import('./core/server-test.ts');
-      return testServer({ tmate, server: profile, timeoutSeconds: loaded.prefs['share.readyTimeoutSeconds'], dir: shares.runtimeDir });
+      return testServer({
+        tmate,
+        server: profile,
+        timeoutSeconds: loaded.prefs['share.readyTimeoutSeconds'],
+        dir: shares.runtimeDir,
+      });
     },
     scanHostKeys: async (server) => {
       const { scanHostKeys } = await import('./core/hostkeys.ts');

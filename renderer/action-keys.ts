@@ -6,8 +6,10 @@ import type { CommandProblem, LinkKind, SessionView, ShareView } from '../main/c
 import { targetKey } from '../main/core/share-rules.ts';
 
 /** A session and the share of it have the same key, so a Share's pending state and errors follow it onto the card. */
-export const sessionKey = (session: Pick<SessionView, 'socket' | 'id'>): string => `share:${targetKey(session.socket, session.id)}`;
-export const shareKey = (item: Pick<ShareView, 'socket' | 'sessionId'>): string => `share:${targetKey(item.socket, item.sessionId)}`;
+export const sessionKey = (session: Pick<SessionView, 'socket' | 'id'>): string =>
+  `share:${targetKey(session.socket, session.id)}`;
+export const shareKey = (item: Pick<ShareView, 'socket' | 'sessionId'>): string =>
+  `share:${targetKey(item.socket, item.sessionId)}`;
 export const BLANK_KEY = 'share:blank';
 export const stopKey = (item: Pick<ShareView, 'socket' | 'sessionId'>): string => `stop:${shareKey(item)}`;
 export const copyKey = (kind: LinkKind, shareId: string): string => `copy:${kind}:${shareId}`;

@@ -2,7 +2,18 @@
  * What the popover's controls do: each calls `window.pairbar`, files its progress and its outcome in the
  * store, and says what went wrong to the screen reader. No DOM here; the views wire these to buttons.
  */
-import type { CommandProblem, LinkKind, PairbarApi, Result, ServerDraft, ServerInput, ShareOptionsArg, ShareTargetArg, ShareView, Snapshot } from '../main/contract.ts';
+import type {
+  CommandProblem,
+  LinkKind,
+  PairbarApi,
+  Result,
+  ServerDraft,
+  ServerInput,
+  ShareOptionsArg,
+  ShareTargetArg,
+  ShareView,
+  Snapshot,
+} from '../main/contract.ts';
 import type { ServerTestResult } from '../main/core/server-test.ts';
 import type { ServerProfile } from '../main/core/servers.ts';
 import type { PrefKey, Prefs } from '../main/prefs/schema.ts';
@@ -44,7 +55,13 @@ export interface Actions {
 
 export function createActions(api: PairbarApi, store: Store, say: Say): Actions {
   /** Runs one action: `what` completes "Could not …" when it fails. */
-  async function act<T>(key: string, what: string, run: () => Promise<Result<T>>, retry: () => void, onDone?: (value: T) => void): Promise<void> {
+  async function act<T>(
+    key: string,
+    what: string,
+    run: () => Promise<Result<T>>,
+    retry: () => void,
+    onDone?: (value: T) => void,
+  ): Promise<void> {
     if (!store.begin(key)) return;
     const result = await settle(run);
     if (result.ok) {
@@ -70,7 +87,14 @@ export function createActions(api: PairbarApi, store: Store, say: Say): Actions 
     try {
       return await run();
     } catch (error) {
-      return { ok: false, error: { code: 'COMMAND_FAILED', message: error instanceof Error ? error.message : String(error), fix: 'Try again.' } };
+      return {
+        ok: false,
+        error: {
+          code: 'COMMAND_FAILED',
+          message: error instanceof Error ? error.message : String(error),
+          fix: 'Try again.',
+        },
+      };
     }
   }
 
@@ -86,34 +110,68 @@ export function createActions(api: PairbarApi, store: Store, say: Say): Actions 
         actions.receive(await api.refresh());
         // No server chosen yet: the popover opens on choosing one, not on Share buttons that cannot work.
         const { snapshot, screen } = store.state;
-        if (snapshot && screen === 'sessions' && !snapshot.servers.some((server) => server.active)) store.show('server');
+        if (snapshot && screen === 'sessions' && !snapshot.servers.some((server) => server.active))
+          store.show('server');
       } catch (error) {
         store.failLoad(error instanceof Error ? error.message : String(error));
       }
     },
     share(target, key, choices) {
       const run = () => (choices ? api.share(target, choices) : api.share(target));
-      void act(key, 'blank' in target ? 'share a new terminal' : `share ${target.session}`, run, () => actions.share(target, key, choices));
+      void act(key, 'blank' in target ? 'share a new terminal' : `share ${target.session}`, run, () =>
+        actions.share(target, key, choices),
+      );
     },
     rotate(item) {
-      void act(rotateKey(item.id), `make new links for ${item.session}`, () => api.rotate(item.id), () => actions.rotate(item), () => say(`New links for ${item.session}: the old ones no longer work.`));
+      void act(
+        rotateKey(item.id),
+        `make new links for ${item.session}`,
+        () => api.rotate(item.id),
+        () => actions.rotate(item),
+        () => say(`New links for ${item.session}: the old ones no longer work.`),
+      );
     },
     keyboard(item, canType) {
       const what = canType ? `give the keyboard back in ${item.session}` : `take the keyboard in ${item.session}`;
-      const done = canType ? `The pair can type in ${item.session} again.` : `You have the keyboard of ${item.session}: the pair watches, their typing does nothing.`;
-      void act(keyboardKey(item.id), what, () => api.keyboard(item.id, canType), () => actions.keyboard(item, canType), () => say(done));
+      const done = canType
+        ? `The pair can type in ${item.session} again.`
+        : `You have the keyboard of ${item.session}: the pair watches, their typing does nothing.`;
+      void act(
+        keyboardKey(item.id),
+        what,
+        () => api.keyboard(item.id, canType),
+        () => actions.keyboard(item, canType),
+        () => say(done),
+      );
     },
     stop(item) {
       store.dismiss(shareKey(item));
-      void act(stopKey(item), item.state === 'failed' ? `dismiss ${item.session}` : `end the pair on ${item.session}`, () => api.stop(item.id), () => actions.stop(item));
+      void act(
+        stopKey(item),
+        item.state === 'failed' ? `dismiss ${item.session}` : `end the pair on ${item.session}`,
+        () => api.stop(item.id),
+        () => actions.stop(item),
+      );
     },
     copy(item, kind, label) {
       const key = copyKey(kind, item.id);
-      void act(key, `copy the ${label} link`, () => api.copy(kind, item.id), () => actions.copy(item, kind, label), () => confirmCopied(key, `${label} link`));
+      void act(
+        key,
+        `copy the ${label} link`,
+        () => api.copy(kind, item.id),
+        () => actions.copy(item, kind, label),
+        () => confirmCopied(key, `${label} link`),
+      );
     },
     copyCommand(code) {
       const key = copyCommandKey(code);
-      void act(key, 'copy the command', () => api.copyCommand(code), () => actions.copyCommand(code), () => confirmCopied(key, 'Command'));
+      void act(
+        key,
+        'copy the command',
+        () => api.copyCommand(code),
+        () => actions.copyCommand(code),
+        () => confirmCopied(key, 'Command'),
+      );
     },
     dismiss(key) {
       store.dismiss(key);
@@ -124,13 +182,21 @@ export function createActions(api: PairbarApi, store: Store, say: Say): Actions 
     async readServer(input) {
       const result = await settle(() => api.readServer(input));
       if (!result.ok) say(`Could not read the server: ${result.error.message}`);
-      else if (result.value.keys) say(`${result.value.profile.host} presented ${result.value.keys.length} host key fingerprints; compare them before saving.`);
+      else if (result.value.keys)
+        say(
+          `${result.value.profile.host} presented ${result.value.keys.length} host key fingerprints; compare them before saving.`,
+        );
       return result;
     },
     async testServer(server) {
       const result = await settle(() => api.testServer(server));
       if (!result.ok) say(`Could not test the server: ${result.error.message}`);
-      else say(result.value.ok ? `Test passed: links in ${(result.value.msToLinks / 1000).toFixed(1)} s.` : `Test failed: ${result.value.error.message}`);
+      else
+        say(
+          result.value.ok
+            ? `Test passed: links in ${(result.value.msToLinks / 1000).toFixed(1)} s.`
+            : `Test failed: ${result.value.error.message}`,
+        );
       return result;
     },
     async saveServer(profile) {
@@ -139,10 +205,22 @@ export function createActions(api: PairbarApi, store: Store, say: Say): Actions 
       return result;
     },
     useServer(name) {
-      void act(serverKey('use', name), `use ${name}`, () => api.useServer(name), () => actions.useServer(name), () => say(`New shares go to ${name}.`));
+      void act(
+        serverKey('use', name),
+        `use ${name}`,
+        () => api.useServer(name),
+        () => actions.useServer(name),
+        () => say(`New shares go to ${name}.`),
+      );
     },
     removeServer(name) {
-      void act(serverKey('remove', name), `remove ${name}`, () => api.removeServer(name), () => actions.removeServer(name), () => say(`Removed ${name}.`));
+      void act(
+        serverKey('remove', name),
+        `remove ${name}`,
+        () => api.removeServer(name),
+        () => actions.removeServer(name),
+        () => say(`Removed ${name}.`),
+      );
     },
     async savePref(key, value) {
       const result = await api.setPref(key, value);

@@ -13,17 +13,21 @@ export function announcements(before: Pick<Snapshot, 'shares'>, after: Pick<Snap
     const was = old.get(share.id);
     old.delete(share.id);
     if (share.state !== was?.state) {
-      if (share.state === 'sharing' && was?.state !== 'reconnecting') sentences.push(`Sharing ${share.session}: the links are ready.`);
+      if (share.state === 'sharing' && was?.state !== 'reconnecting')
+        sentences.push(`Sharing ${share.session}: the links are ready.`);
       else if (share.state === 'sharing') sentences.push(`Sharing ${share.session} again.`);
       else if (share.state === 'reconnecting') sentences.push(`Connection lost for ${share.session}; reconnecting.`);
       // A share that was up and failed now ended by a fault (tmate killed, its tmux server gone).
-      else if (share.state === 'failed' && share.error && was && was.state !== 'starting') sentences.push(`Sharing ${share.session} ended: ${share.error.message}`);
-      else if (share.state === 'failed' && share.error) sentences.push(`Could not share ${share.session}: ${share.error.message}`);
+      else if (share.state === 'failed' && share.error && was && was.state !== 'starting')
+        sentences.push(`Sharing ${share.session} ended: ${share.error.message}`);
+      else if (share.state === 'failed' && share.error)
+        sentences.push(`Could not share ${share.session}: ${share.error.message}`);
     } else if (share.lastPairEvent && share.lastPairEvent.at !== was?.lastPairEvent?.at) {
       sentences.push(`A pair ${share.lastPairEvent.kind} ${share.session}.`);
     }
     // The server handed out other links (a bare server after a reconnect): whoever holds the old ones is locked out.
-    if (was && share.linksChangedAt !== null && share.linksChangedAt !== was.linksChangedAt) sentences.push(`New links for ${share.session}: the old ones no longer work.`);
+    if (was && share.linksChangedAt !== null && share.linksChangedAt !== was.linksChangedAt)
+      sentences.push(`New links for ${share.session}: the old ones no longer work.`);
   }
   // A failed share that goes away was dismissed, not stopped: its failure was already said.
   for (const share of old.values()) if (share.state !== 'failed') sentences.push(`Stopped sharing ${share.session}.`);

@@ -43,7 +43,10 @@ function sessionsScreen(element: HTMLElement): Screen {
  * Built once per opening (what is typed survives), then updated. `build` returns undefined while the
  * screen has nothing to be built from yet (no snapshot).
  */
-function builtScreen(element: HTMLElement, build: (state: PopoverState, actions: Actions) => BuiltView | undefined): Screen {
+function builtScreen(
+  element: HTMLElement,
+  build: (state: PopoverState, actions: Actions) => BuiltView | undefined,
+): Screen {
   let built: { opened: number; view: BuiltView } | undefined;
   return {
     element,
@@ -71,7 +74,9 @@ function timeLeftTicker(redraw: () => void): (state: PopoverState) => void {
     timer = undefined;
     if (state.screen !== 'sessions' || document.visibilityState !== 'visible') return;
     const now = Date.now();
-    const ends = (state.snapshot?.shares ?? []).filter((share) => share.endsAt !== null && (share.state === 'sharing' || share.state === 'reconnecting')).map((share) => nextTimeLeftChange(share.endsAt!, now));
+    const ends = (state.snapshot?.shares ?? [])
+      .filter((share) => share.endsAt !== null && (share.state === 'sharing' || share.state === 'reconnecting'))
+      .map((share) => nextTimeLeftChange(share.endsAt!, now));
     if (ends.length > 0) timer = setTimeout(redraw, Math.min(...ends));
   };
 }
@@ -85,9 +90,14 @@ function byId<T extends HTMLElement = HTMLElement>(id: string): T {
 export function mountApp(store: Store, actions: Actions, hide: () => void): void {
   const screens: Record<ScreenName, Screen> = {
     sessions: sessionsScreen(byId('content')),
-    preferences: builtScreen(byId('prefs'), (state, actions) => state.snapshot && preferencesView(state.snapshot.prefs, actions)),
+    preferences: builtScreen(
+      byId('prefs'),
+      (state, actions) => state.snapshot && preferencesView(state.snapshot.prefs, actions),
+    ),
     server: builtScreen(byId('server'), (state, actions) => serverView(state, actions)),
-    'share-options': builtScreen(byId('share-options'), (state, actions) => (state.snapshot && state.subject ? shareOptionsView(state.subject, state.snapshot.prefs, actions) : undefined)),
+    'share-options': builtScreen(byId('share-options'), (state, actions) =>
+      state.snapshot && state.subject ? shareOptionsView(state.subject, state.snapshot.prefs, actions) : undefined,
+    ),
   };
   const tick = timeLeftTicker(() => render());
   const prefsButton = byId<HTMLButtonElement>('prefs-toggle');
@@ -121,7 +131,9 @@ export function mountApp(store: Store, actions: Actions, hide: () => void): void
     refreshButton.classList.add('spinning');
     void actions.load().finally(() => refreshButton.classList.remove('spinning'));
   });
-  prefsButton.addEventListener('click', () => actions.show(store.state.screen === 'preferences' ? 'sessions' : 'preferences'));
+  prefsButton.addEventListener('click', () =>
+    actions.show(store.state.screen === 'preferences' ? 'sessions' : 'preferences'),
+  );
 
   /**
    * The tray's "Preferences…" opens the popover with `#preferences` in its fragment. The fragment is cleared

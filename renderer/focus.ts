@@ -11,7 +11,10 @@ export class FocusKeeper {
 
   /** What to put focus back on after `scope` is rebuilt; call before rebuilding it. */
   capture(scope: HTMLElement): { key: string | undefined; group: string | undefined } {
-    const active = document.activeElement instanceof HTMLElement && document.activeElement !== document.body ? document.activeElement : null;
+    const active =
+      document.activeElement instanceof HTMLElement && document.activeElement !== document.body
+        ? document.activeElement
+        : null;
     const inside = active !== null && scope.contains(active);
     return {
       key: inside ? active.dataset.key : undefined,
@@ -26,8 +29,12 @@ export class FocusKeeper {
     // just disabled (Share, while it starts) is about to lose focus, so its group is looked for as if it had.
     const active = document.activeElement;
     if (active !== document.body && scope.contains(active) && !active?.hasAttribute('disabled')) return;
-    const same = [...scope.querySelectorAll<HTMLElement>('[data-key]')].find((element) => element.dataset.key === key && !element.hasAttribute('disabled'));
-    const home = [...scope.querySelectorAll<HTMLElement>('[data-group]')].find((element) => element.dataset.group === group);
+    const same = [...scope.querySelectorAll<HTMLElement>('[data-key]')].find(
+      (element) => element.dataset.key === key && !element.hasAttribute('disabled'),
+    );
+    const home = [...scope.querySelectorAll<HTMLElement>('[data-group]')].find(
+      (element) => element.dataset.group === group,
+    );
     const target = same ?? home?.querySelector<HTMLElement>('button:not([disabled])');
     if (target) target.focus();
     else this.wantGroup = group;
@@ -36,7 +43,9 @@ export class FocusKeeper {
 
 /** Every control that can take focus now, in reading order. */
 function focusables(): HTMLElement[] {
-  return [...document.querySelectorAll<HTMLElement>('button, input, select, textarea')].filter((element) => !element.hasAttribute('disabled') && element.getClientRects().length > 0);
+  return [...document.querySelectorAll<HTMLElement>('button, input, select, textarea')].filter(
+    (element) => !element.hasAttribute('disabled') && element.getClientRects().length > 0,
+  );
 }
 
 /** Focuses the first field of a screen just opened. */

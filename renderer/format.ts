@@ -17,11 +17,18 @@ export function sessionMeta(session: SessionView): string {
 }
 
 /** How many pairs are in, where the server says; where it does not (a self-hosted server), that it does not. */
-export function clientsText(share: Pick<ShareView, 'clients' | 'state' | 'lastPairEvent' | 'reportsPairs'>): string | null {
+export function clientsText(
+  share: Pick<ShareView, 'clients' | 'state' | 'lastPairEvent' | 'reportsPairs'>,
+): string | null {
   if (!share.reportsPairs) return "This server doesn't report who joins";
   const pairs = pairsConnected(share);
   if (pairs === null) return null;
-  if (pairs === 0) return share.state === 'reconnecting' ? 'Pairs are cut off until the connection is back' : share.lastPairEvent ? 'No pair connected' : 'No one has joined yet';
+  if (pairs === 0)
+    return share.state === 'reconnecting'
+      ? 'Pairs are cut off until the connection is back'
+      : share.lastPairEvent
+        ? 'No pair connected'
+        : 'No one has joined yet';
   return `${plural(pairs, 'pair')} connected`;
 }
 
@@ -35,7 +42,11 @@ export interface ClockStyle {
 }
 
 export function timeOf(at: number, clock: ClockStyle = {}): string {
-  return new Date(at).toLocaleTimeString(clock.locales ?? [], { hour: 'numeric', minute: '2-digit', timeZone: clock.timeZone });
+  return new Date(at).toLocaleTimeString(clock.locales ?? [], {
+    hour: 'numeric',
+    minute: '2-digit',
+    timeZone: clock.timeZone,
+  });
 }
 
 /** "Joined 12:03 from 203.0.113.7" */
@@ -86,7 +97,9 @@ export function missingWebText(share: Pick<ShareView, 'allowed' | 'links'>): str
 
 /** "New links since 14:02": the server handed out other links, and the old ones no longer work. */
 export function linksChangedText(share: Pick<ShareView, 'linksChangedAt'>, clock: ClockStyle = {}): string | null {
-  return share.linksChangedAt === null ? null : `New links since ${timeOf(share.linksChangedAt, clock)} — the old ones no longer work`;
+  return share.linksChangedAt === null
+    ? null
+    : `New links since ${timeOf(share.linksChangedAt, clock)} — the old ones no longer work`;
 }
 
 /** "Ends by itself · 12 min left"; null for a share that lasts until someone ends it. */
@@ -96,7 +109,14 @@ export function timeLeftText(share: Pick<ShareView, 'endsAt'>, now: number): str
 
 /** What a server gives a share, as the test reports it. */
 export function offersText(offers: ServerOffers): string {
-  const ssh = offers.ssh && offers.sshReadOnly ? 'SSH and read-only SSH links' : offers.ssh ? 'SSH links (no read-only one)' : offers.sshReadOnly ? 'read-only SSH links only' : 'no SSH links';
+  const ssh =
+    offers.ssh && offers.sshReadOnly
+      ? 'SSH and read-only SSH links'
+      : offers.ssh
+        ? 'SSH links (no read-only one)'
+        : offers.sshReadOnly
+          ? 'read-only SSH links only'
+          : 'no SSH links';
   const web = offers.web || offers.webReadOnly ? 'web links' : 'no web links';
   return `${ssh} · ${web} · ${offers.reportsPairs ? 'reports who joins' : "doesn't report who joins"}`;
 }
@@ -104,7 +124,9 @@ export function offersText(offers: ServerOffers): string {
 /** The headline of a test's result: "Connected to 127.0.0.1:2200: links in 1.2 s". */
 export function testHeadline(result: ServerTestResult): string {
   const seconds = ((result.ok ? result.msToLinks : result.ms) / 1000).toFixed(1);
-  return result.ok ? `Connected to ${result.server}: links in ${seconds} s` : `The test of ${result.server} failed after ${seconds} s`;
+  return result.ok
+    ? `Connected to ${result.server}: links in ${seconds} s`
+    : `The test of ${result.server} failed after ${seconds} s`;
 }
 
 /** An auto-end choice: "Never", "30 min", "1 h", "1 h 30 min". */
@@ -125,7 +147,9 @@ export function endChoices(current: number): number[] {
  * When the pair's tmux client is no longer on the shared session (a read-write pair ran switch-client or
  * detach-client -E; core/pair-client.ts finds it on each refresh): what the card warns. null while it is.
  */
-export function pairClientText(share: Pick<ShareView, 'pairClient' | 'pairClientSession'>): { message: string; fix: string } | null {
+export function pairClientText(
+  share: Pick<ShareView, 'pairClient' | 'pairClientSession'>,
+): { message: string; fix: string } | null {
   if (share.pairClient === 'elsewhere') {
     return {
       message: `The pair's terminal is on another of your sessions, “${share.pairClientSession ?? 'unknown'}”, which you never shared.`,

@@ -6,11 +6,21 @@ import type { Problem, SessionView, ShareView, Snapshot } from '../main/contract
 import { sessionKey, shareKey } from './action-keys.ts';
 
 /** Problems that leave nothing to list: shown in place of the session list rather than as a banner above it. */
-const BLOCKING: ReadonlySet<Problem['code']> = new Set(['TMUX_MISSING', 'TMATE_MISSING', 'TMATE_TOO_OLD', 'NO_TMUX_SERVER', 'NO_SESSIONS']);
+const BLOCKING: ReadonlySet<Problem['code']> = new Set([
+  'TMUX_MISSING',
+  'TMATE_MISSING',
+  'TMATE_TOO_OLD',
+  'NO_TMUX_SERVER',
+  'NO_SESSIONS',
+]);
 /** Without these nothing can be shared, not even a new terminal. */
 const CANNOT_SHARE: ReadonlySet<Problem['code']> = new Set(['TMUX_MISSING', 'TMATE_MISSING', 'TMATE_TOO_OLD']);
 
-export const NO_SESSIONS: Problem = { code: 'NO_SESSIONS', message: 'tmux is running but has no sessions.', fix: 'Create one with `tmux new -s work`, or share a new blank terminal instead.' };
+export const NO_SESSIONS: Problem = {
+  code: 'NO_SESSIONS',
+  message: 'tmux is running but has no sessions.',
+  fix: 'Create one with `tmux new -s work`, or share a new blank terminal instead.',
+};
 
 export interface Layout {
   /** Problems that leave the sessions usable, on top. */

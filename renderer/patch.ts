@@ -33,7 +33,9 @@ export function patch(parent: Element, next: readonly Node[]): void {
       return node;
     }
     const key = keyOf(node);
-    const match = old.find((candidate) => !used.has(candidate) && candidate.nodeName === node.nodeName && keyOf(candidate) === key);
+    const match = old.find(
+      (candidate) => !used.has(candidate) && candidate.nodeName === node.nodeName && keyOf(candidate) === key,
+    );
     if (!match) return node;
     used.add(match);
     update(match, node);

@@ -16,7 +16,8 @@ await mkdir(out, { recursive: true });
 
 const define = { PAIRBAR_VERSION: JSON.stringify(pkg.version) };
 // ESM bundles that contain CommonJS dependencies need a require().
-const requireShim = "import { createRequire as __pairbarCreateRequire } from 'node:module'; const require = __pairbarCreateRequire(import.meta.url);";
+const requireShim =
+  "import { createRequire as __pairbarCreateRequire } from 'node:module'; const require = __pairbarCreateRequire(import.meta.url);";
 
 const jobs = [buildCommand()];
 // The tests' hook (main/electron/test-hook.ts) is its own file, dist/test-hook.js, which main.js imports only when
@@ -29,10 +30,29 @@ const testHookApart = {
   },
 };
 if (existsSync(join(root, 'main/electron/index.ts'))) {
-  const mainProcess = { bundle: true, platform: 'node', format: 'esm', target: 'node22', external: ['electron'], define, banner: { js: requireShim }, logLevel: 'warning' };
+  const mainProcess = {
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node22',
+    external: ['electron'],
+    define,
+    banner: { js: requireShim },
+    logLevel: 'warning',
+  };
   jobs.push(
-    build({ ...mainProcess, entryPoints: [join(root, 'main/electron/index.ts')], outfile: join(out, 'main.js'), plugins: [testHookApart] }),
-    build({ ...mainProcess, banner: {}, entryPoints: [join(root, 'main/electron/test-hook.ts')], outfile: join(out, 'test-hook.js') }),
+    build({
+      ...mainProcess,
+      entryPoints: [join(root, 'main/electron/index.ts')],
+      outfile: join(out, 'main.js'),
+      plugins: [testHookApart],
+    }),
+    build({
+      ...mainProcess,
+      banner: {},
+      entryPoints: [join(root, 'main/electron/test-hook.ts')],
+      outfile: join(out, 'test-hook.js'),
+    }),
     build({
       entryPoints: [join(root, 'main/electron/preload.ts')],
       outfile: join(out, 'preload.cjs'),
@@ -47,7 +67,9 @@ if (existsSync(join(root, 'main/electron/index.ts'))) {
 }
 if (existsSync(join(root, 'renderer/index.ts'))) {
   jobs.push(
-    build(rendererBuildOptions(root)).then(() => cp(join(root, 'renderer/index.html'), join(out, 'renderer/index.html'))),
+    build(rendererBuildOptions(root)).then(() =>
+      cp(join(root, 'renderer/index.html'), join(out, 'renderer/index.html')),
+    ),
   );
 }
 await Promise.all(jobs);
@@ -94,7 +116,13 @@ async function buildCommand() {
         if (args.kind === 'entry-point' || args.path.startsWith('node:')) return undefined;
         if (!args.path.startsWith('.') && !args.path.startsWith('/')) {
           if (args.path.split('/').length > (args.path.startsWith('@') ? 2 : 1)) {
-            return { errors: [{ text: `${args.path}: the command loads whole packages (dist/cli/vendor/PKG.cjs), not their sub-paths` }] };
+            return {
+              errors: [
+                {
+                  text: `${args.path}: the command loads whole packages (dist/cli/vendor/PKG.cjs), not their sub-paths`,
+                },
+              ],
+            };
           }
           vendors.add(args.path);
           return { path: requirePath(fromDir, `vendor/${args.path.replace('/', '+')}.cjs`), external: true };
@@ -106,19 +134,36 @@ async function buildCommand() {
           return { path: requirePath(fromDir, `${name}.cjs`), external: true };
         }
         if (file === commandsTable && fromDir === cliOut) {
-          return { errors: [{ text: `${relative(root, args.importer)} imports values from main/cli/commands.ts: a subcommand may import only its types (its values are the entry's)` }] };
+          return {
+            errors: [
+              {
+                text: `${relative(root, args.importer)} imports values from main/cli/commands.ts: a subcommand may import only its types (its values are the entry's)`,
+              },
+            ],
+          };
         }
         return undefined;
       });
     },
   });
-  await build({ ...options, entryPoints: [join(root, 'main/cli/index.ts')], outfile: join(out, 'cli.cjs'), plugins: [layers(out)] });
+  await build({
+    ...options,
+    entryPoints: [join(root, 'main/cli/index.ts')],
+    outfile: join(out, 'cli.cjs'),
+    plugins: [layers(out)],
+  });
   // Each round builds the bundles found so far; a bundle's own import()s are found while it is built.
   const built = new Set();
   while (built.size < bundles.size) {
     const round = [...bundles].filter(([name]) => !built.has(name));
     for (const [name] of round) built.add(name);
-    await build({ ...options, entryPoints: Object.fromEntries(round), outdir: cliOut, outExtension: { '.js': '.cjs' }, plugins: [layers(cliOut)] });
+    await build({
+      ...options,
+      entryPoints: Object.fromEntries(round),
+      outdir: cliOut,
+      outExtension: { '.js': '.cjs' },
+      plugins: [layers(cliOut)],
+    });
   }
   // Shaped as the bundles import it: esbuild hands an ES module's `import X from 'pkg'` the CommonJS
   // module.exports itself (as Node does), so a package's default export must be its module.exports.

@@ -17,7 +17,9 @@ const BENCH_DOCS = fileURLToPath(new URL('../docs/benchmarks.md', import.meta.ur
 const args = process.argv.slice(2);
 const unknown = args.filter((arg) => arg !== '--bench' && arg !== '--reliability');
 if (unknown.length) {
-  console.error(`npm run docs: unknown argument ${unknown.join(' ')} (use --bench, --reliability, or neither for both)`);
+  console.error(
+    `npm run docs: unknown argument ${unknown.join(' ')} (use --bench, --reliability, or neither for both)`,
+  );
   process.exit(2);
 }
 const both = args.length === 0;
@@ -26,7 +28,9 @@ let failed = false;
 if (both || args.includes('--bench')) {
   const record = await readRunRecord();
   if (!record) {
-    console.error(`docs/benchmarks.md: left as it was: no bench figures in ${RUN_RECORD}; run \`npm run bench\` first.`);
+    console.error(
+      `docs/benchmarks.md: left as it was: no bench figures in ${RUN_RECORD}; run \`npm run bench\` first.`,
+    );
     failed = true;
   } else {
     try {
@@ -46,7 +50,10 @@ if (both || args.includes('--reliability')) {
       ? `docs/reliability.md: ${written.map(({ section, at }) => `${section} (${when(at)})`).join(', ')} written from ${RELIABILITY_OUTPUT}.`
       : `docs/reliability.md: left as it was: no test left a section in ${RELIABILITY_OUTPUT}; run \`npm test\` (or the test files that write them) first.`,
   );
-  if (written.length && missing.length) console.log(`  Not in test-output, kept as they were: ${missing.join(', ')} (their tests did not run or did not pass).`);
+  if (written.length && missing.length)
+    console.log(
+      `  Not in test-output, kept as they were: ${missing.join(', ')} (their tests did not run or did not pass).`,
+    );
 }
 
 process.exit(failed ? 1 : 0);

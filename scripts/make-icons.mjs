@@ -45,7 +45,9 @@ function trayGlyph(state, colour) {
 
   const masks = [];
   // Cut the back window where the front one covers it (plus a 1-unit gap), and both where the badge sits.
-  masks.push(`<mask id="cutBack"><rect width="16" height="16" fill="#fff"/><rect ${rect(front, -1)} fill="#000"/>${badge ? `<circle cx="${badgeC.x}" cy="${badgeC.y}" r="4.25" fill="#000"/>` : ''}</mask>`);
+  masks.push(
+    `<mask id="cutBack"><rect width="16" height="16" fill="#fff"/><rect ${rect(front, -1)} fill="#000"/>${badge ? `<circle cx="${badgeC.x}" cy="${badgeC.y}" r="4.25" fill="#000"/>` : ''}</mask>`,
+  );
   masks.push(`<mask id="cutFront"><rect width="16" height="16" fill="#fff"/>${badge ? `<circle cx="${badgeC.x}" cy="${badgeC.y}" r="4.25" fill="#000"/>` : ''}
     <path d="M3.25 8.4 L5.6 10.15 L3.25 11.9" fill="none" stroke="#000" stroke-width="1.35" stroke-linecap="round" stroke-linejoin="round"/>
     <path d="M6.6 12 H8.6" stroke="#000" stroke-width="1.35" stroke-linecap="round"/></mask>`);
@@ -58,7 +60,10 @@ function trayGlyph(state, colour) {
          <path d="M3.25 8.4 L5.6 10.15 L3.25 11.9" fill="none" stroke="${colour}" stroke-width="1.35" stroke-linecap="round" stroke-linejoin="round"/>
          <path d="M6.6 12 H8.6" stroke="${colour}" stroke-width="1.35" stroke-linecap="round"/></g>`
     : `<rect ${rect(front)} fill="${colour}" mask="url(#cutFront)"/>`;
-  if (hollow) masks.push(`<mask id="cutFrontHollow"><rect width="16" height="16" fill="#fff"/><circle cx="${badgeC.x}" cy="${badgeC.y}" r="4.25" fill="#000"/></mask>`);
+  if (hollow)
+    masks.push(
+      `<mask id="cutFrontHollow"><rect width="16" height="16" fill="#fff"/><circle cx="${badgeC.x}" cy="${badgeC.y}" r="4.25" fill="#000"/></mask>`,
+    );
 
   let badgeShape = '';
   const { x, y } = badgeC;
@@ -127,7 +132,10 @@ async function main() {
       written.push(name);
     };
     for (const state of STATES) {
-      for (const [suffix, pixels] of [['', 16], ['@2x', 32]]) {
+      for (const [suffix, pixels] of [
+        ['', 16],
+        ['@2x', 32],
+      ]) {
         await save(`tray-${state}Template${suffix}.png`, traySvg(state, '#000000', pixels), pixels);
         await save(`tray-${state}${suffix}.png`, traySvg(state, COLOURS[state], pixels), pixels);
       }

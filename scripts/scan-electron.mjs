@@ -20,13 +20,17 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const { values } = parseArgs({ options: { root: { type: 'string' }, exclusions: { type: 'string' }, json: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { root: { type: 'string' }, exclusions: { type: 'string' }, json: { type: 'string' } },
+});
 const scanned = resolve(values.root ?? ROOT);
 
 let refusedConnections = 0;
 net.Socket.prototype.connect = function refuseNetwork() {
   refusedConnections++;
-  process.nextTick(() => this.destroy(Object.assign(new Error('the Electron scan runs offline'), { code: 'ECONNREFUSED' })));
+  process.nextTick(() =>
+    this.destroy(Object.assign(new Error('the Electron scan runs offline'), { code: 'ECONNREFUSED' })),
+  );
   return this;
 };
 
@@ -35,10 +39,13 @@ const scan = require('@doyensec/electronegativity');
 const scannerVersion = require('@doyensec/electronegativity/package.json').version;
 const electronVersion = require('electron/package.json').version;
 
-const exclusions = JSON.parse(await readFile(resolve(values.exclusions ?? join(ROOT, '.electronegativity-exclusions.json')), 'utf8'));
+const exclusions = JSON.parse(
+  await readFile(resolve(values.exclusions ?? join(ROOT, '.electronegativity-exclusions.json')), 'utf8'),
+);
 const problems = [];
 for (const entry of [...exclusions.checksNotRun, ...exclusions.findings]) {
-  if (typeof entry.reason !== 'string' || entry.reason.trim().length < 20) problems.push(`exclusion ${JSON.stringify(entry)} has no reason a reviewer can check`);
+  if (typeof entry.reason !== 'string' || entry.reason.trim().length < 20)
+    problems.push(`exclusion ${JSON.stringify(entry)} has no reason a reviewer can check`);
 }
 
 // One scan over both folders together: the global checks (CSP, navigation limits, permission handler) look
@@ -73,13 +80,15 @@ const findings = result.issues.map((issue) => {
   return exclusion ? { ...finding, excluded: exclusion.reason } : finding;
 });
 for (const entry of exclusions.findings) {
-  if (!findings.some((finding) => finding.id === entry.id && finding.file === entry.file)) problems.push(`exclusion of ${entry.id} in ${entry.file} matches no finding: remove it`);
+  if (!findings.some((finding) => finding.id === entry.id && finding.file === entry.file))
+    problems.push(`exclusion of ${entry.id} in ${entry.file} matches no finding: remove it`);
 }
 for (const error of result.errors) {
   if (!error.tolerable) problems.push(`${error.file} could not be scanned: ${error.message}`);
 }
 const failing = findings.filter((finding) => FAILING.has(finding.severity) && !finding.excluded);
-for (const finding of failing) problems.push(`${finding.severity} ${finding.id} at ${finding.file}:${finding.line}: ${finding.description}`);
+for (const finding of failing)
+  problems.push(`${finding.severity} ${finding.id} at ${finding.file}:${finding.line}: ${finding.description}`);
 
 const summary = {
   scanner: `@doyensec/electronegativity ${scannerVersion}`,
@@ -92,10 +101,16 @@ const summary = {
 };
 if (values.json) await writeFile(values.json, JSON.stringify(summary, null, 2) + '\n');
 
-const counts = ['HIGH', 'MEDIUM', 'LOW', 'INFORMATIONAL'].map((severity) => `${findings.filter((finding) => finding.severity === severity).length} ${severity}`).join(', ');
-console.error(`Electron scan (${summary.scanner}, Electron ${electronVersion}, ${result.globalChecks + result.atomicChecks} checks, offline): ${counts}.`);
+const counts = ['HIGH', 'MEDIUM', 'LOW', 'INFORMATIONAL']
+  .map((severity) => `${findings.filter((finding) => finding.severity === severity).length} ${severity}`)
+  .join(', ');
+console.error(
+  `Electron scan (${summary.scanner}, Electron ${electronVersion}, ${result.globalChecks + result.atomicChecks} checks, offline): ${counts}.`,
+);
 for (const finding of findings.filter((finding) => !FAILING.has(finding.severity) || finding.excluded)) {
-  console.error(`  ${finding.severity} ${finding.id} at ${finding.file}:${finding.line}${finding.excluded ? ` (excluded: ${finding.excluded})` : finding.manualReview ? ' (for review; does not fail the scan)' : ''}`);
+  console.error(
+    `  ${finding.severity} ${finding.id} at ${finding.file}:${finding.line}${finding.excluded ? ` (excluded: ${finding.excluded})` : finding.manualReview ? ' (for review; does not fail the scan)' : ''}`,
+  );
 }
 if (problems.length > 0) {
   console.error(`Electron scan FAILED:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);

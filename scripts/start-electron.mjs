@@ -57,8 +57,11 @@ if (!binary) {
     fail(`ELECTRON_OVERRIDE_DIST_PATH=${process.env.ELECTRON_OVERRIDE_DIST_PATH} holds no ${platformPath()}.`);
   }
   if (!existsSync(join(electronDir, 'install.js'))) fail('node_modules/electron is not installed; run `npm install`.');
-  console.log('Pairbar: Electron\'s binary is not downloaded yet; running node_modules/electron/install.js …');
-  const install = spawnSync(process.execPath, [join(electronDir, 'install.js')], { cwd: electronDir, stdio: 'inherit' });
+  console.log("Pairbar: Electron's binary is not downloaded yet; running node_modules/electron/install.js …");
+  const install = spawnSync(process.execPath, [join(electronDir, 'install.js')], {
+    cwd: electronDir,
+    stdio: 'inherit',
+  });
   binary = findBinary();
   if (install.status !== 0 || !binary) {
     fail(`downloading its binary failed (install.js exited with ${install.status ?? install.signal}).`);
@@ -68,7 +71,9 @@ if (!binary) {
 const args = [root, ...process.argv.slice(2)];
 if (process.platform === 'linux' && process.getuid?.() === 0) {
   // Chromium refuses to start as root unless its sandbox is off.
-  console.log('Pairbar: running as root, so Electron gets --no-sandbox (Chromium refuses to run as root with its sandbox on).');
+  console.log(
+    'Pairbar: running as root, so Electron gets --no-sandbox (Chromium refuses to run as root with its sandbox on).',
+  );
   args.push('--no-sandbox');
 }
 

@@ -61,7 +61,13 @@ function rows(outcomes: Outcome[]): string[][] {
     }
     for (const figure of result?.figures ?? []) {
       const result = status(figure);
-      out.push([entry.id, figure.name, figure.skipped ? `— (${figure.skipped})` : figure.value, figure.target ?? '', result]);
+      out.push([
+        entry.id,
+        figure.name,
+        figure.skipped ? `— (${figure.skipped})` : figure.value,
+        figure.target ?? '',
+        result,
+      ]);
     }
   }
   return out;
@@ -72,8 +78,14 @@ const TABLE_RULE = '|---|---|---|---|---|';
 
 export function consoleTable(outcomes: Outcome[]): string {
   const body = rows(outcomes);
-  const widths = HEADERS.map((header, column) => Math.max(header.length, ...body.map((row) => [...row[column]!].length)));
-  const line = (cells: string[]) => cells.map((cell, column) => cell + ' '.repeat(widths[column]! - [...cell].length)).join('  ').trimEnd();
+  const widths = HEADERS.map((header, column) =>
+    Math.max(header.length, ...body.map((row) => [...row[column]!].length)),
+  );
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, column) => cell + ' '.repeat(widths[column]! - [...cell].length))
+      .join('  ')
+      .trimEnd();
   return [line(HEADERS), widths.map((width) => '─'.repeat(width)).join('  '), ...body.map(line)].join('\n');
 }
 
@@ -82,7 +94,13 @@ function escapeCell(text: string): string {
 }
 
 /** "12 PASS · 1 FAIL · 0 SKIP · 0 crashed" for these outcomes. */
-export function tally(outcomes: Outcome[]): { pass: number; fail: number; skip: number; crashed: number; text: string } {
+export function tally(outcomes: Outcome[]): {
+  pass: number;
+  fail: number;
+  skip: number;
+  crashed: number;
+  text: string;
+} {
   const figures = outcomes.flatMap((outcome) => outcome.result?.figures ?? []);
   const count = (want: string) => figures.filter((figure) => status(figure) === want).length;
   const [pass, fail, skip] = [count('PASS'), count('FAIL'), count('SKIP')];
@@ -119,7 +137,8 @@ export function markdownResults(outcomes: Outcome[], info: RunInfo, goals: strin
     '',
     ...goals,
   ];
-  for (const outcome of outcomes) lines.push('', ...entrySection(outcome, outcome.rerun ? rerunNote(outcome.rerun, outcome.entry.id) : ''));
+  for (const outcome of outcomes)
+    lines.push('', ...entrySection(outcome, outcome.rerun ? rerunNote(outcome.rerun, outcome.entry.id) : ''));
   lines.push(END_MARKER);
   return lines.join('\n');
 }
@@ -157,7 +176,6 @@ export function mergeResults(section: string | undefined, outcomes: Outcome[], i
     else if (!table.some((kept) => idOf(kept) === id)) table.push(...newRows.filter((fresh) => idOf(fresh) === id));
   }
   for (const row of newRows) if (!table.includes(row)) table.push(row);
-
 
   const sections = new Map<string, string[]>();
   const order: string[] = [];
@@ -260,10 +278,16 @@ export async function writeRunRecord(record: RunRecord): Promise<void> {
  */
 export async function writeBenchDocs(docs: string, record: RunRecord): Promise<string> {
   const crashed = record.outcomes.filter((outcome) => outcome.error !== undefined).map((outcome) => outcome.entry.id);
-  if (crashed.length) throw new Error(`the bench run of ${record.info.date} crashed in ${crashed.join(', ')}: docs/benchmarks.md left as it was; run \`npm run bench\` again`);
-  const section = record.only ? mergeResults(await readResults(docs), record.outcomes, record.info, record.goals) : markdownResults(record.outcomes, record.info, record.goals);
+  if (crashed.length)
+    throw new Error(
+      `the bench run of ${record.info.date} crashed in ${crashed.join(', ')}: docs/benchmarks.md left as it was; run \`npm run bench\` again`,
+    );
+  const section = record.only
+    ? mergeResults(await readResults(docs), record.outcomes, record.info, record.goals)
+    : markdownResults(record.outcomes, record.info, record.goals);
   await writeResults(docs, section);
   const reruns = record.outcomes.filter((outcome) => outcome.rerun).map((outcome) => outcome.entry.id);
-  if (record.only) return `the results of ${record.only.join(', ')} from the run of ${record.info.date} (the others' kept as they were)`;
+  if (record.only)
+    return `the results of ${record.only.join(', ')} from the run of ${record.info.date} (the others' kept as they were)`;
   return `the full run of ${record.info.date}, ${loadText(record.info)}${reruns.length ? `, with ${reruns.join(', ')} run again since` : ''}`;
 }

@@ -26,7 +26,11 @@ export interface WorldOptions {
   readyTimeoutSeconds?: number;
 }
 
-export async function withWorld<T>(context: BenchContext, options: WorldOptions, fn: (world: World) => Promise<T>): Promise<T> {
+export async function withWorld<T>(
+  context: BenchContext,
+  options: WorldOptions,
+  fn: (world: World) => Promise<T>,
+): Promise<T> {
   const sandbox = await Sandbox.create();
   context.log(`sandbox ${sandbox.root}`);
   let server: TestTmateServer | undefined;

@@ -8,10 +8,25 @@
  */
 import { EventEmitter } from 'node:events';
 import { homedir } from 'node:os';
-import { errors, installCommand, isPairbarError, SSH_KEYGEN_COMMAND, toErrorInfo, upgradeCommand, type ErrorInfo } from '../core/errors.ts';
+import {
+  errors,
+  installCommand,
+  isPairbarError,
+  SSH_KEYGEN_COMMAND,
+  toErrorInfo,
+  upgradeCommand,
+  type ErrorInfo,
+} from '../core/errors.ts';
 import { profileFromKeys } from '../core/hostkeys.ts';
 import type { ServerTestResult } from '../core/server-test.ts';
-import { hasFingerprint, isShutDown, nameFromHost, parsePaste, serverLabel, type ServerProfile } from '../core/servers.ts';
+import {
+  hasFingerprint,
+  isShutDown,
+  nameFromHost,
+  parsePaste,
+  serverLabel,
+  type ServerProfile,
+} from '../core/servers.ts';
 import { findSshIdentity } from '../core/ssh-identity.ts';
 import type { Share, ShareOptions } from '../core/shares.ts';
 import { listServers } from '../core/tmux.ts';
@@ -21,14 +36,27 @@ import { parsePref, DEFAULT_PREFS, type PrefKey, type Prefs } from '../prefs/sch
 import { addServer, removeServer, resolveServer, useServer } from '../prefs/servers.ts';
 import { writePref } from '../prefs/write.ts';
 import type { Runtime } from '../runtime.ts';
-import type { Problem, Result, ServerDraft, ServerInput, ServerView, SessionView, ShareTargetArg, ShareView, Snapshot } from '../contract.ts';
+import type {
+  Problem,
+  Result,
+  ServerDraft,
+  ServerInput,
+  ServerView,
+  SessionView,
+  ShareTargetArg,
+  ShareView,
+  Snapshot,
+} from '../contract.ts';
 
 /**
  * Copy on share: the link the app puts on the clipboard when a share it started (or New links) is ready,
  * where the preference asks for it. The kind share.copyLink names, or nothing: never a link that grants
  * more than the one chosen.
  */
-function linkToCopyOnShare(share: Pick<ShareView, 'state' | 'links'>, prefs: Pick<Prefs, 'share.copyOnShare' | 'share.copyLink'>): string | null {
+function linkToCopyOnShare(
+  share: Pick<ShareView, 'state' | 'links'>,
+  prefs: Pick<Prefs, 'share.copyOnShare' | 'share.copyLink'>,
+): string | null {
   if (!prefs['share.copyOnShare'] || share.state !== 'sharing') return null;
   return share.links[prefs['share.copyLink']] ?? null;
 }
@@ -40,7 +68,12 @@ export function shareView(share: Share): ShareView {
 
 /** The saved servers as the popover lists them. */
 export function serverViews(prefs: Prefs): ServerView[] {
-  return prefs.servers.map((profile) => ({ name: profile.name, address: serverLabel(profile), shutDown: isShutDown(profile), active: profile.name === prefs['server.active'] }));
+  return prefs.servers.map((profile) => ({
+    name: profile.name,
+    address: serverLabel(profile),
+    shutDown: isShutDown(profile),
+    active: profile.name === prefs['server.active'],
+  }));
 }
 
 /** The command to copy for a problem, where one fixes it. */
@@ -124,7 +157,11 @@ export class AppState extends EventEmitter<{ snapshot: [Snapshot] }> {
     const problems: Problem[] = [];
     const loaded = this.runtime.prefs();
     for (const problem of loaded.problems) {
-      problems.push({ code: 'INVALID_PREFERENCE', message: problem.message, fix: 'Correct the value in Preferences, or with `pairbar config set`.' });
+      problems.push({
+        code: 'INVALID_PREFERENCE',
+        message: problem.message,
+        fix: 'Correct the value in Preferences, or with `pairbar config set`.',
+      });
     }
     // No server to share through is a problem of its own (not chosen, gone, or not confirmed), with the
     // command that fixes it; an invalid file is already reported above.
@@ -165,16 +202,25 @@ export class AppState extends EventEmitter<{ snapshot: [Snapshot] }> {
       if (!problems.some((problem) => problem.code === info.code)) problems.push(problemFrom(info));
     }
     // First run: without an SSH key tmate cannot connect at all. Checked on every refresh ("Check again").
-    if (!(await findSshIdentity(this.runtime.env))) problems.push(problemFrom(errors.noSshKey(this.runtime.env.HOME || homedir()).toJSON()));
+    if (!(await findSshIdentity(this.runtime.env)))
+      problems.push(problemFrom(errors.noSshKey(this.runtime.env.HOME || homedir()).toJSON()));
     // The preferences as they are now, not as they were before the awaits above: a setPref made meanwhile
     // must not be undone by this older read.
     const prefs = this.runtime.prefs().prefs;
-    return this.publish({ sessions, problems, prefs, servers: serverViews(prefs), shares: this.runtime.shares.list().map(shareView) });
+    return this.publish({
+      sessions,
+      problems,
+      prefs,
+      servers: serverViews(prefs),
+      shares: this.runtime.shares.list().map(shareView),
+    });
   }
 
   /** `options` as validateShareOptions gives them (left out: the preferences' defaults). */
   share(target: ShareTargetArg, options: ShareOptions = {}): Promise<Result<ShareView>> {
-    return this.started(() => this.runtime.shares.share('blank' in target ? {} : { session: target.session, socket: target.socket }, options));
+    return this.started(() =>
+      this.runtime.shares.share('blank' in target ? {} : { session: target.session, socket: target.socket }, options),
+    );
   }
 
   /** New links for a share: everyone connected dropped, the old links dead, the user's clients attached. */
@@ -230,12 +276,26 @@ export class AppState extends EventEmitter<{ snapshot: [Snapshot] }> {
     try {
       const pasted = 'paste' in input ? parsePaste(input.paste) : { host: input.host, port: input.port };
       const taken = new Set(this.runtime.prefs().prefs.servers.map((profile) => profile.name));
-      const base: ServerProfile = { name: nameFromHost(pasted.host, taken), host: pasted.host, port: pasted.port ?? 22, rsaFingerprint: '', ed25519Fingerprint: '', ecdsaFingerprint: '' };
-      const profile: ServerProfile = { ...base, ...Object.fromEntries(Object.entries(pasted).filter(([key]) => key.endsWith('Fingerprint'))) };
+      const base: ServerProfile = {
+        name: nameFromHost(pasted.host, taken),
+        host: pasted.host,
+        port: pasted.port ?? 22,
+        rsaFingerprint: '',
+        ed25519Fingerprint: '',
+        ecdsaFingerprint: '',
+      };
+      const profile: ServerProfile = {
+        ...base,
+        ...Object.fromEntries(Object.entries(pasted).filter(([key]) => key.endsWith('Fingerprint'))),
+      };
       const address = serverLabel(profile);
-      if (isShutDown(profile) || hasFingerprint(profile)) return { ok: true, value: { profile, address, keys: null, shutDown: isShutDown(profile) } };
+      if (isShutDown(profile) || hasFingerprint(profile))
+        return { ok: true, value: { profile, address, keys: null, shutDown: isShutDown(profile) } };
       const keys = await this.runtime.scanHostKeys(profile);
-      return { ok: true, value: { profile: profileFromKeys(profile.name, profile, keys), address, keys, shutDown: false } };
+      return {
+        ok: true,
+        value: { profile: profileFromKeys(profile.name, profile, keys), address, keys, shutDown: false },
+      };
     } catch (error) {
       return { ok: false, error: toErrorInfo(error) };
     }
@@ -284,7 +344,15 @@ export class AppState extends EventEmitter<{ snapshot: [Snapshot] }> {
   /** Runs one change of the preferences file and publishes what it holds afterwards. */
   private writePrefs(change: (store: PrefsStore) => unknown): Result<Prefs> {
     const store = this.runtime.store;
-    if (!store) return { ok: false, error: { code: 'INVALID_PREFERENCE', message: 'The preferences file cannot be opened.', fix: 'Fix or remove the file, then restart Pairbar.' } };
+    if (!store)
+      return {
+        ok: false,
+        error: {
+          code: 'INVALID_PREFERENCE',
+          message: 'The preferences file cannot be opened.',
+          fix: 'Fix or remove the file, then restart Pairbar.',
+        },
+      };
     try {
       change(store);
       const prefs = readPrefs(store).prefs;

@@ -22,21 +22,36 @@ export interface NotificationSpec {
 type NotifyPrefs = Pick<Prefs, 'notifications.pairJoined' | 'notifications.pairLeft' | 'notifications.shareProblems'>;
 
 /** A pair joined or left a share. */
-export function pairNotification(share: { session: string }, event: PairEvent, prefs: NotifyPrefs): NotificationSpec | null {
+export function pairNotification(
+  share: { session: string },
+  event: PairEvent,
+  prefs: NotifyPrefs,
+): NotificationSpec | null {
   const now = `${pairsLabel(event.clients)}.`;
   if (event.kind === 'joined') {
     if (!prefs['notifications.pairJoined']) return null;
-    return { title: `A pair joined “${share.session}”`, body: `From ${event.ip} — ${now}`, pref: 'notifications.pairJoined' };
+    return {
+      title: `A pair joined “${share.session}”`,
+      body: `From ${event.ip} — ${now}`,
+      pref: 'notifications.pairJoined',
+    };
   }
   if (!prefs['notifications.pairLeft']) return null;
-  return { title: `A pair left “${share.session}”`, body: `${event.ip} disconnected — ${now}`, pref: 'notifications.pairLeft' };
+  return {
+    title: `A pair left “${share.session}”`,
+    body: `${event.ip} disconnected — ${now}`,
+    pref: 'notifications.pairLeft',
+  };
 }
 
 /**
  * The server handed out new links for a share (a bare tmate-ssh-server does after a reconnect): a pair
  * holding the old ones is locked out until given the new. Links that came back the same are no news.
  */
-export function linksChangedNotification(share: Pick<ShareView, 'session'>, prefs: NotifyPrefs): NotificationSpec | null {
+export function linksChangedNotification(
+  share: Pick<ShareView, 'session'>,
+  prefs: NotifyPrefs,
+): NotificationSpec | null {
   if (!prefs['notifications.shareProblems']) return null;
   // The link itself is never put in a notification: lock screens and notification history show it to anyone.
   return {
@@ -50,7 +65,11 @@ export function linksChangedNotification(share: Pick<ShareView, 'session'>, pref
  * A share ended without the user stopping it (its tmux session closed; tmate or the tmux server killed,
  * with the cause): the pair's links stopped working.
  */
-export function endedNotification(share: { session: string }, error: ErrorInfo | null, prefs: NotifyPrefs): NotificationSpec | null {
+export function endedNotification(
+  share: { session: string },
+  error: ErrorInfo | null,
+  prefs: NotifyPrefs,
+): NotificationSpec | null {
   if (!prefs['notifications.shareProblems']) return null;
   return {
     title: `Sharing “${share.session}” ended`,
@@ -63,7 +82,11 @@ export function endedNotification(share: { session: string }, error: ErrorInfo |
  * A share that ends by itself is about to (a minute before, or at once when it was started with less). Gated
  * with the other "a share drops" notices: the pair is about to be cut off either way.
  */
-export function endingNotification(share: { session: string }, msLeft: number, prefs: NotifyPrefs): NotificationSpec | null {
+export function endingNotification(
+  share: { session: string },
+  msLeft: number,
+  prefs: NotifyPrefs,
+): NotificationSpec | null {
   if (!prefs['notifications.shareProblems']) return null;
   return {
     title: `Sharing “${share.session}” ends soon`,
@@ -115,14 +138,27 @@ export const PRESENCE_SETTLE_MS = 2_000;
  * where it was (someone came and went within the burst, or only a size changed). A server that counts
  * pairs announces each join and leave itself (pairNotification), so nothing is said here for its shares.
  */
-export function presenceNotification(share: Pick<ShareView, 'session' | 'clients'>, wasIn: boolean, isIn: boolean, prefs: NotifyPrefs): NotificationSpec | null {
+export function presenceNotification(
+  share: Pick<ShareView, 'session' | 'clients'>,
+  wasIn: boolean,
+  isIn: boolean,
+  prefs: NotifyPrefs,
+): NotificationSpec | null {
   if (share.clients !== null || wasIn === isIn) return null;
   if (isIn) {
     if (!prefs['notifications.pairJoined']) return null;
-    return { title: `Someone joined “${share.session}”`, body: "This server doesn't say who or how many; the popover shows since when and their terminal's size.", pref: 'notifications.pairJoined' };
+    return {
+      title: `Someone joined “${share.session}”`,
+      body: "This server doesn't say who or how many; the popover shows since when and their terminal's size.",
+      pref: 'notifications.pairJoined',
+    };
   }
   if (!prefs['notifications.pairLeft']) return null;
-  return { title: `Nobody is in “${share.session}” now`, body: 'The last pair left; the links still work.', pref: 'notifications.pairLeft' };
+  return {
+    title: `Nobody is in “${share.session}” now`,
+    body: 'The last pair left; the links still work.',
+    pref: 'notifications.pairLeft',
+  };
 }
 
 /**
@@ -133,7 +169,10 @@ export function presenceNotification(share: Pick<ShareView, 'session' | 'clients
 export function presenceNotices(
   show: (spec: NotificationSpec) => void,
   prefs: () => NotifyPrefs,
-  timers: { set: (fn: () => void, ms: number) => unknown; clear: (handle: unknown) => void } = { set: (fn, ms) => setTimeout(fn, ms).unref(), clear: (handle) => clearTimeout(handle as NodeJS.Timeout) },
+  timers: { set: (fn: () => void, ms: number) => unknown; clear: (handle: unknown) => void } = {
+    set: (fn, ms) => setTimeout(fn, ms).unref(),
+    clear: (handle) => clearTimeout(handle as NodeJS.Timeout),
+  },
   settleMs = PRESENCE_SETTLE_MS,
 ): (share: Pick<ShareView, 'id' | 'session' | 'clients'>, wasIn: boolean, isIn: boolean) => void {
   const pending = new Map<string, { wasIn: boolean; timer: unknown }>();

@@ -53,7 +53,9 @@ export function createQuitSequence(deps: QuitDeps): QuitSequence {
     const limit = new Promise<void>((resolve) => {
       timer = setTimeout(resolve, deps.limitMs ?? STOP_LIMIT_MS);
     });
-    const stopped = deps.stopShares().catch((error: unknown) => console.error('Pairbar: stopping the shares failed:', error));
+    const stopped = deps
+      .stopShares()
+      .catch((error: unknown) => console.error('Pairbar: stopping the shares failed:', error));
     await Promise.race([stopped, limit]);
     clearTimeout(timer);
     deps.release();

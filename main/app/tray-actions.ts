@@ -22,16 +22,29 @@ export type RunAction = (action: TrayAction) => Promise<void>;
 export function createTrayActions(deps: TrayActionDeps): RunAction {
   const { state, popover } = deps;
   const showError = (error: ErrorInfo) =>
-    void deps.dialog.showMessageBox({ type: 'error', message: error.message, detail: error.fix, buttons: ['OK'], noLink: true });
+    void deps.dialog.showMessageBox({
+      type: 'error',
+      message: error.message,
+      detail: error.fix,
+      buttons: ['OK'],
+      noLink: true,
+    });
 
   return async (action) => {
     switch (action.kind) {
       case 'share':
       case 'share-blank': {
-        const result = await state.share(action.kind === 'share' ? { session: action.session, socket: action.socket } : { blank: true });
+        const result = await state.share(
+          action.kind === 'share' ? { session: action.session, socket: action.socket } : { blank: true },
+        );
         // A share that failed to start is in the snapshot (menu, popover, notification); other errors
         // (the session is gone, tmux is missing) are only known here.
-        if (!result.ok && !state.snapshot().shares.some((share) => share.state === 'failed' && share.error?.message === result.error.message)) {
+        if (
+          !result.ok &&
+          !state
+            .snapshot()
+            .shares.some((share) => share.state === 'failed' && share.error?.message === result.error.message)
+        ) {
           showError(result.error);
         }
         return;

@@ -21,7 +21,14 @@ import { formatTimeLeft } from '../core/time-left.ts';
 
 export type TrayStateName = 'idle' | 'starting' | 'sharing' | 'paired' | 'reconnecting' | 'failed';
 
-export const TRAY_STATES: readonly TrayStateName[] = ['idle', 'starting', 'sharing', 'paired', 'reconnecting', 'failed'];
+export const TRAY_STATES: readonly TrayStateName[] = [
+  'idle',
+  'starting',
+  'sharing',
+  'paired',
+  'reconnecting',
+  'failed',
+];
 
 export interface TrayState {
   name: TrayStateName;
@@ -68,7 +75,8 @@ export function trayState(snapshot: Snapshot, now = Date.now()): TrayState {
   else name = 'idle';
 
   const parts: string[] = [];
-  if (sharing.length > 0) parts.push(`sharing ${quoteList(names(sharing))}${pairs !== null ? `, ${pairsLabel(pairs)}` : ''}`);
+  if (sharing.length > 0)
+    parts.push(`sharing ${quoteList(names(sharing))}${pairs !== null ? `, ${pairsLabel(pairs)}` : ''}`);
   const uncounted = occupied.filter((share) => share.clients === null);
   if (uncounted.length > 0) parts.push(`someone is in ${quoteList(names(uncounted))}`);
   const reconnecting = shares.filter((share) => share.state === 'reconnecting');
@@ -78,7 +86,11 @@ export function trayState(snapshot: Snapshot, now = Date.now()): TrayState {
   const failed = shares.filter((share) => share.state === 'failed');
   if (failed.length > 0) parts.push(`sharing ${quoteList(names(failed))} failed`);
   // The time left goes stale: the tray controller redraws the tooltip when it next reads differently.
-  for (const share of live) if (share.endsAt !== null) parts.push(`${quoteList([share.session])} ends at ${clockTime(share.endsAt)} (${formatTimeLeft(share.endsAt - now)})`);
+  for (const share of live)
+    if (share.endsAt !== null)
+      parts.push(
+        `${quoteList([share.session])} ends at ${clockTime(share.endsAt)} (${formatTimeLeft(share.endsAt - now)})`,
+      );
   if (parts.length === 0) parts.push('not sharing');
 
   return {
@@ -119,7 +131,6 @@ export interface TrayMenuItem {
   toolTip?: string;
 }
 
-
 const SEPARATOR: TrayMenuItem = { type: 'separator' };
 /** Menu labels are one line; a long tmux message or session name must not make a menu screen-wide. */
 const MAX_LABEL = 64;
@@ -141,7 +152,12 @@ function sessionLabel(session: SessionView, platform: NodeJS.Platform): string {
 }
 
 /** `server`: the -L label of the share's tmux server, named so two sessions called "work" can be told apart. */
-function shareItems(share: ShareView, server: string | undefined, platform: NodeJS.Platform, copyLink: LinkKind): TrayMenuItem[] {
+function shareItems(
+  share: ShareView,
+  server: string | undefined,
+  platform: NodeJS.Platform,
+  copyLink: LinkKind,
+): TrayMenuItem[] {
   const where = server && server !== 'default' ? ` on ${literal(clip(server, 20), platform)}` : '';
   const name = `“${literal(clip(share.session, 40), platform)}”${where}`;
   // The share.copyLink kind first: the first copy item is the one the preference names.
@@ -150,17 +166,37 @@ function shareItems(share: ShareView, server: string | undefined, platform: Node
       .filter(({ kind }) => share.links[kind])
       .map(({ kind, menuLabel }) => ({ label: menuLabel, action: { kind: 'copy', shareId: share.id, link: kind } }));
   const access = (): TrayMenuItem[] => [
-    ...(share.allowed ? [{ label: literal(clip(`Only ${share.allowed.map(describeAllowed).join(', ')} may join`), platform), enabled: false }] : []),
+    ...(share.allowed
+      ? [
+          {
+            label: literal(clip(`Only ${share.allowed.map(describeAllowed).join(', ')} may join`), platform),
+            enabled: false,
+          },
+        ]
+      : []),
     ...(share.endsAt !== null ? [{ label: `Ends by itself at ${clockTime(share.endsAt)}`, enabled: false }] : []),
   ];
-  const rotate: TrayMenuItem = { label: `New Links for ${name} (Drops Everyone)`, action: { kind: 'rotate', shareId: share.id } };
+  const rotate: TrayMenuItem = {
+    label: `New Links for ${name} (Drops Everyone)`,
+    action: { kind: 'rotate', shareId: share.id },
+  };
   // Only where the pair's client is on the user's tmux server: elsewhere there is no keyboard to take.
   const keyboard = (): TrayMenuItem[] =>
     share.pairClient === 'gone'
       ? []
       : share.pairCanType === false
-        ? [{ label: `Give the Keyboard Back in ${name}`, action: { kind: 'keyboard', shareId: share.id, canType: true } }]
-        : [{ label: `Take the Keyboard in ${name} (Pair Watches Only)`, action: { kind: 'keyboard', shareId: share.id, canType: false } }];
+        ? [
+            {
+              label: `Give the Keyboard Back in ${name}`,
+              action: { kind: 'keyboard', shareId: share.id, canType: true },
+            },
+          ]
+        : [
+            {
+              label: `Take the Keyboard in ${name} (Pair Watches Only)`,
+              action: { kind: 'keyboard', shareId: share.id, canType: false },
+            },
+          ];
   switch (share.state) {
     case 'starting':
       return [
@@ -168,14 +204,22 @@ function shareItems(share: ShareView, server: string | undefined, platform: Node
         { label: `Cancel Sharing ${name}`, action: { kind: 'stop', shareId: share.id } },
       ];
     case 'sharing': {
-      const pairs = share.clients !== null ? ` — ${pairsLabel(share.clients)}` : presenceOf(share).present ? ' — someone is in' : '';
+      const pairs =
+        share.clients !== null
+          ? ` — ${pairsLabel(share.clients)}`
+          : presenceOf(share).present
+            ? ' — someone is in'
+            : '';
       return [
         { label: `Sharing ${name}${pairs}`, enabled: false },
         ...access(),
         ...copies(),
         ...keyboard(),
         rotate,
-        { label: share.clients ? `End Pairing: Stop Sharing ${name}` : `Stop Sharing ${name}`, action: { kind: 'stop', shareId: share.id } },
+        {
+          label: share.clients ? `End Pairing: Stop Sharing ${name}` : `Stop Sharing ${name}`,
+          action: { kind: 'stop', shareId: share.id },
+        },
       ];
     }
     case 'reconnecting':
@@ -189,7 +233,9 @@ function shareItems(share: ShareView, server: string | undefined, platform: Node
     case 'failed':
       return [
         { label: `Sharing ${name} failed`, enabled: false },
-        ...(share.error ? [{ label: literal(clip(share.error.message), platform), enabled: false, toolTip: share.error.fix }] : []),
+        ...(share.error
+          ? [{ label: literal(clip(share.error.message), platform), enabled: false, toolTip: share.error.fix }]
+          : []),
         { label: `Try Again`, action: { kind: 'share', session: share.session, socket: share.socket } },
         { label: `Dismiss`, action: { kind: 'stop', shareId: share.id } },
       ];
@@ -199,20 +245,36 @@ function shareItems(share: ShareView, server: string | undefined, platform: Node
 }
 
 function shareSubmenu(snapshot: Snapshot, platform: NodeJS.Platform): TrayMenuItem[] {
-  const sharedKeys = new Set(snapshot.shares.filter((share) => share.state !== 'failed').map((share) => targetKey(share.socket, share.sessionId)));
+  const sharedKeys = new Set(
+    snapshot.shares
+      .filter((share) => share.state !== 'failed')
+      .map((share) => targetKey(share.socket, share.sessionId)),
+  );
   const items: TrayMenuItem[] = snapshot.sessions.map((session) => {
     const shared = sharedKeys.has(targetKey(session.socket, session.id));
     return shared
       ? { label: sessionLabel(session, platform), type: 'checkbox', checked: true, enabled: false }
-      : { label: sessionLabel(session, platform), action: { kind: 'share', session: session.name, socket: session.socket } };
+      : {
+          label: sessionLabel(session, platform),
+          action: { kind: 'share', session: session.name, socket: session.socket },
+        };
   });
   if (items.length === 0) {
     const problem = snapshot.problems[0];
-    items.push({ label: problem ? literal(clip(problem.message), platform) : 'No tmux sessions', enabled: false, ...(problem ? { toolTip: problem.fix } : {}) });
+    items.push({
+      label: problem ? literal(clip(problem.message), platform) : 'No tmux sessions',
+      enabled: false,
+      ...(problem ? { toolTip: problem.fix } : {}),
+    });
   }
   // A blank terminal needs tmux (and tmate) to exist: offer it unless one of them is missing.
-  const missing = snapshot.problems.some((problem) => problem.code === 'TMUX_MISSING' || problem.code === 'TMATE_MISSING');
-  items.push(SEPARATOR, { label: 'New Terminal', enabled: !missing, action: { kind: 'share-blank' } }, SEPARATOR, { label: 'Refresh Sessions', action: { kind: 'refresh' } });
+  const missing = snapshot.problems.some(
+    (problem) => problem.code === 'TMUX_MISSING' || problem.code === 'TMATE_MISSING',
+  );
+  items.push(SEPARATOR, { label: 'New Terminal', enabled: !missing, action: { kind: 'share-blank' } }, SEPARATOR, {
+    label: 'Refresh Sessions',
+    action: { kind: 'refresh' },
+  });
   return items;
 }
 
@@ -226,21 +288,31 @@ export function buildTrayMenu(snapshot: Snapshot, platform: NodeJS.Platform): Tr
   const open: TrayMenuItem = { label: 'Open Pairbar', action: { kind: 'open' } };
   // Linux: no click reaches the app, so opening the popover leads the menu.
   if (platform === 'linux') menu.push(open, SEPARATOR);
-  menu.push({ label: literal(clip(state.tooltip.replace(/^Pairbar — /, ''), 80), platform).replace(/^./, (c) => c.toUpperCase()), enabled: false });
+  menu.push({
+    label: literal(clip(state.tooltip.replace(/^Pairbar — /, ''), 80), platform).replace(/^./, (c) => c.toUpperCase()),
+    enabled: false,
+  });
 
   const shares = snapshot.shares.filter((share) => share.state !== 'stopped');
   const serverOf = (socket: string) => snapshot.sessions.find((session) => session.socket === socket)?.server;
-  for (const share of shares) menu.push(SEPARATOR, ...shareItems(share, serverOf(share.socket), platform, snapshot.prefs['share.copyLink']));
+  for (const share of shares)
+    menu.push(SEPARATOR, ...shareItems(share, serverOf(share.socket), platform, snapshot.prefs['share.copyLink']));
 
   menu.push(SEPARATOR, { label: 'Share a Session', type: 'submenu', submenu: shareSubmenu(snapshot, platform) });
 
   menu.push(SEPARATOR);
   if (platform !== 'linux') menu.push(open);
-  menu.push({ label: 'Preferences…', action: { kind: 'preferences' } }, SEPARATOR, { label: 'Quit Pairbar', action: { kind: 'quit' } });
+  menu.push({ label: 'Preferences…', action: { kind: 'preferences' } }, SEPARATOR, {
+    label: 'Quit Pairbar',
+    action: { kind: 'quit' },
+  });
   return menu;
 }
 
 /** Every action in a menu, depth first (the tests read menus through it). */
 export function menuActions(items: TrayMenuItem[]): TrayAction[] {
-  return items.flatMap((item) => [...(item.action ? [item.action] : []), ...(item.submenu ? menuActions(item.submenu) : [])]);
+  return items.flatMap((item) => [
+    ...(item.action ? [item.action] : []),
+    ...(item.submenu ? menuActions(item.submenu) : []),
+  ]);
 }

@@ -24,7 +24,6 @@ export interface CommandSpec {
   load(): Promise<CommandModule>;
 }
 
-
 export const COMMANDS = {
   sessions: {
     usage: [['sessions [--json]', 'list your tmux sessions']],
@@ -33,31 +32,71 @@ export const COMMANDS = {
     load: () => import('./sessions.ts'),
   },
   share: {
-    usage: [['share [SESSION] [--json] [--copy] [--read-only] [WHO] [--for DURATION] [--end-when-empty DURATION] [--server NAME] [--view V] [--size S]', 'share SESSION (exact name); without one, a new blank terminal']],
-    options: ['json', 'copy', 'socket', 'read-only', 'github', 'gitlab', 'codeberg', 'authorized-keys', 'anyone', 'for', 'end-when-empty', 'server', 'view', 'size'],
+    usage: [
+      [
+        'share [SESSION] [--json] [--copy] [--read-only] [WHO] [--for DURATION] [--end-when-empty DURATION] [--server NAME] [--view V] [--size S]',
+        'share SESSION (exact name); without one, a new blank terminal',
+      ],
+    ],
+    options: [
+      'json',
+      'copy',
+      'socket',
+      'read-only',
+      'github',
+      'gitlab',
+      'codeberg',
+      'authorized-keys',
+      'anyone',
+      'for',
+      'end-when-empty',
+      'server',
+      'view',
+      'size',
+    ],
     maxArgs: 1,
     load: () => import('./share.ts'),
   },
   url: {
-    usage: [['url [SESSION] [--socket PATH] [--read-only] [--web] [--copy]', 'print a share link (default: the share.copyLink preference)']],
+    usage: [
+      [
+        'url [SESSION] [--socket PATH] [--read-only] [--web] [--copy]',
+        'print a share link (default: the share.copyLink preference)',
+      ],
+    ],
     options: ['socket', 'read-only', 'web', 'copy'],
     maxArgs: 1,
     load: () => import('./url.ts'),
   },
   rotate: {
-    usage: [['rotate SESSION [--socket PATH] [--json] [--copy]', 'new links: everyone connected is dropped, the old links stop\nworking, your own terminal stays attached']],
+    usage: [
+      [
+        'rotate SESSION [--socket PATH] [--json] [--copy]',
+        'new links: everyone connected is dropped, the old links stop\nworking, your own terminal stays attached',
+      ],
+    ],
     options: ['socket', 'json', 'copy'],
     maxArgs: 1,
     load: () => import('./rotate.ts'),
   },
   keyboard: {
-    usage: [['keyboard SESSION take|give [--socket PATH] [--json]', "take the keyboard: the pair watches, their typing does\nnothing; give: they can type again (same links, nobody dropped)"]],
+    usage: [
+      [
+        'keyboard SESSION take|give [--socket PATH] [--json]',
+        'take the keyboard: the pair watches, their typing does\nnothing; give: they can type again (same links, nobody dropped)',
+      ],
+    ],
     options: ['socket', 'json'],
     maxArgs: 2,
     load: () => import('./keyboard.ts'),
   },
   events: {
-    usage: [['events [SESSION] [--socket PATH] [--json]', 'one line (one JSON object with --json) each time someone joins,\nleaves or resizes, the links change, or the share ends']],
+    usage: [
+      [
+        'events [SESSION] [--socket PATH] [--json]',
+        'one line (one JSON object with --json) each time someone joins,\nleaves or resizes, the links change, or the share ends',
+      ],
+    ],
     options: ['json', 'socket'],
     maxArgs: 1,
     load: () => import('./events.ts'),
@@ -86,7 +125,10 @@ export const COMMANDS = {
   server: {
     usage: [
       ['server list [--json]', 'your tmate servers; * marks the one new shares use'],
-      ['server add NAME [HOST[:PORT]] [--paste] [--trust]', "add a server: from HOST[:PORT], or its tmate.conf lines on\nstdin (--paste); without fingerprints it reads the server's\nkeys and asks you to confirm them (--trust: no question)"],
+      [
+        'server add NAME [HOST[:PORT]] [--paste] [--trust]',
+        "add a server: from HOST[:PORT], or its tmate.conf lines on\nstdin (--paste); without fingerprints it reads the server's\nkeys and asks you to confirm them (--trust: no question)",
+      ],
       ['server use NAME', 'new shares go to NAME'],
       ['server remove NAME', 'forget NAME'],
       ['server test [NAME] [--json]', 'one throwaway session against NAME (default: the one in use)'],
@@ -119,9 +161,11 @@ export function commandNamed(name: string): CommandSpec | undefined {
 
 /** The usage errors that need no subcommand module: arguments beyond its maximum, options it does not take. */
 export function checkUsage(name: string, command: CommandSpec, args: readonly string[], values: OptionValues): void {
-  if (args.length > command.maxArgs) throw new UsageError(`too many arguments for ${name}: ${args.slice(command.maxArgs).join(' ')}`);
+  if (args.length > command.maxArgs)
+    throw new UsageError(`too many arguments for ${name}: ${args.slice(command.maxArgs).join(' ')}`);
   for (const option of Object.keys(values) as OptionName[]) {
-    if (!command.options.includes(option) && !GLOBAL_OPTIONS.includes(option)) throw new UsageError(`${name} takes no --${option}`);
+    if (!command.options.includes(option) && !GLOBAL_OPTIONS.includes(option))
+      throw new UsageError(`${name} takes no --${option}`);
   }
 }
 
@@ -132,7 +176,9 @@ export function usage(): string {
   const lines = Object.values(COMMANDS).flatMap((command: CommandSpec) =>
     command.usage.map(([synopsis, summary]) => {
       const text = summary.split('\n').join(`\n${SUMMARY_INDENT}`);
-      return synopsis.length < SYNOPSIS_WIDTH ? `  ${synopsis.padEnd(SYNOPSIS_WIDTH)}${text}` : `  ${synopsis}\n${SUMMARY_INDENT}${text}`;
+      return synopsis.length < SYNOPSIS_WIDTH
+        ? `  ${synopsis.padEnd(SYNOPSIS_WIDTH)}${text}`
+        : `  ${synopsis}\n${SUMMARY_INDENT}${text}`;
     }),
   );
   return `Usage: pairbar <command> [options]

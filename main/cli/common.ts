@@ -35,7 +35,24 @@ export async function withRuntime<T>(io: Io, fn: (runtime: Runtime) => Promise<T
 }
 
 /** The fields of a share the command's --json output gives (a stable, documented shape). */
-const JSON_FIELDS = ['id', 'session', 'socket', 'state', 'links', 'clients', 'server', 'serverName', 'reportsPairs', 'linksChangedAt', 'allowed', 'endsAt', 'endWhenEmptyMs', 'pairClient', 'pairClientSession', 'pairCanType'] as const;
+const JSON_FIELDS = [
+  'id',
+  'session',
+  'socket',
+  'state',
+  'links',
+  'clients',
+  'server',
+  'serverName',
+  'reportsPairs',
+  'linksChangedAt',
+  'allowed',
+  'endsAt',
+  'endWhenEmptyMs',
+  'pairClient',
+  'pairClientSession',
+  'pairCanType',
+] as const;
 export type ShareJson = Pick<Share, (typeof JSON_FIELDS)[number]> &
   Partial<Pick<Share, 'error'>> & {
     /** Who is in, by the one rule (share-rules.ts presenceOf): null where nobody can know. */
@@ -49,7 +66,10 @@ export type ShareJson = Pick<Share, (typeof JSON_FIELDS)[number]> &
   };
 
 export function shareJson(share: Share): ShareJson {
-  const picked = Object.fromEntries(JSON_FIELDS.map((field) => [field, share[field]])) as Pick<Share, (typeof JSON_FIELDS)[number]>;
+  const picked = Object.fromEntries(JSON_FIELDS.map((field) => [field, share[field]])) as Pick<
+    Share,
+    (typeof JSON_FIELDS)[number]
+  >;
   const presence = presenceOf(share);
   const json: ShareJson = {
     ...picked,
@@ -65,7 +85,9 @@ export function shareJson(share: Share): ShareJson {
 
 /** The links, each with what it grants; `first` (the one --copy copies) at the top. */
 export function describeShare(share: Share, first?: LinkKind, now = Date.now()): string {
-  const lines = [`${JSON.stringify(share.session)}: ${share.state} via ${share.server}${share.clients === null ? '' : `, ${share.clients} pair${share.clients === 1 ? '' : 's'} connected`}`];
+  const lines = [
+    `${JSON.stringify(share.session)}: ${share.state} via ${share.server}${share.clients === null ? '' : `, ${share.clients} pair${share.clients === 1 ? '' : 's'} connected`}`,
+  ];
   const ordered = [...LINKS].sort((a, b) => Number(b.kind === first) - Number(a.kind === first));
   for (const { kind, cliLabel, grants } of ordered) {
     const link = share.links[kind];
@@ -73,18 +95,33 @@ export function describeShare(share: Share, first?: LinkKind, now = Date.now()):
   }
   if (share.allowed) {
     lines.push(`  may join       ${share.allowed.map(describeAllowed).join(', ')} — nobody else, whoever has a link`);
-    if (!share.links.web && !share.links.webReadOnly) lines.push('  no web links:  a browser cannot prove who is joining, so the server gives none when keys are required');
+    if (!share.links.web && !share.links.webReadOnly)
+      lines.push(
+        '  no web links:  a browser cannot prove who is joining, so the server gives none when keys are required',
+      );
   }
-  if (share.endsAt !== null) lines.push(`  ends           at ${new Date(share.endsAt).toLocaleTimeString()} (${formatTimeLeft(share.endsAt - now)})`);
-  if (share.linksChangedAt !== null) lines.push(`  new links      since ${new Date(share.linksChangedAt).toLocaleTimeString()}: the server handed out new ones, the old ones no longer work`);
+  if (share.endsAt !== null)
+    lines.push(
+      `  ends           at ${new Date(share.endsAt).toLocaleTimeString()} (${formatTimeLeft(share.endsAt - now)})`,
+    );
+  if (share.linksChangedAt !== null)
+    lines.push(
+      `  new links      since ${new Date(share.linksChangedAt).toLocaleTimeString()}: the server handed out new ones, the old ones no longer work`,
+    );
   const emptyEnd = emptyEndText(share, clockTime, formatSpan);
   if (emptyEnd) lines.push(`  ends           ${emptyEnd}`);
   const who = share.state === 'sharing' ? presenceText(share, clockTime) : null;
-  if (who) lines.push(`  who is in      ${who}${share.clients === null ? " (this server doesn't say who or how many)" : ''}`);
-  else if (!share.reportsPairs && share.state !== 'failed') lines.push("  pairs          this server doesn't report who joins");
-  if (share.view === 'independent') lines.push('  view:          independent (the pair switches windows without moving yours)');
+  if (who)
+    lines.push(`  who is in      ${who}${share.clients === null ? " (this server doesn't say who or how many)" : ''}`);
+  else if (!share.reportsPairs && share.state !== 'failed')
+    lines.push("  pairs          this server doesn't report who joins");
+  if (share.view === 'independent')
+    lines.push('  view:          independent (the pair switches windows without moving yours)');
   if (share.sizeNote) lines.push(`  note:          ${share.sizeNote}`);
-  if (share.pairCanType === false) lines.push(`  keyboard:      yours: the pair watches, their typing does nothing (pairbar keyboard ${shellWord(share.session)} give hands it back)`);
+  if (share.pairCanType === false)
+    lines.push(
+      `  keyboard:      yours: the pair watches, their typing does nothing (pairbar keyboard ${shellWord(share.session)} give hands it back)`,
+    );
   const cut = pairSizeText(share);
   if (cut) lines.push(`  pair's size:   ${cut.message}`, `                 ${cut.fix}`);
   if (share.error) lines.push(`  error: ${share.error.message}`, `  fix:   ${share.error.fix}`);
@@ -95,8 +132,10 @@ export function describeShare(share: Share, first?: LinkKind, now = Date.now()):
 
 /** What to tell the user when the pair's terminal is not on the shared session (see core/pair-client.ts). */
 function pairClientWarning(share: Share): string | undefined {
-  if (share.pairClient === 'elsewhere') return `the pair's terminal is on another session, ${JSON.stringify(share.pairClientSession)}, that was never shared.`;
-  if (share.pairClient === 'gone') return "the pair's terminal has left tmux: it may be running a command outside your session.";
+  if (share.pairClient === 'elsewhere')
+    return `the pair's terminal is on another session, ${JSON.stringify(share.pairClientSession)}, that was never shared.`;
+  if (share.pairClient === 'gone')
+    return "the pair's terminal has left tmux: it may be running a command outside your session.";
   return undefined;
 }
 
@@ -138,12 +177,20 @@ export async function followToEnd(runtime: Runtime, io: Io, share: Share): Promi
 }
 
 export /** The share SESSION names (on the server at `socket`, where given); with no SESSION, the only share there is. */
-function chooseShare(runtime: Runtime, shares: Share[], session: string | undefined, socket: string | undefined): Share {
+function chooseShare(
+  runtime: Runtime,
+  shares: Share[],
+  session: string | undefined,
+  socket: string | undefined,
+): Share {
   if (session !== undefined) return runtime.shares.resolve(session, socket);
   const live = shares.filter((share) => share.state !== 'failed' && (socket === undefined || share.socket === socket));
   if (live.length === 1 && live[0]) return live[0];
-  if (live.length === 0) throw errors.invalidArgument('command', 'nothing is shared; share a session first with `pairbar share SESSION`');
-  throw new UsageError(`Several sessions are shared; name one: ${live.map((share) => JSON.stringify(share.session)).join(', ')}`);
+  if (live.length === 0)
+    throw errors.invalidArgument('command', 'nothing is shared; share a session first with `pairbar share SESSION`');
+  throw new UsageError(
+    `Several sessions are shared; name one: ${live.map((share) => JSON.stringify(share.session)).join(', ')}`,
+  );
 }
 
 /** The SESSION (and --socket) arguments that name this share again. */

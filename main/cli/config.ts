@@ -12,7 +12,8 @@ import { UsageError } from './usage-error.ts';
 function prefKey(key: string): PrefKey {
   const legacy = legacyServerKey(key);
   if (legacy) throw legacy;
-  if (!isPrefKey(key)) throw new UsageError(`unknown preference ${JSON.stringify(key)}; known: ${PREF_KEYS.join(', ')}`);
+  if (!isPrefKey(key))
+    throw new UsageError(`unknown preference ${JSON.stringify(key)}; known: ${PREF_KEYS.join(', ')}`);
   return key;
 }
 
@@ -27,7 +28,8 @@ export async function run({ args, values, io }: CommandContext): Promise<number>
     } else if (values.json) {
       io.stdout(JSON.stringify(prefs, null, 2) + '\n');
     } else {
-      for (const name of PREF_KEYS) io.stdout(`${name} = ${JSON.stringify(prefs[name])}    # ${PREF_SPECS[name].description}\n`);
+      for (const name of PREF_KEYS)
+        io.stdout(`${name} = ${JSON.stringify(prefs[name])}    # ${PREF_SPECS[name].description}\n`);
     }
     for (const problem of problems) io.stderr(`pairbar: warning: ${problem.message}\n`);
     return 0;

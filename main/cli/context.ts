@@ -31,7 +31,11 @@ export const OPTIONS = {
 } as const satisfies NonNullable<ParseArgsConfig['options']>;
 
 export type OptionName = keyof typeof OPTIONS;
-type OptionValue<C> = C extends { type: 'string'; multiple: true } ? string[] : C extends { type: 'string' } ? string : boolean;
+type OptionValue<C> = C extends { type: 'string'; multiple: true }
+  ? string[]
+  : C extends { type: 'string' }
+    ? string
+    : boolean;
 export type OptionValues = { [K in OptionName]?: OptionValue<(typeof OPTIONS)[K]> };
 
 export interface Io {

@@ -25,7 +25,10 @@ export function eventJson(event: string, share: Share, at = Date.now()): Record<
 }
 
 /** What changed between two states of a share's presence, as the events name it. */
-export function presenceEvent(before: { present: boolean; size: { cols: number; rows: number } | null }, share: Share): 'joined' | 'left' | 'size' {
+export function presenceEvent(
+  before: { present: boolean; size: { cols: number; rows: number } | null },
+  share: Share,
+): 'joined' | 'left' | 'size' {
   const now = presenceOf(share);
   if (!before.present && now.present) return 'joined';
   if (before.present && !now.present) return 'left';
@@ -38,7 +41,10 @@ export function run({ args, values, io }: CommandContext): Promise<number> {
     const share = chooseShare(runtime, await shares.adopt(), args[0], await socketOption(io, values.socket));
     const say = (event: string, current: Share, extra: Record<string, unknown> = {}): void => {
       if (values.json) io.stdout(JSON.stringify({ ...eventJson(event, current), ...extra }) + '\n');
-      else io.stdout(`${clockTime(Date.now())} ${event.padEnd(7)} ${JSON.stringify(current.session)}: ${presenceText(current, clockTime) ?? "who is in can't be known here"}\n`);
+      else
+        io.stdout(
+          `${clockTime(Date.now())} ${event.padEnd(7)} ${JSON.stringify(current.session)}: ${presenceText(current, clockTime) ?? "who is in can't be known here"}\n`,
+        );
     };
     say('state', shares.get(share.id) ?? share);
     const mine = (other: Share) => other.id === share.id;

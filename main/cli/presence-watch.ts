@@ -6,7 +6,14 @@
  * the pair's size then, never before anyone joins), and it ends a share set to end once nobody is in.
  */
 import { readFile } from 'node:fs/promises';
-import { emptyDeadline, foldPresence, initialPresence, parsePresenceLine, watchPresence, type Presence } from '../core/presence.ts';
+import {
+  emptyDeadline,
+  foldPresence,
+  initialPresence,
+  parsePresenceLine,
+  watchPresence,
+  type Presence,
+} from '../core/presence.ts';
 import { withoutTmux } from '../core/process.ts';
 import { readRecord } from '../core/shares/record.ts';
 import { shareFiles } from '../core/tmate.ts';
@@ -17,7 +24,8 @@ import { withRuntime } from './common.ts';
 
 export async function run({ args, io }: CommandContext): Promise<number> {
   const [dir, tmate, tmux] = args;
-  if (dir === undefined || tmate === undefined || tmux === undefined) throw new UsageError('__presence needs a share directory, tmate and tmux');
+  if (dir === undefined || tmate === undefined || tmux === undefined)
+    throw new UsageError('__presence needs a share directory, tmate and tmux');
   const files = shareFiles(dir);
   const record = await readRecord(files);
   if (!record) throw new UsageError(`no share in ${dir}`);
@@ -61,7 +69,12 @@ export async function run({ args, io }: CommandContext): Promise<number> {
         schedule();
         if (record.size === 'follow' && pane !== undefined) {
           const ignore = !presence.present;
-          sizing = sizing.then(() => setIgnoreSize({ tmux, env }, record.socket, pane, ignore).then(() => undefined, () => undefined));
+          sizing = sizing.then(() =>
+            setIgnoreSize({ tmux, env }, record.socket, pane, ignore).then(
+              () => undefined,
+              () => undefined,
+            ),
+          );
         }
       }
     },

@@ -8,10 +8,13 @@ export function run({ args, values, io }: CommandContext): Promise<number> {
     const session = args[0];
     if (session === undefined) throw new UsageError('rotate needs a SESSION');
     await runtime.shares.adopt();
-    const share = await runtime.shares.rotate(runtime.shares.resolve(session, await socketOption(io, values.socket)).id);
+    const share = await runtime.shares.rotate(
+      runtime.shares.resolve(session, await socketOption(io, values.socket)).id,
+    );
     await followToEnd(runtime, io, share);
     await reportShare(io, share, runtime.prefs().prefs['share.copyLink'], Boolean(values.copy), Boolean(values.json));
-    if (!values.json) io.stdout('New links: the old ones no longer work, and whoever was connected has been dropped.\n');
+    if (!values.json)
+      io.stdout('New links: the old ones no longer work, and whoever was connected has been dropped.\n');
     return 0;
   });
 }

@@ -45,13 +45,23 @@ export interface ServerFlags {
 }
 
 function store(runtime: Runtime): PrefsStore {
-  if (!runtime.store) throw new PairbarError('INVALID_PREFERENCE', runtime.prefs().problems[0]?.message ?? 'The preferences file cannot be opened.', 'Fix or remove that file, then try again.');
+  if (!runtime.store)
+    throw new PairbarError(
+      'INVALID_PREFERENCE',
+      runtime.prefs().problems[0]?.message ?? 'The preferences file cannot be opened.',
+      'Fix or remove that file, then try again.',
+    );
   return runtime.store;
 }
 
 function describe(profile: ServerProfile, active: boolean): string {
   const pinned = KEY_TYPES.filter((type) => profile[fingerprintField(type)] !== '');
-  const keys = pinned.length > 0 ? `keys: ${pinned.join(', ')}` : isShutDown(profile) ? "tmate's built-in keys" : 'no confirmed key (run: pairbar server add ' + profile.name + ' ' + serverLabel(profile) + ')';
+  const keys =
+    pinned.length > 0
+      ? `keys: ${pinned.join(', ')}`
+      : isShutDown(profile)
+        ? "tmate's built-in keys"
+        : 'no confirmed key (run: pairbar server add ' + profile.name + ' ' + serverLabel(profile) + ')';
   return `${active ? '*' : ' '} ${profile.name}  ${serverLabel(profile)}  (${keys})${isShutDown(profile) ? `  [${SHUT_DOWN_LABEL}]` : ''}`;
 }
 
@@ -59,10 +69,16 @@ function keyLines(keys: readonly HostKey[]): string {
   return keys.map((key) => `  ${key.type.padEnd(8)} ${key.fingerprint}`).join('\n');
 }
 
-export async function serverCommand(runtime: Runtime, io: ServerIo, args: string[], flags: ServerFlags): Promise<number> {
+export async function serverCommand(
+  runtime: Runtime,
+  io: ServerIo,
+  args: string[],
+  flags: ServerFlags,
+): Promise<number> {
   const [action, ...rest] = args;
   const takes = (max: number) => {
-    if (rest.length > max) throw new UsageError(`too many arguments for server ${action}: ${rest.slice(max).join(' ')}`);
+    if (rest.length > max)
+      throw new UsageError(`too many arguments for server ${action}: ${rest.slice(max).join(' ')}`);
   };
   switch (action) {
     case 'list': {
@@ -71,7 +87,17 @@ export async function serverCommand(runtime: Runtime, io: ServerIo, args: string
       for (const problem of problems) io.stderr(`pairbar: warning: ${problem.message}\n`);
       const active = prefs['server.active'];
       if (flags.json) {
-        io.stdout(JSON.stringify(prefs.servers.map((profile) => ({ ...profile, active: profile.name === active, shutDown: isShutDown(profile) })), null, 2) + '\n');
+        io.stdout(
+          JSON.stringify(
+            prefs.servers.map((profile) => ({
+              ...profile,
+              active: profile.name === active,
+              shutDown: isShutDown(profile),
+            })),
+            null,
+            2,
+          ) + '\n',
+        );
       } else if (prefs.servers.length === 0) {
         io.stdout('No tmate server yet. Add yours: pairbar server add NAME HOST[:PORT]\n');
       } else {
@@ -88,7 +114,10 @@ export async function serverCommand(runtime: Runtime, io: ServerIo, args: string
       const name = required(rest[0], 'server use needs a NAME');
       const profile = useServer(store(runtime), name);
       io.stdout(`New shares go to ${profile.name} (${serverLabel(profile)}).\n`);
-      if (isShutDown(profile)) io.stderr(`pairbar: warning: ${profile.name} is tmate.io, ${SHUT_DOWN_LABEL}: shares there will most likely fail.\n`);
+      if (isShutDown(profile))
+        io.stderr(
+          `pairbar: warning: ${profile.name} is tmate.io, ${SHUT_DOWN_LABEL}: shares there will most likely fail.\n`,
+        );
       return 0;
     }
     case 'remove': {
@@ -119,7 +148,8 @@ function required(value: string | undefined, message: string): string {
 
 function describeTest(result: ServerTestResult): string {
   const yes = (value: boolean) => (value ? 'yes' : 'no');
-  if (!result.ok) return `${result.name} (${result.server}): FAILED after ${(result.ms / 1000).toFixed(1)} s\n  ${result.error.message}\n  ${result.error.fix}\n`;
+  if (!result.ok)
+    return `${result.name} (${result.server}): FAILED after ${(result.ms / 1000).toFixed(1)} s\n  ${result.error.message}\n  ${result.error.fix}\n`;
   const { offers } = result;
   return [
     `${result.name} (${result.server}): OK, links in ${(result.msToLinks / 1000).toFixed(1)} s`,
@@ -131,7 +161,13 @@ function describeTest(result: ServerTestResult): string {
   ].join('\n');
 }
 
-async function add(runtime: Runtime, io: ServerIo, name: string | undefined, address: string | undefined, flags: ServerFlags): Promise<number> {
+async function add(
+  runtime: Runtime,
+  io: ServerIo,
+  name: string | undefined,
+  address: string | undefined,
+  flags: ServerFlags,
+): Promise<number> {
   if (name === undefined) throw new UsageError('server add needs a NAME');
   const nameProblem = checkName(name);
   if (nameProblem) throw errors.invalidArgument('server name', nameProblem);
@@ -148,11 +184,16 @@ async function add(runtime: Runtime, io: ServerIo, name: string | undefined, add
   } else {
     throw new UsageError('server add needs HOST[:PORT], or --paste with the tmate.conf lines on stdin');
   }
-  if (isShutDown(profile)) io.stderr(`pairbar: warning: ${serverLabel(profile)} is tmate.io, ${SHUT_DOWN_LABEL}: shares there will most likely fail.\n`);
+  if (isShutDown(profile))
+    io.stderr(
+      `pairbar: warning: ${serverLabel(profile)} is tmate.io, ${SHUT_DOWN_LABEL}: shares there will most likely fail.\n`,
+    );
   if (!isShutDown(profile) && !hasFingerprint(profile)) {
     const keys = await runtime.scanHostKeys(profile);
     io.stdout(`${serverLabel(profile)} presents these host keys:\n${keyLines(keys)}\n`);
-    io.stdout("Compare them with what your server's operator gave you (on the server: ssh-keygen -l -E sha256 -f KEY.pub).\n");
+    io.stdout(
+      "Compare them with what your server's operator gave you (on the server: ssh-keygen -l -E sha256 -f KEY.pub).\n",
+    );
     if (flags.trust) {
       io.stdout('Trusted without asking (--trust).\n');
     } else {
@@ -160,16 +201,26 @@ async function add(runtime: Runtime, io: ServerIo, name: string | undefined, add
       const answer = (await io.readLine())?.trim().toLowerCase();
       if (answer !== 'y' && answer !== 'yes') {
         io.stdout('\n');
-        io.stderr(`pairbar: not saved: the keys were not confirmed.\nRun it again and answer y once they match, or pass --trust in a script that has checked them.\n`);
+        io.stderr(
+          `pairbar: not saved: the keys were not confirmed.\nRun it again and answer y once they match, or pass --trust in a script that has checked them.\n`,
+        );
         return 1;
       }
     }
     profile = profileFromKeys(name, profile, keys);
   }
   const { replaced, active } = addServer(store(runtime), profile);
-  const pinned = KEY_TYPES.filter((type) => profile[fingerprintField(type)] !== '').map((type) => `${type} ${profile[fingerprintField(type)]}`);
-  io.stdout(`${replaced ? 'Replaced' : 'Saved'} ${name} (${serverLabel(profile)})${pinned.length > 0 ? `, pinning ${pinned.join(', ')}` : ''}.\n`);
-  io.stdout(active ? `New shares go to ${name}.\n` : `New shares still go to ${readPrefs(store(runtime)).prefs['server.active']}; to use this one: pairbar server use ${name}\n`);
+  const pinned = KEY_TYPES.filter((type) => profile[fingerprintField(type)] !== '').map(
+    (type) => `${type} ${profile[fingerprintField(type)]}`,
+  );
+  io.stdout(
+    `${replaced ? 'Replaced' : 'Saved'} ${name} (${serverLabel(profile)})${pinned.length > 0 ? `, pinning ${pinned.join(', ')}` : ''}.\n`,
+  );
+  io.stdout(
+    active
+      ? `New shares go to ${name}.\n`
+      : `New shares still go to ${readPrefs(store(runtime)).prefs['server.active']}; to use this one: pairbar server use ${name}\n`,
+  );
   return 0;
 }
 
@@ -179,11 +230,21 @@ export async function run({ args, values, io }: CommandContext): Promise<number>
   const { openPrefsStore } = await import('../prefs/prefs-store.ts');
   const runtime = commandRuntime(io, openPrefsStore(io.env));
   try {
-    return await serverCommand(runtime, { stdout: io.stdout, stderr: io.stderr, readAll: io.readAll ?? readAllStdin, readLine: io.readLine ?? readStdinLine }, args, {
-      json: Boolean(values.json),
-      paste: Boolean(values.paste),
-      trust: Boolean(values.trust),
-    });
+    return await serverCommand(
+      runtime,
+      {
+        stdout: io.stdout,
+        stderr: io.stderr,
+        readAll: io.readAll ?? readAllStdin,
+        readLine: io.readLine ?? readStdinLine,
+      },
+      args,
+      {
+        json: Boolean(values.json),
+        paste: Boolean(values.paste),
+        trust: Boolean(values.trust),
+      },
+    );
   } finally {
     runtime.shares.close();
   }
@@ -197,7 +258,10 @@ async function readAllStdin(): Promise<string> {
     total += (chunk as Buffer).length;
     if (total > MAX_PASTE_BYTES) {
       process.stdin.destroy();
-      throw errors.invalidArgument('server lines', `standard input holds more than ${MAX_PASTE_BYTES / 1024} KiB; the tmate-server lines of a tmate.conf are a few hundred bytes`);
+      throw errors.invalidArgument(
+        'server lines',
+        `standard input holds more than ${MAX_PASTE_BYTES / 1024} KiB; the tmate-server lines of a tmate.conf are a few hundred bytes`,
+      );
     }
     chunks.push(chunk as Buffer);
   }

@@ -32,7 +32,11 @@ export function run({ values, io }: CommandContext): Promise<number> {
     if (servers.length === 0) throw errors.noTmuxServer();
     for (const row of rows) {
       const where = row.server === 'default' ? '' : `  [server ${row.server}]`;
-      const flags = [`${row.windows} window${row.windows === 1 ? '' : 's'}`, row.attached ? `${row.attached} attached` : 'detached', ...(row.shared ? ['shared'] : [])];
+      const flags = [
+        `${row.windows} window${row.windows === 1 ? '' : 's'}`,
+        row.attached ? `${row.attached} attached` : 'detached',
+        ...(row.shared ? ['shared'] : []),
+      ];
       io.stdout(`${row.name}  (${flags.join(', ')})${where}\n`);
     }
     return 0;

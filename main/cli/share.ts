@@ -15,10 +15,13 @@ import { followToEnd, reportShare, sessionArgs, withRuntime } from './common.ts'
 function shareOptions(values: OptionValues): ShareOptions {
   const options: ShareOptions = {};
   const allowed: KeySource[] = [
-    ...(['github', 'gitlab', 'codeberg'] as const).flatMap((forge) => (values[forge] ?? []).map((name) => parseKeySource(`${forge}:${name}`))),
+    ...(['github', 'gitlab', 'codeberg'] as const).flatMap((forge) =>
+      (values[forge] ?? []).map((name) => parseKeySource(`${forge}:${name}`)),
+    ),
     ...(values['authorized-keys'] ?? []).map((file) => parseKeySource(`file:${resolve(file)}`)),
   ];
-  if (values.anyone && allowed.length > 0) throw new UsageError('--anyone cannot be combined with --github, --gitlab, --codeberg or --authorized-keys');
+  if (values.anyone && allowed.length > 0)
+    throw new UsageError('--anyone cannot be combined with --github, --gitlab, --codeberg or --authorized-keys');
   if (values.anyone) options.allowed = null;
   else if (allowed.length > 0) options.allowed = allowed;
   if (values.for !== undefined) options.endAfterMs = parseDuration(values.for);

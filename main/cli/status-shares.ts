@@ -14,7 +14,10 @@ export function run({ values, io }: CommandContext): Promise<number> {
     // Where each pair's terminal is now: asked of tmux only when something is shared.
     const shares = await runtime.shares.checkPairClients();
     if (values.json) io.stdout(JSON.stringify(shares.map(shareJson), null, 2) + '\n');
-    else io.stdout(shares.length === 0 ? 'Nothing is shared.\n' : shares.map((share) => describeShare(share)).join('\n') + '\n');
+    else
+      io.stdout(
+        shares.length === 0 ? 'Nothing is shared.\n' : shares.map((share) => describeShare(share)).join('\n') + '\n',
+      );
     warnAboutProblems(runtime.prefs().problems, io);
     return 0;
   });

@@ -12,7 +12,8 @@ export function run({ args, values, io }: CommandContext): Promise<number> {
   return withRuntime(io, async (runtime) => {
     await runtime.shares.adopt();
     if (values.all) {
-      if (args.length > 0 || values.socket !== undefined) throw new UsageError('give a SESSION (and --socket) or --all, not both');
+      if (args.length > 0 || values.socket !== undefined)
+        throw new UsageError('give a SESSION (and --socket) or --all, not both');
       const count = (await runtime.shares.stopAll()) + (await runtime.shares.stopStarting());
       io.stdout(count === 0 ? 'Nothing was shared.\n' : `Stopped ${count} share${count === 1 ? '' : 's'}.\n`);
       return 0;
@@ -24,8 +25,15 @@ export function run({ args, values, io }: CommandContext): Promise<number> {
     try {
       id = runtime.shares.resolve(session, socket).id;
     } catch (error) {
-      if (!isPairbarError(error) || error.code !== 'SHARE_NOT_FOUND' || (await runtime.shares.stopStarting(session, socket)) === 0) throw error;
-      io.stdout(`Stopped sharing ${JSON.stringify(session)} before its links were ready. Your session and terminal are untouched.\n`);
+      if (
+        !isPairbarError(error) ||
+        error.code !== 'SHARE_NOT_FOUND' ||
+        (await runtime.shares.stopStarting(session, socket)) === 0
+      )
+        throw error;
+      io.stdout(
+        `Stopped sharing ${JSON.stringify(session)} before its links were ready. Your session and terminal are untouched.\n`,
+      );
       return 0;
     }
     await runtime.shares.stop(id);

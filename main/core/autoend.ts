@@ -15,7 +15,10 @@ export interface EndHandlers {
 export class EndTimers {
   private readonly timers = new Map<string, NodeJS.Timeout[]>();
 
-  constructor(private readonly handlers: EndHandlers, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly handlers: EndHandlers,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   /** (Re)schedules a share's end; null cancels it. */
   schedule(id: string, endsAt: number | null): void {
@@ -30,10 +33,13 @@ export class EndTimers {
       timers.push(setTimeout(() => this.handlers.warn(id, Math.max(0, endsAt - this.now())), left - WARNING_MS));
     }
     timers.push(
-      setTimeout(() => {
-        this.timers.delete(id);
-        this.handlers.end(id);
-      }, Math.max(0, left)),
+      setTimeout(
+        () => {
+          this.timers.delete(id);
+          this.handlers.end(id);
+        },
+        Math.max(0, left),
+      ),
     );
     this.timers.set(id, timers);
   }

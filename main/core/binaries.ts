@@ -132,7 +132,11 @@ export async function findBinary(name: BinaryName, options: FindOptions = {}): P
  * that program (perl, a shell, a tmate given for tmux are refused at once, with what to do), rather than
  * being accepted and failing at the next share. Empty means "look it up" and is always fine.
  */
-export async function checkPreferredPath(name: BinaryName, value: string, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+export async function checkPreferredPath(
+  name: BinaryName,
+  value: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<void> {
   if (value.trim() !== '') await findBinary(name, { env, preferredPath: value });
 }
 
@@ -170,7 +174,8 @@ export function augmentedPath(env: NodeJS.ProcessEnv = process.env): string {
  */
 async function locate(name: BinaryName, preferred: string, options: FindOptions): Promise<BinaryInfo> {
   const info = await search(name, preferred, options);
-  if (name === 'tmate' && tmateTooOld(info.version)) throw errors.tmateTooOld(info.version, info.path, options.platform);
+  if (name === 'tmate' && tmateTooOld(info.version))
+    throw errors.tmateTooOld(info.version, info.path, options.platform);
   return info;
 }
 
@@ -221,7 +226,9 @@ async function search(name: BinaryName, preferred: string, options: FindOptions)
   const timeoutMs = options.loginShellTimeoutMs ?? DEFAULT_LOGIN_SHELL_TIMEOUT_MS;
   loginShellPathOnce ??= loginShellPath({ env, timeoutMs });
   const loginPath = await loginShellPathOnce;
-  searched.push(loginPath === undefined ? 'login shell (no PATH: failed or timed out)' : `login shell PATH=${loginPath}`);
+  searched.push(
+    loginPath === undefined ? 'login shell (no PATH: failed or timed out)' : `login shell PATH=${loginPath}`,
+  );
   if (loginPath !== undefined) {
     const viaLogin = await tryDirs(absolutePathDirs(loginPath), 'login-shell');
     if (viaLogin) return viaLogin;
@@ -248,7 +255,13 @@ async function search(name: BinaryName, preferred: string, options: FindOptions)
   throw new PairbarError(base.code, message, base.fix, { cause: new Error(`Searched: ${searched.join('; ')}`) });
 }
 
-async function fromPreference(name: BinaryName, raw: string, env: NodeJS.ProcessEnv, platform: NodeJS.Platform, known?: KnownVersions): Promise<BinaryInfo> {
+async function fromPreference(
+  name: BinaryName,
+  raw: string,
+  env: NodeJS.ProcessEnv,
+  platform: NodeJS.Platform,
+  known?: KnownVersions,
+): Promise<BinaryInfo> {
   const file = expandHome(raw, env);
   const bad = (reason: string, cause?: unknown) => preferenceError(name, raw, reason, platform, cause);
   if (!path.isAbsolute(file)) throw bad('is not an absolute path');
@@ -257,16 +270,21 @@ async function fromPreference(name: BinaryName, raw: string, env: NodeJS.Process
     stats = await fsp.stat(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw bad(code === 'ENOENT' || code === 'ENOTDIR' ? 'does not exist' : `cannot be read (${code ?? String(error)})`, error);
+    throw bad(
+      code === 'ENOENT' || code === 'ENOTDIR' ? 'does not exist' : `cannot be read (${code ?? String(error)})`,
+      error,
+    );
   }
-  if (!stats.isFile()) throw bad(stats.isDirectory() ? `is a directory, not the ${name} program` : 'is not a regular file');
+  if (!stats.isFile())
+    throw bad(stats.isDirectory() ? `is a directory, not the ${name} program` : 'is not a regular file');
   try {
     await fsp.access(file, fsConstants.X_OK);
   } catch (error) {
     throw bad('is not executable', error);
   }
   const probe = await probeVersion(name, file, env, known);
-  if ('error' in probe) throw bad(probe.runs ? `is not ${name}: \`-V\` ${probe.error}` : `does not run as ${name} (\`-V\` ${probe.error})`);
+  if ('error' in probe)
+    throw bad(probe.runs ? `is not ${name}: \`-V\` ${probe.error}` : `does not run as ${name} (\`-V\` ${probe.error})`);
   return { name, path: file, version: probe.version, source: 'preference' };
 }
 
@@ -274,7 +292,13 @@ function missing(name: BinaryName, platform: NodeJS.Platform): PairbarError {
   return name === 'tmux' ? errors.tmuxMissing(platform) : errors.tmateMissing(platform);
 }
 
-function preferenceError(name: BinaryName, raw: string, reason: string, platform: NodeJS.Platform, cause?: unknown): PairbarError {
+function preferenceError(
+  name: BinaryName,
+  raw: string,
+  reason: string,
+  platform: NodeJS.Platform,
+  cause?: unknown,
+): PairbarError {
   const base = missing(name, platform);
   return new PairbarError(
     base.code,
@@ -289,17 +313,27 @@ function preferenceError(name: BinaryName, raw: string, reason: string, platform
  * Runs `<file> -V` and takes the version from `tmux 3.3a` / `tmate 2.4.0`, refusing any other program; or
  * takes the version `known` holds for this very file, unchanged since it was read.
  */
-async function probeVersion(name: BinaryName, file: string, env: NodeJS.ProcessEnv, known?: KnownVersions): Promise<{ version: string } | { error: string; runs: boolean }> {
+async function probeVersion(
+  name: BinaryName,
+  file: string,
+  env: NodeJS.ProcessEnv,
+  known?: KnownVersions,
+): Promise<{ version: string } | { error: string; runs: boolean }> {
   const key = `${name}\0${file}`;
   const identity = known ? await fsp.stat(file).then(fileIdentity, () => undefined) : undefined;
   const remembered = identity === undefined ? undefined : await known?.get(key, identity);
-  if (remembered !== undefined && parseVersion(name, file, `${name} ${remembered}`) === remembered) return { version: remembered };
+  if (remembered !== undefined && parseVersion(name, file, `${name} ${remembered}`) === remembered)
+    return { version: remembered };
   const probed = await readVersion(name, file, env);
   if (identity !== undefined && 'version' in probed) await known?.set(key, identity, probed.version);
   return probed;
 }
 
-async function readVersion(name: BinaryName, file: string, env: NodeJS.ProcessEnv): Promise<{ version: string } | { error: string; runs: boolean }> {
+async function readVersion(
+  name: BinaryName,
+  file: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ version: string } | { error: string; runs: boolean }> {
   let output: string;
   try {
     const result = await run(file, ['-V'], { env, timeoutMs: VERSION_TIMEOUT_MS });
@@ -310,7 +344,10 @@ async function readVersion(name: BinaryName, file: string, env: NodeJS.ProcessEn
   const version = parseVersion(name, file, output);
   if (version !== undefined) return { version };
   const example = name === 'tmux' ? 'tmux 3.3a' : 'tmate 2.4.0';
-  return { error: `printed ${JSON.stringify(output.slice(0, 200))}, not ${name}'s version line (like "${example}")`, runs: true };
+  return {
+    error: `printed ${JSON.stringify(output.slice(0, 200))}, not ${name}'s version line (like "${example}")`,
+    runs: true,
+  };
 }
 
 /**
@@ -329,7 +366,10 @@ const VERSION_SYNTAX: Record<BinaryName, RegExp> = {
  * in its syntax. Anything else that prints a digit (perl, python) is not it. Undefined otherwise.
  */
 export function parseVersion(name: BinaryName, file: string, output: string): string | undefined {
-  const line = output.split('\n').find((l) => l.trim() !== '')?.trim();
+  const line = output
+    .split('\n')
+    .find((l) => l.trim() !== '')
+    ?.trim();
   const match = line === undefined ? null : /^(\S+) (\S+)$/.exec(line);
   if (!match) return undefined;
   const [, program = '', version = ''] = match;

@@ -9,11 +9,18 @@ interface ClipboardTool {
 }
 
 /** The first clipboard tool that can work in this session: pbcopy, wl-copy (Wayland), xclip or xsel (X11). */
-export async function findClipboardTool(env: NodeJS.ProcessEnv = process.env, platform = process.platform): Promise<ClipboardTool | undefined> {
+export async function findClipboardTool(
+  env: NodeJS.ProcessEnv = process.env,
+  platform = process.platform,
+): Promise<ClipboardTool | undefined> {
   const candidates: ClipboardTool[] = [];
   if (platform === 'darwin') candidates.push({ file: 'pbcopy', args: [] });
   if (env.WAYLAND_DISPLAY) candidates.push({ file: 'wl-copy', args: [] });
-  if (env.DISPLAY) candidates.push({ file: 'xclip', args: ['-selection', 'clipboard', '-in'] }, { file: 'xsel', args: ['--clipboard', '--input'] });
+  if (env.DISPLAY)
+    candidates.push(
+      { file: 'xclip', args: ['-selection', 'clipboard', '-in'] },
+      { file: 'xsel', args: ['--clipboard', '--input'] },
+    );
   for (const candidate of candidates) {
     // Whatever runs here receives the read-write link: found only in absolute PATH entries (programs.ts).
     const path = await findProgram(candidate.file, env);

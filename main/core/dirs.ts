@@ -57,8 +57,10 @@ export function checkDirSync(dir: string, rule: DirRule): boolean {
 function checked(dir: string, info: Stats, rule: DirRule): true {
   if (!info.isDirectory()) throw errors.unsafeDirectory(rule.what, dir, 'not-a-directory', info.mode, rule.env);
   const uid = process.getuid?.();
-  if (uid !== undefined && info.uid !== uid) throw errors.unsafeDirectory(rule.what, dir, 'other-owner', info.mode, rule.env);
-  if ((info.mode & rule.forbidden) !== 0) throw errors.unsafeDirectory(rule.what, dir, 'open-to-others', info.mode, rule.env);
+  if (uid !== undefined && info.uid !== uid)
+    throw errors.unsafeDirectory(rule.what, dir, 'other-owner', info.mode, rule.env);
+  if ((info.mode & rule.forbidden) !== 0)
+    throw errors.unsafeDirectory(rule.what, dir, 'open-to-others', info.mode, rule.env);
   return true;
 }
 
@@ -92,7 +94,8 @@ export function makePrivateSync(dir: string, file?: string): void {
   for (const [path, mode] of [[dir, 0o700], ...(file ? [[file, 0o600] as const] : [])] as const) {
     try {
       const info = lstatSync(path);
-      if ((uid === undefined || info.uid === uid) && (info.mode & 0o077) !== 0 && !info.isSymbolicLink()) chmodSync(path, mode);
+      if ((uid === undefined || info.uid === uid) && (info.mode & 0o077) !== 0 && !info.isSymbolicLink())
+        chmodSync(path, mode);
     } catch {
       // Missing (the file before its first write) or not ours to change.
     }

@@ -160,7 +160,9 @@ export const errors = {
     new PairbarError(
       'UNKNOWN_SERVER',
       `There is no tmate server named ${JSON.stringify(name)}.`,
-      names.length > 0 ? `Use one of yours (${names.join(', ')}), or add it: pairbar server add ${name} HOST[:PORT]` : `Add it: pairbar server add ${name} HOST[:PORT]`,
+      names.length > 0
+        ? `Use one of yours (${names.join(', ')}), or add it: pairbar server add ${name} HOST[:PORT]`
+        : `Add it: pairbar server add ${name} HOST[:PORT]`,
     ),
   serverUntrusted: (name: string, address: string) =>
     new PairbarError(
@@ -192,14 +194,19 @@ export const errors = {
       `The tmate server ${hostPort(host, port)} accepted the connection but gave no share links within ${seconds} s.`,
       'The server may be overloaded or misconfigured: try again, or raise share.readyTimeoutSeconds.',
     ),
-  fingerprintMismatch: (host: string, port: number, configured: readonly string[] = [], presented: readonly string[] = []) =>
+  fingerprintMismatch: (
+    host: string,
+    port: number,
+    configured: readonly string[] = [],
+    presented: readonly string[] = [],
+  ) =>
     new PairbarError(
       'FINGERPRINT_MISMATCH',
       `The tmate server ${hostPort(host, port)} presented a host key that does not match the configured fingerprint` +
         (configured.length > 0 || presented.length > 0
           ? ` (configured: ${configured.join(', ') || 'none'}; presented: ${presented.join(', ') || 'unknown, the key could not be read'}).`
           : '.'),
-      'Compare with the fingerprints your server\'s operator gave you (`ssh-keygen -l -E sha256 -f KEY.pub` on the server). If the server\'s key really changed, add it again: pairbar server add NAME HOST[:PORT]. Otherwise someone may be intercepting the connection: do not share.',
+      "Compare with the fingerprints your server's operator gave you (`ssh-keygen -l -E sha256 -f KEY.pub` on the server). If the server's key really changed, add it again: pairbar server add NAME HOST[:PORT]. Otherwise someone may be intercepting the connection: do not share.",
     ),
   sshKeysMissing: () =>
     new PairbarError(
@@ -226,7 +233,11 @@ export const errors = {
       'Share another session when you want to; Dismiss clears this message.',
     ),
   shareStopped: (session: string) =>
-    new PairbarError('SHARE_STOPPED', `Sharing ${JSON.stringify(session)} was stopped before its links were ready.`, 'Share it again when you want to.'),
+    new PairbarError(
+      'SHARE_STOPPED',
+      `Sharing ${JSON.stringify(session)} was stopped before its links were ready.`,
+      'Share it again when you want to.',
+    ),
   prefsNotSaved: (file: string, dir: string, reason: string) =>
     new PairbarError(
       'PREFS_NOT_SAVED',
@@ -252,7 +263,11 @@ export const errors = {
       'Name its tmux server too: add `--socket PATH` with one of the sockets above (the popover and the tray menu tell them apart as well).',
     ),
   invalidPreference: (key: string, reason: string) =>
-    new PairbarError('INVALID_PREFERENCE', `Cannot set ${key}: ${reason}.`, 'See the valid keys and values with `pairbar config get`.'),
+    new PairbarError(
+      'INVALID_PREFERENCE',
+      `Cannot set ${key}: ${reason}.`,
+      'See the valid keys and values with `pairbar config get`.',
+    ),
   invalidArgument: (what: string, reason: string) =>
     new PairbarError('INVALID_ARGUMENT', `Invalid ${what}: ${reason}.`, 'Check the value and try again.'),
   clipboardMissing: () =>
@@ -267,10 +282,16 @@ export const errors = {
       "ssh-keyscan was not found, so Pairbar cannot read the server's host keys.",
       platform === 'darwin' || (platform === undefined && process.platform === 'darwin')
         ? 'It comes with macOS: check that /usr/bin is on your PATH.'
-        : 'Install OpenSSH\'s client tools: sudo apt install openssh-client (Fedora: sudo dnf install openssh-clients).',
+        : "Install OpenSSH's client tools: sudo apt install openssh-client (Fedora: sudo dnf install openssh-clients).",
     ),
   /** A directory Pairbar would talk through or write into that someone else could use: tmux's rule, applied before use. */
-  unsafeDirectory: (what: string, dir: string, problem: 'not-a-directory' | 'other-owner' | 'open-to-others', mode: number, env = 'TMUX_TMPDIR') => {
+  unsafeDirectory: (
+    what: string,
+    dir: string,
+    problem: 'not-a-directory' | 'other-owner' | 'open-to-others',
+    mode: number,
+    env = 'TMUX_TMPDIR',
+  ) => {
     const octal = (mode & 0o7777).toString(8).padStart(4, '0');
     const detail =
       problem === 'not-a-directory'
@@ -327,7 +348,11 @@ export const errors = {
       'Ask them to add a key to their account (or put one in the file), or leave this source out. No share was started.',
     ),
   commandFailed: (command: string, detail: string) =>
-    new PairbarError('COMMAND_FAILED', `${command} failed: ${detail}`, 'Try again; if it keeps failing, report this message.'),
+    new PairbarError(
+      'COMMAND_FAILED',
+      `${command} failed: ${detail}`,
+      'Try again; if it keeps failing, report this message.',
+    ),
 };
 
 /** host:port with brackets around an IPv6 address. */

@@ -11,7 +11,10 @@ import type { LogEvent } from './tmate-log.ts';
  * The error a start-up event means at once, 'fingerprint' for a mismatch (whose message needs the key
  * the server presents, read separately), or undefined to keep waiting.
  */
-export function fatalStartEvent(event: LogEvent, server: Pick<ServerSettings, 'host' | 'port'>): PairbarError | 'fingerprint' | undefined {
+export function fatalStartEvent(
+  event: LogEvent,
+  server: Pick<ServerSettings, 'host' | 'port'>,
+): PairbarError | 'fingerprint' | undefined {
   switch (event.kind) {
     case 'lookup-failure':
       return errors.serverNameNotFound(server.host, server.port);

@@ -9,7 +9,14 @@ import { connect } from 'node:net';
 import { errors, PairbarError } from './errors.ts';
 import { CommandError, run } from './process.ts';
 import { findProgram } from './programs.ts';
-import { fingerprintField, KEY_TYPES, serverLabel, type KeyType, type ServerProfile, type ServerSettings } from './servers.ts';
+import {
+  fingerprintField,
+  KEY_TYPES,
+  serverLabel,
+  type KeyType,
+  type ServerProfile,
+  type ServerSettings,
+} from './servers.ts';
 
 export interface HostKey {
   type: KeyType;
@@ -62,9 +69,13 @@ export function probeServer(server: Pick<ServerSettings, 'host' | 'port'>, timeo
     socket.once('error', (error: NodeJS.ErrnoException) => {
       clearTimeout(timer);
       socket.destroy();
-      if (error.code === 'ENOTFOUND' || error.code === 'EAI_NONAME' || error.code === 'EAI_NODATA') reject(errors.serverNameNotFound(server.host, server.port));
+      if (error.code === 'ENOTFOUND' || error.code === 'EAI_NONAME' || error.code === 'EAI_NODATA')
+        reject(errors.serverNameNotFound(server.host, server.port));
       else if (error.code === 'ECONNREFUSED') reject(errors.serverRefused(server.host, server.port));
-      else reject(errors.serverUnreachable(server.host, server.port, Math.ceil(timeoutMs / 1000), error.code ?? error.message));
+      else
+        reject(
+          errors.serverUnreachable(server.host, server.port, Math.ceil(timeoutMs / 1000), error.code ?? error.message),
+        );
     });
   });
 }
@@ -83,7 +94,10 @@ export interface ScanOptions {
  * The host keys HOST:PORT presents, one per type it offers, within the time limit. Rejects with the
  * reason when nothing answers, and when it answers without a key Pairbar can read.
  */
-export async function scanHostKeys(server: Pick<ServerSettings, 'host' | 'port'>, options: ScanOptions = {}): Promise<HostKey[]> {
+export async function scanHostKeys(
+  server: Pick<ServerSettings, 'host' | 'port'>,
+  options: ScanOptions = {},
+): Promise<HostKey[]> {
   const timeoutMs = options.timeoutMs ?? 8_000;
   const started = Date.now();
   await probeServer(server, timeoutMs);
@@ -93,10 +107,14 @@ export async function scanHostKeys(server: Pick<ServerSettings, 'host' | 'port'>
   if (keyscan === undefined) throw errors.keyscanMissing();
   let stdout: string;
   try {
-    ({ stdout } = await run(keyscan, ['-T', String(Math.ceil(left / 1000)), '-p', String(server.port), '-t', KEY_TYPES.join(','), server.host], {
-      env: options.env,
-      timeoutMs: left + 1_000,
-    }));
+    ({ stdout } = await run(
+      keyscan,
+      ['-T', String(Math.ceil(left / 1000)), '-p', String(server.port), '-t', KEY_TYPES.join(','), server.host],
+      {
+        env: options.env,
+        timeoutMs: left + 1_000,
+      },
+    ));
   } catch (error) {
     if (!(error instanceof CommandError)) throw error;
     if (error.notFound) throw errors.keyscanMissing();
@@ -121,17 +139,32 @@ export async function scanHostKeys(server: Pick<ServerSettings, 'host' | 'port'>
 export async function fingerprintMismatch(server: ServerSettings, options: ScanOptions = {}): Promise<PairbarError> {
   let presented: string[] = [];
   try {
-    presented = (await scanHostKeys(server, { timeoutMs: 4_000, ...options })).map((key) => `${key.type} ${key.fingerprint}`);
+    presented = (await scanHostKeys(server, { timeoutMs: 4_000, ...options })).map(
+      (key) => `${key.type} ${key.fingerprint}`,
+    );
   } catch {
     // Named as unknown in the message.
   }
-  const configured = KEY_TYPES.filter((type) => server[fingerprintField(type)] !== '').map((type) => `${type} ${server[fingerprintField(type)]}`);
+  const configured = KEY_TYPES.filter((type) => server[fingerprintField(type)] !== '').map(
+    (type) => `${type} ${server[fingerprintField(type)]}`,
+  );
   return errors.fingerprintMismatch(server.host, server.port, configured, presented);
 }
 
 /** A profile that pins exactly the keys read (for the user to confirm before it is saved). */
-export function profileFromKeys(name: string, server: Pick<ServerSettings, 'host' | 'port'>, keys: readonly HostKey[]): ServerProfile {
-  const profile: ServerProfile = { name, host: server.host, port: server.port, rsaFingerprint: '', ed25519Fingerprint: '', ecdsaFingerprint: '' };
+export function profileFromKeys(
+  name: string,
+  server: Pick<ServerSettings, 'host' | 'port'>,
+  keys: readonly HostKey[],
+): ServerProfile {
+  const profile: ServerProfile = {
+    name,
+    host: server.host,
+    port: server.port,
+    rsaFingerprint: '',
+    ed25519Fingerprint: '',
+    ecdsaFingerprint: '',
+  };
   for (const key of keys) profile[fingerprintField(key.type)] = key.fingerprint;
   return profile;
 }

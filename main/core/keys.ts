@@ -111,7 +111,6 @@ export function formatKeySource(source: KeySource): string {
   return source.kind === 'file' ? `file:${source.path}` : `${source.kind}:${source.user}`;
 }
 
-
 // ---------------------------------------------------------------------------------------------------------
 // Checking that a line is an SSH public key.
 
@@ -159,8 +158,12 @@ export function parsePublicKey(line: string): { key: string } | { error: string 
   const strings = blobStrings(Buffer.from(data, 'base64'));
   const embedded = strings?.[0]?.toString('latin1');
   if (!strings || embedded === undefined) return { error: `the data of the ${type} key is not an SSH key` };
-  if (embedded !== type) return { error: `the line says ${type} but the key inside is ${Object.hasOwn(KEY_TYPES, embedded) ? embedded : 'of another type'}` };
-  if (strings.length !== parts) return { error: `the data of the ${type} key does not have the fields of a ${type} key` };
+  if (embedded !== type)
+    return {
+      error: `the line says ${type} but the key inside is ${Object.hasOwn(KEY_TYPES, embedded) ? embedded : 'of another type'}`,
+    };
+  if (strings.length !== parts)
+    return { error: `the data of the ${type} key does not have the fields of a ${type} key` };
   if (type.startsWith('ecdsa-sha2-') && strings[1]?.toString('latin1') !== type.slice('ecdsa-sha2-'.length)) {
     return { error: `the curve inside the ${type} key does not match its type` };
   }
@@ -196,7 +199,10 @@ async function readCapped(response: Response, maxBytes: number, source: string):
   const declared = Number(response.headers.get('content-length'));
   if (Number.isFinite(declared) && declared > maxBytes) {
     await response.body?.cancel();
-    throw errors.keysFetchFailed(source, `the answer is ${declared} bytes, more than the ${maxBytes} a list of keys needs`);
+    throw errors.keysFetchFailed(
+      source,
+      `the answer is ${declared} bytes, more than the ${maxBytes} a list of keys needs`,
+    );
   }
   const chunks: Uint8Array[] = [];
   let total = 0;
@@ -240,7 +246,10 @@ export async function fetchForgeKeys(forge: Forge, user: string, options: FetchK
     if (response.status >= 300 && response.status < 400) {
       await response.body?.cancel();
       const location = response.headers.get('location');
-      throw errors.keysFetchFailed(source, `${url} redirects${location ? ` to ${location}` : ''}, and Pairbar does not follow redirects for keys`);
+      throw errors.keysFetchFailed(
+        source,
+        `${url} redirects${location ? ` to ${location}` : ''}, and Pairbar does not follow redirects for keys`,
+      );
     }
     if (response.status === 404) {
       await response.body?.cancel();
@@ -248,7 +257,10 @@ export async function fetchForgeKeys(forge: Forge, user: string, options: FetchK
     }
     if (response.status !== 200) {
       await response.body?.cancel();
-      throw errors.keysFetchFailed(source, `${url} answered ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`);
+      throw errors.keysFetchFailed(
+        source,
+        `${url} answered ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`,
+      );
     }
     const type = response.headers.get('content-type') ?? '';
     if (/^\s*(?:text\/html|application\/xhtml)/i.test(type)) {
@@ -259,7 +271,10 @@ export async function fetchForgeKeys(forge: Forge, user: string, options: FetchK
   } catch (error) {
     if (isPairbarError(error)) throw error;
     const cause = fetchCause(error);
-    throw errors.keysFetchFailed(source, cause === 'timed out' ? `${url} gave no complete answer within ${timeoutMs / 1000} s` : `${url}: ${cause}`);
+    throw errors.keysFetchFailed(
+      source,
+      cause === 'timed out' ? `${url} gave no complete answer within ${timeoutMs / 1000} s` : `${url}: ${cause}`,
+    );
   }
   if (/^\s*</.test(text)) throw errors.keysInvalid(source, `${url} sent a web page, not a list of keys`);
   return parseKeyList(text, source);
@@ -287,7 +302,12 @@ function unsafeKeysPath(info: Stats, kind: 'file' | 'directory', uid: number | u
 export async function readKeysFile(path: string, maxBytes = DEFAULT_MAX_BYTES): Promise<string[]> {
   const source = `keys file ${path}`;
   const refuse = (why: string, fix: string, cause?: unknown) =>
-    new PairbarError('KEYS_INVALID', `Pairbar will not use the ${source}: ${why}.`, `${fix} No share was started.`, cause === undefined ? undefined : { cause });
+    new PairbarError(
+      'KEYS_INVALID',
+      `Pairbar will not use the ${source}: ${why}.`,
+      `${fix} No share was started.`,
+      cause === undefined ? undefined : { cause },
+    );
   const uid = process.getuid?.();
   let text: string;
   try {
@@ -295,15 +315,27 @@ export async function readKeysFile(path: string, maxBytes = DEFAULT_MAX_BYTES): 
     const real = await realpath(path);
     for (let dir = dirname(real); ; dir = dirname(dir)) {
       const problem = unsafeKeysPath(await stat(dir), 'directory', uid);
-      if (problem) throw refuse(`its folder ${dir}: ${problem}`, `Keep the keys in a folder only you can write to (chmod go-w ${shellWord(dir)}).`);
+      if (problem)
+        throw refuse(
+          `its folder ${dir}: ${problem}`,
+          `Keep the keys in a folder only you can write to (chmod go-w ${shellWord(dir)}).`,
+        );
       if (dirname(dir) === dir) break;
     }
     const handle = await open(real, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
     try {
       const info = await handle.stat();
-      if (!info.isFile()) throw refuse('it is not a regular file', 'Name a file of public keys, one per line, like ~/.ssh/authorized_keys.');
+      if (!info.isFile())
+        throw refuse(
+          'it is not a regular file',
+          'Name a file of public keys, one per line, like ~/.ssh/authorized_keys.',
+        );
       const problem = unsafeKeysPath(info, 'file', uid);
-      if (problem) throw refuse(problem, `Make it yours and writable by you alone (chmod go-w ${shellWord(real)}), then check the keys in it.`);
+      if (problem)
+        throw refuse(
+          problem,
+          `Make it yours and writable by you alone (chmod go-w ${shellWord(real)}), then check the keys in it.`,
+        );
       // Read up to one byte past the limit: a file that grows while it is read is still caught.
       const buffer = Buffer.alloc(maxBytes + 1);
       let length = 0;
@@ -311,7 +343,8 @@ export async function readKeysFile(path: string, maxBytes = DEFAULT_MAX_BYTES): 
         const { bytesRead } = await handle.read(buffer, length, buffer.length - length, null);
         if (bytesRead === 0) break;
         length += bytesRead;
-        if (length > maxBytes) throw errors.keysInvalid(source, `it is more than the ${maxBytes} bytes a list of keys needs`);
+        if (length > maxBytes)
+          throw errors.keysInvalid(source, `it is more than the ${maxBytes} bytes a list of keys needs`);
       }
       text = buffer.subarray(0, length).toString('utf8');
     } finally {
@@ -321,7 +354,11 @@ export async function readKeysFile(path: string, maxBytes = DEFAULT_MAX_BYTES): 
     if (isPairbarError(error)) throw error;
     const code = (error as { code?: unknown }).code;
     throw refuse(
-      code === 'ENOENT' ? 'there is no such file' : code === 'EACCES' ? 'permission denied' : `it cannot be read (${typeof code === 'string' ? code : 'unknown error'})`,
+      code === 'ENOENT'
+        ? 'there is no such file'
+        : code === 'EACCES'
+          ? 'permission denied'
+          : `it cannot be read (${typeof code === 'string' ? code : 'unknown error'})`,
       'Check the path (a file of public keys, one per line, like ~/.ssh/authorized_keys), then share again.',
       error,
     );
@@ -332,7 +369,11 @@ export async function readKeysFile(path: string, maxBytes = DEFAULT_MAX_BYTES): 
 /** All sources at once; any failure fails the lot (the first source's failure, in the order given). */
 export async function collectKeys(sources: readonly KeySource[], options: FetchKeysOptions): Promise<CollectedKeys> {
   const results = await Promise.allSettled(
-    sources.map((source) => (source.kind === 'file' ? readKeysFile(source.path, options.maxBytes) : fetchForgeKeys(source.kind, source.user, options))),
+    sources.map((source) =>
+      source.kind === 'file'
+        ? readKeysFile(source.path, options.maxBytes)
+        : fetchForgeKeys(source.kind, source.user, options),
+    ),
   );
   const seen = new Set<string>();
   const keys: string[] = [];

@@ -27,10 +27,42 @@ export interface LinkInfo {
 }
 
 export const LINKS: readonly LinkInfo[] = [
-  { kind: 'ssh', label: 'SSH', cliLabel: 'ssh', menuLabel: 'Copy SSH Command', readOnly: false, web: false, grants: 'can type in your session' },
-  { kind: 'sshReadOnly', label: 'SSH read-only', cliLabel: 'ssh read-only', menuLabel: 'Copy Read-Only SSH Command', readOnly: true, web: false, grants: 'can only watch' },
-  { kind: 'web', label: 'Web', cliLabel: 'web', menuLabel: 'Copy Web Link', readOnly: false, web: true, grants: 'can type in your session' },
-  { kind: 'webReadOnly', label: 'Web read-only', cliLabel: 'web read-only', menuLabel: 'Copy Read-Only Web Link', readOnly: true, web: true, grants: 'can only watch' },
+  {
+    kind: 'ssh',
+    label: 'SSH',
+    cliLabel: 'ssh',
+    menuLabel: 'Copy SSH Command',
+    readOnly: false,
+    web: false,
+    grants: 'can type in your session',
+  },
+  {
+    kind: 'sshReadOnly',
+    label: 'SSH read-only',
+    cliLabel: 'ssh read-only',
+    menuLabel: 'Copy Read-Only SSH Command',
+    readOnly: true,
+    web: false,
+    grants: 'can only watch',
+  },
+  {
+    kind: 'web',
+    label: 'Web',
+    cliLabel: 'web',
+    menuLabel: 'Copy Web Link',
+    readOnly: false,
+    web: true,
+    grants: 'can type in your session',
+  },
+  {
+    kind: 'webReadOnly',
+    label: 'Web read-only',
+    cliLabel: 'web read-only',
+    menuLabel: 'Copy Read-Only Web Link',
+    readOnly: true,
+    web: true,
+    grants: 'can only watch',
+  },
 ];
 
 export const LINK_KINDS: readonly LinkKind[] = LINKS.map((link) => link.kind);

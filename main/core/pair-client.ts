@@ -34,7 +34,18 @@ export interface ClientInfo {
 
 const FIELD = '\x1f';
 /** The client list format parseClients reads; the session name last, as it may hold anything. */
-export const CLIENT_FORMAT = ['#{client_pid}', '#{session_id}', '#{client_width}', '#{client_height}', '#{window_width}', '#{window_height}', '#{status}', '#{client_readonly}', '#{client_name}', '#{session_name}'].join(FIELD);
+export const CLIENT_FORMAT = [
+  '#{client_pid}',
+  '#{session_id}',
+  '#{client_width}',
+  '#{client_height}',
+  '#{window_width}',
+  '#{window_height}',
+  '#{status}',
+  '#{client_readonly}',
+  '#{client_name}',
+  '#{session_name}',
+].join(FIELD);
 
 const CELLS = /^\d+$/;
 
@@ -48,9 +59,26 @@ function statusLinesOf(status: string): number | undefined {
 export function parseClients(stdout: string): ClientInfo[] {
   const clients: ClientInfo[] = [];
   for (const line of stdout.split('\n')) {
-    const [pid = '', sessionId = '', cols = '', rows = '', windowCols = '', windowRows = '', status = '', readOnly = '', clientName = '', ...name] = line.split(FIELD);
+    const [
+      pid = '',
+      sessionId = '',
+      cols = '',
+      rows = '',
+      windowCols = '',
+      windowRows = '',
+      status = '',
+      readOnly = '',
+      clientName = '',
+      ...name
+    ] = line.split(FIELD);
     const statusLines = statusLinesOf(status);
-    if (!CELLS.test(pid) || !/^\$\d+$/.test(sessionId) || statusLines === undefined || ![cols, rows, windowCols, windowRows].every((cells) => CELLS.test(cells))) continue;
+    if (
+      !CELLS.test(pid) ||
+      !/^\$\d+$/.test(sessionId) ||
+      statusLines === undefined ||
+      ![cols, rows, windowCols, windowRows].every((cells) => CELLS.test(cells))
+    )
+      continue;
     if ((readOnly !== '0' && readOnly !== '1') || clientName === '') continue;
     clients.push({
       pid: Number(pid),
@@ -101,11 +129,22 @@ export interface PairWhereabouts {
 }
 
 /** Where the client with pid `panePid` is, given the server's clients and the shared session's id; its size while on the session. */
-export function pairClientOf(clients: readonly ClientInfo[], panePid: number | undefined, sessionId: string, told?: CellSize): PairWhereabouts {
+export function pairClientOf(
+  clients: readonly ClientInfo[],
+  panePid: number | undefined,
+  sessionId: string,
+  told?: CellSize,
+): PairWhereabouts {
   const client = findPairClient(clients, panePid);
   if (!client) return { pairClient: 'gone', pairClientSession: null, pairSize: null, pairCanType: null };
   const pairCanType = !client.readOnly;
   // On another session the pair sees a window that was never shared: its size is not the shared window's.
-  if (client.sessionId !== sessionId) return { pairClient: 'elsewhere', pairClientSession: client.sessionName, pairSize: null, pairCanType };
-  return { pairClient: 'on-session', pairClientSession: client.sessionName, pairSize: pairSizeOf(client, told), pairCanType };
+  if (client.sessionId !== sessionId)
+    return { pairClient: 'elsewhere', pairClientSession: client.sessionName, pairSize: null, pairCanType };
+  return {
+    pairClient: 'on-session',
+    pairClientSession: client.sessionName,
+    pairSize: pairSizeOf(client, told),
+    pairCanType,
+  };
 }

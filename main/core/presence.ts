@@ -59,7 +59,10 @@ export function windowSizeOf(line: string): CellSize | undefined {
 }
 
 /** What tmate's window size says about who is in. */
-export function presenceOfWindow(window: CellSize, sentinel: CellSize = SENTINEL): { present: boolean; size: CellSize | null } {
+export function presenceOfWindow(
+  window: CellSize,
+  sentinel: CellSize = SENTINEL,
+): { present: boolean; size: CellSize | null } {
   const present = window.cols < sentinel.cols || window.rows < sentinel.rows;
   return { present, size: present ? { ...window } : null };
 }
@@ -129,7 +132,8 @@ export function parsePresenceLine(line: string): PresenceEvent | undefined {
   if (typeof at !== 'number' || !Number.isFinite(at)) return undefined;
   const whole = (n: unknown): n is number => typeof n === 'number' && Number.isSafeInteger(n) && n > 0;
   if (event.kind === 'watching' && whole(event.pid)) return { at, kind: 'watching', pid: event.pid };
-  if (event.kind === 'in' && whole(event.cols) && whole(event.rows)) return { at, kind: 'in', cols: event.cols, rows: event.rows };
+  if (event.kind === 'in' && whole(event.cols) && whole(event.rows))
+    return { at, kind: 'in', cols: event.cols, rows: event.rows };
   if (event.kind === 'out') return { at, kind: 'out' };
   return undefined;
 }
@@ -146,7 +150,11 @@ export function initialPresence(startedAt: number): Presence {
 export function foldPresence(presence: Presence, event: PresenceEvent): Presence {
   switch (event.kind) {
     case 'in':
-      return { present: true, since: presence.present ? presence.since : event.at, size: { cols: event.cols, rows: event.rows } };
+      return {
+        present: true,
+        since: presence.present ? presence.since : event.at,
+        size: { cols: event.cols, rows: event.rows },
+      };
     case 'out':
       return presence.present ? { present: false, since: event.at, size: null } : presence;
     default:
@@ -164,7 +172,12 @@ export function emptyDeadline(presence: Presence, endWhenEmptyMs: number | null)
 }
 
 /** The watcher's event for a window size, or none when it says what the last one said. */
-export function eventFor(window: CellSize, last: PresenceEvent | undefined, at: number, sentinel: CellSize = SENTINEL): PresenceEvent | undefined {
+export function eventFor(
+  window: CellSize,
+  last: PresenceEvent | undefined,
+  at: number,
+  sentinel: CellSize = SENTINEL,
+): PresenceEvent | undefined {
   const { present, size } = presenceOfWindow(window, sentinel);
   if (present && size) {
     if (last?.kind === 'in' && last.cols === size.cols && last.rows === size.rows) return undefined;

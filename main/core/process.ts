@@ -79,11 +79,7 @@ export class CommandError extends Error {
     readonly notFound: boolean,
   ) {
     const what = `${file} ${args.join(' ')}`;
-    const why = notFound
-      ? 'not found'
-      : timedOut
-        ? 'timed out'
-        : stderr.trim() || `exit code ${exitCode ?? 'unknown'}`;
+    const why = notFound ? 'not found' : timedOut ? 'timed out' : stderr.trim() || `exit code ${exitCode ?? 'unknown'}`;
     super(`${what}: ${why}`);
     this.name = 'CommandError';
   }
@@ -126,11 +122,19 @@ export function run(file: string, args: readonly string[], options: RunOptions =
 }
 
 /** run() through the given implementation. */
-export async function runWith(how: Spawner, file: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+export async function runWith(
+  how: Spawner,
+  file: string,
+  args: readonly string[],
+  options: RunOptions = {},
+): Promise<RunResult> {
   const execa = how === 'execa' ? (await loadExeca()).execa : undefined;
   spawnCount++;
-  const result = execa ? await execaResult(execa(file, args, execaOptions(options))) : await spawnToEnd(file, args, options);
-  if (result.failed) throw new CommandError(file, args, result.exitCode, result.stderr, result.timedOut, result.notFound);
+  const result = execa
+    ? await execaResult(execa(file, args, execaOptions(options)))
+    : await spawnToEnd(file, args, options);
+  if (result.failed)
+    throw new CommandError(file, args, result.exitCode, result.stderr, result.timedOut, result.notFound);
   return { stdout: result.stdout, stderr: result.stderr, exitCode: result.exitCode ?? -1 };
 }
 
@@ -197,7 +201,14 @@ async function spawnToEnd(file: string, args: readonly string[], options: RunOpt
       clearTimeout(forceKill);
       options.signal?.removeEventListener('abort', onAbort);
       const text = (chunks: Buffer[]): string => Buffer.concat(chunks).toString('utf8');
-      resolve({ stdout: text(stdout), stderr: text(stderr), exitCode, failed: failed || timedOut || Boolean(options.signal?.aborted), timedOut, notFound });
+      resolve({
+        stdout: text(stdout),
+        stderr: text(stderr),
+        exitCode,
+        failed: failed || timedOut || Boolean(options.signal?.aborted),
+        timedOut,
+        notFound,
+      });
     };
     child.once('error', (error: NodeJS.ErrnoException) => finish(undefined, true, error.code === 'ENOENT'));
     child.once('close', (code) => finish(code ?? undefined, code !== 0));
@@ -214,7 +225,11 @@ async function spawnToEnd(file: string, args: readonly string[], options: RunOpt
  * Starts a command and hands back the running child (for the caller to await, read or kill). Wrapped in an
  * object because the child is itself a promise: resolving with it would wait for it to exit.
  */
-export async function start(file: string, args: readonly string[], options: RunOptions = {}): Promise<{ child: ResultPromise }> {
+export async function start(
+  file: string,
+  args: readonly string[],
+  options: RunOptions = {},
+): Promise<{ child: ResultPromise }> {
   const { execa } = await loadExeca();
   spawnCount++;
   return { child: execa(file, args, { ...execaOptions(options), reject: false }) };
@@ -236,16 +251,31 @@ export interface Detached {
  * Starts a long-lived daemon in its own session (so it outlives us and ignores our terminal's signals),
  * with stdin closed and stdout+stderr appended to `logFile`.
  */
-export async function spawnDetached(file: string, args: readonly string[], options: { env: NodeJS.ProcessEnv; logFile: string; cwd?: string }): Promise<Detached> {
+export async function spawnDetached(
+  file: string,
+  args: readonly string[],
+  options: { env: NodeJS.ProcessEnv; logFile: string; cwd?: string },
+): Promise<Detached> {
   const { spawn } = await import('node:child_process');
   spawnCount++;
   return new Promise((resolve, reject) => {
     const fd = openSync(options.logFile, 'a', 0o600);
     try {
-      const child = spawn(file, args, { env: options.env, cwd: options.cwd, detached: true, stdio: ['ignore', fd, fd] });
-      const exited = new Promise<DaemonExit>((settle) => child.once('exit', (code, signal) => settle({ code, signal })));
+      const child = spawn(file, args, {
+        env: options.env,
+        cwd: options.cwd,
+        detached: true,
+        stdio: ['ignore', fd, fd],
+      });
+      const exited = new Promise<DaemonExit>((settle) =>
+        child.once('exit', (code, signal) => settle({ code, signal })),
+      );
       child.once('error', (error) => {
-        reject((error as NodeJS.ErrnoException).code === 'ENOENT' ? new CommandError(file, args, undefined, '', false, true) : error);
+        reject(
+          (error as NodeJS.ErrnoException).code === 'ENOENT'
+            ? new CommandError(file, args, undefined, '', false, true)
+            : error,
+        );
       });
       child.once('spawn', () => {
         // Not waiting for it: the daemon must not keep this process alive.
@@ -262,12 +292,24 @@ export async function spawnDetached(file: string, args: readonly string[], optio
  * A long-lived child whose stdin this process writes and whose stdout it reads as a stream, nothing
  * buffered (a control-mode client prints the shared pane's output: megabytes nobody keeps). stderr is ignored.
  */
-export async function spawnStreaming(file: string, args: readonly string[], options: { env: NodeJS.ProcessEnv; cwd?: string }): Promise<import('node:child_process').ChildProcessByStdio<import('node:stream').Writable, import('node:stream').Readable, null>> {
+export async function spawnStreaming(
+  file: string,
+  args: readonly string[],
+  options: { env: NodeJS.ProcessEnv; cwd?: string },
+): Promise<
+  import('node:child_process').ChildProcessByStdio<import('node:stream').Writable, import('node:stream').Readable, null>
+> {
   const { spawn } = await import('node:child_process');
   spawnCount++;
   const child = spawn(file, args, { env: options.env, cwd: options.cwd, stdio: ['pipe', 'pipe', 'ignore'] });
   return new Promise((resolve, reject) => {
-    child.once('error', (error) => reject((error as NodeJS.ErrnoException).code === 'ENOENT' ? new CommandError(file, args, undefined, '', false, true) : error));
+    child.once('error', (error) =>
+      reject(
+        (error as NodeJS.ErrnoException).code === 'ENOENT'
+          ? new CommandError(file, args, undefined, '', false, true)
+          : error,
+      ),
+    );
     child.once('spawn', () => resolve(child));
   });
 }

@@ -40,7 +40,11 @@ export async function isExecutableFile(file: string): Promise<boolean> {
  * The absolute path of `name` in the first absolute entry of `env.PATH` that holds it as an executable
  * file, else in `fallbackDirs` (for an app started with a bare PATH); undefined when none does.
  */
-export async function findProgram(name: string, env: NodeJS.ProcessEnv, fallbackDirs: readonly string[] = []): Promise<string | undefined> {
+export async function findProgram(
+  name: string,
+  env: NodeJS.ProcessEnv,
+  fallbackDirs: readonly string[] = [],
+): Promise<string | undefined> {
   if (name.includes('/')) throw new Error(`findProgram takes a bare program name, not ${JSON.stringify(name)}`);
   for (const dir of [...absolutePathDirs(env.PATH), ...fallbackDirs.filter((dir) => isAbsolute(dir))]) {
     const candidate = join(dir, name);

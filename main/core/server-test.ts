@@ -54,7 +54,11 @@ export async function testServer(options: ServerTestOptions): Promise<ServerTest
     // The pane must outlive the wait for links without touching any tmux session: `cat` reads a pty nobody types into.
     await writeFile(files.config, tmateConfig(server) + "set -g default-command 'exec cat'\n", { mode: 0o600 });
     await writeFile(files.log, '', { mode: 0o600 });
-    const daemon = await spawnDetached(tmate.tmate, ['-F', '-S', files.socket, '-f', files.config], { env: tmate.env, logFile: files.log, cwd: files.dir });
+    const daemon = await spawnDetached(tmate.tmate, ['-F', '-S', files.socket, '-f', files.config], {
+      env: tmate.env,
+      logFile: files.log,
+      cwd: files.dir,
+    });
     pid = daemon.pid;
     void daemon.exited.then(() => timeout.abort(new Error('tmate exited')));
     follower.start();
@@ -65,7 +69,13 @@ export async function testServer(options: ServerTestOptions): Promise<ServerTest
       ok: true,
       ...base,
       msToLinks,
-      offers: { ssh: links.ssh !== null, sshReadOnly: links.sshReadOnly !== null, web: links.web !== null, webReadOnly: links.webReadOnly !== null, reportsPairs: clients !== null },
+      offers: {
+        ssh: links.ssh !== null,
+        sshReadOnly: links.sshReadOnly !== null,
+        web: links.web !== null,
+        webReadOnly: links.webReadOnly !== null,
+        reportsPairs: clients !== null,
+      },
     };
   } catch (error) {
     await follower.pump();

@@ -22,14 +22,22 @@ export interface ServerProfile extends ServerSettings {
   name: string;
 }
 
-export const PROFILE_FIELDS = ['name', 'host', 'port', 'rsaFingerprint', 'ed25519Fingerprint', 'ecdsaFingerprint'] as const;
+export const PROFILE_FIELDS = [
+  'name',
+  'host',
+  'port',
+  'rsaFingerprint',
+  'ed25519Fingerprint',
+  'ecdsaFingerprint',
+] as const;
 
 export function fingerprintField(type: KeyType): FingerprintField {
   return `${type}Fingerprint`;
 }
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
-const DNS_NAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/;
+const DNS_NAME =
+  /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/;
 export const FINGERPRINT = /^SHA256:[A-Za-z0-9+/]{43}$/;
 
 /** tmate.io's public servers, shut down in 2025: kept only for someone who names them on purpose. */
@@ -45,10 +53,18 @@ export function isShutDown(server: Pick<ServerSettings, 'host'>): boolean {
  * For every other server an empty fingerprint would leave tmate checking against those built-in ones,
  * which is why validation demands at least one there.
  */
-export const TMATE_IO_PROFILE: ServerProfile = { name: 'tmate.io', host: TMATE_IO_HOST, port: 22, rsaFingerprint: '', ed25519Fingerprint: '', ecdsaFingerprint: '' };
+export const TMATE_IO_PROFILE: ServerProfile = {
+  name: 'tmate.io',
+  host: TMATE_IO_HOST,
+  port: 22,
+  rsaFingerprint: '',
+  ed25519Fingerprint: '',
+  ecdsaFingerprint: '',
+};
 
 export function checkName(name: unknown): string | undefined {
-  if (typeof name !== 'string' || !NAME.test(name)) return 'a name is 1 to 63 letters, digits, dots, dashes or underscores, starting with a letter or digit';
+  if (typeof name !== 'string' || !NAME.test(name))
+    return 'a name is 1 to 63 letters, digits, dots, dashes or underscores, starting with a letter or digit';
   return undefined;
 }
 
@@ -80,19 +96,22 @@ export function checkHost(host: unknown): string | undefined {
 }
 
 export function checkPort(port: unknown): string | undefined {
-  if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) return 'expected a port, a whole number from 1 to 65535';
+  if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535)
+    return 'expected a port, a whole number from 1 to 65535';
   return undefined;
 }
 
 export function checkFingerprint(value: unknown): string | undefined {
   if (value === '') return undefined;
-  if (typeof value !== 'string' || !FINGERPRINT.test(value)) return 'expected SHA256: followed by 43 base64 characters, as `ssh-keygen -l -E sha256 -f KEY.pub` prints it';
+  if (typeof value !== 'string' || !FINGERPRINT.test(value))
+    return 'expected SHA256: followed by 43 base64 characters, as `ssh-keygen -l -E sha256 -f KEY.pub` prints it';
   return undefined;
 }
 
 /** Checks a profile as found in the file (hand-edited or not); returns it or the first thing wrong. */
 export function validateProfile(value: unknown): ServerProfile | { error: string } {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { error: 'a server is an object { name, host, port, …Fingerprint }' };
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return { error: 'a server is an object { name, host, port, …Fingerprint }' };
   const record = value as Record<string, unknown>;
   const unknown = Object.keys(record).filter((key) => !(PROFILE_FIELDS as readonly string[]).includes(key));
   const label = typeof record.name === 'string' ? `server ${JSON.stringify(record.name)}` : 'a server';
@@ -109,7 +128,9 @@ export function validateProfile(value: unknown): ServerProfile | { error: string
     checkName(profile.name) ??
     prefixed('host', checkHost(profile.host)) ??
     prefixed('port', checkPort(profile.port)) ??
-    KEY_TYPES.map((type) => prefixed(fingerprintField(type), checkFingerprint(profile[fingerprintField(type)]))).find(Boolean);
+    KEY_TYPES.map((type) => prefixed(fingerprintField(type), checkFingerprint(profile[fingerprintField(type)]))).find(
+      Boolean,
+    );
   if (problem) return { error: `${label}: ${problem}` };
   // No fingerprint is valid at rest (the migration keeps a host that had none); resolving one for a share
   // refuses it until its keys are confirmed.
@@ -146,7 +167,11 @@ export function serverLabel(server: Pick<ServerSettings, 'host' | 'port'>): stri
 
 /** A profile name made from a host name (the migration names a profile after the host it had). */
 export function nameFromHost(host: string, taken: ReadonlySet<string> = new Set()): string {
-  const base = host.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 56) || 'server';
+  const base =
+    host
+      .replace(/[^A-Za-z0-9._-]+/g, '-')
+      .replace(/^[^A-Za-z0-9]+/, '')
+      .slice(0, 56) || 'server';
   let name = base;
   for (let n = 2; taken.has(name); n++) name = `${base}-${n}`;
   return name;
@@ -167,14 +192,16 @@ export interface PastedServer {
 /** `HOST`, `HOST:PORT`, `[IPv6]:PORT`, `[IPv6]` or a bare IPv6 address; throws naming what is wrong. */
 export function parseHostPort(text: string): { host: string; port?: number } {
   const value = text.trim();
-  if (value.includes('/')) throw errors.invalidArgument('server address', `${shownText(value)}: expected HOST[:PORT], not a URL`);
+  if (value.includes('/'))
+    throw errors.invalidArgument('server address', `${shownText(value)}: expected HOST[:PORT], not a URL`);
   let host = value;
   let portText: string | undefined;
   const bracketed = value.match(/^\[([^\]]*)\](?::(.*))?$/);
   if (bracketed) {
     host = bracketed[1] ?? '';
     portText = bracketed[2];
-    if (ipVersion(host) !== 6) throw errors.invalidArgument('server address', `${shownText(value)}: only an IPv6 address goes in brackets`);
+    if (ipVersion(host) !== 6)
+      throw errors.invalidArgument('server address', `${shownText(value)}: only an IPv6 address goes in brackets`);
   } else if (ipVersion(value) === 6) {
     host = value;
   } else {
@@ -244,13 +271,19 @@ const SHOWN_CHARS = 80;
 
 /** `text` as an error shows it: quoted, and cut to SHOWN_CHARS with the length said when longer. */
 export function shownText(text: string): string {
-  return text.length <= SHOWN_CHARS ? JSON.stringify(text) : `${JSON.stringify(text.slice(0, SHOWN_CHARS))}… (${text.length} characters)`;
+  return text.length <= SHOWN_CHARS
+    ? JSON.stringify(text)
+    : `${JSON.stringify(text.slice(0, SHOWN_CHARS))}… (${text.length} characters)`;
 }
 
 export function parsePaste(text: string): PastedServer {
   const lines = text.split(/\r?\n|\r/).map((raw, index) => ({ raw, number: index + 1, text: raw.trim() }));
   const meaningful = lines.filter((line) => line.text !== '' && !line.text.startsWith('#'));
-  if (meaningful.length === 0) throw errors.invalidArgument('server', 'nothing to read: paste the tmate-server lines of a tmate.conf, or HOST[:PORT]');
+  if (meaningful.length === 0)
+    throw errors.invalidArgument(
+      'server',
+      'nothing to read: paste the tmate-server lines of a tmate.conf, or HOST[:PORT]',
+    );
   const first = meaningful[0]!;
   if (meaningful.length === 1 && !/^set(-option)?\s/.test(first.text)) {
     const only = words(first.text);
@@ -259,17 +292,23 @@ export function parsePaste(text: string): PastedServer {
   const found: Partial<Record<keyof PastedServer, string | number>> = {};
   const where: Record<string, number> = {};
   for (const line of meaningful) {
-    const bad = (why: string) => errors.invalidArgument('server lines', `line ${line.number} (${shownText(line.raw.trim())}): ${why}`);
+    const bad = (why: string) =>
+      errors.invalidArgument('server lines', `line ${line.number} (${shownText(line.raw.trim())}): ${why}`);
     const parts = words(line.text);
     if (!parts) throw bad('a quote is not closed');
     const [command, ...args] = parts;
-    if (command !== 'set' && command !== 'set-option') throw bad('expected `set -g tmate-server-…` lines, or HOST[:PORT] alone');
+    if (command !== 'set' && command !== 'set-option')
+      throw bad('expected `set -g tmate-server-…` lines, or HOST[:PORT] alone');
     const flags = args.filter((arg) => arg.startsWith('-'));
     const rest = args.filter((arg) => !arg.startsWith('-'));
-    if (flags.some((flag) => !/^-[gq]+$/.test(flag))) throw bad(`the flag ${flags.find((flag) => !/^-[gq]+$/.test(flag))} is not one Pairbar reads (only -g)`);
+    if (flags.some((flag) => !/^-[gq]+$/.test(flag)))
+      throw bad(`the flag ${flags.find((flag) => !/^-[gq]+$/.test(flag))} is not one Pairbar reads (only -g)`);
     const [option, value, ...extra] = rest;
     const field = option === undefined ? undefined : OPTION_FIELDS[option];
-    if (!field) throw bad(`${option === undefined ? 'no option' : `the option ${option}`} is not a tmate-server one Pairbar reads (host, port, rsa/ed25519/ecdsa fingerprint)`);
+    if (!field)
+      throw bad(
+        `${option === undefined ? 'no option' : `the option ${option}`} is not a tmate-server one Pairbar reads (host, port, rsa/ed25519/ecdsa fingerprint)`,
+      );
     if (value === undefined || extra.length > 0) throw bad(`expected one value for ${option}`);
     let parsed: string | number = value;
     const problem =
@@ -281,7 +320,8 @@ export function parsePaste(text: string): PastedServer {
             ? 'the fingerprint is empty'
             : checkFingerprint(value);
     if (problem) throw bad(problem);
-    if (field in where && found[field] !== parsed) throw bad(`${option} was already set to a different value on line ${where[field]}`);
+    if (field in where && found[field] !== parsed)
+      throw bad(`${option} was already set to a different value on line ${where[field]}`);
     found[field] = parsed;
     where[field] = line.number;
   }

@@ -31,7 +31,8 @@ export function validateShareOptions(value: unknown): ShareOptions | string {
     else {
       const sources: KeySource[] = [];
       for (const item of allowed) {
-        if (typeof item !== 'string' || item.length > MAX_SOURCE_LENGTH) return 'each key source must be text such as github:NAME';
+        if (typeof item !== 'string' || item.length > MAX_SOURCE_LENGTH)
+          return 'each key source must be text such as github:NAME';
         try {
           sources.push(parseKeySource(item));
         } catch (error) {

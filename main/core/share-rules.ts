@@ -69,7 +69,9 @@ export function pairsConnected(share: PresenceFacts): number | null {
 export function presenceText(share: PresenceSources, clock: (at: number) => string): string | null {
   const { present, since, clients, pairSize } = presenceOf(share);
   if (present === null) return null;
-  const size = pairSize ? ` (${clients !== null && clients > 1 ? 'the smallest terminal' : 'their terminal'} ${cells(pairSize)})` : '';
+  const size = pairSize
+    ? ` (${clients !== null && clients > 1 ? 'the smallest terminal' : 'their terminal'} ${cells(pairSize)})`
+    : '';
   if (!present) return clients === null ? 'Nobody is in' : 'No pair connected';
   const who = clients === null ? 'Someone is in' : `${clients} pair${clients === 1 ? '' : 's'} connected`;
   return `${who}${since !== null ? ` since ${clock(since)}` : ''}${size}`;
@@ -80,7 +82,11 @@ export function presenceText(share: PresenceSources, clock: (at: number) => stri
  * "at 14:32 unless someone joins" while nobody is, "10 min after the last pair leaves" while someone is;
  * null for a share that does not end so. `span` formats a length of time.
  */
-export function emptyEndText(share: PresenceSources & { endWhenEmptyMs: number | null }, clock: (at: number) => string, span: (ms: number) => string): string | null {
+export function emptyEndText(
+  share: PresenceSources & { endWhenEmptyMs: number | null },
+  clock: (at: number) => string,
+  span: (ms: number) => string,
+): string | null {
   if (share.endWhenEmptyMs === null || !share.presence) return null;
   const after = `${span(share.endWhenEmptyMs)} after the last pair leaves`;
   if (presenceOf(share).present) return after;

@@ -16,18 +16,57 @@ import { presenceOf, targetKey } from './share-rules.ts';
 import { startLogFailure } from './start-log.ts';
 import { isOurTmate, socketAnswers, stopTmate, type TmateEnv } from './tmate.ts';
 import { findPairClient } from './pair-client.ts';
-import { createBlankSession, killSession, listClients, listSessions, resolveSession, setClientReadOnly, type TmuxEnv, type TmuxSession } from './tmux.ts';
-import type { PairEvent, Share, ShareOptions, ShareOrigin, SharesOptions, ShareTarget, StartStep } from './shares/model.ts';
+import {
+  createBlankSession,
+  killSession,
+  listClients,
+  listSessions,
+  resolveSession,
+  setClientReadOnly,
+  type TmuxEnv,
+  type TmuxSession,
+} from './tmux.ts';
+import type {
+  PairEvent,
+  Share,
+  ShareOptions,
+  ShareOrigin,
+  SharesOptions,
+  ShareTarget,
+  StartStep,
+} from './shares/model.ts';
 import { closedUnderView, endCause, followShare, locatePairClients, unfollow } from './shares/follow.ts';
 import { followPresence, isWatcherOf, replayPresence, startWatcher, watcherGone } from './shares/watch.ts';
 import { readRuntimeDir, removeDir, removeView, writeRecord, type Live } from './shares/record.ts';
 import type { Presence } from './presence.ts';
 import { sameOptions } from './shares/same-options.ts';
 import { stopStartsElsewhere } from './shares/stop-request.ts';
-import { launch, planStart, watches, prepareStart, STOPPED_BY_USER, tearDownStart, waitForReady, type Starting, type StartPlan } from './shares/start.ts';
+import {
+  launch,
+  planStart,
+  watches,
+  prepareStart,
+  STOPPED_BY_USER,
+  tearDownStart,
+  waitForReady,
+  type Starting,
+  type StartPlan,
+} from './shares/start.ts';
 
 export { applyEvent } from './shares/model.ts';
-export type { AccessSettings, PairEvent, Share, ShareOptions, ShareOrigin, SharesOptions, ShareSettings, ShareState, ShareTarget, StartStep, WatcherLaunch } from './shares/model.ts';
+export type {
+  AccessSettings,
+  PairEvent,
+  Share,
+  ShareOptions,
+  ShareOrigin,
+  SharesOptions,
+  ShareSettings,
+  ShareState,
+  ShareTarget,
+  StartStep,
+  WatcherLaunch,
+} from './shares/model.ts';
 export { startFailure } from './start-log.ts';
 
 export class Shares extends EventEmitter<{
@@ -86,7 +125,9 @@ export class Shares extends EventEmitter<{
 
   /** The live share of the session with this name (on this tmux server, where given), if any. */
   find(session: string, socket?: string): Share | undefined {
-    const live = [...this.live.values()].find((entry) => entry.share.session === session && (socket === undefined || entry.share.socket === socket));
+    const live = [...this.live.values()].find(
+      (entry) => entry.share.session === session && (socket === undefined || entry.share.socket === socket),
+    );
     return live ? structuredClone(live.share) : undefined;
   }
 
@@ -95,10 +136,16 @@ export class Shares extends EventEmitter<{
    * servers is refused rather than guessed.
    */
   resolve(session: string, socket?: string): Share {
-    const matching = this.list().filter((share) => share.session === session && (socket === undefined || share.socket === socket));
+    const matching = this.list().filter(
+      (share) => share.session === session && (socket === undefined || share.socket === socket),
+    );
     const live = matching.filter((share) => share.state !== 'failed');
     const candidates = live.length > 0 ? live : matching;
-    if (candidates.length > 1) throw errors.ambiguousShare(session, candidates.map((share) => share.socket));
+    if (candidates.length > 1)
+      throw errors.ambiguousShare(
+        session,
+        candidates.map((share) => share.socket),
+      );
     const found = candidates[0];
     if (!found) throw errors.shareNotFound(session);
     return found;
@@ -163,7 +210,8 @@ export class Shares extends EventEmitter<{
     // A share past its end (its watchdog killed, no follower left) is ended by whichever process looks,
     // `pairbar status` included: now, not on a timer that this process may not outlive.
     for (const live of [...this.live.values()]) {
-      if (live.share.state !== 'starting' && live.share.endsAt !== null && live.share.endsAt <= Date.now()) await this.stopLive(live);
+      if (live.share.state !== 'starting' && live.share.endsAt !== null && live.share.endsAt <= Date.now())
+        await this.stopLive(live);
     }
     if (changed) this.changed();
     return this.list();
@@ -199,7 +247,9 @@ export class Shares extends EventEmitter<{
       await this.adopt();
       this.emit('step', 'adopt', undefined);
       const adopted = this.liveFor(key);
-      return adopted ? sameOptions(adopted.share, options) : this.start(session, blank, { ...plan, sessionIsNew: blank });
+      return adopted
+        ? sameOptions(adopted.share, options)
+        : this.start(session, blank, { ...plan, sessionIsNew: blank });
     })().finally(() => this.inFlight.delete(key));
     this.inFlight.set(key, started);
     return started;
@@ -221,7 +271,15 @@ export class Shares extends EventEmitter<{
     // The keys as fetched when the share started: new links must not depend on the forge answering again.
     const keys = share.allowed ? await readAuthorizedKeys(live.files.keys) : null;
     // The same server profile, resolved again: one that was removed or made invalid meanwhile is refused.
-    const plan: StartPlan = { settings: this.options.settings(share.serverName), keys, allowed: share.allowed, endsAt: share.endsAt, endWhenEmptyMs: share.endWhenEmptyMs, size: share.size, view: share.view };
+    const plan: StartPlan = {
+      settings: this.options.settings(share.serverName),
+      keys,
+      allowed: share.allowed,
+      endsAt: share.endsAt,
+      endWhenEmptyMs: share.endWhenEmptyMs,
+      size: share.size,
+      view: share.view,
+    };
     const key = targetKey(session.socket, session.id);
     // Registered as in flight so that sharing the session meanwhile waits for this start, not a second one.
     const restarted = (async () => {
@@ -240,8 +298,13 @@ export class Shares extends EventEmitter<{
   private async refuseUnwatched(): Promise<void> {
     const { tmuxVersion } = await this.options.binaries();
     if (watches({ tmuxVersion, canWatch: this.options.watcher !== undefined })) return;
-    const why = this.options.watcher ? `tmux ${tmuxVersion ?? '(version unknown)'} is older than 3.2` : 'this process cannot start a presence watcher';
-    throw errors.invalidArgument('end when empty', `a share can end once nobody is in only where Pairbar sees who is in, and ${why}. Upgrade tmux, or share without it: pairbar config set share.endWhenEmptyMinutes 0`);
+    const why = this.options.watcher
+      ? `tmux ${tmuxVersion ?? '(version unknown)'} is older than 3.2`
+      : 'this process cannot start a presence watcher';
+    throw errors.invalidArgument(
+      'end when empty',
+      `a share can end once nobody is in only where Pairbar sees who is in, and ${why}. Upgrade tmux, or share without it: pairbar config set share.endWhenEmptyMinutes 0`,
+    );
   }
 
   private liveFor(key: string): Live | undefined {
@@ -311,7 +374,12 @@ export class Shares extends EventEmitter<{
   /** Step 1 (shares/start.ts): the share's directory and record, announced as starting; the time limit starts now. */
   private async prepare(session: TmuxSession, blank: boolean, plan: StartPlan): Promise<Starting> {
     const { tmuxVersion } = await this.options.binaries();
-    const place = { runtimeDir: this.runtimeDir, origin: this.options.origin ?? 'cli', tmuxVersion, canWatch: this.options.watcher !== undefined } as const;
+    const place = {
+      runtimeDir: this.runtimeDir,
+      origin: this.options.origin ?? 'cli',
+      tmuxVersion,
+      canWatch: this.options.watcher !== undefined,
+    } as const;
     const starting = await prepareStart(place, session, blank, plan, (live) => {
       this.failures.delete(targetKey(session.socket, session.id));
       this.live.set(live.share.id, live);
@@ -338,7 +406,9 @@ export class Shares extends EventEmitter<{
       this.changed();
       return errors.shareStopped(live.share.session);
     }
-    const cause = isPairbarError(error) ? error : await startLogFailure(starting.log, server, readyTimeoutSeconds, this.childEnv);
+    const cause = isPairbarError(error)
+      ? error
+      : await startLogFailure(starting.log, server, readyTimeoutSeconds, this.childEnv);
     live.share.state = 'failed';
     live.share.error = cause.toJSON();
     if (!sessionIsNew) this.failures.set(targetKey(session.socket, session.id), live.share);
@@ -443,7 +513,12 @@ export class Shares extends EventEmitter<{
    * many ended.
    */
   async stopStarting(session?: string, socket?: string): Promise<number> {
-    const { stopped, ready } = await stopStartsElsewhere(this.runtimeDir, { session, socket, known: (id) => this.live.has(id), env: () => this.env() });
+    const { stopped, ready } = await stopStartsElsewhere(this.runtimeDir, {
+      session,
+      socket,
+      known: (id) => this.live.has(id),
+      env: () => this.env(),
+    });
     if (ready.length === 0) return stopped;
     await this.adopt();
     const adopted = ready.map((id) => this.live.get(id)).filter((live) => live !== undefined);
@@ -455,7 +530,9 @@ export class Shares extends EventEmitter<{
   async stopAll(origin?: ShareOrigin): Promise<number> {
     const all = [...this.live.values()].filter((live) => origin === undefined || live.share.origin === origin);
     // A start under way is stopped through its own teardown (stop()), or it would launch tmate after this.
-    await Promise.all(all.map((live) => (this.starting.has(live.share.id) ? this.stop(live.share.id) : this.stopLive(live))));
+    await Promise.all(
+      all.map((live) => (this.starting.has(live.share.id) ? this.stop(live.share.id) : this.stopLive(live))),
+    );
     if (this.failures.size > 0) {
       this.failures.clear();
       this.changed();
@@ -469,13 +546,20 @@ export class Shares extends EventEmitter<{
    * `quiet`: no 'change' event, for a caller that publishes the result itself.
    */
   async checkPairClients(options: { quiet?: boolean } = {}): Promise<Share[]> {
-    const lives = [...this.live.values()].filter((live) => live.share.state === 'sharing' || live.share.state === 'reconnecting');
+    const lives = [...this.live.values()].filter(
+      (live) => live.share.state === 'sharing' || live.share.state === 'reconnecting',
+    );
     if (lives.length === 0) return this.list();
     const env = await this.env();
     // An independent view outlives the user's session: a closed one ends its share here, with the reason.
     const closed = await closedUnderView(lives, env.tmux);
     for (const live of closed) await this.ended(live);
-    const changed = closed.length > 0 || (await locatePairClients(lives.filter((live) => !closed.includes(live)), env));
+    const changed =
+      closed.length > 0 ||
+      (await locatePairClients(
+        lives.filter((live) => !closed.includes(live)),
+        env,
+      ));
     if (changed && !options.quiet) this.changed();
     return this.list();
   }
@@ -488,14 +572,17 @@ export class Shares extends EventEmitter<{
    */
   async setPairKeyboard(id: string, canType: boolean): Promise<Share> {
     const live = this.live.get(id);
-    if (!live || (live.share.state !== 'sharing' && live.share.state !== 'reconnecting')) throw errors.shareNotFound(live?.share.session ?? id);
+    if (!live || (live.share.state !== 'sharing' && live.share.state !== 'reconnecting'))
+      throw errors.shareNotFound(live?.share.session ?? id);
     const env = await this.env();
     await locatePairClients([live], env);
     const client = findPairClient(await listClients(env.tmux, live.share.socket), live.panePid);
     if (!client) throw errors.pairClientGone(live.share.session);
     // The client had ignore-size exactly when the share keeps the user's size (tmux 3.2 and later).
     // Also where the presence watcher keeps ignore-size on while nobody is in (pair.size follow).
-    const ignoreSize = (live.share.size === 'mine' && live.share.sizeNote === null) || (live.share.watched && presenceOf(live.share).present !== true);
+    const ignoreSize =
+      (live.share.size === 'mine' && live.share.sizeNote === null) ||
+      (live.share.watched && presenceOf(live.share).present !== true);
     await setClientReadOnly(env.tmux, live.share.socket, client, !canType, ignoreSize);
     await locatePairClients([live], env);
     if (live.share.pairCanType !== canType) throw errors.pairClientGone(live.share.session);

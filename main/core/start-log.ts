@@ -38,7 +38,12 @@ export function watchStartLog(file: string, server: ServerProfile, abort: AbortC
  * Why a start that was not ready within `seconds` failed, from what tmate printed (the caller has pumped
  * the log to its end). `env` is what ssh-keyscan runs with, for a fingerprint mismatch.
  */
-export async function startLogFailure(log: StartLog, server: ServerProfile, seconds: number, env?: NodeJS.ProcessEnv): Promise<PairbarError> {
+export async function startLogFailure(
+  log: StartLog,
+  server: ServerProfile,
+  seconds: number,
+  env?: NodeJS.ProcessEnv,
+): Promise<PairbarError> {
   if (log.fatal === 'fingerprint') {
     // Loaded for this failure only: reading the server's keys needs node:crypto and node:net, which
     // `pairbar status` would otherwise load for nothing.
@@ -49,11 +54,17 @@ export async function startLogFailure(log: StartLog, server: ServerProfile, seco
 }
 
 /** Why a share never became ready, from what tmate printed while trying. */
-export function startFailure(events: LogEvent[], server: { host: string; port: number }, seconds: number): PairbarError {
+export function startFailure(
+  events: LogEvent[],
+  server: { host: string; port: number },
+  seconds: number,
+): PairbarError {
   const kinds = new Set(events.map((event) => event.kind));
   if (kinds.has('fingerprint-mismatch')) return errors.fingerprintMismatch(server.host, server.port);
   if (kinds.has('keys-missing')) return errors.sshKeysMissing();
-  const lastError = [...events].reverse().find((event) => event.kind === 'connect-error' || event.kind === 'lookup-failure');
+  const lastError = [...events]
+    .reverse()
+    .find((event) => event.kind === 'connect-error' || event.kind === 'lookup-failure');
   if (lastError) {
     const detail = lastError.kind === 'connect-error' ? lastError.reason : 'host name not found';
     return errors.serverUnreachable(server.host, server.port, seconds, detail);

@@ -25,4 +25,3 @@ export function nextTimeLeftChange(endsAt: number, now: number): number {
   const step = left <= 60_000 ? 1000 : 60_000;
   return left % step || step;
 }
-

@@ -83,7 +83,11 @@ export interface TmateAccess {
  * (tmate.io's) value, which another server can never match: an unpinned key type fails closed.
  */
 export function tmateConfig(server: ServerSettings, options: Partial<AttachOptions> & TmateAccess = {}): string {
-  const attach: AttachOptions = { ignoreSize: options.ignoreSize ?? false, ownSession: options.ownSession ?? false, endsAt: options.endsAt ?? null };
+  const attach: AttachOptions = {
+    ignoreSize: options.ignoreSize ?? false,
+    ownSession: options.ownSession ?? false,
+    endsAt: options.endsAt ?? null,
+  };
   const lines = [
     '# Written by Pairbar for one share; rewritten on every share.',
     // The pair must see exactly the user's tmux session: no second status bar, and no tmate prefix key
@@ -101,12 +105,12 @@ export function tmateConfig(server: ServerSettings, options: Partial<AttachOptio
   ];
   lines.push(`set -g tmate-server-host ${quote(server.host)}`, `set -g tmate-server-port ${server.port}`);
   if (server.rsaFingerprint) lines.push(`set -g tmate-server-rsa-fingerprint ${quote(server.rsaFingerprint)}`);
-  if (server.ed25519Fingerprint) lines.push(`set -g tmate-server-ed25519-fingerprint ${quote(server.ed25519Fingerprint)}`);
+  if (server.ed25519Fingerprint)
+    lines.push(`set -g tmate-server-ed25519-fingerprint ${quote(server.ed25519Fingerprint)}`);
   if (server.ecdsaFingerprint) lines.push(`set -g tmate-server-ecdsa-fingerprint ${quote(server.ecdsaFingerprint)}`);
   lines.push(...accessLines(options));
   return lines.join('\n') + '\n';
 }
-
 
 function accessLines(access: TmateAccess): string[] {
   return access.authorizedKeys ? [`set -g tmate-authorized-keys ${quote(access.authorizedKeys)}`] : [];

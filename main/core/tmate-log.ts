@@ -22,7 +22,10 @@ export type LogEvent =
 const MATE = /^A mate has (joined|left) \(([^)]*)\) -- (\d+) clients? currently connected/;
 
 export function parseLogLine(raw: string): LogEvent | undefined {
-  const line = raw.replace(/\r$/, '').replace(/^\[tmate\] /, '').trim();
+  const line = raw
+    .replace(/\r$/, '')
+    .replace(/^\[tmate\] /, '')
+    .trim();
   if (line === '') return undefined;
   let match: RegExpMatchArray | null;
   if ((match = line.match(MATE))) {
@@ -31,7 +34,8 @@ export function parseLogLine(raw: string): LogEvent | undefined {
   }
   if ((match = line.match(/^(ssh|web) session( read only)?: (\S.*)$/))) {
     const readOnly = match[2] !== undefined;
-    const link: keyof ShareLinks = match[1] === 'ssh' ? (readOnly ? 'sshReadOnly' : 'ssh') : readOnly ? 'webReadOnly' : 'web';
+    const link: keyof ShareLinks =
+      match[1] === 'ssh' ? (readOnly ? 'sshReadOnly' : 'ssh') : readOnly ? 'webReadOnly' : 'web';
     return { kind: 'link', link, value: match[3] ?? '' };
   }
   if ((match = line.match(/^Connecting to (.*?)\.\.\.$/))) return { kind: 'connecting', host: match[1] ?? '' };
@@ -39,7 +43,8 @@ export function parseLogLine(raw: string): LogEvent | undefined {
   if ((match = line.match(/^(.*) lookup failure/))) return { kind: 'lookup-failure', host: match[1] ?? '' };
   if (/^Cannot authenticate server/.test(line)) return { kind: 'fingerprint-mismatch' };
   if (/^SSH keys not found/.test(line)) return { kind: 'keys-missing' };
-  if ((match = line.match(/^Reconnecting\.\.\.\s*(?:\((.*)\))?/))) return { kind: 'reconnecting', reason: match[1] ?? '' };
+  if ((match = line.match(/^Reconnecting\.\.\.\s*(?:\((.*)\))?/)))
+    return { kind: 'reconnecting', reason: match[1] ?? '' };
   if (/^Reconnected\b/.test(line)) return { kind: 'reconnected' };
   if (/^Session closed\b/.test(line)) return { kind: 'closed' };
   return { kind: 'message', text: line };

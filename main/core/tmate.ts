@@ -40,7 +40,6 @@ export function shareFiles(dir: string): ShareFiles {
   };
 }
 
-
 export interface TmateEnv {
   tmate: string;
   /** The environment tmate and its pane run with: already without TMUX (withoutTmux), as tmate requires. */
@@ -55,10 +54,25 @@ export interface AttachTarget extends AttachOptions {
 }
 
 /** Writes the config and starts `tmate -F` detached. */
-export async function startTmate(tmate: TmateEnv, files: ShareFiles, server: ServerSettings, target: AttachTarget, access: TmateAccess = {}): Promise<Detached> {
+export async function startTmate(
+  tmate: TmateEnv,
+  files: ShareFiles,
+  server: ServerSettings,
+  target: AttachTarget,
+  access: TmateAccess = {},
+): Promise<Detached> {
   // Both at once: a share's start waits on each.
   await Promise.all([
-    writeFile(files.config, tmateConfig(server, { ignoreSize: target.ignoreSize, ownSession: target.ownSession, endsAt: target.endsAt ?? null, ...access }), { mode: 0o600 }),
+    writeFile(
+      files.config,
+      tmateConfig(server, {
+        ignoreSize: target.ignoreSize,
+        ownSession: target.ownSession,
+        endsAt: target.endsAt ?? null,
+        ...access,
+      }),
+      { mode: 0o600 },
+    ),
     writeFile(files.log, '', { mode: 0o600, flag: 'a' }),
   ]);
   const env: NodeJS.ProcessEnv = {
@@ -67,9 +81,19 @@ export async function startTmate(tmate: TmateEnv, files: ShareFiles, server: Ser
     PAIRBAR_TMUX_SOCKET: target.socket,
     PAIRBAR_TMUX_SESSION: target.sessionId,
     // What the end watchdog needs (tmate-config.ts): whole seconds, rounded up so it never ends early.
-    ...(target.endsAt ? { PAIRBAR_ENDS_AT: String(Math.ceil(target.endsAt / 1000)), PAIRBAR_TMATE: tmate.tmate, PAIRBAR_TMATE_SOCKET: files.socket } : {}),
+    ...(target.endsAt
+      ? {
+          PAIRBAR_ENDS_AT: String(Math.ceil(target.endsAt / 1000)),
+          PAIRBAR_TMATE: tmate.tmate,
+          PAIRBAR_TMATE_SOCKET: files.socket,
+        }
+      : {}),
   };
-  return spawnDetached(tmate.tmate, ['-F', '-S', files.socket, '-f', files.config], { env, logFile: files.log, cwd: files.dir });
+  return spawnDetached(tmate.tmate, ['-F', '-S', files.socket, '-f', files.config], {
+    env,
+    logFile: files.log,
+    cwd: files.dir,
+  });
 }
 
 /** Whether the unix socket accepts a connection (a live tmate answers on its own). */
@@ -108,7 +132,14 @@ export async function waitForSocket(files: ShareFiles, signal: AbortSignal): Pro
 }
 
 /** The links, the count of pairs in, and the pid of tmate's one pane (the pair's tmux client), in one call. */
-const LINK_FORMAT = ['#{tmate_ssh}', '#{tmate_ssh_ro}', '#{tmate_web}', '#{tmate_web_ro}', '#{tmate_num_clients}', '#{pane_pid}'].join('\x1f');
+const LINK_FORMAT = [
+  '#{tmate_ssh}',
+  '#{tmate_ssh_ro}',
+  '#{tmate_web}',
+  '#{tmate_web_ro}',
+  '#{tmate_num_clients}',
+  '#{pane_pid}',
+].join('\x1f');
 
 export interface LinksAndClients {
   links: ShareLinks;
@@ -121,7 +152,9 @@ export interface LinksAndClients {
 const COUNT = /^\d+$/;
 
 export function parseLinks(stdout: string): LinksAndClients {
-  const [ssh = '', sshReadOnly = '', web = '', webReadOnly = '', clients = '', pane = ''] = stdout.replace(/\n$/, '').split('\x1f');
+  const [ssh = '', sshReadOnly = '', web = '', webReadOnly = '', clients = '', pane = ''] = stdout
+    .replace(/\n$/, '')
+    .split('\x1f');
   const orNull = (value: string) => (value.trim() === '' ? null : value.trim());
   const pid = COUNT.test(pane.trim()) ? Number(pane.trim()) : 0;
   return {
@@ -136,15 +169,26 @@ export function parseLinks(stdout: string): LinksAndClients {
  * tmate process: the two commands chained with tmux's `;` separator, so a share costs no spawn more than
  * it must. Killed when `signal` aborts.
  */
-export async function waitReadyThenReadLinks(tmate: TmateEnv, socket: string, signal: AbortSignal): Promise<LinksAndClients> {
+export async function waitReadyThenReadLinks(
+  tmate: TmateEnv,
+  socket: string,
+  signal: AbortSignal,
+): Promise<LinksAndClients> {
   signal.throwIfAborted();
-  const { stdout } = await run(tmate.tmate, ['-S', socket, 'wait', 'tmate-ready', ';', 'display-message', '-p', LINK_FORMAT], { env: tmate.env, signal });
+  const { stdout } = await run(
+    tmate.tmate,
+    ['-S', socket, 'wait', 'tmate-ready', ';', 'display-message', '-p', LINK_FORMAT],
+    { env: tmate.env, signal },
+  );
   return parseLinks(stdout);
 }
 
 /** The pid of the process in tmate's one pane: the tmux client attached for the pair. */
 export async function panePid(tmate: TmateEnv, socket: string): Promise<number | undefined> {
-  const { stdout } = await run(tmate.tmate, ['-S', socket, 'display-message', '-p', '#{pane_pid}'], { env: tmate.env, timeoutMs: 10_000 });
+  const { stdout } = await run(tmate.tmate, ['-S', socket, 'display-message', '-p', '#{pane_pid}'], {
+    env: tmate.env,
+    timeoutMs: 10_000,
+  });
   const pid = stdout.trim();
   return /^\d+$/.test(pid) ? Number(pid) : undefined;
 }
@@ -187,7 +231,11 @@ export async function stopTmate(tmate: TmateEnv, socket: string, pid: number): P
     // Not answering: fall through to signals.
   }
   // tmate exits within milliseconds of kill-server; the bounded back-off only covers a stuck process.
-  for (const [signal, waitMs] of [[null, 2_000], ['SIGTERM', 2_000], ['SIGKILL', 2_000]] as const) {
+  for (const [signal, waitMs] of [
+    [null, 2_000],
+    ['SIGTERM', 2_000],
+    ['SIGKILL', 2_000],
+  ] as const) {
     if (signal && (await isOurTmate(pid, socket))) {
       try {
         process.kill(pid, signal);
@@ -201,4 +249,3 @@ export async function stopTmate(tmate: TmateEnv, socket: string, pid: number): P
     }
   }
 }
-

@@ -42,7 +42,13 @@ export interface TmuxEnv {
 }
 
 const FIELD = '\x1f';
-const SESSION_FORMAT = ['#{session_id}', '#{session_windows}', '#{session_attached}', '#{session_created}', '#{session_name}'].join(FIELD);
+const SESSION_FORMAT = [
+  '#{session_id}',
+  '#{session_windows}',
+  '#{session_attached}',
+  '#{session_created}',
+  '#{session_name}',
+].join(FIELD);
 const SESSION_ID = /^\$\d+$/;
 
 export function isSessionId(value: string): boolean {
@@ -101,13 +107,23 @@ export function parseSessions(socket: string, stdout: string): TmuxSession[] {
     // The name is last and joined back, in case it ever holds the separator.
     const name = parts.slice(4).join(FIELD);
     if (!isSessionId(id)) continue;
-    sessions.push({ socket, id, name, windows: Number(windows), attached: Number(attached), created: Number(created) * 1000 });
+    sessions.push({
+      socket,
+      id,
+      name,
+      windows: Number(windows),
+      attached: Number(attached),
+      created: Number(created) * 1000,
+    });
   }
   return sessions;
 }
 
 function isNoServer(error: unknown): boolean {
-  return error instanceof CommandError && /no server running|error connecting|No such file or directory|Connection refused/i.test(error.stderr);
+  return (
+    error instanceof CommandError &&
+    /no server running|error connecting|No such file or directory|Connection refused/i.test(error.stderr)
+  );
 }
 
 /**
@@ -120,7 +136,10 @@ export async function listSessions(tmux: TmuxEnv, socket: string): Promise<TmuxS
 
 async function listAllSessions(tmux: TmuxEnv, socket: string): Promise<TmuxSession[]> {
   try {
-    const { stdout } = await run(tmux.tmux, ['-S', socket, 'list-sessions', '-F', SESSION_FORMAT], { env: tmux.env, timeoutMs: 10_000 });
+    const { stdout } = await run(tmux.tmux, ['-S', socket, 'list-sessions', '-F', SESSION_FORMAT], {
+      env: tmux.env,
+      timeoutMs: 10_000,
+    });
     return parseSessions(socket, stdout);
   } catch (error) {
     if (isNoServer(error)) return [];
@@ -167,17 +186,27 @@ export async function checkedSocket(env: NodeJS.ProcessEnv, socket: string): Pro
   const uid = process.getuid?.();
   const dir = dirname(real);
   const userDir = socketDir(env);
-  const inUserDir = await realpath(userDir).then((resolved) => resolved === dir, () => false);
+  const inUserDir = await realpath(userDir).then(
+    (resolved) => resolved === dir,
+    () => false,
+  );
   if (inUserDir) await checkDir(userDir, TMUX_SOCKET_DIR);
   else {
     const info = await stat(dir);
-    if (uid !== undefined && info.uid !== uid && info.uid !== 0) throw errors.unsafeDirectory('tmux socket directory', dir, 'other-owner', info.mode);
-    if ((info.mode & 0o022) !== 0 && (info.mode & 0o1000) === 0) throw errors.unsafeDirectory('tmux socket directory', dir, 'open-to-others', info.mode);
+    if (uid !== undefined && info.uid !== uid && info.uid !== 0)
+      throw errors.unsafeDirectory('tmux socket directory', dir, 'other-owner', info.mode);
+    if ((info.mode & 0o022) !== 0 && (info.mode & 0o1000) === 0)
+      throw errors.unsafeDirectory('tmux socket directory', dir, 'open-to-others', info.mode);
   }
   const info = await lstat(real);
   if (!info.isSocket()) return undefined;
-  if (uid !== undefined && info.uid !== uid) throw errors.unsafeSocket(real, `belongs to another user (uid ${info.uid})`);
-  if ((info.mode & 0o007) !== 0) throw errors.unsafeSocket(real, `can be used by other users (mode ${(info.mode & 0o7777).toString(8).padStart(4, '0')})`);
+  if (uid !== undefined && info.uid !== uid)
+    throw errors.unsafeSocket(real, `belongs to another user (uid ${info.uid})`);
+  if ((info.mode & 0o007) !== 0)
+    throw errors.unsafeSocket(
+      real,
+      `can be used by other users (mode ${(info.mode & 0o7777).toString(8).padStart(4, '0')})`,
+    );
   return inUserDir ? join(userDir, basename(real)) : real;
 }
 
@@ -210,7 +239,10 @@ export async function resolveSession(tmux: TmuxEnv, ref: SessionRef): Promise<Tm
 /** Every client of the server on `socket` with the session it is on; an empty list when no server answers. */
 export async function listClients(tmux: TmuxEnv, socket: string): Promise<ClientInfo[]> {
   try {
-    const { stdout } = await run(tmux.tmux, ['-S', socket, 'list-clients', '-F', CLIENT_FORMAT], { env: tmux.env, timeoutMs: 10_000 });
+    const { stdout } = await run(tmux.tmux, ['-S', socket, 'list-clients', '-F', CLIENT_FORMAT], {
+      env: tmux.env,
+      timeoutMs: 10_000,
+    });
     return parseClients(stdout);
   } catch (error) {
     if (isNoServer(error)) return [];
@@ -225,11 +257,25 @@ export async function listClients(tmux: TmuxEnv, socket: string): Promise<Client
  * ignore-size back in the same call where the client had it. switch-client is told the session the client
  * is on: without -t it moves the client to the session used last.
  */
-export async function setClientReadOnly(tmux: TmuxEnv, socket: string, client: ClientInfo, readOnly: boolean, ignoreSize: boolean): Promise<void> {
+export async function setClientReadOnly(
+  tmux: TmuxEnv,
+  socket: string,
+  client: ClientInfo,
+  readOnly: boolean,
+  ignoreSize: boolean,
+): Promise<void> {
   if (client.readOnly === readOnly) return;
   const args = readOnly
     ? ['refresh-client', '-t', client.name, '-f', 'read-only']
-    : ['switch-client', '-c', client.name, '-t', client.sessionId, '-r', ...(ignoreSize ? [';', 'refresh-client', '-t', client.name, '-f', 'ignore-size'] : [])];
+    : [
+        'switch-client',
+        '-c',
+        client.name,
+        '-t',
+        client.sessionId,
+        '-r',
+        ...(ignoreSize ? [';', 'refresh-client', '-t', client.name, '-f', 'ignore-size'] : []),
+      ];
   await run(tmux.tmux, ['-S', socket, ...args], { env: tmux.env, timeoutMs: 10_000 });
 }
 
@@ -238,10 +284,19 @@ export async function setClientReadOnly(tmux: TmuxEnv, socket: string, client: C
  * client's terminal has no say in the size of the windows it shows. False when no such client is attached.
  */
 export async function setIgnoreSize(tmux: TmuxEnv, socket: string, pid: number, ignore: boolean): Promise<boolean> {
-  const { stdout } = await run(tmux.tmux, ['-S', socket, 'list-clients', '-F', '#{client_pid}\x1f#{client_name}'], { env: tmux.env, timeoutMs: 10_000 });
-  const name = stdout.split('\n').map((line) => line.split('\x1f')).find(([clientPid]) => clientPid === String(pid))?.[1];
+  const { stdout } = await run(tmux.tmux, ['-S', socket, 'list-clients', '-F', '#{client_pid}\x1f#{client_name}'], {
+    env: tmux.env,
+    timeoutMs: 10_000,
+  });
+  const name = stdout
+    .split('\n')
+    .map((line) => line.split('\x1f'))
+    .find(([clientPid]) => clientPid === String(pid))?.[1];
   if (name === undefined) return false;
-  await run(tmux.tmux, ['-S', socket, 'refresh-client', '-t', name, '-f', ignore ? 'ignore-size' : '!ignore-size'], { env: tmux.env, timeoutMs: 10_000 });
+  await run(tmux.tmux, ['-S', socket, 'refresh-client', '-t', name, '-f', ignore ? 'ignore-size' : '!ignore-size'], {
+    env: tmux.env,
+    timeoutMs: 10_000,
+  });
   return true;
 }
 
@@ -268,8 +323,10 @@ export async function createBlankSession(tmux: TmuxEnv, baseName = 'pair'): Prom
     { env: tmux.env, timeoutMs: 10_000 },
   );
   // tmux prints nothing for -P when this very command started the server; look the session up instead.
-  const session = parseSessions(socket, stdout)[0] ?? (await listSessions(tmux, socket)).find((candidate) => candidate.name === name);
-  if (!session) throw errors.commandFailed('tmux new-session', `the new session ${JSON.stringify(name)} did not appear`);
+  const session =
+    parseSessions(socket, stdout)[0] ?? (await listSessions(tmux, socket)).find((candidate) => candidate.name === name);
+  if (!session)
+    throw errors.commandFailed('tmux new-session', `the new session ${JSON.stringify(name)} did not appear`);
   return session;
 }
 
@@ -289,14 +346,25 @@ export function isViewSessionName(name: string): boolean {
  * attached to it moves between windows without moving the user's view. Created detached; nothing about the
  * target session or its clients changes.
  */
-export async function createViewSession(tmux: TmuxEnv, socket: string, targetId: string, name: string): Promise<TmuxSession> {
-  if (!isViewSessionName(name)) throw errors.invalidArgument('view session name', `${JSON.stringify(name)} is not one Pairbar makes`);
-  const { stdout } = await run(tmux.tmux, ['-S', socket, 'new-session', '-d', '-t', targetId, '-s', name, '-P', '-F', SESSION_FORMAT], {
-    env: tmux.env,
-    timeoutMs: 10_000,
-  });
+export async function createViewSession(
+  tmux: TmuxEnv,
+  socket: string,
+  targetId: string,
+  name: string,
+): Promise<TmuxSession> {
+  if (!isViewSessionName(name))
+    throw errors.invalidArgument('view session name', `${JSON.stringify(name)} is not one Pairbar makes`);
+  const { stdout } = await run(
+    tmux.tmux,
+    ['-S', socket, 'new-session', '-d', '-t', targetId, '-s', name, '-P', '-F', SESSION_FORMAT],
+    {
+      env: tmux.env,
+      timeoutMs: 10_000,
+    },
+  );
   const session = parseSessions(socket, stdout)[0];
-  if (!session) throw errors.commandFailed('tmux new-session -t', `the view session ${JSON.stringify(name)} did not appear`);
+  if (!session)
+    throw errors.commandFailed('tmux new-session -t', `the view session ${JSON.stringify(name)} did not appear`);
   return session;
 }
 

@@ -21,7 +21,10 @@ export interface HardeningDeps {
   app: Pick<App, 'on' | 'enableSandbox' | 'whenReady'>;
   Menu: Pick<typeof MenuType, 'setApplicationMenu' | 'buildFromTemplate'>;
   /** Read only once the app is ready (Electron refuses the default session before). */
-  defaultSession: () => Pick<Session, 'setPermissionRequestHandler' | 'setPermissionCheckHandler' | 'setDevicePermissionHandler'>;
+  defaultSession: () => Pick<
+    Session,
+    'setPermissionRequestHandler' | 'setPermissionCheckHandler' | 'setDevicePermissionHandler'
+  >;
   platform: NodeJS.Platform;
 }
 

@@ -4,7 +4,20 @@
  * through AppState). Nothing polls: the snapshot is refreshed at start-up, when the popover is shown and
  * after each action, and share changes arrive as events, so an idle app runs no timer and spawns nothing.
  */
-import { app, BrowserWindow, clipboard, dialog, globalShortcut, ipcMain, Menu, nativeImage, Notification, screen, session, Tray } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  clipboard,
+  dialog,
+  globalShortcut,
+  ipcMain,
+  Menu,
+  nativeImage,
+  Notification,
+  screen,
+  session,
+  Tray,
+} from 'electron';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createTrayActions } from '../app/tray-actions.ts';
@@ -58,17 +71,61 @@ function main(): void {
   const runtime = createRuntime(process.env, openElectronStore(process.env), 'app', watcher);
   const writeClipboard = (text: string) => clipboard.writeText(text);
   const state = new AppState(runtime, { writeClipboard });
-  const run = createTrayActions({ state, popover: { show: (view) => popover.show(view) }, clipboard, dialog, quit: () => app.quit() });
+  const run = createTrayActions({
+    state,
+    popover: { show: (view) => popover.show(view) },
+    clipboard,
+    dialog,
+    quit: () => app.quit(),
+  });
   const tray = createTrayController(
-    { Tray, Menu, nativeImage, platform, assets: join(DIST, '..', 'assets'), run, onClick: () => popover.toggle(), onRightClick: () => void state.refresh() },
+    {
+      Tray,
+      Menu,
+      nativeImage,
+      platform,
+      assets: join(DIST, '..', 'assets'),
+      run,
+      onClick: () => popover.toggle(),
+      onRightClick: () => void state.refresh(),
+    },
     state.snapshot(),
   );
   const files = { preload: join(DIST, 'preload.cjs'), page: join(DIST, 'renderer', 'index.html') };
-  const popover = createPopover({ BrowserWindow, screen, platform, ...files, devTools: devToolsAllowed(app), trayBounds: () => tray.bounds(), onShow: () => void state.refresh() });
-  registerIpc({ ipcMain, state, isTrustedSender: (event) => popover.isSender(event), writeClipboard, hidePopover: () => popover.hide() });
-  const notifier = createNotifier({ Notification, shares: runtime.shares, prefs: () => runtime.prefs().prefs, initial: state.snapshot(), onClick: () => popover.show() });
+  const popover = createPopover({
+    BrowserWindow,
+    screen,
+    platform,
+    ...files,
+    devTools: devToolsAllowed(app),
+    trayBounds: () => tray.bounds(),
+    onShow: () => void state.refresh(),
+  });
+  registerIpc({
+    ipcMain,
+    state,
+    isTrustedSender: (event) => popover.isSender(event),
+    writeClipboard,
+    hidePopover: () => popover.hide(),
+  });
+  const notifier = createNotifier({
+    Notification,
+    shares: runtime.shares,
+    prefs: () => runtime.prefs().prefs,
+    initial: state.snapshot(),
+    onClick: () => popover.show(),
+  });
   testHook?.installTestHook({ state, tray, popover, notifier, run });
-  installLoginAndShortcut({ app, globalShortcut, writeClipboard, notify: (spec) => notifier.show(spec), state, platform, env: process.env, execPath: process.execPath });
+  installLoginAndShortcut({
+    app,
+    globalShortcut,
+    writeClipboard,
+    notify: (spec) => notifier.show(spec),
+    state,
+    platform,
+    env: process.env,
+    execPath: process.execPath,
+  });
 
   // One snapshot, three readers.
   state.on('snapshot', (snapshot) => {

@@ -43,7 +43,10 @@ export function installLoginAndShortcut(deps: LoginAndShortcutDeps): void {
       loginItem = prefs['app.launchAtLogin'];
       const wanted = loginItem;
       applyLoginItem(wanted, deps).catch((error: unknown) =>
-        say(wanted ? 'Pairbar could not set itself to start at login' : 'Pairbar could not stop starting at login', error instanceof Error ? error.message : String(error)),
+        say(
+          wanted ? 'Pairbar could not set itself to start at login' : 'Pairbar could not stop starting at login',
+          error instanceof Error ? error.message : String(error),
+        ),
       );
     }
     const accelerator = prefs['shortcut.copyLink'];

@@ -19,7 +19,10 @@ const MARK = 'X-Pairbar-Autostart=true';
 
 /** $XDG_CONFIG_HOME/autostart, else ~/.config/autostart. */
 export function autostartDir(env: NodeJS.ProcessEnv): string {
-  const config = env.XDG_CONFIG_HOME && env.XDG_CONFIG_HOME.startsWith('/') ? env.XDG_CONFIG_HOME : join(env.HOME || homedir(), '.config');
+  const config =
+    env.XDG_CONFIG_HOME && env.XDG_CONFIG_HOME.startsWith('/')
+      ? env.XDG_CONFIG_HOME
+      : join(env.HOME || homedir(), '.config');
   return join(config, 'autostart');
 }
 
@@ -36,7 +39,8 @@ export function execArgument(value: string): string {
 
 /** The autostart entry that starts `executable` at login. */
 export function desktopEntry(executable: string): string {
-  if (/[\n\r\0]/.test(executable)) throw new Error(`not a usable path for an autostart entry: ${JSON.stringify(executable)}`);
+  if (/[\n\r\0]/.test(executable))
+    throw new Error(`not a usable path for an autostart entry: ${JSON.stringify(executable)}`);
   return [
     '[Desktop Entry]',
     'Type=Application',
@@ -54,7 +58,11 @@ export function desktopEntry(executable: string): string {
  * Writes (enabled) or removes (disabled) Pairbar's entry in `dir`. An entry of that name that Pairbar did
  * not write is left alone either way; returns what the directory now says.
  */
-export async function applyAutostart(dir: string, enabled: boolean, executable: string): Promise<'written' | 'removed' | 'absent' | 'not ours'> {
+export async function applyAutostart(
+  dir: string,
+  enabled: boolean,
+  executable: string,
+): Promise<'written' | 'removed' | 'absent' | 'not ours'> {
   const file = join(dir, AUTOSTART_FILE);
   let existing: string | undefined;
   try {

@@ -7,11 +7,20 @@
 import type { Notification as NotificationType, NotificationConstructorOptions } from 'electron';
 import type { ShareView, Snapshot } from '../contract.ts';
 import type { Shares } from '../core/shares.ts';
-import { endedNotification, endingNotification, failureNotifications, linksChangedNotification, pairNotification, presenceNotices, type NotificationSpec } from '../app/notifications.ts';
+import {
+  endedNotification,
+  endingNotification,
+  failureNotifications,
+  linksChangedNotification,
+  pairNotification,
+  presenceNotices,
+  type NotificationSpec,
+} from '../app/notifications.ts';
 import type { Prefs } from '../prefs/schema.ts';
 
 export interface NotifierDeps {
-  Notification: Pick<typeof NotificationType, 'isSupported'> & (new (options: NotificationConstructorOptions) => NotificationType);
+  Notification: Pick<typeof NotificationType, 'isSupported'> &
+    (new (options: NotificationConstructorOptions) => NotificationType);
   shares: Pick<Shares, 'on'>;
   prefs(): Prefs;
   /** The snapshot the app starts with: failures already in it were never news. */
@@ -56,7 +65,9 @@ export function createNotifier(deps: NotifierDeps): Notifier {
   deps.shares.on('ending', (share, msLeft) => notify(endingNotification(share, msLeft, deps.prefs())));
   deps.shares.on('links', (share) => notify(linksChangedNotification(share, deps.prefs())));
   const presenceChanged = presenceNotices(notify, () => deps.prefs());
-  deps.shares.on('presence', (share, before) => presenceChanged(share, before.present, share.presence?.present === true));
+  deps.shares.on('presence', (share, before) =>
+    presenceChanged(share, before.present, share.presence?.present === true),
+  );
 
   return {
     snapshot(snapshot) {

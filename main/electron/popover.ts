@@ -33,7 +33,12 @@ const clamp = (value: number, min: number, max: number) => Math.max(min, Math.mi
  * - Tray bounds all zero (Linux AppIndicator reports none): the top-right corner of the work area.
  * Always clamped into `workArea` (the work area of the display the icon is on) and rounded to whole pixels.
  */
-export function popoverPosition(trayBounds: Rect, windowSize: Size, workArea: Rect, platform: NodeJS.Platform): { x: number; y: number } {
+export function popoverPosition(
+  trayBounds: Rect,
+  windowSize: Size,
+  workArea: Rect,
+  platform: NodeJS.Platform,
+): { x: number; y: number } {
   const { width, height } = windowSize;
   const right = workArea.x + workArea.width;
   const bottom = workArea.y + workArea.height;
@@ -69,14 +74,23 @@ export function isPopoverUrl(url: string | undefined | null, pageUrl: string): b
   try {
     const actual = new URL(url);
     const expected = new URL(pageUrl);
-    return actual.protocol === 'file:' && actual.host === expected.host && actual.pathname === expected.pathname && actual.search === '';
+    return (
+      actual.protocol === 'file:' &&
+      actual.host === expected.host &&
+      actual.pathname === expected.pathname &&
+      actual.search === ''
+    );
   } catch {
     return false;
   }
 }
 
 /** The window's options: nothing of Node in the page, the contract's preload only. */
-export function popoverWindowOptions(preload: string, platform: NodeJS.Platform, devTools = false): BrowserWindowConstructorOptions {
+export function popoverWindowOptions(
+  preload: string,
+  platform: NodeJS.Platform,
+  devTools = false,
+): BrowserWindowConstructorOptions {
   return {
     width: POPOVER_SIZE.width,
     height: POPOVER_SIZE.height,
@@ -153,7 +167,8 @@ export function createPopover(deps: PopoverDeps): Popover {
     win = created;
     // macOS: open over full-screen apps and on every Space, as a menu-bar popover does. Pairbar is already a
     // UI-element app (LSUIElement / dock hidden), so skip the process-type switch that flashes a Dock icon.
-    if (deps.platform === 'darwin') created.setVisibleOnAllWorkspaces(true, { visibleOnFullScreen: true, skipTransformProcessType: true });
+    if (deps.platform === 'darwin')
+      created.setVisibleOnAllWorkspaces(true, { visibleOnFullScreen: true, skipTransformProcessType: true });
     created.on('blur', () => {
       if (!created.isVisible() || created.webContents.isDevToolsOpened()) return;
       hiddenByBlurAt = Date.now();
@@ -183,12 +198,15 @@ export function createPopover(deps: PopoverDeps): Popover {
   function place(target: BrowserWindowType): void {
     const bounds = deps.trayBounds();
     const zero = bounds.x === 0 && bounds.y === 0 && bounds.width === 0 && bounds.height === 0;
-    const display = zero ? deps.screen.getDisplayNearestPoint(deps.screen.getCursorScreenPoint()) : deps.screen.getDisplayMatching(bounds);
+    const display = zero
+      ? deps.screen.getDisplayNearestPoint(deps.screen.getCursorScreenPoint())
+      : deps.screen.getDisplayMatching(bounds);
     const { x, y } = popoverPosition(bounds, POPOVER_SIZE, display.workArea, deps.platform);
     target.setBounds({ x, y, width: POPOVER_SIZE.width, height: POPOVER_SIZE.height });
   }
 
-  const liveContents = () => (win && !win.isDestroyed() && !win.webContents.isDestroyed() ? win.webContents : undefined);
+  const liveContents = () =>
+    win && !win.isDestroyed() && !win.webContents.isDestroyed() ? win.webContents : undefined;
 
   function show(view?: string): void {
     const target = create();

@@ -31,7 +31,9 @@ export interface ShortcutDeps {
 }
 
 /** What pressing the shortcut does: copy, and say what was copied (or why nothing was). */
-export async function copyCurrentLink(deps: Pick<ShortcutDeps, 'shares' | 'linkKind' | 'writeClipboard' | 'notify'>): Promise<void> {
+export async function copyCurrentLink(
+  deps: Pick<ShortcutDeps, 'shares' | 'linkKind' | 'writeClipboard' | 'notify'>,
+): Promise<void> {
   const share = currentShare(deps.shares());
   if (!share) {
     deps.notify('Nothing is shared', 'Share a session from Pairbar first; the shortcut then copies its link.');
@@ -42,7 +44,10 @@ export async function copyCurrentLink(deps: Pick<ShortcutDeps, 'shares' | 'linkK
   const link = share.links[kind];
   const label = linkInfo(kind).cliLabel;
   if (!link) {
-    deps.notify(`No ${label} link for “${share.session}”`, `The server ${share.server} gives no ${label} link; copy another from the popover.`);
+    deps.notify(
+      `No ${label} link for “${share.session}”`,
+      `The server ${share.server} gives no ${label} link; copy another from the popover.`,
+    );
     return;
   }
   await deps.writeClipboard(link);
@@ -67,13 +72,23 @@ export class CopyLinkShortcut {
     if (accelerator === this.registered) return null;
     if (accelerator !== '') {
       const problem = acceleratorProblem(accelerator);
-      if (problem) return { code: 'INVALID_PREFERENCE', message: `The shortcut ${accelerator} cannot be used: ${problem}.`, fix: 'Choose another, such as CommandOrControl+Alt+L.' };
-      const onPress = () => void copyCurrentLink(this.deps).catch((error: unknown) => this.deps.notify('Copying the link failed', String(error)));
+      if (problem)
+        return {
+          code: 'INVALID_PREFERENCE',
+          message: `The shortcut ${accelerator} cannot be used: ${problem}.`,
+          fix: 'Choose another, such as CommandOrControl+Alt+L.',
+        };
+      const onPress = () =>
+        void copyCurrentLink(this.deps).catch((error: unknown) =>
+          this.deps.notify('Copying the link failed', String(error)),
+        );
       if (!this.deps.globalShortcut.register(accelerator, onPress)) {
         return {
           code: 'SHORTCUT_TAKEN',
           message: `The shortcut ${accelerator} is already taken by another application or by the system.`,
-          fix: this.registered ? `Pairbar keeps ${this.registered}; choose another combination.` : 'Choose another combination in Preferences.',
+          fix: this.registered
+            ? `Pairbar keeps ${this.registered}; choose another combination.`
+            : 'Choose another combination in Preferences.',
         };
       }
     }

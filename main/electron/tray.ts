@@ -3,10 +3,25 @@
  * app/tray.ts's pure template, and the clicks each platform sends. What to show is decided in app/tray.ts; this file
  * only hands it to Electron's Tray and Menu, which come in as parameters (types only are imported).
  */
-import type { Menu as MenuType, MenuItemConstructorOptions, NativeImage, nativeImage as NativeImageModule, Rectangle, Tray as TrayType } from 'electron';
+import type {
+  Menu as MenuType,
+  MenuItemConstructorOptions,
+  NativeImage,
+  nativeImage as NativeImageModule,
+  Rectangle,
+  Tray as TrayType,
+} from 'electron';
 import { join } from 'node:path';
 import type { Snapshot } from '../contract.ts';
-import { buildTrayMenu, trayIconFile, trayState, type TrayAction, type TrayMenuItem, type TrayState, type TrayStateName } from '../app/tray.ts';
+import {
+  buildTrayMenu,
+  trayIconFile,
+  trayState,
+  type TrayAction,
+  type TrayMenuItem,
+  type TrayState,
+  type TrayStateName,
+} from '../app/tray.ts';
 import { nextTimeLeftChange } from '../core/time-left.ts';
 
 export interface TrayControllerDeps {
@@ -59,7 +74,12 @@ export function createTrayController(deps: TrayControllerDeps, initial: Snapshot
     items.map(({ action, submenu, ...item }) => ({
       ...item,
       ...(submenu ? { submenu: toElectronMenu(submenu) } : {}),
-      ...(action ? { click: () => void deps.run(action).catch((error: unknown) => console.error(`Pairbar: ${action.kind} failed:`, error)) } : {}),
+      ...(action
+        ? {
+            click: () =>
+              void deps.run(action).catch((error: unknown) => console.error(`Pairbar: ${action.kind} failed:`, error)),
+          }
+        : {}),
     }));
 
   /** Redraws the tooltip's time left of a share that ends by itself; no timer while none does. */
@@ -68,9 +88,14 @@ export function createTrayController(deps: TrayControllerDeps, initial: Snapshot
   function update(snapshot: Snapshot): void {
     clearTimeout(timeLeftTimer);
     const now = Date.now();
-    const ending = snapshot.shares.filter((share) => share.endsAt !== null && (share.state === 'sharing' || share.state === 'reconnecting'));
+    const ending = snapshot.shares.filter(
+      (share) => share.endsAt !== null && (share.state === 'sharing' || share.state === 'reconnecting'),
+    );
     if (ending.length > 0) {
-      timeLeftTimer = setTimeout(() => update(snapshot), Math.min(...ending.map((share) => nextTimeLeftChange(share.endsAt!, now))));
+      timeLeftTimer = setTimeout(
+        () => update(snapshot),
+        Math.min(...ending.map((share) => nextTimeLeftChange(share.endsAt!, now))),
+      );
       timeLeftTimer.unref();
     }
     const current = trayState(snapshot, now);

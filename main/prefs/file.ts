@@ -63,6 +63,10 @@ export interface PrefsStore extends PrefsSource {
  */
 export function unreadablePrefs(file: string, error: unknown): PairbarError {
   const reason =
-    error instanceof SyntaxError ? `is not valid JSON (${error.message})` : error instanceof Error ? `cannot be read (${error.message})` : String(error);
+    error instanceof SyntaxError
+      ? `is not valid JSON (${error.message})`
+      : error instanceof Error
+        ? `cannot be read (${error.message})`
+        : String(error);
   return errors.invalidPreference('file', `${file} ${reason}. Fix or remove that file; Pairbar will not overwrite it`);
 }

@@ -8,7 +8,8 @@ import { ACCESS_GUARDS, PREF_SPECS, type LoadedPrefs, type PrefKey } from './sch
 
 /** How to fix one guarding key: the command for those `config set` takes, the server commands for the rest. */
 function fixFor(key: PrefKey): string {
-  if (key === 'servers' || key === 'server.active') return 'fix the servers with `pairbar server list`, `pairbar server add NAME HOST[:PORT]` and `pairbar server use NAME`';
+  if (key === 'servers' || key === 'server.active')
+    return 'fix the servers with `pairbar server list`, `pairbar server add NAME HOST[:PORT]` and `pairbar server use NAME`';
   return `\`pairbar config set ${key} VALUE\` (${PREF_SPECS[key].description}; an empty VALUE restores the default)`;
 }
 

@@ -21,7 +21,10 @@ export function readPrefs(store: PrefsSource): LoadedPrefs {
  */
 export function loadPrefs(env: NodeJS.ProcessEnv = process.env): LoadedPrefs {
   const path = prefsFile(env);
-  const unusable = (error: unknown): LoadedPrefs => ({ prefs: { ...DEFAULT_PREFS }, problems: [{ key: 'file', message: unreadablePrefs(path, error).message }] });
+  const unusable = (error: unknown): LoadedPrefs => ({
+    prefs: { ...DEFAULT_PREFS },
+    problems: [{ key: 'file', message: unreadablePrefs(path, error).message }],
+  });
   let stored: unknown;
   try {
     stored = JSON.parse(readFileSync(path, 'utf8'));
@@ -30,7 +33,9 @@ export function loadPrefs(env: NodeJS.ProcessEnv = process.env): LoadedPrefs {
     return unusable(error);
   }
   if (typeof stored !== 'object' || stored === null || Array.isArray(stored)) {
-    return unusable(`holds ${Array.isArray(stored) ? 'a list' : stored === null ? 'null' : `a ${typeof stored}`}, not an object of preferences`);
+    return unusable(
+      `holds ${Array.isArray(stored) ? 'a list' : stored === null ? 'null' : `a ${typeof stored}`}, not an object of preferences`,
+    );
   }
   return readPrefs({ store: stored as Stored, path });
 }

@@ -3,7 +3,14 @@
  * (load.ts) reads through them, so every reader sees one shape, even before the file is written;
  * migratePrefs writes their result, once, and only into a file that has no invalid value.
  */
-import { checkFingerprint, checkHost, nameFromHost, serverLabel, validateServers, type ServerProfile } from '../core/servers.ts';
+import {
+  checkFingerprint,
+  checkHost,
+  nameFromHost,
+  serverLabel,
+  validateServers,
+  type ServerProfile,
+} from '../core/servers.ts';
 import type { PrefsStore } from './file.ts';
 import { parseStored, type PrefsProblem, type Stored } from './schema.ts';
 
@@ -20,7 +27,13 @@ interface Migration {
 }
 
 /** The flat keys of the single-server days. */
-export const LEGACY_SERVER_KEYS = ['server.host', 'server.port', 'server.rsaFingerprint', 'server.ed25519Fingerprint', 'server.ecdsaFingerprint'] as const;
+export const LEGACY_SERVER_KEYS = [
+  'server.host',
+  'server.port',
+  'server.rsaFingerprint',
+  'server.ed25519Fingerprint',
+  'server.ecdsaFingerprint',
+] as const;
 
 /**
  * server-profiles: the flat `server.*` keys become one profile named after its host, made active when no
@@ -40,7 +53,11 @@ const serverProfiles: Migration = {
     const host = typeof rawHost === 'string' ? rawHost.replace(/^\[(.*)\]$/, '$1') : rawHost;
     const rawPort = text('server.port') ?? 22;
     const port = typeof rawPort === 'string' && /^\d+$/.test(rawPort) ? Number(rawPort) : rawPort;
-    const fingerprints = { rsaFingerprint: text('server.rsaFingerprint') ?? '', ed25519Fingerprint: text('server.ed25519Fingerprint') ?? '', ecdsaFingerprint: text('server.ecdsaFingerprint') ?? '' };
+    const fingerprints = {
+      rsaFingerprint: text('server.rsaFingerprint') ?? '',
+      ed25519Fingerprint: text('server.ed25519Fingerprint') ?? '',
+      ecdsaFingerprint: text('server.ecdsaFingerprint') ?? '',
+    };
     const invalid = (key: string, why: string): MigrationPlan => ({
       problem: {
         key: 'servers',
@@ -51,7 +68,8 @@ const serverProfiles: Migration = {
       const problem = checkHost(host);
       if (problem) return invalid('server.host', problem);
     }
-    if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) return invalid('server.port', 'expected a whole number from 1 to 65535');
+    if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535)
+      return invalid('server.port', 'expected a whole number from 1 to 65535');
     for (const [field, value] of Object.entries(fingerprints)) {
       const problem = checkFingerprint(value);
       if (problem) return invalid(`server.${field}`, problem);
@@ -59,12 +77,26 @@ const serverProfiles: Migration = {
     if (host === undefined || host === '') return {};
     const existing = validateServers(stored.servers ?? []);
     if ('error' in existing) return {}; // readPrefs reports the list itself; nothing is moved into it.
-    const wanted = { host: host as string, port, ...(fingerprints as Record<'rsaFingerprint' | 'ed25519Fingerprint' | 'ecdsaFingerprint', string>) };
-    const same = existing.find((profile) => serverLabel(profile) === serverLabel(wanted) && profile.rsaFingerprint === wanted.rsaFingerprint && profile.ed25519Fingerprint === wanted.ed25519Fingerprint && profile.ecdsaFingerprint === wanted.ecdsaFingerprint);
-    const profile: ServerProfile = same ?? { name: nameFromHost(wanted.host, new Set(existing.map((entry) => entry.name))), ...wanted };
+    const wanted = {
+      host: host as string,
+      port,
+      ...(fingerprints as Record<'rsaFingerprint' | 'ed25519Fingerprint' | 'ecdsaFingerprint', string>),
+    };
+    const same = existing.find(
+      (profile) =>
+        serverLabel(profile) === serverLabel(wanted) &&
+        profile.rsaFingerprint === wanted.rsaFingerprint &&
+        profile.ed25519Fingerprint === wanted.ed25519Fingerprint &&
+        profile.ecdsaFingerprint === wanted.ecdsaFingerprint,
+    );
+    const profile: ServerProfile = same ?? {
+      name: nameFromHost(wanted.host, new Set(existing.map((entry) => entry.name))),
+      ...wanted,
+    };
     const next: Stored = { ...stored, servers: same ? existing : [...existing, profile] };
     for (const key of LEGACY_SERVER_KEYS) delete next[key];
-    if (typeof stored['server.active'] !== 'string' || stored['server.active'].trim() === '') next['server.active'] = profile.name;
+    if (typeof stored['server.active'] !== 'string' || stored['server.active'].trim() === '')
+      next['server.active'] = profile.name;
     return { next };
   },
 };

@@ -102,7 +102,9 @@ function choicePref<T extends string>(choices: readonly T[], defaultValue: T, de
     description,
     parse: (value) => {
       const choice = typeof value === 'string' ? value.trim() : value;
-      return (choices as readonly unknown[]).includes(choice) ? (choice as never) : { error: `expected one of ${choices.join(', ')}` };
+      return (choices as readonly unknown[]).includes(choice)
+        ? (choice as never)
+        : { error: `expected one of ${choices.join(', ')}` };
     },
   };
 }
@@ -131,7 +133,8 @@ export function checkForgeBase(value: string): string | undefined {
     return 'expected an https:// address (plain http:// only to 127.0.0.1 or localhost): the keys decide who gets a shell';
   }
   if (url.username || url.password) return 'the address cannot hold a user name or password';
-  if (url.search || url.hash || value.includes('?') || value.includes('#')) return 'the address cannot hold a query (?) or a fragment (#)';
+  if (url.search || url.hash || value.includes('?') || value.includes('#'))
+    return 'the address cannot hold a query (?) or a fragment (#)';
   return undefined;
 }
 
@@ -156,7 +159,9 @@ export const PREF_SPECS: { [K in PrefKey]: PrefSpec<K> } = {
     description: 'your tmate servers (change them with `pairbar server add/remove`)',
     parse: (value) => validateServers(value),
   },
-  'server.active': stringPref('the tmate server new shares use (change it with `pairbar server use NAME`)', (value) => checkName(value)),
+  'server.active': stringPref('the tmate server new shares use (change it with `pairbar server use NAME`)', (value) =>
+    checkName(value),
+  ),
   'share.readyTimeoutSeconds': integerPref(20, 1, 600, 'seconds to wait for the server to give the share links'),
   'tmux.path': absolutePath('tmux'),
   'tmate.path': absolutePath('tmate'),
@@ -168,7 +173,8 @@ export const PREF_SPECS: { [K in PrefKey]: PrefSpec<K> } = {
   'access.codebergUrl': forgeBasePref('codeberg', 'Codeberg'),
   'access.default': {
     default: '',
-    description: 'who may join a share unless told otherwise: comma-separated github:NAME, gitlab:NAME, codeberg:NAME, file:/path (empty: anyone with the link)',
+    description:
+      'who may join a share unless told otherwise: comma-separated github:NAME, gitlab:NAME, codeberg:NAME, file:/path (empty: anyone with the link)',
     parse: (value) => {
       if (typeof value !== 'string') return { error: 'expected text' };
       try {
@@ -179,14 +185,37 @@ export const PREF_SPECS: { [K in PrefKey]: PrefSpec<K> } = {
       }
     },
   },
-  'share.copyLink': choicePref(COPY_LINKS, 'ssh', 'the link Copy gives: ssh (can type), sshReadOnly (can only watch), web, webReadOnly'),
-  'share.copyOnShare': booleanPref('the app copies the share.copyLink link as soon as a share (or New links) is ready', false),
+  'share.copyLink': choicePref(
+    COPY_LINKS,
+    'ssh',
+    'the link Copy gives: ssh (can type), sshReadOnly (can only watch), web, webReadOnly',
+  ),
+  'share.copyOnShare': booleanPref(
+    'the app copies the share.copyLink link as soon as a share (or New links) is ready',
+    false,
+  ),
   'share.endAfterMinutes': integerPref(0, 0, 7 * 24 * 60, 'end a share by itself after this many minutes (0: never)'),
-  'share.endWhenEmptyMinutes': integerPref(0, 0, 7 * 24 * 60, 'end a share by itself this many minutes after the last pair left, or after it started if nobody joined (0: never)'),
-  'pair.size': choicePref(SIZE_POLICIES, 'mine', "mine: the pair's terminal never resizes your windows (tmux 3.2 or later); follow: windows take the size of whoever typed last, as tmux does"),
-  'pair.view': choicePref(VIEW_POLICIES, 'follow', 'follow: the pair sees the window you see; independent: the pair switches windows without moving yours'),
+  'share.endWhenEmptyMinutes': integerPref(
+    0,
+    0,
+    7 * 24 * 60,
+    'end a share by itself this many minutes after the last pair left, or after it started if nobody joined (0: never)',
+  ),
+  'pair.size': choicePref(
+    SIZE_POLICIES,
+    'mine',
+    "mine: the pair's terminal never resizes your windows (tmux 3.2 or later); follow: windows take the size of whoever typed last, as tmux does",
+  ),
+  'pair.view': choicePref(
+    VIEW_POLICIES,
+    'follow',
+    'follow: the pair sees the window you see; independent: the pair switches windows without moving yours',
+  ),
   'app.launchAtLogin': booleanPref('start Pairbar when you log in (the app only; the command is unaffected)', false),
-  'shortcut.copyLink': stringPref('a key combination, from any application, that copies the current share\'s link, such as CommandOrControl+Alt+L (empty: none)', acceleratorProblem),
+  'shortcut.copyLink': stringPref(
+    "a key combination, from any application, that copies the current share's link, such as CommandOrControl+Alt+L (empty: none)",
+    acceleratorProblem,
+  ),
 };
 
 /**
@@ -216,12 +245,15 @@ export function isPrefKey(key: string): key is PrefKey {
   return Object.hasOwn(PREF_SPECS, key);
 }
 
-export const DEFAULT_PREFS: Prefs = Object.fromEntries(PREF_KEYS.map((key) => [key, PREF_SPECS[key].default])) as unknown as Prefs;
+export const DEFAULT_PREFS: Prefs = Object.fromEntries(
+  PREF_KEYS.map((key) => [key, PREF_SPECS[key].default]),
+) as unknown as Prefs;
 
 /** Validates one value for a key; throws INVALID_PREFERENCE with the reason. */
 export function parsePref<K extends PrefKey>(key: K, value: unknown): Prefs[K] {
   const parsed = PREF_SPECS[key].parse(value);
-  if (typeof parsed === 'object' && parsed !== null && 'error' in parsed) throw errors.invalidPreference(key, parsed.error);
+  if (typeof parsed === 'object' && parsed !== null && 'error' in parsed)
+    throw errors.invalidPreference(key, parsed.error);
   return parsed;
 }
 
@@ -247,9 +279,14 @@ export function parseStored(stored: Stored, file: string): LoadedPrefs {
     if (!Object.hasOwn(stored, key)) continue;
     const parsed = PREF_SPECS[key].parse(stored[key]);
     if (typeof parsed === 'object' && parsed !== null && 'error' in parsed) {
-      const consequence = ACCESS_GUARDS.has(key) ? 'no share starts until it is fixed' : 'using the default until it is fixed';
+      const consequence = ACCESS_GUARDS.has(key)
+        ? 'no share starts until it is fixed'
+        : 'using the default until it is fixed';
       // The value is named (cut when long), so the person sees what to fix; a server list is too long to repeat.
-      const holds = key === 'servers' ? '' : `: it holds ${shownText(typeof stored[key] === 'string' ? stored[key] : JSON.stringify(stored[key]) ?? 'nothing')}`;
+      const holds =
+        key === 'servers'
+          ? ''
+          : `: it holds ${shownText(typeof stored[key] === 'string' ? stored[key] : (JSON.stringify(stored[key]) ?? 'nothing'))}`;
       problems.push({ key, message: `${key} in ${file} is invalid (${parsed.error})${holds}; ${consequence}` });
     } else {
       prefs[key] = parsed;
@@ -257,13 +294,24 @@ export function parseStored(stored: Stored, file: string): LoadedPrefs {
   }
   const active = prefs['server.active'] as string;
   const servers = prefs.servers as ServerProfile[];
-  if (active !== '' && !problems.some((problem) => problem.key === 'servers') && !servers.some((profile) => profile.name === active)) {
-    problems.push({ key: 'server.active', message: `server.active in ${file} names ${JSON.stringify(active)}, which is not one of your servers; no share starts until it is fixed` });
+  if (
+    active !== '' &&
+    !problems.some((problem) => problem.key === 'servers') &&
+    !servers.some((profile) => profile.name === active)
+  ) {
+    problems.push({
+      key: 'server.active',
+      message: `server.active in ${file} names ${JSON.stringify(active)}, which is not one of your servers; no share starts until it is fixed`,
+    });
   }
   return { prefs: prefs as unknown as Prefs, problems };
 }
 
 /** The three forge addresses as the core takes them. */
 export function forgeBases(prefs: Prefs): ForgeBases {
-  return { github: prefs['access.githubUrl'], gitlab: prefs['access.gitlabUrl'], codeberg: prefs['access.codebergUrl'] };
+  return {
+    github: prefs['access.githubUrl'],
+    gitlab: prefs['access.gitlabUrl'],
+    codeberg: prefs['access.codebergUrl'],
+  };
 }

@@ -14,8 +14,15 @@ import { saving } from './write.ts';
 /** The servers as stored, refusing to write over a list or active name that does not validate. */
 function editableServers(store: PrefsStore): { servers: ServerProfile[]; active: string } {
   const { prefs, problems } = readPrefs(store);
-  const blocking = problems.find((problem) => problem.key === 'servers' || problem.key === 'server.active' || problem.key === 'file');
-  if (blocking) throw new PairbarError('INVALID_PREFERENCE', blocking.message + '.', `Fix or remove that value in ${store.path} first; Pairbar will not write over it.`);
+  const blocking = problems.find(
+    (problem) => problem.key === 'servers' || problem.key === 'server.active' || problem.key === 'file',
+  );
+  if (blocking)
+    throw new PairbarError(
+      'INVALID_PREFERENCE',
+      blocking.message + '.',
+      `Fix or remove that value in ${store.path} first; Pairbar will not write over it.`,
+    );
   return { servers: prefs.servers, active: prefs['server.active'] };
 }
 
@@ -39,7 +46,10 @@ export function addServer(store: PrefsStore, profile: ServerProfile): { replaced
   if ('error' in checked) throw errors.invalidArgument('server', checked.error);
   const valid = checked[0]!;
   if (!isShutDown(valid) && !hasFingerprint(valid)) {
-    throw errors.invalidArgument('server', `${valid.name} has no host key fingerprint; read the server's keys and confirm them first (pairbar server add ${valid.name} ${serverLabel(valid)})`);
+    throw errors.invalidArgument(
+      'server',
+      `${valid.name} has no host key fingerprint; read the server's keys and confirm them first (pairbar server add ${valid.name} ${serverLabel(valid)})`,
+    );
   }
   const { servers, active } = editableServers(store);
   const replaced = servers.some((entry) => entry.name === valid.name);
@@ -52,7 +62,11 @@ export function addServer(store: PrefsStore, profile: ServerProfile): { replaced
 export function useServer(store: PrefsStore, name: string): ServerProfile {
   const { servers } = editableServers(store);
   const profile = servers.find((entry) => entry.name === name);
-  if (!profile) throw errors.unknownServer(name, servers.map((entry) => entry.name));
+  if (!profile)
+    throw errors.unknownServer(
+      name,
+      servers.map((entry) => entry.name),
+    );
   writeServers(store, servers, name);
   return profile;
 }
@@ -60,8 +74,16 @@ export function useServer(store: PrefsStore, name: string): ServerProfile {
 /** Removes a server; removing the active one leaves none chosen (never another picked in its place). */
 export function removeServer(store: PrefsStore, name: string): { wasActive: boolean } {
   const { servers, active } = editableServers(store);
-  if (!servers.some((entry) => entry.name === name)) throw errors.unknownServer(name, servers.map((entry) => entry.name));
-  writeServers(store, servers.filter((entry) => entry.name !== name), active === name ? '' : active);
+  if (!servers.some((entry) => entry.name === name))
+    throw errors.unknownServer(
+      name,
+      servers.map((entry) => entry.name),
+    );
+  writeServers(
+    store,
+    servers.filter((entry) => entry.name !== name),
+    active === name ? '' : active,
+  );
   return { wasActive: active === name };
 }
 
@@ -71,14 +93,22 @@ export function removeServer(store: PrefsStore, name: string): { wasActive: bool
  * unknown, or when the server has no confirmed fingerprint.
  */
 export function resolveServer(loaded: LoadedPrefs, name?: string): ServerProfile {
-  const blocking = loaded.problems.find((problem) => problem.key === 'servers' || problem.key === 'server.active' || problem.key === 'file');
-  if (blocking) throw new PairbarError('INVALID_PREFERENCE', `${blocking.message}.`, 'Fix that value in the preferences file (or remove it), then share again. Pairbar will not pick another server meanwhile.');
+  const blocking = loaded.problems.find(
+    (problem) => problem.key === 'servers' || problem.key === 'server.active' || problem.key === 'file',
+  );
+  if (blocking)
+    throw new PairbarError(
+      'INVALID_PREFERENCE',
+      `${blocking.message}.`,
+      'Fix that value in the preferences file (or remove it), then share again. Pairbar will not pick another server meanwhile.',
+    );
   const { servers } = loaded.prefs;
   const names = servers.map((profile) => profile.name);
   const wanted = name ?? loaded.prefs['server.active'];
   if (wanted === '') throw errors.noServerChosen(names);
   const profile = servers.find((entry) => entry.name === wanted);
   if (!profile) throw errors.unknownServer(wanted, names);
-  if (!isShutDown(profile) && !hasFingerprint(profile)) throw errors.serverUntrusted(profile.name, serverLabel(profile));
+  if (!isShutDown(profile) && !hasFingerprint(profile))
+    throw errors.serverUntrusted(profile.name, serverLabel(profile));
   return profile;
 }

@@ -15,7 +15,11 @@ const MANAGED_KEYS: ReadonlySet<PrefKey> = new Set(['servers', 'server.active'])
 /** Validates and stores one preference; an empty string for a text key resets it to its default. */
 export function writePref<K extends PrefKey>(store: PrefsStore, key: K, value: unknown): Prefs[K] {
   if (MANAGED_KEYS.has(key)) {
-    throw new PairbarError('INVALID_PREFERENCE', `${key} is not set directly.`, 'Change servers with `pairbar server add NAME HOST[:PORT]`, `pairbar server use NAME` and `pairbar server remove NAME`.');
+    throw new PairbarError(
+      'INVALID_PREFERENCE',
+      `${key} is not set directly.`,
+      'Change servers with `pairbar server add NAME HOST[:PORT]`, `pairbar server use NAME` and `pairbar server remove NAME`.',
+    );
   }
   const parsed = parsePref(key, value);
   saving(store, () => {

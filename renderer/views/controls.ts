@@ -41,13 +41,23 @@ export const SERVER_PROBLEMS: ReadonlySet<string> = new Set(['NO_SERVER_CHOSEN',
 type ButtonAttrs = Record<string, string | boolean | ((event: Event) => void) | undefined>;
 
 export function button(label: string, attrs: ButtonAttrs, kind = 'secondary', glyph?: IconName): HTMLButtonElement {
-  return h('button', { type: 'button', class: `btn ${kind}`, ...attrs }, glyph ? icon(glyph) : null, h('span', { text: label }));
+  return h(
+    'button',
+    { type: 'button', class: `btn ${kind}`, ...attrs },
+    glyph ? icon(glyph) : null,
+    h('span', { text: label }),
+  );
 }
 
 /** A Copy button that says "Copied" for a moment after it worked. */
 export function copyButton(ctx: ViewContext, key: string, ariaLabel: string, onclick: () => void): HTMLButtonElement {
   const done = ctx.state.copied.has(key);
-  return button(done ? 'Copied' : 'Copy', { 'aria-label': ariaLabel, 'data-key': key, onclick }, `copy small${done ? ' done' : ''}`, done ? 'check' : 'copy');
+  return button(
+    done ? 'Copied' : 'Copy',
+    { 'aria-label': ariaLabel, 'data-key': key, onclick },
+    `copy small${done ? ' done' : ''}`,
+    done ? 'check' : 'copy',
+  );
 }
 
 /** The session's name, and its tmux server's label where it is not the default server. */

@@ -13,14 +13,35 @@ export function keyboardPart(ctx: ViewContext, item: ShareView): HTMLElement | n
   if (item.pairClient === 'gone') return null;
   const key = keyboardKey(item.id);
   const busy = ctx.state.pending.has(key);
-  const failed = failureNote(ctx, key, `${item.pairCanType === false ? 'giving the keyboard back' : 'taking the keyboard'} in ${item.session}`);
+  const failed = failureNote(
+    ctx,
+    key,
+    `${item.pairCanType === false ? 'giving the keyboard back' : 'taking the keyboard'} in ${item.session}`,
+  );
   if (item.pairCanType === false) {
     return h(
       'div',
       { class: 'note warning keyboard', role: 'note', key: 'keyboard-taken' },
       h('p', 'note-message', 'You have the keyboard: the pair watches, their typing does nothing.'),
-      h('p', 'note-fix', 'Everyone on the read-write link can type again once you give it back; the links stay the same.'),
-      h('div', 'actions', button(busy ? 'Giving back…' : 'Give it back', { 'aria-label': `Give the keyboard back in ${item.session}`, 'data-key': key, disabled: busy, onclick: () => ctx.actions.keyboard(item, true) }, 'primary small')),
+      h(
+        'p',
+        'note-fix',
+        'Everyone on the read-write link can type again once you give it back; the links stay the same.',
+      ),
+      h(
+        'div',
+        'actions',
+        button(
+          busy ? 'Giving back…' : 'Give it back',
+          {
+            'aria-label': `Give the keyboard back in ${item.session}`,
+            'data-key': key,
+            disabled: busy,
+            onclick: () => ctx.actions.keyboard(item, true),
+          },
+          'primary small',
+        ),
+      ),
       failed,
     );
   }
@@ -28,7 +49,17 @@ export function keyboardPart(ctx: ViewContext, item: ShareView): HTMLElement | n
     'div',
     { class: 'keyboard', key: 'keyboard' },
     h('p', 'hint', 'Pairs on the read-write link can type.'),
-    button(busy ? 'Taking…' : 'Take the keyboard', { 'aria-label': `Take the keyboard in ${item.session}: the pair keeps watching, their typing does nothing`, title: 'The pair keeps watching; nobody is dropped', 'data-key': key, disabled: busy, onclick: () => ctx.actions.keyboard(item, false) }, 'secondary small'),
+    button(
+      busy ? 'Taking…' : 'Take the keyboard',
+      {
+        'aria-label': `Take the keyboard in ${item.session}: the pair keeps watching, their typing does nothing`,
+        title: 'The pair keeps watching; nobody is dropped',
+        'data-key': key,
+        disabled: busy,
+        onclick: () => ctx.actions.keyboard(item, false),
+      },
+      'secondary small',
+    ),
     failed,
   );
 }

@@ -25,7 +25,13 @@ export function failureNote(ctx: ViewContext, key: string, subject: string): HTM
   const failure = ctx.state.failures.get(key);
   if (!failure) return null;
   ctx.place(key);
-  return errorNote(failure.error, [button('Retry', { 'aria-label': `Retry ${subject}`, 'data-key': `retry:${key}`, onclick: failure.retry }, 'primary small')]);
+  return errorNote(failure.error, [
+    button(
+      'Retry',
+      { 'aria-label': `Retry ${subject}`, 'data-key': `retry:${key}`, onclick: failure.retry },
+      'primary small',
+    ),
+  ]);
 }
 
 /**
@@ -41,21 +47,63 @@ export function banner(ctx: ViewContext, problem: Problem): HTMLElement {
     h('p', 'note-fix', ...withCode(problem.fix)),
     problem.command ? commandBox(ctx, code, problem.command) : null,
     problem.command ? failureNote(ctx, copyCommandKey(code), 'copying the command') : null,
-    problem.command ? h('div', 'actions', button('Check again', { 'data-key': `check:${problem.code}`, onclick: () => void ctx.actions.load() }, 'secondary small', 'refresh')) : null,
+    problem.command
+      ? h(
+          'div',
+          'actions',
+          button(
+            'Check again',
+            { 'data-key': `check:${problem.code}`, onclick: () => void ctx.actions.load() },
+            'secondary small',
+            'refresh',
+          ),
+        )
+      : null,
     problem.code === 'INVALID_PREFERENCE'
-      ? h('div', 'actions', button('Open Preferences', { 'data-key': `open-prefs:${problem.message}`, onclick: () => ctx.actions.show('preferences') }, 'secondary small'))
+      ? h(
+          'div',
+          'actions',
+          button(
+            'Open Preferences',
+            { 'data-key': `open-prefs:${problem.message}`, onclick: () => ctx.actions.show('preferences') },
+            'secondary small',
+          ),
+        )
       : SERVER_PROBLEMS.has(problem.code)
-        ? h('div', 'actions', button('Choose a tmate server', { 'data-key': `choose-server:${problem.code}`, onclick: () => ctx.actions.show('server') }, 'primary small'))
+        ? h(
+            'div',
+            'actions',
+            button(
+              'Choose a tmate server',
+              { 'data-key': `choose-server:${problem.code}`, onclick: () => ctx.actions.show('server') },
+              'primary small',
+            ),
+          )
         : null,
   );
 }
 
 /** A failure whose row is gone (the session closed meanwhile), shown on top rather than lost. */
 export function orphanNote(ctx: ViewContext, key: string, error: ErrorInfo): HTMLElement {
-  return errorNote(error, [button('OK', { 'aria-label': 'Dismiss this error', 'data-key': `orphan:${key}`, onclick: () => ctx.actions.dismiss(key) }, 'secondary small')], { class: 'note error top', 'data-group': `orphan:${key}` });
+  return errorNote(
+    error,
+    [
+      button(
+        'OK',
+        { 'aria-label': 'Dismiss this error', 'data-key': `orphan:${key}`, onclick: () => ctx.actions.dismiss(key) },
+        'secondary small',
+      ),
+    ],
+    { class: 'note error top', 'data-group': `orphan:${key}` },
+  );
 }
 
 /** The install command: selectable text, and a Copy button (the main process copies it; the page can't). */
 export function commandBox(ctx: ViewContext, code: CommandProblem, command: string): HTMLElement {
-  return h('div', 'command', h('code', 'command-text', command), copyButton(ctx, copyCommandKey(code), `Copy the command ${command}`, () => ctx.actions.copyCommand(code)));
+  return h(
+    'div',
+    'command',
+    h('code', 'command-text', command),
+    copyButton(ctx, copyCommandKey(code), `Copy the command ${command}`, () => ctx.actions.copyCommand(code)),
+  );
 }

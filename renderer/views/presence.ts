@@ -15,12 +15,27 @@ export function presencePart(item: ShareView): HTMLElement[] {
   const clock = (at: number) => timeOf(at);
   const watched = item.clients === null ? presenceText(item, clock) : null;
   const lines = watched
-    ? [watched, item.presence?.present ? "This server doesn't say who or how many." : "This server doesn't say who joins; Pairbar sees whether someone is in."]
+    ? [
+        watched,
+        item.presence?.present
+          ? "This server doesn't say who or how many."
+          : "This server doesn't say who joins; Pairbar sees whether someone is in.",
+      ]
     : [clientsText(item), pairEventText(item.lastPairEvent)].filter((text): text is string => text !== null);
   if (lines.length > 0) {
     const joined = watched ? presenceOf(item).present === true : Boolean(pairsConnected(item));
     parts.push(
-      h('div', { class: `presence${joined ? ' joined' : ''}`, role: 'status' }, icon('users'), h('div', null, h('p', { class: 'count', text: lines[0] }), lines[1] ? h('p', { class: 'event', text: lines[1] }) : null)),
+      h(
+        'div',
+        { class: `presence${joined ? ' joined' : ''}`, role: 'status' },
+        icon('users'),
+        h(
+          'div',
+          null,
+          h('p', { class: 'count', text: lines[0] }),
+          lines[1] ? h('p', { class: 'event', text: lines[1] }) : null,
+        ),
+      ),
     );
   }
   const emptyEnd = emptyEndText(item, clock, formatSpan);

@@ -4,7 +4,16 @@ import { orderedLinks, type LinkInfo } from '../../main/core/links.ts';
 import { pairSizeText } from '../../main/core/share-rules.ts';
 import { copyKey, rotateKey, shareKey, stopKey } from '../action-keys.ts';
 import { h, icon, type Child } from '../dom.ts';
-import { allowedText, linksChangedText, missingWebText, pairClientText, sessionMeta, SHUT_DOWN, STATE_LABELS, timeLeftText } from '../format.ts';
+import {
+  allowedText,
+  linksChangedText,
+  missingWebText,
+  pairClientText,
+  sessionMeta,
+  SHUT_DOWN,
+  STATE_LABELS,
+  timeLeftText,
+} from '../format.ts';
 import { button, copyButton, spinner, title, type ViewContext } from './controls.ts';
 import { keyboardPart } from './keyboard.ts';
 import { presencePart } from './presence.ts';
@@ -27,8 +36,21 @@ export function shareCard(ctx: ViewContext, item: ShareView, session: SessionVie
     const error = item.error ?? { code: 'TMATE_FAILED', message: 'The share failed.', fix: 'Try again.' };
     body.push(
       errorNote(error, [
-        button(pending.has(key) ? 'Retrying…' : 'Retry', { 'aria-label': `Retry sharing ${name}`, 'data-key': `retry:${key}`, disabled: pending.has(key), onclick: () => ctx.actions.share({ session: item.session, socket: item.socket }, key) }, 'primary small'),
-        button('Dismiss', { 'aria-label': `Dismiss ${name}`, 'data-key': `dismiss:${key}`, onclick: () => ctx.actions.stop(item) }, 'secondary small'),
+        button(
+          pending.has(key) ? 'Retrying…' : 'Retry',
+          {
+            'aria-label': `Retry sharing ${name}`,
+            'data-key': `retry:${key}`,
+            disabled: pending.has(key),
+            onclick: () => ctx.actions.share({ session: item.session, socket: item.socket }, key),
+          },
+          'primary small',
+        ),
+        button(
+          'Dismiss',
+          { 'aria-label': `Dismiss ${name}`, 'data-key': `dismiss:${key}`, onclick: () => ctx.actions.stop(item) },
+          'secondary small',
+        ),
       ]),
     );
   } else {
@@ -36,24 +58,50 @@ export function shareCard(ctx: ViewContext, item: ShareView, session: SessionVie
       body.push(h('p', 'progress', spinner(), `Connection lost. Reconnecting to ${server}…`));
     }
     const copyFirst = ctx.state.snapshot?.prefs['share.copyLink'] ?? 'ssh';
-    const links = orderedLinks(copyFirst).filter(({ kind }) => item.links[kind]).map((link) => linkRow(ctx, item, link));
+    const links = orderedLinks(copyFirst)
+      .filter(({ kind }) => item.links[kind])
+      .map((link) => linkRow(ctx, item, link));
     body.push(h('ul', { class: 'links', 'aria-label': `Links for ${name}` }, ...links));
     const changed = linksChangedText(item);
     if (changed) body.push(h('p', { class: 'links-changed', role: 'note' }, icon('refresh'), changed));
     const noWeb = missingWebText(item);
     body.push(
-      h('p', `allowed${item.allowed ? ' restricted' : ''}`, h('span', 'allowed-label', 'Who may join: '), allowedText(item)),
+      h(
+        'p',
+        `allowed${item.allowed ? ' restricted' : ''}`,
+        h('span', 'allowed-label', 'Who may join: '),
+        allowedText(item),
+      ),
       noWeb ? h('p', 'hint no-web', noWeb) : null,
     );
     const left = timeLeftText(item, Date.now());
     if (left) body.push(h('p', 'time-left', left));
     // pair.size is `mine` but this tmux cannot hold the user's size: said plainly rather than promised.
     const away = pairClientText(item);
-    if (away) body.push(h('div', { class: 'note error pair-away', role: 'alert' }, h('p', 'note-message', away.message), h('p', 'note-fix', away.fix)));
+    if (away)
+      body.push(
+        h(
+          'div',
+          { class: 'note error pair-away', role: 'alert' },
+          h('p', 'note-message', away.message),
+          h('p', 'note-fix', away.fix),
+        ),
+      );
     if (item.sizeNote) body.push(h('p', 'hint size-note', item.sizeNote));
     const cut = pairSizeText(item);
-    if (cut) body.push(h('div', { class: 'note warning pair-size', role: 'note' }, h('p', 'note-message', cut.message), h('p', 'note-fix', cut.fix)));
-    if (item.view === 'independent') body.push(h('p', 'hint view-note', 'The pair has a view of their own: they switch windows without moving yours.'));
+    if (cut)
+      body.push(
+        h(
+          'div',
+          { class: 'note warning pair-size', role: 'note' },
+          h('p', 'note-message', cut.message),
+          h('p', 'note-fix', cut.fix),
+        ),
+      );
+    if (item.view === 'independent')
+      body.push(
+        h('p', 'hint view-note', 'The pair has a view of their own: they switch windows without moving yours.'),
+      );
     body.push(...presencePart(item));
     if (item.state === 'sharing') body.push(keyboardPart(ctx, item));
     const stopping = pending.has(stopKey(item));
@@ -63,8 +111,27 @@ export function shareCard(ctx: ViewContext, item: ShareView, session: SessionVie
         'div',
         'card-foot',
         h('span', { class: 'via', text: `via ${server}` }),
-        button(rotating ? 'New links…' : 'New links', { 'aria-label': `New links for ${name}: the old ones stop working and everyone connected is dropped`, title: 'The old links stop working; everyone connected is dropped', 'data-key': rotateKey(item.id), disabled: rotating || stopping, onclick: () => ctx.actions.rotate(item) }, 'secondary small'),
-        button(stopping ? 'Ending…' : 'End pair', { 'aria-label': `End pair on ${name}`, 'data-key': stopKey(item), disabled: stopping, onclick: () => ctx.actions.stop(item) }, 'danger small'),
+        button(
+          rotating ? 'New links…' : 'New links',
+          {
+            'aria-label': `New links for ${name}: the old ones stop working and everyone connected is dropped`,
+            title: 'The old links stop working; everyone connected is dropped',
+            'data-key': rotateKey(item.id),
+            disabled: rotating || stopping,
+            onclick: () => ctx.actions.rotate(item),
+          },
+          'secondary small',
+        ),
+        button(
+          stopping ? 'Ending…' : 'End pair',
+          {
+            'aria-label': `End pair on ${name}`,
+            'data-key': stopKey(item),
+            disabled: stopping,
+            onclick: () => ctx.actions.stop(item),
+          },
+          'danger small',
+        ),
       ),
     );
     body.push(failureNote(ctx, rotateKey(item.id), `making new links for ${name}`));
@@ -73,7 +140,12 @@ export function shareCard(ctx: ViewContext, item: ShareView, session: SessionVie
 
   return h(
     'li',
-    { class: `card share state-${item.state}`, 'data-group': key, 'aria-busy': busy ? 'true' : 'false', 'aria-label': `${name}: ${STATE_LABELS[item.state]}` },
+    {
+      class: `card share state-${item.state}`,
+      'data-group': key,
+      'aria-busy': busy ? 'true' : 'false',
+      'aria-label': `${name}: ${STATE_LABELS[item.state]}`,
+    },
     h(
       'div',
       'card-head',
@@ -92,7 +164,12 @@ function linkRow(ctx: ViewContext, item: ShareView, { kind, label, grants, readO
   return h(
     'li',
     { class: 'link', 'data-kind': kind },
-    h('div', 'link-text', h('div', 'link-head', h('span', 'link-label', label), h('span', `grants${readOnly ? '' : ' writes'}`, grants)), h('code', { class: 'link-value', text: link, title: link })),
+    h(
+      'div',
+      'link-text',
+      h('div', 'link-head', h('span', 'link-label', label), h('span', `grants${readOnly ? '' : ' writes'}`, grants)),
+      h('code', { class: 'link-value', text: link, title: link }),
+    ),
     copyButton(ctx, key, `Copy ${label} link for ${item.session}`, () => ctx.actions.copy(item, kind, label)),
     failureNote(ctx, key, `copying the ${label} link`),
   );

@@ -11,5 +11,8 @@ test('the warning before a share ends by itself: how long is left, gated with th
     pref: 'notifications.shareProblems',
   });
   assert.match(endingNotification({ session: 'work' }, 2_000, DEFAULT_PREFS)?.body ?? '', /in 2 s;/);
-  assert.equal(endingNotification({ session: 'work' }, 60_000, { ...DEFAULT_PREFS, 'notifications.shareProblems': false }), null);
+  assert.equal(
+    endingNotification({ session: 'work' }, 60_000, { ...DEFAULT_PREFS, 'notifications.shareProblems': false }),
+    null,
+  );
 });

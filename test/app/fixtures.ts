@@ -21,7 +21,16 @@ export function shareIdOf(name: string, socket = SOCKET): string {
 }
 
 export function session(name: string, extra: Partial<SessionView> = {}): SessionView {
-  return { id: sessionIdOf(name), name, socket: SOCKET, server: 'default', windows: 2, attached: 1, created: 1_700_000_000, ...extra };
+  return {
+    id: sessionIdOf(name),
+    name,
+    socket: SOCKET,
+    server: 'default',
+    windows: 2,
+    attached: 1,
+    created: 1_700_000_000,
+    ...extra,
+  };
 }
 
 export const TMATE_IO_LINKS = {
@@ -31,7 +40,12 @@ export const TMATE_IO_LINKS = {
   webReadOnly: 'https://tmate.example/t/ro-Zy3xWv6uTs9rQp2nMk5jHg8fE',
 };
 
-export const SELF_HOSTED_LINKS = { ssh: TMATE_IO_LINKS.ssh, sshReadOnly: TMATE_IO_LINKS.sshReadOnly, web: null, webReadOnly: null };
+export const SELF_HOSTED_LINKS = {
+  ssh: TMATE_IO_LINKS.ssh,
+  sshReadOnly: TMATE_IO_LINKS.sshReadOnly,
+  web: null,
+  webReadOnly: null,
+};
 
 export function share(name: string, extra: Partial<ShareView> = {}): ShareView {
   return {

@@ -12,7 +12,8 @@ import { afterEach, beforeEach, describe, test } from 'node:test';
 import { Sandbox, waitFor } from '../support/sandbox.ts';
 import { launchFakeApp, MAIN, type FakeApp } from './support/harness.ts';
 
-const skip = process.platform === 'linux' ? false : `the main-process stand-in plays Linux's tray; this is ${process.platform}`;
+const skip =
+  process.platform === 'linux' ? false : `the main-process stand-in plays Linux's tray; this is ${process.platform}`;
 const DIST = join(MAIN, '..');
 
 let sandbox: Sandbox;
@@ -29,7 +30,11 @@ afterEach(async () => {
 });
 
 async function launch(packaged: boolean): Promise<FakeApp> {
-  app = await launchFakeApp({ ...sandbox.env, FAKE_ELECTRON_USER_DATA: join(sandbox.root, 'user-data'), FAKE_ELECTRON_PACKAGED: packaged ? '1' : '0' });
+  app = await launchFakeApp({
+    ...sandbox.env,
+    FAKE_ELECTRON_USER_DATA: join(sandbox.root, 'user-data'),
+    FAKE_ELECTRON_PACKAGED: packaged ? '1' : '0',
+  });
   await waitFor('the first snapshot', () => app!.evaluate((_electron, t) => t.snapshot().version > 0));
   return app;
 }
@@ -86,11 +91,17 @@ describe('Electron hardening in the app', { skip }, () => {
       const checked: Record<string, unknown> = {};
       for (const permission of permissions) {
         requested[permission] = await new Promise((resolve) => {
-          const returned = sessionHandlers.permissionRequest(contents, permission, resolve, { requestingUrl: contents.mainFrame.url, isMainFrame: true });
+          const returned = sessionHandlers.permissionRequest(contents, permission, resolve, {
+            requestingUrl: contents.mainFrame.url,
+            isMainFrame: true,
+          });
           // A handler that never calls back leaves the page's request hanging: treat it as an answer too.
           if (returned !== undefined) resolve(`returned ${String(returned)}`);
         });
-        checked[permission] = sessionHandlers.permissionCheck(contents, permission, contents.mainFrame.url, { isMainFrame: true, requestingUrl: contents.mainFrame.url });
+        checked[permission] = sessionHandlers.permissionCheck(contents, permission, contents.mainFrame.url, {
+          isMainFrame: true,
+          requestingUrl: contents.mainFrame.url,
+        });
       }
       const device = sessionHandlers.devicePermission({ deviceType: 'usb', origin: 'file://', device: {} });
       return { requested, checked, device, kinds: Object.keys(sessionHandlers).sort() };
@@ -107,7 +118,12 @@ describe('Electron hardening in the app', { skip }, () => {
     for (const packaged of [true, false]) {
       const target = await launch(packaged);
       await openEveryWindow(target);
-      const windows = await target.evaluate(() => (globalThis as any).fakeElectron.windows.map((w: any) => ({ webPreferences: w.options.webPreferences, loaded: w.loaded })));
+      const windows = await target.evaluate(() =>
+        (globalThis as any).fakeElectron.windows.map((w: any) => ({
+          webPreferences: w.options.webPreferences,
+          loaded: w.loaded,
+        })),
+      );
       assert.ok(windows.length >= 1, 'the popover was created');
       for (const { webPreferences, loaded } of windows) {
         assert.deepEqual(
@@ -169,11 +185,21 @@ describe('Electron hardening in the app', { skip }, () => {
           results[name] = event.defaultPrevented;
         }
         results.open = contents.windowOpenHandler({ url: 'https://example.com/', disposition: 'new-window' }).action;
-        results.openFile = contents.windowOpenHandler({ url: 'file:///etc/passwd', disposition: 'foreground-tab' }).action;
+        results.openFile = contents.windowOpenHandler({
+          url: 'file:///etc/passwd',
+          disposition: 'foreground-tab',
+        }).action;
         return results;
       });
     });
-    const refused = { 'will-navigate': true, 'will-redirect': true, 'will-frame-navigate': true, 'will-attach-webview': true, open: 'deny', openFile: 'deny' };
+    const refused = {
+      'will-navigate': true,
+      'will-redirect': true,
+      'will-frame-navigate': true,
+      'will-attach-webview': true,
+      open: 'deny',
+      openFile: 'deny',
+    };
     assert.deepEqual(guarded, [refused, refused]);
     // One policy for all web contents, registered once.
     assert.equal(await target.evaluate((electron) => electron.app.listenerCount('web-contents-created')), 1);
@@ -193,10 +219,16 @@ describe('the Content-Security-Policy of every page', () => {
     assert.ok(pages.length >= 2, `pages: ${pages.join(', ')}`);
     for (const page of pages) {
       const html = readFileSync(page, 'utf8');
-      const metas = [...html.matchAll(/<meta\s+http-equiv="Content-Security-Policy"\s+content="([^"]*)"/gi)].map((match) => match[1]!);
+      const metas = [...html.matchAll(/<meta\s+http-equiv="Content-Security-Policy"\s+content="([^"]*)"/gi)].map(
+        (match) => match[1]!,
+      );
       assert.equal(metas.length, 1, `${page}: one CSP meta`);
       // Before any script or style: a policy met after them does not cover them.
-      assert.ok(html.indexOf('Content-Security-Policy') < Math.min(...['<script', '<link', '<style'].map((tag) => html.indexOf(tag)).filter((at) => at >= 0)), `${page}: the CSP comes first`);
+      assert.ok(
+        html.indexOf('Content-Security-Policy') <
+          Math.min(...['<script', '<link', '<style'].map((tag) => html.indexOf(tag)).filter((at) => at >= 0)),
+        `${page}: the CSP comes first`,
+      );
       const policy = new Map(
         metas[0]!
           .split(';')

@@ -79,7 +79,10 @@ function stats(image: Image): { opaque: number; maxAlpha: number; coloured: numb
 
 test('macOS Template images: 16 px and @2x 32 px, black + alpha only, something drawn', () => {
   for (const state of TRAY_STATES) {
-    for (const [suffix, size] of [['', 16], ['@2x', 32]] as const) {
+    for (const [suffix, size] of [
+      ['', 16],
+      ['@2x', 32],
+    ] as const) {
       const file = trayIconFile(state, 'darwin').replace('.png', `${suffix}.png`);
       const image = decodePng(join(ASSETS, file));
       assert.deepEqual([image.width, image.height], [size, size], file);
@@ -103,7 +106,9 @@ test('each state looks different from every other (Template and colour)', () => 
   for (const platform of ['darwin', 'linux'] as const) {
     const seen = new Map<string, string>();
     for (const state of TRAY_STATES) {
-      const pixels = decodePng(join(ASSETS, trayIconFile(state, platform).replace('.png', '@2x.png'))).pixels.toString('base64');
+      const pixels = decodePng(join(ASSETS, trayIconFile(state, platform).replace('.png', '@2x.png'))).pixels.toString(
+        'base64',
+      );
       assert.ok(!seen.has(pixels), `${platform}: ${state} looks like ${seen.get(pixels)}`);
       seen.set(pixels, state);
     }

@@ -14,7 +14,8 @@ import { waitFor, type Sandbox } from '../support/sandbox.ts';
 import { worldPerTest } from '../support/world.ts';
 import { invoke, launchFakeApp, type FakeApp } from './support/harness.ts';
 
-const skip = process.platform === 'linux' ? false : `the main-process stand-in plays Linux; this is ${process.platform}`;
+const skip =
+  process.platform === 'linux' ? false : `the main-process stand-in plays Linux; this is ${process.platform}`;
 let app: FakeApp | undefined;
 // Registered first so it runs first: the app is closed before its sandbox is taken down.
 afterEach(async () => {
@@ -24,7 +25,12 @@ afterEach(async () => {
 const world = worldPerTest();
 
 async function launch(sandbox: Sandbox, extra: NodeJS.ProcessEnv = {}): Promise<FakeApp> {
-  app = await launchFakeApp({ ...sandbox.env, XDG_CONFIG_HOME: join(sandbox.root, 'xdg'), FAKE_ELECTRON_USER_DATA: join(sandbox.root, 'user-data'), ...extra });
+  app = await launchFakeApp({
+    ...sandbox.env,
+    XDG_CONFIG_HOME: join(sandbox.root, 'xdg'),
+    FAKE_ELECTRON_USER_DATA: join(sandbox.root, 'user-data'),
+    ...extra,
+  });
   await waitFor('the first snapshot', () => app!.evaluate((_electron, t) => t.snapshot().version > 0));
   // The popover's window exists once shown: IPC calls come from it.
   await app.evaluate((_electron, t) => t.showPopover());
@@ -32,7 +38,11 @@ async function launch(sandbox: Sandbox, extra: NodeJS.ProcessEnv = {}): Promise<
 }
 
 function fake<R>(target: FakeApp, read: (record: any) => R): Promise<Awaited<R>> {
-  return target.evaluate((_electron, _t, source: string) => new Function('record', `return (${source})(record);`)((globalThis as any).fakeElectron), read.toString()) as Promise<Awaited<R>>;
+  return target.evaluate(
+    (_electron, _t, source: string) =>
+      new Function('record', `return (${source})(record);`)((globalThis as any).fakeElectron),
+    read.toString(),
+  ) as Promise<Awaited<R>>;
 }
 
 describe('launch at login and the global shortcut, in the app, in Node with a stand-in for Electron', { skip }, () => {
@@ -46,7 +56,11 @@ describe('launch at login and the global shortcut, in the app, in Node with a st
     await waitFor('the autostart entry', () => existsSync(entry));
     const execPath = await target.evaluate(() => process.execPath);
     assert.ok(readFileSync(entry, 'utf8').split('\n').includes(`Exec=${execPath}`));
-    assert.equal(await fake(target, (record) => record.calls.filter((call: any) => call.what === 'setLoginItemSettings').length), 0, 'Linux: no Electron login item');
+    assert.equal(
+      await fake(target, (record) => record.calls.filter((call: any) => call.what === 'setLoginItemSettings').length),
+      0,
+      'Linux: no Electron login item',
+    );
     await invoke(target, CHANNELS.setPref, ['app.launchAtLogin', false]);
     await waitFor('the entry removed', () => !existsSync(entry));
   });
@@ -58,34 +72,59 @@ describe('launch at login and the global shortcut, in the app, in Node with a st
     await waitFor('the autostart entry', () => existsSync(join(sandbox.root, 'xdg', 'autostart', 'pairbar.desktop')));
   });
 
-  test('the shortcut copies the shared session\'s link and notifies; a combination another app holds is refused and the old one kept', async () => {
+  test("the shortcut copies the shared session's link and notifies; a combination another app holds is refused and the old one kept", async () => {
     const { sandbox, server } = world;
     sandbox.newSession('work', 'default', 'sh');
     await sandbox.setPrefs({ 'shortcut.copyLink': 'CommandOrControl+Alt+L' });
     const target = await launch(sandbox);
     assert.deepEqual(await fake(target, (record) => [...record.shortcuts.keys()]), ['CommandOrControl+Alt+L']);
-    await target.evaluate((_electron, t, socket: string) => t.run({ kind: 'share', session: 'work', socket }), sandbox.socket());
+    await target.evaluate(
+      (_electron, t, socket: string) => t.run({ kind: 'share', session: 'work', socket }),
+      sandbox.socket(),
+    );
     const host = await server.nextConnection();
-    const sharing = () => target.evaluate((_electron, t) => t.snapshot().shares.map((share: { state: string }) => share.state).join());
+    const sharing = () =>
+      target.evaluate((_electron, t) =>
+        t
+          .snapshot()
+          .shares.map((share: { state: string }) => share.state)
+          .join(),
+      );
     await waitFor('the share in the snapshot', async () => (await sharing()) === 'sharing');
 
     await target.evaluate((electron) => electron.globalShortcut.press('CommandOrControl+Alt+L'));
-    await waitFor('the link on the clipboard', () => fake(target, (record) => record.clipboard.length > 0)).catch(async (error: unknown) =>
-      assert.fail(`${String(error)}; notified: ${JSON.stringify(await target.evaluate((_electron, t) => t.notifications()))}; shares: ${await sharing()}`),
+    await waitFor('the link on the clipboard', () => fake(target, (record) => record.clipboard.length > 0)).catch(
+      async (error: unknown) =>
+        assert.fail(
+          `${String(error)}; notified: ${JSON.stringify(await target.evaluate((_electron, t) => t.notifications()))}; shares: ${await sharing()}`,
+        ),
     );
     assert.deepEqual(await fake(target, (record) => record.clipboard), [host.links.ssh]);
-    const notifications = (await target.evaluate((_electron, t) => t.notifications())) as { title: string; body: string }[];
-    assert.deepEqual(notifications.at(-1), { title: 'Link copied', body: 'The ssh link to “work” is on the clipboard.', pref: null });
+    const notifications = (await target.evaluate((_electron, t) => t.notifications())) as {
+      title: string;
+      body: string;
+    }[];
+    assert.deepEqual(notifications.at(-1), {
+      title: 'Link copied',
+      body: 'The ssh link to “work” is on the clipboard.',
+      pref: null,
+    });
 
     await fake(target, (record) => record.takenShortcuts.push('Alt+Shift+K'));
-    const refused = (await invoke(target, CHANNELS.setPref, ['shortcut.copyLink', 'Alt+Shift+K'])) as { ok: boolean; error?: { code: string; message: string } };
+    const refused = (await invoke(target, CHANNELS.setPref, ['shortcut.copyLink', 'Alt+Shift+K'])) as {
+      ok: boolean;
+      error?: { code: string; message: string };
+    };
     assert.equal(refused.ok, false);
     assert.equal(refused.error?.code, 'SHORTCUT_TAKEN');
     assert.match(refused.error.message, /Alt\+Shift\+K is already taken/);
     assert.equal(openPrefsStore(sandbox.env).get('shortcut.copyLink'), 'CommandOrControl+Alt+L', 'not stored');
     assert.deepEqual(await fake(target, (record) => [...record.shortcuts.keys()]), ['CommandOrControl+Alt+L']);
 
-    const invalid = (await invoke(target, CHANNELS.setPref, ['shortcut.copyLink', 'K'])) as { ok: boolean; error?: { code: string } };
+    const invalid = (await invoke(target, CHANNELS.setPref, ['shortcut.copyLink', 'K'])) as {
+      ok: boolean;
+      error?: { code: string };
+    };
     assert.equal(invalid.error?.code, 'INVALID_PREFERENCE');
     const off = (await invoke(target, CHANNELS.setPref, ['shortcut.copyLink', ''])) as { ok: boolean };
     assert.equal(off.ok, true);
@@ -98,7 +137,10 @@ describe('launch at login and the global shortcut, in the app, in Node with a st
     const target = await launch(sandbox, { FAKE_ELECTRON_TAKEN_SHORTCUTS: 'Super+P' });
     await target.evaluate((_electron, t) => t.run({ kind: 'refresh' }));
     const notifications = (await target.evaluate((_electron, t) => t.notifications())) as { title: string }[];
-    assert.deepEqual(notifications.map((entry) => entry.title), ['The shortcut Super+P is already taken by another application or by the system.']);
+    assert.deepEqual(
+      notifications.map((entry) => entry.title),
+      ['The shortcut Super+P is already taken by another application or by the system.'],
+    );
     assert.deepEqual(await fake(target, (record) => [...record.shortcuts.keys()]), []);
   });
 });

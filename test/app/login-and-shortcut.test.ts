@@ -9,7 +9,14 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, before, beforeEach, describe, test } from 'node:test';
-import { applyAutostart, applyLoginItem, autostartDir, AUTOSTART_FILE, execArgument, loginExecutable } from '../../main/electron/login-item.ts';
+import {
+  applyAutostart,
+  applyLoginItem,
+  autostartDir,
+  AUTOSTART_FILE,
+  execArgument,
+  loginExecutable,
+} from '../../main/electron/login-item.ts';
 import { acceleratorProblem } from '../../main/prefs/accelerator.ts';
 import { CopyLinkShortcut, currentShare, type GlobalShortcutLike } from '../../main/electron/shortcut.ts';
 import { writePref } from '../../main/prefs/write.ts';
@@ -44,7 +51,12 @@ afterEach(() => rm(dir, { recursive: true, force: true }));
 function readEntry(file: string): Record<string, string> {
   const lines = readFileSync(file, 'utf8').split('\n');
   assert.equal(lines[0], '[Desktop Entry]');
-  return Object.fromEntries(lines.slice(1).filter(Boolean).map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]));
+  return Object.fromEntries(
+    lines
+      .slice(1)
+      .filter(Boolean)
+      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+  );
 }
 
 describe('launch at login', () => {
@@ -82,15 +94,28 @@ describe('launch at login', () => {
     assert.equal(autostartDir({ HOME: '/home/u' }), '/home/u/.config/autostart');
     assert.equal(autostartDir({ HOME: '/home/u', XDG_CONFIG_HOME: '/cfg' }), '/cfg/autostart');
     assert.equal(autostartDir({ HOME: '/home/u', XDG_CONFIG_HOME: 'relative' }), '/home/u/.config/autostart');
-    assert.equal(loginExecutable({ APPIMAGE: '/home/u/Pairbar.AppImage' }, '/tmp/.mount_Pair/pairbar'), '/home/u/Pairbar.AppImage');
+    assert.equal(
+      loginExecutable({ APPIMAGE: '/home/u/Pairbar.AppImage' }, '/tmp/.mount_Pair/pairbar'),
+      '/home/u/Pairbar.AppImage',
+    );
     assert.equal(loginExecutable({}, '/opt/Pairbar/pairbar'), '/opt/Pairbar/pairbar');
   });
 
-  test('macOS: Electron\'s login item is set and cleared; nothing is written to an autostart folder', async () => {
+  test("macOS: Electron's login item is set and cleared; nothing is written to an autostart folder", async () => {
     const env = { HOME: dir };
-    await applyLoginItem(true, { app: electron.app, platform: 'darwin', env, execPath: '/Applications/Pairbar.app/Contents/MacOS/Pairbar' });
+    await applyLoginItem(true, {
+      app: electron.app,
+      platform: 'darwin',
+      env,
+      execPath: '/Applications/Pairbar.app/Contents/MacOS/Pairbar',
+    });
     assert.equal(electron.app.getLoginItemSettings().openAtLogin, true);
-    await applyLoginItem(false, { app: electron.app, platform: 'darwin', env, execPath: '/Applications/Pairbar.app/Contents/MacOS/Pairbar' });
+    await applyLoginItem(false, {
+      app: electron.app,
+      platform: 'darwin',
+      env,
+      execPath: '/Applications/Pairbar.app/Contents/MacOS/Pairbar',
+    });
     assert.equal(electron.app.getLoginItemSettings().openAtLogin, false);
     assert.deepEqual(
       record.calls.filter((call) => call.what === 'setLoginItemSettings').map((call) => call.settings),
@@ -135,7 +160,7 @@ describe('the global shortcut', () => {
     await new Promise((resolve) => setImmediate(resolve));
   };
 
-  test('off by default; once set, pressing it copies the current share\'s ssh link and says so', async () => {
+  test("off by default; once set, pressing it copies the current share's ssh link and says so", async () => {
     const controller = shortcut();
     assert.equal(controller.accelerator, '');
     assert.equal(record.shortcuts.size, 0);
@@ -149,7 +174,11 @@ describe('the global shortcut', () => {
   });
 
   test('the newest sharing share is the current one; the link kind follows share.copyLink, ssh when unset', async () => {
-    shares = [share('old', { startedAt: 1 }), share('new', { startedAt: 5 }), share('newer-but-failed', { startedAt: 9, state: 'failed' })];
+    shares = [
+      share('old', { startedAt: 1 }),
+      share('new', { startedAt: 5 }),
+      share('newer-but-failed', { startedAt: 9, state: 'failed' }),
+    ];
     assert.equal(currentShare(shares)?.session, 'new');
     const controller = shortcut();
     controller.apply('Alt+Shift+P');
@@ -169,7 +198,10 @@ describe('the global shortcut', () => {
     kind = 'web';
     await pressed('Super+F5');
     assert.deepEqual(copied, []);
-    assert.deepEqual(notified.map((entry) => entry.title), ['Nothing is shared', 'No web link for “work”']);
+    assert.deepEqual(
+      notified.map((entry) => entry.title),
+      ['Nothing is shared', 'No web link for “work”'],
+    );
   });
 
   test('a combination another application holds is refused with a message, and the previous one kept', () => {
@@ -187,7 +219,14 @@ describe('the global shortcut', () => {
   });
 
   test('accelerators are validated as Electron reads them, and need a real modifier', () => {
-    const good = ['CommandOrControl+Alt+L', 'Ctrl+Shift+Plus', 'Alt+F12', 'Super+Space', 'Cmd+Option+/', 'Control+num5'];
+    const good = [
+      'CommandOrControl+Alt+L',
+      'Ctrl+Shift+Plus',
+      'Alt+F12',
+      'Super+Space',
+      'Cmd+Option+/',
+      'Control+num5',
+    ];
     const bad: [string, RegExp][] = [
       ['L', /needs CommandOrControl/],
       ['Shift+L', /needs CommandOrControl/],
@@ -202,7 +241,10 @@ describe('the global shortcut', () => {
     for (const [value, reason] of bad) assert.match(acceleratorProblem(value) ?? '', reason, value);
     const store = openPrefsStore({ PAIRBAR_CONFIG_DIR: dir });
     assert.equal(writePref(store, 'shortcut.copyLink', 'CommandOrControl+Alt+L'), 'CommandOrControl+Alt+L');
-    assert.throws(() => writePref(store, 'shortcut.copyLink', 'Shift+L'), /Cannot set shortcut\.copyLink: needs CommandOrControl/);
+    assert.throws(
+      () => writePref(store, 'shortcut.copyLink', 'Shift+L'),
+      /Cannot set shortcut\.copyLink: needs CommandOrControl/,
+    );
     assert.equal(writePref(store, 'shortcut.copyLink', ''), '', 'empty turns it off');
     // An invalid accelerator written into the file by hand is refused by apply() too, never registered.
     assert.equal(shortcut().apply('Shift+L')?.code, 'INVALID_PREFERENCE');

@@ -19,7 +19,8 @@ import { Sandbox, startServer, switchServer, waitFor } from '../support/sandbox.
 import type { TestTmateServer } from '../support/tmate-server.ts';
 import { invoke, launchFakeApp, type FakeApp } from './support/harness.ts';
 
-const skip = process.platform === 'linux' ? false : `the main-process stand-in plays Linux's tray; this is ${process.platform}`;
+const skip =
+  process.platform === 'linux' ? false : `the main-process stand-in plays Linux's tray; this is ${process.platform}`;
 
 let sandbox: Sandbox;
 let server: TestTmateServer;
@@ -59,31 +60,34 @@ interface TrayView {
 function trayView(target: FakeApp): Promise<TrayView> {
   return target.evaluate(() => {
     const tray = (globalThis as any).fakeElectron.trays[0];
-    const labels = (items: any[]): string[] => items.flatMap((item) => [...(item.label ? [item.label] : []), ...labels(item.submenu ?? [])]);
-    return { image: tray.image.path as string, imageExists: tray.image.exists as boolean, tooltip: tray.tooltip as string, labels: labels(tray.contextMenu?.template ?? []) };
+    const labels = (items: any[]): string[] =>
+      items.flatMap((item) => [...(item.label ? [item.label] : []), ...labels(item.submenu ?? [])]);
+    return {
+      image: tray.image.path as string,
+      imageExists: tray.image.exists as boolean,
+      tooltip: tray.tooltip as string,
+      labels: labels(tray.contextMenu?.template ?? []),
+    };
   });
 }
 
 /** Clicks a tray menu item by its label, through the Electron menu template electron/tray.ts built. */
 function clickTray(target: FakeApp, label: string): Promise<boolean> {
-  return target.evaluate(
-    (_electron, _t, wanted: string) => {
-      const find = (items: any[]): any => {
-        for (const item of items ?? []) {
-          if (item.label === wanted) return item;
-          const inner = find(item.submenu);
-          if (inner) return inner;
-        }
-        return undefined;
-      };
-      const tray = (globalThis as any).fakeElectron.trays[0];
-      const item = find(tray.contextMenu.template);
-      if (!item?.click) throw new Error(`no clickable tray item ${JSON.stringify(wanted)}`);
-      item.click({}, undefined, {});
-      return true;
-    },
-    label,
-  );
+  return target.evaluate((_electron, _t, wanted: string) => {
+    const find = (items: any[]): any => {
+      for (const item of items ?? []) {
+        if (item.label === wanted) return item;
+        const inner = find(item.submenu);
+        if (inner) return inner;
+      }
+      return undefined;
+    };
+    const tray = (globalThis as any).fakeElectron.trays[0];
+    const item = find(tray.contextMenu.template);
+    if (!item?.click) throw new Error(`no clickable tray item ${JSON.stringify(wanted)}`);
+    item.click({}, undefined, {});
+    return true;
+  }, label);
 }
 
 describe('the app in Node with a stand-in for Electron', { skip }, () => {
@@ -101,13 +105,26 @@ describe('the app in Node with a stand-in for Electron', { skip }, () => {
     assert.ok(tray.imageExists, tray.image);
     assert.equal(tray.tooltip, 'Pairbar — not sharing');
     assert.equal(tray.labels[0], 'Open Pairbar');
-    for (const label of ['Not sharing', 'Share a Session', 'work (1 window)', 'New Terminal', 'Preferences…', 'Quit Pairbar']) assert.ok(tray.labels.includes(label), `${label} in ${tray.labels.join(' | ')}`);
+    for (const label of [
+      'Not sharing',
+      'Share a Session',
+      'work (1 window)',
+      'New Terminal',
+      'Preferences…',
+      'Quit Pairbar',
+    ])
+      assert.ok(tray.labels.includes(label), `${label} in ${tray.labels.join(' | ')}`);
 
     // The popover is created on first use only.
     assert.equal(await target.evaluate(() => (globalThis as any).fakeElectron.windows.length), 0);
     // Every contract channel has its handler.
     const channels = await target.evaluate(() => [...(globalThis as any).fakeElectron.handlers.keys()]);
-    assert.deepEqual(channels.sort(), Object.values(CHANNELS).filter((channel) => channel !== CHANNELS.state).sort());
+    assert.deepEqual(
+      channels.sort(),
+      Object.values(CHANNELS)
+        .filter((channel) => channel !== CHANNELS.state)
+        .sort(),
+    );
 
     // Idle: no timer, no child process, over a while.
     await sleep(1500);
@@ -117,7 +134,11 @@ describe('the app in Node with a stand-in for Electron', { skip }, () => {
       [],
       `active resources: ${resources.join(', ')}`,
     );
-    const children = await target.evaluate(() => (process as any)._getActiveHandles().filter((handle: any) => handle?.constructor?.name === 'ChildProcess').length);
+    const children = await target.evaluate(
+      () =>
+        (process as any)._getActiveHandles().filter((handle: any) => handle?.constructor?.name === 'ChildProcess')
+          .length,
+    );
     assert.equal(children, 0);
   });
 
@@ -132,11 +153,15 @@ describe('the app in Node with a stand-in for Electron', { skip }, () => {
 
     // The popover changes a preference: the CLI's store sees it.
     await target.evaluate((_electron, t) => t.showPopover());
-    await waitFor('the popover', () => target.evaluate(() => (globalThis as any).fakeElectron.windows[0]?.visible === true));
+    await waitFor('the popover', () =>
+      target.evaluate(() => (globalThis as any).fakeElectron.windows[0]?.visible === true),
+    );
     const result = (await invoke(target, CHANNELS.setPref, ['notifications.pairJoined', false])) as { ok: boolean };
     assert.equal(result.ok, true);
     assert.equal(openPrefsStore(sandbox.env).get('notifications.pairJoined'), false);
-    const stored = JSON.parse(readFileSync(join(sandbox.env.PAIRBAR_CONFIG_DIR!, 'preferences.json'), 'utf8')) as Record<string, unknown>;
+    const stored = JSON.parse(
+      readFileSync(join(sandbox.env.PAIRBAR_CONFIG_DIR!, 'preferences.json'), 'utf8'),
+    ) as Record<string, unknown>;
     assert.equal(stored['notifications.pairJoined'], false);
   });
 
@@ -147,14 +172,23 @@ describe('the app in Node with a stand-in for Electron', { skip }, () => {
 
     // Open the popover first, so pushes can be seen.
     await clickTray(target, 'Open Pairbar');
-    await waitFor('the popover', () => target.evaluate(() => (globalThis as any).fakeElectron.windows[0]?.visible === true));
+    await waitFor('the popover', () =>
+      target.evaluate(() => (globalThis as any).fakeElectron.windows[0]?.visible === true),
+    );
 
     await clickTray(target, 'work (1 window)');
     const host = await server.nextConnection();
     await waitFor('the sharing icon', async () => (await trayView(target)).image.endsWith('tray-sharing.png'));
     let tray = await trayView(target);
     assert.equal(tray.tooltip, 'Pairbar — sharing work, 0 pairs connected');
-    for (const label of ['Sharing “work” — 0 pairs connected', 'Copy SSH Command', 'Copy Read-Only SSH Command', 'Copy Web Link', 'Copy Read-Only Web Link', 'Stop Sharing “work”']) {
+    for (const label of [
+      'Sharing “work” — 0 pairs connected',
+      'Copy SSH Command',
+      'Copy Read-Only SSH Command',
+      'Copy Web Link',
+      'Copy Read-Only Web Link',
+      'Stop Sharing “work”',
+    ]) {
       assert.ok(tray.labels.includes(label), `${label} in ${tray.labels.join(' | ')}`);
     }
 
@@ -174,7 +208,13 @@ describe('the app in Node with a stand-in for Electron', { skip }, () => {
     assert.deepEqual(notifications[0], { title: 'A pair joined “work”', body: 'From 203.0.113.9 — 1 pair connected.' });
 
     // Each snapshot was pushed to the popover on pairbar:state, the latest with the pair.
-    const pushed = await target.evaluate((_electron, _t, channel: string) => (globalThis as any).fakeElectron.windows[0].webContents.sent.filter((message: any) => message.channel === channel), CHANNELS.state);
+    const pushed = await target.evaluate(
+      (_electron, _t, channel: string) =>
+        (globalThis as any).fakeElectron.windows[0].webContents.sent.filter(
+          (message: any) => message.channel === channel,
+        ),
+      CHANNELS.state,
+    );
     assert.ok(pushed.length >= 2);
     assert.equal(pushed.at(-1).args[0].shares[0].clients, 1);
 
@@ -218,10 +258,18 @@ describe('the app in Node with a stand-in for Electron', { skip }, () => {
       const shown = await target.evaluate(() => (globalThis as any).fakeElectron.notifications);
       return shown.length > 0 ? shown : undefined;
     });
-    assert.deepEqual(notifications, [{ title: 'New links for “work” — the old ones no longer work', body: 'Send your pair the new links of “work” from the Pairbar menu.' }]);
+    assert.deepEqual(notifications, [
+      {
+        title: 'New links for “work” — the old ones no longer work',
+        body: 'Send your pair the new links of “work” from the Pairbar menu.',
+      },
+    ]);
     // Lock screens and notification history show what a notification says: never a link.
     const token = /\S+@/.exec(again.links.ssh ?? '')?.[0] ?? 'no-link';
-    assert.ok(!JSON.stringify(notifications).includes(token), `no link in the notification: ${JSON.stringify(notifications)}`);
+    assert.ok(
+      !JSON.stringify(notifications).includes(token),
+      `no link in the notification: ${JSON.stringify(notifications)}`,
+    );
     const [view] = await target.evaluate((_electron, t) => t.snapshot().shares);
     assert.equal(typeof view.linksChangedAt, 'number');
     await clickTray(target, 'Quit Pairbar');
@@ -250,23 +298,44 @@ describe('the app in Node with a stand-in for Electron', { skip }, () => {
     const target = await launch();
     await started(target);
     // The adopted share can be published before the session list it comes with: wait for both, as the menu does.
-    await waitFor('the terminal\'s share adopted and the sessions listed', () =>
-      target.evaluate((_electron, t) => t.snapshot().shares.some((share: any) => share.session === 'terminal' && share.origin === 'cli') && t.snapshot().sessions.some((session: any) => session.name === 'work')),
+    await waitFor("the terminal's share adopted and the sessions listed", () =>
+      target.evaluate(
+        (_electron, t) =>
+          t.snapshot().shares.some((share: any) => share.session === 'terminal' && share.origin === 'cli') &&
+          t.snapshot().sessions.some((session: any) => session.name === 'work'),
+      ),
     );
     await clickTray(target, 'work (1 window)');
     const appHost = await server.nextConnection();
-    await waitFor('the app\'s share', () => target.evaluate((_electron, t) => t.snapshot().shares.some((share: any) => share.session === 'work' && share.state === 'sharing' && share.origin === 'app')));
+    await waitFor("the app's share", () =>
+      target.evaluate((_electron, t) =>
+        t
+          .snapshot()
+          .shares.some((share: any) => share.session === 'work' && share.state === 'sharing' && share.origin === 'app'),
+      ),
+    );
     terminalHost.pairJoin('203.0.113.7');
-    await waitFor('the pair on the terminal\'s share', () => target.evaluate((_electron, t) => t.snapshot().shares.some((share: any) => share.session === 'terminal' && share.clients === 1)));
+    await waitFor("the pair on the terminal's share", () =>
+      target.evaluate((_electron, t) =>
+        t.snapshot().shares.some((share: any) => share.session === 'terminal' && share.clients === 1),
+      ),
+    );
 
     await clickTray(target, 'Quit Pairbar');
     await waitFor('the quit', () => target.evaluate(() => (globalThis as any).fakeElectron.quitted === true));
-    assert.equal(await target.evaluate(() => (globalThis as any).fakeElectron.dialogs.length), 0, 'no pair is connected to the app\'s own share, so no question');
-    await waitFor('the app\'s pair disconnected', () => appHost.isClosed);
+    assert.equal(
+      await target.evaluate(() => (globalThis as any).fakeElectron.dialogs.length),
+      0,
+      "no pair is connected to the app's own share, so no question",
+    );
+    await waitFor("the app's pair disconnected", () => appHost.isClosed);
     assert.equal(terminalHost.isClosed, false, 'the share started in the terminal goes on');
     assert.equal(sandbox.tmatePids().length, 1);
     const status = await sandbox.cli(['status', '--json']);
-    assert.deepEqual((JSON.parse(status.stdout) as { session: string }[]).map((share) => share.session), ['terminal']);
+    assert.deepEqual(
+      (JSON.parse(status.stdout) as { session: string }[]).map((share) => share.session),
+      ['terminal'],
+    );
     assert.equal((await sandbox.cli(['stop', 'terminal'])).code, 0);
     assert.deepEqual(sandbox.tmatePids(), []);
   });
@@ -275,7 +344,9 @@ describe('the app in Node with a stand-in for Electron', { skip }, () => {
     const target = await launch();
     await started(target);
     await clickTray(target, 'Open Pairbar');
-    await waitFor('the popover', () => target.evaluate(() => (globalThis as any).fakeElectron.windows[0]?.visible === true));
+    await waitFor('the popover', () =>
+      target.evaluate(() => (globalThis as any).fakeElectron.windows[0]?.visible === true),
+    );
     const win = await target.evaluate(() => {
       const w = (globalThis as any).fakeElectron.windows[0];
       return { options: w.options, loaded: w.loaded, bounds: w.bounds };
@@ -324,7 +395,13 @@ describe('the app in Node with a stand-in for Electron', { skip }, () => {
 
     // Preferences… opens the popover on its preferences view.
     await clickTray(target, 'Preferences…');
-    await waitFor('shown on preferences', () => target.evaluate(() => (globalThis as any).fakeElectron.windows[0].webContents.executed.some((code: string) => code.includes('preferences'))));
+    await waitFor('shown on preferences', () =>
+      target.evaluate(() =>
+        (globalThis as any).fakeElectron.windows[0].webContents.executed.some((code: string) =>
+          code.includes('preferences'),
+        ),
+      ),
+    );
 
     // Navigation and new windows are refused, for the popover and for any other web contents.
     const guarded = await target.evaluate((electron) => {
@@ -336,7 +413,11 @@ describe('the app in Node with a stand-in for Electron', { skip }, () => {
         contents.emit('will-navigate', navigate, 'https://example.com/');
         const webview = makeEvent();
         contents.emit('will-attach-webview', webview, {}, {});
-        return { navigate: navigate.defaultPrevented, webview: webview.defaultPrevented, open: contents.windowOpenHandler({ url: 'https://example.com/' }).action };
+        return {
+          navigate: navigate.defaultPrevented,
+          webview: webview.defaultPrevented,
+          open: contents.windowOpenHandler({ url: 'https://example.com/' }).action,
+        };
       });
     });
     assert.deepEqual(guarded, [
@@ -348,7 +429,9 @@ describe('the app in Node with a stand-in for Electron', { skip }, () => {
   test('without PAIRBAR_E2E the app has no test hook, and its tray works as before', async () => {
     sandbox.newSession('work', 'default', 'sh');
     const target = await launch({ PAIRBAR_E2E: '' });
-    await waitFor('the session in the tray menu', async () => (await trayView(target)).labels.includes('work (1 window)'));
+    await waitFor('the session in the tray menu', async () =>
+      (await trayView(target)).labels.includes('work (1 window)'),
+    );
     assert.equal(await target.evaluate(() => typeof (globalThis as any).pairbarTest), 'undefined');
     await clickTray(target, 'work (1 window)');
     await server.nextConnection();
@@ -359,10 +442,17 @@ describe('the app in Node with a stand-in for Electron', { skip }, () => {
   });
 
   test('a second instance leaves at once; the first one shows its popover', async () => {
-    const second = await launchFakeApp({ ...sandbox.env, FAKE_ELECTRON_LOCKED: '1', FAKE_ELECTRON_USER_DATA: join(sandbox.root, 'user-data') });
+    const second = await launchFakeApp({
+      ...sandbox.env,
+      FAKE_ELECTRON_LOCKED: '1',
+      FAKE_ELECTRON_USER_DATA: join(sandbox.root, 'user-data'),
+    });
     try {
       await sleep(200);
-      const seen = await second.evaluate(() => ({ calls: (globalThis as any).fakeElectron.calls.map((call: any) => call.what), trays: (globalThis as any).fakeElectron.trays.length }));
+      const seen = await second.evaluate(() => ({
+        calls: (globalThis as any).fakeElectron.calls.map((call: any) => call.what),
+        trays: (globalThis as any).fakeElectron.trays.length,
+      }));
       assert.ok(seen.calls.includes('quit'));
       assert.equal(seen.trays, 0);
     } finally {
@@ -390,7 +480,10 @@ describe('the app in Node with a stand-in for Electron', { skip }, () => {
       const list = await target.evaluate(() => (globalThis as any).fakeElectron.notifications);
       return list.length > 0 ? list : undefined;
     });
-    assert.deepEqual(shown.map((n: { title: string }) => n.title), ['A pair left “work”']);
+    assert.deepEqual(
+      shown.map((n: { title: string }) => n.title),
+      ['A pair left “work”'],
+    );
   });
 
   test('a share with an end time: the app warns, then the share ends by itself and the user stays attached', async () => {
@@ -404,7 +497,10 @@ describe('the app in Node with a stand-in for Electron', { skip }, () => {
     // The command started it; the app adopts it and, less than a minute being left, warns at once.
     const target = await launch();
     const notifications = await waitFor('the warning', async () => {
-      const shown = (await target.evaluate(() => (globalThis as any).fakeElectron.notifications)) as Array<{ title: string; body: string }>;
+      const shown = (await target.evaluate(() => (globalThis as any).fakeElectron.notifications)) as Array<{
+        title: string;
+        body: string;
+      }>;
       return shown.length > 0 ? shown : undefined;
     });
     assert.equal(notifications[0]?.title, 'Sharing “work” ends soon');
@@ -412,7 +508,11 @@ describe('the app in Node with a stand-in for Electron', { skip }, () => {
     const endsAt = await target.evaluate((_electron, t) => t.snapshot().shares[0]?.endsAt);
     assert.equal(typeof endsAt, 'number', 'the time is in the snapshot the popover and tray read');
 
-    await waitFor('the share to end', () => target.evaluate((_electron, t) => t.snapshot().shares.length === 0), 20_000);
+    await waitFor(
+      'the share to end',
+      () => target.evaluate((_electron, t) => t.snapshot().shares.length === 0),
+      20_000,
+    );
     assert.ok(Date.now() >= (endsAt as number));
     await waitFor('tmate gone', () => sandbox.tmatePids().length === 0);
     assert.deepEqual(sandbox.clientsOf(id), userClients, 'the user is still attached');
@@ -433,14 +533,23 @@ describe('the app in Node with a stand-in for Electron', { skip }, () => {
     await oldHost.closed;
     const newHost = await server.nextConnection();
     assert.notEqual(newHost.tokens.rw, oldHost.tokens.rw);
-    await waitFor('the new links in the snapshot', () => target.evaluate((_electron, t, ssh: string) => t.snapshot().shares[0]?.links.ssh === ssh, newHost.links.ssh));
+    await waitFor('the new links in the snapshot', () =>
+      target.evaluate((_electron, t, ssh: string) => t.snapshot().shares[0]?.links.ssh === ssh, newHost.links.ssh),
+    );
     await clickTray(target, 'Copy SSH Command');
     assert.deepEqual(await target.evaluate(() => (globalThis as any).fakeElectron.clipboard), [newHost.links.ssh]);
     // A process still exiting is not a leak; one that stays is (its command line then shows in the failure).
     const oneTmate = () => sandbox.tmatePids().length === 1;
-    await waitFor('only the new links\' tmate', oneTmate, 5_000).catch(() => undefined);
+    await waitFor("only the new links' tmate", oneTmate, 5_000).catch(() => undefined);
     const pids = sandbox.tmatePids();
-    assert.equal(pids.length, 1, `no tmate left from the old links: ${pids.length > 0 ? execFileSync('ps', ['-o', 'pid,ppid,stat,args', '-p', pids.join(','), '--no-headers'], { encoding: 'utf8' }) : 'none'}`);
-    assert.deepEqual(sandbox.clientsOf(id).filter((tty) => userClients.includes(tty)), userClients);
+    assert.equal(
+      pids.length,
+      1,
+      `no tmate left from the old links: ${pids.length > 0 ? execFileSync('ps', ['-o', 'pid,ppid,stat,args', '-p', pids.join(','), '--no-headers'], { encoding: 'utf8' }) : 'none'}`,
+    );
+    assert.deepEqual(
+      sandbox.clientsOf(id).filter((tty) => userClients.includes(tty)),
+      userClients,
+    );
   });
 });

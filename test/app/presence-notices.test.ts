@@ -6,16 +6,24 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { presenceNotices, type NotificationSpec } from '../../main/app/notifications.ts';
 
-const ALL_ON = { 'notifications.pairJoined': true, 'notifications.pairLeft': true, 'notifications.shareProblems': true };
+const ALL_ON = {
+  'notifications.pairJoined': true,
+  'notifications.pairLeft': true,
+  'notifications.shareProblems': true,
+};
 
 function harness(prefs = ALL_ON) {
   const shown: NotificationSpec[] = [];
   const pending = new Map<number, () => void>();
   let next = 0;
-  const notice = presenceNotices((spec) => shown.push(spec), () => prefs, {
-    set: (fn) => (pending.set(++next, fn), next),
-    clear: (handle) => pending.delete(handle as number),
-  });
+  const notice = presenceNotices(
+    (spec) => shown.push(spec),
+    () => prefs,
+    {
+      set: (fn) => (pending.set(++next, fn), next),
+      clear: (handle) => pending.delete(handle as number),
+    },
+  );
   const settle = () => {
     for (const [handle, fn] of [...pending]) {
       pending.delete(handle);
@@ -35,7 +43,10 @@ test('a join, then the last leaving: "Someone joined", then "Nobody is in … no
   settle();
   notice(work, true, false);
   settle();
-  assert.deepEqual(shown.map((spec) => spec.title), ['Someone joined “work”', 'Nobody is in “work” now']);
+  assert.deepEqual(
+    shown.map((spec) => spec.title),
+    ['Someone joined “work”', 'Nobody is in “work” now'],
+  );
 });
 
 test('ten comings and goings in one burst give one notification, of where it ended up, or none when it came back', () => {
@@ -47,7 +58,10 @@ test('ten comings and goings in one burst give one notification, of where it end
   notice(work, false, true);
   assert.equal(pending.size, 1, 'one wait per share, restarted by each change');
   settle();
-  assert.deepEqual(shown.map((spec) => spec.title), ['Someone joined “work”']);
+  assert.deepEqual(
+    shown.map((spec) => spec.title),
+    ['Someone joined “work”'],
+  );
   notice(work, true, false);
   notice(work, false, true);
   settle();
@@ -60,5 +74,8 @@ test('two shares are told apart; a counting server says it itself; the preferenc
   notice({ id: 'b2', session: 'side', clients: 1 }, false, true);
   notice({ id: 'c3', session: 'other', clients: null }, true, false);
   settle();
-  assert.deepEqual(shown.map((spec) => [spec.title, spec.pref]), [['Someone joined “work”', 'notifications.pairJoined']]);
+  assert.deepEqual(
+    shown.map((spec) => [spec.title, spec.pref]),
+    [['Someone joined “work”', 'notifications.pairJoined']],
+  );
 });

@@ -34,7 +34,12 @@ beforeEach(async () => {
     state,
     popover: { show: (view) => void shown.push(view) },
     clipboard: { writeText: async (text: string) => void clipboard.push(text) },
-    dialog: { showMessageBox: async (options: { type?: string; message: string; detail?: string }) => (dialogs.push(options), { response: 0, checkboxChecked: false }) } as never,
+    dialog: {
+      showMessageBox: async (options: { type?: string; message: string; detail?: string }) => (
+        dialogs.push(options),
+        { response: 0, checkboxChecked: false }
+      ),
+    } as never,
     quit: () => void quits++,
   });
 });
@@ -46,7 +51,7 @@ afterEach(async () => {
   await server.close();
 });
 
-describe('the tray\'s actions', () => {
+describe("the tray's actions", () => {
   test('Copy on share: off by default, nothing is copied; on, the share.copyLink link is copied when the share is ready, and again after New links', async () => {
     sandbox.newSession('work');
     sandbox.newSession('docs');
@@ -54,7 +59,7 @@ describe('the tray\'s actions', () => {
     const [work, docs] = ['work', 'docs'].map((name) => state.snapshot().sessions.find((item) => item.name === name)!);
     await run({ kind: 'share', session: work!.name, socket: work!.socket });
     await server.nextConnection();
-    assert.deepEqual(clipboard, [], 'off by default: the clipboard is the user\'s');
+    assert.deepEqual(clipboard, [], "off by default: the clipboard is the user's");
 
     await sandbox.setPrefs({ 'share.copyOnShare': true, 'share.copyLink': 'sshReadOnly' });
     await run({ kind: 'share', session: docs!.name, socket: docs!.socket });
@@ -75,14 +80,16 @@ describe('the tray\'s actions', () => {
     assert.deepEqual(dialogs, []);
   });
 
-  test('share, copy the snapshot\'s own link, stop: the share ends and no tmate is left; no dialog', async () => {
+  test("share, copy the snapshot's own link, stop: the share ends and no tmate is left; no dialog", async () => {
     sandbox.newSession('work');
     await state.refresh();
     const session = state.snapshot().sessions.find((item) => item.name === 'work');
     assert.ok(session);
     await run({ kind: 'share', session: session.name, socket: session.socket });
     await server.nextConnection();
-    const share = await waitFor('sharing', () => state.snapshot().shares.find((item) => item.session === 'work' && item.state === 'sharing'));
+    const share = await waitFor('sharing', () =>
+      state.snapshot().shares.find((item) => item.session === 'work' && item.state === 'sharing'),
+    );
 
     await run({ kind: 'copy', shareId: share.id, link: 'ssh' });
     assert.deepEqual(clipboard, [share.links.ssh]);

@@ -43,10 +43,21 @@ async function hostWithKeys(count: number): Promise<HostConnection> {
 
 test('a share for github:alice and a keys file: only their keys get in, the file is 0600 in the share dir and goes with the share', async () => {
   const { id, userClients } = await userSession();
-  const teamFile = await cast.sandbox.writeFile('team.keys', `# the team\n${cast.bob.publicKey}\n${cast.alice.publicKey}\n`);
+  const teamFile = await cast.sandbox.writeFile(
+    'team.keys',
+    `# the team\n${cast.bob.publicKey}\n${cast.alice.publicKey}\n`,
+  );
 
   const { shares } = cast.sandbox.runtime();
-  const share = await shares.share({ session: 'work' }, { allowed: [{ kind: 'github', user: 'alice' }, { kind: 'file', path: teamFile }] });
+  const share = await shares.share(
+    { session: 'work' },
+    {
+      allowed: [
+        { kind: 'github', user: 'alice' },
+        { kind: 'file', path: teamFile },
+      ],
+    },
+  );
   assert.equal(share.state, 'sharing');
   assert.deepEqual(share.allowed, [
     { source: 'github:alice', keys: 1 },
@@ -56,11 +67,20 @@ test('a share for github:alice and a keys file: only their keys get in, the file
   const keysFile = join(shareDir(share), 'authorized_keys');
   assert.equal(statSync(keysFile).mode & 0o777, 0o600);
   // Merged and de-duplicated: alice's key is in both sources, once in the file.
-  assert.deepEqual(readFileSync(keysFile, 'utf8').trim().split('\n'), [keyOnly(cast.alice.publicKey), keyOnly(cast.bob.publicKey)]);
-  assert.match(readFileSync(join(shareDir(share), 'tmate.conf'), 'utf8'), new RegExp(`set -g tmate-authorized-keys "${keysFile}"`));
+  assert.deepEqual(readFileSync(keysFile, 'utf8').trim().split('\n'), [
+    keyOnly(cast.alice.publicKey),
+    keyOnly(cast.bob.publicKey),
+  ]);
+  assert.match(
+    readFileSync(join(shareDir(share), 'tmate.conf'), 'utf8'),
+    new RegExp(`set -g tmate-authorized-keys "${keysFile}"`),
+  );
 
   const host = await hostWithKeys(2);
-  assert.deepEqual([...host.authorizedKeys].sort(), [keyOnly(cast.alice.publicKey), keyOnly(cast.bob.publicKey)].sort());
+  assert.deepEqual(
+    [...host.authorizedKeys].sort(),
+    [keyOnly(cast.alice.publicKey), keyOnly(cast.bob.publicKey)].sort(),
+  );
 
   for (const link of [share.links.ssh!, share.links.sshReadOnly!]) {
     const refused = await joinAsPair(cast.server, link, cast.mallory, 'never shown');
@@ -103,19 +123,26 @@ test('asking for keys on a session already shared otherwise is refused, not answ
   cast.sandbox.newSession('locked', 'default', 'sh');
   const { shares } = cast.sandbox.runtime();
   const open = await shares.share({ session: 'work' }, { allowed: null });
-  await assert.rejects(shares.share({ session: 'work' }, { allowed: [{ kind: 'github', user: 'alice' }] }), (error: unknown) => {
-    assert.ok(isPairbarError(error));
-    assert.match(error.message, /"work" is already shared, and anyone with a link may join it/);
-    return true;
-  });
+  await assert.rejects(
+    shares.share({ session: 'work' }, { allowed: [{ kind: 'github', user: 'alice' }] }),
+    (error: unknown) => {
+      assert.ok(isPairbarError(error));
+      assert.match(error.message, /"work" is already shared, and anyone with a link may join it/);
+      return true;
+    },
+  );
   assert.equal((await shares.share({ session: 'work' })).id, open.id, 'naming no keys gives the share there is');
   const locked = await shares.share({ session: 'locked' }, { allowed: [{ kind: 'github', user: 'alice' }] });
-  assert.equal((await shares.share({ session: 'locked' }, { allowed: [{ kind: 'github', user: 'alice' }] })).id, locked.id, 'the same keys: the same share');
+  assert.equal(
+    (await shares.share({ session: 'locked' }, { allowed: [{ kind: 'github', user: 'alice' }] })).id,
+    locked.id,
+    'the same keys: the same share',
+  );
   await assert.rejects(shares.share({ session: 'locked' }, { allowed: null }), /only github:alice may join it/);
   assert.equal(cast.sandbox.tmatePids().length, 2);
 });
 
-test('the app\'s state takes the options as validateShareOptions gives them, and gives the share back restricted', async () => {
+test("the app's state takes the options as validateShareOptions gives them, and gives the share back restricted", async () => {
   cast.sandbox.newSession('work', 'default', 'sh');
   const state = new AppState(cast.sandbox.runtime());
   const options = validateShareOptions({ allowed: ['github:alice'], endAfterMs: 600_000 });
@@ -139,12 +166,15 @@ test('a key source that fails starts no share: no tmate, no directory, no connec
     ['huge', 'KEYS_FETCH_FAILED', /github:huge.*bytes/],
   ];
   for (const [user, code, message] of cases) {
-    await assert.rejects(shares.share({ session: 'work' }, { allowed: [{ kind: 'github', user }] }), (error: unknown) => {
-      assert.ok(isPairbarError(error));
-      assert.equal(error.code, code);
-      assert.match(error.message, message);
-      return true;
-    });
+    await assert.rejects(
+      shares.share({ session: 'work' }, { allowed: [{ kind: 'github', user }] }),
+      (error: unknown) => {
+        assert.ok(isPairbarError(error));
+        assert.equal(error.code, code);
+        assert.match(error.message, message);
+        return true;
+      },
+    );
     assert.deepEqual(cast.sandbox.tmatePids(), [], `${user}: no tmate`);
     assert.deepEqual(shareDirs(), [], `${user}: no share directory`);
     assert.deepEqual(shares.list(), [], `${user}: no share listed`);
@@ -155,7 +185,10 @@ test('a key source that fails starts no share: no tmate, no directory, no connec
 test('new links: the old token is refused, the new one works with the same keys, the user stays attached, no old tmate left', async () => {
   const { id, userClients } = await userSession();
   const { shares } = cast.sandbox.runtime();
-  const old = await shares.share({ session: 'work' }, { allowed: [{ kind: 'github', user: 'alice' }], endAfterMs: 3_600_000 });
+  const old = await shares.share(
+    { session: 'work' },
+    { allowed: [{ kind: 'github', user: 'alice' }], endAfterMs: 3_600_000 },
+  );
   const oldHost = await hostWithKeys(1);
   const [oldPid] = cast.sandbox.tmatePids();
 
@@ -174,7 +207,11 @@ test('new links: the old token is refused, the new one works with the same keys,
   assert.equal(pids.length, 1);
   assert.notEqual(pids[0], oldPid, 'the old tmate is gone');
   assert.deepEqual(shareDirs(), [fresh.id]);
-  assert.deepEqual(cast.sandbox.clientsOf(id).filter((tty) => userClients.includes(tty)), userClients, 'the user is still attached');
+  assert.deepEqual(
+    cast.sandbox.clientsOf(id).filter((tty) => userClients.includes(tty)),
+    userClients,
+    'the user is still attached',
+  );
 
   for (const link of [old.links.ssh!, old.links.sshReadOnly!]) {
     const stale = await joinAsPair(cast.server, link, cast.alice, 'never shown');
@@ -187,7 +224,10 @@ test('new links: the old token is refused, the new one works with the same keys,
   const joined = await joinAsPair(cast.server, fresh.links.ssh!, cast.alice, 'AFTER-NEW-LINKS');
   assert.equal(joined.joined, true, joined.stderr);
 
-  await assert.rejects(shares.rotate(old.id), (error: unknown) => isPairbarError(error) && error.code === 'SHARE_NOT_FOUND');
+  await assert.rejects(
+    shares.rotate(old.id),
+    (error: unknown) => isPairbarError(error) && error.code === 'SHARE_NOT_FOUND',
+  );
 });
 
 test('new links that cannot start: the old links are dead anyway, the new terminal and its user stay, the failure is shown', async () => {
@@ -199,7 +239,10 @@ test('new links that cannot start: the old links are dead anyway, the new termin
   await cast.sandbox.waitForClients(blank.sessionId, 2);
   const oldHost = await cast.server.nextConnection();
   await cast.server.setRefusing(true);
-  await assert.rejects(shares.rotate(blank.id), (error: unknown) => isPairbarError(error) && /refused the connection/.test(error.message));
+  await assert.rejects(
+    shares.rotate(blank.id),
+    (error: unknown) => isPairbarError(error) && /refused the connection/.test(error.message),
+  );
   await oldHost.closed;
   assert.deepEqual(cast.sandbox.tmatePids(), []);
   assert.equal(cast.sandbox.clientsOf(blank.sessionId).length, 1, 'the blank session lives on with the user in it');
@@ -276,7 +319,11 @@ test('auto-end survives adoption: a process that adopts the share ends it on tim
   const adopted = await second.shares.adopt();
   assert.equal(adopted[0]?.endsAt, share.endsAt);
   // Ended means gone from the list and its directory removed (the list empties first, tmate and the files follow).
-  await waitFor('the adopted share to end on time', () => second.shares.list().length === 0 && shareDirs().length === 0, 15_000);
+  await waitFor(
+    'the adopted share to end on time',
+    () => second.shares.list().length === 0 && shareDirs().length === 0,
+    15_000,
+  );
   assert.ok(Date.now() >= share.endsAt!);
   assert.deepEqual(cast.sandbox.tmatePids(), []);
 });

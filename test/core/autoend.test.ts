@@ -15,7 +15,11 @@ test('durations as the command takes them', () => {
   ];
   for (const [text, ms] of table) assert.equal(parseDuration(text), ms, text);
   for (const bad of ['', '30', 'm', '1.5h', '-5m', '0s', '30 m', '2d', '169h', '30m;ls']) {
-    assert.throws(() => parseDuration(bad), (error: unknown) => isPairbarError(error) && error.code === 'INVALID_ARGUMENT', bad);
+    assert.throws(
+      () => parseDuration(bad),
+      (error: unknown) => isPairbarError(error) && error.code === 'INVALID_ARGUMENT',
+      bad,
+    );
   }
 });
 
@@ -37,7 +41,9 @@ test('time left, at a glance', () => {
 function recorder() {
   const events: Array<{ kind: 'warn' | 'end'; id: string; at: number; msLeft?: number }> = [];
   let resolveEnd: (() => void) | undefined;
-  const ended = new Promise<void>((resolve) => { resolveEnd = resolve; });
+  const ended = new Promise<void>((resolve) => {
+    resolveEnd = resolve;
+  });
   const timers = new EndTimers({
     warn: (id, msLeft) => events.push({ kind: 'warn', id, at: Date.now(), msLeft }),
     end: (id) => {
@@ -53,7 +59,10 @@ test('less than a minute left: the warning at once, then the end on time', async
   const endsAt = Date.now() + 400;
   timers.schedule('a', endsAt);
   await ended;
-  assert.deepEqual(events.map((event) => `${event.kind}:${event.id}`), ['warn:a', 'end:a']);
+  assert.deepEqual(
+    events.map((event) => `${event.kind}:${event.id}`),
+    ['warn:a', 'end:a'],
+  );
   const [warn, end] = events;
   assert.ok(warn && warn.msLeft !== undefined && warn.msLeft > 0 && warn.msLeft <= 400);
   assert.ok(end && end.at >= endsAt, 'not before endsAt');
@@ -78,7 +87,10 @@ test('cancelled or rescheduled: the old time never fires', async () => {
   timers.schedule('d', Date.now() + 300);
   const start = Date.now();
   await ended;
-  assert.deepEqual(events.filter((event) => event.kind === 'end').map((event) => event.id), ['d']);
+  assert.deepEqual(
+    events.filter((event) => event.kind === 'end').map((event) => event.id),
+    ['d'],
+  );
   assert.ok(Date.now() - start >= 290, 'the later time won');
   timers.schedule('e', null);
   assert.equal(timers.has('e'), false);

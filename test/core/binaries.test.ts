@@ -50,7 +50,10 @@ async function script(dir: string, name: string, body: string): Promise<string> 
  * A stand-in login shell: logs its arguments to `log`, prints noise, sets PATH to `loginPath` (or, with
  * `-i`, to `interactivePath`), then runs the command Pairbar gives it (its last argument) and prints more noise.
  */
-async function fakeShell(dir: string, opts: { loginPath: string; interactivePath?: string; log: string }): Promise<string> {
+async function fakeShell(
+  dir: string,
+  opts: { loginPath: string; interactivePath?: string; log: string },
+): Promise<string> {
   return script(
     dir,
     'fake-shell',
@@ -88,7 +91,11 @@ function isAlive(pid: number): boolean {
   }
 }
 
-async function rejectsWith(promise: Promise<unknown>, check: (error: PairbarError) => void, what?: string): Promise<void> {
+async function rejectsWith(
+  promise: Promise<unknown>,
+  check: (error: PairbarError) => void,
+  what?: string,
+): Promise<void> {
   await assert.rejects(
     promise,
     (error: unknown) => {
@@ -136,7 +143,12 @@ test('a tmux that does not run is skipped for the next one, and named when it is
   const log = path.join(dir, 'shell.log');
   const shell = await fakeShell(dir, { loginPath: '/nonexistent', log });
   const env = { PATH: `${dir}:/usr/bin`, SHELL: shell, HOME: dir };
-  assert.deepEqual(await findBinary('tmux', { env, knownDirs: [] }), { name: 'tmux', path: TMUX, version: TMUX_VERSION, source: 'PATH' });
+  assert.deepEqual(await findBinary('tmux', { env, knownDirs: [] }), {
+    name: 'tmux',
+    path: TMUX,
+    version: TMUX_VERSION,
+    source: 'PATH',
+  });
 
   clearBinaryCache();
   await rejectsWith(findBinary('tmux', { env: { ...env, PATH: dir }, knownDirs: [] }), (error) => {
@@ -186,33 +198,49 @@ test('a bare PATH still finds them: through the login shell, before the known di
   assert.equal((await logLines(log)).length, 1);
 });
 
-test('a bare PATH with the real login shell and default directories: says which source found them', { skip: !existsSync('/bin/sh') }, async (t) => {
-  clearBinaryCache();
-  const env: NodeJS.ProcessEnv = { ...process.env, PATH: '/nonexistent' };
-  const { tmux, tmate } = await findBinaries({ env });
-  t.diagnostic(`tmux: ${tmux.path} via ${tmux.source}; tmate: ${tmate.path} via ${tmate.source}; SHELL=${env.SHELL ?? '(unset)'}`);
-  for (const info of [tmux, tmate]) assert.ok(info.source === 'login-shell' || info.source === 'known-dir', info.source);
-  assert.equal(tmux.version, TMUX_VERSION);
-  assert.equal(tmate.version, TMATE_VERSION);
-});
+test(
+  'a bare PATH with the real login shell and default directories: says which source found them',
+  { skip: !existsSync('/bin/sh') },
+  async (t) => {
+    clearBinaryCache();
+    const env: NodeJS.ProcessEnv = { ...process.env, PATH: '/nonexistent' };
+    const { tmux, tmate } = await findBinaries({ env });
+    t.diagnostic(
+      `tmux: ${tmux.path} via ${tmux.source}; tmate: ${tmate.path} via ${tmate.source}; SHELL=${env.SHELL ?? '(unset)'}`,
+    );
+    for (const info of [tmux, tmate])
+      assert.ok(info.source === 'login-shell' || info.source === 'known-dir', info.source);
+    assert.equal(tmux.version, TMUX_VERSION);
+    assert.equal(tmate.version, TMATE_VERSION);
+  },
+);
 
-test('the real bash as a login shell finds them, and its rc noise is ignored', { skip: !existsSync('/bin/bash') }, async () => {
-  clearBinaryCache();
-  const home = await tempDir('bash-home');
-  const custom = await tempDir('custom-bin');
-  await writeFile(
-    path.join(home, '.bash_profile'),
-    [`echo "Welcome to $(uname -s 2>/dev/null)!"`, `export PATH='${custom}':"$PATH"`, 'echo "PATH=/not/this/one"', 'echo "noise on stderr" >&2'].join('\n') + '\n',
-  );
-  const env = { PATH: '/nonexistent', SHELL: '/bin/bash', HOME: home };
-  const loginPath = await loginShellPath({ env, timeoutMs: 8000 });
-  assert.ok(loginPath !== undefined);
-  assert.ok(loginPath.startsWith(`${custom}:`), loginPath);
+test(
+  'the real bash as a login shell finds them, and its rc noise is ignored',
+  { skip: !existsSync('/bin/bash') },
+  async () => {
+    clearBinaryCache();
+    const home = await tempDir('bash-home');
+    const custom = await tempDir('custom-bin');
+    await writeFile(
+      path.join(home, '.bash_profile'),
+      [
+        `echo "Welcome to $(uname -s 2>/dev/null)!"`,
+        `export PATH='${custom}':"$PATH"`,
+        'echo "PATH=/not/this/one"',
+        'echo "noise on stderr" >&2',
+      ].join('\n') + '\n',
+    );
+    const env = { PATH: '/nonexistent', SHELL: '/bin/bash', HOME: home };
+    const loginPath = await loginShellPath({ env, timeoutMs: 8000 });
+    assert.ok(loginPath !== undefined);
+    assert.ok(loginPath.startsWith(`${custom}:`), loginPath);
 
-  const tmux = await findBinary('tmux', { env, knownDirs: [], loginShellTimeoutMs: 8000 });
-  assert.equal(tmux.source, 'login-shell');
-  assert.equal(tmux.version, TMUX_VERSION);
-});
+    const tmux = await findBinary('tmux', { env, knownDirs: [], loginShellTimeoutMs: 8000 });
+    assert.equal(tmux.source, 'login-shell');
+    assert.equal(tmux.version, TMUX_VERSION);
+  },
+);
 
 test('loginShellPath ignores whatever the shell prints before and after, and its exit status', async () => {
   const dir = await tempDir('noise');
@@ -231,13 +259,19 @@ test('loginShellPath ignores whatever the shell prints before and after, and its
       'exit 3',
     ].join('\n'),
   );
-  assert.equal(await loginShellPath({ env: { SHELL: shell, PATH: '/usr/bin:/bin' } }), '/opt/one:/opt/two dir:/usr/bin');
+  assert.equal(
+    await loginShellPath({ env: { SHELL: shell, PATH: '/usr/bin:/bin' } }),
+    '/opt/one:/opt/two dir:/usr/bin',
+  );
 
   // A shell that never prints the markers gives undefined.
   const mute = await script(dir, 'mute-shell', 'echo "PATH=/usr/bin"');
   assert.equal(await loginShellPath({ env: { SHELL: mute, PATH: '/usr/bin:/bin' } }), undefined);
   // So does one that cannot be started.
-  assert.equal(await loginShellPath({ env: { SHELL: path.join(dir, 'no-such-shell'), PATH: '/usr/bin:/bin' } }), undefined);
+  assert.equal(
+    await loginShellPath({ env: { SHELL: path.join(dir, 'no-such-shell'), PATH: '/usr/bin:/bin' } }),
+    undefined,
+  );
 });
 
 test('loginShellPath respects its time limit and kills the shell', { timeout: 10_000 }, async () => {
@@ -252,42 +286,60 @@ test('loginShellPath respects its time limit and kills the shell', { timeout: 10
   assert.equal(isAlive(pid), false, `the login shell (pid ${pid}) is still running`);
 });
 
-test('loginShellPath returns at its time limit even when a process the shell started keeps its output open', { timeout: 10_000 }, async () => {
-  const dir = await tempDir('grandchild');
-  const pidFile = path.join(dir, 'pids');
-  const shell = await script(dir, 'forking-shell', `sleep 30 &\necho "$$ $!" > '${pidFile}'\nwait`);
-  const pids: number[] = [];
-  try {
-    const result = await loginShellPath({ env: { SHELL: shell, PATH: '/usr/bin:/bin' }, timeoutMs: 500 });
-    assert.equal(result, undefined);
-    pids.push(...(await readFile(pidFile, 'utf8')).trim().split(' ').map(Number));
-    assert.equal(pids.length, 2);
-    assert.deepEqual(pids.filter(isAlive), [], 'the login shell and what it started are gone');
-  } finally {
-    for (const pid of pids.filter(isAlive)) process.kill(pid, 'SIGKILL');
-  }
-});
+test(
+  'loginShellPath returns at its time limit even when a process the shell started keeps its output open',
+  { timeout: 10_000 },
+  async () => {
+    const dir = await tempDir('grandchild');
+    const pidFile = path.join(dir, 'pids');
+    const shell = await script(dir, 'forking-shell', `sleep 30 &\necho "$$ $!" > '${pidFile}'\nwait`);
+    const pids: number[] = [];
+    try {
+      const result = await loginShellPath({ env: { SHELL: shell, PATH: '/usr/bin:/bin' }, timeoutMs: 500 });
+      assert.equal(result, undefined);
+      pids.push(...(await readFile(pidFile, 'utf8')).trim().split(' ').map(Number));
+      assert.equal(pids.length, 2);
+      assert.deepEqual(pids.filter(isAlive), [], 'the login shell and what it started are gone');
+    } finally {
+      for (const pid of pids.filter(isAlive)) process.kill(pid, 'SIGKILL');
+    }
+  },
+);
 
-test('a login shell whose rc file hangs after starting background jobs: at the time limit nothing it started lives', { skip: existsSync('/bin/bash') ? false : 'needs /bin/bash', timeout: 10_000 }, async () => {
-  const home = await tempDir('rc-home');
-  const pidFile = path.join(home, 'pids');
-  // What a real ~/.bash_profile does now and then: a helper in the background (here one that detaches its
-  // output, so nothing holds our pipes), a subshell job, then something that waits forever.
-  await writeFile(
-    path.join(home, '.bash_profile'),
-    [`sleep 60 >/dev/null 2>&1 &`, `echo $! >> '${pidFile}'`, `( sleep 61 >/dev/null 2>&1 & echo $! >> '${pidFile}'; wait )  &`, `echo $$ >> '${pidFile}'`, `sleep 62 & echo $! >> '${pidFile}'`, 'wait'].join('\n') + '\n',
-  );
-  const pids: number[] = [];
-  try {
-    const result = await loginShellPath({ env: { SHELL: '/bin/bash', HOME: home, PATH: '/usr/bin:/bin' }, timeoutMs: 700 });
-    assert.equal(result, undefined);
-    pids.push(...(await readFile(pidFile, 'utf8')).trim().split('\n').map(Number));
-    assert.equal(pids.length, 4, `pids: ${pids.join(' ')}`);
-    assert.deepEqual(pids.filter(isAlive), [], 'the shell, its background job and the subshell\'s job are all gone');
-  } finally {
-    for (const pid of pids.filter(isAlive)) process.kill(pid, 'SIGKILL');
-  }
-});
+test(
+  'a login shell whose rc file hangs after starting background jobs: at the time limit nothing it started lives',
+  { skip: existsSync('/bin/bash') ? false : 'needs /bin/bash', timeout: 10_000 },
+  async () => {
+    const home = await tempDir('rc-home');
+    const pidFile = path.join(home, 'pids');
+    // What a real ~/.bash_profile does now and then: a helper in the background (here one that detaches its
+    // output, so nothing holds our pipes), a subshell job, then something that waits forever.
+    await writeFile(
+      path.join(home, '.bash_profile'),
+      [
+        `sleep 60 >/dev/null 2>&1 &`,
+        `echo $! >> '${pidFile}'`,
+        `( sleep 61 >/dev/null 2>&1 & echo $! >> '${pidFile}'; wait )  &`,
+        `echo $$ >> '${pidFile}'`,
+        `sleep 62 & echo $! >> '${pidFile}'`,
+        'wait',
+      ].join('\n') + '\n',
+    );
+    const pids: number[] = [];
+    try {
+      const result = await loginShellPath({
+        env: { SHELL: '/bin/bash', HOME: home, PATH: '/usr/bin:/bin' },
+        timeoutMs: 700,
+      });
+      assert.equal(result, undefined);
+      pids.push(...(await readFile(pidFile, 'utf8')).trim().split('\n').map(Number));
+      assert.equal(pids.length, 4, `pids: ${pids.join(' ')}`);
+      assert.deepEqual(pids.filter(isAlive), [], "the shell, its background job and the subshell's job are all gone");
+    } finally {
+      for (const pid of pids.filter(isAlive)) process.kill(pid, 'SIGKILL');
+    }
+  },
+);
 
 test('the preference wins over PATH', async () => {
   clearBinaryCache();
@@ -338,7 +390,9 @@ test('a preference that is wrong is an error naming the path, with no fallback t
       assert.match(error.fix, new RegExp(`${name}\\.path`));
     });
   }
-  await rejectsWith(findBinaries({ env, tmatePath: path.join(dir, 'nope') }), (error) => assert.equal(error.code, 'TMATE_MISSING'));
+  await rejectsWith(findBinaries({ env, tmatePath: path.join(dir, 'nope') }), (error) =>
+    assert.equal(error.code, 'TMATE_MISSING'),
+  );
 });
 
 test('a binary that is nowhere is TMUX_MISSING / TMATE_MISSING, with the install command in the fix', async () => {
@@ -378,7 +432,9 @@ test('a PATH only the interactive shell sets is found when the interactive login
 
   clearBinaryCache();
   await writeFile(log, '');
-  await rejectsWith(findBinary('tmux', { env, knownDirs: [], interactiveLoginShell: false }), (error) => assert.equal(error.code, 'TMUX_MISSING'));
+  await rejectsWith(findBinary('tmux', { env, knownDirs: [], interactiveLoginShell: false }), (error) =>
+    assert.equal(error.code, 'TMUX_MISSING'),
+  );
   assert.equal((await logLines(log)).length, 1, 'no interactive shell when not allowed');
 });
 
@@ -409,7 +465,7 @@ test('a cached result is dropped when the program disappears', async () => {
   assert.equal((await findBinary('tmux', { env })).path, TMUX);
 });
 
-test('tmux.path / tmate.path: only a program whose -V prints tmux\'s or tmate\'s own version line is accepted', async () => {
+test("tmux.path / tmate.path: only a program whose -V prints tmux's or tmate's own version line is accepted", async () => {
   clearBinaryCache();
   const dir = await tempDir('impostor');
   const env = { ...process.env, PATH: '/usr/bin:/bin' };
@@ -427,18 +483,27 @@ test('tmux.path / tmate.path: only a program whose -V prints tmux\'s or tmate\'s
   for (const { file, as } of impostors) {
     for (const name of as) {
       clearBinaryCache();
-      await rejectsWith(findBinary(name, { env, preferredPath: file }), (error) => {
-        assert.equal(error.code, name === 'tmux' ? 'TMUX_MISSING' : 'TMATE_MISSING', `${file} as ${name}`);
-        assert.ok(error.message.includes(file), error.message);
-        assert.match(error.message, new RegExp(`is not ${name}`), `${file} as ${name}: ${error.message}`);
-        assert.match(error.fix, new RegExp(`${name}\\.path`));
-      }, `${file} as ${name}`);
+      await rejectsWith(
+        findBinary(name, { env, preferredPath: file }),
+        (error) => {
+          assert.equal(error.code, name === 'tmux' ? 'TMUX_MISSING' : 'TMATE_MISSING', `${file} as ${name}`);
+          assert.ok(error.message.includes(file), error.message);
+          assert.match(error.message, new RegExp(`is not ${name}`), `${file} as ${name}: ${error.message}`);
+          assert.match(error.fix, new RegExp(`${name}\\.path`));
+        },
+        `${file} as ${name}`,
+      );
     }
   }
   // tmux names itself after the file it was run as: a link with another name is still tmux.
   const renamed = path.join(dir, 'tmux-3.3a');
   await symlink(TMUX, renamed);
-  assert.deepEqual(await findBinary('tmux', { env, preferredPath: renamed }), { name: 'tmux', path: renamed, version: TMUX_VERSION, source: 'preference' });
+  assert.deepEqual(await findBinary('tmux', { env, preferredPath: renamed }), {
+    name: 'tmux',
+    path: renamed,
+    version: TMUX_VERSION,
+    source: 'preference',
+  });
   const tmateLink = path.join(dir, 'my-tmate');
   await symlink(TMATE, tmateLink);
   assert.equal((await findBinary('tmate', { env, preferredPath: tmateLink })).version, TMATE_VERSION);
@@ -449,7 +514,12 @@ test('a program named tmux on PATH that is not tmux is passed over for the real 
   const dir = await tempDir('impostor-path');
   await symlink('/usr/bin/perl', path.join(dir, 'tmux'));
   const env = { ...process.env, PATH: `${dir}:/usr/bin:/bin` };
-  assert.deepEqual(await findBinary('tmux', { env, knownDirs: [] }), { name: 'tmux', path: TMUX, version: TMUX_VERSION, source: 'PATH' });
+  assert.deepEqual(await findBinary('tmux', { env, knownDirs: [] }), {
+    name: 'tmux',
+    path: TMUX,
+    version: TMUX_VERSION,
+    source: 'PATH',
+  });
 });
 
 // ---------------------------------------------------------------------------------------------- known versions
@@ -489,7 +559,10 @@ test('known versions: the next process takes the version -V printed before, unti
   assert.equal((await stat(file)).mode & 0o777, 0o600);
 
   // The program replaced (an upgrade, or something else put there): -V again, and its answer is what counts.
-  await writeFile(tmux, `#!/bin/sh\n[ "$1" = -V ] && echo V >> '${log}' && echo 'tmux 3.4' && exit 0\nexec ${TMUX} "$@"\n`);
+  await writeFile(
+    tmux,
+    `#!/bin/sh\n[ "$1" = -V ] && echo V >> '${log}' && echo 'tmux 3.4' && exit 0\nexec ${TMUX} "$@"\n`,
+  );
   assert.equal((await lookUp()).version, '3.4');
   assert.equal(await probes(log), 2);
   // Replaced by a program that is not tmux at all: refused, whatever was known of the path before.

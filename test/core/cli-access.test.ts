@@ -22,10 +22,22 @@ async function status(): Promise<Array<Record<string, unknown>>> {
 test('share --github --authorized-keys --read-only: who may join is said, the read-only link comes first, only those keys get in', async () => {
   cast.sandbox.newSession('work', 'default', 'sh');
   const file = await cast.sandbox.writeFile('bob.keys', `${cast.bob.publicKey}\n`);
-  const shared = await cast.sandbox.cli(['share', 'work', '--github', 'alice', '--authorized-keys', file, '--read-only']);
+  const shared = await cast.sandbox.cli([
+    'share',
+    'work',
+    '--github',
+    'alice',
+    '--authorized-keys',
+    file,
+    '--read-only',
+  ]);
   assert.equal(shared.code, 0, shared.stderr);
   const lines = shared.stdout.split('\n');
-  assert.match(lines[1] ?? '', /^ {2}ssh read-only +ssh -p\d+ ro-\S+@127\.0\.0\.1 +\(can only watch\)$/, 'the read-only link first, with what it grants');
+  assert.match(
+    lines[1] ?? '',
+    /^ {2}ssh read-only +ssh -p\d+ ro-\S+@127\.0\.0\.1 +\(can only watch\)$/,
+    'the read-only link first, with what it grants',
+  );
   assert.match(lines[2] ?? '', /^ {2}ssh +ssh -p\d+ \S+@127\.0\.0\.1 +\(can type in your session\)$/);
   assert.match(shared.stdout, /may join +github:alice · 1 key, keys file · 1 key/);
   assert.match(shared.stdout, /no web links: /);
@@ -39,7 +51,10 @@ test('share --github --authorized-keys --read-only: who may join is said, the re
   const host = await cast.server.nextConnection();
   await waitFor('the keys at the server', () => host.authorizedKeys.length === 2);
   const links = json?.links as { ssh: string; sshReadOnly: string };
-  assert.match((await joinAsPair(cast.server, links.ssh, cast.mallory, 'never shown')).stderr, /Permission denied \(publickey\)/);
+  assert.match(
+    (await joinAsPair(cast.server, links.ssh, cast.mallory, 'never shown')).stderr,
+    /Permission denied \(publickey\)/,
+  );
   cast.sandbox.tmux(['send-keys', '-t', 'work:', 'echo CLI-RESTRICTED', 'Enter']);
   assert.equal((await joinAsPair(cast.server, links.sshReadOnly, cast.bob, 'CLI-RESTRICTED')).joined, true);
 
@@ -72,7 +87,9 @@ test('access.default applies to a plain share; --anyone overrides it', async () 
   assert.equal((await cast.sandbox.cli(['config', 'set', 'access.default', 'github:alice'])).code, 0);
   const restricted = JSON.parse((await cast.sandbox.cli(['share', 'work', '--json'])).stdout) as { allowed: unknown };
   assert.deepEqual(restricted.allowed, [{ source: 'github:alice', keys: 1 }]);
-  const open = JSON.parse((await cast.sandbox.cli(['share', 'open', '--anyone', '--json'])).stdout) as { allowed: unknown };
+  const open = JSON.parse((await cast.sandbox.cli(['share', 'open', '--anyone', '--json'])).stdout) as {
+    allowed: unknown;
+  };
   assert.equal(open.allowed, null);
   const both = await cast.sandbox.cli(['share', 'open', '--anyone', '--github', 'alice']);
   assert.equal(both.code, 2);
@@ -103,7 +120,10 @@ test('rotate SESSION --json: new links, the old ones lead nowhere, the user stay
   cast.sandbox.attachUserClient(id);
   await cast.sandbox.waitForClients(id, 1);
   const userClients = cast.sandbox.clientsOf(id);
-  const old = JSON.parse((await cast.sandbox.cli(['share', 'work', '--github', 'alice', '--json'])).stdout) as { id: string; links: { ssh: string } };
+  const old = JSON.parse((await cast.sandbox.cli(['share', 'work', '--github', 'alice', '--json'])).stdout) as {
+    id: string;
+    links: { ssh: string };
+  };
   const oldHost = await cast.server.nextConnection();
   const rotated = await cast.sandbox.cli(['rotate', 'work', '--json']);
   assert.equal(rotated.code, 0, rotated.stderr);
@@ -112,10 +132,16 @@ test('rotate SESSION --json: new links, the old ones lead nowhere, the user stay
   assert.notEqual(fresh.links.ssh, old.links.ssh);
   assert.deepEqual(fresh.allowed, [{ source: 'github:alice', keys: 1 }]);
   assert.equal(cast.sandbox.tmatePids().length, 1);
-  assert.match((await joinAsPair(cast.server, old.links.ssh, cast.alice, 'never shown')).output, /Invalid or expired session token/);
+  assert.match(
+    (await joinAsPair(cast.server, old.links.ssh, cast.alice, 'never shown')).output,
+    /Invalid or expired session token/,
+  );
   cast.sandbox.tmux(['send-keys', '-t', 'work:', 'echo ROTATED', 'Enter']);
   assert.equal((await joinAsPair(cast.server, fresh.links.ssh, cast.alice, 'ROTATED')).joined, true);
-  assert.deepEqual(cast.sandbox.clientsOf(id).filter((tty) => userClients.includes(tty)), userClients);
+  assert.deepEqual(
+    cast.sandbox.clientsOf(id).filter((tty) => userClients.includes(tty)),
+    userClients,
+  );
   const human = await cast.sandbox.cli(['rotate', 'work']);
   assert.match(human.stdout, /the old ones no longer work/);
   const missing = await cast.sandbox.cli(['rotate', 'nothing-here']);
@@ -125,7 +151,9 @@ test('rotate SESSION --json: new links, the old ones lead nowhere, the user stay
 
 test('share.copyLink decides what url gives; --read-only and --web still pick', async () => {
   cast.sandbox.newSession('work', 'default', 'sh');
-  const json = JSON.parse((await cast.sandbox.cli(['share', 'work', '--json'])).stdout) as { links: { ssh: string; sshReadOnly: string } };
+  const json = JSON.parse((await cast.sandbox.cli(['share', 'work', '--json'])).stdout) as {
+    links: { ssh: string; sshReadOnly: string };
+  };
   assert.equal((await cast.sandbox.cli(['url'])).stdout.trim(), json.links.ssh);
   assert.equal((await cast.sandbox.cli(['config', 'set', 'share.copyLink', 'sshReadOnly'])).code, 0);
   assert.equal((await cast.sandbox.cli(['url'])).stdout.trim(), json.links.sshReadOnly);
@@ -148,7 +176,11 @@ test(
       await sleep(500);
       cast.sandbox.newSession('work', 'default', 'sh');
       const env = { DISPLAY: display };
-      const read = () => execFileSync('xclip', ['-selection', 'clipboard', '-out'], { env: { ...cast.sandbox.env, ...env }, encoding: 'utf8' });
+      const read = () =>
+        execFileSync('xclip', ['-selection', 'clipboard', '-out'], {
+          env: { ...cast.sandbox.env, ...env },
+          encoding: 'utf8',
+        });
       assert.equal((await cast.sandbox.cli(['config', 'set', 'share.copyLink', 'sshReadOnly'])).code, 0);
       const shared = await cast.sandbox.cli(['share', 'work', '--copy'], env);
       assert.equal(shared.code, 0, shared.stderr);

@@ -23,7 +23,7 @@ afterEach(async () => {
   await server.close();
 });
 
-test('sessions lists the user\'s sessions; --json gives their fields', async () => {
+test("sessions lists the user's sessions; --json gives their fields", async () => {
   sandbox.newSession('work');
   sandbox.newSession('side project');
   sandbox.newSession('other', 'second');
@@ -66,7 +66,12 @@ test('share --json, url, status and stop: the whole round trip', async () => {
     session: 'work',
     socket: sandbox.socket(),
     state: 'sharing',
-    links: { ssh: host.links.ssh, sshReadOnly: host.links.sshReadOnly, web: host.links.web, webReadOnly: host.links.webReadOnly },
+    links: {
+      ssh: host.links.ssh,
+      sshReadOnly: host.links.sshReadOnly,
+      web: host.links.web,
+      webReadOnly: host.links.webReadOnly,
+    },
     clients: 0,
     server: `127.0.0.1:${server.port}`,
     serverName: 'test',
@@ -85,7 +90,7 @@ test('share --json, url, status and stop: the whole round trip', async () => {
     pairFit: null,
   });
   // And a presence watcher for it, which outlives the command too.
-  await waitFor('the share\'s presence watcher', () => sandbox.watcherPids().length === 2);
+  await waitFor("the share's presence watcher", () => sandbox.watcherPids().length === 2);
   // The share outlives the command that started it.
   assert.equal(sandbox.tmatePids().length, 1);
 
@@ -112,7 +117,7 @@ test('share --json, url, status and stop: the whole round trip', async () => {
   assert.match(stopped.stdout, /Your session and terminal are untouched/);
   await host.closed;
   assert.deepEqual(sandbox.tmatePids(), []);
-  assert.equal(sandbox.clientsOf(id).length, 1, 'the user\'s client is still attached');
+  assert.equal(sandbox.clientsOf(id).length, 1, "the user's client is still attached");
   assert.equal((await sandbox.cli(['status'])).stdout, 'Nothing is shared.\n');
 });
 
@@ -138,7 +143,10 @@ test('url and stop refuse a name shared on two tmux servers rather than guess, s
   const { shares } = sandbox.runtime();
   await shares.share({ session: 'work', socket: sandbox.socket() });
   await shares.share({ session: 'work', socket: sandbox.socket('other') });
-  for (const args of [['url', 'work'], ['stop', 'work']]) {
+  for (const args of [
+    ['url', 'work'],
+    ['stop', 'work'],
+  ]) {
     const result = await sandbox.cli(args);
     assert.equal(result.code, 1, args.join(' '));
     assert.match(result.stderr, /2 shared sessions are named "work", on different tmux servers/);
@@ -153,7 +161,11 @@ test('url and stop refuse a name shared on two tmux servers rather than guess, s
   const stopped = await sandbox.cli(['stop', 'work', '--socket', sandbox.socket('other')]);
   assert.equal(stopped.code, 0, stopped.stderr);
   const left = JSON.parse((await sandbox.cli(['status', '--json'])).stdout) as { socket: string }[];
-  assert.deepEqual(left.map((share) => share.socket), [sandbox.socket()], 'only the share on the other server ended');
+  assert.deepEqual(
+    left.map((share) => share.socket),
+    [sandbox.socket()],
+    'only the share on the other server ended',
+  );
   assert.equal(sandbox.tmatePids().length, 1);
   assert.equal((await sandbox.cli(['stop', '--all'])).stdout, 'Stopped 1 share.\n');
   assert.deepEqual(sandbox.tmatePids(), []);
@@ -181,7 +193,16 @@ test('failures exit 1 with the error and its fix on stderr; usage errors exit 2'
   assert.equal(notShared.code, 1);
   assert.match(notShared.stderr, /"work" is not being shared/);
 
-  for (const args of [['frobnicate'], ['share', 'a', 'b'], ['--nope'], ['stop'], ['status', '--web'], ['config', 'set', 'share.readyTimeoutSeconds'], ['config', 'get', 'no.such.key'], []]) {
+  for (const args of [
+    ['frobnicate'],
+    ['share', 'a', 'b'],
+    ['--nope'],
+    ['stop'],
+    ['status', '--web'],
+    ['config', 'set', 'share.readyTimeoutSeconds'],
+    ['config', 'get', 'no.such.key'],
+    [],
+  ]) {
     const result = await sandbox.cli(args);
     assert.equal(result.code, 2, `${args.join(' ')} → ${result.code} ${result.stderr}`);
     assert.match(result.stderr, /Usage: pairbar/);
@@ -196,16 +217,25 @@ test('--help and --version from the built bin: the whole usage, every command th
   const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
   const block = /## The `pairbar` command\n\n```text\n([\s\S]*?)```/.exec(readme)?.[1];
   assert.ok(block, 'the README has the command block');
-  const synopses = block.split('\n').filter((line) => line.startsWith('pairbar ')).map((line) => line.replace(/^pairbar /, '').split(/ {2,}/)[0]!);
+  const synopses = block
+    .split('\n')
+    .filter((line) => line.startsWith('pairbar '))
+    .map((line) => line.replace(/^pairbar /, '').split(/ {2,}/)[0]!);
   assert.ok(synopses.length >= 8, synopses.join(' / '));
 
   const help = await sandbox.cli(['--help']);
   assert.equal(help.code, 0, help.stderr);
   assert.equal(help.stderr, '');
   assert.match(help.stdout, /^Usage: pairbar <command> \[options\]\n/);
-  for (const synopsis of synopses) assert.ok(help.stdout.includes(`  ${synopsis}  `) || help.stdout.includes(`  ${synopsis}\n`), `--help shows "${synopsis}":\n${help.stdout}`);
-  for (const option of ['--socket PATH', '-h, --help', '-v, --version']) assert.ok(help.stdout.includes(option), option);
-  for (const args of [['-h'], ['help'], ['status', '--help']]) assert.equal((await sandbox.cli(args)).stdout, help.stdout, args.join(' '));
+  for (const synopsis of synopses)
+    assert.ok(
+      help.stdout.includes(`  ${synopsis}  `) || help.stdout.includes(`  ${synopsis}\n`),
+      `--help shows "${synopsis}":\n${help.stdout}`,
+    );
+  for (const option of ['--socket PATH', '-h, --help', '-v, --version'])
+    assert.ok(help.stdout.includes(option), option);
+  for (const args of [['-h'], ['help'], ['status', '--help']])
+    assert.equal((await sandbox.cli(args)).stdout, help.stdout, args.join(' '));
 
   const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
   for (const flag of ['--version', '-v']) {
@@ -252,19 +282,31 @@ test('config get/set: validated, shared file, defaults restored with an empty va
     assert.equal(result.code, 1, `${key}=${value}`);
     assert.match(result.stderr, reason);
   }
-  assert.equal((await sandbox.cli(['config', 'get', 'share.readyTimeoutSeconds'])).stdout, '10\n', 'a refused value leaves the stored one');
+  assert.equal(
+    (await sandbox.cli(['config', 'get', 'share.readyTimeoutSeconds'])).stdout,
+    '10\n',
+    'a refused value leaves the stored one',
+  );
   await sandbox.cli(['config', 'set', 'tmate.path', '']);
   assert.equal((await sandbox.cli(['config', 'get', 'tmate.path'])).stdout, '\n');
   const all = JSON.parse((await sandbox.cli(['config', 'get', '--json'])).stdout);
   assert.equal(all['share.readyTimeoutSeconds'], 10);
   assert.equal(all['notifications.pairJoined'], true);
   assert.equal(all['server.active'], 'test');
-  assert.deepEqual(all.servers.map((profile: { name: string }) => profile.name), ['test']);
+  assert.deepEqual(
+    all.servers.map((profile: { name: string }) => profile.name),
+    ['test'],
+  );
 });
 
 test('config set refuses the server keys and says which command changes servers', async () => {
   const before = await sandbox.cli(['config', 'get', '--json']);
-  for (const [key, value] of [['servers', '[]'], ['server.active', 'other'], ['server.host', 'tmate.example.org'], ['server.port', '2222']] as const) {
+  for (const [key, value] of [
+    ['servers', '[]'],
+    ['server.active', 'other'],
+    ['server.host', 'tmate.example.org'],
+    ['server.port', '2222'],
+  ] as const) {
     const result = await sandbox.cli(['config', 'set', key, value]);
     assert.notEqual(result.code, 0, `${key}: ${result.stderr}`);
     assert.match(result.stderr, /pairbar server add/, key);
@@ -292,7 +334,11 @@ test(
       assert.equal(shared.code, 0, shared.stderr);
       assert.match(shared.stdout, /The ssh link is on the clipboard/);
       const host = await server.nextConnection();
-      const read = () => execFileSync('xclip', ['-selection', 'clipboard', '-out'], { env: { ...sandbox.env, ...env }, encoding: 'utf8' });
+      const read = () =>
+        execFileSync('xclip', ['-selection', 'clipboard', '-out'], {
+          env: { ...sandbox.env, ...env },
+          encoding: 'utf8',
+        });
       assert.equal(read(), host.links.ssh);
       assert.equal((await sandbox.cli(['url', '--read-only', '--copy'], env)).code, 0);
       assert.equal(read(), host.links.sshReadOnly);
@@ -312,9 +358,14 @@ test('--copy with no clipboard tool says how to get one', async () => {
 });
 
 /** Runs the built command with its stdout a pipe whose reading end is closed before it writes a byte. */
-function cliIntoClosedPipe(args: string[]): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
+function cliIntoClosedPipe(
+  args: string[],
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(import.meta.dirname, '../../bin/pairbar.cjs'), ...args], { env: sandbox.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [join(import.meta.dirname, '../../bin/pairbar.cjs'), ...args], {
+      env: sandbox.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     // Node needs ~30 ms to start the command; the reader is gone long before its first write, as when
     // `head` has had its line, or the pager was quit.
     child.stdout.destroy();
@@ -327,7 +378,14 @@ function cliIntoClosedPipe(args: string[]): Promise<{ code: number | null; signa
 
 test('output piped into a reader that has gone (`| head -1`): the command ends quietly, without an EPIPE crash', async () => {
   for (let n = 0; n < 40; n++) sandbox.newSession(`session-${String(n).padStart(2, '0')}`);
-  for (const args of [['sessions'], ['sessions', '--json'], ['status'], ['--help'], ['config', 'get'], ['share', 'session-07']]) {
+  for (const args of [
+    ['sessions'],
+    ['sessions', '--json'],
+    ['status'],
+    ['--help'],
+    ['config', 'get'],
+    ['share', 'session-07'],
+  ]) {
     const result = await cliIntoClosedPipe(args);
     assert.equal(result.stderr, '', `${args.join(' ')}: nothing on stderr`);
     assert.equal(result.signal, null, args.join(' '));
@@ -335,11 +393,18 @@ test('output piped into a reader that has gone (`| head -1`): the command ends q
   }
   // The work was done all the same: the share started while nobody read its links.
   const status = await sandbox.cli(['status', '--json']);
-  assert.deepEqual(JSON.parse(status.stdout).map((share: { session: string; state: string }) => [share.session, share.state]), [['session-07', 'sharing']]);
+  assert.deepEqual(
+    JSON.parse(status.stdout).map((share: { session: string; state: string }) => [share.session, share.state]),
+    [['session-07', 'sharing']],
+  );
   await server.nextConnection();
 
   // The shell form a user types: head takes the first line and leaves.
-  const piped = spawnSync('sh', ['-c', '"$0" "$1" sessions | head -n 1', process.execPath, join(import.meta.dirname, '../../bin/pairbar.cjs')], { env: sandbox.env, encoding: 'utf8' });
+  const piped = spawnSync(
+    'sh',
+    ['-c', '"$0" "$1" sessions | head -n 1', process.execPath, join(import.meta.dirname, '../../bin/pairbar.cjs')],
+    { env: sandbox.env, encoding: 'utf8' },
+  );
   assert.equal(piped.stderr, '');
   assert.equal(piped.stdout, 'session-00  (1 window, detached)\n');
 });
@@ -352,7 +417,8 @@ test('output into a full non-blocking pipe (EAGAIN) arrives whole and in order, 
   // Ten to a tmux call: one call for all would be longer than a tmux command may be.
   for (let first = 0; first < count; first += 10) {
     const chained: string[] = [];
-    for (let n = first; n < first + 10; n++) chained.push(...(n > first ? [';'] : []), 'new-session', '-d', '-s', name(n), 'cat');
+    for (let n = first; n < first + 10; n++)
+      chained.push(...(n > first ? [';'] : []), 'new-session', '-d', '-s', name(n), 'cat');
     sandbox.tmux(chained);
   }
   const fifo = join(sandbox.root, 'slow-reader');
@@ -361,13 +427,16 @@ test('output into a full non-blocking pipe (EAGAIN) arrives whole and in order, 
   const writer = openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK);
   const chunks: Buffer[] = [];
   try {
-    const child = spawn(process.execPath, [join(ROOT, 'bin/pairbar.cjs'), 'sessions', '--json'], { env: sandbox.env, stdio: ['ignore', writer, 'pipe'] });
+    const child = spawn(process.execPath, [join(ROOT, 'bin/pairbar.cjs'), 'sessions', '--json'], {
+      env: sandbox.env,
+      stdio: ['ignore', writer, 'pipe'],
+    });
     closeSync(writer);
     let stderr = '';
     child.stderr!.on('data', (chunk) => (stderr += chunk));
     const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
     await sleep(1_000);
-    for (const buffer = Buffer.alloc(16_384); ; ) {
+    for (const buffer = Buffer.alloc(16_384); ;) {
       let read: number;
       try {
         read = readSync(reader, buffer);
@@ -388,5 +457,8 @@ test('output into a full non-blocking pipe (EAGAIN) arrives whole and in order, 
   const output = Buffer.concat(chunks).toString('utf8');
   assert.ok(output.length > 128 * 1024, `more than a pipe holds: ${output.length} bytes`);
   const rows = JSON.parse(output) as Array<{ name: string }>;
-  assert.deepEqual(rows.map((row) => row.name).sort(), Array.from({ length: count }, (_, n) => name(n)));
+  assert.deepEqual(
+    rows.map((row) => row.name).sort(),
+    Array.from({ length: count }, (_, n) => name(n)),
+  );
 });

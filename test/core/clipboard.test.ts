@@ -33,20 +33,39 @@ test('a clipboard tool planted where a relative or empty PATH entry points is ne
   }
   // Every way PATH can say "the current directory": `.`, an empty entry (leading, middle, trailing), a
   // relative directory. No absolute entry has a tool.
-  for (const PATH of ['.', ':', '.:/nonexistent', '/nonexistent::/also-nonexistent', '/nonexistent:', 'bin', './bin:/nonexistent']) {
+  for (const PATH of [
+    '.',
+    ':',
+    '.:/nonexistent',
+    '/nonexistent::/also-nonexistent',
+    '/nonexistent:',
+    'bin',
+    './bin:/nonexistent',
+  ]) {
     const env = { PATH, DISPLAY: ':99', WAYLAND_DISPLAY: 'wayland-9' };
     await inDir(cwd, async () => {
       assert.equal(await findClipboardTool(env, 'darwin'), undefined, `PATH=${JSON.stringify(PATH)}`);
-      await assert.rejects(copyToClipboard('ssh secret@127.0.0.1', env), (error) => isPairbarError(error) && error.code === 'CLIPBOARD_MISSING', `PATH=${JSON.stringify(PATH)}`);
+      await assert.rejects(
+        copyToClipboard('ssh secret@127.0.0.1', env),
+        (error) => isPairbarError(error) && error.code === 'CLIPBOARD_MISSING',
+        `PATH=${JSON.stringify(PATH)}`,
+      );
     });
     assert.equal(existsSync(canary), false, `PATH=${JSON.stringify(PATH)}: the planted tool received the link`);
   }
 });
 
-test('with a relative entry first, the tool in the absolute PATH entry after it is the one used', { skip: existsSync('/usr/bin/xclip') ? false : 'needs /usr/bin/xclip (apt install xclip)' }, async () => {
-  const cwd = join(root, 'project-2');
-  await plant(cwd, 'xclip', join(root, 'unused'));
-  await inDir(cwd, async () => {
-    assert.deepEqual(await findClipboardTool({ PATH: '.::/usr/bin', DISPLAY: ':99' }, 'linux'), { file: '/usr/bin/xclip', args: ['-selection', 'clipboard', '-in'] });
-  });
-});
+test(
+  'with a relative entry first, the tool in the absolute PATH entry after it is the one used',
+  { skip: existsSync('/usr/bin/xclip') ? false : 'needs /usr/bin/xclip (apt install xclip)' },
+  async () => {
+    const cwd = join(root, 'project-2');
+    await plant(cwd, 'xclip', join(root, 'unused'));
+    await inDir(cwd, async () => {
+      assert.deepEqual(await findClipboardTool({ PATH: '.::/usr/bin', DISPLAY: ':99' }, 'linux'), {
+        file: '/usr/bin/xclip',
+        args: ['-selection', 'clipboard', '-in'],
+      });
+    });
+  },
+);

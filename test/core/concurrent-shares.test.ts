@@ -17,8 +17,17 @@ test('six shares started at once in one process: all live, listed once each, eac
   for (const name of names) sandbox.newSession(name);
   const { shares } = sandbox.runtime();
   const started = await Promise.all(names.map((session) => shares.share({ session })));
-  assert.deepEqual(started.map((share) => share.state), names.map(() => 'sharing'));
-  assert.deepEqual(shares.list().map((share) => share.session).sort(), [...names].sort());
+  assert.deepEqual(
+    started.map((share) => share.state),
+    names.map(() => 'sharing'),
+  );
+  assert.deepEqual(
+    shares
+      .list()
+      .map((share) => share.session)
+      .sort(),
+    [...names].sort(),
+  );
   assert.equal(sandbox.tmatePids().length, names.length);
   for (const share of started) await shares.stop(share.id);
   assert.deepEqual(shares.list(), []);
@@ -36,9 +45,16 @@ test('another process adopting while a share is starting leaves it alone, then a
   const share = await starter.share({ session: 'work' });
   await Promise.all(adoptions);
   assert.equal(share.state, 'sharing');
-  assert.deepEqual(starter.list().map((entry) => entry.id), [share.id], 'still the starter\'s');
+  assert.deepEqual(
+    starter.list().map((entry) => entry.id),
+    [share.id],
+    "still the starter's",
+  );
   const adopted = await watcher.adopt();
-  assert.deepEqual(adopted.map((entry) => [entry.id, entry.state]), [[share.id, 'sharing']]);
+  assert.deepEqual(
+    adopted.map((entry) => [entry.id, entry.state]),
+    [[share.id, 'sharing']],
+  );
   await watcher.stop(share.id);
   assert.deepEqual(sandbox.tmatePids(), []);
 });
@@ -51,7 +67,10 @@ test('the same process adopting (a snapshot refresh) at every step of a start ke
   shares.on('step', () => adoptions.push(shares.adopt()));
   const share = await shares.share({ session: 'work' });
   await Promise.all(adoptions);
-  assert.deepEqual(shares.list().map((entry) => [entry.id, entry.state]), [[share.id, 'sharing']]);
+  assert.deepEqual(
+    shares.list().map((entry) => [entry.id, entry.state]),
+    [[share.id, 'sharing']],
+  );
   await shares.stop(share.id);
   assert.deepEqual(sandbox.tmatePids(), [], 'no tmate left running unseen');
 });

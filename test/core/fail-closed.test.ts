@@ -55,7 +55,9 @@ test('the preferences file is written 0600 in a 0700 folder; one left open by an
 
   // A folder made by hand in a fresh place, before Pairbar ever wrote there.
   const fresh = join(sandbox.root, 'fresh-config');
-  const made = await sandbox.cli(['config', 'set', 'share.copyLink', 'ssh'], { PAIRBAR_CONFIG_DIR: join(fresh, 'Pairbar') });
+  const made = await sandbox.cli(['config', 'set', 'share.copyLink', 'ssh'], {
+    PAIRBAR_CONFIG_DIR: join(fresh, 'Pairbar'),
+  });
   assert.equal(made.code, 0, made.stderr);
   assert.equal(statSync(join(fresh, 'Pairbar')).mode & 0o777, 0o700);
 });
@@ -83,8 +85,12 @@ function processesOfShare(socket: string): Array<{ pid: number; command: string 
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      if (!readFileSync(`/proc/${entry}/environ`, 'utf8').split('\0').includes(`PAIRBAR_TMATE_SOCKET=${socket}`)) continue;
-      found.push({ pid: Number(entry), command: readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').join(' ').trim() });
+      if (!readFileSync(`/proc/${entry}/environ`, 'utf8').split('\0').includes(`PAIRBAR_TMATE_SOCKET=${socket}`))
+        continue;
+      found.push({
+        pid: Number(entry),
+        command: readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').join(' ').trim(),
+      });
     } catch {
       // Gone meanwhile, or not ours to read.
     }
@@ -94,12 +100,17 @@ function processesOfShare(socket: string): Array<{ pid: number; command: string 
 
 /** The end watchdog's processes (its shell and its sleep): of tmate's tree, and neither tmate nor the tmux client. */
 function watchdogOf(socket: string): number[] {
-  return processesOfShare(socket).filter((proc) => /^(?:\S*\/)?(?:sh|sleep) /.test(proc.command)).map((proc) => proc.pid);
+  return processesOfShare(socket)
+    .filter((proc) => /^(?:\S*\/)?(?:sh|sleep) /.test(proc.command))
+    .map((proc) => proc.pid);
 }
 
 function followerPids(shareId: string): number[] {
   try {
-    return execFileSync('pgrep', ['-f', `__follow ${shareId}`], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
+    return execFileSync('pgrep', ['-f', `__follow ${shareId}`], { encoding: 'utf8' })
+      .split('\n')
+      .filter(Boolean)
+      .map(Number);
   } catch {
     return [];
   }
@@ -117,7 +128,9 @@ test('share --for: with its follower killed, the share still ends at its end; th
   const socket = join(sandbox.env.PAIRBAR_RUNTIME_DIR!, share.id, 'tmate.sock');
 
   // The one Pairbar process that was left to end it on time: gone, as after `kill` or a crash.
-  const followers = await waitFor('the detached follower', () => (followerPids(share.id).length > 0 ? followerPids(share.id) : undefined));
+  const followers = await waitFor('the detached follower', () =>
+    followerPids(share.id).length > 0 ? followerPids(share.id) : undefined,
+  );
   for (const pid of followers) process.kill(pid, 'SIGKILL');
   await waitFor('the follower to be gone', () => followerPids(share.id).length === 0);
 
@@ -125,7 +138,9 @@ test('share --for: with its follower killed, the share still ends at its end; th
   const keys = await PairKeys.create();
   try {
     sandbox.tmux(['send-keys', '-t', 'work:', 'echo PAIR-CAN-SEE', 'Enter']);
-    const pair = await joinAsPair(server, share.links.ssh, await keys.key('pair'), 'THIS-IS-NEVER-SHOWN', { timeoutMs: 40_000 });
+    const pair = await joinAsPair(server, share.links.ssh, await keys.key('pair'), 'THIS-IS-NEVER-SHOWN', {
+      timeoutMs: 40_000,
+    });
     assert.match(pair.output, /PAIR-CAN-SEE/, 'the pair was in');
     assert.notEqual(pair.code, null, 'thrown out by the end of the share, not by the test');
     assert.ok(Date.now() >= share.endsAt, 'not before its end');
@@ -149,7 +164,10 @@ test('a share past its end, with nothing left to end it (follower and watchdog k
   assert.equal(shared.code, 0, shared.stderr);
   const share = JSON.parse(shared.stdout) as { id: string; endsAt: number };
   const socket = join(sandbox.env.PAIRBAR_RUNTIME_DIR!, share.id, 'tmate.sock');
-  for (const pid of await waitFor('the follower', () => (followerPids(share.id).length > 0 ? followerPids(share.id) : undefined))) process.kill(pid, 'SIGKILL');
+  for (const pid of await waitFor('the follower', () =>
+    followerPids(share.id).length > 0 ? followerPids(share.id) : undefined,
+  ))
+    process.kill(pid, 'SIGKILL');
   for (const pid of watchdogOf(socket)) process.kill(pid, 'SIGKILL');
   assert.ok(Date.now() < share.endsAt, 'killed before the end');
   await waitFor('the end to pass', () => Date.now() > share.endsAt + 500, 20_000);
@@ -164,7 +182,12 @@ test('config set tmux.path / tmate.path: a program that is not tmux / tmate is r
   const { sandbox } = world;
   const file = join(sandbox.env.PAIRBAR_CONFIG_DIR!, 'preferences.json');
   const before = readFileSync(file, 'utf8');
-  for (const [key, program, wanted] of [['tmux.path', '/usr/bin/perl', 'tmux'], ['tmate.path', '/usr/bin/perl', 'tmate'], ['tmate.path', '/usr/bin/tmux', 'tmate'], ['tmux.path', '/usr/bin/tmate', 'tmux']] as const) {
+  for (const [key, program, wanted] of [
+    ['tmux.path', '/usr/bin/perl', 'tmux'],
+    ['tmate.path', '/usr/bin/perl', 'tmate'],
+    ['tmate.path', '/usr/bin/tmux', 'tmate'],
+    ['tmux.path', '/usr/bin/tmate', 'tmux'],
+  ] as const) {
     const set = await sandbox.cli(['config', 'set', key, program]);
     assert.equal(set.code, 1, `${key} ${program}: ${set.stdout}`);
     assert.match(set.stderr, new RegExp(`"${program}" is not ${wanted}`), `${key} ${program}`);
@@ -183,11 +206,21 @@ test('sharing a shared session again with other options: refused, saying what di
   const { sandbox, server } = world;
   sandbox.newSession('work', 'default', 'sh');
   const store = openPrefsStore(sandbox.env);
-  addServer(store, { name: 'other', host: server.host, port: server.port, rsaFingerprint: '', ed25519Fingerprint: server.fingerprint, ecdsaFingerprint: '' });
+  addServer(store, {
+    name: 'other',
+    host: server.host,
+    port: server.port,
+    rsaFingerprint: '',
+    ed25519Fingerprint: server.fingerprint,
+    ecdsaFingerprint: '',
+  });
   const first = await sandbox.cli(['share', 'work', '--json']);
   assert.equal(first.code, 0, first.stderr);
   const share = JSON.parse(first.stdout) as { id: string; endsAt: number | null };
-  const keysFile = await sandbox.writeFile('pair.keys', readFileSync(join(sandbox.env.HOME!, '.ssh', 'id_ed25519.pub'), 'utf8'));
+  const keysFile = await sandbox.writeFile(
+    'pair.keys',
+    readFileSync(join(sandbox.env.HOME!, '.ssh', 'id_ed25519.pub'), 'utf8'),
+  );
   const cases: Array<[string[], RegExp]> = [
     [['--for', '1m'], /it never ends by itself \(asked: to end by \d\d:\d\d\)/],
     [['--view', 'independent'], /the pair's view is follow \(asked: independent\)/],
@@ -204,8 +237,15 @@ test('sharing a shared session again with other options: refused, saying what di
   }
   const both = await sandbox.cli(['share', 'work', '--for', '1m', '--view', 'independent']);
   assert.match(both.stderr, /never ends by itself .*; the pair's view is follow/, 'every difference named');
-  const status = JSON.parse((await sandbox.cli(['status', '--json'])).stdout) as Array<{ id: string; endsAt: number | null }>;
-  assert.deepEqual(status.map((entry) => [entry.id, entry.endsAt]), [[share.id, null]], 'the one share, as it was');
+  const status = JSON.parse((await sandbox.cli(['status', '--json'])).stdout) as Array<{
+    id: string;
+    endsAt: number | null;
+  }>;
+  assert.deepEqual(
+    status.map((entry) => [entry.id, entry.endsAt]),
+    [[share.id, null]],
+    'the one share, as it was',
+  );
   for (const same of [[], ['--anyone'], ['--view', 'follow', '--size', 'mine', '--server', 'test']]) {
     const again = await sandbox.cli(['share', 'work', '--json', ...same]);
     assert.equal(again.code, 0, `${same.join(' ')}: ${again.stderr}`);
@@ -216,7 +256,10 @@ test('sharing a shared session again with other options: refused, saying what di
 test('the end is the one option with a safer side: a share that ends sooner than asked is given back, one that would outlast it is refused', async () => {
   const { sandbox } = world;
   sandbox.newSession('work', 'default', 'sh');
-  const first = JSON.parse((await sandbox.cli(['share', 'work', '--for', '10m', '--json'])).stdout) as { id: string; endsAt: number };
+  const first = JSON.parse((await sandbox.cli(['share', 'work', '--for', '10m', '--json'])).stdout) as {
+    id: string;
+    endsAt: number;
+  };
   const later = await sandbox.cli(['share', 'work', '--for', '30m', '--json']);
   assert.equal(later.code, 0, later.stderr);
   assert.equal((JSON.parse(later.stdout) as { id: string }).id, first.id);
@@ -231,13 +274,19 @@ test('the app: sharing a shared session with other options gives the refusal as 
   const state = new AppState(sandbox.runtime());
   const opened = await state.share({ session: 'work', socket: sandbox.socket() }, {});
   assert.ok(opened.ok, opened.ok ? '' : opened.error.message);
-  const keysFile = await sandbox.writeFile('pair.keys', readFileSync(join(sandbox.env.HOME!, '.ssh', 'id_ed25519.pub'), 'utf8'));
+  const keysFile = await sandbox.writeFile(
+    'pair.keys',
+    readFileSync(join(sandbox.env.HOME!, '.ssh', 'id_ed25519.pub'), 'utf8'),
+  );
   const options = validateShareOptions({ endAfterMs: 60_000, allowed: [`file:${keysFile}`] });
   assert.ok(typeof options !== 'string', String(options));
   const again = await state.share({ session: 'work', socket: sandbox.socket() }, options);
   assert.equal(again.ok, false, 'refused');
   assert.ok(!again.ok);
-  assert.match(again.error.message, /"work" is already shared, and anyone with a link may join it \(asked: only file:\S+\); it never ends by itself \(asked: to end by \d\d:\d\d\)/);
+  assert.match(
+    again.error.message,
+    /"work" is already shared, and anyone with a link may join it \(asked: only file:\S+\); it never ends by itself \(asked: to end by \d\d:\d\d\)/,
+  );
   assert.match(again.error.fix, /End pair/);
   assert.equal(state.snapshot().shares.length, 1);
   assert.equal(state.snapshot().shares[0]?.endsAt, null);
@@ -253,13 +302,22 @@ function handEdit(sandbox: typeof world.sandbox, changes: Record<string, unknown
 test('a hand-edited access.default or share.endAfterMinutes that cannot be read refuses every share (command and app), naming key, value and fix; the file is left byte for byte', async () => {
   const { sandbox, server } = world;
   sandbox.newSession('work', 'default', 'sh');
-  const { file, bytes } = handEdit(sandbox, { 'access.default': 'github:alice, gitlab:bob.git', 'share.endAfterMinutes': 20000 });
+  const { file, bytes } = handEdit(sandbox, {
+    'access.default': 'github:alice, gitlab:bob.git',
+    'share.endAfterMinutes': 20000,
+  });
   for (const args of [['share', 'work'], ['share', 'work', '--anyone', '--for', '10m'], ['share']]) {
     const shared = await sandbox.cli(args);
     assert.equal(shared.code, 1, `${args.join(' ')}: ${shared.stdout}`);
     assert.match(shared.stderr, /No share starts while a setting that decides who may join/);
-    assert.match(shared.stderr, /access\.default in .*preferences\.json is invalid \(.*\): it holds "github:alice, gitlab:bob\.git"/);
-    assert.match(shared.stderr, /share\.endAfterMinutes in .* is invalid \(expected a whole number from 0 to 10080\): it holds "20000"/);
+    assert.match(
+      shared.stderr,
+      /access\.default in .*preferences\.json is invalid \(.*\): it holds "github:alice, gitlab:bob\.git"/,
+    );
+    assert.match(
+      shared.stderr,
+      /share\.endAfterMinutes in .* is invalid \(expected a whole number from 0 to 10080\): it holds "20000"/,
+    );
     assert.match(shared.stderr, /pairbar config set access\.default VALUE/);
     assert.match(shared.stderr, /pairbar config set share\.endAfterMinutes VALUE/);
   }
@@ -290,7 +348,10 @@ test('a hand-edited share.endWhenEmptyMinutes that cannot be read refuses every 
   const { file, bytes } = handEdit(sandbox, { 'share.endWhenEmptyMinutes': 'ten' });
   const shared = await sandbox.cli(['share', 'work']);
   assert.equal(shared.code, 1, shared.stdout);
-  assert.match(shared.stderr, /No share starts while a setting that decides who may join, or for how long, cannot be read/);
+  assert.match(
+    shared.stderr,
+    /No share starts while a setting that decides who may join, or for how long, cannot be read/,
+  );
   assert.match(shared.stderr, /share\.endWhenEmptyMinutes in .* is invalid/);
   assert.match(shared.stderr, /pairbar config set share\.endWhenEmptyMinutes VALUE/);
   assert.deepEqual(sandbox.tmatePids(), []);
@@ -308,5 +369,8 @@ test('a hand-edited setting that guards nothing falls back to its default, and s
   handEdit(sandbox, { 'share.copyLink': 'carrier-pigeon' });
   const shared = await sandbox.cli(['share', 'work']);
   assert.equal(shared.code, 0, shared.stderr);
-  assert.match(shared.stderr, /warning: share\.copyLink in .* is invalid \(expected one of ssh, sshReadOnly, web, webReadOnly\): it holds "carrier-pigeon"; using the default until it is fixed/);
+  assert.match(
+    shared.stderr,
+    /warning: share\.copyLink in .* is invalid \(expected one of ssh, sshReadOnly, web, webReadOnly\): it holds "carrier-pigeon"; using the default until it is fixed/,
+  );
 });

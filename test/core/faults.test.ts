@@ -40,19 +40,26 @@ function measured(fault: string, seen: string, seconds: number, bound: number): 
 
 after(() => {
   if (figures.length === 0) return;
-  const rows = figures.map((figure) => `| ${figure.fault} | ${figure.seen} | ${figure.seconds === null ? 'the reply' : `${figure.seconds.toFixed(2)} s`} | ${figure.bound === null ? '—' : `< ${figure.bound} s`} |`);
+  const rows = figures.map(
+    (figure) =>
+      `| ${figure.fault} | ${figure.seen} | ${figure.seconds === null ? 'the reply' : `${figure.seconds.toFixed(2)} s`} | ${figure.bound === null ? '—' : `< ${figure.bound} s`} |`,
+  );
   recordReliability(
     'faults',
     [
       '`test/core/faults.test.ts`: real tmux, real tmate 2.4.0, the test tmate server on 127.0.0.1. Each fault ends',
-      'with no tmate process, no share directory or socket left, and the user\'s tmux session and client still',
+      "with no tmate process, no share directory or socket left, and the user's tmux session and client still",
       'there. "Time" is from the fault to what the user sees, in this run; "bound" is what the test checks.',
       '',
       '| fault | what the user sees | time | bound |',
       '|---|---|---|---|',
       ...rows,
       '',
-      `Run ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, tmate ${execFileSync('tmate', ['-V'], { encoding: 'utf8' }).trim().replace(/^tmate /, '')}, ${figures.length} faults.`,
+      `Run ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, tmate ${execFileSync('tmate', ['-V'], {
+        encoding: 'utf8',
+      })
+        .trim()
+        .replace(/^tmate /, '')}, ${figures.length} faults.`,
     ].join('\n'),
   );
 });
@@ -72,8 +79,12 @@ async function nothingLeft(user?: { id: string; clients: string[] }): Promise<vo
   await waitFor('no tmate process', () => world.sandbox.tmatePids().length === 0, 5_000);
   assert.deepEqual(shareDirs(world.sandbox), [], 'no share directory (nor its socket) left');
   if (user) {
-    await waitFor('tmate\'s client gone from the session', () => world.sandbox.clientsOf(user.id).length === user.clients.length, 5_000);
-    assert.deepEqual(world.sandbox.clientsOf(user.id), user.clients, 'the user\'s own client is still attached');
+    await waitFor(
+      "tmate's client gone from the session",
+      () => world.sandbox.clientsOf(user.id).length === user.clients.length,
+      5_000,
+    );
+    assert.deepEqual(world.sandbox.clientsOf(user.id), user.clients, "the user's own client is still attached");
   }
 }
 
@@ -111,7 +122,12 @@ test('tmate SIGKILLed mid-share: within 3 s the card says the share ended and wh
     const view = viewOf(state.snapshot(), share.id);
     return view?.state === 'failed' ? view : undefined;
   });
-  measured('tmate SIGKILLed while sharing (started by this process)', 'the card: failed, "tmate stopped unexpectedly: … killed (SIGKILL)", Retry', seconds(killed), 3);
+  measured(
+    'tmate SIGKILLed while sharing (started by this process)',
+    'the card: failed, "tmate stopped unexpectedly: … killed (SIGKILL)", Retry',
+    seconds(killed),
+    3,
+  );
   assert.equal(shown.error?.code, 'TMATE_FAILED');
   assert.match(shown.error?.message ?? '', /killed \(SIGKILL\)/);
   assert.equal(existsSync(socket), false, 'the socket tmate left behind is removed');
@@ -119,7 +135,11 @@ test('tmate SIGKILLed mid-share: within 3 s the card says the share ended and wh
 
   const again = await shareOk(state, work());
   assert.equal(again.state, 'sharing');
-  assert.deepEqual(state.snapshot().shares.map((view) => view.state), ['sharing'], 'Retry replaces the failed card');
+  assert.deepEqual(
+    state.snapshot().shares.map((view) => view.state),
+    ['sharing'],
+    'Retry replaces the failed card',
+  );
 });
 
 test('tmate SIGKILLed under a share another process started: the next refresh (the popover opening) says it ended, and cleans it', async () => {
@@ -134,7 +154,12 @@ test('tmate SIGKILLed under a share another process started: the next refresh (t
   process.kill(pid!, 'SIGKILL');
   await waitFor('tmate gone', () => world.sandbox.tmatePids().length === 0);
   const snapshot = await state.refresh();
-  measured('tmate SIGKILLed while sharing (adopted from the command)', 'on the next refresh: failed, "tmate stopped unexpectedly"', seconds(killed), 3);
+  measured(
+    'tmate SIGKILLed while sharing (adopted from the command)',
+    'on the next refresh: failed, "tmate stopped unexpectedly"',
+    seconds(killed),
+    3,
+  );
   const view = viewOf(snapshot, adopted.id);
   assert.equal(view?.state, 'failed');
   assert.equal(view?.error?.code, 'TMATE_FAILED');
@@ -156,11 +181,20 @@ test('the tmux server killed: its share ends and the card says the tmux server s
     const view = viewOf(state.snapshot(), theirs.id);
     return view?.state === 'failed' ? view : undefined;
   });
-  measured('the tmux server of a shared session SIGKILLed', 'the card: failed, "The tmux server holding … is no longer running"', seconds(killed), 3);
+  measured(
+    'the tmux server of a shared session SIGKILLed',
+    'the card: failed, "The tmux server holding … is no longer running"',
+    seconds(killed),
+    3,
+  );
   assert.equal(shown.error?.code, 'TMUX_SERVER_GONE');
   assert.match(shown.error?.message ?? '', /tmux server/);
-  assert.deepEqual(ended.map(([share, code]) => [share.id, code]), [[theirs.id, 'TMUX_SERVER_GONE']], 'one ended event, with the reason the notification shows');
-  assert.equal(viewOf(state.snapshot(), ours.id)?.state, 'sharing', 'the other server\'s share goes on');
+  assert.deepEqual(
+    ended.map(([share, code]) => [share.id, code]),
+    [[theirs.id, 'TMUX_SERVER_GONE']],
+    'one ended event, with the reason the notification shows',
+  );
+  assert.equal(viewOf(state.snapshot(), ours.id)?.state, 'sharing', "the other server's share goes on");
   assert.equal(world.sandbox.tmatePids().length, 1);
   assert.deepEqual(shareDirs(world.sandbox), [ours.id]);
   await state.stop(ours.id);
@@ -172,17 +206,44 @@ test('the tmux server killed: its share ends and the card says the tmux server s
 test('a port that refuses: its own message within 3 s, not at the 20 s time limit', async () => {
   await world.sandbox.setPrefs({ 'share.readyTimeoutSeconds': 20 });
   await world.server.setRefusing(true);
-  const { error, seconds: took } = await expectStartFailure(world.sandbox, world.sandbox.runtime().shares, 'SERVER_REFUSED', 3, 2);
-  assert.equal(error.message, `The tmate server 127.0.0.1:${world.server.port} refused the connection: nothing is listening on that port.`);
-  measured('tmate server port refusing connections (time limit 20 s)', 'failed: "refused the connection: nothing is listening on that port"', took, 5);
+  const { error, seconds: took } = await expectStartFailure(
+    world.sandbox,
+    world.sandbox.runtime().shares,
+    'SERVER_REFUSED',
+    3,
+    2,
+  );
+  assert.equal(
+    error.message,
+    `The tmate server 127.0.0.1:${world.server.port} refused the connection: nothing is listening on that port.`,
+  );
+  measured(
+    'tmate server port refusing connections (time limit 20 s)',
+    'failed: "refused the connection: nothing is listening on that port"',
+    took,
+    5,
+  );
 });
 
 test('a host name that does not resolve: its own message within 3 s', async () => {
   const store = openPrefsStore(world.sandbox.env);
-  addServer(store, { name: 'gone', host: 'tmate.pairbar-test.invalid', port: 22, rsaFingerprint: '', ed25519Fingerprint: world.server.fingerprint, ecdsaFingerprint: '' });
+  addServer(store, {
+    name: 'gone',
+    host: 'tmate.pairbar-test.invalid',
+    port: 22,
+    rsaFingerprint: '',
+    ed25519Fingerprint: world.server.fingerprint,
+    ecdsaFingerprint: '',
+  });
   useServer(store, 'gone');
   await world.sandbox.setPrefs({ 'share.readyTimeoutSeconds': 20 });
-  const { error, seconds: took } = await expectStartFailure(world.sandbox, world.sandbox.runtime().shares, 'SERVER_NAME_NOT_FOUND', 3, 2);
+  const { error, seconds: took } = await expectStartFailure(
+    world.sandbox,
+    world.sandbox.runtime().shares,
+    'SERVER_NAME_NOT_FOUND',
+    3,
+    2,
+  );
   assert.match(error.message, /host name tmate\.pairbar-test\.invalid was not found/);
   measured('tmate server host name not found (time limit 20 s)', 'failed: "host name … was not found"', took, 5);
 });
@@ -190,15 +251,33 @@ test('a host name that does not resolve: its own message within 3 s', async () =
 test('a wrong server fingerprint: its own error naming both fingerprints, without waiting for the time limit', async () => {
   const wrong = 'SHA256:' + 'A'.repeat(43);
   await world.sandbox.useServer(world.server, 30, 'test', wrong);
-  const { error, seconds: took } = await expectStartFailure(world.sandbox, world.sandbox.runtime().shares, 'FINGERPRINT_MISMATCH', 10);
-  assert.ok(error.message.includes(`configured: ed25519 ${wrong}; presented: ed25519 ${world.server.fingerprint}`), error.message);
+  const { error, seconds: took } = await expectStartFailure(
+    world.sandbox,
+    world.sandbox.runtime().shares,
+    'FINGERPRINT_MISMATCH',
+    10,
+  );
+  assert.ok(
+    error.message.includes(`configured: ed25519 ${wrong}; presented: ed25519 ${world.server.fingerprint}`),
+    error.message,
+  );
   assert.match(error.fix, /fingerprints your server's operator gave you/);
-  measured('wrong server fingerprint (time limit 30 s)', 'failed: "does not match", both fingerprints named, at once', took, 10);
+  measured(
+    'wrong server fingerprint (time limit 30 s)',
+    'failed: "does not match", both fingerprints named, at once',
+    took,
+    10,
+  );
 });
 
 test('a server that accepts the connection but never says READY: fails at the time limit, not before', async () => {
   world.server = await switchServer(world.sandbox, world.server, { sayReady: false }, 3);
-  const { seconds: took } = await expectStartFailure(world.sandbox, world.sandbox.runtime().shares, 'SERVER_NOT_READY', 3);
+  const { seconds: took } = await expectStartFailure(
+    world.sandbox,
+    world.sandbox.runtime().shares,
+    'SERVER_NOT_READY',
+    3,
+  );
   assert.ok(took >= 3, 'it did not give up before share.readyTimeoutSeconds');
   measured('server accepts but never says READY (time limit 3 s)', 'failed: "gave no share links within 3 s"', took, 8);
 });
@@ -215,7 +294,12 @@ test('connection dropped and back, the server kept the links: reconnecting shown
   const again = await world.server.nextConnection(15_000);
   assert.equal(again.reconnected, true);
   await waitFor('sharing again', () => viewOf(state.snapshot(), share.id)?.state === 'sharing', 15_000);
-  measured('connection dropped, server resumes the session', 'reconnecting, then sharing with the same links', seconds(dropped), 10);
+  measured(
+    'connection dropped, server resumes the session',
+    'reconnecting, then sharing with the same links',
+    seconds(dropped),
+    10,
+  );
   const shown = viewOf(state.snapshot(), share.id)!;
   assert.deepEqual(shown.links, share.links);
   assert.deepEqual(shown.links, again.links, 'the links shown are the ones the server now serves');
@@ -243,7 +327,10 @@ test('connection dropped and back, the server handed out new links: the new link
 
 /** Starts `pairbar ARGS` in the world.sandbox and hands back the child, for a test to kill. */
 function startCli(args: string[]) {
-  const child = spawn(process.execPath, [join(import.meta.dirname, '../../bin/pairbar.cjs'), ...args], { env: world.sandbox.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [join(import.meta.dirname, '../../bin/pairbar.cjs'), ...args], {
+    env: world.sandbox.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   child.stdout.on('data', (chunk) => (stdout += chunk));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -251,7 +338,9 @@ function startCli(args: string[]) {
 }
 
 function recordOf(id: string): { pid: number } {
-  return JSON.parse(readFileSync(join(world.sandbox.env.PAIRBAR_RUNTIME_DIR!, id, 'share.json'), 'utf8')) as { pid: number };
+  return JSON.parse(readFileSync(join(world.sandbox.env.PAIRBAR_RUNTIME_DIR!, id, 'share.json'), 'utf8')) as {
+    pid: number;
+  };
 }
 
 /** The pid a share's record names, or 0 while the directory is there but its record not written yet. */
@@ -268,16 +357,27 @@ test('the command SIGKILLed while its share is starting: the next start finds it
   world.server = await switchServer(world.sandbox, world.server, { sayReady: false }, 60);
   const user = await usersWork();
   const cli = startCli(['share', 'work']);
-  const [id] = await waitFor('tmate started', () => {
-    const dirs = shareDirs(world.sandbox);
-    // The daemon, and the `tmate wait tmate-ready` client waiting on it.
-    return dirs.length === 1 && recordedPid(dirs[0]!) > 0 && world.sandbox.tmatePids().length === 2 ? dirs : undefined;
-  }, 20_000);
+  const [id] = await waitFor(
+    'tmate started',
+    () => {
+      const dirs = shareDirs(world.sandbox);
+      // The daemon, and the `tmate wait tmate-ready` client waiting on it.
+      return dirs.length === 1 && recordedPid(dirs[0]!) > 0 && world.sandbox.tmatePids().length === 2
+        ? dirs
+        : undefined;
+    },
+    20_000,
+  );
   cli.child.kill('SIGKILL');
   await cli.exited;
   const killed = Date.now();
   const status = await world.sandbox.cli(['status', '--json']);
-  measured('the command SIGKILLed while starting', '`pairbar status`: nothing shared, its tmate ended', seconds(killed), 5);
+  measured(
+    'the command SIGKILLed while starting',
+    '`pairbar status`: nothing shared, its tmate ended',
+    seconds(killed),
+    5,
+  );
   assert.equal(status.code, 0, status.stderr);
   assert.deepEqual(JSON.parse(status.stdout), []);
   assert.equal(existsSync(join(world.sandbox.env.PAIRBAR_RUNTIME_DIR!, id!)), false);
@@ -287,13 +387,17 @@ test('the command SIGKILLed while its share is starting: the next start finds it
 test('the command SIGKILLed after its share is ready: the next start shows that share with its links, and can end it', async () => {
   const user = await usersWork();
   const cli = startCli(['share', 'work', '--json']);
-  const original = await waitFor('the links printed', () => {
-    try {
-      return JSON.parse(cli.stdout()) as { id: string; links: Share['links'] };
-    } catch {
-      return undefined;
-    }
-  }, 20_000);
+  const original = await waitFor(
+    'the links printed',
+    () => {
+      try {
+        return JSON.parse(cli.stdout()) as { id: string; links: Share['links'] };
+      } catch {
+        return undefined;
+      }
+    },
+    20_000,
+  );
   cli.child.kill('SIGKILL');
   await cli.exited;
   const killed = Date.now();
@@ -304,7 +408,7 @@ test('the command SIGKILLed after its share is ready: the next start shows that 
   assert.equal(shown?.state, 'sharing');
   assert.deepEqual(shown?.links, original.links);
   const host = await world.server.nextConnection();
-  assert.equal(host.isClosed, false, 'the pair\'s connection lives on');
+  assert.equal(host.isClosed, false, "the pair's connection lives on");
   const stopped = await world.sandbox.cli(['stop', 'work']);
   assert.equal(stopped.code, 0, stopped.stderr);
   await nothingLeft(user);
@@ -320,7 +424,10 @@ test('Share clicked twice: one share, one tmate, both clicks answered with it', 
   assert.equal(first.value.id, second.value.id);
   assert.equal(world.sandbox.tmatePids().length, 1);
   assert.equal(world.server.connections().length, 1);
-  assert.deepEqual(state.snapshot().shares.map((view) => view.state), ['sharing']);
+  assert.deepEqual(
+    state.snapshot().shares.map((view) => view.state),
+    ['sharing'],
+  );
   await state.stop(first.value.id);
   await nothingLeft(user);
 });
@@ -339,7 +446,12 @@ test('Stop while the share is starting (tmate running, no links yet): the start 
   const stop = await state.stop(starting.id);
   assert.ok(stop.ok, stop.ok ? '' : stop.error.message);
   const result = await sharing;
-  measured('Stop during Start', 'the card goes; the Share call answers "stopped before its links were ready"', seconds(stopAt), 5);
+  measured(
+    'Stop during Start',
+    'the card goes; the Share call answers "stopped before its links were ready"',
+    seconds(stopAt),
+    5,
+  );
   assert.equal(result.ok, false);
   assert.equal(result.ok ? '' : result.error.code, 'SHARE_STOPPED');
   assert.deepEqual(state.snapshot().shares, [], 'no failed card: the user asked for the stop');
@@ -351,13 +463,21 @@ test('`pairbar stop work` from another process while the app is starting the sha
   const user = await usersWork();
   const state = await app();
   const sharing = state.share(work());
-  await waitFor('starting, tmate running', () => state.snapshot().shares[0]?.state === 'starting' && world.sandbox.tmatePids().length === 2);
+  await waitFor(
+    'starting, tmate running',
+    () => state.snapshot().shares[0]?.state === 'starting' && world.sandbox.tmatePids().length === 2,
+  );
   const stopAt = Date.now();
   const stopped = await world.sandbox.cli(['stop', 'work']);
   assert.equal(stopped.code, 0, stopped.stderr);
   assert.match(stopped.stdout, /Stopped sharing "work" before its links were ready/);
   const result = await sharing;
-  measured('`pairbar stop` from another process during Start', 'the command: stopped; the app: its Share answers "stopped", no card', seconds(stopAt), 5);
+  measured(
+    '`pairbar stop` from another process during Start',
+    'the command: stopped; the app: its Share answers "stopped", no card',
+    seconds(stopAt),
+    5,
+  );
   assert.equal(result.ok ? '' : result.error.code, 'SHARE_STOPPED', 'one outcome: the start was stopped');
   assert.deepEqual(state.snapshot().shares, [], 'no failed card: a person asked for the stop');
   await nothingLeft(user);
@@ -368,7 +488,11 @@ test('`pairbar stop work` while `pairbar share work` in another terminal waits f
   const user = await usersWork();
   const sharing = world.sandbox.cli(['share', 'work']);
   const blank = world.sandbox.cli(['share']);
-  await waitFor('both starts under way, tmate running', () => shareDirs(world.sandbox).length === 2 && world.sandbox.tmatePids().length === 4, 20_000);
+  await waitFor(
+    'both starts under way, tmate running',
+    () => shareDirs(world.sandbox).length === 2 && world.sandbox.tmatePids().length === 4,
+    20_000,
+  );
   const stopped = await world.sandbox.cli(['stop', 'work']);
   assert.equal(stopped.code, 0, stopped.stderr);
   assert.match(stopped.stdout, /Stopped sharing "work" before its links were ready/);
@@ -380,8 +504,15 @@ test('`pairbar stop work` while `pairbar share work` in another terminal waits f
   assert.equal(all.code, 0, all.stderr);
   assert.match(all.stdout, /Stopped 1 share/);
   assert.equal((await blank).code, 1);
-  const sessions = execFileSync(TMUX, ['-S', world.sandbox.socket(), 'list-sessions', '-F', '#{session_name}'], { env: world.sandbox.env, encoding: 'utf8' });
-  assert.deepEqual(sessions.split('\n').filter(Boolean), ['work'], 'the blank session made for the stopped start is gone');
+  const sessions = execFileSync(TMUX, ['-S', world.sandbox.socket(), 'list-sessions', '-F', '#{session_name}'], {
+    env: world.sandbox.env,
+    encoding: 'utf8',
+  });
+  assert.deepEqual(
+    sessions.split('\n').filter(Boolean),
+    ['work'],
+    'the blank session made for the stopped start is gone',
+  );
   await nothingLeft(user);
 });
 
@@ -422,8 +553,11 @@ test('Share while the share is stopping: the stop completes, then one new share 
   assert.notEqual(again.value.id, first.id, 'a new share, not the one being stopped');
   await firstHost.closed;
   await state.refresh();
-  assert.deepEqual(state.snapshot().shares.map((view) => [view.id, view.state]), [[again.value.id, 'sharing']]);
-  assert.equal(world.sandbox.tmatePids().length, 1, 'one tmate: the new share\'s');
+  assert.deepEqual(
+    state.snapshot().shares.map((view) => [view.id, view.state]),
+    [[again.value.id, 'sharing']],
+  );
+  assert.equal(world.sandbox.tmatePids().length, 1, "one tmate: the new share's");
   assert.deepEqual(shareDirs(world.sandbox), [again.value.id]);
   const host = await world.server.nextConnection();
   assert.equal(host.links.ssh, again.value.links.ssh);
@@ -444,7 +578,9 @@ async function withPrefsMount(t: TestContext, size: string, body: (dir: string) 
   try {
     execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size},mode=0700`, 'tmpfs', dir], { stdio: 'pipe' });
   } catch (error) {
-    t.skip(`mount -t tmpfs is not allowed here (${String((error as { stderr?: Buffer }).stderr ?? error).trim()}): it needs root`);
+    t.skip(
+      `mount -t tmpfs is not allowed here (${String((error as { stderr?: Buffer }).stderr ?? error).trim()}): it needs root`,
+    );
     return;
   }
   try {
@@ -473,7 +609,12 @@ test('the preferences folder read-only: setting a preference says it could not b
     assert.equal(cli.code, 1);
     assert.match(cli.stderr, /could not be saved/i);
     assert.deepEqual(readFileSync(file), before);
-    figures.push({ fault: 'preferences folder read-only', seen: 'the setting\'s error: "could not be saved … read-only", with the folder to fix; file unchanged', seconds: null, bound: null });
+    figures.push({
+      fault: 'preferences folder read-only',
+      seen: 'the setting\'s error: "could not be saved … read-only", with the folder to fix; file unchanged',
+      seconds: null,
+      bound: null,
+    });
   });
 });
 
@@ -495,7 +636,16 @@ test('the preferences folder full: setting a preference says the disk is full; t
     assert.equal(error?.code, 'PREFS_NOT_SAVED');
     assert.match(error?.message ?? '', /no space left/i);
     assert.deepEqual(readFileSync(file), before, 'the file is byte for byte what it was');
-    assert.deepEqual(execFileSync('ls', ['-A', dir], { encoding: 'utf8' }).split('\n').filter(Boolean).sort(), ['filler', 'preferences.json'], 'no half-written temporary file left');
-    figures.push({ fault: 'preferences folder full (16 KB tmpfs)', seen: 'the setting\'s error: "could not be saved … no space left", file unchanged', seconds: null, bound: null });
+    assert.deepEqual(
+      execFileSync('ls', ['-A', dir], { encoding: 'utf8' }).split('\n').filter(Boolean).sort(),
+      ['filler', 'preferences.json'],
+      'no half-written temporary file left',
+    );
+    figures.push({
+      fault: 'preferences folder full (16 KB tmpfs)',
+      seen: 'the setting\'s error: "could not be saved … no space left", file unchanged',
+      seconds: null,
+      bound: null,
+    });
   });
 });

@@ -88,14 +88,19 @@ test('an ssh-agent holding a key counts; an empty agent, or a socket that is not
 
 test('a tmate older than 2.4: what to upgrade, with the command; a new enough one, found on checking again, clears it', async () => {
   const old = join(sandbox.root, 'tmate-2.3');
-  writeFileSync(old, `#!/bin/sh\n[ "$1" = -V ] && { echo "tmate 2.3.0"; exit 0; }\nexec ${TMATE} "$@"\n`, { mode: 0o755 });
+  writeFileSync(old, `#!/bin/sh\n[ "$1" = -V ] && { echo "tmate 2.3.0"; exit 0; }\nexec ${TMATE} "$@"\n`, {
+    mode: 0o755,
+  });
   await sandbox.setPrefs({ 'tmate.path': old });
   const [problem, ...others] = await problems();
   assert.deepEqual(others, []);
   assert.equal(problem?.code, 'TMATE_TOO_OLD');
   assert.match(problem.message, new RegExp(`${old} is version 2\\.3\\.0; Pairbar needs tmate 2\\.4 or later`));
   assert.match(problem.fix, /^Upgrade it: /);
-  assert.equal(problem.command, process.platform === 'darwin' ? 'brew upgrade tmate' : 'sudo apt install --only-upgrade tmate');
+  assert.equal(
+    problem.command,
+    process.platform === 'darwin' ? 'brew upgrade tmate' : 'sudo apt install --only-upgrade tmate',
+  );
 
   const shared = await sandbox.cli(['share', 'work']);
   assert.equal(shared.code, 1);
@@ -108,7 +113,15 @@ test('a tmate older than 2.4: what to upgrade, with the command; a new enough on
 });
 
 test('which tmate versions are too old', () => {
-  const cases: [string, boolean][] = [['2.4.0', false], ['2.5.0', false], ['3.0', false], ['2.3.1', true], ['2.2.1', true], ['1.8', true], ['master', false]];
+  const cases: [string, boolean][] = [
+    ['2.4.0', false],
+    ['2.5.0', false],
+    ['3.0', false],
+    ['2.3.1', true],
+    ['2.2.1', true],
+    ['1.8', true],
+    ['master', false],
+  ];
   for (const [version, expected] of cases) assert.equal(tmateTooOld(version), expected, version);
 });
 
@@ -117,7 +130,10 @@ test('tmux missing: the install command beside it; once installed, checking agai
   await sandbox.setPrefs({ 'tmux.path': where });
   const state = new AppState(sandbox.runtime());
   const missing = (await state.refresh()).problems;
-  assert.deepEqual(missing.map((problem) => problem.code), ['TMUX_MISSING']);
+  assert.deepEqual(
+    missing.map((problem) => problem.code),
+    ['TMUX_MISSING'],
+  );
   assert.equal(missing[0]!.command, process.platform === 'darwin' ? 'brew install tmux' : 'sudo apt install tmux');
   assert.deepEqual((await state.refresh()).sessions, []);
 
@@ -125,5 +141,8 @@ test('tmux missing: the install command beside it; once installed, checking agai
   symlinkSync(TMUX, where);
   const after = await state.refresh();
   assert.deepEqual(after.problems, []);
-  assert.deepEqual(after.sessions.map((session) => session.name), ['work']);
+  assert.deepEqual(
+    after.sessions.map((session) => session.name),
+    ['work'],
+  );
 });

@@ -9,7 +9,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { isPairbarError } from '../../main/core/errors.ts';
-import { fingerprintMismatch, parseKeyscan, probeServer, profileFromKeys, scanHostKeys } from '../../main/core/hostkeys.ts';
+import {
+  fingerprintMismatch,
+  parseKeyscan,
+  probeServer,
+  profileFromKeys,
+  scanHostKeys,
+} from '../../main/core/hostkeys.ts';
 import { TestTmateServer, type HostKeyType } from '../support/tmate-server.ts';
 
 /** What `ssh-keygen -l -E sha256` says of a public key line: the way an operator reads a server's fingerprint. */
@@ -18,7 +24,9 @@ async function sshKeygenFingerprint(publicKey: string): Promise<string> {
   try {
     const file = join(dir, 'key.pub');
     await writeFile(file, publicKey + '\n');
-    const [, fingerprint] = execFileSync('ssh-keygen', ['-l', '-E', 'sha256', '-f', file], { encoding: 'utf8' }).split(' ');
+    const [, fingerprint] = execFileSync('ssh-keygen', ['-l', '-E', 'sha256', '-f', file], { encoding: 'utf8' }).split(
+      ' ',
+    );
     return fingerprint!;
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -31,7 +39,10 @@ for (const keyType of ['ed25519', 'rsa', 'ecdsa'] as HostKeyType[]) {
     try {
       const expected = await sshKeygenFingerprint(server.publicKey);
       const keys = await scanHostKeys(server, { timeoutMs: 8_000 });
-      assert.deepEqual(keys.map((key) => [key.type, key.fingerprint]), [[keyType, expected]]);
+      assert.deepEqual(
+        keys.map((key) => [key.type, key.fingerprint]),
+        [[keyType, expected]],
+      );
       const profile = profileFromKeys('ours', server, keys);
       assert.equal(profile[`${keyType}Fingerprint`], expected);
       assert.equal(profile.host, '127.0.0.1');
@@ -46,10 +57,19 @@ test('a fingerprint mismatch names the configured and the presented fingerprint'
   const server = await TestTmateServer.start();
   try {
     const configured = `SHA256:${'A'.repeat(43)}`;
-    const error = await fingerprintMismatch({ host: server.host, port: server.port, rsaFingerprint: '', ed25519Fingerprint: configured, ecdsaFingerprint: '' });
+    const error = await fingerprintMismatch({
+      host: server.host,
+      port: server.port,
+      rsaFingerprint: '',
+      ed25519Fingerprint: configured,
+      ecdsaFingerprint: '',
+    });
     assert.equal(error.code, 'FINGERPRINT_MISMATCH');
     assert.ok(error.message.includes(`configured: ed25519 ${configured}`), error.message);
-    assert.ok(error.message.includes(`presented: ed25519 ${await sshKeygenFingerprint(server.publicKey)}`), error.message);
+    assert.ok(
+      error.message.includes(`presented: ed25519 ${await sshKeygenFingerprint(server.publicKey)}`),
+      error.message,
+    );
     assert.match(error.fix, /ssh-keygen -l -E sha256 -f KEY\.pub/);
   } finally {
     await server.close();
@@ -61,8 +81,18 @@ test('nothing to scan: a refused port and a name that does not resolve fail at o
   const port = server.port;
   await server.close();
   const started = Date.now();
-  await assert.rejects(scanHostKeys({ host: '127.0.0.1', port }, { timeoutMs: 8_000 }), (error) => isPairbarError(error) && error.code === 'SERVER_REFUSED' && error.message.includes(`127.0.0.1:${port} refused`));
-  await assert.rejects(probeServer({ host: 'tmate.pairbar-test.invalid', port: 22 }, 8_000), (error) => isPairbarError(error) && error.code === 'SERVER_NAME_NOT_FOUND' && error.message.includes('tmate.pairbar-test.invalid was not found'));
+  await assert.rejects(
+    scanHostKeys({ host: '127.0.0.1', port }, { timeoutMs: 8_000 }),
+    (error) =>
+      isPairbarError(error) && error.code === 'SERVER_REFUSED' && error.message.includes(`127.0.0.1:${port} refused`),
+  );
+  await assert.rejects(
+    probeServer({ host: 'tmate.pairbar-test.invalid', port: 22 }, 8_000),
+    (error) =>
+      isPairbarError(error) &&
+      error.code === 'SERVER_NAME_NOT_FOUND' &&
+      error.message.includes('tmate.pairbar-test.invalid was not found'),
+  );
   assert.ok(Date.now() - started < 8_000, 'neither waited out its time limit');
 });
 
@@ -75,7 +105,10 @@ test('a port that answers without SSH: no key, and says so', async () => {
   await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
   const port = (listener.address() as { port: number }).port;
   try {
-    await assert.rejects(scanHostKeys({ host: '127.0.0.1', port }, { timeoutMs: 3_000 }), (error) => isPairbarError(error) && /presented no SSH host key/.test(error.message));
+    await assert.rejects(
+      scanHostKeys({ host: '127.0.0.1', port }, { timeoutMs: 3_000 }),
+      (error) => isPairbarError(error) && /presented no SSH host key/.test(error.message),
+    );
   } finally {
     listener.close();
   }
@@ -83,7 +116,12 @@ test('a port that answers without SSH: no key, and says so', async () => {
 
 test('parseKeyscan: one key per type, comments and unknown algorithms skipped', () => {
   const blob = Buffer.from('not a real key but base64').toString('base64');
-  const keys = parseKeyscan(`# 10.0.0.1:22 SSH-2.0-OpenSSH_9.2\n[10.0.0.1]:2222 ssh-ed25519 ${blob}\n10.0.0.1 ssh-dss ${blob}\n10.0.0.1 ecdsa-sha2-nistp256 ${blob}\n10.0.0.1 ssh-ed25519 ${blob}\n`);
-  assert.deepEqual(keys.map((key) => key.type), ['ed25519', 'ecdsa']);
+  const keys = parseKeyscan(
+    `# 10.0.0.1:22 SSH-2.0-OpenSSH_9.2\n[10.0.0.1]:2222 ssh-ed25519 ${blob}\n10.0.0.1 ssh-dss ${blob}\n10.0.0.1 ecdsa-sha2-nistp256 ${blob}\n10.0.0.1 ssh-ed25519 ${blob}\n`,
+  );
+  assert.deepEqual(
+    keys.map((key) => key.type),
+    ['ed25519', 'ecdsa'],
+  );
   assert.match(keys[0]!.fingerprint, /^SHA256:[A-Za-z0-9+/]{43}$/);
 });

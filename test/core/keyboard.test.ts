@@ -30,14 +30,21 @@ async function statusJson(): Promise<StatusJson[]> {
 /** Where the pair's client is: the session it shows and whether tmux ignores its keys. */
 function pairClientFlags(share: Share): { session: string; readOnly: boolean; ignoreSize: boolean } | undefined {
   const socket = join(world.sandbox.env.PAIRBAR_RUNTIME_DIR!, share.id, 'tmate.sock');
-  const panePid = execFileSync(TMATE, ['-S', socket, 'display-message', '-p', '#{pane_pid}'], { env: world.sandbox.env, encoding: 'utf8' }).trim();
+  const panePid = execFileSync(TMATE, ['-S', socket, 'display-message', '-p', '#{pane_pid}'], {
+    env: world.sandbox.env,
+    encoding: 'utf8',
+  }).trim();
   const line = world.sandbox
     .tmux(['list-clients', '-F', '#{client_pid} #{session_name} #{client_flags}'])
     .split('\n')
     .find((candidate) => candidate.startsWith(`${panePid} `));
   if (!line) return undefined;
   const [, session = '', flags = ''] = line.split(' ');
-  return { session, readOnly: flags.split(',').includes('read-only'), ignoreSize: flags.split(',').includes('ignore-size') };
+  return {
+    session,
+    readOnly: flags.split(',').includes('read-only'),
+    ignoreSize: flags.split(',').includes('ignore-size'),
+  };
 }
 
 /**
@@ -63,7 +70,9 @@ test('take the keyboard: the pair keeps watching but their typing leaves no trac
 
   pair.types('-l', 'echo pair-typed-$((20+1))');
   pair.types('Enter');
-  await waitFor('the pair\'s command run in the user\'s session', () => world.sandbox.capture(work).includes('pair-typed-21'));
+  await waitFor("the pair's command run in the user's session", () =>
+    world.sandbox.capture(work).includes('pair-typed-21'),
+  );
   let [shown] = await statusJson();
   assert.equal(shown?.pairCanType, true, 'before anything is taken, the pair can type');
 
@@ -71,20 +80,34 @@ test('take the keyboard: the pair keeps watching but their typing leaves no trac
   assert.equal(taken.code, 0, taken.stderr);
   assert.match(taken.stdout, /You have the keyboard of "work"/);
   assert.match(taken.stdout, /pairbar keyboard work give/);
-  assert.deepEqual(pairClientFlags(share), { session: 'work', readOnly: true, ignoreSize: true }, 'read-only, and still not resizing the user\'s windows');
+  assert.deepEqual(
+    pairClientFlags(share),
+    { session: 'work', readOnly: true, ignoreSize: true },
+    "read-only, and still not resizing the user's windows",
+  );
   [shown] = await statusJson();
   assert.equal(shown?.pairCanType, false);
   assert.equal(shown?.links.ssh, share.links.ssh, 'the same links: nobody was dropped');
   const human = await world.sandbox.cli(['status']);
-  assert.match(human.stdout, /keyboard: +yours: the pair watches, their typing does nothing \(pairbar keyboard work give hands it back\)/);
+  assert.match(
+    human.stdout,
+    /keyboard: +yours: the pair watches, their typing does nothing \(pairbar keyboard work give hands it back\)/,
+  );
 
   pair.types('-l', 'echo taken-$((30+1))');
   pair.types('Enter');
   await pairKeysHandled(pair, share);
   world.sandbox.tmux(['send-keys', '-t', `${work}:`, '-l', 'echo host-$((40+1))']);
   world.sandbox.tmux(['send-keys', '-t', `${work}:`, 'Enter']);
-  await waitFor('the host\'s own command, seen by the pair too', () => world.sandbox.capture(work).includes('host-41') && pair.sees().includes('host-41'));
-  assert.doesNotMatch(world.sandbox.capture(work), /taken-31/, 'what the pair typed with the keyboard taken did not run');
+  await waitFor(
+    "the host's own command, seen by the pair too",
+    () => world.sandbox.capture(work).includes('host-41') && pair.sees().includes('host-41'),
+  );
+  assert.doesNotMatch(
+    world.sandbox.capture(work),
+    /taken-31/,
+    'what the pair typed with the keyboard taken did not run',
+  );
   assert.doesNotMatch(world.sandbox.capture(work), /echo taken/, 'nor reached the prompt');
 
   const again = await world.sandbox.cli(['keyboard', 'work', 'take']);
@@ -94,10 +117,14 @@ test('take the keyboard: the pair keeps watching but their typing leaves no trac
   const given = await world.sandbox.cli(['keyboard', 'work', 'give', '--json']);
   assert.equal(given.code, 0, given.stderr);
   assert.equal((JSON.parse(given.stdout) as StatusJson).pairCanType, true);
-  assert.deepEqual(pairClientFlags(share), { session: 'work', readOnly: false, ignoreSize: true }, 'keys back, and ignore-size kept (tmux clears it with read-only)');
+  assert.deepEqual(
+    pairClientFlags(share),
+    { session: 'work', readOnly: false, ignoreSize: true },
+    'keys back, and ignore-size kept (tmux clears it with read-only)',
+  );
   pair.types('-l', 'echo given-$((50+1))');
   pair.types('Enter');
-  await waitFor('the pair\'s command run again', () => world.sandbox.capture(work).includes('given-51'));
+  await waitFor("the pair's command run again", () => world.sandbox.capture(work).includes('given-51'));
   runtime.shares.close();
 });
 

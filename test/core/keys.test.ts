@@ -127,10 +127,14 @@ function options(extra: Partial<FetchKeysOptions> = {}): FetchKeysOptions {
 
 /** The PairbarError `promise` rejects with, checked like rejectsWith, for a test that looks at it further. */
 async function refusal(promise: Promise<unknown>, code: ErrorCode, ...words: string[]): Promise<PairbarError> {
-  const error = await promise.then(() => undefined, (caught: unknown) => caught);
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
   assert.ok(isPairbarError(error), `expected a PairbarError, got ${String(error)}`);
   assert.equal(error.code, code, error.message);
-  for (const word of words) assert.ok(error.message.includes(word), `${JSON.stringify(error.message)} should mention ${word}`);
+  for (const word of words)
+    assert.ok(error.message.includes(word), `${JSON.stringify(error.message)} should mention ${word}`);
   return error;
 }
 
@@ -139,7 +143,8 @@ async function rejectsWith(promise: Promise<unknown>, code: ErrorCode, ...words:
     assert.ok(isPairbarError(error), `expected a PairbarError, got ${String(error)}`);
     assert.equal(error.code, code, error.message);
     for (const word of words) {
-      if (typeof word === 'string') assert.ok(error.message.includes(word), `${JSON.stringify(error.message)} should mention ${word}`);
+      if (typeof word === 'string')
+        assert.ok(error.message.includes(word), `${JSON.stringify(error.message)} should mention ${word}`);
       else assert.match(error.message, word);
     }
     assert.ok(error.fix.length > 0);
@@ -159,7 +164,13 @@ test('a forge user: the keys from BASE/NAME.keys, as "type base64"', async () =>
 });
 
 test('sources merged, a key two sources share kept once, each source with its count', async () => {
-  const collected = await collectKeys([{ kind: 'github', user: 'alice' }, { kind: 'codeberg', user: 'bob' }], options());
+  const collected = await collectKeys(
+    [
+      { kind: 'github', user: 'alice' },
+      { kind: 'codeberg', user: 'bob' },
+    ],
+    options(),
+  );
   assert.deepEqual(collected.keys, [keyOnly(pub.ed25519), keyOnly(pub.rsa), keyOnly(pub.ecdsa)]);
   assert.deepEqual(collected.allowed, [
     { source: 'github:alice', keys: 2 },
@@ -178,8 +189,18 @@ test('another status: the user and the status', async () => {
 });
 
 test('timeout, before the headers and in the middle of the body', async () => {
-  await rejectsWith(fetchForgeKeys('github', 'slow', options({ timeoutMs: 300 })), 'KEYS_FETCH_FAILED', 'github:slow', 'within 0.3 s');
-  await rejectsWith(fetchForgeKeys('github', 'slowbody', options({ timeoutMs: 300 })), 'KEYS_FETCH_FAILED', 'github:slowbody', 'within 0.3 s');
+  await rejectsWith(
+    fetchForgeKeys('github', 'slow', options({ timeoutMs: 300 })),
+    'KEYS_FETCH_FAILED',
+    'github:slow',
+    'within 0.3 s',
+  );
+  await rejectsWith(
+    fetchForgeKeys('github', 'slowbody', options({ timeoutMs: 300 })),
+    'KEYS_FETCH_FAILED',
+    'github:slowbody',
+    'within 0.3 s',
+  );
 });
 
 test('an HTML page instead of keys, labelled as one or not', async () => {
@@ -188,17 +209,38 @@ test('an HTML page instead of keys, labelled as one or not', async () => {
 });
 
 test('an empty list: nobody could join, so no share', async () => {
-  await rejectsWith(fetchForgeKeys('codeberg', 'empty', options()), 'KEYS_EMPTY', 'codeberg:empty', 'no SSH public keys');
+  await rejectsWith(
+    fetchForgeKeys('codeberg', 'empty', options()),
+    'KEYS_EMPTY',
+    'codeberg:empty',
+    'no SSH public keys',
+  );
 });
 
 test('an oversized body, with and without Content-Length', async () => {
-  await rejectsWith(fetchForgeKeys('github', 'huge', options({ maxBytes: 4096 })), 'KEYS_FETCH_FAILED', 'github:huge', '4096 bytes');
-  await rejectsWith(fetchForgeKeys('github', 'declared', options()), 'KEYS_FETCH_FAILED', 'github:declared', `${10 * 1024 * 1024} bytes`);
+  await rejectsWith(
+    fetchForgeKeys('github', 'huge', options({ maxBytes: 4096 })),
+    'KEYS_FETCH_FAILED',
+    'github:huge',
+    '4096 bytes',
+  );
+  await rejectsWith(
+    fetchForgeKeys('github', 'declared', options()),
+    'KEYS_FETCH_FAILED',
+    'github:declared',
+    `${10 * 1024 * 1024} bytes`,
+  );
 });
 
 test('a redirect is refused, even to the same server, and says where it pointed', async () => {
   requests.length = 0;
-  await rejectsWith(fetchForgeKeys('github', 'moved', options()), 'KEYS_FETCH_FAILED', 'github:moved', 'redirects to', '/alice.keys');
+  await rejectsWith(
+    fetchForgeKeys('github', 'moved', options()),
+    'KEYS_FETCH_FAILED',
+    'github:moved',
+    'redirects to',
+    '/alice.keys',
+  );
   assert.deepEqual(requests, ['/moved.keys'], 'the redirect was not followed');
 });
 
@@ -208,7 +250,12 @@ test('nothing listening: the user and the network cause', async () => {
   const port = (closed.address() as AddressInfo).port;
   await new Promise<void>((resolve) => closed.close(() => resolve()));
   const dead = `http://127.0.0.1:${port}`;
-  await rejectsWith(fetchForgeKeys('github', 'alice', { bases: { github: dead, gitlab: dead, codeberg: dead } }), 'KEYS_FETCH_FAILED', 'github:alice', 'ECONNREFUSED');
+  await rejectsWith(
+    fetchForgeKeys('github', 'alice', { bases: { github: dead, gitlab: dead, codeberg: dead } }),
+    'KEYS_FETCH_FAILED',
+    'github:alice',
+    'ECONNREFUSED',
+  );
 });
 
 test('lines that are not public keys: a type that lies about its data, data that is not base64', async () => {
@@ -248,7 +295,10 @@ test('the list form of the preference, and sources it refuses', () => {
   ]);
   assert.deepEqual(parseKeySourceList(''), []);
   for (const bad of ['alice', 'bitbucket:alice', 'file:relative/keys', 'github:']) {
-    assert.throws(() => parseKeySource(bad), (error: unknown) => isPairbarError(error) && error.code === 'INVALID_ARGUMENT');
+    assert.throws(
+      () => parseKeySource(bad),
+      (error: unknown) => isPairbarError(error) && error.code === 'INVALID_ARGUMENT',
+    );
   }
 });
 
@@ -273,7 +323,17 @@ test('a keys file with options before a key, a private key, or nothing: refused,
 });
 
 test('one failing source fails the lot', async () => {
-  await rejectsWith(collectKeys([{ kind: 'github', user: 'alice' }, { kind: 'github', user: 'ghost' }], options()), 'KEYS_NOT_FOUND', 'github:ghost');
+  await rejectsWith(
+    collectKeys(
+      [
+        { kind: 'github', user: 'alice' },
+        { kind: 'github', user: 'ghost' },
+      ],
+      options(),
+    ),
+    'KEYS_NOT_FOUND',
+    'github:ghost',
+  );
 });
 
 test('the keys file of a share: 0600, one key per line, a leftover world-readable file tightened', async () => {
@@ -302,7 +362,12 @@ test('a keys file others can write to, one owned by another user, or in a folder
   await writeFile(openFile, `${pub.ed25519}\n`);
   for (const mode of [0o666, 0o646, 0o664]) {
     await chmod(openFile, mode);
-    const error = await refusal(readKeysFile(openFile), 'KEYS_INVALID', openFile, `others can write to it (mode 0${mode.toString(8)})`);
+    const error = await refusal(
+      readKeysFile(openFile),
+      'KEYS_INVALID',
+      openFile,
+      `others can write to it (mode 0${mode.toString(8)})`,
+    );
     assert.match(error.fix, /chmod go-w \S*open\.keys/);
   }
   await chmod(openFile, 0o644);
@@ -314,16 +379,24 @@ test('a keys file others can write to, one owned by another user, or in a folder
   await chmod(folder, 0o777);
   assert.match((await refusal(readKeysFile(inFolder), 'KEYS_INVALID', folder, 'others can write')).fix, /chmod go-w /);
   await chmod(folder, 0o1777);
-  assert.deepEqual(await readKeysFile(inFolder), [keyOnly(pub.ed25519)], 'a sticky folder (like /tmp) lets nobody replace the file');
+  assert.deepEqual(
+    await readKeysFile(inFolder),
+    [keyOnly(pub.ed25519)],
+    'a sticky folder (like /tmp) lets nobody replace the file',
+  );
   await chmod(folder, 0o700);
 });
 
-test('a keys file owned by another user: refused', { skip: process.getuid?.() === 0 ? false : 'needs root to give a file to another user (CI runs as root)' }, async () => {
-  const theirs = join(dir, 'theirs.keys');
-  await writeFile(theirs, `${pub.ed25519}\n`);
-  await chown(theirs, 65534, 65534);
-  await refusal(readKeysFile(theirs), 'KEYS_INVALID', theirs, 'owned by another user (uid 65534)');
-});
+test(
+  'a keys file owned by another user: refused',
+  { skip: process.getuid?.() === 0 ? false : 'needs root to give a file to another user (CI runs as root)' },
+  async () => {
+    const theirs = join(dir, 'theirs.keys');
+    await writeFile(theirs, `${pub.ed25519}\n`);
+    await chown(theirs, 65534, 65534);
+    await refusal(readKeysFile(theirs), 'KEYS_INVALID', theirs, 'owned by another user (uid 65534)');
+  },
+);
 
 test('a FIFO, /dev/zero and a directory as the keys file: refused at once, nothing read', async () => {
   const fifo = join(dir, 'pipe.keys');
@@ -341,6 +414,9 @@ test('a keys file larger than the limit is refused whatever it claims; its conte
   const secret = join(dir, 'not-keys');
   await writeFile(secret, 'root_password SECRETHASHVALUE\n');
   const error = await refusal(readKeysFile(secret), 'KEYS_INVALID');
-  assert.ok(!error.message.includes('SECRET') && !error.fix.includes('SECRET') && !error.message.includes('root_password'), error.message);
+  assert.ok(
+    !error.message.includes('SECRET') && !error.fix.includes('SECRET') && !error.message.includes('root_password'),
+    error.message,
+  );
   assert.match(error.message, /line 1: it does not begin with an SSH public key type/);
 });

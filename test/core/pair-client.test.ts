@@ -46,7 +46,7 @@ test('the pair switching to another session, coming back, then leaving tmux: sta
   assert.deepEqual([shown?.pairClient, shown?.pairClientSession], ['on-session', 'work']);
 
   await pairRunsTmuxCommand(share, 'switch-client -t secret');
-  await waitFor('the pair\'s client on secret', () => clientSessions().includes(secret));
+  await waitFor("the pair's client on secret", () => clientSessions().includes(secret));
   assert.deepEqual(clientSessions(), [work, secret].sort(), 'the user on work, the pair on secret');
   [shown] = await statusJson();
   assert.deepEqual([shown?.pairClient, shown?.pairClientSession], ['elsewhere', 'secret']);
@@ -57,21 +57,30 @@ test('the pair switching to another session, coming back, then leaving tmux: sta
   // The app's snapshot says the same on its next refresh.
   const state = new AppState(runtime);
   let snapshot = await state.refresh();
-  assert.deepEqual(snapshot.shares.map((view) => [view.id, view.pairClient, view.pairClientSession]), [[share.id, 'elsewhere', 'secret']]);
+  assert.deepEqual(
+    snapshot.shares.map((view) => [view.id, view.pairClient, view.pairClientSession]),
+    [[share.id, 'elsewhere', 'secret']],
+  );
 
   await pairRunsTmuxCommand(share, `switch-client -t ${work}`);
   await waitFor('the pair back on work', () => clientSessions().every((id) => id === work));
   snapshot = await state.refresh();
-  assert.deepEqual(snapshot.shares.map((view) => view.pairClient), ['on-session']);
+  assert.deepEqual(
+    snapshot.shares.map((view) => view.pairClient),
+    ['on-session'],
+  );
 
   // detach-client -E replaces the pair's tmux client with a command run outside tmux.
   await pairRunsTmuxCommand(share, 'detach-client -E "exec sleep 600"');
-  await waitFor('the pair\'s client gone from the user\'s server', () => clientSessions().length === 1);
+  await waitFor("the pair's client gone from the user's server", () => clientSessions().length === 1);
   [shown] = await statusJson();
   assert.deepEqual([shown?.pairClient, shown?.pairClientSession], ['gone', null]);
   assert.match((await world.sandbox.cli(['status'])).stdout, /the pair's terminal has left tmux/);
   snapshot = await state.refresh();
-  assert.deepEqual(snapshot.shares.map((view) => view.pairClient), ['gone']);
+  assert.deepEqual(
+    snapshot.shares.map((view) => view.pairClient),
+    ['gone'],
+  );
 
   // End pair ends it all, the command outside tmux included; the user's own client stays.
   const stopped = await world.sandbox.cli(['stop', 'work']);
@@ -93,8 +102,15 @@ test('checking costs nothing while idle, and one tmux call per server when asked
   assert.equal(spawnedSoFar() - idle, 0, 'nothing is spawned between checks');
   const before = spawnedSoFar();
   const checked = await shares.checkPairClients();
-  assert.deepEqual(checked.map((share) => share.pairClient), ['on-session', 'on-session']);
-  assert.equal(spawnedSoFar() - before, 1, 'one tmux list-clients for the server: the panes\' pids were learnt when the shares became ready');
+  assert.deepEqual(
+    checked.map((share) => share.pairClient),
+    ['on-session', 'on-session'],
+  );
+  assert.equal(
+    spawnedSoFar() - before,
+    1,
+    "one tmux list-clients for the server: the panes' pids were learnt when the shares became ready",
+  );
 
   // Another process (`pairbar status`): it adopts both from share.json and knows the versions tmux and tmate
   // printed before, so its whole check is the same one call.
@@ -103,12 +119,15 @@ test('checking costs nothing while idle, and one tmux call per server when asked
   const adopting = spawnedSoFar();
   await later.shares.adopt();
   const seen = await later.shares.checkPairClients();
-  assert.deepEqual(seen.map((share) => share.pairClient), ['on-session', 'on-session']);
+  assert.deepEqual(
+    seen.map((share) => share.pairClient),
+    ['on-session', 'on-session'],
+  );
   assert.equal(spawnedSoFar() - adopting, 1, 'no `tmux -V`, `tmate -V` or `tmate display`: one tmux list-clients');
   later.shares.close();
 });
 
-test('a server that says who is in: right after the start, with nobody in, where the pair\'s client is costs no tmux call; once a pair joined, one', async () => {
+test("a server that says who is in: right after the start, with nobody in, where the pair's client is costs no tmux call; once a pair joined, one", async () => {
   world.server = await switchServer(world.sandbox, world.server, { mode: 'tmate.io' });
   const work = world.sandbox.newSession('work', 'default', 'sh');
   const { shares } = world.sandbox.runtime();
@@ -119,7 +138,11 @@ test('a server that says who is in: right after the start, with nobody in, where
   let before = spawnedSoFar();
   let [checked] = await shares.checkPairClients();
   assert.deepEqual([checked?.pairClient, checked?.pairClientSession, checked?.pairSize], ['on-session', 'work', null]);
-  assert.equal(spawnedSoFar() - before, 0, 'tmate\'s client is on the session it was started on, and nobody can have moved it');
+  assert.equal(
+    spawnedSoFar() - before,
+    0,
+    "tmate's client is on the session it was started on, and nobody can have moved it",
+  );
 
   // The presence watcher's news of the join makes a check of its own: counted only once that one is done.
   const seenIn = presenceSays(shares, true);
@@ -154,42 +177,150 @@ function presenceSays(shares: Shares, present: boolean): Promise<void> {
   });
 }
 
-test('pairClientOf: the client with the pane\'s pid decides; a name holding the separator kept whole', () => {
+test("pairClientOf: the client with the pane's pid decides; a name holding the separator kept whole", () => {
   const line = (...fields: string[]) => fields.join('\x1f');
-  const clients = parseClients([line('100', '$1', '90', '24', '120', '30', 'on', '0', '/dev/pts/4', 'work'), line('200', '$2', '90', '24', '120', '30', 'on', '1', '/dev/pts/5', 'a\x1fb name'), 'garbage', ''].join('\n'));
+  const clients = parseClients(
+    [
+      line('100', '$1', '90', '24', '120', '30', 'on', '0', '/dev/pts/4', 'work'),
+      line('200', '$2', '90', '24', '120', '30', 'on', '1', '/dev/pts/5', 'a\x1fb name'),
+      'garbage',
+      '',
+    ].join('\n'),
+  );
   assert.deepEqual(clients, [
-    { pid: 100, sessionId: '$1', sessionName: 'work', size: { cols: 90, rows: 24 }, window: { cols: 120, rows: 30 }, statusLines: 1, name: '/dev/pts/4', readOnly: false },
-    { pid: 200, sessionId: '$2', sessionName: 'a\x1fb name', size: { cols: 90, rows: 24 }, window: { cols: 120, rows: 30 }, statusLines: 1, name: '/dev/pts/5', readOnly: true },
+    {
+      pid: 100,
+      sessionId: '$1',
+      sessionName: 'work',
+      size: { cols: 90, rows: 24 },
+      window: { cols: 120, rows: 30 },
+      statusLines: 1,
+      name: '/dev/pts/4',
+      readOnly: false,
+    },
+    {
+      pid: 200,
+      sessionId: '$2',
+      sessionName: 'a\x1fb name',
+      size: { cols: 90, rows: 24 },
+      window: { cols: 120, rows: 30 },
+      statusLines: 1,
+      name: '/dev/pts/5',
+      readOnly: true,
+    },
   ]);
   const smaller = { room: { cols: 90, rows: 23 }, window: { cols: 120, rows: 30 }, smaller: true };
   const rows: Array<[string, number | undefined, string, ReturnType<typeof pairClientOf>]> = [
-    ['on the shared session', 100, '$1', { pairClient: 'on-session', pairClientSession: 'work', pairSize: smaller, pairCanType: true }],
-    ['on another session: its window was never shared, so no size', 200, '$1', { pairClient: 'elsewhere', pairClientSession: 'a\x1fb name', pairSize: null, pairCanType: false }],
-    ['not a client any more', 300, '$1', { pairClient: 'gone', pairClientSession: null, pairSize: null, pairCanType: null }],
-    ['pane pid unknown (tmate did not answer)', undefined, '$1', { pairClient: 'gone', pairClientSession: null, pairSize: null, pairCanType: null }],
+    [
+      'on the shared session',
+      100,
+      '$1',
+      { pairClient: 'on-session', pairClientSession: 'work', pairSize: smaller, pairCanType: true },
+    ],
+    [
+      'on another session: its window was never shared, so no size',
+      200,
+      '$1',
+      { pairClient: 'elsewhere', pairClientSession: 'a\x1fb name', pairSize: null, pairCanType: false },
+    ],
+    [
+      'not a client any more',
+      300,
+      '$1',
+      { pairClient: 'gone', pairClientSession: null, pairSize: null, pairCanType: null },
+    ],
+    [
+      'pane pid unknown (tmate did not answer)',
+      undefined,
+      '$1',
+      { pairClient: 'gone', pairClientSession: null, pairSize: null, pairCanType: null },
+    ],
   ];
-  for (const [what, pid, sessionId, expected] of rows) assert.deepEqual(pairClientOf(clients, pid, sessionId), expected, what);
+  for (const [what, pid, sessionId, expected] of rows)
+    assert.deepEqual(pairClientOf(clients, pid, sessionId), expected, what);
 });
 
-test('pairSizeOf: the room the pair\'s terminal has for the window, against the window; nothing before the server told a size', () => {
-  const client = (cols: number, rows: number, statusLines: number, window: [number, number] = [120, 30]): ClientInfo => ({
-    pid: 1, sessionId: '$1', sessionName: 'work', size: { cols, rows }, window: { cols: window[0], rows: window[1] }, statusLines, name: '/dev/pts/4', readOnly: false,
+test("pairSizeOf: the room the pair's terminal has for the window, against the window; nothing before the server told a size", () => {
+  const client = (
+    cols: number,
+    rows: number,
+    statusLines: number,
+    window: [number, number] = [120, 30],
+  ): ClientInfo => ({
+    pid: 1,
+    sessionId: '$1',
+    sessionName: 'work',
+    size: { cols, rows },
+    window: { cols: window[0], rows: window[1] },
+    statusLines,
+    name: '/dev/pts/4',
+    readOnly: false,
   });
   const rows: Array<[string, ClientInfo, ReturnType<typeof pairSizeOf>]> = [
-    ['tmate\'s own 80x24: no size told yet', client(80, 24, 1), null],
-    ['narrower and shorter', client(90, 24, 1), { room: { cols: 90, rows: 23 }, window: { cols: 120, rows: 30 }, smaller: true }],
-    ['as wide, one line short: the status line takes it', client(120, 30, 1), { room: { cols: 120, rows: 29 }, window: { cols: 120, rows: 30 }, smaller: true }],
-    ['the user\'s own terminal size: all of it seen', client(120, 31, 1), { room: { cols: 120, rows: 30 }, window: { cols: 120, rows: 30 }, smaller: false }],
-    ['status off: every line is the window\'s', client(120, 30, 0), { room: { cols: 120, rows: 30 }, window: { cols: 120, rows: 30 }, smaller: false }],
-    ['a two-line status', client(150, 31, 2), { room: { cols: 150, rows: 29 }, window: { cols: 120, rows: 30 }, smaller: true }],
-    ['wider but shorter', client(200, 20, 1), { room: { cols: 200, rows: 19 }, window: { cols: 120, rows: 30 }, smaller: true }],
-    ['larger both ways', client(150, 40, 1), { room: { cols: 150, rows: 39 }, window: { cols: 120, rows: 30 }, smaller: false }],
-    ['a window fitted to the pair (pair.size follow)', client(90, 24, 1, [90, 23]), { room: { cols: 90, rows: 23 }, window: { cols: 90, rows: 23 }, smaller: false }],
+    ["tmate's own 80x24: no size told yet", client(80, 24, 1), null],
+    [
+      'narrower and shorter',
+      client(90, 24, 1),
+      { room: { cols: 90, rows: 23 }, window: { cols: 120, rows: 30 }, smaller: true },
+    ],
+    [
+      'as wide, one line short: the status line takes it',
+      client(120, 30, 1),
+      { room: { cols: 120, rows: 29 }, window: { cols: 120, rows: 30 }, smaller: true },
+    ],
+    [
+      "the user's own terminal size: all of it seen",
+      client(120, 31, 1),
+      { room: { cols: 120, rows: 30 }, window: { cols: 120, rows: 30 }, smaller: false },
+    ],
+    [
+      "status off: every line is the window's",
+      client(120, 30, 0),
+      { room: { cols: 120, rows: 30 }, window: { cols: 120, rows: 30 }, smaller: false },
+    ],
+    [
+      'a two-line status',
+      client(150, 31, 2),
+      { room: { cols: 150, rows: 29 }, window: { cols: 120, rows: 30 }, smaller: true },
+    ],
+    [
+      'wider but shorter',
+      client(200, 20, 1),
+      { room: { cols: 200, rows: 19 }, window: { cols: 120, rows: 30 }, smaller: true },
+    ],
+    [
+      'larger both ways',
+      client(150, 40, 1),
+      { room: { cols: 150, rows: 39 }, window: { cols: 120, rows: 30 }, smaller: false },
+    ],
+    [
+      'a window fitted to the pair (pair.size follow)',
+      client(90, 24, 1, [90, 23]),
+      { room: { cols: 90, rows: 23 }, window: { cols: 90, rows: 23 }, smaller: false },
+    ],
   ];
   for (const [what, info, expected] of rows) assert.deepEqual(pairSizeOf(info), expected, what);
-  assert.deepEqual(parseClients(['1', '$1', '90', '24', '120', '30', 'bogus', '0', '/dev/pts/4', 'work'].join('\x1f')), [], 'a status tmux would not give is no client');
-  assert.deepEqual(parseClients(['1', '$1', '90', '24', '120', '30', '2', '0', '/dev/pts/4', 'work'].join('\x1f'))[0]?.statusLines, 2);
-  assert.deepEqual(parseClients(['1', '$1', '90', '24', '120', '30', 'off', '0', '/dev/pts/4', 'work'].join('\x1f'))[0]?.statusLines, 0);
-  assert.deepEqual(parseClients(['1', '$1', '90', '24', '120', '30', 'on', 'yes', '/dev/pts/4', 'work'].join('\x1f')), [], 'a read-only flag tmux would not give is no client');
-  assert.deepEqual(parseClients(['1', '$1', '90', '24', '120', '30', 'on', '0', '', 'work'].join('\x1f')), [], 'a client without a name cannot be addressed');
+  assert.deepEqual(
+    parseClients(['1', '$1', '90', '24', '120', '30', 'bogus', '0', '/dev/pts/4', 'work'].join('\x1f')),
+    [],
+    'a status tmux would not give is no client',
+  );
+  assert.deepEqual(
+    parseClients(['1', '$1', '90', '24', '120', '30', '2', '0', '/dev/pts/4', 'work'].join('\x1f'))[0]?.statusLines,
+    2,
+  );
+  assert.deepEqual(
+    parseClients(['1', '$1', '90', '24', '120', '30', 'off', '0', '/dev/pts/4', 'work'].join('\x1f'))[0]?.statusLines,
+    0,
+  );
+  assert.deepEqual(
+    parseClients(['1', '$1', '90', '24', '120', '30', 'on', 'yes', '/dev/pts/4', 'work'].join('\x1f')),
+    [],
+    'a read-only flag tmux would not give is no client',
+  );
+  assert.deepEqual(
+    parseClients(['1', '$1', '90', '24', '120', '30', 'on', '0', '', 'work'].join('\x1f')),
+    [],
+    'a client without a name cannot be addressed',
+  );
 });

@@ -27,7 +27,7 @@ async function userSession120x30(): Promise<string> {
   const id = sandbox.newSession('work', 'default', 'sh');
   sandbox.attachUserClient(id, { cols: 120, rows: 31 });
   await sandbox.waitForClients(id, 1);
-  await waitFor('the window to take the user\'s size', () => windowSize(id) === '120x30');
+  await waitFor("the window to take the user's size", () => windowSize(id) === '120x30');
   return id;
 }
 
@@ -37,7 +37,10 @@ function windowSize(target: string): string {
 
 /** tmate's own tmux client on the user's server: the one that is not on the user's terminal. */
 function tmateClient(userTty: string): { size: string; flags: string } | undefined {
-  const lines = sandbox.tmux(['list-clients', '-F', '#{client_tty} #{client_width}x#{client_height} #{client_flags}']).split('\n').filter(Boolean);
+  const lines = sandbox
+    .tmux(['list-clients', '-F', '#{client_tty} #{client_width}x#{client_height} #{client_flags}'])
+    .split('\n')
+    .filter(Boolean);
   const line = lines.find((entry) => !entry.startsWith(`${userTty} `));
   if (!line) return undefined;
   const [, size = '', flags = ''] = line.split(' ');
@@ -45,18 +48,26 @@ function tmateClient(userTty: string): { size: string; flags: string } | undefin
 }
 
 function tmate(share: Share, args: string[]): string {
-  return execFileSync(TMATE, ['-S', join(sandbox.env.PAIRBAR_RUNTIME_DIR!, share.id, 'tmate.sock'), ...args], { env: sandbox.env, encoding: 'utf8' });
+  return execFileSync(TMATE, ['-S', join(sandbox.env.PAIRBAR_RUNTIME_DIR!, share.id, 'tmate.sock'), ...args], {
+    env: sandbox.env,
+    encoding: 'utf8',
+  });
 }
 
 /** A pair joins, the server telling `size` for them; resolves once tmate's window has taken it. */
 async function pairJoins(host: HostConnection, share: Share, size: PairSize = { cols: 90, rows: 24 }): Promise<void> {
   host.pairJoin(undefined, size);
-  await waitFor('the pair\'s terminal size in tmate', () => tmate(share, ['display-message', '-p', '#{window_width}x#{window_height}']).trim() === `${size.cols}x${size.rows}`);
+  await waitFor(
+    "the pair's terminal size in tmate",
+    () =>
+      tmate(share, ['display-message', '-p', '#{window_width}x#{window_height}']).trim() ===
+      `${size.cols}x${size.rows}`,
+  );
 }
 
 let currentShare: Share | undefined;
 
-test('pair.size mine (the default): a pair on a smaller terminal leaves the user\'s window at 120x30', async () => {
+test("pair.size mine (the default): a pair on a smaller terminal leaves the user's window at 120x30", async () => {
   const id = await userSession120x30();
   const [userTty = ''] = sandbox.clientsOf(id);
   const { shares, prefs } = sandbox.runtime();
@@ -66,11 +77,11 @@ test('pair.size mine (the default): a pair on a smaller terminal leaves the user
   assert.equal(currentShare.size, 'mine');
   assert.equal(currentShare.sizeNote, null, 'tmux 3.3a honours it: nothing to note');
   await pairJoins(host, currentShare);
-  await waitFor('tmate\'s client at the pair\'s size', () => tmateClient(userTty)?.size === '90x24');
+  await waitFor("tmate's client at the pair's size", () => tmateClient(userTty)?.size === '90x24');
   assert.match(tmateClient(userTty)!.flags, /ignore-size/);
   // The pair types: with tmux's default rule the latest client to type decides the size.
   tmate(currentShare, ['send-keys', 'echo FROM-PAIR', 'Enter']);
-  await waitFor('the pair\'s keys', () => sandbox.capture(`${id}:`).includes('FROM-PAIR'));
+  await waitFor("the pair's keys", () => sandbox.capture(`${id}:`).includes('FROM-PAIR'));
   assert.equal(windowSize(id), '120x30');
   await host.waitForOutput('FROM-PAIR');
   await shares.stop(currentShare.id);
@@ -78,7 +89,7 @@ test('pair.size mine (the default): a pair on a smaller terminal leaves the user
   assert.deepEqual(sandbox.clientsOf(id), [userTty]);
 });
 
-test('pair.size follow: the user\'s window shrinks to the pair\'s terminal, as tmux does, and comes back after', async () => {
+test("pair.size follow: the user's window shrinks to the pair's terminal, as tmux does, and comes back after", async () => {
   const id = await userSession120x30();
   const [userTty = ''] = sandbox.clientsOf(id);
   await sandbox.setPrefs({ 'pair.size': 'follow' });
@@ -88,18 +99,21 @@ test('pair.size follow: the user\'s window shrinks to the pair\'s terminal, as t
   const host = await server.nextConnection();
   await pairJoins(host, currentShare);
   tmate(currentShare, ['send-keys', 'echo FROM-PAIR', 'Enter']);
-  await waitFor('the window at the pair\'s size', () => windowSize(id) === '90x23');
+  await waitFor("the window at the pair's size", () => windowSize(id) === '90x23');
   assert.doesNotMatch(tmateClient(userTty)!.flags, /ignore-size/);
   // The window fits the pair's terminal: nothing cut off, nothing to say.
   await pairSizeReaches(shares, { room: { cols: 90, rows: 23 }, window: { cols: 90, rows: 23 }, smaller: false });
   assert.doesNotMatch((await sandbox.cli(['status'])).stdout, /pair's size/);
   // tmux's rule is the latest client to type: once the user types, the window is theirs and the pair's is cut.
   sandbox.tmux(['send-keys', 'echo FROM-USER', 'Enter'], 'user-terminal');
-  await waitFor('the user\'s size again', () => windowSize(id) === '120x30');
+  await waitFor("the user's size again", () => windowSize(id) === '120x30');
   await pairSizeReaches(shares, { room: { cols: 90, rows: 23 }, window: { cols: 120, rows: 30 }, smaller: true });
-  assert.match((await sandbox.cli(['status'])).stdout, /your window takes their size only while they are the last to type/);
+  assert.match(
+    (await sandbox.cli(['status'])).stdout,
+    /your window takes their size only while they are the last to type/,
+  );
   await shares.stop(currentShare.id);
-  await waitFor('the user\'s size again', () => windowSize(id) === '120x30');
+  await waitFor("the user's size again", () => windowSize(id) === '120x30');
 });
 
 test('per share, the size option overrides the preference', async () => {
@@ -123,10 +137,13 @@ test('a tmux older than 3.2 cannot keep the size: the share works, and says so h
   currentShare = await shares.share({ session: 'work' });
   assert.equal(currentShare.state, 'sharing');
   assert.equal(currentShare.size, 'mine');
-  assert.match(currentShare.sizeNote ?? '', /^tmux 3\.1c cannot keep the pair's terminal from resizing your windows: that needs tmux 3\.2 or later\./);
+  assert.match(
+    currentShare.sizeNote ?? '',
+    /^tmux 3\.1c cannot keep the pair's terminal from resizing your windows: that needs tmux 3\.2 or later\./,
+  );
   assert.match(currentShare.sizeNote ?? '', /Upgrade tmux/);
   // Not passed a flag it would refuse: tmate's client is attached, without ignore-size.
-  await waitFor('tmate\'s client', () => tmateClient(userTty));
+  await waitFor("tmate's client", () => tmateClient(userTty));
   assert.doesNotMatch(tmateClient(userTty)!.flags, /ignore-size/);
   await server.nextConnection();
 });
@@ -145,9 +162,12 @@ async function pairSizeReaches(shares: Shares, expected: NonNullable<Share['pair
   }
 }
 
-async function pairSizeOnceChecked(shares: Shares, wanted: (size: Share['pairSize']) => boolean): Promise<Share['pairSize']> {
+async function pairSizeOnceChecked(
+  shares: Shares,
+  wanted: (size: Share['pairSize']) => boolean,
+): Promise<Share['pairSize']> {
   let last: Share['pairSize'] = null;
-  await waitFor('the pair\'s size as wanted', async () => {
+  await waitFor("the pair's size as wanted", async () => {
     [{ pairSize: last = null } = { pairSize: null }] = await shares.checkPairClients();
     return wanted(last);
   });
@@ -176,8 +196,14 @@ test('a pair on a terminal smaller than the 120x30 window: the share and status 
   const status = await statusOfPairSize();
   assert.deepEqual(status.json, expected);
   // A bare server never says who is connected, but the share's presence watcher sees that someone is in.
-  assert.equal(status.line?.trim(), "pair's size:   Your pair's terminal has room for 90×23 of your 120×30 window: they see only part of it.");
-  assert.match((await sandbox.cli(['status'])).stdout, /Ask them to enlarge their terminal\. Or end the pair and share again with pair\.size follow/);
+  assert.equal(
+    status.line?.trim(),
+    "pair's size:   Your pair's terminal has room for 90×23 of your 120×30 window: they see only part of it.",
+  );
+  assert.match(
+    (await sandbox.cli(['status'])).stdout,
+    /Ask them to enlarge their terminal\. Or end the pair and share again with pair\.size follow/,
+  );
 });
 
 test('a pair on a larger terminal, and no pair yet: nothing is reported', async () => {
@@ -186,8 +212,14 @@ test('a pair on a larger terminal, and no pair yet: nothing is reported', async 
   currentShare = await shares.share({ session: 'work' });
   const host = await server.nextConnection();
   // Before anyone joins, tmate's window is the presence watcher's 500x200, larger than 120x30 but nobody's.
-  await waitFor('tmate\'s client on the session', async () => (await shares.checkPairClients())[0]?.pairClient === 'on-session');
-  await waitFor('the watcher\'s size', () => tmate(currentShare!, ['display-message', '-p', '#{window_width}x#{window_height}']).trim() === '500x200');
+  await waitFor(
+    "tmate's client on the session",
+    async () => (await shares.checkPairClients())[0]?.pairClient === 'on-session',
+  );
+  await waitFor(
+    "the watcher's size",
+    () => tmate(currentShare!, ['display-message', '-p', '#{window_width}x#{window_height}']).trim() === '500x200',
+  );
   assert.deepEqual(await statusOfPairSize(), { line: undefined, json: null });
 
   await pairJoins(host, currentShare, { cols: 150, rows: 40 });
@@ -207,12 +239,18 @@ test('a server that reports pairs: said while the pair is connected, not once th
   await pairJoins(host, currentShare, { cols: 100, rows: 25 });
   await waitFor('the join heard', () => shares.get(currentShare!.id)?.clients === 1);
   assert.equal((await pairSizeOnceChecked(shares, (size) => size !== null))?.smaller, true);
-  assert.equal((await statusOfPairSize()).line?.trim(), "pair's size:   Your pair's terminal has room for 100×24 of your 120×30 window: they see only part of it.");
+  assert.equal(
+    (await statusOfPairSize()).line?.trim(),
+    "pair's size:   Your pair's terminal has room for 100×24 of your 120×30 window: they see only part of it.",
+  );
 
   host.pairLeave();
   await waitFor('the leave heard', () => shares.get(currentShare!.id)?.clients === 0);
   // tmate keeps the last size it was told; with the presence watcher's client it is back at 500x200 at once.
-  await waitFor('the watcher\'s size again', () => tmate(currentShare!, ['display-message', '-p', '#{window_width}x#{window_height}']).trim() === '500x200');
+  await waitFor(
+    "the watcher's size again",
+    () => tmate(currentShare!, ['display-message', '-p', '#{window_width}x#{window_height}']).trim() === '500x200',
+  );
   assert.equal((await shares.checkPairClients())[0]?.pairSize, null);
   assert.deepEqual(await statusOfPairSize(), { line: undefined, json: null });
 });
@@ -237,7 +275,7 @@ function sessionNames(): string[] {
   return sandbox.tmux(['list-sessions', '-F', '#{session_name}']).split('\n').filter(Boolean).sort();
 }
 
-test('pair.view independent: the pair switches windows without moving the user\'s; stop removes only the view session', async () => {
+test("pair.view independent: the pair switches windows without moving the user's; stop removes only the view session", async () => {
   const id = await twoWindows();
   const userClients = sandbox.clientsOf(id);
   await sandbox.setPrefs({ 'pair.view': 'independent' });
@@ -248,9 +286,15 @@ test('pair.view independent: the pair switches windows without moving the user\'
   assert.match(currentShare.viewSession ?? '', /^\$\d+$/);
   assert.notEqual(currentShare.viewSession, id);
   assert.deepEqual(sessionNames(), [`pairbar-view-${currentShare.id}`, 'work']);
-  assert.equal(sandbox.tmux(['display-message', '-p', '-t', currentShare.viewSession!, '#{session_group}']).trim(), 'work', 'grouped with the user\'s session');
+  assert.equal(
+    sandbox.tmux(['display-message', '-p', '-t', currentShare.viewSession!, '#{session_group}']).trim(),
+    'work',
+    "grouped with the user's session",
+  );
   // The popover and `pairbar sessions` list the user's sessions only.
-  const listed = (await listServers(await runtime.tmux())).find((entry) => entry.isDefault)?.sessions.map((session) => session.name);
+  const listed = (await listServers(await runtime.tmux()))
+    .find((entry) => entry.isDefault)
+    ?.sessions.map((session) => session.name);
   assert.deepEqual(listed, ['work']);
 
   await host.waitForOutput('IN-WINDOW-ZERO');
@@ -264,12 +308,16 @@ test('pair.view independent: the pair switches windows without moving the user\'
   await runtime.shares.stop(currentShare.id);
   await host.closed;
   assert.deepEqual(sessionNames(), ['work']);
-  assert.equal(sandbox.tmux(['list-windows', '-t', id, '-F', '#{window_index}']).trim(), '0\n1', 'both windows are still the user\'s');
+  assert.equal(
+    sandbox.tmux(['list-windows', '-t', id, '-F', '#{window_index}']).trim(),
+    '0\n1',
+    "both windows are still the user's",
+  );
   assert.deepEqual(sandbox.clientsOf(id), userClients, 'the user is still attached');
   assert.equal(currentWindow(id), '0');
 });
 
-test('pair.view independent, the user kills their own session: the app\'s share ends with the reason on its card; no tmate and no view session left', async () => {
+test("pair.view independent, the user kills their own session: the app's share ends with the reason on its card; no tmate and no view session left", async () => {
   const id = await twoWindows();
   // Another session keeps this tmux server running (with none left, the server exits, which its own message says).
   sandbox.newSession('other', 'default', 'sh');
@@ -282,11 +330,17 @@ test('pair.view independent, the user kills their own session: the app\'s share 
 
   sandbox.tmux(['kill-session', '-t', id]);
   await host.closed;
-  const card = await waitFor('the card says why', () => app.snapshot().shares.find((view) => view.id === shared.value.id && view.state === 'failed'));
+  const card = await waitFor('the card says why', () =>
+    app.snapshot().shares.find((view) => view.id === shared.value.id && view.state === 'failed'),
+  );
   assert.equal(card.error?.code, 'SHARED_SESSION_CLOSED');
   assert.match(card.error?.message ?? '', /"work" was closed, so sharing it ended/);
   await waitFor('no tmate left', () => sandbox.tmatePids().length === 0);
-  assert.deepEqual(sessionNames(), ['other'], 'the view session went with the share; the user\'s other session is untouched');
+  assert.deepEqual(
+    sessionNames(),
+    ['other'],
+    "the view session went with the share; the user's other session is untouched",
+  );
 });
 
 test('pair.view independent, shared by the command, the user kills their own session: `pairbar status` says the share ended and why; nothing left', async () => {
@@ -306,11 +360,15 @@ test('pair.view independent, shared by the command, the user kills their own ses
   assert.deepEqual([ended?.session, ended?.state, ended?.error?.code], ['work', 'failed', 'SHARED_SESSION_CLOSED']);
   await host.closed;
   await waitFor('no tmate left', () => sandbox.tmatePids().length === 0);
-  assert.match((await sandbox.cli(['status'])).stdout, /Nothing is shared/, 'said once: the next look finds nothing left');
+  assert.match(
+    (await sandbox.cli(['status'])).stdout,
+    /Nothing is shared/,
+    'said once: the next look finds nothing left',
+  );
   assert.deepEqual(sessionNames(), ['other']);
 });
 
-test('pair.view follow (the default): the same keys move the user\'s view, which is what independent prevents', async () => {
+test("pair.view follow (the default): the same keys move the user's view, which is what independent prevents", async () => {
   const id = await twoWindows();
   const { shares } = sandbox.runtime();
   currentShare = await shares.share({ session: 'work' });
@@ -332,11 +390,11 @@ async function independentShareLeftBehind(): Promise<Share> {
   return share;
 }
 
-test('an independent view outlives no crash: tmux drops it with tmate\'s client, and adoption removes one tmux kept', async () => {
+test("an independent view outlives no crash: tmux drops it with tmate's client, and adoption removes one tmux kept", async () => {
   const id = await twoWindows();
   const crashed = await independentShareLeftBehind();
   process.kill(crashed.pid, 'SIGKILL');
-  await waitFor('the view session gone with tmate\'s client', () => sessionNames().length === 1);
+  await waitFor("the view session gone with tmate's client", () => sessionNames().length === 1);
   assert.deepEqual(sessionNames(), ['work']);
 
   // A view session tmux did not drop by itself (its destroy-unattached turned off) is adoption's to remove.
@@ -344,7 +402,7 @@ test('an independent view outlives no crash: tmux drops it with tmate\'s client,
   sandbox.tmux(['set-option', '-t', kept.viewSession!, 'destroy-unattached', 'off']);
   process.kill(kept.pid, 'SIGKILL');
   await waitFor('tmate gone', () => sandbox.tmatePids().length === 0);
-  await waitFor('tmate\'s client gone', () => sandbox.clientsOf(kept.viewSession!).length === 0);
+  await waitFor("tmate's client gone", () => sandbox.clientsOf(kept.viewSession!).length === 0);
   assert.deepEqual(sessionNames(), [`pairbar-view-${kept.id}`, 'work']);
   assert.deepEqual(await sandbox.runtime().shares.adopt(), []);
   assert.deepEqual(sessionNames(), ['work']);
@@ -352,7 +410,7 @@ test('an independent view outlives no crash: tmux drops it with tmate\'s client,
   assert.equal(sandbox.tmux(['list-windows', '-t', id, '-F', '#{window_index}']).trim(), '0\n1');
 });
 
-test('adoption never removes a session that merely has the recorded id: the name must be the view session\'s', async () => {
+test("adoption never removes a session that merely has the recorded id: the name must be the view session's", async () => {
   const id = await twoWindows();
   const share = await independentShareLeftBehind();
   // As after a tmux restart: the recorded id now names one of the user's sessions.
@@ -378,13 +436,13 @@ test('pairbar share --view independent: the pair gets a view of its own; a bad -
   assert.match(shared.stdout, /view: +independent/);
   const sessions = await sandbox.cli(['sessions']);
   assert.match(sessions.stdout, /^work /m);
-  assert.doesNotMatch(sessions.stdout, /pairbar-view/, 'the view session is the share\'s, not listed as the user\'s');
+  assert.doesNotMatch(sessions.stdout, /pairbar-view/, "the view session is the share's, not listed as the user's");
   assert.equal(sessionNames().filter((name) => name.startsWith('pairbar-view-')).length, 1);
   assert.equal((await sandbox.cli(['stop', 'work'])).code, 0);
   assert.deepEqual(sessionNames(), ['work']);
 });
 
-test('new links (rotate) keep the share\'s size and view: a fresh view session replaces the old one', async () => {
+test("new links (rotate) keep the share's size and view: a fresh view session replaces the old one", async () => {
   const id = await twoWindows();
   const { shares } = sandbox.runtime();
   const first = await shares.share({ session: 'work' }, { view: 'independent', size: 'follow' });
@@ -394,6 +452,10 @@ test('new links (rotate) keep the share\'s size and view: a fresh view session r
   assert.equal(rotated.view, 'independent');
   assert.equal(rotated.size, 'follow');
   assert.notEqual(rotated.viewSession, first.viewSession);
-  assert.deepEqual(sessionNames(), [`pairbar-view-${rotated.id}`, 'work'], 'the old view session is gone, the new one made');
+  assert.deepEqual(
+    sessionNames(),
+    [`pairbar-view-${rotated.id}`, 'work'],
+    'the old view session is gone, the new one made',
+  );
   assert.equal(sandbox.clientsOf(id).length, 1, 'the user is still attached');
 });

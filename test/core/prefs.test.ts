@@ -61,7 +61,12 @@ test('reading the preferences creates nothing: no folder, no file', async () => 
 
 test('a file of valid JSON that holds no object of preferences is reported and left as it was', async () => {
   const file = join(dir, 'preferences.json');
-  for (const [text, holds] of [['["server.host"]', 'a list'], ['null', 'null'], ['"tmate.example.org"', 'a string'], ['22', 'a number']] as const) {
+  for (const [text, holds] of [
+    ['["server.host"]', 'a list'],
+    ['null', 'null'],
+    ['"tmate.example.org"', 'a string'],
+    ['22', 'a number'],
+  ] as const) {
     await writeFile(file, text);
     const { prefs, problems } = loadPrefs(env);
     assert.deepEqual(prefs, DEFAULT_PREFS, text);
@@ -76,7 +81,10 @@ test('values are validated before they are stored', () => {
   const store = openPrefsStore(env);
   assert.equal(writePref(store, 'share.readyTimeoutSeconds', '45'), 45);
   assert.equal(writePref(store, 'notifications.pairLeft', 'off'), false);
-  assert.throws(() => writePref(store, 'share.readyTimeoutSeconds', 0), (error) => isPairbarError(error) && error.code === 'INVALID_PREFERENCE');
+  assert.throws(
+    () => writePref(store, 'share.readyTimeoutSeconds', 0),
+    (error) => isPairbarError(error) && error.code === 'INVALID_PREFERENCE',
+  );
   assert.throws(() => writePref(store, 'tmux.path', 'bin/tmux'), /absolute path/);
   // A path longer than any the system takes is not stored (a 1 MB one came through the popover's IPC).
   assert.equal(writePref(store, 'tmux.path', `/${'d/'.repeat(2000)}tmux`), `/${'d/'.repeat(2000)}tmux`);
@@ -87,13 +95,17 @@ test('values are validated before they are stored', () => {
 
 test('a bad value edited into the file is reported, its default used, and the file left as it was', async () => {
   const file = join(dir, 'preferences.json');
-  const text = JSON.stringify({ 'tmate.path': '/opt/bin/tmate', 'share.readyTimeoutSeconds': 'twenty', 'some.future.key': 1 });
+  const text = JSON.stringify({
+    'tmate.path': '/opt/bin/tmate',
+    'share.readyTimeoutSeconds': 'twenty',
+    'some.future.key': 1,
+  });
   await writeFile(file, text);
   const { prefs, problems } = readPrefs(openPrefsStore(env));
   assert.equal(prefs['tmate.path'], '/opt/bin/tmate', 'the good value is kept');
   assert.equal(prefs['share.readyTimeoutSeconds'], 20);
   assert.equal(problems.length, 1);
-  assert.match(problems[0]?.message ?? "", /share\.readyTimeoutSeconds .* is invalid/);
+  assert.match(problems[0]?.message ?? '', /share\.readyTimeoutSeconds .* is invalid/);
   assert.equal(await readFile(file, 'utf8'), text, 'nothing rewritten');
 });
 
@@ -114,8 +126,19 @@ test('forge addresses: https, or plain http to loopback only; empty goes back to
   assert.equal(DEFAULT_PREFS['access.codebergUrl'], 'https://codeberg.org');
   assert.equal(writePref(store, 'access.githubUrl', 'https://github.example.com/'), 'https://github.example.com');
   assert.equal(writePref(store, 'access.gitlabUrl', 'http://127.0.0.1:8080'), 'http://127.0.0.1:8080');
-  for (const bad of ['http://keys.example.com', 'ftp://github.com', 'github.com', 'https://u:p@github.com', 'https://github.com/?u=', 'file:///etc']) {
-    assert.throws(() => writePref(store, 'access.codebergUrl', bad), (error: unknown) => isPairbarError(error) && error.code === 'INVALID_PREFERENCE', bad);
+  for (const bad of [
+    'http://keys.example.com',
+    'ftp://github.com',
+    'github.com',
+    'https://u:p@github.com',
+    'https://github.com/?u=',
+    'file:///etc',
+  ]) {
+    assert.throws(
+      () => writePref(store, 'access.codebergUrl', bad),
+      (error: unknown) => isPairbarError(error) && error.code === 'INVALID_PREFERENCE',
+      bad,
+    );
   }
   writePref(store, 'access.githubUrl', '');
   assert.equal(readPrefs(store).prefs['access.githubUrl'], 'https://github.com');
@@ -124,10 +147,14 @@ test('forge addresses: https, or plain http to loopback only; empty goes back to
 test('access.default: a list of sources, stored canonically; a bad one refused with its reason', () => {
   const store = openPrefsStore(env);
   assert.equal(DEFAULT_PREFS['access.default'], '');
-  assert.equal(writePref(store, 'access.default', ' github:alice,gitlab:bob ,file:/home/me/pair.keys'), 'github:alice, gitlab:bob, file:/home/me/pair.keys');
+  assert.equal(
+    writePref(store, 'access.default', ' github:alice,gitlab:bob ,file:/home/me/pair.keys'),
+    'github:alice, gitlab:bob, file:/home/me/pair.keys',
+  );
   assert.throws(
     () => writePref(store, 'access.default', 'github:alice, github:../x'),
-    (error: unknown) => isPairbarError(error) && error.code === 'INVALID_PREFERENCE' && error.message.includes('github:../x'),
+    (error: unknown) =>
+      isPairbarError(error) && error.code === 'INVALID_PREFERENCE' && error.message.includes('github:../x'),
   );
   assert.equal(readPrefs(store).prefs['access.default'], 'github:alice, gitlab:bob, file:/home/me/pair.keys');
 });
@@ -137,10 +164,19 @@ test('share.copyLink and share.endAfterMinutes', () => {
   assert.equal(DEFAULT_PREFS['share.copyLink'], 'ssh');
   assert.equal(DEFAULT_PREFS['share.endAfterMinutes'], 0);
   assert.equal(writePref(store, 'share.copyLink', 'sshReadOnly'), 'sshReadOnly');
-  assert.throws(() => writePref(store, 'share.copyLink', 'ftp'), (error: unknown) => isPairbarError(error) && error.code === 'INVALID_PREFERENCE');
+  assert.throws(
+    () => writePref(store, 'share.copyLink', 'ftp'),
+    (error: unknown) => isPairbarError(error) && error.code === 'INVALID_PREFERENCE',
+  );
   assert.equal(writePref(store, 'share.endAfterMinutes', '90'), 90);
-  assert.throws(() => writePref(store, 'share.endAfterMinutes', '-1'), (error: unknown) => isPairbarError(error));
-  assert.throws(() => writePref(store, 'share.endAfterMinutes', '1.5'), (error: unknown) => isPairbarError(error));
+  assert.throws(
+    () => writePref(store, 'share.endAfterMinutes', '-1'),
+    (error: unknown) => isPairbarError(error),
+  );
+  assert.throws(
+    () => writePref(store, 'share.endAfterMinutes', '1.5'),
+    (error: unknown) => isPairbarError(error),
+  );
 });
 
 test('pair.size and pair.view: mine and follow by default, only their choices accepted', () => {
@@ -151,5 +187,8 @@ test('pair.size and pair.view: mine and follow by default, only their choices ac
   assert.equal(writePref(store, 'pair.view', 'independent'), 'independent');
   assert.throws(() => writePref(store, 'pair.size', 'small'), /expected one of follow, mine/);
   assert.throws(() => writePref(store, 'pair.view', true), /expected one of follow, independent/);
-  assert.deepEqual([readPrefs(store).prefs['pair.size'], readPrefs(store).prefs['pair.view']], ['follow', 'independent']);
+  assert.deepEqual(
+    [readPrefs(store).prefs['pair.size'], readPrefs(store).prefs['pair.view']],
+    ['follow', 'independent'],
+  );
 });

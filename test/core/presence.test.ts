@@ -11,8 +11,19 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  ControlScanner, emptyDeadline, eventFor, foldPresence, initialPresence, parsePresenceLine, presenceOfWindow, SENTINEL,
-  watchPresence, watcherCommands, windowSizeOf, type Presence, type PresenceEvent,
+  ControlScanner,
+  emptyDeadline,
+  eventFor,
+  foldPresence,
+  initialPresence,
+  parsePresenceLine,
+  presenceOfWindow,
+  SENTINEL,
+  watchPresence,
+  watcherCommands,
+  windowSizeOf,
+  type Presence,
+  type PresenceEvent,
 } from '../../main/core/presence.ts';
 import { PairKeys } from '../support/pair-ssh.ts';
 import { PairTerminal } from '../support/pair-terminal.ts';
@@ -21,7 +32,7 @@ import { TestTmateServer } from '../support/tmate-server.ts';
 
 const exec = promisify(execFile);
 
-test('windowSizeOf: the window size of a %layout-change line and of the watcher\'s own size answer; nothing from any other line', () => {
+test("windowSizeOf: the window size of a %layout-change line and of the watcher's own size answer; nothing from any other line", () => {
   const rows: Array<[string, ReturnType<typeof windowSizeOf>]> = [
     ['%layout-change @0 84dd,500x200,0,0,0 84dd,500x200,0,0,0 *', { cols: 500, rows: 200 }],
     ['%layout-change @0 b29d,90x24,0,0,0', { cols: 90, rows: 24 }],
@@ -40,15 +51,24 @@ test('windowSizeOf: the window size of a %layout-change line and of the watcher\
 test('presenceOfWindow: the sentinel size means nobody; smaller either way means someone, with that size', () => {
   const rows: Array<[{ cols: number; rows: number }, ReturnType<typeof presenceOfWindow>]> = [
     [SENTINEL, { present: false, size: null }],
-    [{ cols: 90, rows: 24 }, { present: true, size: { cols: 90, rows: 24 } }],
-    [{ cols: SENTINEL.cols, rows: SENTINEL.rows - 1 }, { present: true, size: { cols: SENTINEL.cols, rows: SENTINEL.rows - 1 } }],
-    [{ cols: SENTINEL.cols - 1, rows: SENTINEL.rows }, { present: true, size: { cols: SENTINEL.cols - 1, rows: SENTINEL.rows } }],
+    [
+      { cols: 90, rows: 24 },
+      { present: true, size: { cols: 90, rows: 24 } },
+    ],
+    [
+      { cols: SENTINEL.cols, rows: SENTINEL.rows - 1 },
+      { present: true, size: { cols: SENTINEL.cols, rows: SENTINEL.rows - 1 } },
+    ],
+    [
+      { cols: SENTINEL.cols - 1, rows: SENTINEL.rows },
+      { present: true, size: { cols: SENTINEL.cols - 1, rows: SENTINEL.rows } },
+    ],
   ];
   for (const [window, expected] of rows) assert.deepEqual(presenceOfWindow(window), expected, JSON.stringify(window));
   assert.match(watcherCommands(), /^refresh-client -C 500,200\n/);
 });
 
-test('ControlScanner: sizes from lines split across chunks, in order; a %layout-change inside a pane\'s output is not one', () => {
+test("ControlScanner: sizes from lines split across chunks, in order; a %layout-change inside a pane's output is not one", () => {
   const scanner = new ControlScanner();
   const stream = [
     '%begin 1 1 0\n%end 1 1 0\n%layout-change @0 84dd,500x200,0,0,0 84dd,500x200,0,0,0 *\n%begin 1 2 1\npairbar-size 500x200\n%end 1 2 1\n',
@@ -59,18 +79,25 @@ test('ControlScanner: sizes from lines split across chunks, in order; a %layout-
   ];
   const seen = stream.flatMap((chunk) => scanner.feed(Buffer.from(chunk, 'latin1')));
   assert.deepEqual(seen, [
-    { cols: 500, rows: 200 }, { cols: 500, rows: 200 }, { cols: 90, rows: 24 }, { cols: 70, rows: 19 }, { cols: 500, rows: 200 },
+    { cols: 500, rows: 200 },
+    { cols: 500, rows: 200 },
+    { cols: 90, rows: 24 },
+    { cols: 70, rows: 19 },
+    { cols: 500, rows: 200 },
   ]);
 });
 
-test('ControlScanner for the watcher: no size counts before the answer to its own size query (the client\'s own 80x24 on attaching is nobody)', () => {
+test("ControlScanner for the watcher: no size counts before the answer to its own size query (the client's own 80x24 on attaching is nobody)", () => {
   const scanner = new ControlScanner(true);
   const seen = [
     '%begin 1 1 0\n%end 1 1 0\n%layout-change @0 84dd,80x24,0,0,0 84dd,80x24,0,0,0 *\n',
     '%layout-change @0 84dd,500x200,0,0,0 *\n%begin 1 2 1\npairbar-size 500x200\n%end 1 2 1\n',
     '%layout-change @0 b29d,90x24,0,0,0 *\n',
   ].flatMap((chunk) => scanner.feed(Buffer.from(chunk, 'latin1')));
-  assert.deepEqual(seen, [{ cols: 500, rows: 200 }, { cols: 90, rows: 24 }]);
+  assert.deepEqual(seen, [
+    { cols: 500, rows: 200 },
+    { cols: 90, rows: 24 },
+  ]);
 });
 
 test('eventFor: an event only when who is in, or their size, changed', () => {
@@ -106,12 +133,37 @@ test('parsePresenceLine: the three events; anything else (a torn line, wrong typ
 test('foldPresence and emptyDeadline: since moves only when presence does; the end comes that long after the last left, or after the start', () => {
   const start = initialPresence(1_000);
   const steps: Array<[string, PresenceEvent, Presence, number | null]> = [
-    ['the watcher says nobody: still since the start', { at: 1_500, kind: 'out' }, { present: false, since: 1_000, size: null }, 61_000],
-    ['a pair joins', { at: 2_000, kind: 'in', cols: 90, rows: 24 }, { present: true, since: 2_000, size: { cols: 90, rows: 24 } }, null],
-    ['a smaller one joins: the same since', { at: 3_000, kind: 'in', cols: 70, rows: 19 }, { present: true, since: 2_000, size: { cols: 70, rows: 19 } }, null],
-    ['a restarted watcher says so again', { at: 3_500, kind: 'watching', pid: 7 }, { present: true, since: 2_000, size: { cols: 70, rows: 19 } }, null],
+    [
+      'the watcher says nobody: still since the start',
+      { at: 1_500, kind: 'out' },
+      { present: false, since: 1_000, size: null },
+      61_000,
+    ],
+    [
+      'a pair joins',
+      { at: 2_000, kind: 'in', cols: 90, rows: 24 },
+      { present: true, since: 2_000, size: { cols: 90, rows: 24 } },
+      null,
+    ],
+    [
+      'a smaller one joins: the same since',
+      { at: 3_000, kind: 'in', cols: 70, rows: 19 },
+      { present: true, since: 2_000, size: { cols: 70, rows: 19 } },
+      null,
+    ],
+    [
+      'a restarted watcher says so again',
+      { at: 3_500, kind: 'watching', pid: 7 },
+      { present: true, since: 2_000, size: { cols: 70, rows: 19 } },
+      null,
+    ],
     ['the last leaves', { at: 4_000, kind: 'out' }, { present: false, since: 4_000, size: null }, 64_000],
-    ['a restarted watcher says nobody again: since stays', { at: 9_000, kind: 'out' }, { present: false, since: 4_000, size: null }, 64_000],
+    [
+      'a restarted watcher says nobody again: since stays',
+      { at: 9_000, kind: 'out' },
+      { present: false, since: 4_000, size: null },
+      64_000,
+    ],
   ];
   let presence = start;
   for (const [what, event, expected, deadline] of steps) {
@@ -123,7 +175,9 @@ test('foldPresence and emptyDeadline: since moves only when presence does; the e
 });
 
 /** tmate -F on the test server, as a share runs it (status off, no restart), in a temp dir. */
-async function startTmate(server: TestTmateServer): Promise<{ dir: string; socket: string; env: NodeJS.ProcessEnv; pid: number; stop: () => Promise<void> }> {
+async function startTmate(
+  server: TestTmateServer,
+): Promise<{ dir: string; socket: string; env: NodeJS.ProcessEnv; pid: number; stop: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'pb-presence-'));
   const socket = join(dir, 'tmate.sock');
   const conf = join(dir, 'tmate.conf');
@@ -131,13 +185,20 @@ async function startTmate(server: TestTmateServer): Promise<{ dir: string; socke
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: dir, TERM: 'xterm', SHELL: '/bin/sh' };
   const child = spawn(TMATE, ['-F', '-S', socket, '-f', conf], { env, stdio: 'ignore', detached: true });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  await waitFor('tmate\'s socket', () => existsSync(socket));
+  await waitFor("tmate's socket", () => existsSync(socket));
   // Not execFileSync: the test server answering READY runs in this process.
   await exec(TMATE, ['-S', socket, 'wait', 'tmate-ready'], { env, timeout: 15_000 });
   return {
-    dir, socket, env, pid: child.pid ?? 0,
+    dir,
+    socket,
+    env,
+    pid: child.pid ?? 0,
     stop: async () => {
-      try { execFileSync(TMATE, ['-S', socket, 'kill-server'], { env }); } catch { /* gone already */ }
+      try {
+        execFileSync(TMATE, ['-S', socket, 'kill-server'], { env });
+      } catch {
+        /* gone already */
+      }
       await exited;
       await rm(dir, { recursive: true, force: true });
     },
@@ -146,53 +207,84 @@ async function startTmate(server: TestTmateServer): Promise<{ dir: string; socke
 
 async function events(log: string): Promise<PresenceEvent[]> {
   const text = await readFile(log, 'utf8').catch(() => '');
-  return text.split('\n').map(parsePresenceLine).filter((event): event is PresenceEvent => event !== undefined);
+  return text
+    .split('\n')
+    .map(parsePresenceLine)
+    .filter((event): event is PresenceEvent => event !== undefined);
 }
 
-test('watchPresence with real tmate on a bare server: real ssh pairs coming, resizing and going are seen, and it ends with tmate', { timeout: 120_000 }, async (t) => {
-  const server = await TestTmateServer.start();
-  t.after(() => server.close());
-  const tmate = await startTmate(server);
-  const host = await server.nextConnection();
-  let stopped = false;
-  t.after(async () => { if (!stopped) await tmate.stop(); });
-  const log = join(tmate.dir, 'presence.log');
-  const watching = watchPresence({ tmate: TMATE, env: tmate.env, socket: tmate.socket, log });
-  const SIZE = '#{window_width}x#{window_height}';
-  const size = () => execFileSync(TMATE, ['-S', tmate.socket, 'display-message', '-p', SIZE], { env: tmate.env, encoding: 'utf8' }).trim();
-  const lastIs = (kind: string, extra: Record<string, number> = {}) => async () => {
-    const last = (await events(log)).at(-1);
-    return last?.kind === kind && Object.entries(extra).every(([k, v]) => (last as unknown as Record<string, number>)[k] === v);
-  };
+test(
+  'watchPresence with real tmate on a bare server: real ssh pairs coming, resizing and going are seen, and it ends with tmate',
+  { timeout: 120_000 },
+  async (t) => {
+    const server = await TestTmateServer.start();
+    t.after(() => server.close());
+    const tmate = await startTmate(server);
+    const host = await server.nextConnection();
+    let stopped = false;
+    t.after(async () => {
+      if (!stopped) await tmate.stop();
+    });
+    const log = join(tmate.dir, 'presence.log');
+    const watching = watchPresence({ tmate: TMATE, env: tmate.env, socket: tmate.socket, log });
+    const SIZE = '#{window_width}x#{window_height}';
+    const size = () =>
+      execFileSync(TMATE, ['-S', tmate.socket, 'display-message', '-p', SIZE], {
+        env: tmate.env,
+        encoding: 'utf8',
+      }).trim();
+    const lastIs =
+      (kind: string, extra: Record<string, number> = {}) =>
+      async () => {
+        const last = (await events(log)).at(-1);
+        return (
+          last?.kind === kind &&
+          Object.entries(extra).every(([k, v]) => (last as unknown as Record<string, number>)[k] === v)
+        );
+      };
 
-  await waitFor('the watcher says nobody is in', lastIs('out'));
-  assert.equal(size(), `${SENTINEL.cols}x${SENTINEL.rows}`, 'tmate\'s window takes the sentinel size while nobody is in');
-  const first = await events(log);
-  assert.deepEqual(first.map((event) => event.kind), ['watching', 'out']);
+    await waitFor('the watcher says nobody is in', lastIs('out'));
+    assert.equal(
+      size(),
+      `${SENTINEL.cols}x${SENTINEL.rows}`,
+      "tmate's window takes the sentinel size while nobody is in",
+    );
+    const first = await events(log);
+    assert.deepEqual(
+      first.map((event) => event.kind),
+      ['watching', 'out'],
+    );
 
-  const keys = await PairKeys.create();
-  t.after(() => keys.dispose());
-  const key = await keys.key('pair');
-  const a = await PairTerminal.join(server, host, host.links.ssh, key, { cols: 90, rows: 25 });
-  t.after(() => a.leave());
-  await waitFor('someone in, 90x24', lastIs('in', { cols: 90, rows: 24 }));
-  const b = await PairTerminal.join(server, host, host.links.sshReadOnly, key, { cols: 70, rows: 20 });
-  t.after(() => b.leave());
-  await waitFor('someone in, 70x19', lastIs('in', { cols: 70, rows: 19 }));
-  await b.leave(host);
-  await waitFor('one left: 90x24 again', lastIs('in', { cols: 90, rows: 24 }));
-  await a.resize({ cols: 120, rows: 30 });
-  await waitFor('the pair resized: 120x29', lastIs('in', { cols: 120, rows: 29 }));
-  await a.leave(host);
-  await waitFor('nobody in once the last left', lastIs('out'));
-  assert.equal(size(), `${SENTINEL.cols}x${SENTINEL.rows}`);
+    const keys = await PairKeys.create();
+    t.after(() => keys.dispose());
+    const key = await keys.key('pair');
+    const a = await PairTerminal.join(server, host, host.links.ssh, key, { cols: 90, rows: 25 });
+    t.after(() => a.leave());
+    await waitFor('someone in, 90x24', lastIs('in', { cols: 90, rows: 24 }));
+    const b = await PairTerminal.join(server, host, host.links.sshReadOnly, key, { cols: 70, rows: 20 });
+    t.after(() => b.leave());
+    await waitFor('someone in, 70x19', lastIs('in', { cols: 70, rows: 19 }));
+    await b.leave(host);
+    await waitFor('one left: 90x24 again', lastIs('in', { cols: 90, rows: 24 }));
+    await a.resize({ cols: 120, rows: 30 });
+    await waitFor('the pair resized: 120x29', lastIs('in', { cols: 120, rows: 29 }));
+    await a.leave(host);
+    await waitFor('nobody in once the last left', lastIs('out'));
+    assert.equal(size(), `${SENTINEL.cols}x${SENTINEL.rows}`);
 
-  const all = await events(log);
-  assert.deepEqual(all.map((event) => (event.kind === 'in' ? `in ${event.cols}x${event.rows}` : event.kind)), ['watching', 'out', 'in 90x24', 'in 70x19', 'in 90x24', 'in 120x29', 'out']);
-  assert.ok(all.every((event, i) => i === 0 || event.at >= all[i - 1]!.at), 'times in order');
+    const all = await events(log);
+    assert.deepEqual(
+      all.map((event) => (event.kind === 'in' ? `in ${event.cols}x${event.rows}` : event.kind)),
+      ['watching', 'out', 'in 90x24', 'in 70x19', 'in 90x24', 'in 120x29', 'out'],
+    );
+    assert.ok(
+      all.every((event, i) => i === 0 || event.at >= all[i - 1]!.at),
+      'times in order',
+    );
 
-  // The share's tmate ends: the watcher's client exits by itself, and so does the watcher.
-  stopped = true;
-  await tmate.stop();
-  await watching;
-});
+    // The share's tmate ends: the watcher's client exits by itself, and so does the watcher.
+    stopped = true;
+    await tmate.stop();
+    await watching;
+  },
+);

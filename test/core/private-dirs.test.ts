@@ -69,33 +69,53 @@ test('the tmux socket directory: `pairbar sessions` refuses exactly the modes tm
     verdicts.push(`${mode.toString(8)}:${tmux}`);
   }
   // The rule is tmux's: no access at all for others, while the group may read (tmux allows that too).
-  assert.deepEqual(verdicts, ['700:listed', '750:listed', '770:listed', '701:refused', '705:refused', '707:refused', '777:refused', '1777:refused']);
+  assert.deepEqual(verdicts, [
+    '700:listed',
+    '750:listed',
+    '770:listed',
+    '701:refused',
+    '705:refused',
+    '707:refused',
+    '777:refused',
+    '1777:refused',
+  ]);
 });
 
-test('the tmux socket directory owned by another user: sessions, share and the app snapshot refuse it', { skip: isRoot ? false : NOT_ROOT }, async () => {
-  world.sandbox.newSession('work');
-  chownSync(socketDir(), OTHER_UID, OTHER_UID);
-  assert.equal(tmuxVerdict(), 'refused', 'tmux itself refuses it');
-  const listed = await world.sandbox.cli(['sessions']);
-  assert.equal(listed.code, 1, listed.stdout);
-  assert.match(listed.stderr, new RegExp(`${socketDir()} belongs to another user`));
-  assert.match(listed.stderr, /TMUX_TMPDIR/, 'the fix says how to use a directory of one\'s own');
-  const { shares } = world.sandbox.runtime();
-  await assert.rejects(shares.share({ session: 'work' }), (error) => isPairbarError(error) && error.code === 'UNSAFE_DIRECTORY');
-  assert.deepEqual(world.sandbox.tmatePids(), [], 'no tmate started');
-  // The app's snapshot shows it as a problem, with the fix, and lists no session.
-  const snapshot = await new AppState(world.sandbox.runtime()).refresh();
-  assert.deepEqual(snapshot.sessions, []);
-  const problem = snapshot.problems.find((candidate) => candidate.code === 'UNSAFE_DIRECTORY');
-  assert.ok(problem?.message.includes(socketDir()), JSON.stringify(snapshot.problems));
-});
+test(
+  'the tmux socket directory owned by another user: sessions, share and the app snapshot refuse it',
+  { skip: isRoot ? false : NOT_ROOT },
+  async () => {
+    world.sandbox.newSession('work');
+    chownSync(socketDir(), OTHER_UID, OTHER_UID);
+    assert.equal(tmuxVerdict(), 'refused', 'tmux itself refuses it');
+    const listed = await world.sandbox.cli(['sessions']);
+    assert.equal(listed.code, 1, listed.stdout);
+    assert.match(listed.stderr, new RegExp(`${socketDir()} belongs to another user`));
+    assert.match(listed.stderr, /TMUX_TMPDIR/, "the fix says how to use a directory of one's own");
+    const { shares } = world.sandbox.runtime();
+    await assert.rejects(
+      shares.share({ session: 'work' }),
+      (error) => isPairbarError(error) && error.code === 'UNSAFE_DIRECTORY',
+    );
+    assert.deepEqual(world.sandbox.tmatePids(), [], 'no tmate started');
+    // The app's snapshot shows it as a problem, with the fix, and lists no session.
+    const snapshot = await new AppState(world.sandbox.runtime()).refresh();
+    assert.deepEqual(snapshot.sessions, []);
+    const problem = snapshot.problems.find((candidate) => candidate.code === 'UNSAFE_DIRECTORY');
+    assert.ok(problem?.message.includes(socketDir()), JSON.stringify(snapshot.problems));
+  },
+);
 
 test('a planted server in an unsafe socket directory is never shared, by name or by socket', async () => {
   const id = world.sandbox.newSession('work');
   chmodSync(socketDir(), 0o777);
   const { shares } = world.sandbox.runtime();
   for (const target of [{ session: 'work' }, { session: 'work', socket: world.sandbox.socket() }]) {
-    await assert.rejects(shares.share(target), (error) => isPairbarError(error) && error.code === 'UNSAFE_DIRECTORY', JSON.stringify(target));
+    await assert.rejects(
+      shares.share(target),
+      (error) => isPairbarError(error) && error.code === 'UNSAFE_DIRECTORY',
+      JSON.stringify(target),
+    );
   }
   assert.deepEqual(world.sandbox.tmatePids(), [], 'no tmate started');
   assert.deepEqual(shares.list(), []);
@@ -103,22 +123,26 @@ test('a planted server in an unsafe socket directory is never shared, by name or
 });
 
 for (const planted of ['mode 0777', 'another owner'] as const) {
-  test(`a blank share does not start a tmux server in a socket directory with ${planted}`, { skip: planted === 'another owner' && !isRoot ? NOT_ROOT : false }, async () => {
-    // Made before the user's first tmux, as another local user could make /tmp/tmux-UID.
-    mkdirSync(socketDir(), { mode: 0o700 });
-    if (planted === 'another owner') chownSync(socketDir(), OTHER_UID, OTHER_UID);
-    else chmodSync(socketDir(), 0o777);
-    const { shares } = world.sandbox.runtime();
-    await assert.rejects(shares.share({}), (error) => {
-      assert.ok(isPairbarError(error), String(error));
-      assert.equal(error.code, 'UNSAFE_DIRECTORY');
-      assert.ok(error.message.includes(socketDir()), error.message);
-      return true;
-    });
-    assert.deepEqual(readdirSync(socketDir()), [], 'no socket was made in it');
-    assert.deepEqual(serversIn(socketDir()), [], 'no tmux server started there');
-    assert.deepEqual(world.sandbox.tmatePids(), []);
-  });
+  test(
+    `a blank share does not start a tmux server in a socket directory with ${planted}`,
+    { skip: planted === 'another owner' && !isRoot ? NOT_ROOT : false },
+    async () => {
+      // Made before the user's first tmux, as another local user could make /tmp/tmux-UID.
+      mkdirSync(socketDir(), { mode: 0o700 });
+      if (planted === 'another owner') chownSync(socketDir(), OTHER_UID, OTHER_UID);
+      else chmodSync(socketDir(), 0o777);
+      const { shares } = world.sandbox.runtime();
+      await assert.rejects(shares.share({}), (error) => {
+        assert.ok(isPairbarError(error), String(error));
+        assert.equal(error.code, 'UNSAFE_DIRECTORY');
+        assert.ok(error.message.includes(socketDir()), error.message);
+        return true;
+      });
+      assert.deepEqual(readdirSync(socketDir()), [], 'no socket was made in it');
+      assert.deepEqual(serversIn(socketDir()), [], 'no tmux server started there');
+      assert.deepEqual(world.sandbox.tmatePids(), []);
+    },
+  );
 }
 
 test('with a safe socket directory, or none yet, a blank share starts the server with a private one', async () => {
@@ -149,15 +173,23 @@ test('the runtime directory: one others can get into is refused, and nothing is 
     mkdirSync(runtimeDir, { recursive: true });
     chmodSync(runtimeDir, mode);
     const { shares } = world.sandbox.runtime();
-    await assert.rejects(shares.share({ session: 'work' }), (error) => {
-      assert.ok(isPairbarError(error), String(error));
-      assert.equal(error.code, 'UNSAFE_DIRECTORY', error.message);
-      assert.ok(error.message.includes(runtimeDir), error.message);
-      assert.ok(error.fix.includes(`chmod 700 ${runtimeDir}`), error.fix);
-      return true;
-    }, `mode ${mode.toString(8)}`);
+    await assert.rejects(
+      shares.share({ session: 'work' }),
+      (error) => {
+        assert.ok(isPairbarError(error), String(error));
+        assert.equal(error.code, 'UNSAFE_DIRECTORY', error.message);
+        assert.ok(error.message.includes(runtimeDir), error.message);
+        assert.ok(error.fix.includes(`chmod 700 ${runtimeDir}`), error.fix);
+        return true;
+      },
+      `mode ${mode.toString(8)}`,
+    );
     assert.deepEqual(readdirSync(runtimeDir), [], `mode ${mode.toString(8)}: nothing written`);
-    assert.equal(statSync(runtimeDir).mode & 0o7777, mode, 'its mode is the user\'s to fix, not changed behind their back');
+    assert.equal(
+      statSync(runtimeDir).mode & 0o7777,
+      mode,
+      "its mode is the user's to fix, not changed behind their back",
+    );
     const status = await world.sandbox.cli(['status']);
     assert.equal(status.code, 1, `status refuses it too: ${status.stdout}`);
   }
@@ -170,7 +202,10 @@ test('the runtime directory: a symlink is refused (even to a private directory)'
   mkdirSync(real, { mode: 0o700 });
   symlinkSync(real, world.sandbox.env.PAIRBAR_RUNTIME_DIR!);
   const { shares } = world.sandbox.runtime();
-  await assert.rejects(shares.share({ session: 'work' }), (error) => isPairbarError(error) && error.code === 'UNSAFE_DIRECTORY' && /not a directory/.test(error.message));
+  await assert.rejects(
+    shares.share({ session: 'work' }),
+    (error) => isPairbarError(error) && error.code === 'UNSAFE_DIRECTORY' && /not a directory/.test(error.message),
+  );
   assert.deepEqual(readdirSync(real), []);
 });
 
@@ -180,11 +215,15 @@ test('the runtime directory owned by another user is refused', { skip: isRoot ? 
   mkdirSync(runtimeDir, { mode: 0o700 });
   chownSync(runtimeDir, OTHER_UID, OTHER_UID);
   const { shares } = world.sandbox.runtime();
-  await assert.rejects(shares.share({ session: 'work' }), (error) => isPairbarError(error) && error.code === 'UNSAFE_DIRECTORY' && /belongs to another user/.test(error.message));
+  await assert.rejects(
+    shares.share({ session: 'work' }),
+    (error) =>
+      isPairbarError(error) && error.code === 'UNSAFE_DIRECTORY' && /belongs to another user/.test(error.message),
+  );
   assert.deepEqual(readdirSync(runtimeDir), []);
 });
 
-test('each share\'s directory, its files and tmate\'s socket are the user\'s alone', async () => {
+test("each share's directory, its files and tmate's socket are the user's alone", async () => {
   world.sandbox.newSession('work');
   const { shares } = world.sandbox.runtime();
   const share = await shares.share({ session: 'work' });
@@ -212,7 +251,12 @@ function socketSpellings(): string[] {
   const socket = world.sandbox.socket();
   const link = join(world.sandbox.root, 'socket-link');
   if (!existsSync(link)) symlinkSync(socket, link);
-  return [socket, join(socketDir(), '.', 'default').replace('/default', '/./default'), socket.replace('/default', '//default'), link];
+  return [
+    socket,
+    join(socketDir(), '.', 'default').replace('/default', '/./default'),
+    socket.replace('/default', '//default'),
+    link,
+  ];
 }
 
 test('--socket spelt another way (DIR/./default, DIR//default, a link): the same checks, and the same server', async () => {
@@ -221,7 +265,11 @@ test('--socket spelt another way (DIR/./default, DIR//default, a link): the same
   chmodSync(socketDir(), 0o777);
   const { shares } = world.sandbox.runtime();
   for (const socket of spellings) {
-    await assert.rejects(shares.share({ session: 'work', socket }), (error) => isPairbarError(error) && error.code === 'UNSAFE_DIRECTORY' && error.message.includes(socketDir()), socket);
+    await assert.rejects(
+      shares.share({ session: 'work', socket }),
+      (error) => isPairbarError(error) && error.code === 'UNSAFE_DIRECTORY' && error.message.includes(socketDir()),
+      socket,
+    );
     const cli = await world.sandbox.cli(['share', 'work', '--socket', socket]);
     assert.equal(cli.code, 1, `${socket}: ${cli.stdout}`);
     assert.match(cli.stderr, /can be used by other users/, socket);
@@ -233,7 +281,11 @@ test('--socket spelt another way (DIR/./default, DIR//default, a link): the same
   const [listed, dotted, , linked] = spellings;
   const first = await shares.share({ session: 'work', socket: dotted });
   assert.equal(first.socket, listed, 'recorded under the name the listing gives');
-  assert.equal((await shares.share({ session: 'work', socket: linked })).id, first.id, 'the same share, not a second one');
+  assert.equal(
+    (await shares.share({ session: 'work', socket: linked })).id,
+    first.id,
+    'the same share, not a second one',
+  );
   const stopped = await world.sandbox.cli(['stop', 'work', '--socket', dotted!]);
   assert.equal(stopped.code, 0, stopped.stderr);
   // Stopped by another process: this one notices through its own watch of the share, or on its next adopt.
@@ -241,19 +293,32 @@ test('--socket spelt another way (DIR/./default, DIR//default, a link): the same
   assert.deepEqual(world.sandbox.tmatePids(), []);
 });
 
-test('a socket owned by another user: not listed, and refused by --socket however it is spelt', { skip: isRoot ? false : NOT_ROOT }, async () => {
-  const id = world.sandbox.newSession('work', 'default', 'sh');
-  const spellings = socketSpellings();
-  chownSync(world.sandbox.socket(), OTHER_UID, OTHER_UID);
-  try {
-    const { shares } = world.sandbox.runtime();
-    await assert.rejects(shares.share({ session: 'work' }), (error) => isPairbarError(error) && error.code === 'NO_TMUX_SERVER', 'not found by name');
-    for (const socket of spellings) {
-      await assert.rejects(shares.share({ session: 'work', socket }), (error) => isPairbarError(error) && error.code === 'UNSAFE_DIRECTORY' && /belongs to another user/.test(error.message), socket);
+test(
+  'a socket owned by another user: not listed, and refused by --socket however it is spelt',
+  { skip: isRoot ? false : NOT_ROOT },
+  async () => {
+    const id = world.sandbox.newSession('work', 'default', 'sh');
+    const spellings = socketSpellings();
+    chownSync(world.sandbox.socket(), OTHER_UID, OTHER_UID);
+    try {
+      const { shares } = world.sandbox.runtime();
+      await assert.rejects(
+        shares.share({ session: 'work' }),
+        (error) => isPairbarError(error) && error.code === 'NO_TMUX_SERVER',
+        'not found by name',
+      );
+      for (const socket of spellings) {
+        await assert.rejects(
+          shares.share({ session: 'work', socket }),
+          (error) =>
+            isPairbarError(error) && error.code === 'UNSAFE_DIRECTORY' && /belongs to another user/.test(error.message),
+          socket,
+        );
+      }
+      assert.deepEqual(world.sandbox.tmatePids(), [], 'no tmate started');
+      assert.equal(world.sandbox.clientsOf(id).length, 0);
+    } finally {
+      chownSync(world.sandbox.socket(), 0, 0);
     }
-    assert.deepEqual(world.sandbox.tmatePids(), [], 'no tmate started');
-    assert.equal(world.sandbox.clientsOf(id).length, 0);
-  } finally {
-    chownSync(world.sandbox.socket(), 0, 0);
-  }
-});
+  },
+);

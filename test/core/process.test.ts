@@ -62,7 +62,9 @@ for (const how of SPAWNERS) {
 
   test(`${how}: past its time limit the program is killed and the error says it timed out`, async () => {
     const pidFile = join(dir, `timeout-${how}.pid`);
-    const error = await failure(runWith(how, 'sh', ['-c', `echo $$ > "$0"; exec sleep 30`, pidFile], { timeoutMs: 300 }));
+    const error = await failure(
+      runWith(how, 'sh', ['-c', `echo $$ > "$0"; exec sleep 30`, pidFile], { timeoutMs: 300 }),
+    );
     assert.equal(error.timedOut, true);
     assert.match(error.message, /: timed out$/);
     const pid = Number(await readFile(pidFile, 'utf8'));
@@ -73,7 +75,8 @@ for (const how of SPAWNERS) {
     const pidFile = join(dir, `abort-${how}.pid`);
     const controller = new AbortController();
     const running = runWith(how, 'sh', ['-c', `echo $$ > "$0"; exec sleep 30`, pidFile], { signal: controller.signal });
-    for (let i = 0; i < 200 && !(await readFile(pidFile, 'utf8').catch(() => '')); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    for (let i = 0; i < 200 && !(await readFile(pidFile, 'utf8').catch(() => '')); i++)
+      await new Promise((resolve) => setTimeout(resolve, 10));
     controller.abort();
     const error = await failure(running);
     assert.equal(error.timedOut, false);

@@ -19,7 +19,13 @@ const root = await mkdtemp(join(tmpdir(), 'pairbar-programs-'));
 after(() => rm(root, { recursive: true, force: true }));
 
 /** Every way a PATH can point at the current directory, each followed by the real system directories. */
-const RELATIVE_PATHS = ['.:/usr/bin:/bin', ':/usr/bin:/bin', '/nonexistent::/usr/bin:/bin', 'bin:/usr/bin:/bin', './bin:/usr/bin:/bin'];
+const RELATIVE_PATHS = [
+  '.:/usr/bin:/bin',
+  ':/usr/bin:/bin',
+  '/nonexistent::/usr/bin:/bin',
+  'bin:/usr/bin:/bin',
+  './bin:/usr/bin:/bin',
+];
 
 /** An ed25519 key line that is not the server's: what a planted ssh-keyscan would show instead. */
 const FORGED_BLOB = 'AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl';
@@ -31,7 +37,7 @@ async function plantKeyscan(dir: string, canary: string): Promise<void> {
   await chmod(file, 0o755);
 }
 
-test('an ssh-keyscan planted where a relative or empty PATH entry points is never run: the server\'s real key is shown', async () => {
+test("an ssh-keyscan planted where a relative or empty PATH entry points is never run: the server's real key is shown", async () => {
   const server = await startServer();
   try {
     const cwd = join(root, 'keyscan');
@@ -41,10 +47,27 @@ test('an ssh-keyscan planted where a relative or empty PATH entry points is neve
     for (const PATH of RELATIVE_PATHS) {
       await inDir(cwd, async () => {
         const keys = await scanHostKeys(server, { env: { PATH }, timeoutMs: 8_000 });
-        assert.deepEqual(keys.map((key) => key.fingerprint), [server.fingerprint], `PATH=${JSON.stringify(PATH)}`);
+        assert.deepEqual(
+          keys.map((key) => key.fingerprint),
+          [server.fingerprint],
+          `PATH=${JSON.stringify(PATH)}`,
+        );
         // The mismatch message names what the server presents: read by the real ssh-keyscan, not the planted one.
-        const mismatch = await fingerprintMismatch({ host: server.host, port: server.port, rsaFingerprint: '', ed25519Fingerprint: `SHA256:${'B'.repeat(43)}`, ecdsaFingerprint: '' }, { env: { PATH } });
-        assert.match(mismatch.message, new RegExp(server.fingerprint.replace(/[+/]/g, '\\$&')), `PATH=${JSON.stringify(PATH)}`);
+        const mismatch = await fingerprintMismatch(
+          {
+            host: server.host,
+            port: server.port,
+            rsaFingerprint: '',
+            ed25519Fingerprint: `SHA256:${'B'.repeat(43)}`,
+            ecdsaFingerprint: '',
+          },
+          { env: { PATH } },
+        );
+        assert.match(
+          mismatch.message,
+          new RegExp(server.fingerprint.replace(/[+/]/g, '\\$&')),
+          `PATH=${JSON.stringify(PATH)}`,
+        );
       });
       assert.equal(existsSync(canary), false, `PATH=${JSON.stringify(PATH)}: the planted ssh-keyscan ran`);
     }
@@ -57,7 +80,8 @@ test('findProgram: only absolute PATH entries, the absolute path returned, the f
   const cwd = join(root, 'lookup');
   await plantKeyscan(cwd, join(root, 'unused'));
   await inDir(cwd, async () => {
-    for (const PATH of ['.', '', ':', 'bin']) assert.equal(await findProgram('ssh-keyscan', { PATH }), undefined, `PATH=${JSON.stringify(PATH)}`);
+    for (const PATH of ['.', '', ':', 'bin'])
+      assert.equal(await findProgram('ssh-keyscan', { PATH }), undefined, `PATH=${JSON.stringify(PATH)}`);
     assert.equal(await findProgram('ssh-keyscan', { PATH: '.' }, ['/usr/bin']), '/usr/bin/ssh-keyscan');
     assert.equal(await findProgram('ssh-keyscan', { PATH: `.:${cwd}` }), join(cwd, 'ssh-keyscan'));
   });
@@ -73,15 +97,23 @@ test('tmate and the shell in its pane get a PATH of absolute entries only', asyn
     const runtime = sandbox.runtime();
     const share = await runtime.shares.share({ session: 'work' });
     const pathOf = (pid: number): string[] => {
-      const entry = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').find((line) => line.startsWith('PATH='));
+      const entry = readFileSync(`/proc/${pid}/environ`, 'utf8')
+        .split('\0')
+        .find((line) => line.startsWith('PATH='));
       return (entry ?? 'PATH=').slice('PATH='.length).split(':');
     };
     const tmatePath = pathOf(share.pid);
-    assert.ok(tmatePath.length > 0 && tmatePath.every((dir) => isAbsolute(dir)), `tmate's PATH: ${tmatePath.join(':')}`);
+    assert.ok(
+      tmatePath.length > 0 && tmatePath.every((dir) => isAbsolute(dir)),
+      `tmate's PATH: ${tmatePath.join(':')}`,
+    );
     const pane = Number(readFileSync(`/proc/${share.pid}/task/${share.pid}/children`, 'utf8').trim().split(/\s+/)[0]);
     assert.ok(pane > 0, 'tmate runs its pane');
     const panePath = pathOf(pane);
-    assert.ok(panePath.every((dir) => isAbsolute(dir)), `the pane's PATH: ${panePath.join(':')}`);
+    assert.ok(
+      panePath.every((dir) => isAbsolute(dir)),
+      `the pane's PATH: ${panePath.join(':')}`,
+    );
   } finally {
     await sandbox.dispose();
     await server.close();

@@ -32,7 +32,10 @@ function someRsaFingerprint(): string {
 
 test('README "Run your own tmate server": every pairbar command it shows works, in order', async () => {
   const text = section('Run your own tmate server');
-  const commands = blocks(text, 'sh').flatMap((block) => block.split('\n')).map((line) => line.trim()).filter((line) => line.startsWith('pairbar '));
+  const commands = blocks(text, 'sh')
+    .flatMap((block) => block.split('\n'))
+    .map((line) => line.trim())
+    .filter((line) => line.startsWith('pairbar '));
   assert.ok(commands.length >= 4, commands.join('\n'));
   // The ones named in the prose, with NAME as the server the blocks added.
   const inline = [...text.matchAll(/`(pairbar [^`]+)`/g)].map((match) => (match[1] ?? '').replaceAll('NAME', 'ours'));
@@ -64,7 +67,8 @@ test('README "Run your own tmate server": every pairbar command it shows works, 
       const result = await sandbox.cli(args, {}, input);
       assert.equal(result.code, 0, `${command}\n${result.stdout}${result.stderr}`);
       if (args[1] === 'test') assert.match(result.stdout, /: OK, links in/);
-      if (args[0] === 'share' && !args.includes('--server')) assert.match(result.stdout, new RegExp(`via ${address.replaceAll('.', '\\.')}`));
+      if (args[0] === 'share' && !args.includes('--server'))
+        assert.match(result.stdout, new RegExp(`via ${address.replaceAll('.', '\\.')}`));
     }
   } finally {
     await sandbox.dispose();

@@ -43,7 +43,15 @@ async function timedTest(limitSeconds: number, target?: ServerProfile | string):
 }
 
 function profile(extra: Partial<ServerProfile>): ServerProfile {
-  return { name: 'adhoc', host: '127.0.0.1', port: 22, rsaFingerprint: '', ed25519Fingerprint: `SHA256:${'A'.repeat(43)}`, ecdsaFingerprint: '', ...extra };
+  return {
+    name: 'adhoc',
+    host: '127.0.0.1',
+    port: 22,
+    rsaFingerprint: '',
+    ed25519Fingerprint: `SHA256:${'A'.repeat(43)}`,
+    ecdsaFingerprint: '',
+    ...extra,
+  };
 }
 
 test('OK on a bare self-hosted server: time to links, ssh links only, no pairs reported; the session is ended at once', async () => {
@@ -53,7 +61,13 @@ test('OK on a bare self-hosted server: time to links, ssh links only, no pairs r
   assert.equal(result.name, 'test');
   assert.equal(result.server, `127.0.0.1:${server.port}`);
   assert.ok(result.msToLinks > 0 && result.msToLinks < 10_000, String(result.msToLinks));
-  assert.deepEqual(result.offers, { ssh: true, sshReadOnly: true, web: false, webReadOnly: false, reportsPairs: false });
+  assert.deepEqual(result.offers, {
+    ssh: true,
+    sshReadOnly: true,
+    web: false,
+    webReadOnly: false,
+    reportsPairs: false,
+  });
   await waitFor('the throwaway session to hang up', () => server.connections().length === 0, 5_000);
 });
 
@@ -70,7 +84,10 @@ test('refused: the port has nothing listening, said at once', async () => {
   const result = await timedTest(5);
   assert.equal(result.ok, false);
   assert.equal(!result.ok && result.error.code, 'SERVER_REFUSED');
-  assert.match(!result.ok ? result.error.message : '', new RegExp(`127\\.0\\.0\\.1:${server.port} refused the connection`));
+  assert.match(
+    !result.ok ? result.error.message : '',
+    new RegExp(`127\\.0\\.0\\.1:${server.port} refused the connection`),
+  );
 });
 
 test('a host name that does not resolve (.invalid): name not found, at once', async () => {
@@ -95,7 +112,10 @@ test('never ready: the server takes the connection but gives no links, so the te
   const result = await timedTest(3 + 7);
   assert.equal(!result.ok && result.error.code, 'SERVER_NOT_READY');
   assert.ok(!result.ok && result.ms >= 3_000, 'it waited the time limit');
-  assert.match(!result.ok ? result.error.message : '', new RegExp(`127\\.0\\.0\\.1:${server.port} accepted the connection but gave no share links within 3 s`));
+  assert.match(
+    !result.ok ? result.error.message : '',
+    new RegExp(`127\\.0\\.0\\.1:${server.port} accepted the connection but gave no share links within 3 s`),
+  );
 });
 
 test('no ssh key on this machine: says so with the ssh-keygen command', async () => {

@@ -5,13 +5,16 @@ import { MAX_KEY_SOURCES, validateShareOptions } from '../../main/core/share-opt
 test('share options from an untrusted caller: accepted shapes', () => {
   assert.deepEqual(validateShareOptions(undefined), {});
   assert.deepEqual(validateShareOptions({}), {});
-  assert.deepEqual(validateShareOptions({ allowed: ['github:alice', 'file:/home/me/team.keys'], endAfterMs: 1_800_000 }), {
-    allowed: [
-      { kind: 'github', user: 'alice' },
-      { kind: 'file', path: '/home/me/team.keys' },
-    ],
-    endAfterMs: 1_800_000,
-  });
+  assert.deepEqual(
+    validateShareOptions({ allowed: ['github:alice', 'file:/home/me/team.keys'], endAfterMs: 1_800_000 }),
+    {
+      allowed: [
+        { kind: 'github', user: 'alice' },
+        { kind: 'file', path: '/home/me/team.keys' },
+      ],
+      endAfterMs: 1_800_000,
+    },
+  );
   assert.deepEqual(validateShareOptions({ allowed: null, endAfterMs: null }), { allowed: null, endAfterMs: null });
   assert.deepEqual(validateShareOptions({ allowed: [] }), { allowed: null });
 });

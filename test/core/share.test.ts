@@ -37,7 +37,7 @@ function tmateSocketOf(share: Share): string {
   return join(sandbox.env.PAIRBAR_RUNTIME_DIR!, share.id, 'tmate.sock');
 }
 
-test('shares an existing session: the links are the server\'s, the pair sees the session, stop leaves the user attached', async () => {
+test("shares an existing session: the links are the server's, the pair sees the session, stop leaves the user attached", async () => {
   server = await switchServer(sandbox, server, { mode: 'tmate.io' });
   const id = sandbox.newSession('work', 'default', 'sh');
   sandbox.tmux(['send-keys', '-t', `${id}:`, 'echo USER-SESSION-MARKER', 'Enter']);
@@ -71,16 +71,28 @@ test('shares an existing session: the links are the server\'s, the pair sees the
   assert.doesNotMatch(host.output(), /Tip: if you wish|Press <q> or <ctrl-c>/);
   // tmate's own pane is not in a mode (the tip is a mode that swallows keys): input reaches the session.
   const tmateSocket = tmateSocketOf(share);
-  assert.equal(execFileSync(TMATE, ['-S', tmateSocket, 'display-message', '-p', '#{pane_in_mode}'], { env: sandbox.env, encoding: 'utf8' }).trim(), '0');
+  assert.equal(
+    execFileSync(TMATE, ['-S', tmateSocket, 'display-message', '-p', '#{pane_in_mode}'], {
+      env: sandbox.env,
+      encoding: 'utf8',
+    }).trim(),
+    '0',
+  );
   execFileSync(TMATE, ['-S', tmateSocket, 'send-keys', 'echo TYPED-BY-PAIR', 'Enter'], { env: sandbox.env });
-  await waitFor('the pair\'s keys in the user\'s session', () => sandbox.capture(`${id}:`).includes('TYPED-BY-PAIR'));
+  await waitFor("the pair's keys in the user's session", () => sandbox.capture(`${id}:`).includes('TYPED-BY-PAIR'));
   // tmate shows no status bar of its own.
-  assert.equal(execFileSync(TMATE, ['-S', tmateSocket, 'show-options', '-gv', 'status'], { env: sandbox.env, encoding: 'utf8' }).trim(), 'off');
-  assert.equal(sandbox.clientsOf(id).length, 2, 'the user and tmate\'s client');
+  assert.equal(
+    execFileSync(TMATE, ['-S', tmateSocket, 'show-options', '-gv', 'status'], {
+      env: sandbox.env,
+      encoding: 'utf8',
+    }).trim(),
+    'off',
+  );
+  assert.equal(sandbox.clientsOf(id).length, 2, "the user and tmate's client");
 
   await shares.stop(shares.resolve('work').id);
   await host.closed;
-  assert.deepEqual(sandbox.clientsOf(id), userClients, 'the user\'s own client is still attached');
+  assert.deepEqual(sandbox.clientsOf(id), userClients, "the user's own client is still attached");
   assert.ok(sandbox.capture(`${id}:`).includes('USER-SESSION-MARKER'), 'the session lives on');
   assert.deepEqual(sandbox.tmatePids(), [], 'no tmate process left');
   assert.deepEqual(shareDirs(), [], 'no share directory left');
@@ -99,7 +111,17 @@ test('the runtime directory is private to the user', async () => {
 
 test('session names with shell and tmux syntax: the right session is shared and nothing is executed', async () => {
   const canary = join(sandbox.root, 'pwned');
-  const names = [`$(touch ${canary})`, `x; touch ${canary}`, "it's \"q\"", '#{session_name}', '-lead', 'ünï ✓', 'work', 'work-2', '$1'];
+  const names = [
+    `$(touch ${canary})`,
+    `x; touch ${canary}`,
+    'it\'s "q"',
+    '#{session_name}',
+    '-lead',
+    'ünï ✓',
+    'work',
+    'work-2',
+    '$1',
+  ];
   const ids = new Map(names.map((name) => [name, sandbox.newSession(name, 'default', 'sh')]));
   for (const id of ids.values()) sandbox.tmux(['send-keys', '-t', `${id}:`, `echo MARK-${id.slice(1)}-END`, 'Enter']);
   const { shares } = sandbox.runtime();
@@ -110,7 +132,11 @@ test('session names with shell and tmux syntax: the right session is shared and 
     assert.equal(share.sessionId, id, `${JSON.stringify(name)} shares its own session`);
     await host.waitForOutput(`MARK-${id.slice(1)}-END`);
     for (const other of ids.values()) {
-      if (other !== id) assert.ok(!host.output().includes(`MARK-${other.slice(1)}-END`), `${JSON.stringify(name)} does not show ${other}`);
+      if (other !== id)
+        assert.ok(
+          !host.output().includes(`MARK-${other.slice(1)}-END`),
+          `${JSON.stringify(name)} does not show ${other}`,
+        );
     }
     await shares.stop(shares.resolve(name).id);
   }
@@ -138,7 +164,10 @@ test('sharing a session that is already shared returns the existing share; two s
   assert.equal(server.connections().length, 2);
   assert.equal(sandbox.tmatePids().length, 2);
   await shares.stop(shares.resolve('one').id);
-  assert.deepEqual(shares.list().map((share) => share.session), ['two']);
+  assert.deepEqual(
+    shares.list().map((share) => share.session),
+    ['two'],
+  );
   assert.equal(sandbox.tmatePids().length, 1);
 });
 
@@ -151,17 +180,23 @@ test('two tmux servers each with a session "work", both shared: by name alone th
   assert.notEqual(onDefault.id, onOther.id);
   assert.deepEqual([onDefault.socket, onOther.socket], [sandbox.socket(), sandbox.socket('other')]);
 
-  assert.throws(() => shares.resolve('work'), (error: unknown) => {
-    assert.ok(isPairbarError(error));
-    assert.equal(error.code, 'INVALID_ARGUMENT');
-    assert.match(error.message, /^2 shared sessions are named "work", on different tmux servers/);
-    return true;
-  });
+  assert.throws(
+    () => shares.resolve('work'),
+    (error: unknown) => {
+      assert.ok(isPairbarError(error));
+      assert.equal(error.code, 'INVALID_ARGUMENT');
+      assert.match(error.message, /^2 shared sessions are named "work", on different tmux servers/);
+      return true;
+    },
+  );
   assert.equal(sandbox.tmatePids().length, 2, 'nothing was stopped on a guess');
 
   assert.equal(shares.resolve('work', sandbox.socket('other')).id, onOther.id);
   await shares.stop(onOther.id);
-  assert.deepEqual(shares.list().map((share) => share.socket), [sandbox.socket()]);
+  assert.deepEqual(
+    shares.list().map((share) => share.socket),
+    [sandbox.socket()],
+  );
   assert.equal(shares.find('work')?.id, onDefault.id);
   assert.equal(sandbox.tmatePids().length, 1);
   await shares.stop(shares.resolve('work').id);
@@ -176,7 +211,10 @@ test('a new blank terminal is shared as a new tmux session the user can attach t
   assert.equal(share.state, 'sharing');
   assert.ok(sandbox.tmux(['list-sessions', '-F', '#{session_name}']).split('\n').includes('pair'));
   await shares.stop(shares.resolve('pair').id);
-  assert.ok(sandbox.tmux(['list-sessions', '-F', '#{session_name}']).split('\n').includes('pair'), 'the session stays for the user');
+  assert.ok(
+    sandbox.tmux(['list-sessions', '-F', '#{session_name}']).split('\n').includes('pair'),
+    'the session stays for the user',
+  );
 });
 
 test('pairs joining and leaving update the count and raise events', async () => {
@@ -256,7 +294,13 @@ test('after a reconnect to a server that cannot resume, the share shows the new 
   const droppedAt = Date.now();
   first.drop();
   const again = await server.nextConnection(15_000);
-  await waitFor('the new links', () => shares.find('work')?.links.sshReadOnly === again.links.sshReadOnly && shares.find('work')?.links.ssh === again.links.ssh, 15_000);
+  await waitFor(
+    'the new links',
+    () =>
+      shares.find('work')?.links.sshReadOnly === again.links.sshReadOnly &&
+      shares.find('work')?.links.ssh === again.links.ssh,
+    15_000,
+  );
   assert.notEqual(again.links.ssh, share.links.ssh);
   assert.equal(shares.find('work')?.state, 'sharing');
   const changed = await told;
@@ -271,7 +315,7 @@ test('after a reconnect to a server that cannot resume, the share shows the new 
   assert.equal(server.tokenIsLive(again.tokens.rw), true);
 });
 
-test('a server refusing this computer\'s keys fails with the ssh-keygen fix', async () => {
+test("a server refusing this computer's keys fails with the ssh-keygen fix", async () => {
   server = await switchServer(sandbox, server, { refuseAuth: true }, 15);
   const { error } = await expectStartFailure(sandbox, sandbox.runtime().shares, 'SSH_KEYS_MISSING', 10);
   assert.match(error.fix, /ssh-keygen/);
@@ -280,7 +324,10 @@ test('a server refusing this computer\'s keys fails with the ssh-keygen fix', as
 test('tmate quitting before it is ready fails at once, with what it printed', async () => {
   // A stand-in for a tmate that crashes on start (the real one cannot be made to): it answers -V like
   // tmate 2.4.0, then prints a message and exits.
-  const fake = await sandbox.writeFile('fake-tmate', '#!/bin/sh\n[ "$1" = -V ] && { echo "tmate 2.4.0"; exit 0; }\necho "server exited unexpectedly"\nexit 1\n');
+  const fake = await sandbox.writeFile(
+    'fake-tmate',
+    '#!/bin/sh\n[ "$1" = -V ] && { echo "tmate 2.4.0"; exit 0; }\necho "server exited unexpectedly"\nexit 1\n',
+  );
   execFileSync('chmod', ['+x', fake]);
   await sandbox.setPrefs({ 'tmate.path': fake, 'share.readyTimeoutSeconds': 30 });
   const { error } = await expectStartFailure(sandbox, sandbox.runtime().shares, 'TMATE_FAILED', 5);
@@ -290,7 +337,10 @@ test('tmate quitting before it is ready fails at once, with what it printed', as
 test('a session that does not exist is an error, and nothing is started', async () => {
   sandbox.newSession('work');
   const { shares } = sandbox.runtime();
-  await assert.rejects(shares.share({ session: 'wor' }), (error) => isPairbarError(error) && error.code === 'SESSION_NOT_FOUND');
+  await assert.rejects(
+    shares.share({ session: 'wor' }),
+    (error) => isPairbarError(error) && error.code === 'SESSION_NOT_FOUND',
+  );
   assert.deepEqual(sandbox.tmatePids(), []);
 });
 
@@ -324,10 +374,17 @@ test('shares outlive the process that started them and are adopted, listed and s
     setInterval(() => {}, 1000);
   `;
   const { spawn } = await import('node:child_process');
-  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { env: sandbox.env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    env: sandbox.env,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let out = '';
   child.stdout.on('data', (chunk) => (out += chunk));
-  const original = await waitFor('the other process to share', () => (out ? (JSON.parse(out) as Share) : undefined), 20_000);
+  const original = await waitFor(
+    'the other process to share',
+    () => (out ? (JSON.parse(out) as Share) : undefined),
+    20_000,
+  );
   child.kill('SIGKILL');
   const host = await server.nextConnection();
   host.pairJoin('198.51.100.1');
@@ -366,7 +423,7 @@ test('a share whose tmate died is cleaned up on adoption, never listed as live',
   void readFileSync;
 });
 
-test('adoption running while a share starts never takes the new share\'s directory for a dead one', async () => {
+test("adoption running while a share starts never takes the new share's directory for a dead one", async () => {
   sandbox.newSession('work');
   const { shares } = sandbox.runtime();
   let starting = true;

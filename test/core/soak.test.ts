@@ -65,7 +65,8 @@ function sample(): Sample {
   return {
     tmate: world.sandbox.tmatePids().length,
     dirs: dirs.length,
-    sockets: dirs.filter((id) => readdirSync(`${world.sandbox.env.PAIRBAR_RUNTIME_DIR}/${id}`).includes('tmate.sock')).length,
+    sockets: dirs.filter((id) => readdirSync(`${world.sandbox.env.PAIRBAR_RUNTIME_DIR}/${id}`).includes('tmate.sock'))
+      .length,
     fds: openFds(),
     heapMB: memory.heapUsed / 2 ** 20,
     rssMB: memory.rss / 2 ** 20,
@@ -74,7 +75,11 @@ function sample(): Sample {
 
 /** Every connection the test server served has ended: their sockets are this process's fds too. */
 async function serverQuiet(): Promise<void> {
-  await waitFor('the server\'s connections to close', () => world.server.connections().every((host) => host.isClosed), 10_000);
+  await waitFor(
+    "the server's connections to close",
+    () => world.server.connections().every((host) => host.isClosed),
+    10_000,
+  );
 }
 
 function row(run: string, before: Sample, after: Sample, seconds: number): string {
@@ -87,7 +92,10 @@ function assertNoGrowth(before: Sample, after: Sample): void {
   assert.equal(after.dirs, 0, 'no share directory left');
   assert.equal(after.sockets, 0, 'no tmate socket left');
   assert.equal(after.fds, before.fds, 'no file descriptor leaked');
-  assert.ok(after.heapMB - before.heapMB < HEAP_ALLOWANCE_MB, `heap grew ${(after.heapMB - before.heapMB).toFixed(1)} MB`);
+  assert.ok(
+    after.heapMB - before.heapMB < HEAP_ALLOWANCE_MB,
+    `heap grew ${(after.heapMB - before.heapMB).toFixed(1)} MB`,
+  );
 }
 
 test(`${CYCLES} share/stop cycles in a row: every one shares, and nothing is left or grows`, async () => {
@@ -110,7 +118,9 @@ test(`${CYCLES} share/stop cycles in a row: every one shares, and nothing is lef
   const seconds = (Date.now() - started) / 1000;
   await serverQuiet();
   const after = sample();
-  sections.push(row(`${CYCLES} share/stop cycles in a row (${(seconds / CYCLES).toFixed(2)} s per cycle)`, before, after, seconds));
+  sections.push(
+    row(`${CYCLES} share/stop cycles in a row (${(seconds / CYCLES).toFixed(2)} s per cycle)`, before, after, seconds),
+  );
   assert.equal(links.size, CYCLES, 'each share had its own links');
   assert.deepEqual(shares.list(), []);
   assert.deepEqual(world.sandbox.clientsOf(id).length, 1, 'the user stayed attached throughout');
@@ -126,7 +136,10 @@ test(`${AT_ONCE} shares at once: all share with their own links, all stop, nothi
   const before = sample();
   const started = Date.now();
   const all = await Promise.all(names.map((name) => shares.share({ session: name })));
-  assert.deepEqual(all.map((share) => share.state), names.map(() => 'sharing'));
+  assert.deepEqual(
+    all.map((share) => share.state),
+    names.map(() => 'sharing'),
+  );
   assert.equal(new Set(all.map((share) => share.links.ssh)).size, AT_ONCE, 'each has its own links');
   const during = sample();
   assert.equal(during.tmate, AT_ONCE, 'one tmate per share');
@@ -135,7 +148,14 @@ test(`${AT_ONCE} shares at once: all share with their own links, all stop, nothi
   const seconds = (Date.now() - started) / 1000;
   await serverQuiet();
   const after = sample();
-  sections.push(row(`${AT_ONCE} shares at once (${during.tmate} tmate and ${during.fds - before.fds} more fds while up), then stop all`, before, after, seconds));
+  sections.push(
+    row(
+      `${AT_ONCE} shares at once (${during.tmate} tmate and ${during.fds - before.fds} more fds while up), then stop all`,
+      before,
+      after,
+      seconds,
+    ),
+  );
   assert.deepEqual(shares.list(), []);
   assertNoGrowth(before, after);
 });

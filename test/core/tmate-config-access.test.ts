@@ -3,7 +3,13 @@ import { test } from 'node:test';
 import type { ServerSettings } from '../../main/core/servers.ts';
 import { tmateConfig } from '../../main/core/tmate-config.ts';
 
-const SERVER: ServerSettings = { host: '127.0.0.1', port: 2222, rsaFingerprint: '', ed25519Fingerprint: '', ecdsaFingerprint: '' };
+const SERVER: ServerSettings = {
+  host: '127.0.0.1',
+  port: 2222,
+  rsaFingerprint: '',
+  ed25519Fingerprint: '',
+  ecdsaFingerprint: '',
+};
 
 test('tmate-authorized-keys only for a restricted share, its path quoted for tmux', () => {
   assert.doesNotMatch(tmateConfig(SERVER), /tmate-authorized-keys/);

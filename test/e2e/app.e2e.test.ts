@@ -26,19 +26,36 @@ function electronBinary(): { path?: string; reason: string } {
   const dir = join(ROOT, 'node_modules', 'electron');
   const pathFile = join(dir, 'path.txt');
   const relative = existsSync(pathFile) ? readFileSync(pathFile, 'utf8').trim() : undefined;
-  const fallback = process.platform === 'darwin' ? 'Electron.app/Contents/MacOS/Electron' : process.platform === 'win32' ? 'electron.exe' : 'electron';
+  const fallback =
+    process.platform === 'darwin'
+      ? 'Electron.app/Contents/MacOS/Electron'
+      : process.platform === 'win32'
+        ? 'electron.exe'
+        : 'electron';
   if (process.env.ELECTRON_OVERRIDE_DIST_PATH) {
     const path = join(process.env.ELECTRON_OVERRIDE_DIST_PATH, relative || fallback);
-    return existsSync(path) ? { path, reason: '' } : { reason: `ELECTRON_OVERRIDE_DIST_PATH is set but ${path} does not exist` };
+    return existsSync(path)
+      ? { path, reason: '' }
+      : { reason: `ELECTRON_OVERRIDE_DIST_PATH is set but ${path} does not exist` };
   }
-  if (!relative) return { reason: 'Electron\'s binary is not downloaded (node_modules/electron/path.txt is missing; its download host is unreachable here)' };
+  if (!relative)
+    return {
+      reason:
+        "Electron's binary is not downloaded (node_modules/electron/path.txt is missing; its download host is unreachable here)",
+    };
   const path = join(dir, 'dist', relative);
-  return existsSync(path) ? { path, reason: '' } : { reason: `node_modules/electron/path.txt names ${relative}, but node_modules/electron/dist/ does not hold it` };
+  return existsSync(path)
+    ? { path, reason: '' }
+    : { reason: `node_modules/electron/path.txt names ${relative}, but node_modules/electron/dist/ does not hold it` };
 }
 
 const binary = electronBinary();
 const headless = process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY;
-const skip = !binary.path ? binary.reason : headless ? 'no display for Electron (DISPLAY/WAYLAND_DISPLAY unset): run the tests under xvfb-run' : false;
+const skip = !binary.path
+  ? binary.reason
+  : headless
+    ? 'no display for Electron (DISPLAY/WAYLAND_DISPLAY unset): run the tests under xvfb-run'
+    : false;
 // On stderr: the test runner reads a test file's stdout as its own results channel.
 if (skip) console.error(`e2e skipped: ${skip}`);
 
@@ -60,12 +77,21 @@ async function launch(): Promise<ElectronApplication> {
     executablePath: binary.path!,
     args: launchArgs(userData),
     cwd: ROOT,
-    env: { ...sandbox.env, ...(process.env.DISPLAY ? { DISPLAY: process.env.DISPLAY } : {}), ...(process.env.WAYLAND_DISPLAY ? { WAYLAND_DISPLAY: process.env.WAYLAND_DISPLAY } : {}), PAIRBAR_E2E: '1' },
+    env: {
+      ...sandbox.env,
+      ...(process.env.DISPLAY ? { DISPLAY: process.env.DISPLAY } : {}),
+      ...(process.env.WAYLAND_DISPLAY ? { WAYLAND_DISPLAY: process.env.WAYLAND_DISPLAY } : {}),
+      PAIRBAR_E2E: '1',
+    },
     timeout: 30_000,
   });
   // tsx compiles these functions with esbuild's keepNames, which calls __name(); give the main process one.
   await electronApp.evaluate('globalThis.__name = globalThis.__name || ((target) => target)');
-  await waitFor('the first snapshot', () => electronApp!.evaluate(() => (globalThis as any).pairbarTest.snapshot().version > 0), 20_000);
+  await waitFor(
+    'the first snapshot',
+    () => electronApp!.evaluate(() => (globalThis as any).pairbarTest.snapshot().version > 0),
+    20_000,
+  );
   return electronApp;
 }
 
@@ -78,7 +104,12 @@ async function openPopover(target: ElectronApplication): Promise<Page> {
   return page;
 }
 
-const trayState = (target: ElectronApplication) => target.evaluate(() => (globalThis as any).pairbarTest.trayState()) as Promise<{ name: string; tooltip: string; title: string }>;
+const trayState = (target: ElectronApplication) =>
+  target.evaluate(() => (globalThis as any).pairbarTest.trayState()) as Promise<{
+    name: string;
+    tooltip: string;
+    title: string;
+  }>;
 
 beforeEach(async () => {
   if (skip) return;
@@ -103,8 +134,15 @@ describe('Pairbar in Electron', () => {
     const prefs = await target.evaluate(({ BrowserWindow }) => {
       const contents = BrowserWindow.getAllWindows()[0]!.webContents;
       // Not in Electron's typings, but present on WebContents: the preferences the page was created with.
-      const web = (contents as unknown as { getLastWebPreferences?: () => Record<string, unknown> }).getLastWebPreferences?.();
-      return { web: web ? { sandbox: web.sandbox, contextIsolation: web.contextIsolation, nodeIntegration: web.nodeIntegration } : null, url: contents.getURL() };
+      const web = (
+        contents as unknown as { getLastWebPreferences?: () => Record<string, unknown> }
+      ).getLastWebPreferences?.();
+      return {
+        web: web
+          ? { sandbox: web.sandbox, contextIsolation: web.contextIsolation, nodeIntegration: web.nodeIntegration }
+          : null,
+        url: contents.getURL(),
+      };
     });
     if (prefs.web) assert.deepEqual(prefs.web, { sandbox: true, contextIsolation: true, nodeIntegration: false });
     assert.match(prefs.url, /^file:.*\/dist\/renderer\/index\.html/);
@@ -114,7 +152,12 @@ describe('Pairbar in Electron', () => {
       ipcRenderer: typeof (window as any).ipcRenderer,
       api: Object.keys((window as any).pairbar ?? {}).sort(),
     }));
-    assert.deepEqual(world, { require: 'undefined', process: 'undefined', ipcRenderer: 'undefined', api: ['copy', 'getState', 'hide', 'onState', 'refresh', 'setPref', 'share', 'stop'] });
+    assert.deepEqual(world, {
+      require: 'undefined',
+      process: 'undefined',
+      ipcRenderer: 'undefined',
+      api: ['copy', 'getState', 'hide', 'onState', 'refresh', 'setPref', 'share', 'stop'],
+    });
   });
 
   test('share a session from the popover, copy its link, a pair joins, end the pair', { skip }, async () => {
@@ -128,7 +171,10 @@ describe('Pairbar in Electron', () => {
     await waitFor('the sharing icon', async () => (await trayState(target)).name === 'sharing');
 
     await page.getByRole('button', { name: 'Copy SSH link for work' }).click();
-    await waitFor('the link on the clipboard', async () => (await target.evaluate(({ clipboard }) => clipboard.readText())) === host.links.ssh);
+    await waitFor(
+      'the link on the clipboard',
+      async () => (await target.evaluate(({ clipboard }) => clipboard.readText())) === host.links.ssh,
+    );
 
     host.pairJoin('203.0.113.9');
     await page.getByText('1 pair connected').first().waitFor();
@@ -138,7 +184,10 @@ describe('Pairbar in Electron', () => {
     });
     assert.equal(state.tooltip, 'Pairbar — sharing work, 1 pair connected');
     const notifications = await target.evaluate(() => (globalThis as any).pairbarTest.notifications());
-    assert.deepEqual(notifications.map((n: { title: string }) => n.title), ['A pair joined “work”']);
+    assert.deepEqual(
+      notifications.map((n: { title: string }) => n.title),
+      ['A pair joined “work”'],
+    );
     await mkdir(OUTPUT, { recursive: true });
     await page.screenshot({ path: join(OUTPUT, 'popover-paired.png') });
 
@@ -154,13 +203,19 @@ describe('Pairbar in Electron', () => {
     const target = await launch();
     let page = await openPopover(target);
     await page.keyboard.press('Escape');
-    await waitFor('hidden on Escape', async () => !(await target.evaluate(() => (globalThis as any).pairbarTest.popoverVisible())));
+    await waitFor(
+      'hidden on Escape',
+      async () => !(await target.evaluate(() => (globalThis as any).pairbarTest.popoverVisible())),
+    );
 
     await openPopover(target);
     // The window's blur event, as the window manager sends it when focus goes elsewhere (Xvfb has no
     // window manager to do that for real).
     await target.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0]!.emit('blur'));
-    await waitFor('hidden on blur', async () => !(await target.evaluate(() => (globalThis as any).pairbarTest.popoverVisible())));
+    await waitFor(
+      'hidden on blur',
+      async () => !(await target.evaluate(() => (globalThis as any).pairbarTest.popoverVisible())),
+    );
 
     page = await openPopover(target);
     const before = page.url();
@@ -177,7 +232,11 @@ describe('Pairbar in Electron', () => {
     sandbox.newSession('work', 'default', 'sh');
     const target = await launch();
     const socket = sandbox.socket();
-    await target.evaluate((_electron, socketPath) => (globalThis as any).pairbarTest.run({ kind: 'share', session: 'work', socket: socketPath }), socket);
+    await target.evaluate(
+      (_electron, socketPath) =>
+        (globalThis as any).pairbarTest.run({ kind: 'share', session: 'work', socket: socketPath }),
+      socket,
+    );
     const host = await server.nextConnection();
     host.pairJoin('203.0.113.9');
     await waitFor('the paired icon', async () => (await trayState(target)).name === 'paired');
@@ -202,11 +261,17 @@ describe('Pairbar in Electron', () => {
     assert.match(sandbox.tmux(['list-sessions', '-F', '#{session_name}']), /^work$/m);
   });
 
-  test('a second instance shows the running one\'s popover and exits', { skip }, async () => {
+  test("a second instance shows the running one's popover and exits", { skip }, async () => {
     const target = await launch();
-    const second = spawn(binary.path!, launchArgs(join(sandbox.root, 'user-data')), { cwd: ROOT, env: { ...process.env, ...sandbox.env }, stdio: 'ignore' });
+    const second = spawn(binary.path!, launchArgs(join(sandbox.root, 'user-data')), {
+      cwd: ROOT,
+      env: { ...process.env, ...sandbox.env },
+      stdio: 'ignore',
+    });
     const code = await new Promise<number | null>((resolve) => second.once('exit', resolve));
     assert.equal(code, 0);
-    await waitFor('the popover of the first instance', () => target.evaluate(() => (globalThis as any).pairbarTest.popoverVisible()));
+    await waitFor('the popover of the first instance', () =>
+      target.evaluate(() => (globalThis as any).pairbarTest.popoverVisible()),
+    );
   });
 });

@@ -17,5 +17,8 @@ test('the renderer bundle holds only renderer/ files and the import-free core fi
   const inputs = Object.keys(result.metafile.inputs).map((path) => relative(ROOT, join(ROOT, path)));
   const foreign = inputs.filter((path) => !path.startsWith('renderer/') && !SHARED.includes(path));
   assert.deepEqual(foreign, [], 'nothing else is bundled');
-  assert.ok(inputs.includes('renderer/store.ts') && inputs.includes('renderer/views/share-card.ts'), `the parts are bundled: ${inputs.join(', ')}`);
+  assert.ok(
+    inputs.includes('renderer/store.ts') && inputs.includes('renderer/views/share-card.ts'),
+    `the parts are bundled: ${inputs.join(', ')}`,
+  );
 });

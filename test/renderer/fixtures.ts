@@ -8,7 +8,16 @@ export const SOCKET = '/tmp/tmux-1000/default';
 export const OTHER_SOCKET = '/tmp/tmux-1000/second';
 
 export function session(name: string, fields: Partial<SessionView> = {}): SessionView {
-  return { id: `$${name.length}`, name, socket: SOCKET, server: 'default', windows: 1, attached: 0, created: 1_700_000_000, ...fields };
+  return {
+    id: `$${name.length}`,
+    name,
+    socket: SOCKET,
+    server: 'default',
+    windows: 1,
+    attached: 0,
+    created: 1_700_000_000,
+    ...fields,
+  };
 }
 
 /** A share of `of` (a session above, or a name), Live with all four links unless `fields` says otherwise. */
@@ -21,7 +30,12 @@ export function share(of: SessionView | string, fields: Partial<ShareView> = {})
     sessionId: target.id,
     socket: target.socket,
     origin: 'app',
-    links: { ssh: 'ssh AbC@127.0.0.1', sshReadOnly: 'ssh ro-XyZ@127.0.0.1', web: 'https://127.0.0.1/t/AbC', webReadOnly: 'https://127.0.0.1/t/ro-XyZ' },
+    links: {
+      ssh: 'ssh AbC@127.0.0.1',
+      sshReadOnly: 'ssh ro-XyZ@127.0.0.1',
+      web: 'https://127.0.0.1/t/AbC',
+      webReadOnly: 'https://127.0.0.1/t/ro-XyZ',
+    },
     server: '127.0.0.1:2200',
     reportsPairs: true,
     startedAt: 1_700_000_000_000,

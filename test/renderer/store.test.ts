@@ -16,7 +16,11 @@ test('isNewer: a newer version replaces the snapshot; an older or equal one does
     [3, 0, false],
   ];
   for (const [current, next, expected] of rows) {
-    assert.equal(isNewer(current === undefined ? undefined : snapshot({ version: current }), snapshot({ version: next })), expected, `${current} → ${next}`);
+    assert.equal(
+      isNewer(current === undefined ? undefined : snapshot({ version: current }), snapshot({ version: next })),
+      expected,
+      `${current} → ${next}`,
+    );
   }
 });
 
@@ -38,7 +42,11 @@ test('receive: takes only newer snapshots, clears a load error, and tells the su
 
 test('begin/end: an action cannot start twice, its old failure clears when it starts again, a failure stays until dismissed', () => {
   const store = new Store();
-  const error = { code: 'SESSION_NOT_FOUND' as const, message: 'There is no tmux session named "gone".', fix: 'Run `pairbar sessions`.' };
+  const error = {
+    code: 'SESSION_NOT_FOUND' as const,
+    message: 'There is no tmux session named "gone".',
+    fix: 'Run `pairbar sessions`.',
+  };
   assert.equal(store.begin('share:x'), true);
   assert.equal(store.begin('share:x'), false, 'in flight already');
   assert.deepEqual([...store.state.pending], ['share:x']);
@@ -78,8 +86,15 @@ test('show: the screen, and a count of openings so opening Preferences again red
   assert.deepEqual([store.state.screen, store.state.opened], ['preferences', 2]);
   store.show('sessions');
   assert.deepEqual([store.state.screen, store.state.opened], ['sessions', 2]);
-  store.setPrefError('share.readyTimeoutSeconds', { code: 'INVALID_PREFERENCE', message: 'Cannot set share.readyTimeoutSeconds.', fix: 'Use 1 to 600.' });
-  assert.equal(store.state.prefErrors.get('share.readyTimeoutSeconds')?.message, 'Cannot set share.readyTimeoutSeconds.');
+  store.setPrefError('share.readyTimeoutSeconds', {
+    code: 'INVALID_PREFERENCE',
+    message: 'Cannot set share.readyTimeoutSeconds.',
+    fix: 'Use 1 to 600.',
+  });
+  assert.equal(
+    store.state.prefErrors.get('share.readyTimeoutSeconds')?.message,
+    'Cannot set share.readyTimeoutSeconds.',
+  );
   store.setPrefError('share.readyTimeoutSeconds', null);
   assert.equal(store.state.prefErrors.size, 0);
 });

@@ -72,6 +72,11 @@ Object.defineProperty(window, '__pairbarDeliver', {
 
 export const contextBridge = {
   exposeInMainWorld(name: string, api: Record<string, unknown>) {
-    Object.defineProperty(window, name, { value: Object.freeze({ ...api }), enumerable: true, writable: false, configurable: false });
+    Object.defineProperty(window, name, {
+      value: Object.freeze({ ...api }),
+      enumerable: true,
+      writable: false,
+      configurable: false,
+    });
   },
 };

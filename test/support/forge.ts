@@ -12,7 +12,10 @@ import type { TestTmateServer } from './tmate-server.ts';
 
 export class TestForge {
   readonly requests: string[] = [];
-  private constructor(private readonly server: Server, readonly base: string) {}
+  private constructor(
+    private readonly server: Server,
+    readonly base: string,
+  ) {}
 
   /** `users`: NAME → the public key lines its NAME.keys lists. */
   static async start(users: Record<string, string[]>): Promise<TestForge> {
@@ -37,7 +40,10 @@ export class TestForge {
           res.writeHead(301, { location: `${forge.base}/${Object.keys(users)[0] ?? 'someone'}.keys` });
           return void res.end();
         case 'huge':
-          return plain(200, 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGg7b0vLZx3x1m2u4PpN1ZtqQkUq0gYp8Kf9bUoFh3aT\n'.repeat(3000));
+          return plain(
+            200,
+            'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGg7b0vLZx3x1m2u4PpN1ZtqQkUq0gYp8Kf9bUoFh3aT\n'.repeat(3000),
+          );
         default:
           return plain(404, 'Not Found');
       }

@@ -117,15 +117,55 @@ export function hostileNames(canary: string): HostileName[] {
     'w?rk',
     '[w]ork',
   );
-  for (const sigil of ['$', '@', '%']) add('tmux id lookalike', ...['0', '1', '2', '9', '10', '99', '007', '1 ', '1x'].map((digits) => sigil + digits));
+  for (const sigil of ['$', '@', '%'])
+    add('tmux id lookalike', ...['0', '1', '2', '9', '10', '99', '007', '1 ', '1x'].map((digits) => sigil + digits));
 
-  add('leading dash', '-', '--', '---', '-t', '-t work', '-L', '-L other', '-S /tmp/x', '-d', '-F', '-e X=1', '--help', '-h', '-V', '-work', '- work');
+  add(
+    'leading dash',
+    '-',
+    '--',
+    '---',
+    '-t',
+    '-t work',
+    '-L',
+    '-L other',
+    '-S /tmp/x',
+    '-d',
+    '-F',
+    '-e X=1',
+    '--help',
+    '-h',
+    '-V',
+    '-work',
+    '- work',
+  );
 
-  add('whitespace', ' lead', 'trail ', ' both ', 'a b', 'two  spaces', '\tlead tab', 'a\tb', 'trail\t', 'a\u00a0b', 'a\u2003b', ' ');
+  add(
+    'whitespace',
+    ' lead',
+    'trail ',
+    ' both ',
+    'a b',
+    'two  spaces',
+    '\tlead tab',
+    'a\tb',
+    'trail\t',
+    'a\u00a0b',
+    'a\u2003b',
+    ' ',
+  );
 
   const controls: string[] = [];
   for (let code = 1; code < 32; code++) controls.push(`c${String.fromCharCode(code)}${code}`);
-  add('control character', ...controls, 'del\u007f', '\u001b[31mred\u001b[0m', '\u001b]0;title\u0007', 'cr\rlf\n', '\u0085next-line');
+  add(
+    'control character',
+    ...controls,
+    'del\u007f',
+    '\u001b[31mred\u001b[0m',
+    '\u001b]0;title\u0007',
+    'cr\rlf\n',
+    '\u0085next-line',
+  );
 
   add(
     'non-ASCII',
@@ -148,12 +188,47 @@ export function hostileNames(canary: string): HostileName[] {
   add('emoji', '🚀', '🚀 launch', '👩‍💻', '👍🏽', '🏳️‍🌈', '🇯🇵', '❤️', '🔥🔥🔥', '1️⃣');
 
   const long = (length: number, unit: string) => unit.repeat(Math.ceil(length / unit.length)).slice(0, length);
-  add('long', long(200, 'a'), long(201, 'a'), long(255, 'b'), long(300, 'work-'), long(500, 'x'), long(220, `$(${touch})`), long(240, '#{session_name}'), long(210, '🚀'), long(230, 'ü'));
+  add(
+    'long',
+    long(200, 'a'),
+    long(201, 'a'),
+    long(255, 'b'),
+    long(300, 'work-'),
+    long(500, 'x'),
+    long(220, `$(${touch})`),
+    long(240, '#{session_name}'),
+    long(210, '🚀'),
+    long(230, 'ü'),
+  );
 
-  const family = ['w', 'wo', 'wor', 'work', 'work-', 'work-1', 'work-10', 'work-11', 'work-2', 'work1', 'work 1', 'Work', 'WORK', 'work_1', 'worka', 'workb', 'workz', 'work0', 'work9', 'xork', 'wxrk', 'wowk'];
+  const family = [
+    'w',
+    'wo',
+    'wor',
+    'work',
+    'work-',
+    'work-1',
+    'work-10',
+    'work-11',
+    'work-2',
+    'work1',
+    'work 1',
+    'Work',
+    'WORK',
+    'work_1',
+    'worka',
+    'workb',
+    'workz',
+    'work0',
+    'work9',
+    'xork',
+    'wxrk',
+    'wowk',
+  ];
   add('prefix or one-character family', ...family);
   add('prefix family, long', ...['', 'a', 'b', 'ab'].map((tail) => long(200, 'p') + tail));
-  for (const base of ['pair', 'main', 'dev']) add('prefix family', base, `${base}-2`, `${base}-3`, `${base}-22`, `${base} `, ` ${base}`);
+  for (const base of ['pair', 'main', 'dev'])
+    add('prefix family', base, `${base}-2`, `${base}-3`, `${base}-22`, `${base} `, ` ${base}`);
 
   // For the popover: markup that would run or draw if a name were ever put in as HTML.
   add(

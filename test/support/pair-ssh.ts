@@ -41,15 +41,24 @@ export class PairKeys {
 /** ssh's options for a pair: this identity only, nothing from the machine's ssh setup, the server's key pinned. */
 export function pairSshOptions(knownHosts: string, key: PairKey): string[] {
   return [
-    '-F', '/dev/null',
-    '-o', 'BatchMode=yes',
-    '-o', 'IdentitiesOnly=yes',
-    '-o', 'IdentityAgent=none',
-    '-o', `UserKnownHostsFile=${knownHosts}`,
-    '-o', 'GlobalKnownHostsFile=/dev/null',
-    '-o', 'StrictHostKeyChecking=yes',
-    '-o', 'ConnectTimeout=10',
-    '-i', key.identity,
+    '-F',
+    '/dev/null',
+    '-o',
+    'BatchMode=yes',
+    '-o',
+    'IdentitiesOnly=yes',
+    '-o',
+    'IdentityAgent=none',
+    '-o',
+    `UserKnownHostsFile=${knownHosts}`,
+    '-o',
+    'GlobalKnownHostsFile=/dev/null',
+    '-o',
+    'StrictHostKeyChecking=yes',
+    '-o',
+    'ConnectTimeout=10',
+    '-i',
+    key.identity,
   ];
 }
 
@@ -81,7 +90,10 @@ export async function joinAsPair(
   const knownHosts = join(home, 'known_hosts');
   await writeFile(knownHosts, `[${server.host}]:${server.port} ${server.publicKey}\n`);
   const args = [...pairSshOptions(knownHosts, key), '-tt', ...words.slice(1)];
-  const child = spawn('/usr/bin/ssh', args, { env: { PATH: process.env.PATH, HOME: home, TERM: 'xterm' }, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn('/usr/bin/ssh', args, {
+    env: { PATH: process.env.PATH, HOME: home, TERM: 'xterm' },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let output = '';
   let stderr = '';
   try {
@@ -89,7 +101,11 @@ export async function joinAsPair(
       let connected = false;
       const timer = setTimeout(() => {
         child.kill('SIGKILL');
-        reject(new Error(`ssh ${words.slice(1).join(' ')} did not show ${String(expect)} nor end within ${options.timeoutMs ?? 20_000} ms; stdout ${JSON.stringify(output.slice(-300))}, stderr ${JSON.stringify(stderr)}`));
+        reject(
+          new Error(
+            `ssh ${words.slice(1).join(' ')} did not show ${String(expect)} nor end within ${options.timeoutMs ?? 20_000} ms; stdout ${JSON.stringify(output.slice(-300))}, stderr ${JSON.stringify(stderr)}`,
+          ),
+        );
       }, options.timeoutMs ?? 20_000);
       const matches = () => (typeof expect === 'string' ? output.includes(expect) : expect.test(output));
       child.stdout.on('data', (chunk: Buffer) => {
@@ -104,8 +120,13 @@ export async function joinAsPair(
           resolve({ joined: true, output, stderr, code: null });
         }
       });
-      child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString('utf8'); });
-      child.once('error', (error) => { clearTimeout(timer); reject(error); });
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString('utf8');
+      });
+      child.once('error', (error) => {
+        clearTimeout(timer);
+        reject(error);
+      });
       child.once('close', (code) => {
         clearTimeout(timer);
         resolve({ joined: matches(), output, stderr, code });
@@ -113,7 +134,10 @@ export async function joinAsPair(
     });
   } finally {
     if (child.exitCode === null && child.signalCode === null) {
-      await new Promise((resolve) => { child.once('close', resolve); child.kill('SIGKILL'); });
+      await new Promise((resolve) => {
+        child.once('close', resolve);
+        child.kill('SIGKILL');
+      });
     }
     await rm(home, { recursive: true, force: true });
   }

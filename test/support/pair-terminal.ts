@@ -40,7 +40,13 @@ export class PairTerminal {
    * Opens the terminal and runs ssh on `link` in it; resolves once the server counts the pair in
    * (`host.sshPairs` went up), so the RESIZE for this pair has been sent.
    */
-  static async join(server: TestTmateServer, host: HostConnection, link: string, key: PairKey, size: TerminalSize): Promise<PairTerminal> {
+  static async join(
+    server: TestTmateServer,
+    host: HostConnection,
+    link: string,
+    key: PairKey,
+    size: TerminalSize,
+  ): Promise<PairTerminal> {
     const words = link.trim().split(/\s+/);
     if (words[0] !== 'ssh') throw new Error(`not an ssh link: ${link}`);
     const dir = await mkdtemp(join(tmpdir(), 'pb-pair-'));
@@ -53,9 +59,33 @@ export class PairTerminal {
     const ssh = ['/usr/bin/ssh', ...pairSshOptions(knownHosts, key), '-t', ...words.slice(1)];
     // -f /dev/null: none of the machine's tmux config; status off so the pane is the whole terminal. The
     // command is given as words (tmux runs it without a shell).
-    await exec(TMUX, ['-S', terminal.socket, '-f', '/dev/null', 'new-session', '-d', '-x', String(size.cols), '-y', String(size.rows), ';', 'set-option', '-g', 'status', 'off'], { env });
+    await exec(
+      TMUX,
+      [
+        '-S',
+        terminal.socket,
+        '-f',
+        '/dev/null',
+        'new-session',
+        '-d',
+        '-x',
+        String(size.cols),
+        '-y',
+        String(size.rows),
+        ';',
+        'set-option',
+        '-g',
+        'status',
+        'off',
+      ],
+      { env },
+    );
     await terminal.tmux(['respawn-pane', '-k', '-t', '0:0.0', ...ssh]);
-    await waitFor(`the pair's ssh counted in by the server (pane: ${JSON.stringify(await terminal.sees().catch(() => ''))})`, () => host.sshPairs > before, 15_000);
+    await waitFor(
+      `the pair's ssh counted in by the server (pane: ${JSON.stringify(await terminal.sees().catch(() => ''))})`,
+      () => host.sshPairs > before,
+      15_000,
+    );
     return terminal;
   }
 
@@ -75,7 +105,8 @@ export class PairTerminal {
     this.left = true;
     const before = host?.sshPairs;
     await this.tmux(['kill-server']).catch(() => undefined);
-    if (host && before !== undefined) await waitFor('the pair counted out by the server', () => host.isClosed || host.sshPairs < before, 15_000);
+    if (host && before !== undefined)
+      await waitFor('the pair counted out by the server', () => host.isClosed || host.sshPairs < before, 15_000);
     await rm(this.dir, { recursive: true, force: true });
   }
 }

@@ -48,7 +48,8 @@ export function recordReliability(section: Section, markdown: string, into = REL
 export function replaceSection(text: string, section: Section, markdown: string): string {
   const start = text.indexOf(marker(section));
   const end = text.indexOf(marker(section, true));
-  if (start < 0 || end < start) text = `${text.trimEnd()}\n\n## ${SECTIONS[section]}\n\n${marker(section)}\n${marker(section, true)}\n`;
+  if (start < 0 || end < start)
+    text = `${text.trimEnd()}\n\n## ${SECTIONS[section]}\n\n${marker(section)}\n${marker(section, true)}\n`;
   const from = text.indexOf(marker(section)) + marker(section).length;
   const to = text.indexOf(marker(section, true));
   return `${text.slice(0, from)}\n${markdown.trim()}\n${text.slice(to)}`;
@@ -58,7 +59,10 @@ export function replaceSection(text: string, section: Section, markdown: string)
  * docs/reliability.md with every section the tests left in RELIABILITY_OUTPUT; the others, and all the
  * hand-written text, as they were. Returns what was written and what was not there, for the console.
  */
-export function writeReliabilityDocs(doc = DOC, from = RELIABILITY_OUTPUT): { written: Array<{ section: Section; at: Date }>; missing: Section[] } {
+export function writeReliabilityDocs(
+  doc = DOC,
+  from = RELIABILITY_OUTPUT,
+): { written: Array<{ section: Section; at: Date }>; missing: Section[] } {
   const before = existsSync(doc) ? readFileSync(doc, 'utf8') : skeleton();
   let text = before;
   const written: Array<{ section: Section; at: Date }> = [];
@@ -80,8 +84,11 @@ export function writeReliabilityDocs(doc = DOC, from = RELIABILITY_OUTPUT): { wr
 export function shown(name: string, max = 60): string {
   const visible = [...name].map((char) => {
     const code = char.codePointAt(0)!;
-    return code < 0x20 || code === 0x7f || (code >= 0x80 && code < 0xa0) ? `\\x${code.toString(16).padStart(2, '0')}` : char;
+    return code < 0x20 || code === 0x7f || (code >= 0x80 && code < 0xa0)
+      ? `\\x${code.toString(16).padStart(2, '0')}`
+      : char;
   });
-  const cut = visible.length > max ? `${visible.slice(0, max).join('')}… (${visible.length} characters)` : visible.join('');
+  const cut =
+    visible.length > max ? `${visible.slice(0, max).join('')}… (${visible.length} characters)` : visible.join('');
   return `\`${cut.replaceAll('`', 'ˋ')}\``;
 }

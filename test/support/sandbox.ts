@@ -95,7 +95,9 @@ export class Sandbox {
   attachUserClient(sessionId: string, terminal: { cols: number; rows: number } = { cols: 120, rows: 40 }): void {
     const inner = `exec ${TMUX} -S '${this.socket()}' attach-session -t '${sessionId}'`;
     const size = ['-x', String(terminal.cols), '-y', String(terminal.rows)];
-    execFileSync(TMUX, ['-L', 'user-terminal', 'new-session', '-d', ...size, 'env', '-u', 'TMUX', 'sh', '-c', inner], { env: this.env });
+    execFileSync(TMUX, ['-L', 'user-terminal', 'new-session', '-d', ...size, 'env', '-u', 'TMUX', 'sh', '-c', inner], {
+      env: this.env,
+    });
   }
 
   /** tmux clients attached to a session on the default server, by tty. */
@@ -110,7 +112,8 @@ export class Sandbox {
   async waitForClients(sessionId: string, count: number, timeoutMs = 5000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (this.clientsOf(sessionId).length < count) {
-      if (Date.now() > deadline) throw new Error(`session ${sessionId} has ${this.clientsOf(sessionId).length} clients, expected ${count}`);
+      if (Date.now() > deadline)
+        throw new Error(`session ${sessionId} has ${this.clientsOf(sessionId).length} clients, expected ${count}`);
       await sleep(50);
     }
   }
@@ -133,7 +136,9 @@ export class Sandbox {
    */
   async useTmuxReporting(version: string): Promise<void> {
     const wrapper = join(this.root, `tmux-${version}`);
-    await writeFile(wrapper, `#!/bin/sh\n[ "$1" = -V ] && { echo "tmux ${version}"; exit 0; }\nexec ${TMUX} "$@"\n`, { mode: 0o755 });
+    await writeFile(wrapper, `#!/bin/sh\n[ "$1" = -V ] && { echo "tmux ${version}"; exit 0; }\nexec ${TMUX} "$@"\n`, {
+      mode: 0o755,
+    });
     await this.setPrefs({ 'tmux.path': wrapper });
   }
 
@@ -141,9 +146,22 @@ export class Sandbox {
    * Points Pairbar's preferences at a test tmate server: a profile named `name` (default "test") with the
    * server's fingerprint (or `fingerprint`, to pin a wrong one), made the active one.
    */
-  async useServer(server: TestTmateServer, readyTimeoutSeconds = 10, name = 'test', fingerprint = server.fingerprint): Promise<void> {
+  async useServer(
+    server: TestTmateServer,
+    readyTimeoutSeconds = 10,
+    name = 'test',
+    fingerprint = server.fingerprint,
+  ): Promise<void> {
     const store = openPrefsStore(this.env);
-    addServer(store, { name, host: server.host, port: server.port, rsaFingerprint: '', ed25519Fingerprint: '', ecdsaFingerprint: '', [fingerprintField(server.keyType)]: fingerprint });
+    addServer(store, {
+      name,
+      host: server.host,
+      port: server.port,
+      rsaFingerprint: '',
+      ed25519Fingerprint: '',
+      ecdsaFingerprint: '',
+      [fingerprintField(server.keyType)]: fingerprint,
+    });
     chooseServer(store, name);
     await this.setPrefs({ 'share.readyTimeoutSeconds': readyTimeoutSeconds });
   }
@@ -161,9 +179,16 @@ export class Sandbox {
   }
 
   /** Runs the built `pairbar` command in this sandbox. */
-  cli(args: string[], extraEnv: NodeJS.ProcessEnv = {}, input?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  cli(
+    args: string[],
+    extraEnv: NodeJS.ProcessEnv = {},
+    input?: string,
+  ): Promise<{ code: number | null; stdout: string; stderr: string }> {
     return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [PAIRBAR_BIN, ...args], { env: { ...this.env, ...extraEnv }, stdio: ['pipe', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [PAIRBAR_BIN, ...args], {
+        env: { ...this.env, ...extraEnv },
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
       // Standard input is what a user would type or pipe in; none means it is closed at once. A command that
       // exits without reading it (a usage error) closes the pipe first: that EPIPE is no failure of the test.
       child.stdin.on('error', (error: NodeJS.ErrnoException) => {
@@ -187,15 +212,15 @@ export class Sandbox {
 
   /** pids of this sandbox's presence watchers and their control-mode tmate clients. */
   watcherPids(): number[] {
-    return [...this.pidsMatching(`__presence ${this.root}`), ...this.pidsMatching(`tmate.*${this.root}`).filter(isControlClient)];
+    return [
+      ...this.pidsMatching(`__presence ${this.root}`),
+      ...this.pidsMatching(`tmate.*${this.root}`).filter(isControlClient),
+    ];
   }
 
   private pidsMatching(pattern: string): number[] {
     try {
-      return execFileSync('pgrep', ['-f', pattern], { encoding: 'utf8' })
-        .split('\n')
-        .filter(Boolean)
-        .map(Number);
+      return execFileSync('pgrep', ['-f', pattern], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
     } catch {
       return [];
     }
@@ -242,14 +267,23 @@ export async function startServer(options?: TestTmateServerOptions): Promise<Tes
 }
 
 /** Swaps a test's tmate server for one that behaves differently, and points the sandbox's preferences at it. */
-export async function switchServer(sandbox: Sandbox, current: TestTmateServer, options: TestTmateServerOptions, readyTimeoutSeconds?: number): Promise<TestTmateServer> {
+export async function switchServer(
+  sandbox: Sandbox,
+  current: TestTmateServer,
+  options: TestTmateServerOptions,
+  readyTimeoutSeconds?: number,
+): Promise<TestTmateServer> {
   await current.close();
   const next = await startServer(options);
   await sandbox.useServer(next, readyTimeoutSeconds);
   return next;
 }
 
-export async function waitFor<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  check: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs = 10_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

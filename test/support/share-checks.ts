@@ -19,7 +19,13 @@ export function shareDirs(sandbox: Sandbox): string[] {
  * limit; checks nothing is left and the failed share is listed with its cause. Returns the error and how
  * long the user waited for it.
  */
-export async function expectStartFailure(sandbox: Sandbox, shares: Shares, code: string, timeoutSeconds: number, marginSeconds = 5): Promise<{ error: PairbarError; seconds: number }> {
+export async function expectStartFailure(
+  sandbox: Sandbox,
+  shares: Shares,
+  code: string,
+  timeoutSeconds: number,
+  marginSeconds = 5,
+): Promise<{ error: PairbarError; seconds: number }> {
   const sessionId = sandbox.newSession('work');
   const started = Date.now();
   let caught: unknown;
@@ -38,6 +44,6 @@ export async function expectStartFailure(sandbox: Sandbox, shares: Shares, code:
   const [failed] = shares.list();
   assert.equal(failed?.state, 'failed');
   assert.equal(failed?.error?.code, code);
-  assert.deepEqual(sandbox.clientsOf(sessionId), [], 'tmate\'s client is not left attached');
+  assert.deepEqual(sandbox.clientsOf(sessionId), [], "tmate's client is not left attached");
   return { error: caught, seconds };
 }

@@ -27,7 +27,10 @@ before(async () => {
 after(() => keys.dispose());
 
 /** A bare tmate host (no Pairbar) on its own socket, with extra config lines; ended by `end()`. */
-async function tmateHost(server: TestTmateServer, extraConfig: string): Promise<{ host: HostConnection; type: (text: string) => Promise<void>; end: () => Promise<void> }> {
+async function tmateHost(
+  server: TestTmateServer,
+  extraConfig: string,
+): Promise<{ host: HostConnection; type: (text: string) => Promise<void>; end: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'pairbar-host-'));
   const sock = join(dir, 'sock');
   const conf = join(dir, 'conf');
@@ -60,7 +63,11 @@ async function tmateHost(server: TestTmateServer, extraConfig: string): Promise<
 type TmateHost = Awaited<ReturnType<typeof tmateHost>>;
 
 /** A server and a bare tmate host on it for the length of `run`, both ended afterwards. */
-async function withTmateHost(options: TestTmateServerOptions, extraConfig: string, run: (server: TestTmateServer, tmate: TmateHost) => Promise<void>): Promise<void> {
+async function withTmateHost(
+  options: TestTmateServerOptions,
+  extraConfig: string,
+  run: (server: TestTmateServer, tmate: TmateHost) => Promise<void>,
+): Promise<void> {
   const server = await TestTmateServer.start(options);
   try {
     const tmate = await tmateHost(server, extraConfig);
@@ -85,45 +92,60 @@ function joinAndSee(server: TestTmateServer, tmate: TmateHost, link: string, key
   });
 }
 
-test('tmate sends each line of tmate-authorized-keys; a listed key gets in, an unlisted one is refused', { timeout: 60_000 }, async () => {
-  const file = join(keys.dir, 'allowed');
-  writeFileSync(file, `${alice.publicKey}\n`);
-  await withTmateHost({ mode: 'self-hosted' }, `set -g tmate-authorized-keys "${file}"\n`, async (server, tmate) => {
-    const { host } = tmate;
-    // Known when the handshake completes: the keys come before the client's READY.
-    assert.deepEqual(host.authorizedKeys, [alice.publicKey], 'the server learnt the keys from the host');
+test(
+  'tmate sends each line of tmate-authorized-keys; a listed key gets in, an unlisted one is refused',
+  { timeout: 60_000 },
+  async () => {
+    const file = join(keys.dir, 'allowed');
+    writeFileSync(file, `${alice.publicKey}\n`);
+    await withTmateHost({ mode: 'self-hosted' }, `set -g tmate-authorized-keys "${file}"\n`, async (server, tmate) => {
+      const { host } = tmate;
+      // Known when the handshake completes: the keys come before the client's READY.
+      assert.deepEqual(host.authorizedKeys, [alice.publicKey], 'the server learnt the keys from the host');
 
-    for (const link of [host.links.ssh, host.links.sshReadOnly]) {
-      const refused = await joinAsPair(server, link, mallory, 'never shown');
-      assert.equal(refused.joined, false);
-      assert.match(refused.stderr, /Permission denied \(publickey\)/);
-      assert.equal(refused.code, 255);
-    }
+      for (const link of [host.links.ssh, host.links.sshReadOnly]) {
+        const refused = await joinAsPair(server, link, mallory, 'never shown');
+        assert.equal(refused.joined, false);
+        assert.match(refused.stderr, /Permission denied \(publickey\)/);
+        assert.equal(refused.code, 255);
+      }
 
-    const joined = await joinAndSee(server, tmate, host.links.ssh, alice);
-    assert.equal(joined.joined, true, `stderr: ${joined.stderr}`);
-    assert.doesNotMatch(joined.stderr, /Permission denied/);
-  });
-});
+      const joined = await joinAndSee(server, tmate, host.links.ssh, alice);
+      assert.equal(joined.joined, true, `stderr: ${joined.stderr}`);
+      assert.doesNotMatch(joined.stderr, /Permission denied/);
+    });
+  },
+);
 
-test('without tmate-authorized-keys any key gets in; a token nobody holds is told so', { timeout: 60_000 }, async () => {
-  await withTmateHost({}, '', async (server, tmate) => {
-    assert.deepEqual(tmate.host.authorizedKeys, []);
-    const joined = await joinAndSee(server, tmate, tmate.host.links.sshReadOnly, mallory);
-    assert.equal(joined.joined, true, `stderr: ${joined.stderr}`);
+test(
+  'without tmate-authorized-keys any key gets in; a token nobody holds is told so',
+  { timeout: 60_000 },
+  async () => {
+    await withTmateHost({}, '', async (server, tmate) => {
+      assert.deepEqual(tmate.host.authorizedKeys, []);
+      const joined = await joinAndSee(server, tmate, tmate.host.links.sshReadOnly, mallory);
+      assert.equal(joined.joined, true, `stderr: ${joined.stderr}`);
 
-    const unknown = await joinAsPair(server, `ssh -p${server.port} ${'x'.repeat(25)}@${server.host}`, alice, 'never shown');
-    assert.equal(unknown.joined, false);
-    assert.match(unknown.output, /Invalid or expired session token/);
-    assert.notEqual(unknown.code, 0);
-  });
-});
+      const unknown = await joinAsPair(
+        server,
+        `ssh -p${server.port} ${'x'.repeat(25)}@${server.host}`,
+        alice,
+        'never shown',
+      );
+      assert.equal(unknown.joined, false);
+      assert.match(unknown.output, /Invalid or expired session token/);
+      assert.notEqual(unknown.code, 0);
+    });
+  },
+);
 
 test('a real pair joining counts as a join on a tmate.io-style server', { timeout: 60_000 }, async () => {
   await withTmateHost({ mode: 'tmate.io' }, '', async (server, tmate) => {
     const { host } = tmate;
     let during = -1;
-    await joinAndSee(server, tmate, host.links.ssh, alice, () => { during = host.sshPairs; });
+    await joinAndSee(server, tmate, host.links.ssh, alice, () => {
+      during = host.sshPairs;
+    });
     assert.equal(during, 1);
     const deadline = Date.now() + 5_000;
     while (host.sshPairs !== 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));

@@ -18,7 +18,12 @@ import { PairTerminal } from './pair-terminal.ts';
 const TEST_TIMEOUT = 45_000;
 const LINKS_FORMAT = '#{tmate_ssh}|#{tmate_ssh_ro}|#{tmate_web}|#{tmate_web_ro}|#{tmate_num_clients}';
 
-interface RunResult { code: number | null; stdout: string; stderr: string; timedOut: boolean }
+interface RunResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+}
 
 function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<RunResult> {
   return new Promise((resolve) => {
@@ -76,7 +81,9 @@ class TmateProcess {
     const fd = fs.openSync(this.logPath, 'a');
     try {
       this.child = spawn('tmate', ['-F', '-S', this.sock, '-f', conf], {
-        detached: true, stdio: ['ignore', fd, fd], env: this.env,
+        detached: true,
+        stdio: ['ignore', fd, fd],
+        env: this.env,
       });
     } finally {
       fs.closeSync(fd);
@@ -88,7 +95,9 @@ class TmateProcess {
       if (child.exitCode !== null || child.signalCode !== null) resolve();
       else child.once('exit', () => resolve());
     });
-    child.on('error', () => { /* reported through the checks below */ });
+    child.on('error', () => {
+      /* reported through the checks below */
+    });
     const deadline = Date.now() + 5_000;
     while (!fs.existsSync(this.sock)) {
       if (Date.now() > deadline) assert.fail(`tmate created no socket within 5 s; log:\n${this.log()}`);
@@ -133,7 +142,10 @@ class TmateProcess {
   }
 
   logLines(): string[] {
-    return this.log().split('\n').map((l) => l.replace(/\r$/, '')).filter((l) => l !== '');
+    return this.log()
+      .split('\n')
+      .map((l) => l.replace(/\r$/, ''))
+      .filter((l) => l !== '');
   }
 
   async waitForLog(pattern: RegExp, timeoutMs = 8_000): Promise<string> {
@@ -141,7 +153,8 @@ class TmateProcess {
     for (;;) {
       const line = this.logLines().find((l) => pattern.test(l));
       if (line !== undefined) return line;
-      if (Date.now() > deadline) assert.fail(`log never matched ${pattern} within ${timeoutMs} ms; log:\n${this.log()}`);
+      if (Date.now() > deadline)
+        assert.fail(`log never matched ${pattern} within ${timeoutMs} ms; log:\n${this.log()}`);
       await sleep(100);
     }
   }
@@ -152,7 +165,11 @@ class TmateProcess {
     await this.tmate(['kill-server'], 5_000);
     const gone = await Promise.race([this.exited.then(() => true), sleep(5_000).then(() => false)]);
     if (!gone) {
-      try { process.kill(-this.pid, 'SIGKILL'); } catch { /* already gone */ }
+      try {
+        process.kill(-this.pid, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
       await Promise.race([this.exited, sleep(3_000)]);
     }
     this.child = null;
@@ -187,7 +204,7 @@ function expectedDisplay(h: HostConnection, count: string): string {
 
 const TOKEN_RE = /^[abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789]{25}$/;
 
-test('tmate.io mode: READY, all four links equal to the server\'s, count 0', { timeout: TEST_TIMEOUT }, async (t) => {
+test("tmate.io mode: READY, all four links equal to the server's, count 0", { timeout: TEST_TIMEOUT }, async (t) => {
   const server = await TestTmateServer.start({ mode: 'tmate.io' });
   const tmate = await setup(t, server);
   await tmate.start(server.tmateConfig());
@@ -216,99 +233,111 @@ test('tmate.io mode: READY, all four links equal to the server\'s, count 0', { t
   assert.equal(tmate.logLines()[0], `To connect to the session locally, run: tmate -S ${tmate.sock} attach`);
 });
 
-test('pairJoin/pairLeave change #{tmate_num_clients} and print join/leave notices', { timeout: TEST_TIMEOUT }, async (t) => {
-  const server = await TestTmateServer.start({ mode: 'tmate.io' });
-  const tmate = await setup(t, server);
-  await tmate.start(server.tmateConfig());
-  const host = await server.nextConnection(10_000);
-  assert.equal(await tmate.waitReady(8_000), true);
+test(
+  'pairJoin/pairLeave change #{tmate_num_clients} and print join/leave notices',
+  { timeout: TEST_TIMEOUT },
+  async (t) => {
+    const server = await TestTmateServer.start({ mode: 'tmate.io' });
+    const tmate = await setup(t, server);
+    await tmate.start(server.tmateConfig());
+    const host = await server.nextConnection(10_000);
+    assert.equal(await tmate.waitReady(8_000), true);
 
-  host.pairJoin('203.0.113.5');
-  assert.equal(host.clients, 1);
-  await tmate.waitDisplay('#{tmate_num_clients}', '1');
-  await tmate.waitForLog(/^A mate has joined \(203\.0\.113\.5\) -- 1 client currently connected$/);
+    host.pairJoin('203.0.113.5');
+    assert.equal(host.clients, 1);
+    await tmate.waitDisplay('#{tmate_num_clients}', '1');
+    await tmate.waitForLog(/^A mate has joined \(203\.0\.113\.5\) -- 1 client currently connected$/);
 
-  host.pairJoin('203.0.113.6');
-  await tmate.waitDisplay('#{tmate_num_clients}', '2');
-  await tmate.waitForLog(/^A mate has joined \(203\.0\.113\.6\) -- 2 clients currently connected$/);
+    host.pairJoin('203.0.113.6');
+    await tmate.waitDisplay('#{tmate_num_clients}', '2');
+    await tmate.waitForLog(/^A mate has joined \(203\.0\.113\.6\) -- 2 clients currently connected$/);
 
-  host.pairLeave('203.0.113.5');
-  await tmate.waitDisplay('#{tmate_num_clients}', '1');
-  await tmate.waitForLog(/^A mate has left \(203\.0\.113\.5\) -- 1 client currently connected$/);
+    host.pairLeave('203.0.113.5');
+    await tmate.waitDisplay('#{tmate_num_clients}', '1');
+    await tmate.waitForLog(/^A mate has left \(203\.0\.113\.5\) -- 1 client currently connected$/);
 
-  host.pairLeave('203.0.113.6');
-  assert.equal(host.clients, 0);
-  await tmate.waitDisplay('#{tmate_num_clients}', '0');
-  await tmate.waitForLog(/^A mate has left \(203\.0\.113\.6\) -- 0 client currently connected$/);
-  assert.throws(() => host.pairLeave());
-  // The links are untouched by presence changes, and every message was accepted (a field of the wrong
-  // msgpack type would make tmate log "Received a bad message" and exit).
-  assert.equal(await tmate.display(), expectedDisplay(host, '0'));
-  assert.deepEqual(server.connections(), [host]);
-  assert.equal(host.isClosed, false);
-  assert.equal(isAlive(tmate.pid), true);
-  assert.doesNotMatch(tmate.log(), /bad message/i);
-});
+    host.pairLeave('203.0.113.6');
+    assert.equal(host.clients, 0);
+    await tmate.waitDisplay('#{tmate_num_clients}', '0');
+    await tmate.waitForLog(/^A mate has left \(203\.0\.113\.6\) -- 0 client currently connected$/);
+    assert.throws(() => host.pairLeave());
+    // The links are untouched by presence changes, and every message was accepted (a field of the wrong
+    // msgpack type would make tmate log "Received a bad message" and exit).
+    assert.equal(await tmate.display(), expectedDisplay(host, '0'));
+    assert.deepEqual(server.connections(), [host]);
+    assert.equal(host.isClosed, false);
+    assert.equal(isAlive(tmate.pid), true);
+    assert.doesNotMatch(tmate.log(), /bad message/i);
+  },
+);
 
-test('pairJoin with a size: tmate\'s window takes the smallest columns and rows of the pairs in, and keeps them after the last leaves', { timeout: TEST_TIMEOUT }, async (t) => {
-  const server = await TestTmateServer.start();
-  const tmate = await setup(t, server);
-  await tmate.start(server.tmateConfig());
-  const host = await server.nextConnection(10_000);
-  assert.equal(await tmate.waitReady(8_000), true);
-  const SIZE = '#{window_width}x#{window_height}';
-  assert.equal(await tmate.display(SIZE), '80x23', 'tmate\'s own size before any pair: 80x24 less its status line');
+test(
+  "pairJoin with a size: tmate's window takes the smallest columns and rows of the pairs in, and keeps them after the last leaves",
+  { timeout: TEST_TIMEOUT },
+  async (t) => {
+    const server = await TestTmateServer.start();
+    const tmate = await setup(t, server);
+    await tmate.start(server.tmateConfig());
+    const host = await server.nextConnection(10_000);
+    assert.equal(await tmate.waitReady(8_000), true);
+    const SIZE = '#{window_width}x#{window_height}';
+    assert.equal(await tmate.display(SIZE), '80x23', "tmate's own size before any pair: 80x24 less its status line");
 
-  host.pairJoin('203.0.113.5', { cols: 100, rows: 30 });
-  await tmate.waitDisplay(SIZE, '100x30');
-  host.pairJoin('203.0.113.6', { cols: 90, rows: 35 });
-  await tmate.waitDisplay(SIZE, '90x30');
-  host.pairLeave('203.0.113.5');
-  await tmate.waitDisplay(SIZE, '90x35');
-  host.pairLeave('203.0.113.6');
-  assert.equal(host.clients, 0);
-  // RESIZE -1,-1: tmate leaves its window as it was.
-  await sleep(300);
-  assert.equal(await tmate.display(SIZE), '90x35');
-  assert.throws(() => host.pairLeave('203.0.113.6'), /no pair from 203\.0\.113\.6/);
-  assert.doesNotMatch(tmate.log(), /bad message/i);
-});
+    host.pairJoin('203.0.113.5', { cols: 100, rows: 30 });
+    await tmate.waitDisplay(SIZE, '100x30');
+    host.pairJoin('203.0.113.6', { cols: 90, rows: 35 });
+    await tmate.waitDisplay(SIZE, '90x30');
+    host.pairLeave('203.0.113.5');
+    await tmate.waitDisplay(SIZE, '90x35');
+    host.pairLeave('203.0.113.6');
+    assert.equal(host.clients, 0);
+    // RESIZE -1,-1: tmate leaves its window as it was.
+    await sleep(300);
+    assert.equal(await tmate.display(SIZE), '90x35');
+    assert.throws(() => host.pairLeave('203.0.113.6'), /no pair from 203\.0\.113\.6/);
+    assert.doesNotMatch(tmate.log(), /bad message/i);
+  },
+);
 
-test('real ssh pairs: the host is told each terminal less one row, the smallest over the pairs, resizes, and nothing new when the last leaves', { timeout: 90_000 }, async (t) => {
-  const server = await TestTmateServer.start();
-  const tmate = await setup(t, server);
-  await tmate.start(server.tmateConfig());
-  const host = await server.nextConnection(10_000);
-  assert.equal(await tmate.waitReady(8_000), true);
-  const keys = await PairKeys.create();
-  t.after(() => keys.dispose());
-  const key = await keys.key('pair');
-  const SIZE = '#{window_width}x#{window_height}';
+test(
+  'real ssh pairs: the host is told each terminal less one row, the smallest over the pairs, resizes, and nothing new when the last leaves',
+  { timeout: 90_000 },
+  async (t) => {
+    const server = await TestTmateServer.start();
+    const tmate = await setup(t, server);
+    await tmate.start(server.tmateConfig());
+    const host = await server.nextConnection(10_000);
+    assert.equal(await tmate.waitReady(8_000), true);
+    const keys = await PairKeys.create();
+    t.after(() => keys.dispose());
+    const key = await keys.key('pair');
+    const SIZE = '#{window_width}x#{window_height}';
 
-  // As measured upstream: a 90x25 pair made tmate's window 90x24; a second 70x20 pair 70x19.
-  const first = await PairTerminal.join(server, host, host.links.ssh, key, { cols: 90, rows: 25 });
-  t.after(() => first.leave());
-  await tmate.waitDisplay(SIZE, '90x24');
-  const second = await PairTerminal.join(server, host, host.links.sshReadOnly, key, { cols: 70, rows: 20 });
-  t.after(() => second.leave());
-  await tmate.waitDisplay(SIZE, '70x19');
-  assert.equal(host.clients, 2);
+    // As measured upstream: a 90x25 pair made tmate's window 90x24; a second 70x20 pair 70x19.
+    const first = await PairTerminal.join(server, host, host.links.ssh, key, { cols: 90, rows: 25 });
+    t.after(() => first.leave());
+    await tmate.waitDisplay(SIZE, '90x24');
+    const second = await PairTerminal.join(server, host, host.links.sshReadOnly, key, { cols: 70, rows: 20 });
+    t.after(() => second.leave());
+    await tmate.waitDisplay(SIZE, '70x19');
+    assert.equal(host.clients, 2);
 
-  await second.leave(host);
-  await tmate.waitDisplay(SIZE, '90x24');
-  // The pair who stays enlarges their terminal: ssh's window-change reaches the host as a new RESIZE.
-  await first.resize({ cols: 120, rows: 30 });
-  await tmate.waitDisplay(SIZE, '120x29');
+    await second.leave(host);
+    await tmate.waitDisplay(SIZE, '90x24');
+    // The pair who stays enlarges their terminal: ssh's window-change reaches the host as a new RESIZE.
+    await first.resize({ cols: 120, rows: 30 });
+    await tmate.waitDisplay(SIZE, '120x29');
 
-  // The last pair leaves: the server sends -1,-1 and tmate keeps the size it had.
-  await first.leave(host);
-  assert.equal(host.clients, 0);
-  assert.equal(host.sshPairs, 0);
-  await sleep(300);
-  assert.equal(await tmate.display(SIZE), '120x29');
-  assert.equal(await tmate.display('#{tmate_num_clients}'), '', 'a bare server never tells a count');
-  assert.doesNotMatch(tmate.log(), /A mate has|bad message/i);
-});
+    // The last pair leaves: the server sends -1,-1 and tmate keeps the size it had.
+    await first.leave(host);
+    assert.equal(host.clients, 0);
+    assert.equal(host.sshPairs, 0);
+    await sleep(300);
+    assert.equal(await tmate.display(SIZE), '120x29');
+    assert.equal(await tmate.display('#{tmate_num_clients}'), '', 'a bare server never tells a count');
+    assert.doesNotMatch(tmate.log(), /A mate has|bad message/i);
+  },
+);
 
 test('self-hosted mode: only ssh links, no web links, no count', { timeout: TEST_TIMEOUT }, async (t) => {
   const server = await TestTmateServer.start({ mode: 'self-hosted' });
@@ -332,14 +361,18 @@ test('self-hosted mode: only ssh links, no web links, no count', { timeout: TEST
   assert.ok(!/A mate has/.test(tmate.log()));
 });
 
-test('sayReady: false: the host connects but `wait tmate-ready` does not return within 3 s', { timeout: TEST_TIMEOUT }, async (t) => {
-  const server = await TestTmateServer.start({ sayReady: false });
-  const tmate = await setup(t, server);
-  await tmate.start(server.tmateConfig());
-  await server.nextConnection(10_000);
-  assert.equal(await tmate.waitReady(3_000), false);
-  assert.equal(await tmate.display(), '||||');
-});
+test(
+  'sayReady: false: the host connects but `wait tmate-ready` does not return within 3 s',
+  { timeout: TEST_TIMEOUT },
+  async (t) => {
+    const server = await TestTmateServer.start({ sayReady: false });
+    const tmate = await setup(t, server);
+    await tmate.start(server.tmateConfig());
+    await server.nextConnection(10_000);
+    assert.equal(await tmate.waitReady(3_000), false);
+    assert.equal(await tmate.display(), '||||');
+  },
+);
 
 test('wrong fingerprint: "Cannot authenticate server", no READY', { timeout: TEST_TIMEOUT }, async (t) => {
   const server = await TestTmateServer.start();
@@ -355,20 +388,24 @@ test('wrong fingerprint: "Cannot authenticate server", no READY', { timeout: TES
   assert.ok(tmate.logLines().filter((l) => l === 'Cannot authenticate server').length >= 2, tmate.log());
 });
 
-test('refused connections: "Connection refused", then it connects once the port listens again', { timeout: TEST_TIMEOUT }, async (t) => {
-  const server = await TestTmateServer.start({ mode: 'tmate.io' });
-  const tmate = await setup(t, server);
-  await server.setRefusing(true);
-  await tmate.start(server.tmateConfig());
-  await tmate.waitForLog(/^Error connecting: Connection refused$/);
-  assert.equal(await tmate.waitReady(2_500), false);
+test(
+  'refused connections: "Connection refused", then it connects once the port listens again',
+  { timeout: TEST_TIMEOUT },
+  async (t) => {
+    const server = await TestTmateServer.start({ mode: 'tmate.io' });
+    const tmate = await setup(t, server);
+    await server.setRefusing(true);
+    await tmate.start(server.tmateConfig());
+    await tmate.waitForLog(/^Error connecting: Connection refused$/);
+    assert.equal(await tmate.waitReady(2_500), false);
 
-  await server.setRefusing(false);
-  const host = await server.nextConnection(10_000);
-  assert.equal(await tmate.waitReady(8_000), true);
-  assert.equal(await tmate.display(), expectedDisplay(host, '0'));
-  assert.equal(host.reconnected, false);
-});
+    await server.setRefusing(false);
+    const host = await server.nextConnection(10_000);
+    assert.equal(await tmate.waitReady(8_000), true);
+    assert.equal(await tmate.display(), expectedDisplay(host, '0'));
+    assert.equal(host.reconnected, false);
+  },
+);
 
 test('drop(): the client reconnects on its own and keeps the same links', { timeout: TEST_TIMEOUT }, async (t) => {
   const server = await TestTmateServer.start({ mode: 'tmate.io' });
@@ -408,49 +445,57 @@ test('drop(): the client reconnects on its own and keeps the same links', { time
   assert.deepEqual(server.connections(), [second]);
 });
 
-test('newTokensOnReconnect: after a drop the host gets new tokens, and a pair with an old one is told it is expired', { timeout: TEST_TIMEOUT }, async (t) => {
-  const server = await TestTmateServer.start({ mode: 'tmate.io', newTokensOnReconnect: true });
-  const tmate = await setup(t, server);
-  await tmate.start(server.tmateConfig());
-  const keys = await PairKeys.create();
-  t.after(() => keys.dispose());
-  const pair = await keys.key('pair');
-  const first = await server.nextConnection(10_000);
-  assert.equal(await tmate.waitReady(8_000), true);
-  const before = await joinAsPair(server, first.links.ssh, pair, /\S/);
-  assert.equal(before.joined, true, before.stderr);
-  first.drop();
-  const second = await server.nextConnection(10_000);
-  assert.equal(second.reconnected, true, 'the client did send its reconnection data');
-  assert.notEqual(second.tokens.rw, first.tokens.rw);
-  assert.notEqual(second.tokens.ro, first.tokens.ro);
-  await tmate.waitDisplay('#{tmate_ssh}', second.links.ssh);
-  for (const link of [first.links.ssh, first.links.sshReadOnly]) {
-    const old = await joinAsPair(server, link, pair, 'never shown');
-    assert.match(old.output, /Invalid or expired session token/, link);
-    assert.equal(old.joined, false);
-  }
-  assert.equal((await tmate.tmate(['send-keys', 'echo LIVE-AGAIN', 'Enter'])).code, 0);
-  const now = await joinAsPair(server, second.links.sshReadOnly, pair, 'LIVE-AGAIN');
-  assert.equal(now.joined, true, now.stderr);
-  assert.doesNotMatch(now.output, /Invalid/);
-});
+test(
+  'newTokensOnReconnect: after a drop the host gets new tokens, and a pair with an old one is told it is expired',
+  { timeout: TEST_TIMEOUT },
+  async (t) => {
+    const server = await TestTmateServer.start({ mode: 'tmate.io', newTokensOnReconnect: true });
+    const tmate = await setup(t, server);
+    await tmate.start(server.tmateConfig());
+    const keys = await PairKeys.create();
+    t.after(() => keys.dispose());
+    const pair = await keys.key('pair');
+    const first = await server.nextConnection(10_000);
+    assert.equal(await tmate.waitReady(8_000), true);
+    const before = await joinAsPair(server, first.links.ssh, pair, /\S/);
+    assert.equal(before.joined, true, before.stderr);
+    first.drop();
+    const second = await server.nextConnection(10_000);
+    assert.equal(second.reconnected, true, 'the client did send its reconnection data');
+    assert.notEqual(second.tokens.rw, first.tokens.rw);
+    assert.notEqual(second.tokens.ro, first.tokens.ro);
+    await tmate.waitDisplay('#{tmate_ssh}', second.links.ssh);
+    for (const link of [first.links.ssh, first.links.sshReadOnly]) {
+      const old = await joinAsPair(server, link, pair, 'never shown');
+      assert.match(old.output, /Invalid or expired session token/, link);
+      assert.equal(old.joined, false);
+    }
+    assert.equal((await tmate.tmate(['send-keys', 'echo LIVE-AGAIN', 'Enter'])).code, 0);
+    const now = await joinAsPair(server, second.links.sshReadOnly, pair, 'LIVE-AGAIN');
+    assert.equal(now.joined, true, now.stderr);
+    assert.doesNotMatch(now.output, /Invalid/);
+  },
+);
 
-test('self-hosted drop(): the client reconnects and gets new links (no reconnection data)', { timeout: TEST_TIMEOUT }, async (t) => {
-  const server = await TestTmateServer.start({ mode: 'self-hosted' });
-  const tmate = await setup(t, server);
-  await tmate.start(server.tmateConfig());
-  const first = await server.nextConnection(10_000);
-  assert.equal(await tmate.waitReady(8_000), true);
-  first.drop();
-  const second = await server.nextConnection(10_000);
-  assert.equal(second.reconnected, false);
-  assert.notEqual(second.tokens.rw, first.tokens.rw);
-  await tmate.waitDisplay('#{tmate_ssh}', second.links.ssh);
-  assert.ok(!tmate.logLines().includes('Reconnected'), tmate.log());
-  assert.equal(server.tokenIsLive(first.tokens.rw), false);
-  assert.equal(server.tokenIsLive(second.tokens.rw), true);
-});
+test(
+  'self-hosted drop(): the client reconnects and gets new links (no reconnection data)',
+  { timeout: TEST_TIMEOUT },
+  async (t) => {
+    const server = await TestTmateServer.start({ mode: 'self-hosted' });
+    const tmate = await setup(t, server);
+    await tmate.start(server.tmateConfig());
+    const first = await server.nextConnection(10_000);
+    assert.equal(await tmate.waitReady(8_000), true);
+    first.drop();
+    const second = await server.nextConnection(10_000);
+    assert.equal(second.reconnected, false);
+    assert.notEqual(second.tokens.rw, first.tokens.rw);
+    await tmate.waitDisplay('#{tmate_ssh}', second.links.ssh);
+    assert.ok(!tmate.logLines().includes('Reconnected'), tmate.log());
+    assert.equal(server.tokenIsLive(first.tokens.rw), false);
+    assert.equal(server.tokenIsLive(second.tokens.rw), true);
+  },
+);
 
 test('output() shows what is typed into the shared shell', { timeout: TEST_TIMEOUT }, async (t) => {
   const server = await TestTmateServer.start();
@@ -479,34 +524,48 @@ test('refuseAuth: "SSH keys not found" when the host has no keys', { timeout: TE
 });
 
 for (const keyType of ['ed25519', 'rsa', 'ecdsa'] as const) {
-  test(`${keyType} host key: fingerprint matches ssh-keygen and tmate accepts it`, { timeout: TEST_TIMEOUT }, async (t) => {
-    const server = await TestTmateServer.start({ keyType });
-    const tmate = await setup(t, server);
-    assert.equal(server.keyType, keyType);
-    assert.match(server.tmateConfig(), new RegExp(`^set -g tmate-server-${keyType}-fingerprint "${server.fingerprint.replace(/[+/]/g, '\\$&')}"$`, 'm'));
-    const pub = path.join(tmate.dir, 'host.pub');
-    fs.writeFileSync(pub, server.publicKey + '\n');
-    const r = await run('ssh-keygen', ['-l', '-E', 'sha256', '-f', pub], process.env, 5_000);
-    assert.equal(r.code, 0, r.stderr);
-    assert.equal(r.stdout.split(' ')[1], server.fingerprint);
+  test(
+    `${keyType} host key: fingerprint matches ssh-keygen and tmate accepts it`,
+    { timeout: TEST_TIMEOUT },
+    async (t) => {
+      const server = await TestTmateServer.start({ keyType });
+      const tmate = await setup(t, server);
+      assert.equal(server.keyType, keyType);
+      assert.match(
+        server.tmateConfig(),
+        new RegExp(
+          `^set -g tmate-server-${keyType}-fingerprint "${server.fingerprint.replace(/[+/]/g, '\\$&')}"$`,
+          'm',
+        ),
+      );
+      const pub = path.join(tmate.dir, 'host.pub');
+      fs.writeFileSync(pub, server.publicKey + '\n');
+      const r = await run('ssh-keygen', ['-l', '-E', 'sha256', '-f', pub], process.env, 5_000);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stdout.split(' ')[1], server.fingerprint);
 
-    await tmate.start(server.tmateConfig());
-    const host = await server.nextConnection(10_000);
-    assert.equal(await tmate.waitReady(8_000), true);
-    assert.equal(await tmate.display('#{tmate_ssh}'), host.links.ssh);
-  });
+      await tmate.start(server.tmateConfig());
+      const host = await server.nextConnection(10_000);
+      assert.equal(await tmate.waitReady(8_000), true);
+      assert.equal(await tmate.display('#{tmate_ssh}'), host.links.ssh);
+    },
+  );
 }
 
-test('nextConnection queues hosts that connected before the call; close() ends connections', { timeout: TEST_TIMEOUT }, async (t) => {
-  const server = await TestTmateServer.start();
-  const tmate = await setup(t, server);
-  await tmate.start(server.tmateConfig());
-  assert.equal(await tmate.waitReady(8_000), true); // connected before anyone asked for it
-  const host = await server.nextConnection(100);
-  assert.equal(server.connections().length, 1);
-  await server.close();
-  await host.closed;
-  assert.equal(server.connections().length, 0);
-  await assert.rejects(server.nextConnection(100));
-  await tmate.waitForLog(/^Reconnecting\.\.\.$/);
-});
+test(
+  'nextConnection queues hosts that connected before the call; close() ends connections',
+  { timeout: TEST_TIMEOUT },
+  async (t) => {
+    const server = await TestTmateServer.start();
+    const tmate = await setup(t, server);
+    await tmate.start(server.tmateConfig());
+    assert.equal(await tmate.waitReady(8_000), true); // connected before anyone asked for it
+    const host = await server.nextConnection(100);
+    assert.equal(server.connections().length, 1);
+    await server.close();
+    await host.closed;
+    assert.equal(server.connections().length, 0);
+    await assert.rejects(server.nextConnection(100));
+    await tmate.waitForLog(/^Reconnecting\.\.\.$/);
+  },
+);

@@ -74,7 +74,12 @@ export interface PairSize {
 /** One connected tmate host (one share). */
 export interface HostConnection {
   readonly tokens: { readonly rw: string; readonly ro: string };
-  readonly links: { readonly ssh: string; readonly sshReadOnly: string; readonly web?: string; readonly webReadOnly?: string };
+  readonly links: {
+    readonly ssh: string;
+    readonly sshReadOnly: string;
+    readonly web?: string;
+    readonly webReadOnly?: string;
+  };
   /** Pairs currently "joined" (changed by pairJoin/pairLeave; 0 on every new connection). */
   readonly clients: number;
   /** True when the client sent RECONNECT with reconnection data this server handed out earlier. */
@@ -151,7 +156,12 @@ function ed25519OpenSsh(): string {
   const pubBlob = Buffer.concat([sshString('ssh-ed25519'), sshString(pub)]);
   const check = randomBytes(4);
   let priv = Buffer.concat([
-    check, check, sshString('ssh-ed25519'), sshString(pub), sshString(Buffer.concat([seed, pub])), sshString(''),
+    check,
+    check,
+    sshString('ssh-ed25519'),
+    sshString(pub),
+    sshString(Buffer.concat([seed, pub])),
+    sshString(''),
   ]);
   const pad: number[] = [];
   for (let i = 1; (priv.length + pad.length) % 8 !== 0; i++) pad.push(i);
@@ -159,10 +169,18 @@ function ed25519OpenSsh(): string {
   const count = Buffer.alloc(4);
   count.writeUInt32BE(1);
   const data = Buffer.concat([
-    Buffer.from('openssh-key-v1\0'), sshString('none'), sshString('none'), sshString(''), count,
-    sshString(pubBlob), sshString(priv),
+    Buffer.from('openssh-key-v1\0'),
+    sshString('none'),
+    sshString('none'),
+    sshString(''),
+    count,
+    sshString(pubBlob),
+    sshString(priv),
   ]);
-  const b64 = data.toString('base64').replace(/(.{70})/g, '$1\n').replace(/\n$/, '');
+  const b64 = data
+    .toString('base64')
+    .replace(/(.{70})/g, '$1\n')
+    .replace(/\n$/, '');
   return `-----BEGIN OPENSSH PRIVATE KEY-----\n${b64}\n-----END OPENSSH PRIVATE KEY-----`;
 }
 
@@ -171,9 +189,13 @@ function generateHostKey(type: HostKeyType): string {
     case 'ed25519':
       return ed25519OpenSsh();
     case 'rsa':
-      return generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
+      return generateKeyPairSync('rsa', { modulusLength: 2048 })
+        .privateKey.export({ type: 'pkcs1', format: 'pem' })
+        .toString();
     case 'ecdsa':
-      return generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey.export({ type: 'sec1', format: 'pem' }).toString();
+      return generateKeyPairSync('ec', { namedCurve: 'prime256v1' })
+        .privateKey.export({ type: 'sec1', format: 'pem' })
+        .toString();
   }
 }
 
@@ -220,7 +242,9 @@ class Host implements HostConnection {
     private readonly channel: ServerChannel,
     private readonly socket: net.Socket,
   ) {
-    this.closed = new Promise((resolve) => { this.resolveClosed = resolve; });
+    this.closed = new Promise((resolve) => {
+      this.resolveClosed = resolve;
+    });
   }
 
   send(msg: unknown[]): void {
@@ -228,9 +252,15 @@ class Host implements HostConnection {
     this.channel.write(Buffer.from(encode(msg)));
   }
 
-  setEnv(name: string, value: string): void { this.send([IN.SET_ENV, name, value]); }
-  notify(text: string): void { this.send([IN.NOTIFY, text]); }
-  ready(): void { this.send([IN.READY]); }
+  setEnv(name: string, value: string): void {
+    this.send([IN.SET_ENV, name, value]);
+  }
+  notify(text: string): void {
+    this.send([IN.NOTIFY, text]);
+  }
+  ready(): void {
+    this.send([IN.READY]);
+  }
 
   addOutput(bytes: Buffer): void {
     this.chunks.push(bytes);
@@ -275,10 +305,16 @@ class Host implements HostConnection {
     if (this.isClosed) return Promise.reject(new Error(`connection closed before output matched ${String(pattern)}`));
     return new Promise((resolve, reject) => {
       const w: OutputWaiter = {
-        pattern, resolve, reject,
+        pattern,
+        resolve,
+        reject,
         timer: setTimeout(() => {
           this.waiters.delete(w);
-          reject(new Error(`output did not match ${String(pattern)} within ${timeoutMs} ms; last output: ${JSON.stringify(this.output().slice(-400))}`));
+          reject(
+            new Error(
+              `output did not match ${String(pattern)} within ${timeoutMs} ms; last output: ${JSON.stringify(this.output().slice(-400))}`,
+            ),
+          );
         }, timeoutMs),
       };
       this.waiters.add(w);
@@ -351,7 +387,11 @@ class Host implements HostConnection {
     this.isClosed = true;
     for (const w of this.waiters) {
       clearTimeout(w.timer);
-      w.reject(new Error(`connection closed before output matched ${String(w.pattern)}; last output: ${JSON.stringify(this.output().slice(-400))}`));
+      w.reject(
+        new Error(
+          `connection closed before output matched ${String(w.pattern)}; last output: ${JSON.stringify(this.output().slice(-400))}`,
+        ),
+      );
     }
     this.waiters.clear();
     this.resolveClosed();
@@ -396,7 +436,9 @@ export class TestTmateServer {
     this.publicKey = `${parsed.type} ${blob.toString('base64')}`;
     this.port = 0;
     this.ssh = new ssh2.Server({ hostKeys: [hostKey] }, (client, info) => this.onConnection(client, info));
-    this.ssh.on('error', () => { /* per-connection errors are handled on each client */ });
+    this.ssh.on('error', () => {
+      /* per-connection errors are handled on each client */
+    });
   }
 
   /** Generate a fresh host key and listen on an ephemeral port of 127.0.0.1. */
@@ -448,7 +490,8 @@ export class TestTmateServer {
     if (this.closing) return Promise.reject(new Error('server closed'));
     return new Promise((resolve, reject) => {
       const w: ConnectionWaiter = {
-        resolve, reject,
+        resolve,
+        reject,
         timer: setTimeout(() => {
           this.connWaiters.delete(w);
           reject(new Error(`no tmate host connected within ${timeoutMs} ms`));
@@ -467,7 +510,11 @@ export class TestTmateServer {
     if (refuse) {
       const l = this.listener;
       this.listener = null;
-      if (l) await new Promise<void>((resolve) => { l.close(); setImmediate(resolve); });
+      if (l)
+        await new Promise<void>((resolve) => {
+          l.close();
+          setImmediate(resolve);
+        });
     } else if (!this.listener) {
       await this.listen(this.port);
     }
@@ -486,10 +533,15 @@ export class TestTmateServer {
     const waits: Promise<void>[] = [];
     if (l) waits.push(new Promise((resolve) => l.close(() => resolve())));
     for (const s of this.sockets) {
-      waits.push(new Promise((resolve) => {
-        if (s.destroyed && s.closed) resolve();
-        else { s.once('close', () => resolve()); s.destroy(); }
-      }));
+      waits.push(
+        new Promise((resolve) => {
+          if (s.destroyed && s.closed) resolve();
+          else {
+            s.once('close', () => resolve());
+            s.destroy();
+          }
+        }),
+      );
     }
     await Promise.all(waits);
     for (const h of this.live) h.markClosed();
@@ -503,7 +555,9 @@ export class TestTmateServer {
       l.once('error', reject);
       l.listen({ host: this.host, port, exclusive: true }, () => {
         l.off('error', reject);
-        l.on('error', () => { /* ignore after listening */ });
+        l.on('error', () => {
+          /* ignore after listening */
+        });
         this.listener = l;
         const addr = l.address();
         if (addr === null || typeof addr === 'string') reject(new Error('no address'));
@@ -513,11 +567,16 @@ export class TestTmateServer {
   }
 
   private onSocket(socket: net.Socket): void {
-    if (this.closing) { socket.destroy(); return; }
+    if (this.closing) {
+      socket.destroy();
+      return;
+    }
     this.sockets.add(socket);
     const port = socket.remotePort;
     if (port !== undefined) this.socketsByPort.set(port, socket);
-    socket.on('error', () => { /* ECONNRESET etc. */ });
+    socket.on('error', () => {
+      /* ECONNRESET etc. */
+    });
     socket.once('close', () => {
       this.sockets.delete(socket);
       if (port !== undefined && this.socketsByPort.get(port) === socket) this.socketsByPort.delete(port);
@@ -527,14 +586,23 @@ export class TestTmateServer {
 
   private onConnection(client: Connection, info: ssh2.ClientInfo): void {
     // ssh2 raises "Invalid Zlib instance" (among others) on compressed connections that close.
-    client.on('error', () => { /* ignored: the connection ends anyway */ });
+    client.on('error', () => {
+      /* ignored: the connection ends anyway */
+    });
     const socket = this.socketsByPort.get(info.port);
-    if (!socket || this.closing) { client.end(); socket?.destroy(); return; }
+    if (!socket || this.closing) {
+      client.end();
+      socket?.destroy();
+      return;
+    }
 
     // Any other user name is a pair connecting with a share token (the links are `ssh TOKEN@HOST`).
     const pair: PairLogin = { token: null };
     client.on('authentication', (ctx) => {
-      if (ctx.username !== 'tmate') { this.authenticatePair(ctx, pair); return; }
+      if (ctx.username !== 'tmate') {
+        this.authenticatePair(ctx, pair);
+        return;
+      }
       if (!this.opts.refuseAuth && ctx.method === 'none') ctx.accept();
       else ctx.reject(['publickey']);
     });
@@ -542,14 +610,22 @@ export class TestTmateServer {
     let host: Host | null = null;
     client.on('session', (acceptSession) => {
       const session = acceptSession();
-      if (pair.token !== null) { this.servePair(session, pair.token, client); return; }
+      if (pair.token !== null) {
+        this.servePair(session, pair.token, client);
+        return;
+      }
       session.on('pty', (_a, reject) => reject?.());
       session.on('shell', (_a, reject) => reject?.());
       session.on('exec', (_a, reject) => reject?.());
       session.on('subsystem', (accept, reject, sub) => {
-        if (sub.name !== 'tmate' || host) { reject?.(); return; }
+        if (sub.name !== 'tmate' || host) {
+          reject?.();
+          return;
+        }
         const channel = accept();
-        channel.on('error', () => { /* ignored */ });
+        channel.on('error', () => {
+          /* ignored */
+        });
         host = new Host(this.opts.mode, channel, socket);
         void this.serve(host, channel);
       });
@@ -627,12 +703,24 @@ export class TestTmateServer {
   }
 
   private authenticatePair(ctx: AuthContext, pair: PairLogin): void {
-    if (ctx.method !== 'publickey') { ctx.reject(['publickey']); return; }
+    if (ctx.method !== 'publickey') {
+      ctx.reject(['publickey']);
+      return;
+    }
     const host = this.hostForToken(ctx.username);
-    if (host && host.authorizedKeys.length > 0 && !keyListed(ctx, host.authorizedKeys)) { ctx.reject(['publickey']); return; }
+    if (host && host.authorizedKeys.length > 0 && !keyListed(ctx, host.authorizedKeys)) {
+      ctx.reject(['publickey']);
+      return;
+    }
     // No signature yet: the client only asks whether this key would do; it signs next.
-    if (!ctx.signature) { ctx.accept(); return; }
-    if (!signatureValid(ctx)) { ctx.reject(['publickey']); return; }
+    if (!ctx.signature) {
+      ctx.accept();
+      return;
+    }
+    if (!signatureValid(ctx)) {
+      ctx.reject(['publickey']);
+      return;
+    }
     pair.token = ctx.username;
     ctx.accept();
   }
@@ -655,8 +743,12 @@ export class TestTmateServer {
     session.on('subsystem', (_accept, reject) => reject?.());
     session.on('shell', (accept) => {
       const channel = accept();
-      channel.on('error', () => { /* ignored */ });
-      channel.on('data', () => { /* what a pair types is not passed on */ });
+      channel.on('error', () => {
+        /* ignored */
+      });
+      channel.on('data', () => {
+        /* what a pair types is not passed on */
+      });
       const host = this.hostForToken(token);
       if (!host) {
         // A token from a share that has ended (or was never handed out).
@@ -682,14 +774,18 @@ export class TestTmateServer {
       channel.once('close', leave);
       void host.closed.then(() => {
         leave();
-        if (!channel.destroyed) { channel.exit(0); channel.end(); }
+        if (!channel.destroyed) {
+          channel.exit(0);
+          channel.end();
+        }
         client.end();
       });
     });
   }
 
   private handshake(host: Host, reconnectionData: string | null): void {
-    const resumed = reconnectionData !== null && this.opts.mode === 'tmate.io' ? this.sessions.get(reconnectionData) : undefined;
+    const resumed =
+      reconnectionData !== null && this.opts.mode === 'tmate.io' ? this.sessions.get(reconnectionData) : undefined;
     host.reconnected = resumed !== undefined;
     // A session whose process died is gone with its tokens: the reconnecting host starts a new one.
     if (resumed && this.opts.newTokensOnReconnect) this.sessions.delete(reconnectionData!);

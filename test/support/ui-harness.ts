@@ -98,7 +98,8 @@ export async function rendererFiles(waitMs = 20_000): Promise<Map<string, Buffer
       return await readRenderer();
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || Date.now() > deadline) {
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`${RENDERER_DIR} is incomplete: run \`node scripts/build.mjs\` first`, { cause: error });
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+          throw new Error(`${RENDERER_DIR} is incomplete: run \`node scripts/build.mjs\` first`, { cause: error });
         throw error;
       }
       await sleep(250);
@@ -109,8 +110,10 @@ export async function rendererFiles(waitMs = 20_000): Promise<Map<string, Buffer
 async function readRenderer(): Promise<Map<string, Buffer>> {
   const files = new Map<string, Buffer>();
   let built = Infinity;
-  for (const name of ['index.html', 'index.js', 'style.css']) built = Math.min(built, (await stat(join(RENDERER_DIR, name))).mtimeMs);
-  if ((await newestSource(RENDERER_SOURCE)) > built) throw new Error('dist/renderer is older than renderer/: run `node scripts/build.mjs` first');
+  for (const name of ['index.html', 'index.js', 'style.css'])
+    built = Math.min(built, (await stat(join(RENDERER_DIR, name))).mtimeMs);
+  if ((await newestSource(RENDERER_SOURCE)) > built)
+    throw new Error('dist/renderer is older than renderer/: run `node scripts/build.mjs` first');
   for (const name of await readdir(RENDERER_DIR)) files.set(`/${name}`, await readFile(join(RENDERER_DIR, name)));
   for (const name of ['/index.html', '/index.js', '/style.css']) {
     if (!files.get(name)?.length) throw Object.assign(new Error(`${name} is empty`), { code: 'ENOENT' });
@@ -181,9 +184,24 @@ export class Popover {
     if (options.warm !== false) await state.refresh();
     const browser = options.browser ?? (await launchChromium());
     try {
-      const context = await browser.newContext({ viewport: POPOVER_SIZE, deviceScaleFactor: 2, colorScheme: options.colorScheme ?? 'light', locale: 'en-US', timezoneId: 'UTC' });
+      const context = await browser.newContext({
+        viewport: POPOVER_SIZE,
+        deviceScaleFactor: 2,
+        colorScheme: options.colorScheme ?? 'light',
+        locale: 'en-US',
+        timezoneId: 'UTC',
+      });
       const page = await context.newPage();
-      const popover = new Popover(options.sandbox, runtime, state, browser, context, page, !options.browser, clipboardWrites);
+      const popover = new Popover(
+        options.sandbox,
+        runtime,
+        state,
+        browser,
+        context,
+        page,
+        !options.browser,
+        clipboardWrites,
+      );
       await popover.wire(files, script);
       if (options.open !== false) await popover.show();
       return popover;
@@ -200,7 +218,9 @@ export class Popover {
     await context.route(`${POPOVER_ORIGIN}/**`, (route) => {
       const path = new URL(route.request().url()).pathname;
       const body = files.get(path === '/' ? '/index.html' : path);
-      return body ? route.fulfill({ status: 200, body, contentType: TYPES[extname(path)] ?? 'application/octet-stream' }) : route.fulfill({ status: 404, body: 'not found' });
+      return body
+        ? route.fulfill({ status: 200, body, contentType: TYPES[extname(path)] ?? 'application/octet-stream' })
+        : route.fulfill({ status: 404, body: 'not found' });
     });
 
     const ipcMain: IpcMainLike = {
@@ -217,7 +237,9 @@ export class Popover {
       state: this.state,
       isTrustedSender: (event) => {
         const frame = (event as HarnessEvent).senderFrame?.frame;
-        return event.sender === page && frame === page.mainFrame() && originOf(event.senderFrame?.url) === POPOVER_ORIGIN;
+        return (
+          event.sender === page && frame === page.mainFrame() && originOf(event.senderFrame?.url) === POPOVER_ORIGIN
+        );
       },
       writeClipboard: (text) => {
         this.clipboardWrites.push(text);
@@ -234,9 +256,17 @@ export class Popover {
       try {
         if (typeof request !== 'string') throw new Error('malformed request');
         const { channel, args } = JSON.parse(request) as { channel: string; args: unknown[] };
-        const event: HarnessEvent = { sender: source.page, senderFrame: { url: source.frame.url(), frame: source.frame } };
+        const event: HarnessEvent = {
+          sender: source.page,
+          senderFrame: { url: source.frame.url(), frame: source.frame },
+        };
         const handler = this.handlers.get(channel);
-        this.invocations.push({ channel, args, from: source.frame.url(), trusted: handler ? event.sender === page && source.frame === page.mainFrame() : false });
+        this.invocations.push({
+          channel,
+          args,
+          from: source.frame.url(),
+          trusted: handler ? event.sender === page && source.frame === page.mainFrame() : false,
+        });
         if (!handler) throw new Error(`No handler registered for '${channel}'`);
         reply = { ok: true, value: await handler(event, ...args) };
       } catch (error) {
@@ -264,7 +294,10 @@ export class Popover {
   private push(snapshot: Snapshot): void {
     if (this.closed) return;
     void this.page
-      .evaluate(([channel, payload]) => window.__pairbarDeliver?.(channel, payload), [CHANNELS.state, JSON.stringify([snapshot])] as const)
+      .evaluate(([channel, payload]) => window.__pairbarDeliver?.(channel, payload), [
+        CHANNELS.state,
+        JSON.stringify([snapshot]),
+      ] as const)
       .catch(() => undefined); // The page may be navigating or closed.
   }
 
@@ -309,7 +342,9 @@ export class Popover {
 
   /** The row of a session that is not shared (by its exact name). */
   sessionRow(name: string): Locator {
-    return this.page.locator('.session-row').filter({ has: this.page.locator('.row-title').getByText(name, { exact: true }) });
+    return this.page
+      .locator('.session-row')
+      .filter({ has: this.page.locator('.row-title').getByText(name, { exact: true }) });
   }
 
   /** The card of a shared session (by its exact name). */
@@ -441,7 +476,9 @@ function timings(samples: number[]): Timings {
  * the state loaded and the popover opened once, then `runs` timed opens by each path (see OpenPath; the
  * app's warm open is 'reshow'). Cleans up after itself.
  */
-export async function benchPopoverOpen(options: { runs?: number; sessions?: number; warmup?: number } = {}): Promise<Record<OpenPath, Timings>> {
+export async function benchPopoverOpen(
+  options: { runs?: number; sessions?: number; warmup?: number } = {},
+): Promise<Record<OpenPath, Timings>> {
   const { runs = 20, sessions = 3, warmup = 3 } = options;
   const sandbox = await Sandbox.create();
   let popover: Popover | undefined;
@@ -449,7 +486,14 @@ export async function benchPopoverOpen(options: { runs?: number; sessions?: numb
     for (let index = 0; index < sessions; index++) sandbox.newSession(`bench-${index + 1}`);
     // A server chosen, as on a machine in use (nothing is shared here, so it need not answer): without one
     // the popover opens on choosing a server instead of the sessions.
-    addServer(openPrefsStore(sandbox.env), { name: 'bench', host: '127.0.0.1', port: 9, rsaFingerprint: '', ed25519Fingerprint: `SHA256:${'A'.repeat(43)}`, ecdsaFingerprint: '' });
+    addServer(openPrefsStore(sandbox.env), {
+      name: 'bench',
+      host: '127.0.0.1',
+      port: 9,
+      rsaFingerprint: '',
+      ed25519Fingerprint: `SHA256:${'A'.repeat(43)}`,
+      ecdsaFingerprint: '',
+    });
     popover = await openPopover({ sandbox });
     const result = {} as Record<OpenPath, Timings>;
     for (const path of ['reshow', 'reload'] as const) {

@@ -45,7 +45,9 @@ export class World {
     const socket = join(this.sandbox.root, 'outer.sock');
     const inner = `exec ${TMUX} -S '${this.sandbox.socket()}' attach-session -t '${sessionId}'`;
     const size = ['-x', String(terminal.cols), '-y', String(terminal.rows)];
-    execFileSync(TMUX, ['-S', socket, 'new-session', '-d', ...size, 'env', '-u', 'TMUX', 'sh', '-c', inner], { env: this.sandbox.env });
+    execFileSync(TMUX, ['-S', socket, 'new-session', '-d', ...size, 'env', '-u', 'TMUX', 'sh', '-c', inner], {
+      env: this.sandbox.env,
+    });
     this.cleanups.push(() => {
       try {
         execFileSync(TMUX, ['-S', socket, 'kill-server'], { env: this.sandbox.env, stdio: 'ignore' });

@@ -44,7 +44,7 @@ test('no SSH key: the ssh-keygen command to copy, and Check again clears it once
   assert.deepEqual(popover.errors, []);
 });
 
-test('Preferences: the pair\'s size and view, launch at login and the shortcut; a bad shortcut is refused inline', async () => {
+test("Preferences: the pair's size and view, launch at login and the shortcut; a bad shortcut is refused inline", async () => {
   world = await World.create();
   const popover = await world.openOn('work');
   const { page } = popover;
@@ -107,15 +107,27 @@ test('a tmate older than 2.4: what to upgrade, with the command; Check again cle
   const { sandbox } = world;
   sandbox.newSession('work');
   const old = join(sandbox.root, 'tmate-2.3');
-  await writeFile(old, `#!/bin/sh\n[ "$1" = -V ] && { echo "tmate 2.3.0"; exit 0; }\nexec ${TMATE} "$@"\n`, { mode: 0o755 });
+  await writeFile(old, `#!/bin/sh\n[ "$1" = -V ] && { echo "tmate 2.3.0"; exit 0; }\nexec ${TMATE} "$@"\n`, {
+    mode: 0o755,
+  });
   await sandbox.setPrefs({ 'tmate.path': old });
   const popover = (world.popover = await openPopover({ sandbox }));
   const { page } = popover;
   const problem = page.locator('[data-problem="TMATE_TOO_OLD"]');
   await problem.waitFor();
-  assert.match(await textOf(problem.locator('.empty-title')), new RegExp(`${old} is version 2\\.3\\.0; Pairbar needs tmate 2\\.4 or later`));
-  assert.equal(await textOf(problem.locator('.command-text')), process.platform === 'darwin' ? 'brew upgrade tmate' : 'sudo apt install --only-upgrade tmate');
-  assert.equal(await page.getByRole('button', { name: 'Share work' }).count(), 0, 'nothing can be shared with that tmate');
+  assert.match(
+    await textOf(problem.locator('.empty-title')),
+    new RegExp(`${old} is version 2\\.3\\.0; Pairbar needs tmate 2\\.4 or later`),
+  );
+  assert.equal(
+    await textOf(problem.locator('.command-text')),
+    process.platform === 'darwin' ? 'brew upgrade tmate' : 'sudo apt install --only-upgrade tmate',
+  );
+  assert.equal(
+    await page.getByRole('button', { name: 'Share work' }).count(),
+    0,
+    'nothing can be shared with that tmate',
+  );
   assert.equal(await page.getByRole('button', { name: 'Share a new terminal' }).count(), 0);
   assert.equal(await page.locator('[data-problem="NO_SESSIONS"]').count(), 0, 'not "tmux has no sessions": it has one');
   await popover.screenshot('first-run-tmate-too-old');
@@ -159,13 +171,20 @@ test("the pair's terminal smaller than the window: the card says both sizes and 
   assert.equal(await card.locator('.pair-size').count(), 0, "tmate's own size before the server tells one is nobody's");
 
   host.pairJoin('203.0.113.7', { cols: 90, rows: 24 });
-  const pairClientSize = () => sandbox.tmux(['list-clients', '-t', work, '-F', '#{client_width}x#{client_height}']).split('\n');
+  const pairClientSize = () =>
+    sandbox.tmux(['list-clients', '-t', work, '-F', '#{client_width}x#{client_height}']).split('\n');
   await waitFor("the pair's client at the size the server told", () => pairClientSize().includes('90x24'));
   await popover.reshow();
   const note = card.locator('.pair-size');
   // The presence watcher sees someone in, so the note is said as theirs, not as the last size told.
-  await waitForText(note.locator('.note-message'), "Your pair's terminal has room for 90×23 of your 120×30 window: they see only part of it.");
-  assert.equal(await textOf(note.locator('.note-fix')), 'Ask them to enlarge their terminal. Or end the pair and share again with pair.size follow: your window then takes their size.');
+  await waitForText(
+    note.locator('.note-message'),
+    "Your pair's terminal has room for 90×23 of your 120×30 window: they see only part of it.",
+  );
+  assert.equal(
+    await textOf(note.locator('.note-fix')),
+    'Ask them to enlarge their terminal. Or end the pair and share again with pair.size follow: your window then takes their size.',
+  );
   assert.equal(await note.getAttribute('role'), 'note');
   await note.scrollIntoViewIfNeeded();
   await popover.screenshot('pair-size-smaller');
@@ -179,7 +198,10 @@ test('a tmux older than 3.2 cannot keep the size: the card says so, and the shar
   const popover = await world.openOn('work');
   const { host, card } = await shareLive(popover, server, 'work');
   const note = card.locator('.size-note');
-  await waitForText(note, /^tmux 3\.1c cannot keep the pair's terminal from resizing your windows: that needs tmux 3\.2 or later\. .*Upgrade tmux to keep your size\.$/);
+  await waitForText(
+    note,
+    /^tmux 3\.1c cannot keep the pair's terminal from resizing your windows: that needs tmux 3\.2 or later\. .*Upgrade tmux to keep your size\.$/,
+  );
   await note.scrollIntoViewIfNeeded();
   await popover.screenshot('size-note-old-tmux');
   await endPair(popover, host, 'work');

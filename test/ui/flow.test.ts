@@ -18,7 +18,7 @@ afterEach(async () => {
   await world.dispose();
 });
 
-test('open → sessions → Share → links → Copy → a pair joins → End pair, and the user\'s session lives on', async () => {
+test("open → sessions → Share → links → Copy → a pair joins → End pair, and the user's session lives on", async () => {
   const { sandbox, server } = world;
   const id = sandbox.newSession('work', 'default', 'sh');
   sandbox.tmux(['new-window', '-d', '-t', `${id}:`]);
@@ -32,14 +32,21 @@ test('open → sessions → Share → links → Copy → a pair joins → End pa
   // The popover opens and pulls the state, then refreshes it.
   const popover = (world.popover = await openPopover({ sandbox }));
   const { page } = popover;
-  assert.deepEqual(popover.invocations.slice(0, 2).map((call) => call.channel), ['pairbar:get-state', 'pairbar:refresh']);
+  assert.deepEqual(
+    popover.invocations.slice(0, 2).map((call) => call.channel),
+    ['pairbar:get-state', 'pairbar:refresh'],
+  );
 
   // Sessions visible: name, windows, attached/detached, the server label when not the default.
   await popover.sessionRow('work').waitFor();
   assert.equal(await textOf(popover.sessionRow('work').locator('.row-meta')), '2 windows · attached');
   assert.equal(await textOf(popover.sessionRow('notes').locator('.row-meta')), '1 window · detached');
   assert.equal(await textOf(popover.sessionRow('api').locator('.row-meta')), '1 window · detached');
-  assert.equal(await textOf(popover.sessionRow('api').locator('.tag')), 'second', 'the server label, not the default server');
+  assert.equal(
+    await textOf(popover.sessionRow('api').locator('.tag')),
+    'second',
+    'the server label, not the default server',
+  );
   assert.equal(await popover.sessionRow('work').locator('.tag').count(), 0);
   assert.ok(await page.getByRole('button', { name: 'Share a new terminal' }).isVisible());
   await popover.screenshot('sessions');
@@ -61,9 +68,20 @@ test('open → sessions → Share → links → Copy → a pair joins → End pa
   assert.equal(await popover.sessionRow('work').count(), 0, 'the shared session shows its share instead of its row');
 
   // The links are the server's, each labelled, each with a Copy button.
-  const expected = { ssh: host.links.ssh, sshReadOnly: host.links.sshReadOnly, web: host.links.web, webReadOnly: host.links.webReadOnly };
-  assert.deepEqual(await card.locator('.link-label').allTextContents(), LINKS.map(([, label]) => label));
-  assert.deepEqual(await card.locator('.link-value').allTextContents(), LINKS.map(([kind]) => expected[kind]));
+  const expected = {
+    ssh: host.links.ssh,
+    sshReadOnly: host.links.sshReadOnly,
+    web: host.links.web,
+    webReadOnly: host.links.webReadOnly,
+  };
+  assert.deepEqual(
+    await card.locator('.link-label').allTextContents(),
+    LINKS.map(([, label]) => label),
+  );
+  assert.deepEqual(
+    await card.locator('.link-value').allTextContents(),
+    LINKS.map(([kind]) => expected[kind]),
+  );
   assert.equal(await textOf(card.locator('.presence .count')), 'No one has joined yet');
   await waitForText(page.locator('#announce'), 'Sharing work: the links are ready.');
   await popover.screenshot('sharing');
@@ -112,18 +130,31 @@ test('open → sessions → Share → links → Copy → a pair joins → End pa
 
   assert.deepEqual(popover.errors, [], 'no page errors or CSP violations');
   assert.deepEqual(popover.dialogs, []);
-  assert.ok(popover.invocations.every((call) => call.trusted), 'every call came from the popover');
+  assert.ok(
+    popover.invocations.every((call) => call.trusted),
+    'every call came from the popover',
+  );
 });
 
 test('a pushed snapshot older than the one shown is ignored', async () => {
   const popover = await world.openOn('work');
   await popover.sessionRow('work').waitFor();
   const stale = { ...popover.state.snapshot(), sessions: [], version: 1 };
-  await popover.page.evaluate((payload) => window.__pairbarDeliver?.('pairbar:state', payload), JSON.stringify([stale]));
+  await popover.page.evaluate(
+    (payload) => window.__pairbarDeliver?.('pairbar:state', payload),
+    JSON.stringify([stale]),
+  );
   // A newer push for comparison is applied.
   const current = popover.state.snapshot();
-  const newer = { ...current, sessions: [...current.sessions, { ...current.sessions[0]!, name: 'pushed', windows: 3 }], version: current.version + 1 };
-  await popover.page.evaluate((payload) => window.__pairbarDeliver?.('pairbar:state', payload), JSON.stringify([newer]));
+  const newer = {
+    ...current,
+    sessions: [...current.sessions, { ...current.sessions[0]!, name: 'pushed', windows: 3 }],
+    version: current.version + 1,
+  };
+  await popover.page.evaluate(
+    (payload) => window.__pairbarDeliver?.('pairbar:state', payload),
+    JSON.stringify([newer]),
+  );
   await popover.sessionRow('pushed').waitFor();
   assert.equal(await popover.sessionRow('work').count(), 1, 'the stale push did not empty the list');
 });

@@ -46,7 +46,9 @@ export async function waitForText(locator: Locator, expected: string | RegExp, t
  * The user's session `work` in their own terminal of 120x31 (a 120x30 window under tmux's status line), the
  * popover opened over it and the session shared through it, live, with tmate's client attached.
  */
-export async function shareWorkFromTerminal(world: World): Promise<{ popover: Popover; host: HostConnection; card: Locator; work: string }> {
+export async function shareWorkFromTerminal(
+  world: World,
+): Promise<{ popover: Popover; host: HostConnection; card: Locator; work: string }> {
   const { sandbox, server } = world;
   const work = sandbox.newSession('work', 'default', 'sh');
   world.attachUserTerminal(work, { cols: 120, rows: 31 });
@@ -58,7 +60,11 @@ export async function shareWorkFromTerminal(world: World): Promise<{ popover: Po
   return { popover, host, card, work };
 }
 
-export async function shareLive(popover: Popover, server: TestTmateServer, name: string): Promise<{ host: HostConnection; card: Locator }> {
+export async function shareLive(
+  popover: Popover,
+  server: TestTmateServer,
+  name: string,
+): Promise<{ host: HostConnection; card: Locator }> {
   await popover.page.getByRole('button', { name: `Share ${name}`, exact: true }).click();
   const host = await server.nextConnection();
   const card = popover.shareCard(name);

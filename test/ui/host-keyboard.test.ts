@@ -24,21 +24,35 @@ test('Take the keyboard: the card says the pair watches only and tmux ignores th
   const host = await server.nextConnection();
   const card = popover.shareCard('work');
   await waitForText(card.locator('.pill'), 'Live');
-  const readOnlyFlags = () => sandbox.tmux(['list-clients', '-t', 'work', '-F', '#{client_readonly}']).split('\n').filter(Boolean).sort();
+  const readOnlyFlags = () =>
+    sandbox.tmux(['list-clients', '-t', 'work', '-F', '#{client_readonly}']).split('\n').filter(Boolean).sort();
   await waitFor("tmate's client on work", () => readOnlyFlags().length > 0);
   const clients = readOnlyFlags().length;
-  assert.ok(readOnlyFlags().every((flag) => flag === '0'), 'every client of work can type');
+  assert.ok(
+    readOnlyFlags().every((flag) => flag === '0'),
+    'every client of work can type',
+  );
   const linksBefore = await card.locator('.link-value').allTextContents();
   assert.ok(linksBefore.includes(host.links.ssh));
 
   // A page that sends something other than true or false is refused in the main process, nothing changed.
   const shareId = popover.state.snapshot().shares[0]!.id;
-  const refused = await page.evaluate((id) => (window.pairbar.keyboard as (id: string, canType: unknown) => Promise<{ ok: boolean; error?: { code: string } }>)(id, 'false'), shareId);
+  const refused = await page.evaluate(
+    (id) =>
+      (window.pairbar.keyboard as (id: string, canType: unknown) => Promise<{ ok: boolean; error?: { code: string } }>)(
+        id,
+        'false',
+      ),
+    shareId,
+  );
   assert.deepEqual([refused.ok, refused.error?.code], [false, 'INVALID_ARGUMENT']);
   assert.ok(readOnlyFlags().every((flag) => flag === '0'));
 
   await page.getByRole('button', { name: /^Take the keyboard in work/ }).click();
-  await waitForText(card.locator('.keyboard .note-message'), 'You have the keyboard: the pair watches, their typing does nothing.');
+  await waitForText(
+    card.locator('.keyboard .note-message'),
+    'You have the keyboard: the pair watches, their typing does nothing.',
+  );
   assert.equal(readOnlyFlags().filter((flag) => flag === '1').length, 1, "the pair's client alone is read-only");
   assert.equal(readOnlyFlags().length, clients, 'nobody was dropped');
   assert.deepEqual(await card.locator('.link-value').allTextContents(), linksBefore, 'the same links: nobody dropped');
@@ -46,7 +60,10 @@ test('Take the keyboard: the card says the pair watches only and tmux ignores th
 
   await page.getByRole('button', { name: 'Give the keyboard back in work' }).click();
   await waitForText(card.locator('.keyboard .hint'), 'Pairs on the read-write link can type.');
-  assert.ok(readOnlyFlags().every((flag) => flag === '0'), 'every client can type again');
+  assert.ok(
+    readOnlyFlags().every((flag) => flag === '0'),
+    'every client can type again',
+  );
   assert.equal(await textOf(card.locator('.keyboard button')), 'Take the keyboard');
   await page.getByRole('button', { name: 'End pair on work' }).click();
   await host.closed;

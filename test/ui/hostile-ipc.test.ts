@@ -114,94 +114,129 @@ const SWEEP = `async function (known) {
   return { results: results, polluted: ({}).polluted === true || Object.prototype.hasOwnProperty('polluted') };
 }`;
 
-async function sweep(target: Page | Frame, known: Record<string, string>): Promise<{ results: Outcome[]; polluted: boolean }> {
+async function sweep(
+  target: Page | Frame,
+  known: Record<string, string>,
+): Promise<{ results: Outcome[]; polluted: boolean }> {
   return target.evaluate<{ results: Outcome[]; polluted: boolean }>(`(${SWEEP})(${JSON.stringify(known)})`);
 }
 
-test('every channel, called with hostile arguments from the page and from a foreign frame: each refused, nothing done, main alive', { timeout: 5 * 60_000 }, async () => {
-  const { sandbox, server } = world;
-  const sessionId = sandbox.newSession('work');
-  sandbox.newSession('other');
-  const prefsFile = join(sandbox.env.PAIRBAR_CONFIG_DIR!, 'preferences.json');
-  const popover = (world.popover = await openPopover({ sandbox }));
-  const { page } = popover;
-  await popover.sessionRow('other').waitFor();
+test(
+  'every channel, called with hostile arguments from the page and from a foreign frame: each refused, nothing done, main alive',
+  { timeout: 5 * 60_000 },
+  async () => {
+    const { sandbox, server } = world;
+    const sessionId = sandbox.newSession('work');
+    sandbox.newSession('other');
+    const prefsFile = join(sandbox.env.PAIRBAR_CONFIG_DIR!, 'preferences.json');
+    const popover = (world.popover = await openPopover({ sandbox }));
+    const { page } = popover;
+    await popover.sessionRow('other').waitFor();
 
-  // One real share, so the calls can aim at a real id and a real tmate socket.
-  const shared = await popover.state.share({ session: 'other', socket: sandbox.socket() });
-  assert.ok(shared.ok, JSON.stringify(shared));
-  const host = await server.nextConnection();
-  const share = shared.value;
-  await popover.state.refresh();
-  const prefsBefore = readFileSync(prefsFile, 'utf8');
-  const sessionsBefore = sandbox.tmux(['list-sessions', '-F', '#{session_id}']);
-  const socket = sandbox.socket();
-  const known = {
-    socket,
-    socketDirName: socket.split('/').at(-2)!,
-    sessionId,
-    shareId: share.id,
-    tmateSocket: join(sandbox.env.PAIRBAR_RUNTIME_DIR!, share.id, 'tmate.sock'),
-  };
+    // One real share, so the calls can aim at a real id and a real tmate socket.
+    const shared = await popover.state.share({ session: 'other', socket: sandbox.socket() });
+    assert.ok(shared.ok, JSON.stringify(shared));
+    const host = await server.nextConnection();
+    const share = shared.value;
+    await popover.state.refresh();
+    const prefsBefore = readFileSync(prefsFile, 'utf8');
+    const sessionsBefore = sandbox.tmux(['list-sessions', '-F', '#{session_id}']);
+    const socket = sandbox.socket();
+    const known = {
+      socket,
+      socketDirName: socket.split('/').at(-2)!,
+      sessionId,
+      shareId: share.id,
+      tmateSocket: join(sandbox.env.PAIRBAR_RUNTIME_DIR!, share.id, 'tmate.sock'),
+    };
 
-  const fromPage = await sweep(page, known);
-  const unrefused = fromPage.results.filter((result) => result.outcome !== 'refused');
-  assert.deepEqual(unrefused, [], 'every hostile call refused with a typed error');
-  assert.equal(fromPage.polluted, false, 'no prototype polluted in the page');
+    const fromPage = await sweep(page, known);
+    const unrefused = fromPage.results.filter((result) => result.outcome !== 'refused');
+    assert.deepEqual(unrefused, [], 'every hostile call refused with a typed error');
+    assert.equal(fromPage.polluted, false, 'no prototype polluted in the page');
 
-  // The same from a foreign frame: the popover's own page, framed by another origin.
-  await popover.context.route(`${EVIL}/**`, (route) => route.fulfill({ status: 200, contentType: 'text/html', body: `<iframe src="${POPOVER_URL}" width="360" height="480"></iframe>` }));
-  const other = await popover.context.newPage();
-  await other.goto(`${EVIL}/framed.html`);
-  const framed = await waitFor('the framed popover', () => other.frames().find((frame) => frame.url() === POPOVER_URL));
-  await framed.waitForFunction(() => 'pairbar' in window);
-  const fromFrame = await sweep(framed, known);
-  assert.deepEqual(
-    fromFrame.results.filter((result) => result.outcome !== 'refused' || !/Refused: the request did not come from the Pairbar popover/.test(result.detail)),
-    [],
-    'every call from the frame refused as foreign',
-  );
-  // And the calls that take no argument, which a foreign frame must not get answered either.
-  const bare = await framed.evaluate(async () => {
-    const answers: string[] = [];
-    for (const method of ['getState', 'refresh'] as const) {
-      answers.push(await window.pairbar[method]().then(() => `${method} answered`, (error: Error) => `${method}: ${error.message}`));
-    }
-    return answers;
-  });
-  assert.deepEqual(bare.map((answer) => /Refused/.test(answer)), [true, true], bare.join('; '));
-  await other.close();
+    // The same from a foreign frame: the popover's own page, framed by another origin.
+    await popover.context.route(`${EVIL}/**`, (route) =>
+      route.fulfill({
+        status: 200,
+        contentType: 'text/html',
+        body: `<iframe src="${POPOVER_URL}" width="360" height="480"></iframe>`,
+      }),
+    );
+    const other = await popover.context.newPage();
+    await other.goto(`${EVIL}/framed.html`);
+    const framed = await waitFor('the framed popover', () =>
+      other.frames().find((frame) => frame.url() === POPOVER_URL),
+    );
+    await framed.waitForFunction(() => 'pairbar' in window);
+    const fromFrame = await sweep(framed, known);
+    assert.deepEqual(
+      fromFrame.results.filter(
+        (result) =>
+          result.outcome !== 'refused' ||
+          !/Refused: the request did not come from the Pairbar popover/.test(result.detail),
+      ),
+      [],
+      'every call from the frame refused as foreign',
+    );
+    // And the calls that take no argument, which a foreign frame must not get answered either.
+    const bare = await framed.evaluate(async () => {
+      const answers: string[] = [];
+      for (const method of ['getState', 'refresh'] as const) {
+        answers.push(
+          await window.pairbar[method]().then(
+            () => `${method} answered`,
+            (error: Error) => `${method}: ${error.message}`,
+          ),
+        );
+      }
+      return answers;
+    });
+    assert.deepEqual(
+      bare.map((answer) => /Refused/.test(answer)),
+      [true, true],
+      bare.join('; '),
+    );
+    await other.close();
 
-  // Nothing happened: no new share, no tmate but the one, no copy, no tmux session, the preferences as they were.
-  const shares = popover.state.snapshot().shares;
-  assert.deepEqual(shares.map((view) => [view.id, view.state]), [[share.id, 'sharing']]);
-  assert.equal(sandbox.tmatePids().length, 1);
-  assert.deepEqual(popover.clipboardWrites, []);
-  assert.equal(sandbox.tmux(['list-sessions', '-F', '#{session_id}']), sessionsBefore);
-  assert.equal(readFileSync(prefsFile, 'utf8'), prefsBefore, 'the preferences file untouched');
-  assert.deepEqual(popover.errors, []);
-  assert.deepEqual(popover.dialogs, []);
+    // Nothing happened: no new share, no tmate but the one, no copy, no tmux session, the preferences as they were.
+    const shares = popover.state.snapshot().shares;
+    assert.deepEqual(
+      shares.map((view) => [view.id, view.state]),
+      [[share.id, 'sharing']],
+    );
+    assert.equal(sandbox.tmatePids().length, 1);
+    assert.deepEqual(popover.clipboardWrites, []);
+    assert.equal(sandbox.tmux(['list-sessions', '-F', '#{session_id}']), sessionsBefore);
+    assert.equal(readFileSync(prefsFile, 'utf8'), prefsBefore, 'the preferences file untouched');
+    assert.deepEqual(popover.errors, []);
+    assert.deepEqual(popover.dialogs, []);
 
-  // The main process answers as before: a real share of work starts and stops.
-  const again = await page.evaluate(async (target) => window.pairbar.share(target), { session: 'work', socket });
-  assert.ok(again.ok, JSON.stringify(again));
-  await server.nextConnection();
-  for (const id of [again.value.id, share.id]) assert.ok((await page.evaluate(async (shareId) => window.pairbar.stop(shareId), id)).ok);
-  await host.closed;
-  assert.deepEqual(sandbox.tmatePids(), []);
+    // The main process answers as before: a real share of work starts and stops.
+    const again = await page.evaluate(async (target) => window.pairbar.share(target), { session: 'work', socket });
+    assert.ok(again.ok, JSON.stringify(again));
+    await server.nextConnection();
+    for (const id of [again.value.id, share.id])
+      assert.ok((await page.evaluate(async (shareId) => window.pairbar.stop(shareId), id)).ok);
+    await host.closed;
+    assert.deepEqual(sandbox.tmatePids(), []);
 
-  const methods = Object.keys(CHANNELS).filter((method) => method !== 'state');
-  const per = (results: Outcome[], method: string) => results.filter((result) => result.method === method).length;
-  recordReliability(
-    'ipc',
-    [
-      `${fromPage.results.length} hostile calls from the popover's page and the same ${fromFrame.results.length} from a foreign frame (the popover framed by another origin), over every channel that takes arguments; all refused with a typed error (code, message, fix). Nothing was shared, copied, written to the preferences file or created in tmux, no prototype was polluted, and the main process then shared and stopped as usual. The calls that take no arguments (getState, refresh, hide) get none through the preload; from the foreign frame getState and refresh are refused.`,
-      '',
-      '| channel | from the page | from a foreign frame |',
-      '| --- | --- | --- |',
-      ...methods.map((method) => `| ${method} | ${per(fromPage.results, method)} refused | ${per(fromFrame.results, method) || (['getState', 'refresh'].includes(method) ? 1 : 0)} refused |`),
-      '',
-      'What was tried: undefined, null, numbers (0, -1, NaN, 1e308), booleans, empty and blank text, 1 MB text and paths, NUL, arrays, objects, `__proto__` / `constructor` / `toString` keys, dates; for share: unknown sessions and sockets, the same socket by another path, the share\'s own tmate socket, missing and extra fields, prefixes, patterns and ids instead of names, bad `blank`; for stop and copy: unknown, upper-case, truncated and padded ids; for copy: kinds such as `__proto__` and `hasOwnProperty`; for copyCommand: codes that are not a current problem; for setPref: unknown keys and, for each kind of preference, values out of range, of the wrong type, 1 MB long, or paths with a newline or NUL.',
-    ].join('\n'),
-  );
-});
+    const methods = Object.keys(CHANNELS).filter((method) => method !== 'state');
+    const per = (results: Outcome[], method: string) => results.filter((result) => result.method === method).length;
+    recordReliability(
+      'ipc',
+      [
+        `${fromPage.results.length} hostile calls from the popover's page and the same ${fromFrame.results.length} from a foreign frame (the popover framed by another origin), over every channel that takes arguments; all refused with a typed error (code, message, fix). Nothing was shared, copied, written to the preferences file or created in tmux, no prototype was polluted, and the main process then shared and stopped as usual. The calls that take no arguments (getState, refresh, hide) get none through the preload; from the foreign frame getState and refresh are refused.`,
+        '',
+        '| channel | from the page | from a foreign frame |',
+        '| --- | --- | --- |',
+        ...methods.map(
+          (method) =>
+            `| ${method} | ${per(fromPage.results, method)} refused | ${per(fromFrame.results, method) || (['getState', 'refresh'].includes(method) ? 1 : 0)} refused |`,
+        ),
+        '',
+        "What was tried: undefined, null, numbers (0, -1, NaN, 1e308), booleans, empty and blank text, 1 MB text and paths, NUL, arrays, objects, `__proto__` / `constructor` / `toString` keys, dates; for share: unknown sessions and sockets, the same socket by another path, the share's own tmate socket, missing and extra fields, prefixes, patterns and ids instead of names, bad `blank`; for stop and copy: unknown, upper-case, truncated and padded ids; for copy: kinds such as `__proto__` and `hasOwnProperty`; for copyCommand: codes that are not a current problem; for setPref: unknown keys and, for each kind of preference, values out of range, of the wrong type, 1 MB long, or paths with a newline or NUL.",
+      ].join('\n'),
+    );
+  },
+);

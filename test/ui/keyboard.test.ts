@@ -22,7 +22,10 @@ test('keyboard: Up/Down move focus through the rows, Enter shares, Escape hides;
   const popover = (world.popover = await openPopover({ sandbox }));
   const { page } = popover;
   await popover.sessionRow('beta').waitFor();
-  const focused = () => page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.textContent?.trim() ?? '');
+  const focused = () =>
+    page.evaluate(
+      () => document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.textContent?.trim() ?? '',
+    );
   const press = async (key: string) => {
     await page.keyboard.press(key);
     return focused();
@@ -93,9 +96,10 @@ test('the tray\'s "Preferences…" (the #preferences fragment) opens Preferences
   const { page } = popover;
   await popover.sessionRow('work').waitFor();
   const toggle = page.locator('#prefs-toggle');
-  const chooseInTray = () => page.evaluate(() => {
-    location.hash = 'preferences';
-  });
+  const chooseInTray = () =>
+    page.evaluate(() => {
+      location.hash = 'preferences';
+    });
 
   await chooseInTray();
   await waitFor('Preferences open', () => page.locator('#prefs').isVisible());

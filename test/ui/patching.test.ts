@@ -36,7 +36,8 @@ async function watch(page: Page): Promise<void> {
   })()`);
 }
 
-const seen = (page: Page) => page.evaluate(() => (window as unknown as { __seen(): { changes: string[]; said: string[] } }).__seen());
+const seen = (page: Page) =>
+  page.evaluate(() => (window as unknown as { __seen(): { changes: string[]; said: string[] } }).__seen());
 
 test('a snapshot that changes one card leaves the other card as it was: the same elements, focus, hover, selection and scroll, and nothing said again', async () => {
   // tmate.io's behaviour: a bare server never reports a pair joining.
@@ -52,14 +53,30 @@ test('a snapshot that changes one card leaves the other card as it was: the same
 
   // The elements the person is on, kept aside to compare with what is on screen after each push.
   await page.evaluate(() => {
-    const card = [...document.querySelectorAll('.card')].find((element) => element.querySelector('.row-title')?.textContent === 'work')!;
-    Object.assign(window, { __kept: { card, links: card.querySelector('.links'), link: card.querySelector('.link-value'), foot: card.querySelector('.card-foot') } });
+    const card = [...document.querySelectorAll('.card')].find(
+      (element) => element.querySelector('.row-title')?.textContent === 'work',
+    )!;
+    Object.assign(window, {
+      __kept: {
+        card,
+        links: card.querySelector('.links'),
+        link: card.querySelector('.link-value'),
+        foot: card.querySelector('.card-foot'),
+      },
+    });
   });
   const sameNodes = () =>
     page.evaluate(() => {
       const kept = (window as unknown as { __kept: Record<string, Element> }).__kept;
-      const card = [...document.querySelectorAll('.card')].find((element) => element.querySelector('.row-title')?.textContent === 'work');
-      return { card: card === kept.card, links: card?.querySelector('.links') === kept.links, link: card?.querySelector('.link-value') === kept.link, foot: card?.querySelector('.card-foot') === kept.foot };
+      const card = [...document.querySelectorAll('.card')].find(
+        (element) => element.querySelector('.row-title')?.textContent === 'work',
+      );
+      return {
+        card: card === kept.card,
+        links: card?.querySelector('.links') === kept.links,
+        link: card?.querySelector('.link-value') === kept.link,
+        foot: card?.querySelector('.card-foot') === kept.foot,
+      };
     });
   const copy = page.getByRole('button', { name: 'Copy SSH link for work' });
   await copy.focus();
@@ -80,21 +97,35 @@ test('a snapshot that changes one card leaves the other card as it was: the same
   await waitForText(page.locator('#announce'), 'A pair joined play.');
   await popover.settled();
   assert.ok(Number(await page.evaluate(() => document.body.dataset.version)) > version, 'a newer snapshot was drawn');
-  assert.deepEqual(await sameNodes(), { card: true, links: true, link: true, foot: true }, "work's card and its parts are the same elements");
+  assert.deepEqual(
+    await sameNodes(),
+    { card: true, links: true, link: true, foot: true },
+    "work's card and its parts are the same elements",
+  );
   assert.ok(await copy.evaluate((element) => element === document.activeElement), "focus is still on work's Copy");
-  assert.ok(await page.getByRole('button', { name: 'End pair on work' }).evaluate((element) => element.matches(':hover')), "work's End pair is still hovered");
-  assert.equal(await page.evaluate(() => document.getElementById('content')!.scrollTop), scrolled.top, 'the scroll position held');
+  assert.ok(
+    await page.getByRole('button', { name: 'End pair on work' }).evaluate((element) => element.matches(':hover')),
+    "work's End pair is still hovered",
+  );
+  assert.equal(
+    await page.evaluate(() => document.getElementById('content')!.scrollTop),
+    scrolled.top,
+    'the scroll position held',
+  );
   let { changes, said } = await seen(page);
   assert.deepEqual(changes, [], "nothing in work's card changed");
   assert.deepEqual(said, ['A pair joined play.'], 'only the join was said');
 
   // Text selected in work's SSH link survives the pair leaving play.
-  await work.card.locator('.link-value').first().evaluate((element) => {
-    const range = document.createRange();
-    range.selectNodeContents(element);
-    getSelection()!.removeAllRanges();
-    getSelection()!.addRange(range);
-  });
+  await work.card
+    .locator('.link-value')
+    .first()
+    .evaluate((element) => {
+      const range = document.createRange();
+      range.selectNodeContents(element);
+      getSelection()!.removeAllRanges();
+      getSelection()!.addRange(range);
+    });
   const selected = await page.evaluate(() => getSelection()!.toString());
   assert.match(selected, /^ssh /, 'the SSH link is selected');
   play.host.pairLeave('203.0.113.9');

@@ -75,15 +75,24 @@ test('IPC arguments are validated: a made-up session, a non-object, bad kinds an
       prefKey: await api.setPref!('__proto__', 1),
       prefValue: await api.setPref!('share.readyTimeoutSeconds', 'many'),
       // Servers change only through the server functions, which check a profile as a whole.
-      prefServers: await api.setPref!('servers', [{ name: 'evil', host: 'evil.example', port: 22, ed25519Fingerprint: `SHA256:${'A'.repeat(43)}` }]),
+      prefServers: await api.setPref!('servers', [
+        { name: 'evil', host: 'evil.example', port: 22, ed25519Fingerprint: `SHA256:${'A'.repeat(43)}` },
+      ]),
       prefActive: await api.setPref!('server.active', 'test'),
     };
   });
   for (const [what, result] of Object.entries(results)) {
     assert.equal(result.ok, false, what);
-    assert.equal(!result.ok && result.error.code, what.startsWith('pref') && what !== 'prefKey' ? 'INVALID_PREFERENCE' : 'INVALID_ARGUMENT', `${what}: ${JSON.stringify(result)}`);
+    assert.equal(
+      !result.ok && result.error.code,
+      what.startsWith('pref') && what !== 'prefKey' ? 'INVALID_PREFERENCE' : 'INVALID_ARGUMENT',
+      `${what}: ${JSON.stringify(result)}`,
+    );
   }
-  assert.match(!results.unknownSession.ok ? results.unknownSession.error.message : '', /"nope" is not one of the listed tmux sessions/);
+  assert.match(
+    !results.unknownSession.ok ? results.unknownSession.error.message : '',
+    /"nope" is not one of the listed tmux sessions/,
+  );
   assert.deepEqual(popover.state.snapshot().shares, [], 'nothing was shared');
   assert.deepEqual(sandbox.tmatePids(), []);
   assert.deepEqual(popover.clipboardWrites, []);
@@ -92,10 +101,34 @@ test('IPC arguments are validated: a made-up session, a non-object, bad kinds an
   const surface = await page.evaluate(() => ({
     keys: Object.keys(window.pairbar).sort(),
     frozen: Object.isFrozen(window.pairbar),
-    node: typeof (window as unknown as { require?: unknown }).require + typeof (window as unknown as { process?: unknown }).process,
+    node:
+      typeof (window as unknown as { require?: unknown }).require +
+      typeof (window as unknown as { process?: unknown }).process,
     ipc: 'ipcRenderer' in window,
   }));
-  assert.deepEqual(surface, { keys: ['copy', 'copyCommand', 'getState', 'hide', 'keyboard', 'onState', 'readServer', 'refresh', 'removeServer', 'rotate', 'saveServer', 'setPref', 'share', 'stop', 'testServer', 'useServer'], frozen: true, node: 'undefinedundefined', ipc: false });
+  assert.deepEqual(surface, {
+    keys: [
+      'copy',
+      'copyCommand',
+      'getState',
+      'hide',
+      'keyboard',
+      'onState',
+      'readServer',
+      'refresh',
+      'removeServer',
+      'rotate',
+      'saveServer',
+      'setPref',
+      'share',
+      'stop',
+      'testServer',
+      'useServer',
+    ],
+    frozen: true,
+    node: 'undefinedundefined',
+    ipc: false,
+  });
 });
 
 test('the server, new-links and share-choice channels refuse wrong types, extra fields and arguments, and unknown servers', async () => {
@@ -105,7 +138,14 @@ test('the server, new-links and share-choice channels refuse wrong types, extra 
   await popover.sessionRow('work').waitFor();
   const before = JSON.stringify(popover.runtime.prefs().prefs);
   const socket = sandbox.socket();
-  const good = { name: 'x', host: '127.0.0.1', port: server.port, rsaFingerprint: '', ed25519Fingerprint: server.fingerprint, ecdsaFingerprint: '' };
+  const good = {
+    name: 'x',
+    host: '127.0.0.1',
+    port: server.port,
+    rsaFingerprint: '',
+    ed25519Fingerprint: server.fingerprint,
+    ecdsaFingerprint: '',
+  };
 
   const results = await page.evaluate(
     async ({ socket, good }) => {
@@ -188,21 +228,30 @@ test('calls from another origin, from a frame, or after navigating away are refu
   const popover = (world.popover = await openPopover({ sandbox }));
   await popover.sessionRow('work').waitFor();
   await popover.context.route(`${EVIL}/**`, (route) => {
-    const body = route.request().url().endsWith('/framed.html') ? `<iframe src="${POPOVER_URL}" width="360" height="480"></iframe>` : '<p>evil</p>';
+    const body = route.request().url().endsWith('/framed.html')
+      ? `<iframe src="${POPOVER_URL}" width="360" height="480"></iframe>`
+      : '<p>evil</p>';
     return route.fulfill({ status: 200, contentType: 'text/html', body });
   });
   const attempt = (frame: Frame | import('playwright-core').Page) =>
-    frame.evaluate(async (target) => {
-      const share = await window.pairbar.share(target);
-      const state = await window.pairbar.getState().then(
-        () => 'answered',
-        (error: Error) => error.message,
-      );
-      return { share, state };
-    }, { session: 'work', socket });
+    frame.evaluate(
+      async (target) => {
+        const share = await window.pairbar.share(target);
+        const state = await window.pairbar.getState().then(
+          () => 'answered',
+          (error: Error) => error.message,
+        );
+        return { share, state };
+      },
+      { session: 'work', socket },
+    );
   const refused = (result: Awaited<ReturnType<typeof attempt>>, where: string) => {
     assert.equal(result.share.ok, false, where);
-    assert.match(!result.share.ok ? result.share.error.message : '', /^Refused: the request did not come from the Pairbar popover/, where);
+    assert.match(
+      !result.share.ok ? result.share.error.message : '',
+      /^Refused: the request did not come from the Pairbar popover/,
+      where,
+    );
     assert.match(result.state, /Refused/, where);
   };
 
@@ -231,7 +280,9 @@ test('calls from another origin, from a frame, or after navigating away are refu
 test('the page: a strict CSP, no inline style, and a renderer bundle of at most 60 KB', async () => {
   const html = readFileSync(join(RENDERER_DIR, 'index.html'), 'utf8');
   assert.ok(
-    html.includes(`<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'none'; base-uri 'none'; form-action 'none'">`),
+    html.includes(
+      `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'none'; base-uri 'none'; form-action 'none'">`,
+    ),
     'the CSP meta',
   );
   assert.ok(html.includes('<script type="module" src="./index.js"></script>'));

@@ -55,7 +55,10 @@ test('no server chosen: the popover opens on "Choose a tmate server", and Share 
   await popover.sessionRow('work').waitFor();
   const share = page.getByRole('button', { name: 'Share work: choose a tmate server first' });
   assert.equal(await textOf(share), 'Server needed');
-  assert.match(await textOf(page.locator('[data-problem="NO_SERVER_CHOSEN"] .note-message')), /^No tmate server chosen/);
+  assert.match(
+    await textOf(page.locator('[data-problem="NO_SERVER_CHOSEN"] .note-message')),
+    /^No tmate server chosen/,
+  );
   await popover.screenshot('server-needed');
   await share.click();
   assert.ok(await page.locator('#server').isVisible(), 'Share leads to choosing a server');
@@ -67,7 +70,10 @@ test('a paste that is not understood names the line, and nothing is saved', asyn
   const { popover } = await firstRun();
   const { page } = popover;
   const rows: [string, RegExp][] = [
-    ['set -g tmate-server-host tmate.example.com\r\nset -g tmate-server-prot 22\r\n', /line 2 \("set -g tmate-server-prot 22"\): the option tmate-server-prot is not a tmate-server one/],
+    [
+      'set -g tmate-server-host tmate.example.com\r\nset -g tmate-server-prot 22\r\n',
+      /line 2 \("set -g tmate-server-prot 22"\): the option tmate-server-prot is not a tmate-server one/,
+    ],
     ['# ours\nset -g tmate-server-host "tmate.example.com\n', /line 2 .*a quote is not closed/],
     ['https://tmate.example.com', /expected HOST\[:PORT\], not a URL/],
     ['tmate.example.com:99999', /expected a port/],
@@ -92,7 +98,9 @@ test('trust on first use: the host key the server presents is shown to compare, 
   await trust.waitFor();
   assert.equal(await textOf(trust.locator('.trust-title')), `127.0.0.1:${server.port} presented these host keys:`);
   // The test server computed its own fingerprint from its key; the popover shows what Pairbar read.
-  assert.deepEqual(await trust.locator('.fingerprint').allTextContents(), [`${server.keyType.toUpperCase()}${server.fingerprint}`]);
+  assert.deepEqual(await trust.locator('.fingerprint').allTextContents(), [
+    `${server.keyType.toUpperCase()}${server.fingerprint}`,
+  ]);
   assert.match(await textOf(trust.locator('.trust-ask')), /Compare with what your server's operator gave you/);
   assert.deepEqual(storedServers(popover), [], 'nothing saved before it is confirmed');
   await popover.screenshot('server-trust');
@@ -100,8 +108,14 @@ test('trust on first use: the host key the server presents is shown to compare, 
   await page.getByRole('button', { name: 'Test connection' }).click();
   const ok = page.locator('#server [data-test="ok"]');
   await ok.waitFor({ timeout: 20_000 });
-  assert.match(await textOf(ok.locator('.note-message')), new RegExp(`^Connected to 127\\.0\\.0\\.1:${server.port}: links in \\d+\\.\\d s$`));
-  assert.equal(await textOf(ok.locator('.note-fix')), "It offers SSH and read-only SSH links · no web links · doesn't report who joins.");
+  assert.match(
+    await textOf(ok.locator('.note-message')),
+    new RegExp(`^Connected to 127\\.0\\.0\\.1:${server.port}: links in \\d+\\.\\d s$`),
+  );
+  assert.equal(
+    await textOf(ok.locator('.note-fix')),
+    "It offers SSH and read-only SSH links · no web links · doesn't report who joins.",
+  );
   await waitFor('the test session stopped', () => sandbox.tmatePids().length === 0);
   await popover.screenshot('server-test-ok');
   assert.deepEqual(storedServers(popover), [], 'a test saves nothing');
@@ -109,8 +123,21 @@ test('trust on first use: the host key the server presents is shown to compare, 
   await page.getByRole('textbox', { name: 'Name' }).fill('team');
   await page.getByRole('button', { name: 'Trust and save' }).click();
   await popover.sessionRow('work').waitFor();
-  assert.deepEqual(storedServers(popover), [{ name: 'team', host: '127.0.0.1', port: server.port, rsaFingerprint: '', ed25519Fingerprint: server.fingerprint, ecdsaFingerprint: '' }]);
-  assert.equal(popover.runtime.prefs().prefs['server.active'], 'team', 'the first server becomes the one new shares use');
+  assert.deepEqual(storedServers(popover), [
+    {
+      name: 'team',
+      host: '127.0.0.1',
+      port: server.port,
+      rsaFingerprint: '',
+      ed25519Fingerprint: server.fingerprint,
+      ecdsaFingerprint: '',
+    },
+  ]);
+  assert.equal(
+    popover.runtime.prefs().prefs['server.active'],
+    'team',
+    'the first server becomes the one new shares use',
+  );
   await waitForText(page.locator('#announce'), 'Saved team.');
 
   // Sharing works now, on that server.
@@ -132,8 +159,18 @@ test('Test connection: a refused port and a fingerprint that does not match, eac
     return port;
   });
   const rows: [string, RegExp, RegExp][] = [
-    [`set -g tmate-server-host 127.0.0.1\nset -g tmate-server-port ${closedPort}\nset -g tmate-server-ed25519-fingerprint ${server.fingerprint}`, new RegExp(`refused the connection`), /tmate-ssh-server is running there/],
-    [`set -g tmate-server-host 127.0.0.1\nset -g tmate-server-port ${server.port}\nset -g tmate-server-${server.keyType}-fingerprint ${wrong}`, new RegExp(`configured: ${server.keyType} ${wrong.replace(/[+/]/g, '\\$&')}; presented: ${server.keyType} ${server.fingerprint.replace(/[+/]/g, '\\$&')}`), /Compare with the fingerprints your server's operator gave you/],
+    [
+      `set -g tmate-server-host 127.0.0.1\nset -g tmate-server-port ${closedPort}\nset -g tmate-server-ed25519-fingerprint ${server.fingerprint}`,
+      new RegExp(`refused the connection`),
+      /tmate-ssh-server is running there/,
+    ],
+    [
+      `set -g tmate-server-host 127.0.0.1\nset -g tmate-server-port ${server.port}\nset -g tmate-server-${server.keyType}-fingerprint ${wrong}`,
+      new RegExp(
+        `configured: ${server.keyType} ${wrong.replace(/[+/]/g, '\\$&')}; presented: ${server.keyType} ${server.fingerprint.replace(/[+/]/g, '\\$&')}`,
+      ),
+      /Compare with the fingerprints your server's operator gave you/,
+    ],
   ];
   for (const [paste, message, fix] of rows) {
     await page.locator('#server-paste').fill(paste);
@@ -155,13 +192,23 @@ test('Preferences: the servers, which one new shares use, Use, Remove; tmate.io 
   const { popover, server } = await firstRun();
   const { page } = popover;
   const store = openPrefsStore(popover.sandbox.env);
-  addServer(store, { name: 'team', host: '127.0.0.1', port: server.port, rsaFingerprint: '', ed25519Fingerprint: server.fingerprint, ecdsaFingerprint: '' });
+  addServer(store, {
+    name: 'team',
+    host: '127.0.0.1',
+    port: server.port,
+    rsaFingerprint: '',
+    ed25519Fingerprint: server.fingerprint,
+    ecdsaFingerprint: '',
+  });
   addServer(store, TMATE_IO_PROFILE);
   await popover.show();
   await page.locator('#prefs-toggle').click();
   const row = (name: string) => page.locator(`.server-row[data-server="${name}"]`);
   await waitForText(row('team').locator('.row-meta'), 'New shares go here');
-  assert.equal(await textOf(row('tmate.io').locator('.row-title')), 'tmate.io · ssh.tmate.io:22 (shut down since 2025)');
+  assert.equal(
+    await textOf(row('tmate.io').locator('.row-title')),
+    'tmate.io · ssh.tmate.io:22 (shut down since 2025)',
+  );
   assert.equal(await textOf(row('tmate.io').locator('.row-meta')), 'Shares here will fail');
   await popover.screenshot('preferences-servers');
 
@@ -170,7 +217,11 @@ test('Preferences: the servers, which one new shares use, Use, Remove; tmate.io 
   await waitForText(row('tmate.io').locator('.row-meta'), 'New shares go here');
   await page.getByRole('button', { name: 'Remove tmate.io' }).click();
   await waitFor('removed', () => storedServers(popover).length === 1);
-  assert.equal(popover.runtime.prefs().prefs['server.active'], '', 'removing the one in use chooses none (never another in its place)');
+  assert.equal(
+    popover.runtime.prefs().prefs['server.active'],
+    '',
+    'removing the one in use chooses none (never another in its place)',
+  );
   assert.equal(await row('tmate.io').count(), 0);
   await waitForText(page.locator('#announce'), 'Removed tmate.io.');
   assert.deepEqual(popover.errors, []);

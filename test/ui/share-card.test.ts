@@ -38,7 +38,10 @@ test('each link says what it grants; share.copyLink puts its link first; a bare 
   assert.deepEqual(await card.locator('.grants').allTextContents(), ['can only watch', 'can type in your session']);
   assert.deepEqual(await card.locator('.link-value').allTextContents(), [host.links.sshReadOnly, host.links.ssh]);
   assert.equal(await textOf(card.locator('.presence .count')), 'Nobody is in');
-  assert.equal(await textOf(card.locator('.presence .event')), "This server doesn't say who joins; Pairbar sees whether someone is in.");
+  assert.equal(
+    await textOf(card.locator('.presence .event')),
+    "This server doesn't say who joins; Pairbar sees whether someone is in.",
+  );
   assert.equal(await textOf(card.locator('.allowed')), 'Who may join: Anyone with a link');
   assert.equal(await card.locator('.no-web').count(), 0, 'no reason given where the keys are not why');
   assert.equal(await card.locator('.time-left').count(), 0, 'a share without an end shows no time');
@@ -75,7 +78,12 @@ test('Options: a share with its own keys and auto-end shows who may join, why we
   assert.match(await textOf(card.locator('.time-left')), /^Ends by itself · 1[45] min left$/);
   const share = popover.state.snapshot().shares[0]!;
   assert.deepEqual(share.allowed, [{ source: `file:${keysFile}`, keys: 1 }]);
-  assert.ok(share.endsAt !== null && share.endsAt - share.startedAt <= 15 * 60_000 + 5_000 && share.endsAt - share.startedAt >= 15 * 60_000 - 5_000, 'ends 15 min after it started');
+  assert.ok(
+    share.endsAt !== null &&
+      share.endsAt - share.startedAt <= 15 * 60_000 + 5_000 &&
+      share.endsAt - share.startedAt >= 15 * 60_000 - 5_000,
+    'ends 15 min after it started',
+  );
   await popover.screenshot('share-restricted');
 
   const before = host.links.ssh;
@@ -85,7 +93,11 @@ test('Options: a share with its own keys and auto-end shows who may join, why we
   await waitForText(card.locator('.link-value').first(), again.links.ssh);
   assert.notEqual(again.links.ssh, before, 'the old links are gone');
   await waitForText(page.locator('#announce'), 'New links for work: the old ones no longer work.');
-  assert.equal(await textOf(card.locator('.allowed')), 'Who may join: keys file · 1 key', 'the new links keep the same keys');
+  assert.equal(
+    await textOf(card.locator('.allowed')),
+    'Who may join: keys file · 1 key',
+    'the new links keep the same keys',
+  );
   await page.getByRole('button', { name: 'End pair on work' }).click();
   await again.closed;
   assert.deepEqual(popover.errors, []);
@@ -104,7 +116,10 @@ test('links the server changed after a reconnect are marked "New links since HH:
   host.drop();
   const again = await server.nextConnection(15_000);
   await waitForText(card.locator('.link-value').first(), again.links.ssh, 15_000);
-  await waitForText(card.locator('.links-changed'), /^New links since \d{1,2}:\d{2}\s?(AM|PM) — the old ones no longer work$/);
+  await waitForText(
+    card.locator('.links-changed'),
+    /^New links since \d{1,2}:\d{2}\s?(AM|PM) — the old ones no longer work$/,
+  );
   await waitForText(page.locator('#announce'), 'New links for work: the old ones no longer work.');
   await popover.screenshot('links-changed');
   await page.getByRole('button', { name: 'End pair on work' }).click();
@@ -153,13 +168,17 @@ test('the time left counts down on the card by itself while it shows, with no ne
   const popover = await world.openOn('work');
   const { page } = popover;
   const socket = sandbox.socket();
-  const started = await page.evaluate(({ socket }) => window.pairbar.share({ session: 'work', socket }, { endAfterMs: 40_000 }), { socket });
+  const started = await page.evaluate(
+    ({ socket }) => window.pairbar.share({ session: 'work', socket }, { endAfterMs: 40_000 }),
+    { socket },
+  );
   assert.equal(started.ok, true, JSON.stringify(started));
   const host = await server.nextConnection();
   const card = popover.shareCard('work');
   await waitForText(card.locator('.pill'), 'Live');
   // Two readings of the card under one snapshot version that differ: the card was redrawn by its own timer.
-  const reading = () => page.evaluate(() => `${document.body.dataset.version}|${document.querySelector('.time-left')?.textContent ?? ''}`);
+  const reading = () =>
+    page.evaluate(() => `${document.body.dataset.version}|${document.querySelector('.time-left')?.textContent ?? ''}`);
   const counted = await waitFor(
     'the time left to change under one snapshot',
     async () => {
@@ -197,7 +216,10 @@ test("the pair's terminal moved to a session that was never shared: the card say
   await waitFor("the pair's client on secret", () => sandbox.clientsOf(secret).length === 1);
 
   await popover.reshow();
-  await waitForText(card.locator('.pair-away .note-message'), "The pair's terminal is on another of your sessions, “secret”, which you never shared.");
+  await waitForText(
+    card.locator('.pair-away .note-message'),
+    "The pair's terminal is on another of your sessions, “secret”, which you never shared.",
+  );
   assert.equal(await card.locator('.pair-away').getAttribute('role'), 'alert');
   await popover.screenshot('pair-elsewhere');
   await page.getByRole('button', { name: 'End pair on work' }).click();

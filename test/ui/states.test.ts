@@ -36,8 +36,15 @@ test('a self-hosted server (the default): the ssh links only, no web links, and 
   assert.deepEqual(await card.locator('.link-label').allTextContents(), ['SSH', 'SSH read-only']);
   assert.deepEqual(await card.locator('.link-value').allTextContents(), [host.links.ssh, host.links.sshReadOnly]);
   assert.equal(await popover.page.getByRole('button', { name: /^Copy Web/ }).count(), 0);
-  assert.equal(await textOf(card.locator('.presence .count')), 'Nobody is in', 'no count where the server gives none: the watcher says whether someone is in');
-  assert.equal(await textOf(card.locator('.presence .event')), "This server doesn't say who joins; Pairbar sees whether someone is in.");
+  assert.equal(
+    await textOf(card.locator('.presence .count')),
+    'Nobody is in',
+    'no count where the server gives none: the watcher says whether someone is in',
+  );
+  assert.equal(
+    await textOf(card.locator('.presence .event')),
+    "This server doesn't say who joins; Pairbar sees whether someone is in.",
+  );
   await popover.screenshot('self-hosted');
 });
 
@@ -71,7 +78,10 @@ test('starting shows progress; a server that never gets ready fails; Dismiss rem
   await popover.screenshot('starting');
 
   await waitForText(card.locator('.pill'), 'Failed', 15_000);
-  assert.match(await textOf(card.locator('.note-message')), new RegExp(`127\\.0\\.0\\.1:${server.port} accepted the connection but gave no share links within 4 s`));
+  assert.match(
+    await textOf(card.locator('.note-message')),
+    new RegExp(`127\\.0\\.0\\.1:${server.port} accepted the connection but gave no share links within 4 s`),
+  );
   await page.getByRole('button', { name: 'Dismiss work' }).click();
   await popover.sessionRow('work').waitFor();
   await waitGone(card);
@@ -113,7 +123,10 @@ test('tmate killed while sharing: the card says the share ended and why, at once
   const [pid] = world!.sandbox.tmatePids();
   process.kill(pid!, 'SIGKILL');
   await waitForText(card.locator('.pill'), 'Failed', 5_000);
-  assert.match(await textOf(card.locator('.note-message')), /^tmate stopped unexpectedly: it was killed \(SIGKILL\) while sharing "work"/);
+  assert.match(
+    await textOf(card.locator('.note-message')),
+    /^tmate stopped unexpectedly: it was killed \(SIGKILL\) while sharing "work"/,
+  );
   await waitForText(page.locator('#announce'), /^Sharing work ended: tmate stopped unexpectedly/);
   assert.equal(await card.locator('.link-value').count(), 0, 'the dead links are no longer offered');
   await page.getByRole('button', { name: 'Retry sharing work' }).click();
@@ -123,7 +136,7 @@ test('tmate killed while sharing: the card says the share ended and why, at once
   assert.deepEqual(popover.errors, []);
 });
 
-test('Cancel while the share is starting (the tray\'s Cancel Sharing): the card goes, no error is shown, the session can be shared again', async () => {
+test("Cancel while the share is starting (the tray's Cancel Sharing): the card goes, no error is shown, the session can be shared again", async () => {
   world = await World.create({ sayReady: false, readyTimeoutSeconds: 60 });
   const popover = await world.openOn('work');
   const { page } = popover;
@@ -167,7 +180,10 @@ test('an action that fails is reported with its fix, even when its row is gone',
   sandbox.tmux(['kill-session', '-t', 'gone']); // closed in a terminal while the popover shows it
   await page.getByRole('button', { name: 'Share gone' }).click();
   const note = page.locator('.note.error');
-  await waitForText(note.locator('.note-message'), 'There is no tmux session named "gone" (it may have been closed or renamed).');
+  await waitForText(
+    note.locator('.note-message'),
+    'There is no tmux session named "gone" (it may have been closed or renamed).',
+  );
   assert.match(await textOf(note.locator('.note-fix')), /pairbar sessions/);
   await waitForText(page.locator('#announce'), /^Could not share gone: There is no tmux session named "gone"/);
   await waitGone(popover.sessionRow('gone'));
@@ -184,7 +200,10 @@ test('no tmux server: says how to start one, and sharing a new terminal works', 
   const { page } = popover;
   const empty = page.locator('[data-problem="NO_TMUX_SERVER"]');
   await empty.waitFor();
-  assert.equal(await textOf(empty.locator('.empty-title')), 'No tmux server is running, so there is no session to share.');
+  assert.equal(
+    await textOf(empty.locator('.empty-title')),
+    'No tmux server is running, so there is no session to share.',
+  );
   assert.deepEqual(await empty.locator('code').allTextContents(), ['tmux new -s work']);
   const blank = page.getByRole('button', { name: 'Share a new terminal' });
   assert.ok(await blank.isVisible());
@@ -200,7 +219,10 @@ test('no tmux server: says how to start one, and sharing a new terminal works', 
   await page.getByRole('button', { name: 'End pair on pair' }).click();
   await host.closed;
   await popover.sessionRow('pair').waitFor();
-  assert.ok(sandbox.tmux(['list-sessions', '-F', '#{session_name}']).split('\n').includes('pair'), 'the new terminal stays for the user');
+  assert.ok(
+    sandbox.tmux(['list-sessions', '-F', '#{session_name}']).split('\n').includes('pair'),
+    'the new terminal stays for the user',
+  );
 });
 
 test('tmate missing: the install command is shown, Copy puts it on the clipboard, and Check again recovers once it is fixed', async () => {
@@ -212,11 +234,18 @@ test('tmate missing: the install command is shown, Copy puts it on the clipboard
   const { page } = popover;
   const empty = page.locator('[data-problem="TMATE_MISSING"]');
   await empty.waitFor();
-  assert.equal(await textOf(empty.locator('.empty-title')), `The configured tmate path "${join(sandbox.root, 'no', 'tmate')}" does not exist.`);
+  assert.equal(
+    await textOf(empty.locator('.empty-title')),
+    `The configured tmate path "${join(sandbox.root, 'no', 'tmate')}" does not exist.`,
+  );
   assert.match(await textOf(empty.locator('.empty-text')), /pairbar config set tmate\.path/);
   const command = installCommand('tmate').split('   ')[0]!;
   assert.equal(await textOf(empty.locator('.command-text')), command);
-  assert.equal(await page.getByRole('button', { name: 'Share a new terminal' }).count(), 0, 'nothing can be shared without tmate');
+  assert.equal(
+    await page.getByRole('button', { name: 'Share a new terminal' }).count(),
+    0,
+    'nothing can be shared without tmate',
+  );
   const copyButton = page.getByRole('button', { name: `Copy the command ${command}` });
   await copyButton.click();
   await waitFor('the copy', () => popover.clipboardWrites.length === 1);
@@ -235,12 +264,18 @@ test('a bad value in the preferences file is reported, and the sessions still wo
   const { sandbox } = world;
   sandbox.newSession('work');
   const file = join(sandbox.env.PAIRBAR_CONFIG_DIR!, 'preferences.json');
-  writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), 'notifications.pairJoined': 'maybe' }));
+  writeFileSync(
+    file,
+    JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), 'notifications.pairJoined': 'maybe' }),
+  );
   const popover = (world.popover = await openPopover({ sandbox }));
   const { page } = popover;
   const banner = page.locator('[data-problem="INVALID_PREFERENCE"]');
   await banner.waitFor();
-  assert.match(await textOf(banner.locator('.note-message')), /notifications\.pairJoined in .*preferences\.json is invalid \(expected true or false\)/);
+  assert.match(
+    await textOf(banner.locator('.note-message')),
+    /notifications\.pairJoined in .*preferences\.json is invalid \(expected true or false\)/,
+  );
   await popover.sessionRow('work').waitFor();
   await popover.screenshot('invalid-preferences');
   await page.getByRole('button', { name: 'Open Preferences' }).click();
@@ -257,7 +292,10 @@ test('no tmate server chosen: the popover opens on choosing one; behind it a ban
   await page.getByRole('button', { name: 'Not now' }).click();
   const banner = page.locator('[data-problem="NO_SERVER_CHOSEN"]');
   await banner.waitFor();
-  assert.match(await textOf(banner.locator('.note-message')), /^No tmate server chosen: tmate\.io's public servers shut down in 2025/);
+  assert.match(
+    await textOf(banner.locator('.note-message')),
+    /^No tmate server chosen: tmate\.io's public servers shut down in 2025/,
+  );
   assert.match(await textOf(banner.locator('.note-fix')), /pairbar server add NAME HOST\[:PORT\]/);
   await page.getByRole('button', { name: 'Share work: choose a tmate server first' }).click();
   await page.locator('#server').waitFor();

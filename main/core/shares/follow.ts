@@ -90,8 +90,10 @@ export async function endCause(live: Live, how: DaemonExit | undefined, tmux: Tm
   const { share, files } = live;
   if (!(await socketAnswers(share.socket))) return errors.tmuxServerGone(share.session, share.socket);
   if (share.viewSession && !(await sessionLives(tmux, share))) return errors.sharedSessionClosed(share.session);
-  if (how?.signal) return errors.tmateFailed(`it was killed (${how.signal}) while sharing ${JSON.stringify(share.session)}`);
-  if (existsSync(files.socket) && !(await socketAnswers(files.socket))) return errors.tmateFailed(`its process ended without closing the share of ${JSON.stringify(share.session)}`);
+  if (how?.signal)
+    return errors.tmateFailed(`it was killed (${how.signal}) while sharing ${JSON.stringify(share.session)}`);
+  if (existsSync(files.socket) && !(await socketAnswers(files.socket)))
+    return errors.tmateFailed(`its process ended without closing the share of ${JSON.stringify(share.session)}`);
   return null;
 }
 
@@ -115,7 +117,8 @@ export async function closedUnderView(lives: Live[], tmux: TmuxEnv): Promise<Liv
     const sessions = await listSessions(tmux, socket).catch(() => undefined);
     if (sessions === undefined) continue; // A listing that failed proves nothing.
     for (const live of views) {
-      if (live.share.socket === socket && !sessions.some((session) => session.id === live.share.sessionId)) closed.push(live);
+      if (live.share.socket === socket && !sessions.some((session) => session.id === live.share.sessionId))
+        closed.push(live);
     }
   }
   return closed;
@@ -126,7 +129,10 @@ export async function closedUnderView(lives: Live[], tmux: TmuxEnv): Promise<Liv
  * per tmux server; true when any share changed. The pane's pid (the pair's client) is learnt once: when the
  * share became ready, from share.json, or asked of tmate for a share adopted without it.
  */
-export async function locatePairClients(all: Live[], { tmux, tmate }: { tmux: TmuxEnv; tmate: TmateEnv }): Promise<boolean> {
+export async function locatePairClients(
+  all: Live[],
+  { tmux, tmate }: { tmux: TmuxEnv; tmate: TmateEnv },
+): Promise<boolean> {
   // Right after the start, with nobody in, where the pair's client is was known already (Live.pairKnown).
   const lives = all.filter((live) => !(live.pairKnown && presenceOf(live.share).present === false));
   await Promise.all(
@@ -140,7 +146,12 @@ export async function locatePairClients(all: Live[], { tmux, tmate }: { tmux: Tm
     for (const live of lives.filter((candidate) => candidate.share.socket === socket)) {
       // With an independent view the pair's client belongs on the view session, which shows the shared one.
       const presence = presenceOf(live.share);
-      const where = pairClientOf(clients, live.panePid, live.share.viewSession ?? live.share.sessionId, presence.pairSize ?? undefined);
+      const where = pairClientOf(
+        clients,
+        live.panePid,
+        live.share.viewSession ?? live.share.sessionId,
+        presence.pairSize ?? undefined,
+      );
       // tmate keeps the last size it was told after the pair leaves, and takes the watcher's far larger one
       // while nobody is in: where the server or the watcher says nobody is in, the size is nobody's.
       if (presence.present === false) where.pairSize = null;

@@ -101,7 +101,6 @@ export interface Share {
   endWhenEmptyMs: number | null;
 }
 
-
 export interface ShareTarget {
   /** The session's exact name; omitted for a new blank terminal. */
   session?: string;

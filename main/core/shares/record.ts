@@ -13,7 +13,15 @@ import type { LogFollower } from '../log-follower.ts';
 import type { DaemonExit } from '../process.ts';
 import { isShareId } from '../runtime-dir.ts';
 import { parseLogLine } from '../tmate-log.ts';
-import { isOurTmate, pidAlive, shareFiles, socketAnswers, stopTmate, type ShareFiles, type TmateEnv } from '../tmate.ts';
+import {
+  isOurTmate,
+  pidAlive,
+  shareFiles,
+  socketAnswers,
+  stopTmate,
+  type ShareFiles,
+  type TmateEnv,
+} from '../tmate.ts';
 import { killSession, removeViewSession, viewSessionName, type TmuxEnv } from '../tmux.ts';
 import { applyEvent, type Share } from './model.ts';
 import { initialPresence } from '../presence.ts';
@@ -30,7 +38,29 @@ type ShareRecord = Pick<Share, (typeof RECORD_FIELDS)[number]> & {
   /** pid of tmate's pane (the pair's tmux client), once ready: a later process need not ask tmate for it. */
   panePid?: number;
 };
-const RECORD_FIELDS = ['id', 'session', 'sessionId', 'socket', 'blank', 'origin', 'server', 'serverName', 'reportsPairs', 'linksChangedAt', 'startedAt', 'pid', 'clients', 'allowed', 'endsAt', 'size', 'view', 'sizeNote', 'viewSession', 'watched', 'endWhenEmptyMs'] as const;
+const RECORD_FIELDS = [
+  'id',
+  'session',
+  'sessionId',
+  'socket',
+  'blank',
+  'origin',
+  'server',
+  'serverName',
+  'reportsPairs',
+  'linksChangedAt',
+  'startedAt',
+  'pid',
+  'clients',
+  'allowed',
+  'endsAt',
+  'size',
+  'view',
+  'sizeNote',
+  'viewSession',
+  'watched',
+  'endWhenEmptyMs',
+] as const;
 
 /** A start not ready after this long was abandoned (its process died): far beyond any ready time limit. */
 const ABANDONED_START_MS = 10 * 60_000;
@@ -71,7 +101,8 @@ export async function removeDir(dir: string): Promise<void> {
 
 /** Removes the share's independent-view session, if it has one; never anything else. */
 export async function removeView(tmux: TmuxEnv, share: Pick<Share, 'id' | 'socket' | 'viewSession'>): Promise<void> {
-  if (share.viewSession) await removeViewSession(tmux, share.socket, share.viewSession, viewSessionName(share.id)).catch(() => undefined);
+  if (share.viewSession)
+    await removeViewSession(tmux, share.socket, share.viewSession, viewSessionName(share.id)).catch(() => undefined);
 }
 
 /** What adopting the shares of the runtime directory needs from the registry. */
@@ -107,7 +138,12 @@ export async function readRuntimeDir(runtimeDir: string, how: Adoption): Promise
       // Being started, here or by another process: its directory exists before its record, its tmate
       // before its socket. Left alone unless the start was abandoned long ago (or by a record that
       // names no starting process).
-      const since = record?.startedAt ?? (await lstat(files.dir).then((info) => info.mtimeMs, () => 0));
+      const since =
+        record?.startedAt ??
+        (await lstat(files.dir).then(
+          (info) => info.mtimeMs,
+          () => 0,
+        ));
       if (Date.now() - since < ABANDONED_START_MS) continue;
       if (record && record.pid > 0 && (await isOurTmate(record.pid, files.socket))) {
         const { tmate } = await how.env();
@@ -120,7 +156,11 @@ export async function readRuntimeDir(runtimeDir: string, how: Adoption): Promise
     // The three reads at once, not one after another (`pairbar status` waits for them): is it our tmate,
     // does it answer, and what has its log said since it was ready (thrown away if it is gone).
     const share = shareFromRecord(record);
-    const [ours, answers, offset] = await Promise.all([record.pid > 0 && isOurTmate(record.pid, files.socket), socketAnswers(files.socket), replayLog(share, files, record.readyLogOffset)]);
+    const [ours, answers, offset] = await Promise.all([
+      record.pid > 0 && isOurTmate(record.pid, files.socket),
+      socketAnswers(files.socket),
+      replayLog(share, files, record.readyLogOffset),
+    ]);
     if (how.known(id)) continue;
     if (!ours || !answers) {
       await how.dead({ share, files, readyLogOffset: record.readyLogOffset });
@@ -130,13 +170,18 @@ export async function readRuntimeDir(runtimeDir: string, how: Adoption): Promise
       continue;
     }
     const live: Live = { share, files, readyLogOffset: record.readyLogOffset };
-    if (typeof record.panePid === 'number' && Number.isSafeInteger(record.panePid) && record.panePid > 0) live.panePid = record.panePid;
+    if (typeof record.panePid === 'number' && Number.isSafeInteger(record.panePid) && record.panePid > 0)
+      live.panePid = record.panePid;
     await how.adopt(live, offset);
   }
 }
 
 /** A start whose process died (or no longer answers) before the links were ready: its tmate is ended and its directory removed. */
-export async function endOrphan(record: ShareRecord, files: ShareFiles, { tmux, tmate }: { tmux: TmuxEnv; tmate: TmateEnv }): Promise<void> {
+export async function endOrphan(
+  record: ShareRecord,
+  files: ShareFiles,
+  { tmux, tmate }: { tmux: TmuxEnv; tmate: TmateEnv },
+): Promise<void> {
   if (record.pid > 0) await stopTmate(tmate, files.socket, record.pid).catch(() => undefined);
   // Nobody ever got the blank session's name: it goes with its share, as in a failed start.
   if (record.blank) await killSession(tmux, record.socket, record.sessionId).catch(() => undefined);
@@ -185,8 +230,10 @@ async function replayLog(share: Share, files: ShareFiles, readyOffset: number): 
 
 export async function readRecord(files: ShareFiles): Promise<ShareRecord | undefined> {
   try {
-    type Added = 'origin' | 'allowed' | 'endsAt' | 'size' | 'view' | 'sizeNote' | 'viewSession' | 'watched' | 'endWhenEmptyMs';
-    const record = JSON.parse(await readFile(files.meta, 'utf8')) as Omit<ShareRecord, Added> & Partial<Pick<ShareRecord, Added>> & { tmuxSocket?: string };
+    type Added =
+      'origin' | 'allowed' | 'endsAt' | 'size' | 'view' | 'sizeNote' | 'viewSession' | 'watched' | 'endWhenEmptyMs';
+    const record = JSON.parse(await readFile(files.meta, 'utf8')) as Omit<ShareRecord, Added> &
+      Partial<Pick<ShareRecord, Added>> & { tmuxSocket?: string };
     if (record.version !== 1) return undefined;
     // Records written before these fields existed: the socket was `tmuxSocket`, every share came from the
     // command, none was restricted or timed, and tmate's client attached to the user's session with tmux's

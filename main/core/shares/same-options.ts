@@ -17,22 +17,33 @@ import { formatKeySource } from '../keys.ts';
 import type { Share, ShareOptions } from './model.ts';
 
 /** What the share has against what was asked, in words; undefined when they agree. */
-type Compare<K extends keyof ShareOptions> = (share: Share, asked: Exclude<ShareOptions[K], undefined>, now: number) => string | undefined;
+type Compare<K extends keyof ShareOptions> = (
+  share: Share,
+  asked: Exclude<ShareOptions[K], undefined>,
+  now: number,
+) => string | undefined;
 
 function whoMayJoin(sources: readonly string[] | null): string {
   return sources && sources.length > 0 ? `only ${sources.join(', ')} may join it` : 'anyone with a link may join it';
 }
 
 function endWords(endsAt: number | null, now: number): string {
-  return endsAt === null ? 'it never ends by itself' : `it ends at ${clockTime(endsAt)} (${formatTimeLeft(endsAt - now)})`;
+  return endsAt === null
+    ? 'it never ends by itself'
+    : `it ends at ${clockTime(endsAt)} (${formatTimeLeft(endsAt - now)})`;
 }
 
 const COMPARE: { [K in keyof Required<ShareOptions>]: Compare<K> } = {
-  server: (share, asked) => (share.serverName === asked ? undefined : `it goes to the server ${JSON.stringify(share.serverName)} (asked: ${JSON.stringify(asked)})`),
+  server: (share, asked) =>
+    share.serverName === asked
+      ? undefined
+      : `it goes to the server ${JSON.stringify(share.serverName)} (asked: ${JSON.stringify(asked)})`,
   allowed: (share, asked) => {
     const wanted = asked && asked.length > 0 ? asked.map(formatKeySource) : null;
     const has = share.allowed?.map((entry) => entry.source) ?? null;
-    return JSON.stringify(wanted) === JSON.stringify(has) ? undefined : `${whoMayJoin(has)} (asked: ${whoMayJoin(wanted).replace(/ may join it$/, '')})`;
+    return JSON.stringify(wanted) === JSON.stringify(has)
+      ? undefined
+      : `${whoMayJoin(has)} (asked: ${whoMayJoin(wanted).replace(/ may join it$/, '')})`;
   },
   endAfterMs: (share, asked, now) => {
     const wanted = asked === null ? null : now + asked;
@@ -42,7 +53,8 @@ const COMPARE: { [K in keyof Required<ShareOptions>]: Compare<K> } = {
   },
   endWhenEmptyMs: (share, asked) => {
     if (share.endWhenEmptyMs === asked) return undefined;
-    const words = (ms: number | null) => (ms === null ? 'never once nobody is in' : `${formatSpan(ms)} after the last pair leaves`);
+    const words = (ms: number | null) =>
+      ms === null ? 'never once nobody is in' : `${formatSpan(ms)} after the last pair leaves`;
     return `it ends ${words(share.endWhenEmptyMs)} (asked: ${words(asked)})`;
   },
   size: (share, asked) => (share.size === asked ? undefined : `its window size is ${share.size} (asked: ${asked})`),

@@ -17,7 +17,14 @@ import { serverLabel, type ServerProfile } from '../servers.ts';
 import { watchStartLog, type StartLog } from '../start-log.ts';
 import { shareFiles, startTmate, stopTmate, waitForSocket, waitReadyThenReadLinks, type TmateEnv } from '../tmate.ts';
 import { createViewSession, supportsIgnoreSize, viewSessionName, type TmuxEnv, type TmuxSession } from '../tmux.ts';
-import { sizeNote, type Share, type ShareOptions, type ShareOrigin, type SharesOptions, type ShareSettings } from './model.ts';
+import {
+  sizeNote,
+  type Share,
+  type ShareOptions,
+  type ShareOrigin,
+  type SharesOptions,
+  type ShareSettings,
+} from './model.ts';
 import { removeDir, removeView, writeRecord, type Live } from './record.ts';
 import { watchStopRequest } from './stop-request.ts';
 import { initialPresence } from '../presence.ts';
@@ -83,7 +90,8 @@ export async function planStart(from: SharesOptions, options: ShareOptions): Pro
     throw errors.invalidArgument('duration', 'a share has to last longer than 0 s');
   }
   const endsAt = endAfterMs === null ? null : Date.now() + endAfterMs;
-  const endWhenEmptyMs = options.endWhenEmptyMs !== undefined ? options.endWhenEmptyMs : (access?.endWhenEmptyMs ?? null);
+  const endWhenEmptyMs =
+    options.endWhenEmptyMs !== undefined ? options.endWhenEmptyMs : (access?.endWhenEmptyMs ?? null);
   if (endWhenEmptyMs !== null && !(Number.isFinite(endWhenEmptyMs) && endWhenEmptyMs > 0)) {
     throw errors.invalidArgument('end when empty', 'the time after the last pair leaves has to be longer than 0 s');
   }
@@ -116,7 +124,13 @@ export function watches(place: Pick<StartPlace, 'tmuxVersion' | 'canWatch'>): bo
  * Step 1: the share's directory and record; `known` is told of the share as soon as its directory exists,
  * before the record is written. The time limit starts once the record is written.
  */
-export async function prepareStart(place: StartPlace, session: TmuxSession, blank: boolean, plan: StartPlan, known: (live: Live) => void): Promise<Starting> {
+export async function prepareStart(
+  place: StartPlace,
+  session: TmuxSession,
+  blank: boolean,
+  plan: StartPlan,
+  known: (live: Live) => void,
+): Promise<Starting> {
   const { server, readyTimeoutSeconds } = plan.settings;
   const { size, view } = plan;
   const { tmuxVersion } = place;
@@ -171,7 +185,20 @@ export async function prepareStart(place: StartPlace, session: TmuxSession, blan
   const stopRequests = watchStopRequest(files.dir, () => abort.abort(STOPPED_BY_USER));
   let settle = () => {};
   const settled = new Promise<void>((resolve) => (settle = resolve));
-  return { live, session, ignoreSize, server, readyTimeoutSeconds, abort, timer, log, stopRequests, sessionIsNew: plan.sessionIsNew === true, settled, settle };
+  return {
+    live,
+    session,
+    ignoreSize,
+    server,
+    readyTimeoutSeconds,
+    abort,
+    timer,
+    log,
+    stopRequests,
+    sessionIsNew: plan.sessionIsNew === true,
+    settled,
+    settle,
+  };
 }
 
 /**
@@ -190,7 +217,14 @@ export async function launch(starting: Starting, tmux: TmuxEnv, tmate: TmateEnv)
     attachTo = view.id;
   }
   const access = live.share.allowed ? { authorizedKeys: live.files.keys } : {};
-  const target = { tmux: tmux.tmux, socket: session.socket, sessionId: attachTo, ignoreSize, ownSession: attachTo !== session.id, endsAt: live.share.endsAt };
+  const target = {
+    tmux: tmux.tmux,
+    socket: session.socket,
+    sessionId: attachTo,
+    ignoreSize,
+    ownSession: attachTo !== session.id,
+    endsAt: live.share.endsAt,
+  };
   const daemon = await startTmate(tmate, live.files, server, target, access);
   live.share.pid = daemon.pid;
   live.exited = daemon.exited;
@@ -241,4 +275,3 @@ export async function tearDownStart(starting: Starting, tmux: TmuxEnv, tmate: Tm
   await removeView(tmux, live.share);
   await removeDir(live.files.dir);
 }
-

@@ -86,7 +86,10 @@ export interface StartsToStop {
  * many ended, and the ids of those that became ready first (ordinary shares now, for the caller to adopt
  * and stop). A start whose process does not answer within the limit is ended as an orphan would be.
  */
-export async function stopStartsElsewhere(runtimeDir: string, which: StartsToStop): Promise<{ stopped: number; ready: string[] }> {
+export async function stopStartsElsewhere(
+  runtimeDir: string,
+  which: StartsToStop,
+): Promise<{ stopped: number; ready: string[] }> {
   const result = { stopped: 0, ready: [] as string[] };
   for (const id of await readdir(runtimeDir).catch(() => [])) {
     if (!isShareId(id) || which.known(id)) continue;
@@ -94,7 +97,11 @@ export async function stopStartsElsewhere(runtimeDir: string, which: StartsToSto
     const record = await readRecord(files);
     // Only a start (no links yet) whose process lives: a ready share is stopped as any share, an orphan by adoption.
     if (!record || record.readyLogOffset !== null || record.owner === undefined || !pidAlive(record.owner)) continue;
-    if (which.session !== undefined && (record.session !== which.session || (which.socket !== undefined && record.socket !== which.socket))) continue;
+    if (
+      which.session !== undefined &&
+      (record.session !== which.session || (which.socket !== undefined && record.socket !== which.socket))
+    )
+      continue;
     const how = await requestStop(files, STOP_LIMIT_MS);
     if (how === 'ready') {
       result.ready.push(id);

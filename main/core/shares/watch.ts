@@ -13,12 +13,21 @@ import type { WatcherLaunch } from './model.ts';
 import type { Live } from './record.ts';
 
 /** Starts the share's watcher, detached (it outlives this process and ends with the share's tmate). */
-export async function startWatcher(launch: WatcherLaunch, live: Live, binaries: { tmate: string; tmux: string }, env: NodeJS.ProcessEnv): Promise<void> {
+export async function startWatcher(
+  launch: WatcherLaunch,
+  live: Live,
+  binaries: { tmate: string; tmux: string },
+  env: NodeJS.ProcessEnv,
+): Promise<void> {
   const { files } = live;
   // There from the start, so followers can watch it before the watcher writes its first line.
   await writeFile(files.presence, '', { flag: 'a', mode: 0o600 });
   const args = [...launch.args, '__presence', files.dir, binaries.tmate, binaries.tmux];
-  const detached = await spawnDetached(launch.command, args, { env: { ...env, ...launch.env }, logFile: files.watcherLog, cwd: files.dir });
+  const detached = await spawnDetached(launch.command, args, {
+    env: { ...env, ...launch.env },
+    logFile: files.watcherLog,
+    cwd: files.dir,
+  });
   live.watcherPid = detached.pid;
   // Said now, not only by the watcher once Node has started: a process adopting the share in between would
   // find no watcher, start a second, and that one's client attaching at 80x24 reads to the first as a pair.

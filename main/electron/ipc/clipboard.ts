@@ -24,7 +24,8 @@ export const clipboardHandlers: Handlers<typeof CHANNELS.copy | typeof CHANNELS.
   }),
   [CHANNELS.copyCommand]: handler({
     validate([code], { state }) {
-      if (typeof code !== 'string' || !(COMMAND_PROBLEMS as readonly string[]).includes(code)) return refuse(invalid('problem', `expected one of ${COMMAND_PROBLEMS.join(', ')}`));
+      if (typeof code !== 'string' || !(COMMAND_PROBLEMS as readonly string[]).includes(code))
+        return refuse(invalid('problem', `expected one of ${COMMAND_PROBLEMS.join(', ')}`));
       // Only a command the main process itself put in the snapshot can reach the clipboard.
       const command = state.snapshot().problems.find((problem) => problem.code === code)?.command;
       if (!command) return refuse(invalid('problem', `${code} is not a current problem; check again`));

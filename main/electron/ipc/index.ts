@@ -49,14 +49,19 @@ const HANDLERS: { [C in InvokeChannel]: Handler<C, unknown> } = {
 /** Registers every handler (replacing any earlier registration, so a reload can't double them). */
 export function registerIpc(deps: IpcDeps): () => void {
   const { ipcMain } = deps;
-  const context: IpcContext = { state: deps.state, writeClipboard: (text) => deps.writeClipboard(text), hidePopover: () => deps.hidePopover() };
+  const context: IpcContext = {
+    state: deps.state,
+    writeClipboard: (text) => deps.writeClipboard(text),
+    hidePopover: () => deps.hidePopover(),
+  };
   const channels = Object.keys(HANDLERS) as InvokeChannel[];
   for (const channel of channels) {
     const entry: Handler<InvokeChannel, unknown> = HANDLERS[channel];
     ipcMain.removeHandler(channel);
     ipcMain.handle(channel, async (event, ...args) => {
       if (!deps.isTrustedSender(event)) return entry.refused();
-      if (entry.maxArgs !== undefined && args.length > entry.maxArgs) return invalid('arguments', `${channel} takes at most ${entry.maxArgs}`);
+      if (entry.maxArgs !== undefined && args.length > entry.maxArgs)
+        return invalid('arguments', `${channel} takes at most ${entry.maxArgs}`);
       const checked = entry.validate(args, context);
       return 'refuse' in checked ? checked.refuse : entry.handle(checked.args, context);
     });

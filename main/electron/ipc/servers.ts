@@ -4,7 +4,12 @@ import type { ServerProfile } from '../../core/servers.ts';
 import { accept, handler, refuse, refusedResult, type Checked, type Handlers } from './handler.ts';
 import { invalid, knownServer, validateProfileArg, validateServerInput } from './validate.ts';
 
-type ServerChannel = typeof CHANNELS.readServer | typeof CHANNELS.testServer | typeof CHANNELS.saveServer | typeof CHANNELS.useServer | typeof CHANNELS.removeServer;
+type ServerChannel =
+  | typeof CHANNELS.readServer
+  | typeof CHANNELS.testServer
+  | typeof CHANNELS.saveServer
+  | typeof CHANNELS.useServer
+  | typeof CHANNELS.removeServer;
 
 /** A saved server's name as the only argument. */
 const savedServer = ([name]: readonly unknown[], ctx: Parameters<typeof knownServer>[0]) => {
@@ -39,6 +44,16 @@ export const serverHandlers: Handlers<ServerChannel> = {
     handle: (profile, { state }) => state.saveServer(profile),
     refused: refusedResult,
   }),
-  [CHANNELS.useServer]: handler({ maxArgs: 1, validate: savedServer, handle: (name, { state }) => state.useServer(name), refused: refusedResult }),
-  [CHANNELS.removeServer]: handler({ maxArgs: 1, validate: savedServer, handle: (name, { state }) => state.removeServer(name), refused: refusedResult }),
+  [CHANNELS.useServer]: handler({
+    maxArgs: 1,
+    validate: savedServer,
+    handle: (name, { state }) => state.useServer(name),
+    refused: refusedResult,
+  }),
+  [CHANNELS.removeServer]: handler({
+    maxArgs: 1,
+    validate: savedServer,
+    handle: (name, { state }) => state.removeServer(name),
+    refused: refusedResult,
+  }),
 };

@@ -6,6 +6,14 @@ import { accept, handler, refusedSnapshot, type Handlers } from './handler.ts';
 const NO_ARGUMENTS = accept(null);
 
 export const snapshotHandlers: Handlers<typeof CHANNELS.getState | typeof CHANNELS.refresh> = {
-  [CHANNELS.getState]: handler({ validate: () => NO_ARGUMENTS, handle: (_args, { state }) => state.snapshot(), refused: refusedSnapshot }),
-  [CHANNELS.refresh]: handler({ validate: () => NO_ARGUMENTS, handle: (_args, { state }) => state.refresh(), refused: refusedSnapshot }),
+  [CHANNELS.getState]: handler({
+    validate: () => NO_ARGUMENTS,
+    handle: (_args, { state }) => state.snapshot(),
+    refused: refusedSnapshot,
+  }),
+  [CHANNELS.refresh]: handler({
+    validate: () => NO_ARGUMENTS,
+    handle: (_args, { state }) => state.refresh(),
+    refused: refusedSnapshot,
+  }),
 };

@@ -6,7 +6,16 @@
 import type { ServerInput, ShareTargetArg, ShareView } from '../../contract.ts';
 import { errors, type ErrorInfo } from '../../core/errors.ts';
 import { isShareId } from '../../core/runtime-dir.ts';
-import { checkHost, checkPort, hasFingerprint, isShutDown, MAX_PASTE_BYTES, PROFILE_FIELDS, validateProfile, type ServerProfile } from '../../core/servers.ts';
+import {
+  checkHost,
+  checkPort,
+  hasFingerprint,
+  isShutDown,
+  MAX_PASTE_BYTES,
+  PROFILE_FIELDS,
+  validateProfile,
+  type ServerProfile,
+} from '../../core/servers.ts';
 import type { IpcContext } from './handler.ts';
 
 const MAX_NAME = 256;
@@ -49,7 +58,9 @@ export function validateServerInput(value: unknown): ServerInput | string {
   if (typeof value === 'object' && value !== null && Object.hasOwn(value, 'paste')) {
     const record = exactObject(value, ['paste']);
     if (typeof record === 'string') return record;
-    return isText(record.paste, MAX_PASTE) ? { paste: record.paste } : `paste must be text of 1 to ${MAX_PASTE} characters`;
+    return isText(record.paste, MAX_PASTE)
+      ? { paste: record.paste }
+      : `paste must be text of 1 to ${MAX_PASTE} characters`;
   }
   const record = exactObject(value, ['host', 'port']);
   if (typeof record === 'string') return 'expected { paste } or { host, port }';
@@ -63,19 +74,25 @@ export function validateProfileArg(value: unknown): ServerProfile | string {
   if (typeof record === 'string') return record;
   const profile = validateProfile(record);
   if ('error' in profile) return profile.error;
-  if (!isShutDown(profile) && !hasFingerprint(profile)) return `${profile.name} has no host key fingerprint: read and confirm the server's keys first`;
+  if (!isShutDown(profile) && !hasFingerprint(profile))
+    return `${profile.name} has no host key fingerprint: read and confirm the server's keys first`;
   return profile;
 }
 
 /** The share in the current snapshot with this id, or why there is none. */
 export function knownShare({ state }: IpcContext, shareId: unknown): ShareView | string {
   if (!isShareId(shareId)) return 'expected a share id (8 hexadecimal digits)';
-  return state.snapshot().shares.find((share) => share.id === shareId) ?? `no share has the id ${shareId}; refresh and pick again`;
+  return (
+    state.snapshot().shares.find((share) => share.id === shareId) ??
+    `no share has the id ${shareId}; refresh and pick again`
+  );
 }
 
 /** A saved server's name, or why it is not one. */
 export function knownServer({ state }: IpcContext, name: unknown): string | { error: string } {
   if (!isText(name, MAX_NAME)) return { error: 'expected a server name' };
   const names = state.runtime.prefs().prefs.servers.map((profile) => profile.name);
-  return names.includes(name) ? name : { error: `there is no server named ${JSON.stringify(name)}; yours: ${names.join(', ') || 'none'}` };
+  return names.includes(name)
+    ? name
+    : { error: `there is no server named ${JSON.stringify(name)}; yours: ${names.join(', ') || 'none'}` };
 }

@@ -162,7 +162,10 @@ export const Menu = {
     return { template };
   },
   setApplicationMenu(menu) {
-    record.applicationMenu = { menu: menu === null ? null : JSON.parse(JSON.stringify(menu)), beforeReady: !record.ready };
+    record.applicationMenu = {
+      menu: menu === null ? null : JSON.parse(JSON.stringify(menu)),
+      beforeReady: !record.ready,
+    };
   },
   getApplicationMenu() {
     return record.applicationMenu?.menu ?? null;
@@ -324,7 +327,12 @@ export class Notification extends EventEmitter {
   }
 }
 
-const display = { id: 1, workArea: { x: 0, y: 27, width: 1920, height: 1053 }, bounds: { x: 0, y: 0, width: 1920, height: 1080 }, scaleFactor: 1 };
+const display = {
+  id: 1,
+  workArea: { x: 0, y: 27, width: 1920, height: 1053 },
+  bounds: { x: 0, y: 0, width: 1920, height: 1080 },
+  scaleFactor: 1,
+};
 export const screen = {
   getDisplayMatching: () => display,
   getDisplayNearestPoint: () => display,
@@ -360,4 +368,18 @@ export const session = {
   },
 };
 
-export default { app, nativeImage, Tray, Menu, BrowserWindow, ipcMain, globalShortcut, clipboard, dialog, Notification, screen, shell, session };
+export default {
+  app,
+  nativeImage,
+  Tray,
+  Menu,
+  BrowserWindow,
+  ipcMain,
+  globalShortcut,
+  clipboard,
+  dialog,
+  Notification,
+  screen,
+  shell,
+  session,
+};

@@ -33,12 +33,16 @@ export interface FakeApp {
 
 export async function launchFakeApp(env: NodeJS.ProcessEnv): Promise<FakeApp> {
   ensureBuilt();
-  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [join(import.meta.dirname, 'driver.mjs'), MAIN], {
-    cwd: ROOT,
-    // The app's test hook is loaded under PAIRBAR_E2E=1; a test that checks the app without it passes ''.
-    env: { PAIRBAR_E2E: '1', ...env },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
+  const child: ChildProcessWithoutNullStreams = spawn(
+    process.execPath,
+    [join(import.meta.dirname, 'driver.mjs'), MAIN],
+    {
+      cwd: ROOT,
+      // The app's test hook is loaded under PAIRBAR_E2E=1; a test that checks the app without it passes ''.
+      env: { PAIRBAR_E2E: '1', ...env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    },
+  );
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const pending = new Map<number, (reply: Reply) => void>();
@@ -92,7 +96,12 @@ export async function launchFakeApp(env: NodeJS.ProcessEnv): Promise<FakeApp> {
 }
 
 /** Calls an IPC handler the app registered, as the popover's page (or, to test refusals, another sender) would. */
-export function invoke(target: FakeApp, channel: string, args: unknown[], from: 'popover' | 'other-contents' | 'other-url' | 'subframe' = 'popover'): Promise<unknown> {
+export function invoke(
+  target: FakeApp,
+  channel: string,
+  args: unknown[],
+  from: 'popover' | 'other-contents' | 'other-url' | 'subframe' = 'popover',
+): Promise<unknown> {
   return target.evaluate(
     async (_electron, _t, { channel, args, from }: { channel: string; args: unknown[]; from: string }) => {
       const fake = (globalThis as any).fakeElectron;
