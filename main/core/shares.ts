@@ -1,46 +1,33 @@
 /**
- * All shares: the registry of which are live, starting and failed in this process, the events they raise,
- * and adoption of shares left by an earlier process (the CLI exits while its shares go on; the app may
- * restart). A share's parts live in shares/: its model and states (model.ts), its record on disk
- * (record.ts), its start (start.ts) and the following of a ready share (follow.ts); this file runs them
- * and keeps the books. The rest of Pairbar imports shares from here.
+ * All shares: starting them (share, new links), adopting the shares an earlier process left (the CLI exits
+ * while its shares go on; the app may restart), following each ready share and its presence, and a share's
+ * end by itself. The books it keeps — which shares are live, starting, stopping and failed, the events, the
+ * stops asked for, the checks made when someone looks — are shares/registry.ts's. A share's other parts live
+ * in shares/ too: its model (model.ts), its record on disk (record.ts), its start (start.ts), its following
+ * (follow.ts) and its presence watcher (watch.ts). The rest of Pairbar imports shares from here.
  */
-import { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
-import { EndTimers } from './autoend.ts';
-import { errors, isPairbarError, type ErrorInfo, type PairbarError } from './errors.ts';
+import { errors, isPairbarError, type PairbarError } from './errors.ts';
 import { readAuthorizedKeys } from './keys.ts';
-import { withoutTmux, type DaemonExit } from './process.ts';
-import { defaultRuntimeDir, ensurePrivateDir } from './runtime-dir.ts';
-import { presenceOf, targetKey } from './share-rules.ts';
+import type { DaemonExit } from './process.ts';
+import { ensurePrivateDir } from './runtime-dir.ts';
+import { targetKey } from './share-rules.ts';
 import { startLogFailure } from './start-log.ts';
 import { isOurTmate, socketAnswers, stopTmate, type TmateEnv } from './tmate.ts';
-import { findPairClient } from './pair-client.ts';
 import {
   createBlankSession,
   killSession,
-  listClients,
   listSessions,
   resolveSession,
-  setClientReadOnly,
   type TmuxEnv,
   type TmuxSession,
 } from './tmux.ts';
-import type {
-  PairEvent,
-  Share,
-  ShareOptions,
-  ShareOrigin,
-  SharesOptions,
-  ShareTarget,
-  StartStep,
-} from './shares/model.ts';
-import { closedUnderView, endCause, followShare, locatePairClients, unfollow } from './shares/follow.ts';
+import type { Share, ShareOptions, ShareTarget } from './shares/model.ts';
+import { endCause, followShare, locatePairClients, unfollow } from './shares/follow.ts';
 import { followPresence, isWatcherOf, replayPresence, startWatcher, watcherGone } from './shares/watch.ts';
 import { readRuntimeDir, removeDir, removeView, writeRecord, type Live } from './shares/record.ts';
-import type { Presence } from './presence.ts';
 import { sameOptions } from './shares/same-options.ts';
-import { stopStartsElsewhere } from './shares/stop-request.ts';
+import { ShareBooks } from './shares/registry.ts';
 import {
   launch,
   planStart,
@@ -68,99 +55,9 @@ export type {
   WatcherLaunch,
 } from './shares/model.ts';
 export { startFailure } from './start-log.ts';
+export type { ShareEvents } from './shares/registry.ts';
 
-export class Shares extends EventEmitter<{
-  change: [Share[]];
-  pair: [Share, PairEvent];
-  /** The server handed out new links (after a reconnect): the old ones no longer work. */
-  links: [Share];
-  ended: [Share, ErrorInfo | null];
-  step: [StartStep, Share | undefined];
-  /** Who is in changed, as the share's presence watcher saw it (the presence before it, to compare). */
-  presence: [Share, Presence];
-  /** A share that ends by itself will end in msLeft (a minute before, or at once when less is left). */
-  ending: [Share, number];
-}> {
-  readonly runtimeDir: string;
-  private readonly live = new Map<string, Live>();
-  /** Shares that failed to start, by what they shared (socket + session id), kept for Retry and Dismiss. */
-  private readonly failures = new Map<string, Share>();
-  private readonly inFlight = new Map<string, Promise<Share>>();
-  /** Starts under way in this process, by share id: stop() aborts them. */
-  private readonly starting = new Map<string, Starting>();
-  /** Stops under way, by target key: a share of the same session waits for its stop to finish. */
-  private readonly stopping = new Map<string, Promise<void>>();
-  private closed = false;
-  private readonly options: SharesOptions;
-  /** What tmux and tmate run with, cleaned once. */
-  private readonly childEnv: NodeJS.ProcessEnv;
-  /** The end of every share with an endsAt that this process follows. */
-  private readonly endTimers = new EndTimers({
-    warn: (id, msLeft) => {
-      const live = this.live.get(id);
-      if (live) this.emit('ending', structuredClone(live.share), msLeft);
-    },
-    // Ending on time is exactly End pair. Another process following the same share may have ended it first.
-    end: (id) => void this.stop(id).catch(() => undefined),
-  });
-
-  constructor(options: SharesOptions) {
-    super();
-    this.options = options;
-    this.childEnv = withoutTmux(options.env);
-    this.runtimeDir = options.runtimeDir ?? defaultRuntimeDir(options.env);
-  }
-
-  /** Every share, live and failed, oldest first. */
-  list(): Share[] {
-    return [...[...this.live.values()].map((live) => live.share), ...this.failures.values()]
-      .map((share) => structuredClone(share))
-      .sort((a, b) => a.startedAt - b.startedAt);
-  }
-
-  /** The share (live or failed) with this id. */
-  get(id: string): Share | undefined {
-    return this.list().find((share) => share.id === id);
-  }
-
-  /** The live share of the session with this name (on this tmux server, where given), if any. */
-  find(session: string, socket?: string): Share | undefined {
-    const live = [...this.live.values()].find(
-      (entry) => entry.share.session === session && (socket === undefined || entry.share.socket === socket),
-    );
-    return live ? structuredClone(live.share) : undefined;
-  }
-
-  /**
-   * The share of the session with this name (on this tmux server, where given). A name shared on two
-   * servers is refused rather than guessed.
-   */
-  resolve(session: string, socket?: string): Share {
-    const matching = this.list().filter(
-      (share) => share.session === session && (socket === undefined || share.socket === socket),
-    );
-    const live = matching.filter((share) => share.state !== 'failed');
-    const candidates = live.length > 0 ? live : matching;
-    if (candidates.length > 1)
-      throw errors.ambiguousShare(
-        session,
-        candidates.map((share) => share.socket),
-      );
-    const found = candidates[0];
-    if (!found) throw errors.shareNotFound(session);
-    return found;
-  }
-
-  private changed(): void {
-    this.emit('change', this.list());
-  }
-
-  private async env(): Promise<{ tmux: TmuxEnv; tmate: TmateEnv }> {
-    const binaries = await this.options.binaries();
-    const env = this.childEnv;
-    return { tmux: { tmux: binaries.tmux, env }, tmate: { tmate: binaries.tmate, env } };
-  }
-
+export class Shares extends ShareBooks {
   /**
    * Adopts every share in the runtime directory that this process does not know yet, removes the
    * directories of shares whose tmate is gone, and ends starts whose process died (an orphan tmate nobody
@@ -307,10 +204,6 @@ export class Shares extends EventEmitter<{
     );
   }
 
-  private liveFor(key: string): Live | undefined {
-    return [...this.live.values()].find((live) => targetKey(live.share.socket, live.share.sessionId) === key);
-  }
-
   /**
    * Starts a new share: prepare, launch, wait for ready; any failure runs the one teardown. Only share()
    * calls it, after adopt() has made sure the runtime dir is private.
@@ -433,7 +326,7 @@ export class Shares extends EventEmitter<{
    * another process stopped the share) is no fault; tmate or the tmux server dying is, and the share is
    * kept as failed with the cause, for the card, `status` and Retry.
    */
-  private async ended(live: Live, how?: DaemonExit): Promise<void> {
+  protected async ended(live: Live, how?: DaemonExit): Promise<void> {
     if (this.closed || live.ending || !this.live.has(live.share.id)) return;
     live.ending = true;
     unfollow(live);
@@ -442,6 +335,14 @@ export class Shares extends EventEmitter<{
     // meanwhile (a refresh) never shows the share gone and then back as failed.
     const cause = await endCause(live, how, (await this.env()).tmux);
     if (!this.live.has(live.share.id)) return; // Stopped meanwhile: the stop has the last word.
+    // Failed from here on, before the cleanup below: a process adopting meanwhile finds the directory going
+    // and must not take the share for one stopped elsewhere (it would vanish without its reason).
+    this.live.delete(live.share.id);
+    if (cause) {
+      live.share.state = 'failed';
+      live.share.error = cause.toJSON();
+      this.failures.set(targetKey(live.share.socket, live.share.sessionId), live.share);
+    }
     // Usually tmate is gone already; a kill-server spawned at a dead socket would only outlive the news.
     const { tmux, tmate } = await this.env();
     if (!how && (await isOurTmate(live.share.pid, live.files.socket))) {
@@ -450,165 +351,8 @@ export class Shares extends EventEmitter<{
     await watcherGone(live);
     await removeView(tmux, live.share);
     await removeDir(live.files.dir);
-    if (!this.live.has(live.share.id)) return; // Stopped while cleaning up: the stop has the last word.
-    // Shown as ended only now, in one step with the 'ended' event: whoever sees the share failed also finds
-    // its event sent and nothing of it left (its directory, its watcher, its view session).
-    this.live.delete(live.share.id);
-    if (cause) {
-      live.share.state = 'failed';
-      live.share.error = cause.toJSON();
-      this.failures.set(targetKey(live.share.socket, live.share.sessionId), live.share);
-    }
+    // The event once nothing of the share is left: whoever hears it finds it cleaned up.
     this.emit('ended', structuredClone(live.share), cause?.toJSON() ?? null);
     this.changed();
-  }
-
-  /**
-   * Ends the share with this id: only the tmate side. The user's own tmux clients stay attached and the
-   * session lives on. A failed share is dismissed.
-   */
-  async stop(id: string): Promise<void> {
-    const starting = this.starting.get(id);
-    if (starting) {
-      // Stop during Start: the start tears itself down (tmate, directory, blank session) and answers
-      // SHARE_STOPPED; this waits until it has.
-      starting.abort.abort(STOPPED_BY_USER);
-      return starting.settled;
-    }
-    const entry = this.live.get(id);
-    if (entry) return this.stopLive(entry);
-    for (const [key, failed] of this.failures) {
-      if (failed.id !== id) continue;
-      this.failures.delete(key);
-      this.changed();
-      return;
-    }
-    throw errors.shareNotFound(id);
-  }
-
-  private stopLive(live: Live): Promise<void> {
-    unfollow(live);
-    this.endTimers.cancel(live.share.id);
-    this.live.delete(live.share.id);
-    const key = targetKey(live.share.socket, live.share.sessionId);
-    const stopping = (async () => {
-      const { tmux, tmate } = await this.env();
-      await stopTmate(tmate, live.files.socket, live.share.pid);
-      await watcherGone(live);
-      await removeView(tmux, live.share);
-      await removeDir(live.files.dir);
-      live.share.state = 'stopped';
-      this.changed();
-    })().finally(() => {
-      if (this.stopping.get(key) === stopping) this.stopping.delete(key);
-    });
-    this.stopping.set(key, stopping);
-    return stopping;
-  }
-
-  /**
-   * Stop during Start, from another process: the starts under way elsewhere for the session with this name
-   * (on this tmux server, where given; no name: all of them) are asked to stop and waited for (see
-   * shares/stop-request.ts). A start that became ready meanwhile is stopped here as any share. Returns how
-   * many ended.
-   */
-  async stopStarting(session?: string, socket?: string): Promise<number> {
-    const { stopped, ready } = await stopStartsElsewhere(this.runtimeDir, {
-      session,
-      socket,
-      known: (id) => this.live.has(id),
-      env: () => this.env(),
-    });
-    if (ready.length === 0) return stopped;
-    await this.adopt();
-    const adopted = ready.map((id) => this.live.get(id)).filter((live) => live !== undefined);
-    await Promise.all(adopted.map((live) => this.stopLive(live)));
-    return stopped + adopted.length;
-  }
-
-  /** Stops every share, or only those started by one kind of process; returns how many were stopped. */
-  async stopAll(origin?: ShareOrigin): Promise<number> {
-    const all = [...this.live.values()].filter((live) => origin === undefined || live.share.origin === origin);
-    // A start under way is stopped through its own teardown (stop()), or it would launch tmate after this.
-    await Promise.all(
-      all.map((live) => (this.starting.has(live.share.id) ? this.stop(live.share.id) : this.stopLive(live))),
-    );
-    if (this.failures.size > 0) {
-      this.failures.clear();
-      this.changed();
-    }
-    return all.length;
-  }
-
-  /**
-   * Finds out where each live share's pair client is, and its size (shares/follow.ts). Called when someone
-   * looks (`pairbar status`, the app's snapshot refresh), never on a timer, so an idle share costs nothing.
-   * `quiet`: no 'change' event, for a caller that publishes the result itself.
-   */
-  async checkPairClients(options: { quiet?: boolean } = {}): Promise<Share[]> {
-    const lives = [...this.live.values()].filter(
-      (live) => live.share.state === 'sharing' || live.share.state === 'reconnecting',
-    );
-    if (lives.length === 0) return this.list();
-    const env = await this.env();
-    // An independent view outlives the user's session: a closed one ends its share here, with the reason.
-    const closed = await closedUnderView(lives, env.tmux);
-    for (const live of closed) await this.ended(live);
-    const changed =
-      closed.length > 0 ||
-      (await locatePairClients(
-        lives.filter((live) => !closed.includes(live)),
-        env,
-      ));
-    if (changed && !options.quiet) this.changed();
-    return this.list();
-  }
-
-  /**
-   * Takes the keyboard from the pair (`canType` false) or gives it back, without new links and without
-   * dropping anyone: the pair's tmux client (tmate's pane) is made read-only, so the pairs on the read-write
-   * link go on watching while their keys do nothing. The state lives in tmux itself, so every process sees
-   * the same; the share's pairCanType is what tmux says after the change.
-   */
-  async setPairKeyboard(id: string, canType: boolean): Promise<Share> {
-    const live = this.live.get(id);
-    if (!live || (live.share.state !== 'sharing' && live.share.state !== 'reconnecting'))
-      throw errors.shareNotFound(live?.share.session ?? id);
-    const env = await this.env();
-    await locatePairClients([live], env);
-    const client = findPairClient(await listClients(env.tmux, live.share.socket), live.panePid);
-    if (!client) throw errors.pairClientGone(live.share.session);
-    // The client had ignore-size exactly when the share keeps the user's size (tmux 3.2 and later).
-    // Also where the presence watcher keeps ignore-size on while nobody is in (pair.size follow).
-    const ignoreSize =
-      (live.share.size === 'mine' && live.share.sizeNote === null) ||
-      (live.share.watched && presenceOf(live.share).present !== true);
-    await setClientReadOnly(env.tmux, live.share.socket, client, !canType, ignoreSize);
-    await locatePairClients([live], env);
-    if (live.share.pairCanType !== canType) throw errors.pairClientGone(live.share.session);
-    this.changed();
-    return structuredClone(live.share);
-  }
-
-  /** Resolves once the share with this id is no longer live here (ended, stopped, or never known). */
-  untilEnded(id: string): Promise<void> {
-    return new Promise((resolve) => {
-      const check = (): void => {
-        if (this.live.has(id)) return;
-        this.off('change', check);
-        resolve();
-      };
-      this.on('change', check);
-      check();
-    });
-  }
-
-  /** Stops following logs. The shares go on: they belong to the runtime directory, not to this process. */
-  close(): void {
-    this.closed = true;
-    this.endTimers.clear();
-    for (const live of this.live.values()) {
-      unfollow(live);
-    }
   }
 }

@@ -189,6 +189,8 @@ test('the tmux server killed: its share ends and the card says the tmux server s
   );
   assert.equal(shown.error?.code, 'TMUX_SERVER_GONE');
   assert.match(shown.error?.message ?? '', /tmux server/);
+  // The notification's event follows once the share is cleaned up (the card may say it a moment before).
+  await waitFor('the ended event', () => ended.length > 0);
   assert.deepEqual(
     ended.map(([share, code]) => [share.id, code]),
     [[theirs.id, 'TMUX_SERVER_GONE']],

@@ -37,7 +37,9 @@ export class PairAtTheKeyboard {
       "tmux's command prompt in the pair's terminal",
       () => {
         const lastLine = this.sees().trimEnd().split('\n').at(-1) ?? '';
-        if (lastLine.startsWith(':')) return true;
+        // An empty prompt only: the last command's line (":switch-client …") can still be on screen before
+        // the pair's client redraws, and keys typed then reach the shell, not a prompt.
+        if (/^:\s*$/.test(lastLine)) return true;
         // Typed again only well after the last try, so a prompt slow to draw does not get the keys.
         if (Date.now() - typedAt > 1500) {
           this.types('C-b', ':');
