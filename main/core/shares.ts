@@ -95,6 +95,8 @@ export class Shares extends ShareBooks {
     for (const [id, live] of this.live) {
       if (live.share.state === 'starting' || adopted.has(live) || (await socketAnswers(live.files.socket))) continue;
       if (this.live.get(id) !== live) continue; // Ended or stopped while this asked.
+      // Ending here already (ended() is cleaning up, its directory going): it says why once done.
+      if (live.ending) continue;
       if (existsSync(live.files.dir)) {
         await this.ended(live);
         continue;
@@ -335,14 +337,6 @@ export class Shares extends ShareBooks {
     // meanwhile (a refresh) never shows the share gone and then back as failed.
     const cause = await endCause(live, how, (await this.env()).tmux);
     if (!this.live.has(live.share.id)) return; // Stopped meanwhile: the stop has the last word.
-    // Failed from here on, before the cleanup below: a process adopting meanwhile finds the directory going
-    // and must not take the share for one stopped elsewhere (it would vanish without its reason).
-    this.live.delete(live.share.id);
-    if (cause) {
-      live.share.state = 'failed';
-      live.share.error = cause.toJSON();
-      this.failures.set(targetKey(live.share.socket, live.share.sessionId), live.share);
-    }
     // Usually tmate is gone already; a kill-server spawned at a dead socket would only outlive the news.
     const { tmux, tmate } = await this.env();
     if (!how && (await isOurTmate(live.share.pid, live.files.socket))) {
@@ -351,7 +345,15 @@ export class Shares extends ShareBooks {
     await watcherGone(live);
     await removeView(tmux, live.share);
     await removeDir(live.files.dir);
-    // The event once nothing of the share is left: whoever hears it finds it cleaned up.
+    if (!this.live.has(live.share.id)) return; // Stopped while cleaning up: the stop has the last word.
+    // Shown as ended only now, in one step with the 'ended' event: whoever sees the share failed also finds
+    // its event sent and nothing of it left (its directory, its watcher, its view session).
+    this.live.delete(live.share.id);
+    if (cause) {
+      live.share.state = 'failed';
+      live.share.error = cause.toJSON();
+      this.failures.set(targetKey(live.share.socket, live.share.sessionId), live.share);
+    }
     this.emit('ended', structuredClone(live.share), cause?.toJSON() ?? null);
     this.changed();
   }
