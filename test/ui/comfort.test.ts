@@ -6,6 +6,7 @@
  * pair's size: a pair's terminal smaller than the window, and a tmux too old to keep the user's size.
  */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { afterEach, test } from 'node:test';
@@ -169,6 +170,17 @@ test("the pair's terminal smaller than the window: the card says both sizes and 
   const { popover, host, card, work } = await shareWorkFromTerminal(world);
   await popover.reshow();
   assert.equal(await card.locator('.pair-size').count(), 0, "tmate's own size before the server tells one is nobody's");
+  // The pair comes once the share's presence watcher holds its sentinel size: a RESIZE tmate gets before the
+  // watcher's client has attached and sized itself is not applied (an open race, in the closing note).
+  const shareId = popover.state.snapshot().shares[0]!.id;
+  const tmateSocket = join(sandbox.env.PAIRBAR_RUNTIME_DIR!, shareId, 'tmate.sock');
+  await waitFor('the watcher at its sentinel size', () => {
+    const size = execFileSync(TMATE, ['-S', tmateSocket, 'display-message', '-p', '#{window_width}x#{window_height}'], {
+      env: sandbox.env,
+      encoding: 'utf8',
+    });
+    return size.trim() === '500x200';
+  });
 
   host.pairJoin('203.0.113.7', { cols: 90, rows: 24 });
   const pairClientSize = () =>
